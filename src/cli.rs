@@ -1,0 +1,302 @@
+//! The command line: clap derive definitions only. Shared flag groups are defined once and
+//! flattened; `commands/` turns them into settings and calls into the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::AriFlags;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vcctl",
+    version,
+    about = "Run and debug a SIP phone -> Asterisk 22 (ARI) -> ElevenLabs voice-agent stack",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(flatten)]
+    pub ari: AriArgs,
+}
+
+/// How to reach ARI. Unset flags fall back to the environment, then `.env`, then defaults.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "ARI connection")]
+pub struct AriArgs {
+    /// ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]
+    #[arg(long, global = true, value_name = "URL")]
+    pub ari_url: Option<String>,
+    /// ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+    /// ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag
+    #[arg(
+        long,
+        global = true,
+        value_name = "PASSWORD",
+        hide_default_value = true
+    )]
+    pub password: Option<String>,
+    /// ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub app: Option<String>,
+    /// PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+}
+
+impl AriArgs {
+    pub fn flags(&self) -> AriFlags {
+        AriFlags {
+            url: self.ari_url.clone(),
+            user: self.user.clone(),
+            password: self.password.clone(),
+            app: self.app.clone(),
+            ca_cert: self.ca_cert.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Asterisk version, build, uptime, last reload and entity id
+    Info,
+    /// List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)
+    Endpoints(EndpointsArgs),
+    /// List, show, hang up channels or read a channel variable
+    Channels(ChannelsArgs),
+    /// Originate a call (into the Stasis app unless a dialplan target is given)
+    Originate(OriginateArgs),
+    /// List, create, show, change and destroy bridges
+    Bridge(BridgeArgs),
+    /// ARI applications and their subscriptions
+    Apps,
+    /// Stored recordings: list, download, delete
+    Recordings(RecordingsArgs),
+    /// Stream ARI events (as an observer unless --app is given)
+    Events(EventsArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EndpointsArgs {
+    #[command(subcommand)]
+    pub action: Option<EndpointsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EndpointsAction {
+    /// List all endpoints (the default)
+    List,
+    /// Show one endpoint, e.g. PJSIP/anonymous
+    Show { endpoint: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ChannelsArgs {
+    #[command(subcommand)]
+    pub action: Option<ChannelsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelsAction {
+    /// List all channels (the default)
+    List,
+    /// Show one channel, with its RTP statistics when it has media
+    Show { id: String },
+    /// Hang up a channel
+    Hangup {
+        id: String,
+        /// normal, busy, congestion, no_answer, timeout, rejected, unallocated, ...
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Read a channel variable or dialplan function, e.g. CALLERID(num)
+    Var { id: String, name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct OriginateArgs {
+    /// Endpoint to dial, e.g. PJSIP/1001 or Local/test@incoming
+    pub endpoint: String,
+    /// Arguments passed to the Stasis app, comma separated
+    #[arg(long, value_name = "A,B")]
+    pub app_args: Option<String>,
+    /// Dialplan context (with --extension: send the call to the dialplan, not the app)
+    #[arg(long, requires = "extension")]
+    pub context: Option<String>,
+    /// Dialplan extension
+    #[arg(long)]
+    pub extension: Option<String>,
+    /// Dialplan priority
+    #[arg(long, requires = "extension")]
+    pub priority: Option<i64>,
+    /// Caller id, e.g. '"Test" <1001>'
+    #[arg(long)]
+    pub caller_id: Option<String>,
+    /// Seconds to wait for an answer
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<u32>,
+    /// Channel variable K=V (repeatable)
+    #[arg(long = "var", value_name = "K=V", value_parser = parse_key_val)]
+    pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct BridgeArgs {
+    #[command(subcommand)]
+    pub action: Option<BridgeAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BridgeAction {
+    /// List bridges (the default)
+    List,
+    /// Create a bridge
+    Create {
+        /// mixing, holding, dtmf_events, proxy_media, video_sfu, video_single (comma separated)
+        #[arg(long = "type", default_value = "mixing")]
+        kind: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Show one bridge
+    Show { id: String },
+    /// Add channels to a bridge
+    Add {
+        id: String,
+        #[arg(required = true)]
+        channels: Vec<String>,
+    },
+    /// Remove channels from a bridge
+    Remove {
+        id: String,
+        #[arg(required = true)]
+        channels: Vec<String>,
+    },
+    /// Destroy a bridge
+    Destroy { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct RecordingsArgs {
+    #[command(subcommand)]
+    pub action: Option<RecordingsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordingsAction {
+    /// List stored recordings (the default)
+    List,
+    /// Download a stored recording
+    Get {
+        name: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Delete a stored recording
+    Delete { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Keep streaming until interrupted, reconnecting when Asterisk goes away
+    #[arg(long)]
+    pub follow: bool,
+    /// Only events of this type (repeatable), e.g. StasisStart
+    #[arg(long = "type", value_name = "T")]
+    pub types: Vec<String>,
+    /// Only events about this channel id
+    #[arg(long, value_name = "ID")]
+    pub channel: Option<String>,
+    /// With --app NAME (which registers NAME instead of watching as an observer): take the
+    /// app over even if something (e.g. serve) is connected as it
+    #[arg(long)]
+    pub take_over: bool,
+    /// Stop after N matching events
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Without --follow: stop after S seconds [default: 10]
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+fn parse_key_val(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not K=V")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn originate_parses_vars_and_targets() {
+        let cli = Cli::try_parse_from([
+            "vcctl",
+            "originate",
+            "Local/test@incoming",
+            "--var",
+            "A=1",
+            "--var",
+            "B=x=y",
+            "--app-args",
+            "test,1001",
+        ])
+        .unwrap();
+        let Command::Originate(o) = cli.command else {
+            panic!("wrong command")
+        };
+        assert_eq!(
+            o.vars,
+            vec![("A".into(), "1".into()), ("B".into(), "x=y".into())]
+        );
+        assert_eq!(o.app_args.as_deref(), Some("test,1001"));
+        assert!(Cli::try_parse_from(["vcctl", "originate", "X", "--var", "novalue"]).is_err());
+        assert!(Cli::try_parse_from(["vcctl", "originate", "X", "--context", "c"]).is_err());
+    }
+
+    #[test]
+    fn ari_flags_are_global() {
+        let cli =
+            Cli::try_parse_from(["vcctl", "info", "--ari-url", "http://h:1", "--json"]).unwrap();
+        assert_eq!(cli.global.ari.ari_url.as_deref(), Some("http://h:1"));
+        assert!(cli.global.json);
+    }
+
+    #[test]
+    fn help_never_shows_a_password_value() {
+        std::env::set_var("ASTERISK_ARI_PASSWORD", "should-not-leak");
+        let help = Cli::command().render_long_help().to_string();
+        assert!(!help.contains("should-not-leak"));
+    }
+}

@@ -1,0 +1,244 @@
+//! `vcctl events`: stream ARI events as lines or NDJSON; with `--follow`, survive restarts.
+
+use std::time::{Duration, Instant};
+
+use crate::cli::EventsArgs;
+use crate::core::ari_model::EventHeader;
+use crate::core::backoff::Backoff;
+use crate::error::{Error, Result};
+use crate::io::ari_events::{EventStream, EventsError};
+use crate::ui::ari_views::{event_line, BridgeList, ChannelList};
+use crate::ui::output::{write_stdout, Render};
+
+use super::Ctx;
+
+/// Which events to show.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub types: Vec<String>,
+    pub channel: Option<String>,
+}
+
+impl Filter {
+    pub fn matches(&self, e: &EventHeader) -> bool {
+        let type_ok =
+            self.types.is_empty() || self.types.iter().any(|t| t.eq_ignore_ascii_case(&e.kind));
+        let chan_ok = match &self.channel {
+            None => true,
+            Some(id) => {
+                e.channel.as_ref().is_some_and(|c| &c.id == id)
+                    || e.peer.as_ref().is_some_and(|c| &c.id == id)
+            }
+        };
+        type_ok && chan_ok
+    }
+}
+
+/// A unique app name for watching without registering anybody's app.
+pub fn observer_name() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "vcctl-observer-{}-{n}-{:04x}",
+        std::process::id(),
+        rand::random::<u16>()
+    )
+}
+
+pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
+    let settings = ctx.ari_settings()?;
+    let json = ctx.json();
+    let (app, subscribe_all) = match &ctx.global.ari.app {
+        Some(name) => (name.clone(), false),
+        None => (observer_name(), true),
+    };
+    let registering = ctx.global.ari.app.is_some();
+    if registering && !args.take_over {
+        let ari = ctx.ari()?;
+        match ari.application(&app).await {
+            Ok(_) => {
+                return Err(Error::Conflict(format!(
+                    "ARI app '{app}' is already connected (is vcctl serve running?); watch without --app, \
+                     or add --take-over to replace that connection"
+                )))
+            }
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let filter = Filter {
+        types: args.types.clone(),
+        channel: args.channel.clone(),
+    };
+    let deadline = (!args.follow)
+        .then(|| Instant::now() + Duration::from_secs_f64(args.timeout.unwrap_or(10.0).max(0.0)));
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
+    let mut shown: u64 = 0;
+    let mut lost_at: Option<Instant> = None;
+    let notice = |text: &str| -> Result<()> {
+        if json {
+            eprintln!("{text}");
+            Ok(())
+        } else {
+            write_stdout(&format!("-- {text}"))
+        }
+    };
+
+    loop {
+        let mut stream = match EventStream::connect(&settings, &app, subscribe_all).await {
+            Ok(s) => s,
+            Err(e @ EventsError::Unauthorized { .. }) => return Err(e.into()),
+            Err(e) if !args.follow => return Err(e.into()),
+            Err(e) => {
+                let wait = backoff.next_delay(rand::random::<f64>());
+                if lost_at.is_none() {
+                    lost_at = Some(Instant::now());
+                }
+                eprintln!("vcctl: {e}; retrying in {:.1} s", wait.as_secs_f64());
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => continue,
+                    _ = tokio::signal::ctrl_c() => return Ok(()),
+                }
+            }
+        };
+        backoff.reset();
+        eprintln!(
+            "vcctl: listening for ARI events as app '{app}'{}",
+            if subscribe_all {
+                " (observer, all events)"
+            } else {
+                ""
+            }
+        );
+        if let Some(t) = lost_at.take() {
+            notice(&format!(
+                "reconnected after {:.1} s without a connection; Asterisk does not replay events missed in that gap",
+                t.elapsed().as_secs_f64()
+            ))?;
+            snapshot(ctx, json).await?;
+        }
+
+        loop {
+            let sleep_until = deadline.map(tokio::time::Instant::from_std);
+            let next = tokio::select! {
+                ev = stream.next() => ev,
+                _ = async { match sleep_until { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
+                    stream.close().await;
+                    return finish(shown, args.count, deadline.is_some());
+                }
+                _ = tokio::signal::ctrl_c() => {
+                    stream.close().await;
+                    return Ok(());
+                }
+            };
+            match next {
+                Some(Ok(raw)) => {
+                    let header = EventHeader::parse(&raw);
+                    if let Some(h) = &header {
+                        if h.kind == "ApplicationReplaced" {
+                            return Err(Error::Conflict(format!(
+                                "another client connected as ARI app '{app}' and replaced this one"
+                            )));
+                        }
+                        if !filter.matches(h) {
+                            continue;
+                        }
+                    } else if !filter.types.is_empty() || filter.channel.is_some() {
+                        continue;
+                    }
+                    if json {
+                        write_stdout(raw.trim_end())?;
+                    } else {
+                        write_stdout(&event_line(&raw))?;
+                    }
+                    shown += 1;
+                    if args.count.is_some_and(|c| shown >= c) {
+                        stream.close().await;
+                        return Ok(());
+                    }
+                }
+                Some(Err(e)) if !args.follow => return Err(e.into()),
+                None if !args.follow => {
+                    return Err(EventsError::Closed("closed by Asterisk".into()).into())
+                }
+                Some(Err(_)) | None => {
+                    lost_at = Some(Instant::now());
+                    notice("connection to ARI lost; reconnecting")?;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// After a `--timeout`: success unless `--count` events were asked for and did not arrive.
+fn finish(shown: u64, count: Option<u64>, timed: bool) -> Result<()> {
+    match count {
+        Some(c) if timed && shown < c => Err(Error::Timeout(format!(
+            "saw {shown} of {c} matching events before the timeout; raise --timeout or check the filter"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The channels and bridges that exist now (events in a gap are lost, state is not).
+async fn snapshot(ctx: &Ctx, json: bool) -> Result<()> {
+    let ari = ctx.ari()?;
+    let channels = ari.channels().await?;
+    let bridges = ari.bridges().await?;
+    if json {
+        let v = serde_json::json!({"channels": channels, "bridges": bridges});
+        eprintln!("{v}");
+        Ok(())
+    } else {
+        write_stdout(&format!(
+            "-- state now:\n{}\n{}",
+            ChannelList(channels).render_text(),
+            BridgeList(bridges).render_text()
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(raw: &str) -> EventHeader {
+        EventHeader::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn filter_by_type_and_channel() {
+        let start = ev(r#"{"type":"StasisStart","channel":{"id":"c1","name":"n","state":"Up"}}"#);
+        let other =
+            ev(r#"{"type":"ChannelDtmfReceived","channel":{"id":"c2","name":"n","state":"Up"}}"#);
+        let f = Filter {
+            types: vec!["stasisstart".into()],
+            channel: None,
+        };
+        assert!(f.matches(&start));
+        assert!(!f.matches(&other));
+        let f = Filter {
+            types: vec![],
+            channel: Some("c2".into()),
+        };
+        assert!(!f.matches(&start));
+        assert!(f.matches(&other));
+        assert!(Filter::default().matches(&other));
+    }
+
+    #[test]
+    fn timeout_without_enough_events_is_an_error_only_with_count() {
+        assert!(finish(0, None, true).is_ok());
+        assert!(finish(3, Some(3), true).is_ok());
+        let e = finish(1, Some(3), true).unwrap_err();
+        assert_eq!(e.exit_code(), 7);
+    }
+
+    #[test]
+    fn observer_names_are_unique_per_process_and_call() {
+        let a = observer_name();
+        assert!(a.starts_with("vcctl-observer-"));
+        assert_ne!(a, observer_name());
+    }
+}

@@ -1,0 +1,65 @@
+//! One file per subcommand: arguments in, a call into the library, a value out to `ui`.
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{AriSettings, Layers};
+use crate::error::Result;
+use crate::io::ari_http::AriClient;
+
+pub mod apps;
+pub mod bridge;
+pub mod channels;
+pub mod completions;
+pub mod endpoints;
+pub mod events;
+pub mod info;
+pub mod originate;
+pub mod recordings;
+
+/// What every command may need: the global flags and the settings layers.
+pub struct Ctx {
+    pub global: GlobalArgs,
+    pub layers: Layers,
+}
+
+impl Ctx {
+    pub fn ari_settings(&self) -> Result<AriSettings> {
+        Ok(AriSettings::resolve(
+            &self.global.ari.flags(),
+            &self.layers,
+        )?)
+    }
+
+    pub fn ari(&self) -> Result<AriClient> {
+        Ok(AriClient::new(&self.ari_settings()?)?)
+    }
+
+    pub fn json(&self) -> bool {
+        self.global.json
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        global: cli.global,
+        layers: Layers::load()?,
+    };
+    match cli.command {
+        Command::Info => info::run(&ctx).await,
+        Command::Endpoints(a) => endpoints::run(&ctx, a).await,
+        Command::Channels(a) => channels::run(&ctx, a).await,
+        Command::Originate(a) => originate::run(&ctx, a).await,
+        Command::Bridge(a) => bridge::run(&ctx, a).await,
+        Command::Apps => apps::run(&ctx).await,
+        Command::Recordings(a) => recordings::run(&ctx, a).await,
+        Command::Events(a) => events::run(&ctx, a).await,
+        Command::Completions(a) => completions::run(a),
+    }
+}
+
+/// Seconds since the Unix epoch, for computing ages of ARI timestamps.
+pub fn now_unix() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}

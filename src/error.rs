@@ -1,0 +1,121 @@
+//! The crate error: every failure a user can meet, its one-sentence text and its exit code.
+//!
+//! Exit codes (also in the README):
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | any other failure (I/O, unexpected answers) |
+//! | 2 | bad command line or settings |
+//! | 3 | a server (ARI, agent, HTTP API) is not reachable |
+//! | 4 | credentials rejected |
+//! | 5 | the named channel, bridge, endpoint, recording or record does not exist |
+//! | 6 | Asterisk refused the request (its own message is shown) |
+//! | 7 | timed out before the expected events or result arrived |
+//! | 8 | a check found problems (doctor, check-firewall, latency-report over target) |
+//! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over |
+//! | 130 | interrupted |
+
+use crate::config::ConfigError;
+use crate::io::ari_events::EventsError;
+use crate::io::ari_http::AriError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Ari(#[from] AriError),
+    #[error(transparent)]
+    Events(#[from] EventsError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Timeout(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    ChecksFailed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            what: what.into(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) | Error::Usage(_) => 2,
+            Error::Ari(e) => match e {
+                AriError::Unreachable { .. } | AriError::Timeout { .. } => 3,
+                AriError::Unauthorized { .. } => 4,
+                AriError::NotFound { .. } => 5,
+                AriError::Rejected { .. } => 6,
+                AriError::Decode { .. } => 1,
+                AriError::Tls(_) => 2,
+            },
+            Error::Events(e) => match e {
+                EventsError::Unreachable { .. } | EventsError::Closed(_) => 3,
+                EventsError::Unauthorized { .. } => 4,
+                EventsError::Refused { .. } => 6,
+                EventsError::Tls(_) => 2,
+            },
+            Error::Unreachable(_) => 3,
+            Error::NotFound(_) => 5,
+            Error::Timeout(_) => 7,
+            Error::ChecksFailed(_) => 8,
+            Error::Conflict(_) => 9,
+            Error::Interrupted => 130,
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Error::Io { .. } | Error::Other(_) => 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_documented_table() {
+        let unreachable = Error::Ari(AriError::Unreachable {
+            url: "http://127.0.0.1:1/".into(),
+            reason: "Connection refused".into(),
+        });
+        assert_eq!(unreachable.exit_code(), 3);
+        assert_eq!(
+            Error::Ari(AriError::Unauthorized { user: "u".into() }).exit_code(),
+            4
+        );
+        assert_eq!(
+            Error::Ari(AriError::NotFound {
+                what: "channel x".into(),
+                message: String::new()
+            })
+            .exit_code(),
+            5
+        );
+        assert_eq!(Error::Usage("bad".into()).exit_code(), 2);
+        assert_eq!(Error::Timeout("t".into()).exit_code(), 7);
+        let pipe = Error::io("writing", std::io::ErrorKind::BrokenPipe.into());
+        assert_eq!(pipe.exit_code(), 0);
+    }
+}
