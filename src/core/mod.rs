@@ -2,4 +2,9 @@
 
 pub mod ari_model;
 pub mod backoff;
+pub mod g711;
+pub mod pacer;
+pub mod playout;
+pub mod resample;
 pub mod rtp;
+pub mod tone;

@@ -1,6 +1,8 @@
 //! ARI events over WebSocket (`/ari/events`): connect with the Basic header, yield raw JSON
 //! text frames. Reconnection policy lives in [`crate::core::backoff`]; this file only connects.
 
+use std::time::{Duration, Instant};
+
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -25,9 +27,15 @@ pub enum EventsError {
     Tls(#[from] crate::io::tls::TlsError),
 }
 
+/// After this long without a frame from Asterisk a ping is sent; after twice this long the
+/// connection counts as lost (a half-open TCP connection would otherwise hang forever).
+const KEEPALIVE: Duration = Duration::from_secs(10);
+
 /// One open `/ari/events` connection.
 pub struct EventStream {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    last_rx: Instant,
+    ping_sent: bool,
 }
 
 impl EventStream {
@@ -64,13 +72,36 @@ impl EventStream {
                 }
                 Ok(r) => r.map_err(|e| map_handshake_error(e, &shown, &settings.user))?,
             };
-        Ok(EventStream { ws })
+        Ok(EventStream {
+            ws,
+            last_rx: Instant::now(),
+            ping_sent: false,
+        })
     }
 
     /// The next event as raw JSON text; `None` when the connection ended.
     pub async fn next(&mut self) -> Option<Result<String, EventsError>> {
         loop {
-            match self.ws.next().await? {
+            let idle = tokio::time::Instant::from_std(self.last_rx + KEEPALIVE);
+            let msg = tokio::select! {
+                m = self.ws.next() => m?,
+                _ = tokio::time::sleep_until(idle) => {
+                    if self.ping_sent {
+                        return Some(Err(EventsError::Closed(format!(
+                            "Asterisk stopped answering keepalive pings for {} s", 2 * KEEPALIVE.as_secs()
+                        ))));
+                    }
+                    self.ping_sent = true;
+                    self.last_rx = Instant::now();
+                    if let Err(e) = self.ws.send(Message::Ping(Vec::new().into())).await {
+                        return Some(Err(EventsError::Closed(e.to_string())));
+                    }
+                    continue;
+                }
+            };
+            self.last_rx = Instant::now();
+            self.ping_sent = false;
+            match msg {
                 Ok(Message::Text(t)) => return Some(Ok(t.to_string())),
                 Ok(Message::Binary(b)) => {
                     return Some(Ok(String::from_utf8_lossy(&b).into_owned()))

@@ -1,0 +1,273 @@
+//! Shared harness for the end-to-end tests against the sandbox Asterisk
+//! (`scripts/asterisk-sandbox.sh up`).
+//!
+//! Policy: under `CI=true` or `VCCTL_E2E=1` the sandbox must answer, or the test fails.
+//! Otherwise a test whose sandbox is not running prints a notice and returns early.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_PASSWORD: &str = "vcctl-sandbox-secret";
+
+pub struct Sandbox {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    _guard: MutexGuard<'static, ()>,
+}
+
+static LOCK: Mutex<()> = Mutex::new(());
+
+fn required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1")
+}
+
+/// The sandbox, or `None` (test skipped) when it is not running and not required.
+/// Tests that use it run one at a time: they share one Asterisk.
+pub fn sandbox() -> Option<Sandbox> {
+    let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let url = std::env::var("VCCTL_E2E_ARI_URL").unwrap_or_else(|_| "http://127.0.0.1:8088".into());
+    let password = std::env::var("VCCTL_E2E_ARI_PASSWORD").unwrap_or_else(|_| DEFAULT_PASSWORD.into());
+    let sb = Sandbox {
+        url,
+        user: "voiceclone".into(),
+        password,
+        _guard: guard,
+    };
+    let deadline = Instant::now() + Duration::from_secs(if required() { 60 } else { 2 });
+    loop {
+        if sb.vcctl(&["info"]).status.success() {
+            return Some(sb);
+        }
+        if Instant::now() > deadline {
+            if required() {
+                panic!("the sandbox Asterisk does not answer at {}; run scripts/asterisk-sandbox.sh up", sb.url);
+            }
+            eprintln!("SKIPPED: sandbox Asterisk not running (scripts/asterisk-sandbox.sh up)");
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_vcctl"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `vcctl` command with only the given settings: no inherited ARI variables, no `.env`.
+pub fn bare_command() -> Command {
+    let mut c = Command::new(bin());
+    for k in [
+        "VCCTL_ARI_URL",
+        "ASTERISK_ARI_HOST",
+        "ASTERISK_ARI_PORT",
+        "ASTERISK_ARI_USERNAME",
+        "ASTERISK_ARI_PASSWORD",
+        "ASTERISK_ARI_APP",
+        "RUST_LOG",
+    ] {
+        c.env_remove(k);
+    }
+    c.current_dir(std::env::temp_dir());
+    c.stdin(Stdio::null());
+    c
+}
+
+impl Sandbox {
+    pub fn command(&self) -> Command {
+        let mut c = bare_command();
+        c.env("VCCTL_ARI_URL", &self.url)
+            .env("ASTERISK_ARI_USERNAME", &self.user)
+            .env("ASTERISK_ARI_PASSWORD", &self.password);
+        c
+    }
+
+    pub fn vcctl(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run vcctl")
+    }
+
+    /// Run and require success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.vcctl(args);
+        assert!(
+            out.status.success(),
+            "vcctl {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf8 stdout")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let s = self.ok(&a);
+        serde_json::from_str(&s).unwrap_or_else(|e| panic!("vcctl {args:?} printed non-JSON ({e}): {s}"))
+    }
+
+    pub fn spawn(&self, args: &[&str]) -> Spawned {
+        Spawned::start(self.command().args(args))
+    }
+
+    pub fn sandbox_script(&self, args: &[&str]) -> Output {
+        Command::new(repo().join("scripts/asterisk-sandbox.sh"))
+            .args(args)
+            .output()
+            .expect("run asterisk-sandbox.sh")
+    }
+
+    /// Wait until Asterisk has no channels and no bridges left; fail with what is left.
+    pub fn assert_clean(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let ch = self.json(&["channels", "list"]);
+            let br = self.json(&["bridge", "list"]);
+            if ch.as_array().is_some_and(|a| a.is_empty()) && br.as_array().is_some_and(|a| a.is_empty()) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("left behind: channels {ch}, bridges {br}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Hang up every channel and destroy every bridge (cleanup after a failed test).
+    pub fn force_clean(&self) {
+        if let Some(a) = self.json(&["channels", "list"]).as_array() {
+            for c in a {
+                let _ = self.vcctl(&["channels", "hangup", c["id"].as_str().unwrap_or("")]);
+            }
+        }
+        if let Some(a) = self.json(&["bridge", "list"]).as_array() {
+            for b in a {
+                let _ = self.vcctl(&["bridge", "destroy", b["id"].as_str().unwrap_or("")]);
+            }
+        }
+    }
+}
+
+/// A background vcctl whose stdout and stderr lines arrive on channels.
+pub struct Spawned {
+    pub child: Child,
+    pub stdout: Receiver<String>,
+    pub stderr: Receiver<String>,
+    pub seen_out: Vec<String>,
+    pub seen_err: Vec<String>,
+}
+
+impl Spawned {
+    pub fn start(cmd: &mut Command) -> Spawned {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn vcctl");
+        let (otx, orx) = channel();
+        let (etx, erx) = channel();
+        let out = child.stdout.take().expect("stdout");
+        let err = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for l in BufReader::new(out).lines().map_while(Result::ok) {
+                if otx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines().map_while(Result::ok) {
+                if etx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        Spawned {
+            child,
+            stdout: orx,
+            stderr: erx,
+            seen_out: Vec::new(),
+            seen_err: Vec::new(),
+        }
+    }
+
+    /// Wait for a stdout line satisfying `pred`; returns it. Lines seen are kept in `seen_out`.
+    pub fn wait_stdout(&mut self, timeout: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stdout.recv_timeout(left) {
+                Ok(l) => {
+                    self.seen_out.push(l.clone());
+                    if pred(&l) {
+                        return Some(l);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
+    pub fn wait_stderr(&mut self, timeout: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(l) => {
+                    self.seen_err.push(l.clone());
+                    if pred(&l) {
+                        return Some(l);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
+    /// Wait for exit (killing after `timeout`), then drain what remains of the output.
+    pub fn finish(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                break s.code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        while let Ok(l) = self.stdout.recv_timeout(Duration::from_millis(200)) {
+            self.seen_out.push(l);
+        }
+        while let Ok(l) = self.stderr.recv_timeout(Duration::from_millis(100)) {
+            self.seen_err.push(l);
+        }
+        status
+    }
+
+    /// Send SIGINT (what Ctrl-C does) and wait.
+    pub fn interrupt(&mut self, timeout: Duration) -> Option<i32> {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGINT);
+        }
+        self.finish(timeout)
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
