@@ -1,0 +1,561 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[vcctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'vcctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'vcctl'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand info 'Asterisk version, build, uptime, last reload and entity id'
+            cand endpoints 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+            cand channels 'List, show, hang up channels or read a channel variable'
+            cand originate 'Originate a call (into the Stasis app unless a dialplan target is given)'
+            cand bridge 'List, create, show, change and destroy bridges'
+            cand apps 'ARI applications and their subscriptions'
+            cand recordings 'Stored recordings: list, download, delete'
+            cand events 'Stream ARI events (as an observer unless --app is given)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;info'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;endpoints'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List all endpoints (the default)'
+            cand show 'Show one endpoint, e.g. PJSIP/anonymous'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;endpoints;list'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;endpoints;show'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;endpoints;help'= {
+            cand list 'List all endpoints (the default)'
+            cand show 'Show one endpoint, e.g. PJSIP/anonymous'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;endpoints;help;list'= {
+        }
+        &'vcctl;endpoints;help;show'= {
+        }
+        &'vcctl;endpoints;help;help'= {
+        }
+        &'vcctl;channels'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List all channels (the default)'
+            cand show 'Show one channel, with its RTP statistics when it has media'
+            cand hangup 'Hang up a channel'
+            cand var 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;channels;list'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;channels;show'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;channels;hangup'= {
+            cand --reason 'normal, busy, congestion, no_answer, timeout, rejected, unallocated, ...'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;channels;var'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;channels;help'= {
+            cand list 'List all channels (the default)'
+            cand show 'Show one channel, with its RTP statistics when it has media'
+            cand hangup 'Hang up a channel'
+            cand var 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;channels;help;list'= {
+        }
+        &'vcctl;channels;help;show'= {
+        }
+        &'vcctl;channels;help;hangup'= {
+        }
+        &'vcctl;channels;help;var'= {
+        }
+        &'vcctl;channels;help;help'= {
+        }
+        &'vcctl;originate'= {
+            cand --app-args 'Arguments passed to the Stasis app, comma separated'
+            cand --context 'Dialplan context (with --extension: send the call to the dialplan, not the app)'
+            cand --extension 'Dialplan extension'
+            cand --priority 'Dialplan priority'
+            cand --caller-id 'Caller id, e.g. ''"Test" <1001>'''
+            cand --timeout 'Seconds to wait for an answer'
+            cand --var 'Channel variable K=V (repeatable)'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List bridges (the default)'
+            cand create 'Create a bridge'
+            cand show 'Show one bridge'
+            cand add 'Add channels to a bridge'
+            cand remove 'Remove channels from a bridge'
+            cand destroy 'Destroy a bridge'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;bridge;list'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge;create'= {
+            cand --type 'mixing, holding, dtmf_events, proxy_media, video_sfu, video_single (comma separated)'
+            cand --name 'name'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge;show'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge;add'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge;remove'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge;destroy'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;bridge;help'= {
+            cand list 'List bridges (the default)'
+            cand create 'Create a bridge'
+            cand show 'Show one bridge'
+            cand add 'Add channels to a bridge'
+            cand remove 'Remove channels from a bridge'
+            cand destroy 'Destroy a bridge'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;bridge;help;list'= {
+        }
+        &'vcctl;bridge;help;create'= {
+        }
+        &'vcctl;bridge;help;show'= {
+        }
+        &'vcctl;bridge;help;add'= {
+        }
+        &'vcctl;bridge;help;remove'= {
+        }
+        &'vcctl;bridge;help;destroy'= {
+        }
+        &'vcctl;bridge;help;help'= {
+        }
+        &'vcctl;apps'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;recordings'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List stored recordings (the default)'
+            cand get 'Download a stored recording'
+            cand delete 'Delete a stored recording'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;recordings;list'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;recordings;get'= {
+            cand -o 'o'
+            cand --output 'output'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;recordings;delete'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;recordings;help'= {
+            cand list 'List stored recordings (the default)'
+            cand get 'Download a stored recording'
+            cand delete 'Delete a stored recording'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;recordings;help;list'= {
+        }
+        &'vcctl;recordings;help;get'= {
+        }
+        &'vcctl;recordings;help;delete'= {
+        }
+        &'vcctl;recordings;help;help'= {
+        }
+        &'vcctl;events'= {
+            cand --type 'Only events of this type (repeatable), e.g. StasisStart'
+            cand --channel 'Only events about this channel id'
+            cand --count 'Stop after N matching events'
+            cand --timeout 'Without --follow: stop after S seconds [default: 10]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --follow 'Keep streaming until interrupted, reconnecting when Asterisk goes away'
+            cand --take-over 'With --app NAME (which registers NAME instead of watching as an observer): take the app over even if something (e.g. serve) is connected as it'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;completions'= {
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;help'= {
+            cand info 'Asterisk version, build, uptime, last reload and entity id'
+            cand endpoints 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+            cand channels 'List, show, hang up channels or read a channel variable'
+            cand originate 'Originate a call (into the Stasis app unless a dialplan target is given)'
+            cand bridge 'List, create, show, change and destroy bridges'
+            cand apps 'ARI applications and their subscriptions'
+            cand recordings 'Stored recordings: list, download, delete'
+            cand events 'Stream ARI events (as an observer unless --app is given)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;help;info'= {
+        }
+        &'vcctl;help;endpoints'= {
+            cand list 'List all endpoints (the default)'
+            cand show 'Show one endpoint, e.g. PJSIP/anonymous'
+        }
+        &'vcctl;help;endpoints;list'= {
+        }
+        &'vcctl;help;endpoints;show'= {
+        }
+        &'vcctl;help;channels'= {
+            cand list 'List all channels (the default)'
+            cand show 'Show one channel, with its RTP statistics when it has media'
+            cand hangup 'Hang up a channel'
+            cand var 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
+        }
+        &'vcctl;help;channels;list'= {
+        }
+        &'vcctl;help;channels;show'= {
+        }
+        &'vcctl;help;channels;hangup'= {
+        }
+        &'vcctl;help;channels;var'= {
+        }
+        &'vcctl;help;originate'= {
+        }
+        &'vcctl;help;bridge'= {
+            cand list 'List bridges (the default)'
+            cand create 'Create a bridge'
+            cand show 'Show one bridge'
+            cand add 'Add channels to a bridge'
+            cand remove 'Remove channels from a bridge'
+            cand destroy 'Destroy a bridge'
+        }
+        &'vcctl;help;bridge;list'= {
+        }
+        &'vcctl;help;bridge;create'= {
+        }
+        &'vcctl;help;bridge;show'= {
+        }
+        &'vcctl;help;bridge;add'= {
+        }
+        &'vcctl;help;bridge;remove'= {
+        }
+        &'vcctl;help;bridge;destroy'= {
+        }
+        &'vcctl;help;apps'= {
+        }
+        &'vcctl;help;recordings'= {
+            cand list 'List stored recordings (the default)'
+            cand get 'Download a stored recording'
+            cand delete 'Delete a stored recording'
+        }
+        &'vcctl;help;recordings;list'= {
+        }
+        &'vcctl;help;recordings;get'= {
+        }
+        &'vcctl;help;recordings;delete'= {
+        }
+        &'vcctl;help;events'= {
+        }
+        &'vcctl;help;completions'= {
+        }
+        &'vcctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,341 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_vcctl_global_optspecs
+    string join \n json v/verbose ari-url= user= password= app= ca-cert= h/help V/version
+end
+
+function __fish_vcctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_vcctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_vcctl_using_subcommand
+    set -l cmd (__fish_vcctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c vcctl -n "__fish_vcctl_needs_command" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_needs_command" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_needs_command" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_needs_command" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_needs_command" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_needs_command" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_needs_command" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_needs_command" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_needs_command" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "apps" -d 'ARI applications and their subscriptions'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "recordings" -d 'Stored recordings: list, download, delete'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List all endpoints (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from help" -f -a "list" -d 'List all endpoints (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "list" -d 'List all channels (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "show" -d 'Show one channel, with its RTP statistics when it has media'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "hangup" -d 'Hang up a channel'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "var" -d 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l reason -d 'normal, busy, congestion, no_answer, timeout, rejected, unallocated, ...' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from help" -f -a "list" -d 'List all channels (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one channel, with its RTP statistics when it has media'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from help" -f -a "hangup" -d 'Hang up a channel'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from help" -f -a "var" -d 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l app-args -d 'Arguments passed to the Stasis app, comma separated' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l context -d 'Dialplan context (with --extension: send the call to the dialplan, not the app)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l extension -d 'Dialplan extension' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l priority -d 'Dialplan priority' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l caller-id -d 'Caller id, e.g. \'"Test" <1001>\'' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l timeout -d 'Seconds to wait for an answer' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l var -d 'Channel variable K=V (repeatable)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "list" -d 'List bridges (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "create" -d 'Create a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "show" -d 'Show one bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "add" -d 'Add channels to a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "remove" -d 'Remove channels from a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "destroy" -d 'Destroy a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l type -d 'mixing, holding, dtmf_events, proxy_media, video_sfu, video_single (comma separated)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l name -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "list" -d 'List bridges (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add channels to a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove channels from a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "destroy" -d 'Destroy a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "list" -d 'List stored recordings (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "get" -d 'Download a stored recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "delete" -d 'Delete a stored recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s o -l output -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from help" -f -a "list" -d 'List stored recordings (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from help" -f -a "get" -d 'Download a stored recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a stored recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l type -d 'Only events of this type (repeatable), e.g. StasisStart' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l channel -d 'Only events about this channel id' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l count -d 'Stop after N matching events' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l timeout -d 'Without --follow: stop after S seconds [default: 10]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l follow -d 'Keep streaming until interrupted, reconnecting when Asterisk goes away'
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l take-over -d 'With --app NAME (which registers NAME instead of watching as an observer): take the app over even if something (e.g. serve) is connected as it'
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "list" -d 'List all endpoints (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "list" -d 'List all channels (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "show" -d 'Show one channel, with its RTP statistics when it has media'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "hangup" -d 'Hang up a channel'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "var" -d 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "list" -d 'List bridges (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "create" -d 'Create a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "show" -d 'Show one bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "add" -d 'Add channels to a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "remove" -d 'Remove channels from a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "destroy" -d 'Destroy a bridge'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from recordings" -f -a "list" -d 'List stored recordings (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from recordings" -f -a "get" -d 'Download a stored recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from recordings" -f -a "delete" -d 'Delete a stored recording'
