@@ -90,6 +90,10 @@ pub enum Command {
     Recordings(RecordingsArgs),
     /// Stream ARI events (as an observer unless --app is given)
     Events(EventsArgs),
+    /// Agent profiles: which ElevenLabs agent serves which calls (kept in the database)
+    Agents(AgentsArgs),
+    /// Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos
+    AgentSim(AgentSimArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -235,6 +239,140 @@ pub struct EventsArgs {
     /// Without --follow: stop after S seconds [default: 10]
     #[arg(long, value_name = "S")]
     pub timeout: Option<f64>,
+}
+
+/// Where the SQLite database lives; flattened into every command that uses it.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Database")]
+pub struct DbArgs {
+    /// SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: Option<AgentsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentsAction {
+    /// List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)
+    List,
+    /// Show one profile and whether its API key variable is set (never the key)
+    Show { name: String },
+    /// Add a profile (last in the routing order unless --position is given)
+    Add(AgentAddArgs),
+    /// Remove a profile
+    Remove { name: String },
+    /// Show which profile would serve a call to EXTENSION from CALLER
+    Route {
+        /// The dialed extension
+        #[arg(long, value_name = "EXT", default_value = "")]
+        extension: String,
+        /// The caller's number
+        #[arg(long, value_name = "NUMBER", default_value = "")]
+        caller: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AgentAddArgs {
+    /// Profile name: 1-64 letters, digits, '.', '_' or '-'
+    pub name: String,
+    /// ElevenLabs agent id
+    #[arg(long, value_name = "ID")]
+    pub agent_id: String,
+    /// NAME of the environment variable holding the API key; the key itself is never stored
+    /// [default: ELEVENLABS_API_KEY]
+    #[arg(long, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    /// Voice override
+    #[arg(long, value_name = "ID")]
+    pub voice_id: Option<String>,
+    /// First-message override
+    #[arg(long, value_name = "TEXT")]
+    pub first_message: Option<String>,
+    /// Language override, e.g. en, de
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
+    /// Calls to these extensions: '*' any run, '?' one character, '\' escapes; absent: any
+    #[arg(long = "extension", value_name = "PATTERN")]
+    pub extension_pattern: Option<String>,
+    /// Calls from these numbers (same pattern syntax); absent: any
+    #[arg(long = "caller", value_name = "PATTERN")]
+    pub caller_pattern: Option<String>,
+    /// Dynamic variable for the agent, K=V (repeatable)
+    #[arg(long = "var", value_name = "K=V", value_parser = parse_key_val)]
+    pub vars: Vec<(String, String)>,
+    /// Place in the routing order, 1 is tried first [default: last]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    pub position: Option<i64>,
+    /// Replace the profile of that name if it exists (keeping its place unless --position)
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentSimArgs {
+    /// Address to listen on (signed URLs and WebSocket on the same port)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9000")]
+    pub listen: std::net::SocketAddr,
+    /// echo: return the caller's audio; tone: answer each caller turn with a tone
+    #[arg(long, value_enum, default_value_t = AgentSimMode::Echo)]
+    pub mode: AgentSimMode,
+    /// Echo: delay of the returned audio; tone: end of caller speech to the tone
+    #[arg(long, value_name = "MS", default_value_t = 300)]
+    pub response_delay_ms: u64,
+    /// Audio format of both directions: ulaw_8000, alaw_8000, pcm_8000, pcm_16000, pcm_22050, pcm_24000, pcm_44100, pcm_48000
+    #[arg(long, value_name = "FORMAT", default_value = "ulaw_8000",
+          value_parser = crate::core::agent_proto::AudioFormat::parse)]
+    pub format: crate::core::agent_proto::AudioFormat,
+    /// Send `interruption` when the caller starts speaking while the agent talks
+    #[arg(long)]
+    pub interrupt_on_speech: bool,
+    /// Tone frequency in tone mode
+    #[arg(long, value_name = "HZ", default_value_t = 440.0)]
+    pub tone_hz: f64,
+    /// Tone length in tone mode
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub tone_ms: u64,
+    /// Keep-alive ping period; 0 sends no pings
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub ping_interval_ms: u64,
+    /// Size of the audio events sent
+    #[arg(long, value_name = "MS", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(10..=2000))]
+    pub chunk_ms: u32,
+    /// Send one client_tool_call at the start of each conversation
+    #[arg(long)]
+    pub tool_call: bool,
+    /// Also send event types a client must ignore (tentative responses, vad_score, an invented one)
+    #[arg(long)]
+    pub extra_events: bool,
+    /// API key that signed-URL requests must carry [default: any non-empty key]
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "VCCTL_SIM_API_KEY",
+        hide_env_values = true
+    )]
+    pub api_key: Option<String>,
+    /// Refuse WebSocket connections without a signed URL's signature (a private agent)
+    #[arg(long)]
+    pub require_signed_url: bool,
+    /// Only this agent id exists; others are not found [default: every id exists]
+    #[arg(long, value_name = "ID")]
+    pub known_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AgentSimMode {
+    Echo,
+    Tone,
 }
 
 #[derive(Debug, Args)]

@@ -12,10 +12,11 @@
 //! | 6 | Asterisk refused the request (its own message is shown) |
 //! | 7 | timed out before the expected events or result arrived |
 //! | 8 | a check found problems (doctor, check-firewall, latency-report over target) |
-//! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over |
+//! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
+use crate::io::agent_ws::AgentError;
 use crate::io::ari_events::EventsError;
 use crate::io::ari_http::AriError;
 
@@ -29,6 +30,8 @@ pub enum Error {
     Ari(#[from] AriError),
     #[error(transparent)]
     Events(#[from] EventsError),
+    #[error(transparent)]
+    Agent(#[from] AgentError),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -77,6 +80,15 @@ impl Error {
                 EventsError::Unauthorized { .. } => 4,
                 EventsError::Refused { .. } => 6,
                 EventsError::Tls(_) => 2,
+            },
+            Error::Agent(e) => match e {
+                AgentError::Unreachable { .. } | AgentError::Closed => 3,
+                AgentError::Unauthorized { .. } | AgentError::AuthRequired { .. } => 4,
+                AgentError::AgentNotFound { .. } => 5,
+                AgentError::Refused { .. } => 6,
+                AgentError::Timeout { .. } => 7,
+                AgentError::BadUrl { .. } | AgentError::Tls(_) => 2,
+                AgentError::Protocol(_) => 1,
             },
             Error::Unreachable(_) => 3,
             Error::NotFound(_) => 5,

@@ -37,7 +37,14 @@ fn committed_completion_scripts_are_current() {
 #[test]
 fn bash_completion_knows_the_commands() {
     let s = vcctl::commands::completions::script(Shell::Bash);
-    for cmd in ["info", "endpoints", "channels", "originate", "bridge", "events"] {
+    for cmd in [
+        "info",
+        "endpoints",
+        "channels",
+        "originate",
+        "bridge",
+        "events",
+    ] {
         assert!(s.contains(cmd), "{cmd} missing from bash completion");
     }
 }

@@ -35,16 +35,26 @@ fn render_writes_the_settings_into_the_included_files() {
         ("ASTERISK_RTP_START", "20000"),
         ("ASTERISK_RTP_END", "20100"),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let d = dir.path();
     let transport = read(d, "pjsip_transport_local.conf");
     assert!(transport.contains("external_media_address=203.0.113.7"));
     assert!(transport.contains("external_signaling_address=203.0.113.7"));
     assert!(read(d, "rtp_stun.conf").contains("stunaddr=stun.example.org:3478"));
     let ports = read(d, "rtp_ports.conf");
-    assert!(ports.contains("rtpstart=20000") && ports.contains("rtpend=20100"), "{ports}");
+    assert!(
+        ports.contains("rtpstart=20000") && ports.contains("rtpend=20100"),
+        "{ports}"
+    );
     let user = read(d, "ari_user.conf");
-    assert!(user.contains("password=s3cret\\;x"), "';' is escaped: {user}");
+    assert!(
+        user.contains("password=s3cret\\;x"),
+        "';' is escaped: {user}"
+    );
     // The password is not echoed by the script.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("s3cret"));
     // The main files carry the deployment's fixed parts and include the generated ones.
@@ -53,7 +63,10 @@ fn render_writes_the_settings_into_the_included_files() {
     for codec in ["ulaw", "alaw", "opus"] {
         assert!(pjsip.contains(codec), "{codec} missing from pjsip.conf");
     }
-    assert!(!pjsip.contains("92.5.238.158"), "the external IP is a setting, not a literal");
+    assert!(
+        !pjsip.contains("92.5.238.158"),
+        "the external IP is a setting, not a literal"
+    );
     let ext = read(d, "extensions.conf");
     assert!(ext.contains("Stasis(voiceclone-app,${EXTEN},${CALLERID(num)})"));
     assert!(ext.contains("exten => echo,1,Answer()"));
@@ -61,7 +74,10 @@ fn render_writes_the_settings_into_the_included_files() {
 
 #[test]
 fn render_without_nat_or_stun_writes_no_external_lines() {
-    let (out, dir) = render(&[("ASTERISK_ARI_PASSWORD", "x1"), ("ASTERISK_STUN_SERVER", "")]);
+    let (out, dir) = render(&[
+        ("ASTERISK_ARI_PASSWORD", "x1"),
+        ("ASTERISK_STUN_SERVER", ""),
+    ]);
     assert!(out.status.success());
     assert!(!read(dir.path(), "pjsip_transport_local.conf").contains("external_"));
     assert!(!read(dir.path(), "rtp_stun.conf").contains("stunaddr="));
@@ -69,7 +85,11 @@ fn render_without_nat_or_stun_writes_no_external_lines() {
 
 #[test]
 fn render_refuses_a_missing_or_published_password() {
-    for env in [vec![], vec![("ASTERISK_ARI_PASSWORD", "voiceclone_secret_2024")], vec![("ASTERISK_ARI_PASSWORD", "change-me")]] {
+    for env in [
+        vec![],
+        vec![("ASTERISK_ARI_PASSWORD", "voiceclone_secret_2024")],
+        vec![("ASTERISK_ARI_PASSWORD", "change-me")],
+    ] {
         let (out, _d) = render(&env);
         assert!(!out.status.success(), "{env:?} accepted");
         let err = String::from_utf8_lossy(&out.stderr);
@@ -81,10 +101,16 @@ fn render_refuses_a_missing_or_published_password() {
 fn old_password_appears_only_as_a_warning() {
     for entry in walk(&docker()) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
-        for line in text.lines().filter(|l| l.contains("voiceclone_secret_2024")) {
+        for line in text
+            .lines()
+            .filter(|l| l.contains("voiceclone_secret_2024"))
+        {
             let t = line.trim_start();
             assert!(
-                t.starts_with('#') || t.starts_with(';') || t.contains("case") || t.contains("voiceclone_secret_*"),
+                t.starts_with('#')
+                    || t.starts_with(';')
+                    || t.contains("case")
+                    || t.contains("voiceclone_secret_*"),
                 "{}: {line}",
                 entry.display()
             );
@@ -96,16 +122,29 @@ fn old_password_appears_only_as_a_warning() {
 fn dockerfiles_and_compose_refer_to_files_that_exist() {
     let d = docker();
     let compose = read(&d, "docker-compose.yml");
-    for needle in ["Dockerfile.asterisk", "docker/Dockerfile.vcctl", "network_mode: host", "healthcheck", "/healthz"] {
+    for needle in [
+        "Dockerfile.asterisk",
+        "docker/Dockerfile.vcctl",
+        "network_mode: host",
+        "healthcheck",
+        "/healthz",
+    ] {
         assert!(compose.contains(needle), "compose lacks {needle}");
     }
     let ast = read(&d, "Dockerfile.asterisk");
-    for src in ["asterisk/configs/", "asterisk/render-config.sh", "asterisk/entrypoint.sh"] {
+    for src in [
+        "asterisk/configs/",
+        "asterisk/render-config.sh",
+        "asterisk/entrypoint.sh",
+    ] {
         assert!(ast.contains(src), "Dockerfile.asterisk lacks {src}");
         assert!(d.join(src).exists(), "{src} missing");
     }
     let vc = read(&d, "Dockerfile.vcctl");
-    assert!(vc.contains("AS build") || vc.contains("as build"), "multi-stage build");
+    assert!(
+        vc.contains("AS build") || vc.contains("as build"),
+        "multi-stage build"
+    );
     assert!(vc.contains("target/release/vcctl"));
 }
 

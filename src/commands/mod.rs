@@ -5,6 +5,8 @@ use crate::config::{AriSettings, Layers};
 use crate::error::Result;
 use crate::io::ari_http::AriClient;
 
+pub mod agent_sim;
+pub mod agents;
 pub mod apps;
 pub mod bridge;
 pub mod channels;
@@ -52,6 +54,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Apps => apps::run(&ctx).await,
         Command::Recordings(a) => recordings::run(&ctx, a).await,
         Command::Events(a) => events::run(&ctx, a).await,
+        Command::Agents(a) => agents::run(&ctx, a).await,
+        Command::AgentSim(a) => agent_sim::run(&ctx, a).await,
         Command::Completions(a) => completions::run(a),
     }
 }

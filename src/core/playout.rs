@@ -432,6 +432,11 @@ impl RtpSender {
         &self.buf
     }
 
+    /// Use `pt` from the next packet on (to answer with the payload type the peer uses).
+    pub fn set_payload_type(&mut self, pt: Pt) {
+        self.pt = pt;
+    }
+
     /// Build the packet for a playout frame.
     pub fn frame(&mut self, frame: &Frame<'_>) -> &[u8] {
         self.packet(frame.payload, frame.marker)

@@ -1,5 +1,10 @@
 //! I/O adapters: each one wraps a transport around the sans-IO core.
 
+pub mod agent_sim;
+pub mod agent_ws;
 pub mod ari_events;
 pub mod ari_http;
+pub mod http_api;
+pub mod serve_events;
+pub mod store;
 pub mod tls;

@@ -33,7 +33,8 @@ fn required() -> bool {
 pub fn sandbox() -> Option<Sandbox> {
     let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let url = std::env::var("VCCTL_E2E_ARI_URL").unwrap_or_else(|_| "http://127.0.0.1:8088".into());
-    let password = std::env::var("VCCTL_E2E_ARI_PASSWORD").unwrap_or_else(|_| DEFAULT_PASSWORD.into());
+    let password =
+        std::env::var("VCCTL_E2E_ARI_PASSWORD").unwrap_or_else(|_| DEFAULT_PASSWORD.into());
     let sb = Sandbox {
         url,
         user: "voiceclone".into(),
@@ -112,7 +113,8 @@ impl Sandbox {
         let mut a = args.to_vec();
         a.push("--json");
         let s = self.ok(&a);
-        serde_json::from_str(&s).unwrap_or_else(|e| panic!("vcctl {args:?} printed non-JSON ({e}): {s}"))
+        serde_json::from_str(&s)
+            .unwrap_or_else(|e| panic!("vcctl {args:?} printed non-JSON ({e}): {s}"))
     }
 
     pub fn spawn(&self, args: &[&str]) -> Spawned {
@@ -132,7 +134,9 @@ impl Sandbox {
         loop {
             let ch = self.json(&["channels", "list"]);
             let br = self.json(&["bridge", "list"]);
-            if ch.as_array().is_some_and(|a| a.is_empty()) && br.as_array().is_some_and(|a| a.is_empty()) {
+            if ch.as_array().is_some_and(|a| a.is_empty())
+                && br.as_array().is_some_and(|a| a.is_empty())
+            {
                 return;
             }
             if Instant::now() > deadline {
@@ -201,7 +205,11 @@ impl Spawned {
     }
 
     /// Wait for a stdout line satisfying `pred`; returns it. Lines seen are kept in `seen_out`.
-    pub fn wait_stdout(&mut self, timeout: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+    pub fn wait_stdout(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         let deadline = Instant::now() + timeout;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.stdout.recv_timeout(left) {
@@ -217,7 +225,11 @@ impl Spawned {
         None
     }
 
-    pub fn wait_stderr(&mut self, timeout: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+    pub fn wait_stderr(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Option<String> {
         let deadline = Instant::now() + timeout;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.stderr.recv_timeout(left) {

@@ -1,0 +1,180 @@
+//! `vcctl agent-sim`: serve the ElevenLabs Agents protocol locally until Ctrl-C, then print
+//! the totals.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::cli::{AgentSimArgs, AgentSimMode};
+use crate::error::{Error, Result};
+use crate::io::agent_sim::{serve, SimMode, SimOptions, SimStats};
+use crate::ui::output::{emit, kv_table, Render};
+
+use super::Ctx;
+
+pub fn options(args: &AgentSimArgs) -> SimOptions {
+    SimOptions {
+        mode: match args.mode {
+            AgentSimMode::Echo => SimMode::Echo,
+            AgentSimMode::Tone => SimMode::Tone,
+        },
+        response_delay: Duration::from_millis(args.response_delay_ms),
+        format: args.format,
+        interrupt_on_speech: args.interrupt_on_speech,
+        tone_hz: args.tone_hz,
+        tone_duration: Duration::from_millis(args.tone_ms),
+        ping_interval: (args.ping_interval_ms > 0)
+            .then(|| Duration::from_millis(args.ping_interval_ms)),
+        tool_call: args.tool_call,
+        api_key: args.api_key.clone().filter(|k| !k.is_empty()),
+        require_signed_url: args.require_signed_url,
+        known_agent: args.known_agent.clone(),
+        chunk_ms: args.chunk_ms,
+        extra_events: args.extra_events,
+        log_connections: true,
+    }
+}
+
+pub async fn run(ctx: &Ctx, args: AgentSimArgs) -> Result<()> {
+    if !(args.tone_hz > 0.0 && args.tone_hz < args.format.sample_rate as f64 / 2.0) {
+        return Err(Error::Usage(format!(
+            "--tone-hz {} must be above 0 and below half the sample rate of {}",
+            args.tone_hz, args.format
+        )));
+    }
+    let opts = options(&args);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| Error::io(format!("listening on {}", args.listen), e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("reading the listening address", e))?;
+    eprintln!(
+        "vcctl agent-sim: listening on ws://{addr}/v1/convai/conversation?agent_id=ID \
+         ({}, {}, response delay {} ms{}); signed URLs at \
+         http://{addr}/v1/convai/conversation/get-signed-url?agent_id=ID; Ctrl-C or SIGTERM stops",
+        match opts.mode {
+            SimMode::Echo => "echo",
+            SimMode::Tone => "tone",
+        },
+        opts.format,
+        args.response_delay_ms,
+        if opts.interrupt_on_speech {
+            ", interrupts on speech"
+        } else {
+            ""
+        }
+    );
+    let stats = serve(listener, opts, stop_signal())
+        .await
+        .map_err(|e| Error::io("serving the agent simulator", e))?;
+    emit(&Totals(stats), ctx.json())
+}
+
+/// Ctrl-C, or SIGTERM (`docker stop`, `kill`).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Totals(SimStats);
+
+impl Render for Totals {
+    fn render_text(&self) -> String {
+        let s = &self.0;
+        kv_table(&[
+            ("conversations", s.conversations.to_string()),
+            ("connections", s.connections.to_string()),
+            ("signed URLs issued", s.signed_urls.to_string()),
+            ("keys rejected", s.rejected_keys.to_string()),
+            ("upgrades rejected", s.rejected_upgrades.to_string()),
+            (
+                "pings / pongs / missing",
+                format!(
+                    "{} / {} / {}",
+                    s.pings_sent, s.pongs_received, s.pongs_missing
+                ),
+            ),
+            ("max ping round trip", format!("{} ms", s.max_ping_rtt_ms)),
+            (
+                "audio in (chunks / bytes)",
+                format!("{} / {}", s.audio_chunks_in, s.audio_bytes_in),
+            ),
+            (
+                "audio out (events / bytes)",
+                format!("{} / {}", s.audio_events_out, s.audio_bytes_out),
+            ),
+            ("interruptions", s.interruptions.to_string()),
+            (
+                "tool calls / results (errors)",
+                format!(
+                    "{} / {} ({})",
+                    s.tool_calls, s.tool_results, s.tool_error_results
+                ),
+            ),
+            ("invalid frames", s.invalid_frames.to_string()),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn flags_become_options() {
+        let cli = Cli::try_parse_from([
+            "vcctl",
+            "agent-sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--mode",
+            "tone",
+            "--format",
+            "pcm_16000",
+            "--response-delay-ms",
+            "50",
+            "--interrupt-on-speech",
+            "--tone-hz",
+            "1000",
+            "--ping-interval-ms",
+            "0",
+            "--tool-call",
+        ])
+        .unwrap();
+        let Command::AgentSim(a) = cli.command else {
+            panic!("wrong command")
+        };
+        let o = options(&a);
+        assert_eq!(o.mode, SimMode::Tone);
+        assert_eq!(o.format.name(), "pcm_16000");
+        assert_eq!(o.response_delay, Duration::from_millis(50));
+        assert!(o.interrupt_on_speech && o.tool_call);
+        assert_eq!(o.ping_interval, None);
+        assert_eq!(o.tone_hz, 1000.0);
+        assert!(Cli::try_parse_from(["vcctl", "agent-sim", "--format", "mp3_44100"]).is_err());
+        let d = Cli::try_parse_from(["vcctl", "agent-sim"]).unwrap();
+        let Command::AgentSim(a) = d.command else {
+            panic!("wrong command")
+        };
+        let o = options(&a);
+        assert_eq!(o.mode, SimMode::Echo);
+        assert_eq!(o.format.name(), "ulaw_8000");
+        assert_eq!(o.ping_interval, Some(Duration::from_secs(2)));
+        assert_eq!(a.listen.to_string(), "127.0.0.1:9000");
+    }
+}

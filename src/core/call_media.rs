@@ -1,0 +1,912 @@
+//! The media engine of one call, sans-IO: Asterisk's RTP in, agent audio chunks out; agent
+//! audio in, paced RTP out. The caller feeds [`CallMedia::handle_rtp`],
+//! [`CallMedia::handle_agent`] and [`CallMedia::handle_timeout`] with the time of the input,
+//! and drains [`CallMedia::poll_output`]; it sleeps until [`CallMedia::next_timeout`].
+//!
+//! Audio formats: with `ulaw_8000` on both the agent side and RTP (the default), payloads pass
+//! through untouched. Any other agent format (`pcm_16000`, `pcm_24000`, ...) is converted with
+//! the G.711 codec and the band-limited resampler.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::agent_proto::{
+    encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
+};
+use super::g711;
+use super::pacer::{Pacer, PacingStats};
+use super::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
+use super::resample::Resampler;
+use super::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
+use super::tone::{Vad, VadConfig, VadEvent};
+
+/// Settings of one call's media path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MediaSettings {
+    /// The RTP format agreed with Asterisk's externalMedia channel (`ulaw` or `slin16`).
+    pub rtp_codec: Codec,
+    /// RTP packet duration.
+    pub ptime: Duration,
+    /// Duration of each `user_audio_chunk` sent to the agent.
+    pub chunk: Duration,
+    /// Agent audio queued before playout starts.
+    pub prebuffer: Duration,
+    /// With no RTP from Asterisk for this long, silence is streamed to the agent instead.
+    pub keepalive_after: Duration,
+    /// An empty playout queue counts as the end of the agent's response (not an underflow)
+    /// when the agent has sent no audio for this long.
+    pub response_gap: Duration,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            rtp_codec: Codec::Pcmu,
+            ptime: Duration::from_millis(20),
+            chunk: Duration::from_millis(20),
+            prebuffer: Duration::from_millis(40),
+            keepalive_after: Duration::from_millis(100),
+            response_gap: Duration::from_millis(250),
+        }
+    }
+}
+
+/// Random starting values of the outbound stream (RFC 3550 wants them random).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamSeed {
+    pub ssrc: u32,
+    pub seq: u16,
+    pub timestamp: u32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum MediaError {
+    #[error("the agent's audio format {agent} cannot be converted to or from RTP {rtp}: {reason}")]
+    Unservable {
+        agent: String,
+        rtp: String,
+        reason: String,
+    },
+}
+
+/// What the engine wants done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Send this RTP packet to Asterisk.
+    Rtp(Vec<u8>),
+    /// Send this JSON text frame to the agent.
+    Agent(String),
+    /// Something worth logging or recording happened.
+    Event(MediaEvent),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaEvent {
+    /// The caller started or stopped speaking (inbound VAD).
+    CallerSpeech { speaking: bool },
+    /// First agent audio after the caller stopped speaking: the agent's response latency.
+    AgentResponse { latency: Duration },
+    /// The agent interrupted its own speech (barge-in).
+    Interrupted { event_id: u64 },
+    /// The agent reported an error.
+    AgentError { message: String },
+}
+
+/// Counters and figures of one call's media, for `/calls`, records and metrics.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct MediaStats {
+    pub rtp_in_packets: u64,
+    pub rtp_in_bytes: u64,
+    /// Packets from an address other than Asterisk's externalMedia leg (never forwarded).
+    pub rtp_dropped_foreign: u64,
+    /// Packets that were not valid RTP.
+    pub rtp_dropped_malformed: u64,
+    pub rtp_in_lost: i64,
+    pub rtp_in_jitter_ms: f64,
+    pub rtp_out_packets: u64,
+    pub agent_chunks_out: u64,
+    /// Silence chunks sent to keep the agent alive while Asterisk sent nothing.
+    pub agent_keepalive_chunks: u64,
+    pub agent_audio_events: u64,
+    pub agent_audio_dropped_stale: u64,
+    pub pings: u64,
+    pub last_ping_ms: Option<u64>,
+    pub interruptions: u64,
+    pub playout: PlayoutSummary,
+    /// Agent response latencies (caller's end of speech to first agent audio), ms.
+    pub response_latency_ms: Vec<f64>,
+    pub pacing_p50_ms: f64,
+    pub pacing_p99_ms: f64,
+    pub pacing_max_ms: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PlayoutSummary {
+    pub audio_frames: u64,
+    pub silence_frames: u64,
+    pub talkspurts: u64,
+    pub underflows: u64,
+}
+
+impl From<PlayoutStats> for PlayoutSummary {
+    fn from(s: PlayoutStats) -> Self {
+        PlayoutSummary {
+            audio_frames: s.audio_frames,
+            silence_frames: s.silence_frames,
+            talkspurts: s.talkspurts,
+            underflows: s.underflows,
+        }
+    }
+}
+
+pub struct CallMedia {
+    settings: MediaSettings,
+    agent_in: AudioFormat,
+    agent_out: AudioFormat,
+    started: Instant,
+    peer: Option<SocketAddr>,
+    // inbound: RTP -> agent
+    passthrough_in: bool,
+    up: Option<Resampler>,
+    chunk_bytes: usize,
+    chunk: Vec<u8>,
+    pcm: Vec<i16>,
+    pcm2: Vec<i16>,
+    last_rx: Option<Instant>,
+    next_keepalive: Instant,
+    in_stats: LiveStats,
+    vad: Vad,
+    vad_events: Vec<VadEvent>,
+    caller_speaking: bool,
+    speech_end_at: Option<Instant>,
+    // outbound: agent -> RTP
+    passthrough_out: bool,
+    down: Option<Resampler>,
+    playout: Playout,
+    sender: RtpSender,
+    pt_learned: bool,
+    pacer: Pacer,
+    pacing: PacingStats,
+    last_agent_audio: Option<Instant>,
+    // shared
+    transcript: Transcript,
+    stats: MediaStats,
+    out: VecDeque<Output>,
+}
+
+impl CallMedia {
+    pub fn new(
+        settings: MediaSettings,
+        agent_in: AudioFormat,
+        agent_out: AudioFormat,
+        seed: StreamSeed,
+        now: Instant,
+    ) -> Result<Self, MediaError> {
+        let codec = settings.rtp_codec;
+        let rtp_rate = codec.clock_rate();
+        let resampler =
+            |from: u32, to: u32, fmt: AudioFormat| -> Result<Option<Resampler>, MediaError> {
+                if from == to {
+                    return Ok(None);
+                }
+                Resampler::new(from, to)
+                    .map(Some)
+                    .map_err(|e| MediaError::Unservable {
+                        agent: fmt.name(),
+                        rtp: format!("{codec:?}"),
+                        reason: e.to_string(),
+                    })
+            };
+        let up = resampler(rtp_rate, agent_in.sample_rate, agent_in)?;
+        let down = resampler(agent_out.sample_rate, rtp_rate, agent_out)?;
+        let pt = codec.static_pt().unwrap_or(Pt(118));
+        let spf = codec.samples_per_frame(settings.ptime) as u32;
+        let mut pcfg = PlayoutConfig::new(codec);
+        pcfg.ptime = settings.ptime;
+        pcfg.prebuffer = settings.prebuffer;
+        let chunk_bytes = agent_in
+            .bytes_for_ms(settings.chunk.as_millis().max(1) as u32)
+            .max(1);
+        Ok(CallMedia {
+            passthrough_in: codec == Codec::Pcmu && agent_in == AudioFormat::ULAW_8000
+                || codec == Codec::Pcma && agent_in == AudioFormat::ALAW_8000,
+            passthrough_out: codec == Codec::Pcmu && agent_out == AudioFormat::ULAW_8000
+                || codec == Codec::Pcma && agent_out == AudioFormat::ALAW_8000,
+            settings,
+            agent_in,
+            agent_out,
+            started: now,
+            peer: None,
+            up,
+            chunk_bytes,
+            chunk: Vec::with_capacity(chunk_bytes * 2),
+            pcm: Vec::with_capacity(1024),
+            pcm2: Vec::with_capacity(2048),
+            last_rx: None,
+            next_keepalive: now + settings.keepalive_after,
+            in_stats: LiveStats::new(rtp_rate),
+            vad: Vad::new(VadConfig::for_rate(rtp_rate)),
+            vad_events: Vec::new(),
+            caller_speaking: false,
+            speech_end_at: None,
+            down,
+            playout: Playout::new(pcfg),
+            sender: RtpSender::new(Ssrc(seed.ssrc), pt, SeqNo(seed.seq), seed.timestamp, spf),
+            pt_learned: false,
+            pacer: Pacer::new(now + settings.ptime, settings.ptime),
+            pacing: PacingStats::new(),
+            last_agent_audio: None,
+            transcript: Transcript::new(),
+            stats: MediaStats::default(),
+            out: VecDeque::new(),
+        })
+    }
+
+    /// The address Asterisk sends from and listens on (UNICASTRTP_LOCAL_ADDRESS/PORT).
+    /// Until it is set, inbound RTP is dropped and nothing is sent.
+    pub fn set_peer(&mut self, peer: SocketAddr) {
+        self.peer = Some(peer);
+    }
+
+    pub fn peer(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+
+    /// One UDP datagram arrived from `from`.
+    pub fn handle_rtp(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
+        if Some(from) != self.peer {
+            self.stats.rtp_dropped_foreign += 1;
+            return;
+        }
+        let Ok(pkt) = RtpPacket::parse(data) else {
+            self.stats.rtp_dropped_malformed += 1;
+            return;
+        };
+        self.stats.rtp_in_packets += 1;
+        self.stats.rtp_in_bytes += data.len() as u64;
+        self.last_rx = Some(now);
+        self.in_stats
+            .push(now.duration_since(self.started), pkt.seq.0, pkt.timestamp);
+        if !self.pt_learned {
+            // Answer with the payload type Asterisk uses (matters for dynamic L16 types).
+            self.sender.set_payload_type(pkt.payload_type);
+            self.pt_learned = true;
+        }
+        self.inbound_payload(now, pkt.payload);
+    }
+
+    fn inbound_payload(&mut self, now: Instant, payload: &[u8]) {
+        // Linear PCM at the RTP rate, for VAD and (if needed) conversion.
+        self.pcm.clear();
+        match self.settings.rtp_codec {
+            Codec::Pcmu => g711::ulaw_to_pcm(payload, &mut self.pcm),
+            Codec::Pcma => g711::alaw_to_pcm(payload, &mut self.pcm),
+            Codec::L16 { .. } => {
+                g711::l16be_from_bytes(payload, &mut self.pcm);
+            }
+        }
+        self.run_vad(now);
+        if self.passthrough_in {
+            self.chunk.extend_from_slice(payload);
+        } else {
+            let pcm: &[i16] = match &mut self.up {
+                Some(r) => {
+                    self.pcm2.clear();
+                    r.process(&self.pcm, &mut self.pcm2);
+                    &self.pcm2
+                }
+                None => &self.pcm,
+            };
+            encode_agent(self.agent_in.encoding, pcm, &mut self.chunk);
+        }
+        self.flush_chunks();
+    }
+
+    fn run_vad(&mut self, now: Instant) {
+        self.vad_events.clear();
+        self.vad.push(&self.pcm, &mut self.vad_events);
+        for ev in self.vad_events.drain(..) {
+            match ev {
+                VadEvent::SpeechStart { .. } => {
+                    self.caller_speaking = true;
+                    self.speech_end_at = None;
+                    self.out
+                        .push_back(Output::Event(MediaEvent::CallerSpeech { speaking: true }));
+                }
+                VadEvent::SpeechEnd { at } => {
+                    self.caller_speaking = false;
+                    // The end is reported a hangover later; date it back to the last voiced sample.
+                    let rate = self.settings.rtp_codec.clock_rate() as u64;
+                    let behind = self.vad.samples_seen().saturating_sub(at);
+                    let ago = Duration::from_nanos(behind * 1_000_000_000 / rate.max(1));
+                    self.speech_end_at = Some(now.checked_sub(ago).unwrap_or(now));
+                    self.out
+                        .push_back(Output::Event(MediaEvent::CallerSpeech { speaking: false }));
+                }
+            }
+        }
+    }
+
+    fn flush_chunks(&mut self) {
+        while self.chunk.len() >= self.chunk_bytes {
+            let msg = encode_user_audio_chunk(&self.chunk[..self.chunk_bytes]);
+            self.chunk.drain(..self.chunk_bytes);
+            self.stats.agent_chunks_out += 1;
+            self.out.push_back(Output::Agent(msg));
+        }
+    }
+
+    /// A message from the agent arrived.
+    pub fn handle_agent(&mut self, now: Instant, msg: &ServerMessage) {
+        let at_ms = now.duration_since(self.started).as_millis() as u64;
+        self.transcript.observe(msg, at_ms);
+        match msg {
+            ServerMessage::Audio { event_id, audio } => {
+                self.stats.agent_audio_events += 1;
+                self.last_agent_audio = Some(now);
+                if let Some(end) = self.speech_end_at.take() {
+                    let latency = now.saturating_duration_since(end);
+                    self.stats
+                        .response_latency_ms
+                        .push(latency.as_secs_f64() * 1000.0);
+                    self.out
+                        .push_back(Output::Event(MediaEvent::AgentResponse { latency }));
+                }
+                let accepted = if self.passthrough_out {
+                    self.playout.push_payload(*event_id, audio)
+                } else {
+                    self.pcm.clear();
+                    decode_agent(self.agent_out.encoding, audio, &mut self.pcm);
+                    let pcm: &[i16] = match &mut self.down {
+                        Some(r) => {
+                            self.pcm2.clear();
+                            r.process(&self.pcm, &mut self.pcm2);
+                            &self.pcm2
+                        }
+                        None => &self.pcm,
+                    };
+                    self.playout.push_pcm(*event_id, pcm)
+                };
+                if !accepted {
+                    self.stats.agent_audio_dropped_stale += 1;
+                }
+            }
+            ServerMessage::Interruption { event_id } => {
+                self.playout.interrupt(*event_id);
+                self.stats.interruptions += 1;
+                self.out.push_back(Output::Event(MediaEvent::Interrupted {
+                    event_id: *event_id,
+                }));
+            }
+            ServerMessage::Ping { ping_ms, .. } => {
+                self.stats.pings += 1;
+                if ping_ms.is_some() {
+                    self.stats.last_ping_ms = *ping_ms;
+                }
+                if let Some(pong) = ClientMessage::pong_for(msg) {
+                    self.out.push_back(Output::Agent(pong.to_json()));
+                }
+            }
+            ServerMessage::ClientToolCall { .. } => {
+                if let Some(reply) = ClientMessage::tool_not_configured(msg) {
+                    self.out.push_back(Output::Agent(reply.to_json()));
+                }
+            }
+            ServerMessage::Error { .. } => {
+                self.out.push_back(Output::Event(MediaEvent::AgentError {
+                    message: msg.to_json(),
+                }));
+            }
+            _ => {}
+        }
+    }
+
+    /// Time passed: send due RTP frames and keepalive chunks.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if now >= self.pacer.next_deadline() {
+            let tick = self.pacer.on_tick(now);
+            if tick.skipped > 0 {
+                self.sender.skip_frames(tick.skipped);
+            }
+            if tick.frames_due > 0 {
+                self.pacing.record_error(tick.late_by);
+            }
+            for _ in 0..tick.frames_due {
+                self.end_response_if_quiet(now);
+                let frame = self.playout.pop_frame();
+                let pkt = self.sender.frame(&frame).to_vec();
+                if self.peer.is_some() {
+                    self.stats.rtp_out_packets += 1;
+                    self.out.push_back(Output::Rtp(pkt));
+                }
+            }
+        }
+        if now >= self.next_keepalive {
+            let quiet = self
+                .last_rx
+                .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
+            if quiet {
+                let silence = silence_for(self.agent_in, self.chunk_bytes);
+                self.out
+                    .push_back(Output::Agent(encode_user_audio_chunk(&silence)));
+                self.stats.agent_keepalive_chunks += 1;
+                self.next_keepalive = now + self.settings.chunk;
+            } else if let Some(t) = self.last_rx {
+                self.next_keepalive = t + self.settings.keepalive_after;
+            }
+        }
+    }
+
+    /// No agent audio for `response_gap` and the queue is nearly empty: the response is over.
+    fn end_response_if_quiet(&mut self, now: Instant) {
+        if let Some(t) = self.last_agent_audio {
+            if now.duration_since(t) >= self.settings.response_gap
+                && self.playout.queued() < self.settings.ptime
+            {
+                self.playout.end_of_response();
+                self.last_agent_audio = None;
+            }
+        }
+    }
+
+    /// When to call [`Self::handle_timeout`] next.
+    pub fn next_timeout(&self) -> Instant {
+        self.pacer.next_deadline().min(self.next_keepalive)
+    }
+
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    pub fn caller_speaking(&self) -> bool {
+        self.caller_speaking
+    }
+
+    pub fn stats(&self) -> MediaStats {
+        let mut s = self.stats.clone();
+        s.playout = self.playout.stats().into();
+        s.rtp_in_lost = self.in_stats.lost();
+        s.rtp_in_jitter_ms = self.in_stats.jitter_ms();
+        s.pacing_p50_ms = self.pacing.p50().as_secs_f64() * 1000.0;
+        s.pacing_p99_ms = self.pacing.p99().as_secs_f64() * 1000.0;
+        s.pacing_max_ms = self.pacing.max().as_secs_f64() * 1000.0;
+        s
+    }
+
+    pub fn pacing(&self) -> &PacingStats {
+        &self.pacing
+    }
+}
+
+/// Constant-memory loss and interarrival jitter of the inbound stream (RFC 3550 A.3 and
+/// 6.4.1), for live calls. Offline analysis of captures is `rtp_stats`, which keeps more.
+#[derive(Debug, Clone)]
+struct LiveStats {
+    clock_rate: f64,
+    base_ext: Option<i64>,
+    highest_ext: i64,
+    received: i64,
+    last_transit: Option<f64>,
+    jitter: f64,
+}
+
+impl LiveStats {
+    fn new(clock_rate: u32) -> Self {
+        LiveStats {
+            clock_rate: clock_rate as f64,
+            base_ext: None,
+            highest_ext: 0,
+            received: 0,
+            last_transit: None,
+            jitter: 0.0,
+        }
+    }
+
+    fn push(&mut self, arrival: Duration, seq: u16, ts: u32) {
+        self.received += 1;
+        let ext = match self.base_ext {
+            None => {
+                self.base_ext = Some(seq as i64);
+                self.highest_ext = seq as i64;
+                seq as i64
+            }
+            Some(_) => {
+                // Unwrap the 16-bit sequence relative to the highest seen.
+                let cycle = self.highest_ext & !0xffff;
+                let mut ext = cycle | seq as i64;
+                if ext < self.highest_ext - 0x8000 {
+                    ext += 0x10000;
+                } else if ext > self.highest_ext + 0x8000 {
+                    ext -= 0x10000;
+                }
+                self.highest_ext = self.highest_ext.max(ext);
+                ext
+            }
+        };
+        let _ = ext;
+        // Transit in timestamp units; the difference of two transits is what matters.
+        let transit = arrival.as_secs_f64() * self.clock_rate - ts as f64;
+        if let Some(last) = self.last_transit {
+            let mut d = (transit - last).abs();
+            // A 32-bit timestamp wrap shows as a huge jump; fold it back.
+            if d > 2f64.powi(31) {
+                d = (d - 2f64.powi(32)).abs();
+            }
+            self.jitter += (d - self.jitter) / 16.0;
+        }
+        self.last_transit = Some(transit);
+    }
+
+    fn lost(&self) -> i64 {
+        match self.base_ext {
+            Some(base) => self.highest_ext - base + 1 - self.received,
+            None => 0,
+        }
+    }
+
+    fn jitter_ms(&self) -> f64 {
+        self.jitter / self.clock_rate * 1000.0
+    }
+}
+
+fn encode_agent(enc: Encoding, pcm: &[i16], out: &mut Vec<u8>) {
+    match enc {
+        Encoding::Pcm16 => g711::pcm16le_to_bytes(pcm, out),
+        Encoding::Ulaw => g711::pcm_to_ulaw(pcm, out),
+        Encoding::Alaw => g711::pcm_to_alaw(pcm, out),
+    }
+}
+
+fn decode_agent(enc: Encoding, bytes: &[u8], out: &mut Vec<i16>) {
+    match enc {
+        Encoding::Pcm16 => {
+            g711::pcm16le_from_bytes(bytes, out);
+        }
+        Encoding::Ulaw => g711::ulaw_to_pcm(bytes, out),
+        Encoding::Alaw => g711::alaw_to_pcm(bytes, out),
+    }
+}
+
+fn silence_for(fmt: AudioFormat, bytes: usize) -> Vec<u8> {
+    let b = match fmt.encoding {
+        Encoding::Pcm16 => 0,
+        Encoding::Ulaw => g711::ULAW_SILENCE,
+        Encoding::Alaw => g711::ALAW_SILENCE,
+    };
+    vec![b; bytes]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::rtp::RtpHeader;
+    use crate::core::tone::{goertzel_power, SineGen};
+    use base64::Engine;
+
+    const SEED: StreamSeed = StreamSeed {
+        ssrc: 0xabcd,
+        seq: 65534,
+        timestamp: 1000,
+    };
+
+    fn peer() -> SocketAddr {
+        "127.0.0.1:40000".parse().unwrap()
+    }
+
+    fn engine(agent: AudioFormat, t0: Instant) -> CallMedia {
+        let mut m = CallMedia::new(MediaSettings::default(), agent, agent, SEED, t0).unwrap();
+        m.set_peer(peer());
+        m
+    }
+
+    fn rtp(seq: u16, payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        RtpHeader {
+            marker: false,
+            payload_type: Pt::PCMU,
+            seq: SeqNo(seq),
+            timestamp: seq as u32 * 160,
+            ssrc: Ssrc(7),
+        }
+        .write(payload, &mut out);
+        out
+    }
+
+    fn drain(m: &mut CallMedia) -> (Vec<Vec<u8>>, Vec<serde_json::Value>, Vec<MediaEvent>) {
+        let (mut r, mut a, mut e) = (vec![], vec![], vec![]);
+        while let Some(o) = m.poll_output() {
+            match o {
+                Output::Rtp(p) => r.push(p),
+                Output::Agent(j) => a.push(serde_json::from_str(&j).unwrap()),
+                Output::Event(ev) => e.push(ev),
+            }
+        }
+        (r, a, e)
+    }
+
+    fn chunk_bytes(v: &serde_json::Value) -> Vec<u8> {
+        base64::engine::general_purpose::STANDARD
+            .decode(v["user_audio_chunk"].as_str().expect("user_audio_chunk"))
+            .unwrap()
+    }
+
+    fn ulaw_tone(hz: f64, samples: usize) -> Vec<u8> {
+        let mut g = SineGen::new(hz, 8000, 8000.0);
+        let mut pcm = Vec::new();
+        g.extend(samples, &mut pcm);
+        let mut out = Vec::new();
+        g711::pcm_to_ulaw(&pcm, &mut out);
+        out
+    }
+
+    #[test]
+    fn ulaw_passes_through_to_the_agent_untouched() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let payload: Vec<u8> = (0..160).map(|i| i as u8).collect();
+        m.handle_rtp(t0, peer(), &rtp(1, &payload));
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(agent.len(), 1);
+        assert_eq!(chunk_bytes(&agent[0]), payload);
+        assert_eq!(m.stats().agent_chunks_out, 1);
+    }
+
+    #[test]
+    fn rtp_from_another_source_never_reaches_the_agent() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_rtp(t0, "127.0.0.1:40001".parse().unwrap(), &rtp(1, &[0; 160]));
+        m.handle_rtp(t0, peer(), &[1, 2, 3]);
+        let (_, agent, _) = drain(&mut m);
+        assert!(agent.is_empty());
+        let s = m.stats();
+        assert_eq!(
+            (
+                s.rtp_dropped_foreign,
+                s.rtp_dropped_malformed,
+                s.rtp_in_packets
+            ),
+            (1, 1, 0)
+        );
+    }
+
+    #[test]
+    fn agent_audio_is_paced_as_numbered_rtp_frames() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let audio: Vec<u8> = (0..800).map(|i| (i % 250) as u8).collect(); // 100 ms
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: audio.clone(),
+            },
+        );
+        let mut pkts = Vec::new();
+        for i in 1..=7u32 {
+            let now = t0 + Duration::from_millis(20) * i;
+            assert!(m.next_timeout() <= now);
+            m.handle_timeout(now);
+            pkts.extend(drain(&mut m).0);
+        }
+        assert_eq!(pkts.len(), 7);
+        let parsed: Vec<_> = pkts.iter().map(|p| RtpPacket::parse(p).unwrap()).collect();
+        for (i, p) in parsed.iter().enumerate() {
+            assert_eq!(p.seq.0, 65534u16.wrapping_add(i as u16));
+            assert_eq!(p.timestamp, 1000 + 160 * i as u32);
+            assert_eq!(p.ssrc, Ssrc(0xabcd));
+            assert_eq!(p.payload_type, Pt::PCMU);
+            assert_eq!(p.payload.len(), 160);
+        }
+        assert!(parsed[0].marker && !parsed[1].marker);
+        let played: Vec<u8> = parsed[..5]
+            .iter()
+            .flat_map(|p| p.payload.to_vec())
+            .collect();
+        assert_eq!(played, audio);
+        assert!(parsed[5].payload.iter().all(|&b| b == g711::ULAW_SILENCE));
+    }
+
+    #[test]
+    fn pcm_16000_agent_gets_resampled_audio_and_returns_a_clean_tone() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::PCM_16000, t0);
+        let tone = ulaw_tone(1000.0, 1600);
+        for (i, c) in tone.chunks(160).enumerate() {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i as u16, c),
+            );
+        }
+        let (_, agent, _) = drain(&mut m);
+        let bytes: Vec<u8> = agent
+            .iter()
+            .filter(|v| v.get("user_audio_chunk").is_some())
+            .flat_map(chunk_bytes)
+            .collect();
+        assert_eq!(
+            bytes.len(),
+            2 * 3200 - 2 * 640 * (10 - agent.len()),
+            "20 ms chunks of 16 kHz PCM"
+        );
+        let mut pcm = Vec::new();
+        g711::pcm16le_from_bytes(&bytes, &mut pcm);
+        let tail = &pcm[pcm.len() - 1600..];
+        assert!(goertzel_power(tail, 1000.0, 16000) > 1000.0 * goertzel_power(tail, 3000.0, 16000));
+
+        // Outbound: 16 kHz PCM tone -> µ-law RTP at 8 kHz with the tone intact.
+        let mut g = SineGen::new(1000.0, 16000, 8000.0);
+        let mut pcm16 = Vec::new();
+        g.extend(3200, &mut pcm16);
+        let mut le = Vec::new();
+        g711::pcm16le_to_bytes(&pcm16, &mut le);
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: le,
+            },
+        );
+        let mut out_pcm = Vec::new();
+        for i in 1..=8u32 {
+            m.handle_timeout(t0 + Duration::from_millis(20) * i);
+            for p in drain(&mut m).0 {
+                g711::ulaw_to_pcm(RtpPacket::parse(&p).unwrap().payload, &mut out_pcm);
+            }
+        }
+        let mid = &out_pcm[160..960];
+        assert!(goertzel_power(mid, 1000.0, 8000) > 1000.0 * goertzel_power(mid, 2500.0, 8000));
+    }
+
+    #[test]
+    fn pings_get_pongs_and_tool_calls_get_an_error_result() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_agent(
+            t0,
+            &ServerMessage::Ping {
+                event_id: 42,
+                ping_ms: Some(17),
+            },
+        );
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(
+            agent,
+            vec![serde_json::json!({"type": "pong", "event_id": 42})]
+        );
+        assert_eq!(m.stats().last_ping_ms, Some(17));
+        m.handle_agent(
+            t0,
+            &ServerMessage::ClientToolCall {
+                tool_call_id: "t1".into(),
+                tool_name: "lookup".into(),
+                parameters: serde_json::json!({}),
+            },
+        );
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(agent[0]["type"], "client_tool_result");
+        assert_eq!(agent[0]["tool_call_id"], "t1");
+        assert_eq!(agent[0]["is_error"], true);
+    }
+
+    #[test]
+    fn interruption_flushes_and_drops_stale_audio() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 5,
+                audio: vec![0x11; 1600],
+            },
+        );
+        m.handle_timeout(t0 + Duration::from_millis(20));
+        let first = drain(&mut m).0;
+        assert_eq!(
+            RtpPacket::parse(&first[0]).unwrap().payload[0],
+            0x11,
+            "played before the interruption"
+        );
+        m.handle_agent(t0, &ServerMessage::Interruption { event_id: 5 });
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 5,
+                audio: vec![0x22; 800],
+            },
+        );
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 6,
+                audio: vec![0x33; 800],
+            },
+        );
+        let mut payload_bytes = Vec::new();
+        for i in 2..=8u32 {
+            m.handle_timeout(t0 + Duration::from_millis(20) * i);
+            for p in drain(&mut m).0 {
+                payload_bytes.push(RtpPacket::parse(&p).unwrap().payload[0]);
+            }
+        }
+        assert!(
+            !payload_bytes.contains(&0x11),
+            "flushed audio was played: {payload_bytes:x?}"
+        );
+        assert!(!payload_bytes.contains(&0x22), "stale audio was played");
+        assert!(payload_bytes.contains(&0x33));
+        let s = m.stats();
+        assert_eq!((s.interruptions, s.agent_audio_dropped_stale), (1, 1));
+    }
+
+    #[test]
+    fn silence_keeps_the_agent_alive_when_asterisk_sends_nothing() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let mut chunks = 0;
+        let mut now = t0;
+        while now < t0 + Duration::from_millis(500) {
+            now = m.next_timeout();
+            m.handle_timeout(now);
+            chunks += drain(&mut m).1.len();
+        }
+        // From 100 ms on, one 20 ms chunk per 20 ms.
+        assert!((19..=21).contains(&chunks), "{chunks}");
+        assert!(m.stats().agent_keepalive_chunks >= 19);
+    }
+
+    #[test]
+    fn response_latency_runs_from_the_end_of_speech_to_the_first_agent_audio() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(440.0, 8000); // 1 s of speech
+        let silence = vec![g711::ULAW_SILENCE; 8000]; // 1 s of silence
+        let all: Vec<u8> = tone.into_iter().chain(silence).collect();
+        let mut events = Vec::new();
+        for (i, c) in all.chunks(160).enumerate() {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i as u16, c),
+            );
+            events.extend(drain(&mut m).2);
+        }
+        assert!(events.contains(&MediaEvent::CallerSpeech { speaking: true }));
+        assert!(events.contains(&MediaEvent::CallerSpeech { speaking: false }));
+        // Speech ended at 1.0 s; the agent answers at 1.9 s.
+        m.handle_agent(
+            t0 + Duration::from_millis(1900),
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0; 160],
+            },
+        );
+        let lat = m.stats().response_latency_ms;
+        assert_eq!(lat.len(), 1);
+        assert!((lat[0] - 900.0).abs() <= 25.0, "{lat:?}");
+    }
+
+    #[test]
+    fn inbound_loss_and_jitter_are_counted() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        for seq in [10u16, 11, 13, 14] {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * seq as u64),
+                peer(),
+                &rtp(seq, &[0xff; 160]),
+            );
+        }
+        let s = m.stats();
+        assert_eq!(s.rtp_in_lost, 1);
+        assert!(s.rtp_in_jitter_ms.abs() < 1e-6, "{}", s.rtp_in_jitter_ms);
+    }
+}
