@@ -38,6 +38,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand apps 'ARI applications and their subscriptions'
             cand recordings 'Stored recordings: list, download, delete'
             cand events 'Stream ARI events (as an observer unless --app is given)'
+            cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
+            cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -465,6 +467,162 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'vcctl;agents'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)'
+            cand show 'Show one profile and whether its API key variable is set (never the key)'
+            cand add 'Add a profile (last in the routing order unless --position is given)'
+            cand remove 'Remove a profile'
+            cand route 'Show which profile would serve a call to EXTENSION from CALLER'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;agents;list'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;agents;show'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;agents;add'= {
+            cand --agent-id 'ElevenLabs agent id'
+            cand --api-key-env 'NAME of the environment variable holding the API key; the key itself is never stored [default: ELEVENLABS_API_KEY]'
+            cand --voice-id 'Voice override'
+            cand --first-message 'First-message override'
+            cand --language 'Language override, e.g. en, de'
+            cand --extension 'Calls to these extensions: ''*'' any run, ''?'' one character, ''\'' escapes; absent: any'
+            cand --caller 'Calls from these numbers (same pattern syntax); absent: any'
+            cand --var 'Dynamic variable for the agent, K=V (repeatable)'
+            cand --position 'Place in the routing order, 1 is tried first [default: last]'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --replace 'Replace the profile of that name if it exists (keeping its place unless --position)'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;agents;remove'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;agents;route'= {
+            cand --extension 'The dialed extension'
+            cand --caller 'The caller''s number'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;agents;help'= {
+            cand list 'List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)'
+            cand show 'Show one profile and whether its API key variable is set (never the key)'
+            cand add 'Add a profile (last in the routing order unless --position is given)'
+            cand remove 'Remove a profile'
+            cand route 'Show which profile would serve a call to EXTENSION from CALLER'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;agents;help;list'= {
+        }
+        &'vcctl;agents;help;show'= {
+        }
+        &'vcctl;agents;help;add'= {
+        }
+        &'vcctl;agents;help;remove'= {
+        }
+        &'vcctl;agents;help;route'= {
+        }
+        &'vcctl;agents;help;help'= {
+        }
+        &'vcctl;agent-sim'= {
+            cand --listen 'Address to listen on (signed URLs and WebSocket on the same port)'
+            cand --mode 'echo: return the caller''s audio; tone: answer each caller turn with a tone'
+            cand --response-delay-ms 'Echo: delay of the returned audio; tone: end of caller speech to the tone'
+            cand --format 'Audio format of both directions: ulaw_8000, alaw_8000, pcm_8000, pcm_16000, pcm_22050, pcm_24000, pcm_44100, pcm_48000'
+            cand --tone-hz 'Tone frequency in tone mode'
+            cand --tone-ms 'Tone length in tone mode'
+            cand --ping-interval-ms 'Keep-alive ping period; 0 sends no pings'
+            cand --chunk-ms 'Size of the audio events sent'
+            cand --api-key 'API key that signed-URL requests must carry [default: any non-empty key]'
+            cand --known-agent 'Only this agent id exists; others are not found [default: every id exists]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --interrupt-on-speech 'Send `interruption` when the caller starts speaking while the agent talks'
+            cand --tool-call 'Send one client_tool_call at the start of each conversation'
+            cand --extra-events 'Also send event types a client must ignore (tentative responses, vad_score, an invented one)'
+            cand --require-signed-url 'Refuse WebSocket connections without a signed URL''s signature (a private agent)'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'vcctl;completions'= {
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
@@ -488,6 +646,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand apps 'ARI applications and their subscriptions'
             cand recordings 'Stored recordings: list, download, delete'
             cand events 'Stream ARI events (as an observer unless --app is given)'
+            cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
+            cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -551,6 +711,25 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;help;recordings;delete'= {
         }
         &'vcctl;help;events'= {
+        }
+        &'vcctl;help;agents'= {
+            cand list 'List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)'
+            cand show 'Show one profile and whether its API key variable is set (never the key)'
+            cand add 'Add a profile (last in the routing order unless --position is given)'
+            cand remove 'Remove a profile'
+            cand route 'Show which profile would serve a call to EXTENSION from CALLER'
+        }
+        &'vcctl;help;agents;list'= {
+        }
+        &'vcctl;help;agents;show'= {
+        }
+        &'vcctl;help;agents;add'= {
+        }
+        &'vcctl;help;agents;remove'= {
+        }
+        &'vcctl;help;agents;route'= {
+        }
+        &'vcctl;help;agent-sim'= {
         }
         &'vcctl;help;completions'= {
         }

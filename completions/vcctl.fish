@@ -41,6 +41,8 @@ complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "bridge" -d 'List, creat
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "apps" -d 'ARI applications and their subscriptions'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "recordings" -d 'Stored recordings: list, download, delete'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
@@ -305,6 +307,114 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l json -d 'Print ma
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "list" -d 'List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "show" -d 'Show one profile and whether its API key variable is set (never the key)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "add" -d 'Add a profile (last in the routing order unless --position is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "remove" -d 'Remove a profile'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "route" -d 'Show which profile would serve a call to EXTENSION from CALLER'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l agent-id -d 'ElevenLabs agent id' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l api-key-env -d 'NAME of the environment variable holding the API key; the key itself is never stored [default: ELEVENLABS_API_KEY]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l voice-id -d 'Voice override' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l first-message -d 'First-message override' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l language -d 'Language override, e.g. en, de' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l extension -d 'Calls to these extensions: \'*\' any run, \'?\' one character, \'\\\' escapes; absent: any' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l caller -d 'Calls from these numbers (same pattern syntax); absent: any' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l var -d 'Dynamic variable for the agent, K=V (repeatable)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l position -d 'Place in the routing order, 1 is tried first [default: last]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l replace -d 'Replace the profile of that name if it exists (keeping its place unless --position)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l extension -d 'The dialed extension' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l caller -d 'The caller\'s number' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile and whether its API key variable is set (never the key)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a profile (last in the routing order unless --position is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "route" -d 'Show which profile would serve a call to EXTENSION from CALLER'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l listen -d 'Address to listen on (signed URLs and WebSocket on the same port)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l mode -d 'echo: return the caller\'s audio; tone: answer each caller turn with a tone' -r -f -a "echo\t''
+tone\t''"
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l response-delay-ms -d 'Echo: delay of the returned audio; tone: end of caller speech to the tone' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l format -d 'Audio format of both directions: ulaw_8000, alaw_8000, pcm_8000, pcm_16000, pcm_22050, pcm_24000, pcm_44100, pcm_48000' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l tone-hz -d 'Tone frequency in tone mode' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l tone-ms -d 'Tone length in tone mode' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ping-interval-ms -d 'Keep-alive ping period; 0 sends no pings' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l chunk-ms -d 'Size of the audio events sent' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l api-key -d 'API key that signed-URL requests must carry [default: any non-empty key]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l known-agent -d 'Only this agent id exists; others are not found [default: every id exists]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l interrupt-on-speech -d 'Send `interruption` when the caller starts speaking while the agent talks'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l tool-call -d 'Send one client_tool_call at the start of each conversation'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l extra-events -d 'Also send event types a client must ignore (tentative responses, vad_score, an invented one)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l require-signed-url -d 'Refuse WebSocket connections without a signed URL\'s signature (a private agent)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -314,16 +424,18 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l json -d 'Pri
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "list" -d 'List all endpoints (the default)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "list" -d 'List all channels (the default)'
@@ -339,3 +451,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcom
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from recordings" -f -a "list" -d 'List stored recordings (the default)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from recordings" -f -a "get" -d 'Download a stored recording'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from recordings" -f -a "delete" -d 'Delete a stored recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "list" -d 'List profiles in routing order, and the fallback from ELEVENLABS_AGENT_ID (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "show" -d 'Show one profile and whether its API key variable is set (never the key)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "add" -d 'Add a profile (last in the routing order unless --position is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove a profile'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "route" -d 'Show which profile would serve a call to EXTENSION from CALLER'
