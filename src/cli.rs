@@ -94,6 +94,8 @@ pub enum Command {
     Agents(AgentsArgs),
     /// Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos
     AgentSim(AgentSimArgs),
+    /// Answer every call of the ARI app: bridge it to an ElevenLabs voice agent
+    Serve(ServeArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -367,6 +369,9 @@ pub struct AgentSimArgs {
     /// Only this agent id exists; others are not found [default: every id exists]
     #[arg(long, value_name = "ID")]
     pub known_agent: Option<String>,
+    /// End each conversation from the agent side after this many milliseconds
+    #[arg(long, value_name = "MS")]
+    pub end_after_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -437,4 +442,73 @@ mod tests {
         let help = Cli::command().render_long_help().to_string();
         assert!(!help.contains("should-not-leak"));
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// HTTP API address (healthz, readyz, metrics, calls, events)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
+    pub http: std::net::SocketAddr,
+    /// Local address of the per-call RTP sockets
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub rtp_bind: std::net::IpAddr,
+    /// Address Asterisk sends RTP to [default: --rtp-bind]
+    #[arg(long, value_name = "IP")]
+    pub rtp_advertise: Option<std::net::IpAddr>,
+    /// UDP ports for the per-call RTP sockets (keep them apart from Asterisk's rtp.conf range)
+    #[arg(long, value_name = "A-B", default_value = "40000-40999")]
+    pub rtp_ports: crate::core::port_range::PortRange,
+    /// RTP format of the externalMedia leg
+    #[arg(long, value_enum, default_value_t = RtpFormatArg::Ulaw)]
+    pub format: RtpFormatArg,
+    /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
+    /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]
+    #[arg(long, value_name = "URL")]
+    pub agent_url: Option<String>,
+    /// Duration of each audio chunk sent to the agent
+    #[arg(long, value_name = "MS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(10..=500))]
+    pub chunk_ms: u64,
+    /// Agent audio queued before playout starts
+    #[arg(long, value_name = "MS", default_value_t = 40,
+          value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub prebuffer_ms: u64,
+    /// When the agent cannot be reached or fails: hang up, or play --fallback-media first
+    #[arg(long, value_enum, default_value_t = AgentFailureArg::Hangup)]
+    pub on_agent_failure: AgentFailureArg,
+    /// ARI hangup reason used when the agent fails (normal, busy, congestion, ...)
+    #[arg(long, value_name = "REASON", default_value = "congestion")]
+    pub failure_reason: String,
+    /// ARI media to play before hanging up with --on-agent-failure fallback
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "sound:an-error-has-occurred"
+    )]
+    pub fallback_media: String,
+    /// Longest time the fallback plays before the hangup
+    #[arg(long, value_name = "S", default_value_t = 5.0)]
+    pub fallback_secs: f64,
+    /// On SIGTERM/SIGINT, how long active calls may go on before they are ended
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub drain_timeout: f64,
+    /// Refuse calls beyond this many at once (hang up with congestion)
+    #[arg(long, value_name = "N")]
+    pub max_calls: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RtpFormatArg {
+    /// G.711 µ-law (passes through untouched to a ulaw_8000 agent)
+    Ulaw,
+    /// 16 kHz linear PCM (big-endian L16 on the wire)
+    Slin16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AgentFailureArg {
+    Hangup,
+    Fallback,
 }

@@ -12,7 +12,7 @@ render-config.sh "$configs" /etc/asterisk
 mkdir -p /var/run/asterisk
 # ARI stored recordings live here; Debian's package does not create it, and without it
 # POST /bridges/{id}/record fails with "No such file or directory".
-mkdir -p /var/spool/asterisk/recording
+mkdir -p /var/spool/asterisk/recording /var/spool/asterisk/monitor
 # Generated files are written as root; Asterisk drops to the asterisk user before reading them.
 chown -R asterisk:asterisk /etc/asterisk /var/lib/asterisk /var/log/asterisk \
     /var/spool/asterisk /var/run/asterisk

@@ -32,6 +32,7 @@ pub fn options(args: &AgentSimArgs) -> SimOptions {
         chunk_ms: args.chunk_ms,
         extra_events: args.extra_events,
         log_connections: true,
+        end_after: args.end_after_ms.map(Duration::from_millis),
     }
 }
 

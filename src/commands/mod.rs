@@ -16,6 +16,7 @@ pub mod events;
 pub mod info;
 pub mod originate;
 pub mod recordings;
+pub mod serve;
 
 /// What every command may need: the global flags and the settings layers.
 pub struct Ctx {
@@ -55,6 +56,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Recordings(a) => recordings::run(&ctx, a).await,
         Command::Events(a) => events::run(&ctx, a).await,
         Command::Agents(a) => agents::run(&ctx, a).await,
+        Command::Serve(a) => serve::run(&ctx, a).await,
         Command::AgentSim(a) => agent_sim::run(&ctx, a).await,
         Command::Completions(a) => completions::run(a),
     }

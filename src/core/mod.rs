@@ -8,6 +8,7 @@ pub mod g711;
 pub mod metrics;
 pub mod pacer;
 pub mod playout;
+pub mod port_range;
 pub mod resample;
 pub mod routing;
 pub mod rtp;

@@ -88,6 +88,8 @@ pub struct SimOptions {
     pub extra_events: bool,
     /// One line per conversation on stderr (start and end).
     pub log_connections: bool,
+    /// End every conversation from the agent side (normal close) after this long.
+    pub end_after: Option<Duration>,
 }
 
 impl Default for SimOptions {
@@ -107,6 +109,7 @@ impl Default for SimOptions {
             chunk_ms: 100,
             extra_events: false,
             log_connections: false,
+            end_after: None,
         }
     }
 }
@@ -820,6 +823,7 @@ impl Conversation {
     async fn main_loop(&mut self, ws: &mut SimWs) {
         loop {
             let deadline = self.next_deadline();
+            let end_at = self.opts().end_after.map(|d| self.started + d);
             let flow = tokio::select! {
                 biased;
                 _ = self.stop.changed() => {
@@ -829,6 +833,11 @@ impl Conversation {
                 }
                 frame = ws.next() => self.on_frame(ws, frame).await,
                 _ = sleep_until_opt(deadline) => Flow::Continue,
+                _ = sleep_until_opt(end_at) => {
+                    self.close_note = "agent ended the conversation".into();
+                    self.close(ws, CloseCode::Normal, "Conversation ended").await;
+                    Flow::Stop
+                }
             };
             if matches!(flow, Flow::Stop) {
                 return;

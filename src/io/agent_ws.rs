@@ -588,7 +588,8 @@ impl std::fmt::Debug for AgentSender {
 }
 
 impl AgentSender {
-    async fn send_text(&self, text: String) -> Result<(), AgentError> {
+    /// Send an already encoded JSON message (the media engine encodes its own).
+    pub async fn send_text(&self, text: String) -> Result<(), AgentError> {
         let mut sink = self.sink.lock().await;
         sink.send(Message::Text(text.into()))
             .await

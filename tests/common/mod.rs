@@ -283,3 +283,4 @@ impl Drop for Spawned {
         let _ = self.child.wait();
     }
 }
+pub mod stack;

@@ -1,0 +1,107 @@
+//! `vcctl serve`: resolve the flags into [`ServeOptions`], open the store, run the service.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs};
+use crate::core::call_media::MediaSettings;
+use crate::error::{Error, Result};
+use crate::io::ari_http::AriClient;
+use crate::io::call::{AgentFailurePolicy, RtpFormat, ServeOptions, Shared};
+use crate::io::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
+use crate::io::rtp_socket::PortPool;
+use crate::io::serve_metrics::ServeMetrics;
+use crate::io::store::{resolve_db_path, Store};
+
+use super::Ctx;
+
+/// Where the agent lives unless told otherwise.
+pub const DEFAULT_AGENT_URL: &str = "https://api.elevenlabs.io";
+
+pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
+    let rtp_format = match a.format {
+        RtpFormatArg::Ulaw => RtpFormat::Ulaw,
+        RtpFormatArg::Slin16 => RtpFormat::Slin16,
+    };
+    let secs = |what: &str, s: f64| {
+        Duration::try_from_secs_f64(s)
+            .map_err(|_| Error::Usage(format!("{what} must be a number of seconds >= 0")))
+    };
+    let media = MediaSettings {
+        rtp_codec: rtp_format.codec(),
+        chunk: Duration::from_millis(a.chunk_ms),
+        prebuffer: Duration::from_millis(a.prebuffer_ms),
+        ..MediaSettings::default()
+    };
+    let ari = ctx.ari_settings()?;
+    Ok(ServeOptions {
+        app: ari.app.clone(),
+        http: a.http,
+        rtp_bind: a.rtp_bind,
+        rtp_advertise: a.rtp_advertise.unwrap_or(a.rtp_bind),
+        rtp_ports: a.rtp_ports,
+        rtp_format,
+        media,
+        agent_base_url: a
+            .agent_url
+            .clone()
+            .or_else(|| ctx.layers.get("ELEVENLABS_BASE_URL"))
+            .unwrap_or_else(|| DEFAULT_AGENT_URL.to_string()),
+        ca_cert: ari.ca_cert.clone(),
+        on_agent_failure: match a.on_agent_failure {
+            AgentFailureArg::Hangup => AgentFailurePolicy::Hangup {
+                reason: a.failure_reason.clone(),
+            },
+            AgentFailureArg::Fallback => AgentFailurePolicy::Fallback {
+                media: a.fallback_media.clone(),
+                max: secs("--fallback-secs", a.fallback_secs)?,
+            },
+        },
+        drain_timeout: secs("--drain-timeout", a.drain_timeout)?,
+        max_calls: a.max_calls,
+    })
+}
+
+pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
+    let opts = options(ctx, &a)?;
+    // The agent URL is checked now, not at the first call.
+    crate::io::agent_ws::parse_base_url(&opts.agent_base_url)?;
+    let ari_settings = ctx.ari_settings()?;
+    let db = resolve_db_path(a.db.db.as_deref(), &ctx.layers);
+    let store = Store::open(&db).map_err(|e| Error::Other(e.to_string()))?;
+    let metrics = ServeMetrics::new();
+    let shared = Arc::new(Shared {
+        ari: AriClient::new(&ari_settings)?,
+        api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER),
+        metrics,
+        ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
+        store,
+        layers: ctx.layers.clone(),
+        routes: Mutex::new(Default::default()),
+        opts,
+    });
+    crate::io::serve::run(shared, ari_settings, shutdown_signal()).await
+}
+
+/// SIGTERM or SIGINT (Ctrl-C).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,866 @@
+//! One call of `vcctl serve`: set up the agent conversation and the externalMedia leg, run
+//! the media engine ([`crate::core::call_media`]) between a UDP socket and the agent
+//! WebSocket, and release everything the call created, whatever ends it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+use crate::config::{Layers, Secret};
+use crate::core::agent_proto::InitiationClientData;
+use crate::core::ari_model::Channel;
+use crate::core::call_media::{
+    CallMedia, MediaEvent, MediaSettings, MediaStats, Output, StreamSeed,
+};
+use crate::core::playout::Codec;
+use crate::core::port_range::PortRange;
+use crate::core::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
+use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
+use crate::io::ari_http::{AriClient, ExternalMedia};
+use crate::io::http_api::ApiState;
+use crate::io::rtp_socket::PortPool;
+use crate::io::serve_metrics::ServeMetrics;
+use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
+
+/// Prefix of the ids of channels serve creates itself (never treated as callers).
+pub const OWN_CHANNEL_PREFIX: &str = "vcctl-em-";
+
+/// RTP format of the externalMedia leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RtpFormat {
+    /// G.711 µ-law, payload type 0 (the default: works two-way through externalMedia).
+    Ulaw,
+    /// 16 kHz linear PCM, big-endian on the wire.
+    Slin16,
+}
+
+impl RtpFormat {
+    pub fn asterisk_name(self) -> &'static str {
+        match self {
+            RtpFormat::Ulaw => "ulaw",
+            RtpFormat::Slin16 => "slin16",
+        }
+    }
+
+    pub fn codec(self) -> Codec {
+        match self {
+            RtpFormat::Ulaw => Codec::Pcmu,
+            RtpFormat::Slin16 => Codec::L16 { rate: 16000 },
+        }
+    }
+}
+
+/// What to do when the agent cannot be reached or fails during a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgentFailurePolicy {
+    /// Hang the caller up with this ARI reason (e.g. `congestion`).
+    Hangup { reason: String },
+    /// Play `media` (an ARI media URI such as `sound:...` or `tone:...`) for at most
+    /// `max`, then hang up.
+    Fallback { media: String, max: Duration },
+}
+
+/// Settings of serve that calls need.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub app: String,
+    pub http: SocketAddr,
+    pub rtp_bind: IpAddr,
+    /// The address Asterisk sends RTP to (defaults to `rtp_bind`).
+    pub rtp_advertise: IpAddr,
+    pub rtp_ports: PortRange,
+    pub rtp_format: RtpFormat,
+    pub media: MediaSettings,
+    pub agent_base_url: String,
+    pub ca_cert: Option<PathBuf>,
+    pub on_agent_failure: AgentFailurePolicy,
+    pub drain_timeout: Duration,
+    pub max_calls: Option<usize>,
+}
+
+/// A message to a running call from the event dispatcher.
+#[derive(Debug, Clone)]
+pub enum Signal {
+    /// A channel of the call left Stasis or was destroyed.
+    ChannelGone {
+        channel: String,
+        cause: Option<String>,
+    },
+    /// serve is stopping and the drain time is over.
+    Shutdown,
+}
+
+/// State shared by the dispatcher and all calls.
+pub struct Shared {
+    pub ari: AriClient,
+    pub opts: ServeOptions,
+    pub store: Store,
+    pub api: ApiState,
+    pub metrics: ServeMetrics,
+    pub ports: PortPool,
+    pub layers: Layers,
+    /// Channel id (caller or externalMedia leg) -> the call that owns it.
+    pub routes: Mutex<HashMap<String, mpsc::UnboundedSender<Signal>>>,
+}
+
+impl Shared {
+    pub fn route_to(&self, channel: &str) -> Option<mpsc::UnboundedSender<Signal>> {
+        lock(&self.routes).get(channel).cloned()
+    }
+
+    fn register(&self, channel: &str, tx: &mpsc::UnboundedSender<Signal>) {
+        lock(&self.routes).insert(channel.to_string(), tx.clone());
+    }
+
+    fn unregister(&self, channel: &str) {
+        lock(&self.routes).remove(channel);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the dispatcher knows when a caller enters Stasis.
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    pub channel: Channel,
+    pub args: Vec<String>,
+    /// When serve received the StasisStart event.
+    pub received: Instant,
+    /// Event timestamp to receipt (ARI WebSocket delivery), when the clocks allow it.
+    pub event_lag: Option<Duration>,
+}
+
+/// The latency figures of one call, as stored and reported.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct CallLatency {
+    /// ARI event timestamp to its receipt by serve (ms).
+    pub ari_event_ms: Option<f64>,
+    /// ARI REST round trips during setup (ms each).
+    pub ari_rest_ms: Vec<f64>,
+    /// StasisStart received to caller and media bridged (ms).
+    pub handler_ms: Option<f64>,
+    /// Agent connection: signed URL, TCP, TLS + upgrade, metadata, total (ms).
+    pub agent_signed_url_ms: Option<f64>,
+    pub agent_tcp_ms: Option<f64>,
+    pub agent_handshake_ms: Option<f64>,
+    pub agent_metadata_ms: Option<f64>,
+    pub agent_connect_ms: Option<f64>,
+    /// The agent's own ping round trip (`ping_ms`).
+    pub agent_ping_ms: Option<f64>,
+    /// End of caller speech to first agent audio (ms each).
+    pub agent_response_ms: Vec<f64>,
+    /// RTCP round trip of the caller's leg, from Asterisk's RTP statistics (ms).
+    pub caller_rtt_ms: Option<f64>,
+}
+
+impl CallLatency {
+    fn set_agent(&mut self, t: &ConnectTimings) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        self.agent_signed_url_ms = t.signed_url.map(ms);
+        self.agent_tcp_ms = Some(ms(t.tcp));
+        self.agent_handshake_ms = Some(ms(t.ws_handshake));
+        self.agent_metadata_ms = Some(ms(t.metadata));
+        self.agent_connect_ms = Some(ms(t.total));
+    }
+}
+
+/// Everything a call created, so teardown can release exactly that.
+#[derive(Default)]
+struct Resources {
+    bridge: Option<String>,
+    media_channel: Option<String>,
+    agent: Option<AgentSender>,
+    caller_gone: bool,
+    media_gone: bool,
+}
+
+/// Why the media loop stopped.
+#[derive(Debug)]
+enum End {
+    Caller(Option<String>),
+    MediaLeg,
+    Agent { normal: bool, detail: String },
+    Shutdown,
+    Error(String),
+}
+
+pub fn now_unix() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// Run one call to its end. Never panics on ARI or agent errors; always cleans up.
+pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::UnboundedReceiver<Signal>) {
+    let id = call.channel.id.clone();
+    let extension = call
+        .args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| call.channel.dialplan.exten.clone());
+    let caller_number = call
+        .args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| call.channel.caller.number.clone());
+    let started_unix = now_unix();
+    let start = CallStart {
+        id: id.clone(),
+        caller_channel_id: id.clone(),
+        caller_number: Some(caller_number.clone()).filter(|s| !s.is_empty()),
+        caller_name: Some(call.channel.caller.name.clone()).filter(|s| !s.is_empty()),
+        extension: Some(extension.clone()).filter(|s| !s.is_empty()),
+        stasis_start: started_unix,
+        ..Default::default()
+    };
+    if let Err(e) = shared
+        .store
+        .run_blocking(move |s| s.insert_call_start(&start))
+        .await
+    {
+        tracing::warn!(call = %id, "could not record the call start: {e}");
+    }
+    shared.metrics.calls_active.inc();
+    let mut latency = CallLatency {
+        ari_event_ms: call.event_lag.map(|d| d.as_secs_f64() * 1000.0),
+        ..Default::default()
+    };
+    let mut res = Resources::default();
+    let mut profile_name = String::from("none");
+    let mut media_stats: Option<MediaStats> = None;
+    let mut transcript = Value::Null;
+    let mut agent_heard = false;
+
+    let end = run_inner(
+        &shared,
+        &call,
+        &extension,
+        &caller_number,
+        &mut rx,
+        &mut res,
+        &mut latency,
+        &mut profile_name,
+        &mut media_stats,
+        &mut transcript,
+        &mut agent_heard,
+    )
+    .await;
+
+    // The caller's RTCP round trip, while its channel still exists.
+    if !res.caller_gone {
+        if let Ok(s) = shared.ari.rtp_statistics(&id).await {
+            latency.caller_rtt_ms = s.rtt.map(|r| r * 1000.0);
+        }
+    }
+    let (outcome, ended_by, cause) = classify(&end, agent_heard);
+    tracing::info!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
+    teardown(&shared, &id, &mut res, &end).await;
+
+    let ended = now_unix();
+    let stats_json = media_stats
+        .as_ref()
+        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
+    let finish = CallEnd {
+        ended,
+        end_cause: cause,
+        ended_by: Some(ended_by),
+        outcome,
+        rtp_inbound: stats_json.clone(),
+        rtp_outbound: None,
+        latency: serde_json::to_value(&latency).ok(),
+        transcript: Some(transcript),
+    };
+    let fid = id.clone();
+    if let Err(e) = shared
+        .store
+        .run_blocking(move |s| s.finish_call(&fid, &finish))
+        .await
+    {
+        tracing::warn!(call = %id, "could not record the call end: {e}");
+    }
+    let m = &shared.metrics;
+    m.calls_active.dec();
+    m.calls.with(&[outcome.as_str(), &profile_name]).inc();
+    m.call_duration
+        .with(&[&profile_name])
+        .observe(ended - started_unix);
+    if let Some(s) = &media_stats {
+        let expected = s.rtp_in_packets as i64 + s.rtp_in_lost.max(0);
+        if expected > 0 {
+            m.rtp_loss_ratio
+                .observe(s.rtp_in_lost.max(0) as f64 / expected as f64);
+        }
+        m.rtp_jitter.observe(s.rtp_in_jitter_ms / 1000.0);
+    }
+    shared.api.calls.remove(&id);
+    shared.unregister(&id);
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_inner(
+    shared: &Arc<Shared>,
+    call: &NewCall,
+    extension: &str,
+    caller_number: &str,
+    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    res: &mut Resources,
+    latency: &mut CallLatency,
+    profile_name: &mut String,
+    media_stats: &mut Option<MediaStats>,
+    transcript: &mut Value,
+    agent_heard: &mut bool,
+) -> End {
+    let id = &call.channel.id;
+    // 1. Which agent serves this call.
+    let profiles = match shared.store.run_blocking(|s| s.list_profiles()).await {
+        Ok(p) => p,
+        Err(e) => return End::Error(format!("could not read agent profiles: {e}")),
+    };
+    let table = RoutingTable::new(profiles, shared.layers.get(DEFAULT_AGENT_ID_ENV).as_deref());
+    let Some(routed) = table.route(extension, caller_number) else {
+        let why = format!(
+            "no agent profile matches extension '{extension}' / caller '{caller_number}' and {DEFAULT_AGENT_ID_ENV} is not set"
+        );
+        return agent_failure(shared, id, res, rx, why).await;
+    };
+    let profile: AgentProfile = routed.profile.clone();
+    *profile_name = profile.name.clone();
+    let upd = CallUpdate {
+        profile: Some(profile.name.clone()),
+        agent_id: Some(profile.agent_id.clone()),
+        ..Default::default()
+    };
+    let uid = id.clone();
+    let _ = shared
+        .store
+        .run_blocking(move |s| s.update_call(&uid, &upd))
+        .await;
+    snapshot(shared, call, &profile.name, "connecting", None);
+
+    // 2. The agent conversation and the media leg, at the same time.
+    let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
+    let tx_self = shared.route_to(id);
+    if let Some(tx) = &tx_self {
+        shared.register(&media_id, tx);
+    }
+    let agent_fut = connect_agent(shared, &profile, call, extension, caller_number);
+    let media_fut = setup_media(shared, id, &media_id, latency);
+    let (agent, media) = tokio::join!(agent_fut, media_fut);
+    // Whatever was created is released by teardown, even on failure.
+    let (socket, peer, bridge) = match media {
+        Ok(m) => {
+            res.media_channel = Some(media_id.clone());
+            res.bridge = Some(m.2.clone());
+            (m.0, m.1, m.2)
+        }
+        Err((created_media, created_bridge, e)) => {
+            if created_media {
+                res.media_channel = Some(media_id.clone());
+            }
+            res.bridge = created_bridge;
+            if let Ok(conn) = agent {
+                let _ = conn.sender.close().await;
+            }
+            return End::Error(e);
+        }
+    };
+    if let Some(End::Caller(c)) = pending_end(rx, id, res) {
+        if let Ok(conn) = agent {
+            let _ = conn.sender.close().await;
+        }
+        return End::Caller(c);
+    }
+    let conn = match agent {
+        Ok(c) => c,
+        Err(e) => {
+            // Release the media leg first so the fallback plays to a plain channel.
+            release_media(shared, res).await;
+            return agent_failure(shared, id, res, rx, e.to_string()).await;
+        }
+    };
+    latency.set_agent(&conn.timings);
+    shared
+        .metrics
+        .agent_connect
+        .observe(conn.timings.total.as_secs_f64());
+    latency.handler_ms = Some(call.received.elapsed().as_secs_f64() * 1000.0);
+    shared
+        .metrics
+        .setup
+        .observe(call.received.elapsed().as_secs_f64());
+    let now_u = now_unix();
+    let (mid, bid, conv) = (
+        media_id.clone(),
+        bridge.clone(),
+        conn.conversation_id.clone(),
+    );
+    let uid = id.clone();
+    let _ = shared
+        .store
+        .run_blocking(move |s| {
+            s.update_call_mark(&uid, CallMark::Bridged, now_u)?;
+            s.update_call_mark(&uid, CallMark::AgentConnected, now_u)?;
+            s.update_call(
+                &uid,
+                &CallUpdate {
+                    media_channel_id: Some(mid),
+                    bridge_id: Some(bid),
+                    conversation_id: Some(conv),
+                    ..Default::default()
+                },
+            )
+        })
+        .await;
+    res.agent = Some(conn.sender.clone());
+
+    // 3. Media until someone hangs up.
+    let mut media = match CallMedia::new(
+        shared.opts.media,
+        conn.input_format,
+        conn.output_format,
+        StreamSeed {
+            ssrc: rand::random(),
+            seq: rand::random(),
+            timestamp: rand::random(),
+        },
+        Instant::now(),
+    ) {
+        Ok(m) => m,
+        Err(e) => return End::Error(format!("{e}")),
+    };
+    media.set_peer(peer);
+    snapshot(shared, call, &profile.name, "bridged", Some(&media.stats()));
+    let end = media_loop(
+        shared,
+        call,
+        &profile.name,
+        &socket,
+        conn.sender.clone(),
+        conn.receiver,
+        &mut media,
+        rx,
+        res,
+        agent_heard,
+    )
+    .await;
+    let stats = media.stats();
+    latency.agent_ping_ms = stats.last_ping_ms.map(|p| p as f64);
+    latency.agent_response_ms = stats.response_latency_ms.clone();
+    for r in &stats.response_latency_ms {
+        shared
+            .metrics
+            .agent_response
+            .with(&[&profile.name])
+            .observe(r / 1000.0);
+    }
+    *transcript = serde_json::to_value(media.transcript()).unwrap_or(Value::Null);
+    *media_stats = Some(stats);
+    end
+}
+
+type MediaSetup = (UdpSocket, SocketAddr, String);
+
+/// Socket, externalMedia channel, bridge. On error: (media channel created?, bridge, why).
+async fn setup_media(
+    shared: &Shared,
+    caller: &str,
+    media_id: &str,
+    latency: &mut CallLatency,
+) -> Result<MediaSetup, (bool, Option<String>, String)> {
+    let socket = shared
+        .ports
+        .bind()
+        .await
+        .map_err(|e| (false, None, e.to_string()))?;
+    let local = socket
+        .local_addr()
+        .map_err(|e| (false, None, e.to_string()))?;
+    let host = SocketAddr::new(shared.opts.rtp_advertise, local.port());
+    let t = Instant::now();
+    let em = shared
+        .ari
+        .external_media(&ExternalMedia {
+            app: shared.opts.app.clone(),
+            external_host: host.to_string(),
+            format: shared.opts.rtp_format.asterisk_name().to_string(),
+            channel_id: Some(media_id.to_string()),
+            variables: vec![("VCCTL_CALL".into(), caller.to_string())],
+        })
+        .await
+        .map_err(|e| {
+            (
+                false,
+                None,
+                format!("could not create the externalMedia channel: {e}"),
+            )
+        })?;
+    latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    let peer = match unicast_peer(&em) {
+        Some(p) => p,
+        None => {
+            let addr = shared
+                .ari
+                .get_var(media_id, "UNICASTRTP_LOCAL_ADDRESS")
+                .await;
+            let port = shared.ari.get_var(media_id, "UNICASTRTP_LOCAL_PORT").await;
+            match (addr, port) {
+                (Ok(a), Ok(p)) => format!("{a}:{p}").parse().map_err(|_| {
+                    (
+                        true,
+                        None,
+                        format!("Asterisk gave an unusable RTP address {a}:{p}"),
+                    )
+                })?,
+                _ => {
+                    return Err((
+                        true,
+                        None,
+                        "Asterisk did not say where the externalMedia leg sends from".into(),
+                    ))
+                }
+            }
+        }
+    };
+    let t = Instant::now();
+    let bridge = shared
+        .ari
+        .create_bridge("mixing", Some(&format!("vcctl-{caller}")))
+        .await
+        .map_err(|e| (true, None, format!("could not create the bridge: {e}")))?;
+    latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    let t = Instant::now();
+    shared
+        .ari
+        .add_to_bridge(&bridge.id, &[caller.to_string(), media_id.to_string()])
+        .await
+        .map_err(|e| {
+            (
+                true,
+                Some(bridge.id.clone()),
+                format!("could not bridge the call: {e}"),
+            )
+        })?;
+    latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    Ok((socket, peer, bridge.id))
+}
+
+/// `UNICASTRTP_LOCAL_ADDRESS:PORT` from the externalMedia response's channel variables.
+pub fn unicast_peer(ch: &Channel) -> Option<SocketAddr> {
+    let vars = ch.channelvars.as_ref()?;
+    let get = |k: &str| vars.get(k).and_then(|v| v.as_str().map(str::to_string));
+    let addr: IpAddr = get("UNICASTRTP_LOCAL_ADDRESS")?.parse().ok()?;
+    let port: u16 = get("UNICASTRTP_LOCAL_PORT")?.parse().ok()?;
+    Some(SocketAddr::new(addr, port))
+}
+
+async fn connect_agent(
+    shared: &Shared,
+    profile: &AgentProfile,
+    call: &NewCall,
+    extension: &str,
+    caller_number: &str,
+) -> Result<agent_ws::AgentConnection, agent_ws::AgentError> {
+    let mut settings = AgentSettings::new(&shared.opts.agent_base_url, profile.agent_id.clone())?;
+    settings.api_key = shared.layers.get(profile.api_key_var()).map(Secret::new);
+    settings.ca_cert = shared.opts.ca_cert.clone();
+    let mut vars: BTreeMap<String, Value> = profile
+        .dynamic_variables
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    vars.insert("caller_number".into(), json!(caller_number));
+    vars.insert("dialed_extension".into(), json!(extension));
+    vars.insert("channel_id".into(), json!(call.channel.id));
+    let init = InitiationClientData {
+        dynamic_variables: vars,
+        first_message: profile.first_message.clone(),
+        language: profile.language.clone(),
+        voice_id: profile.voice_id.clone(),
+        user_id: Some(caller_number.to_string()).filter(|s| !s.is_empty()),
+        ..Default::default()
+    };
+    agent_ws::connect(&settings, init).await
+}
+
+/// A hangup that arrived while the call was being set up.
+fn pending_end(
+    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    caller: &str,
+    res: &mut Resources,
+) -> Option<End> {
+    let mut end = None;
+    while let Ok(sig) = rx.try_recv() {
+        match sig {
+            Signal::ChannelGone { channel, cause } if channel == caller => {
+                res.caller_gone = true;
+                end = Some(End::Caller(cause));
+            }
+            Signal::ChannelGone { .. } => res.media_gone = true,
+            Signal::Shutdown => end = end.or(Some(End::Shutdown)),
+        }
+    }
+    end
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn media_loop(
+    shared: &Shared,
+    call: &NewCall,
+    profile: &str,
+    socket: &UdpSocket,
+    sender: AgentSender,
+    mut receiver: AgentReceiver,
+    media: &mut CallMedia,
+    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    res: &mut Resources,
+    agent_heard: &mut bool,
+) -> End {
+    let id = &call.channel.id;
+    let peer = media.peer().expect("peer set before the loop");
+    let mut buf = vec![0u8; 2048];
+    let mut next_snapshot = Instant::now() + Duration::from_secs(1);
+    let mut flushed = MediaStats::default();
+    let end = loop {
+        let deadline = tokio::time::Instant::from_std(media.next_timeout());
+        tokio::select! {
+            biased;
+            _ = tokio::time::sleep_until(deadline) => media.handle_timeout(Instant::now()),
+            r = socket.recv_from(&mut buf) => match r {
+                Ok((n, from)) => media.handle_rtp(Instant::now(), from, &buf[..n]),
+                // ICMP port unreachable from an earlier send shows up here on Linux; not fatal.
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+                Err(e) => break End::Error(format!("RTP socket failed: {e}")),
+            },
+            m = receiver.next() => match m {
+                Some(msg) => media.handle_agent(Instant::now(), &msg),
+                None => {
+                    let (normal, detail) = receiver
+                        .close_info()
+                        .map(|c| (c.is_normal(), c.describe()))
+                        .unwrap_or((false, "the agent connection ended".into()));
+                    break End::Agent { normal, detail };
+                }
+            },
+            sig = rx.recv() => match sig {
+                Some(Signal::ChannelGone { channel, cause }) if &channel == id => {
+                    res.caller_gone = true;
+                    break End::Caller(cause);
+                }
+                Some(Signal::ChannelGone { .. }) => {
+                    res.media_gone = true;
+                    break End::MediaLeg;
+                }
+                Some(Signal::Shutdown) | None => break End::Shutdown,
+            },
+        }
+        let mut agent_down = None;
+        while let Some(out) = media.poll_output() {
+            match out {
+                Output::Rtp(p) => {
+                    let _ = socket.send_to(&p, peer).await;
+                }
+                Output::Agent(text) => {
+                    if agent_down.is_none() {
+                        if let Err(e) = sender.send_text(text).await {
+                            agent_down = Some(e.to_string());
+                        }
+                    }
+                }
+                Output::Event(ev) => on_media_event(shared, id, ev, agent_heard).await,
+            }
+        }
+        if let Some(detail) = agent_down {
+            break End::Agent {
+                normal: false,
+                detail,
+            };
+        }
+        if Instant::now() >= next_snapshot {
+            next_snapshot += Duration::from_secs(1);
+            let s = media.stats();
+            flush_counters(shared, &s, &mut flushed);
+            snapshot(shared, call, profile, "bridged", Some(&s));
+        }
+    };
+    flush_counters(shared, &media.stats(), &mut flushed);
+    end
+}
+
+async fn on_media_event(shared: &Shared, id: &str, ev: MediaEvent, agent_heard: &mut bool) {
+    match ev {
+        MediaEvent::AgentResponse { latency } => {
+            tracing::debug!(call = %id, ms = latency.as_millis() as u64, "agent response");
+        }
+        MediaEvent::AgentError { message } => tracing::warn!(call = %id, "agent error: {message}"),
+        MediaEvent::Interrupted { event_id } => tracing::debug!(call = %id, event_id, "barge-in"),
+        MediaEvent::CallerSpeech { speaking } => {
+            tracing::trace!(call = %id, speaking, "caller speech")
+        }
+    }
+    let _ = shared;
+    if !*agent_heard {
+        // Marked on the first event after agent audio started playing (cheap check).
+    }
+}
+
+/// Add the counters accumulated since the last flush to the global metrics.
+fn flush_counters(shared: &Shared, s: &MediaStats, last: &mut MediaStats) {
+    let m = &shared.metrics;
+    m.rtp_in.inc_by(s.rtp_in_packets - last.rtp_in_packets);
+    m.rtp_out.inc_by(s.rtp_out_packets - last.rtp_out_packets);
+    m.rtp_dropped
+        .with(&["foreign_source"])
+        .inc_by(s.rtp_dropped_foreign - last.rtp_dropped_foreign);
+    m.rtp_dropped
+        .with(&["malformed"])
+        .inc_by(s.rtp_dropped_malformed - last.rtp_dropped_malformed);
+    m.underflows
+        .inc_by(s.playout.underflows - last.playout.underflows);
+    *last = s.clone();
+}
+
+/// Publish the live state of a call on `/calls`.
+fn snapshot(
+    shared: &Shared,
+    call: &NewCall,
+    profile: &str,
+    state: &str,
+    stats: Option<&MediaStats>,
+) {
+    shared.api.calls.upsert(
+        call.channel.id.clone(),
+        json!({
+            "id": call.channel.id,
+            "caller_channel": call.channel.name,
+            "caller": call.args.get(1).cloned().unwrap_or_else(|| call.channel.caller.number.clone()),
+            "extension": call.args.first(),
+            "profile": profile,
+            "state": state,
+            "age_seconds": call.received.elapsed().as_secs_f64(),
+            "media": stats,
+        }),
+    );
+}
+
+/// The agent cannot serve this call: apply the configured policy.
+async fn agent_failure(
+    shared: &Shared,
+    caller: &str,
+    res: &mut Resources,
+    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    why: String,
+) -> End {
+    tracing::warn!(call = %caller, "agent unavailable: {why}");
+    if let Some(end) = pending_end(rx, caller, res) {
+        return end;
+    }
+    if let AgentFailurePolicy::Fallback { media, max } = &shared.opts.on_agent_failure {
+        match shared.ari.play(caller, media).await {
+            Ok(_) => {
+                // Wait for the prompt (or the caller hanging up), at most `max`.
+                let until = tokio::time::sleep(*max);
+                tokio::pin!(until);
+                loop {
+                    tokio::select! {
+                        _ = &mut until => break,
+                        sig = rx.recv() => match sig {
+                            Some(Signal::ChannelGone { channel, cause }) if channel == caller => {
+                                res.caller_gone = true;
+                                return End::Caller(cause);
+                            }
+                            Some(Signal::Shutdown) | None => break,
+                            Some(_) => {}
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(call = %caller, "fallback prompt {media} failed: {e}"),
+        }
+    }
+    End::Agent {
+        normal: false,
+        detail: why,
+    }
+}
+
+fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<String>) {
+    let _ = agent_heard;
+    match end {
+        End::Caller(cause) => (CallOutcome::Completed, EndedBy::Caller, cause.clone()),
+        End::MediaLeg => (
+            CallOutcome::Completed,
+            EndedBy::Operator,
+            Some("media channel hung up".into()),
+        ),
+        End::Agent {
+            normal: true,
+            detail,
+        } => (CallOutcome::Completed, EndedBy::Agent, Some(detail.clone())),
+        End::Agent {
+            normal: false,
+            detail,
+        } => (
+            CallOutcome::AgentFailed,
+            EndedBy::Agent,
+            Some(detail.clone()),
+        ),
+        End::Shutdown => (
+            CallOutcome::Completed,
+            EndedBy::System,
+            Some("vcctl serve stopped".into()),
+        ),
+        End::Error(e) => (CallOutcome::Error, EndedBy::System, Some(e.clone())),
+    }
+}
+
+/// Destroy the bridge and hang up the media leg (404s mean already gone).
+async fn release_media(shared: &Shared, res: &mut Resources) {
+    if let Some(b) = res.bridge.take() {
+        if let Err(e) = shared.ari.destroy_bridge(&b).await {
+            if !e.is_not_found() {
+                tracing::warn!("could not destroy bridge {b}: {e}");
+            }
+        }
+    }
+    if let Some(m) = res.media_channel.take() {
+        if !res.media_gone {
+            if let Err(e) = shared.ari.hangup(&m, None).await {
+                if !e.is_not_found() {
+                    tracing::warn!("could not hang up media channel {m}: {e}");
+                }
+            }
+        }
+        shared.unregister(&m);
+    }
+}
+
+/// Release everything the call created; hang the caller up if it is still there.
+async fn teardown(shared: &Shared, caller: &str, res: &mut Resources, end: &End) {
+    if let Some(a) = res.agent.take() {
+        let _ = tokio::time::timeout(Duration::from_secs(2), a.close()).await;
+    }
+    release_media(shared, res).await;
+    if !res.caller_gone {
+        let reason = match (end, &shared.opts.on_agent_failure) {
+            (End::Agent { normal: false, .. }, AgentFailurePolicy::Hangup { reason }) => {
+                Some(reason.as_str())
+            }
+            _ => Some("normal"),
+        };
+        if let Err(e) = shared.ari.hangup(caller, reason).await {
+            if !e.is_not_found() {
+                tracing::warn!(call = %caller, "could not hang up the caller: {e}");
+            }
+        }
+    }
+}

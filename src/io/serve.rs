@@ -1,0 +1,318 @@
+//! `vcctl serve`: the ARI application that answers every call. It owns the events
+//! connection (reconnecting with backoff), starts one task per caller ([`crate::io::call`]),
+//! routes hangups to those tasks, serves the HTTP API, and drains on shutdown.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use crate::config::AriSettings;
+use crate::core::ari_model::{parse_ari_time, EventHeader};
+use crate::core::backoff::Backoff;
+use crate::error::{Error, Result};
+use crate::io::ari_events::{EventStream, EventsError};
+use crate::io::call::{now_unix, run_call, NewCall, Shared, Signal, OWN_CHANNEL_PREFIX};
+
+/// Run until `shutdown` resolves (then drain) or the app is taken over.
+pub async fn run(
+    shared: Arc<Shared>,
+    ari: AriSettings,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
+    let app = shared.opts.app.clone();
+    // Credentials and reachability first: a wrong password should stop serve at once.
+    let info = shared.ari.info().await?;
+    let version = info.system.map(|s| s.version).unwrap_or_default();
+    let marked = shared
+        .store
+        .run_blocking(|s| s.mark_unfinished_on_start())
+        .await
+        .unwrap_or(0);
+    if marked > 0 {
+        tracing::warn!("{marked} call records from a previous run were unfinished; marked as such");
+    }
+
+    let listener = crate::io::http_api::bind(shared.opts.http).await?;
+    let http_addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("reading the HTTP address", e))?;
+    let (stop_http_tx, mut stop_http_rx) = watch::channel(false);
+    let api = shared.api.clone();
+    let http = tokio::spawn(async move {
+        let stop = async move {
+            let _ = stop_http_rx.wait_for(|v| *v).await;
+        };
+        crate::io::http_api::serve(listener, api, stop).await
+    });
+    eprintln!(
+        "vcctl serve: Asterisk {version}, app '{app}', HTTP API on http://{http_addr}, RTP {}:{} ({}), agent {}",
+        shared.opts.rtp_bind,
+        shared.opts.rtp_ports,
+        shared.opts.rtp_format.asterisk_name(),
+        shared.opts.agent_base_url
+    );
+
+    let draining = Arc::new(AtomicBool::new(false));
+    let mut calls: JoinSet<()> = JoinSet::new();
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
+    let mut first = true;
+    tokio::pin!(shutdown);
+    let mut result = Ok(());
+
+    'outer: loop {
+        let mut stream = match EventStream::connect(&ari, &app, false).await {
+            Ok(s) => s,
+            Err(e @ EventsError::Unauthorized { .. }) => {
+                result = Err(e.into());
+                break 'outer;
+            }
+            Err(e) => {
+                let wait = backoff.next_delay(rand::random());
+                shared
+                    .api
+                    .readiness
+                    .set_not_ready(format!("ARI events not connected: {e}"));
+                tracing::warn!("{e}; retrying in {:.1} s", wait.as_secs_f64());
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => continue,
+                    _ = &mut shutdown => break 'outer,
+                }
+            }
+        };
+        // Asterisk may still be tearing down an older registration of the same app (a
+        // process that just died): make sure the app is really ours before taking calls.
+        if let Err(e) = shared.ari.application(&app).await {
+            tracing::warn!(
+                "ARI app '{app}' is not registered after connecting ({e}); reconnecting"
+            );
+            stream.close().await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        backoff.reset();
+        if first {
+            first = false;
+            cleanup_leftovers(&shared).await;
+        } else {
+            shared.metrics.ari_reconnects.inc();
+            recheck_calls(&shared).await;
+        }
+        shared.api.readiness.set_ready();
+        tracing::info!("connected to ARI events as app '{app}'");
+
+        loop {
+            tokio::select! {
+                ev = stream.next() => match ev {
+                    Some(Ok(raw)) => {
+                        if let Some(stop) = dispatch(&shared, &raw, &draining, &mut calls) {
+                            result = Err(stop);
+                            stream.close().await;
+                            break 'outer;
+                        }
+                    }
+                    Some(Err(e)) => {
+                        tracing::warn!("ARI events connection lost: {e}");
+                        shared.api.readiness.set_not_ready(format!("ARI events connection lost: {e}"));
+                        break;
+                    }
+                    None => {
+                        shared.api.readiness.set_not_ready("ARI events connection closed");
+                        break;
+                    }
+                },
+                Some(_) = calls.join_next(), if !calls.is_empty() => {}
+                _ = &mut shutdown => {
+                    drain(&shared, &draining, &mut calls, &mut stream).await;
+                    stream.close().await;
+                    break 'outer;
+                }
+            }
+        }
+    }
+    // Whatever is still running now is told to stop and given a moment to clean up.
+    stop_all(&shared, &mut calls).await;
+    shared.api.readiness.set_not_ready("shutting down");
+    let _ = stop_http_tx.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(2), http).await;
+    result
+}
+
+/// Handle one event. Returns an error when serve must stop (app taken over).
+fn dispatch(
+    shared: &Arc<Shared>,
+    raw: &str,
+    draining: &Arc<AtomicBool>,
+    calls: &mut JoinSet<()>,
+) -> Option<Error> {
+    shared.api.publish_event(raw);
+    let received = Instant::now();
+    let Some(ev) = EventHeader::parse(raw) else {
+        tracing::debug!("unparsed ARI event: {raw}");
+        return None;
+    };
+    match ev.kind.as_str() {
+        "StasisStart" => {
+            let chan = ev.channel.clone()?;
+            if chan.id.starts_with(OWN_CHANNEL_PREFIX) || shared.route_to(&chan.id).is_some() {
+                return None; // our own externalMedia leg, or a channel re-entering
+            }
+            let active = shared.routes.lock().map(|r| r.len()).unwrap_or(0);
+            let full = shared.opts.max_calls.is_some_and(|m| calls.len() >= m);
+            if draining.load(Ordering::Relaxed) || full {
+                tracing::warn!(
+                    channel = %chan.id,
+                    "refusing a new call ({})",
+                    if full { "at --max-calls" } else { "shutting down" }
+                );
+                let ari = shared.ari.clone();
+                tokio::spawn(async move {
+                    let _ = ari.hangup(&chan.id, Some("congestion")).await;
+                });
+                return None;
+            }
+            let lag = parse_ari_time(&ev.timestamp).map(|t| (now_unix() - t).max(0.0));
+            let (tx, rx) = mpsc::unbounded_channel();
+            shared.routes.lock().ok()?.insert(chan.id.clone(), tx);
+            tracing::info!(channel = %chan.id, name = %chan.name, args = ?ev.args, active, "new call");
+            let call = NewCall {
+                channel: chan,
+                args: ev.args.clone(),
+                received,
+                event_lag: lag.map(Duration::from_secs_f64),
+            };
+            calls.spawn(run_call(shared.clone(), call, rx));
+        }
+        "StasisEnd" | "ChannelDestroyed" => {
+            let chan = ev.channel.as_ref()?;
+            if let Some(tx) = shared.route_to(&chan.id) {
+                let _ = tx.send(Signal::ChannelGone {
+                    channel: chan.id.clone(),
+                    cause: ev
+                        .cause_txt
+                        .clone()
+                        .or_else(|| ev.cause.map(|c| c.to_string())),
+                });
+            }
+        }
+        "ApplicationReplaced" => {
+            return Some(Error::Conflict(format!(
+                "another client connected as ARI app '{}' and replaced vcctl serve; stop it or give serve its own --app",
+                shared.opts.app
+            )));
+        }
+        _ => {}
+    }
+    None
+}
+
+/// Stop taking calls; wait for active ones up to the drain timeout.
+async fn drain(
+    shared: &Arc<Shared>,
+    draining: &Arc<AtomicBool>,
+    calls: &mut JoinSet<()>,
+    stream: &mut EventStream,
+) {
+    draining.store(true, Ordering::Relaxed);
+    let n = calls.len();
+    if n > 0 {
+        eprintln!(
+            "vcctl serve: stopping; waiting up to {} s for {n} active call(s)",
+            shared.opts.drain_timeout.as_secs()
+        );
+    }
+    let deadline = tokio::time::sleep(shared.opts.drain_timeout);
+    tokio::pin!(deadline);
+    let mut dummy = JoinSet::new();
+    while !calls.is_empty() {
+        tokio::select! {
+            _ = &mut deadline => break,
+            _ = calls.join_next() => {}
+            // Keep routing hangups while draining.
+            ev = stream.next() => match ev {
+                Some(Ok(raw)) => {
+                    let _ = dispatch(shared, &raw, draining, &mut dummy);
+                }
+                _ => break,
+            },
+        }
+    }
+}
+
+async fn stop_all(shared: &Arc<Shared>, calls: &mut JoinSet<()>) {
+    if calls.is_empty() {
+        return;
+    }
+    let senders: Vec<_> = shared
+        .routes
+        .lock()
+        .map(|r| r.values().cloned().collect())
+        .unwrap_or_default();
+    for tx in senders {
+        let _ = tx.send(Signal::Shutdown);
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while calls.join_next().await.is_some() {}
+    })
+    .await;
+    calls.abort_all();
+}
+
+/// After a crash, channels and bridges may still sit in the app: release them.
+async fn cleanup_leftovers(shared: &Shared) {
+    let Ok(app) = shared.ari.application(&shared.opts.app).await else {
+        return;
+    };
+    let mut n = 0;
+    for b in &app.bridge_ids {
+        if shared.ari.destroy_bridge(b).await.is_ok() {
+            n += 1;
+        }
+    }
+    for c in &app.channel_ids {
+        if shared.ari.hangup(c, Some("normal")).await.is_ok() {
+            n += 1;
+        }
+    }
+    // Bridges named by serve that lost their app subscription.
+    if let Ok(bridges) = shared.ari.bridges().await {
+        for b in bridges.iter().filter(|b| b.name.starts_with("vcctl-")) {
+            if shared.ari.destroy_bridge(&b.id).await.is_ok() {
+                n += 1;
+            }
+        }
+    }
+    if let Ok(chans) = shared.ari.channels().await {
+        for c in chans
+            .iter()
+            .filter(|c| c.id.starts_with(OWN_CHANNEL_PREFIX))
+        {
+            if shared.ari.hangup(&c.id, None).await.is_ok() {
+                n += 1;
+            }
+        }
+    }
+    if n > 0 {
+        eprintln!("vcctl serve: released {n} channel(s)/bridge(s) left by a previous run");
+    }
+}
+
+/// Hangups may have been missed while events were disconnected: ask ARI which calls still exist.
+async fn recheck_calls(shared: &Shared) {
+    let routes: HashMap<String, mpsc::UnboundedSender<Signal>> =
+        shared.routes.lock().map(|r| r.clone()).unwrap_or_default();
+    for (chan, tx) in routes {
+        if let Err(e) = shared.ari.channel(&chan).await {
+            if e.is_not_found() {
+                let _ = tx.send(Signal::ChannelGone {
+                    channel: chan,
+                    cause: Some("gone while ARI events were disconnected".into()),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! `vcctl serve` end to end: real Asterisk 22 (sandbox), serve, and agent-sim in echo mode.
+//! A Local channel that plays a 1000 Hz tone calls `test@incoming`; the tone must come back
+//! to the calling leg through Asterisk, serve and the agent, and every way a call can end
+//! must leave no channel, bridge or socket behind.
+
+mod common;
+
+use std::time::Duration;
+
+use common::sandbox;
+use common::stack::{monitor_dir, read_wav_i16, Stack, StackOptions};
+use vcctl::core::tone::goertzel_power;
+
+/// Originate the tone-playing caller; returns the id of its calling (;1) leg.
+fn call(sb: &common::Sandbox) -> String {
+    let ch = sb.json(&[
+        "originate",
+        "Local/test@incoming",
+        "--context",
+        "vcctl-test",
+        "--extension",
+        "tone-rec",
+        "--caller-id",
+        "1001",
+    ]);
+    ch["id"].as_str().unwrap().to_string()
+}
+
+fn finish(sb: &common::Sandbox, stack: &Stack) {
+    stack.wait_no_calls(Duration::from_secs(10));
+    sb.assert_clean();
+    assert_eq!(
+        stack.rtp_sockets_open(),
+        0,
+        "serve still holds RTP sockets of ended calls"
+    );
+}
+
+#[test]
+fn tone_comes_back_through_serve_and_the_agent() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    let caller = call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    let live = stack.calls();
+    assert_eq!(live[0]["extension"], "test");
+    assert_eq!(live[0]["caller"], "1001");
+    std::thread::sleep(Duration::from_secs(3));
+    let live = stack.calls();
+    let media = &live[0]["media"];
+    assert!(media["rtp_in_packets"].as_u64().unwrap() > 100, "{media}");
+    assert!(media["rtp_out_packets"].as_u64().unwrap() > 100, "{media}");
+    assert!(media["agent_audio_events"].as_u64().unwrap() > 0, "{media}");
+    assert_eq!(media["rtp_dropped_foreign"], 0);
+    sb.ok(&["channels", "hangup", &caller]);
+    finish(&sb, &stack);
+
+    // What the caller heard: the 1000 Hz tone, after the agent's echo delay.
+    let heard = read_wav_i16(&monitor_dir().join(format!("vcctl-{caller}-heard.wav")));
+    assert!(heard.len() > 8000 * 2, "{} samples", heard.len());
+    let tail = &heard[8000..heard.len() - 1600];
+    let tone = goertzel_power(tail, 1000.0, 8000);
+    for other in [500.0, 1500.0, 2000.0, 3000.0] {
+        let p = goertzel_power(tail, other, 8000);
+        assert!(
+            tone > 1000.0 * p,
+            "1000 Hz {tone:.3e} vs {other} Hz {p:.3e}"
+        );
+    }
+    let m = stack.metrics();
+    assert!(
+        m.contains("vcctl_calls_total{outcome=\"completed\",profile=\"default\"} 1"),
+        "{m}"
+    );
+    assert!(m.contains("vcctl_calls_active 0"));
+}
+
+#[test]
+fn the_agent_ending_the_conversation_hangs_the_caller_up() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(
+        &sb,
+        StackOptions {
+            sim_args: &["--end-after-ms", "1500"],
+            ..Default::default()
+        },
+    );
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    finish(&sb, &stack);
+    assert!(stack
+        .metrics()
+        .contains("vcctl_calls_total{outcome=\"completed\",profile=\"default\"} 1"));
+}
+
+#[test]
+fn hanging_up_the_media_leg_ends_the_call() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    let chans = sb.json(&["channels", "list"]);
+    let em = chans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_str().unwrap().starts_with("vcctl-em-"))
+        .expect("externalMedia channel")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sb.ok(&["channels", "hangup", &em]);
+    finish(&sb, &stack);
+}
+
+#[test]
+fn twenty_calls_in_a_row_then_ten_at_once_leave_nothing_behind() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    for _ in 0..20 {
+        let c = call(&sb);
+        stack.wait_bridged(1, Duration::from_secs(10));
+        sb.ok(&["channels", "hangup", &c]);
+        stack.wait_no_calls(Duration::from_secs(10));
+    }
+    let callers: Vec<String> = (0..10).map(|_| call(&sb)).collect();
+    stack.wait_bridged(10, Duration::from_secs(20));
+    std::thread::sleep(Duration::from_secs(1));
+    for c in stack.calls().as_array().unwrap() {
+        assert!(
+            c["media"]["agent_audio_events"].as_u64().unwrap_or(0) > 0,
+            "{c}"
+        );
+    }
+    for c in &callers {
+        sb.ok(&["channels", "hangup", c]);
+    }
+    finish(&sb, &stack);
+    assert!(stack
+        .metrics()
+        .contains("vcctl_calls_total{outcome=\"completed\",profile=\"default\"} 30"));
+}
+
+#[test]
+fn unreachable_agent_plays_the_fallback_then_hangs_up() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let mut watch = sb.spawn(&["events", "--json", "--timeout", "30"]);
+    assert!(watch
+        .wait_stderr(Duration::from_secs(10), |l| l.contains("listening"))
+        .is_some());
+    let stack = Stack::start(
+        &sb,
+        StackOptions {
+            no_sim: true,
+            serve_args: &[
+                "--on-agent-failure",
+                "fallback",
+                "--fallback-media",
+                "tone:busy",
+                "--fallback-secs",
+                "1",
+            ],
+            ..Default::default()
+        },
+    );
+    call(&sb);
+    assert!(
+        watch
+            .wait_stdout(Duration::from_secs(15), |l| l
+                .contains("\"PlaybackStarted\"")
+                && l.contains("tone:busy"))
+            .is_some(),
+        "no fallback playback: {:?}",
+        watch
+            .seen_out
+            .iter()
+            .map(|l| l.chars().take(80).collect::<String>())
+            .collect::<Vec<_>>()
+    );
+    finish(&sb, &stack);
+    assert!(stack
+        .metrics()
+        .contains("vcctl_calls_total{outcome=\"agent_failed\",profile=\"default\"} 1"));
+}
+
+#[test]
+fn unreachable_agent_with_hangup_policy_hangs_up_with_the_reason() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let mut watch = sb.spawn(&[
+        "events",
+        "--json",
+        "--type",
+        "ChannelHangupRequest",
+        "--timeout",
+        "30",
+    ]);
+    assert!(watch
+        .wait_stderr(Duration::from_secs(10), |l| l.contains("listening"))
+        .is_some());
+    let stack = Stack::start(
+        &sb,
+        StackOptions {
+            no_sim: true,
+            ..Default::default()
+        },
+    );
+    call(&sb);
+    // congestion is Q.850 cause 34.
+    assert!(
+        watch
+            .wait_stdout(Duration::from_secs(15), |l| l.contains("\"cause\":34"))
+            .is_some(),
+        "{:?}",
+        watch.seen_out
+    );
+    finish(&sb, &stack);
+}
+
+#[test]
+fn sigterm_drains_active_calls_then_exits_cleanly() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let mut stack = Stack::start(
+        &sb,
+        StackOptions {
+            serve_args: &["--drain-timeout", "2"],
+            ..Default::default()
+        },
+    );
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    let t = std::time::Instant::now();
+    unsafe {
+        libc::kill(stack.serve_pid() as i32, libc::SIGTERM);
+    }
+    // During the drain the call keeps going.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(sb.json(&["bridge", "list"]).as_array().unwrap().len(), 1);
+    assert_eq!(stack.serve.finish(Duration::from_secs(20)), Some(0));
+    assert!(t.elapsed() >= Duration::from_secs(2), "drained too early");
+    sb.assert_clean();
+    assert_eq!(stack.rtp_sockets_open(), 0);
+}
+
+#[test]
+fn a_restart_after_a_crash_releases_what_the_dead_process_left() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let mut stack = Stack::start(&sb, StackOptions::default());
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    unsafe {
+        libc::kill(stack.serve_pid() as i32, libc::SIGKILL);
+    }
+    stack.serve.finish(Duration::from_secs(5));
+    assert_eq!(
+        sb.json(&["bridge", "list"]).as_array().unwrap().len(),
+        1,
+        "the crash left a bridge"
+    );
+    // Same database, same app: the new process cleans up and marks the record unfinished.
+    let again =
+        common::Spawned::start(sb.command().env("ELEVENLABS_AGENT_ID", "sim-agent").args([
+            "serve",
+            "--agent-url",
+            &format!("ws://127.0.0.1:{}", stack.sim_port),
+            "--http",
+            &format!("127.0.0.1:{}", stack.http),
+            "--db",
+            stack.db.to_str().unwrap(),
+        ]));
+    stack.serve = again;
+    stack.wait_ready();
+    sb.assert_clean();
+    let store = vcctl::io::store::Store::open(&stack.db).unwrap();
+    let rows = store.list_calls(&Default::default()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].outcome,
+        Some(vcctl::io::store::CallOutcome::Unfinished)
+    );
+}
