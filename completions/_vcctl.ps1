@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Stream ARI events (as an observer unless --app is given)')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -669,6 +670,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--chunk-ms', '--chunk-ms', [CompletionResultType]::ParameterName, 'Size of the audio events sent')
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key that signed-URL requests must carry [default: any non-empty key]')
             [CompletionResult]::new('--known-agent', '--known-agent', [CompletionResultType]::ParameterName, 'Only this agent id exists; others are not found [default: every id exists]')
+            [CompletionResult]::new('--end-after-ms', '--end-after-ms', [CompletionResultType]::ParameterName, 'End each conversation from the agent side after this many milliseconds')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -683,6 +685,36 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;serve' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'HTTP API address (healthz, readyz, metrics, calls, events)')
+            [CompletionResult]::new('--rtp-bind', '--rtp-bind', [CompletionResultType]::ParameterName, 'Local address of the per-call RTP sockets')
+            [CompletionResult]::new('--rtp-advertise', '--rtp-advertise', [CompletionResultType]::ParameterName, 'Address Asterisk sends RTP to [default: --rtp-bind]')
+            [CompletionResult]::new('--rtp-ports', '--rtp-ports', [CompletionResultType]::ParameterName, 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk''s rtp.conf range)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'RTP format of the externalMedia leg')
+            [CompletionResult]::new('--agent-url', '--agent-url', [CompletionResultType]::ParameterName, 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]')
+            [CompletionResult]::new('--chunk-ms', '--chunk-ms', [CompletionResultType]::ParameterName, 'Duration of each audio chunk sent to the agent')
+            [CompletionResult]::new('--prebuffer-ms', '--prebuffer-ms', [CompletionResultType]::ParameterName, 'Agent audio queued before playout starts')
+            [CompletionResult]::new('--on-agent-failure', '--on-agent-failure', [CompletionResultType]::ParameterName, 'When the agent cannot be reached or fails: hang up, or play --fallback-media first')
+            [CompletionResult]::new('--failure-reason', '--failure-reason', [CompletionResultType]::ParameterName, 'ARI hangup reason used when the agent fails (normal, busy, congestion, ...)')
+            [CompletionResult]::new('--fallback-media', '--fallback-media', [CompletionResultType]::ParameterName, 'ARI media to play before hanging up with --on-agent-failure fallback')
+            [CompletionResult]::new('--fallback-secs', '--fallback-secs', [CompletionResultType]::ParameterName, 'Longest time the fallback plays before the hangup')
+            [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On SIGTERM/SIGINT, how long active calls may go on before they are ended')
+            [CompletionResult]::new('--max-calls', '--max-calls', [CompletionResultType]::ParameterName, 'Refuse calls beyond this many at once (hang up with congestion)')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -713,6 +745,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Stream ARI events (as an observer unless --app is given)')
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -825,6 +858,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;help;agent-sim' {
+            break
+        }
+        'vcctl;help;serve' {
             break
         }
         'vcctl;help;completions' {

@@ -52,6 +52,9 @@ _vcctl() {
             vcctl,recordings)
                 cmd="vcctl__subcmd__recordings"
                 ;;
+            vcctl,serve)
+                cmd="vcctl__subcmd__serve"
+                ;;
             vcctl__subcmd__agents,add)
                 cmd="vcctl__subcmd__agents__subcmd__add"
                 ;;
@@ -214,6 +217,9 @@ _vcctl() {
             vcctl__subcmd__help,recordings)
                 cmd="vcctl__subcmd__help__subcmd__recordings"
                 ;;
+            vcctl__subcmd__help,serve)
+                cmd="vcctl__subcmd__help__subcmd__serve"
+                ;;
             vcctl__subcmd__help__subcmd__agents,add)
                 cmd="vcctl__subcmd__help__subcmd__agents__subcmd__add"
                 ;;
@@ -305,7 +311,7 @@ _vcctl() {
 
     case "${cmd}" in
         vcctl)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim completions help"
+            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +345,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agent__subcmd__sim)
-            opts="-v -h -V --listen --mode --response-delay-ms --format --interrupt-on-speech --tone-hz --tone-ms --ping-interval-ms --chunk-ms --tool-call --extra-events --api-key --require-signed-url --known-agent --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --listen --mode --response-delay-ms --format --interrupt-on-speech --tone-hz --tone-ms --ping-interval-ms --chunk-ms --tool-call --extra-events --api-key --require-signed-url --known-agent --end-after-ms --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +388,10 @@ _vcctl() {
                     return 0
                     ;;
                 --known-agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --end-after-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1675,7 +1685,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__help)
-            opts="info endpoints channels originate bridge apps recordings events agents agent-sim completions help"
+            opts="info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2136,6 +2146,20 @@ _vcctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vcctl__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vcctl__subcmd__info)
             opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2419,6 +2443,100 @@ _vcctl() {
                 return 0
             fi
             case "${prev}" in
+                --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__serve)
+            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-advertise)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rtp-ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "ulaw slin16" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prebuffer-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-agent-failure)
+                    COMPREPLY=($(compgen -W "hangup fallback" -- "${cur}"))
+                    return 0
+                    ;;
+                --failure-reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fallback-media)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fallback-secs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ari-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand events 'Stream ARI events (as an observer unless --app is given)'
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
+            cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -606,6 +607,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --chunk-ms 'Size of the audio events sent'
             cand --api-key 'API key that signed-URL requests must carry [default: any non-empty key]'
             cand --known-agent 'Only this agent id exists; others are not found [default: every id exists]'
+            cand --end-after-ms 'End each conversation from the agent side after this many milliseconds'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -620,6 +622,35 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;serve'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --http 'HTTP API address (healthz, readyz, metrics, calls, events)'
+            cand --rtp-bind 'Local address of the per-call RTP sockets'
+            cand --rtp-advertise 'Address Asterisk sends RTP to [default: --rtp-bind]'
+            cand --rtp-ports 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk''s rtp.conf range)'
+            cand --format 'RTP format of the externalMedia leg'
+            cand --agent-url 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]'
+            cand --chunk-ms 'Duration of each audio chunk sent to the agent'
+            cand --prebuffer-ms 'Agent audio queued before playout starts'
+            cand --on-agent-failure 'When the agent cannot be reached or fails: hang up, or play --fallback-media first'
+            cand --failure-reason 'ARI hangup reason used when the agent fails (normal, busy, congestion, ...)'
+            cand --fallback-media 'ARI media to play before hanging up with --on-agent-failure fallback'
+            cand --fallback-secs 'Longest time the fallback plays before the hangup'
+            cand --drain-timeout 'On SIGTERM/SIGINT, how long active calls may go on before they are ended'
+            cand --max-calls 'Refuse calls beyond this many at once (hang up with congestion)'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -648,6 +679,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand events 'Stream ARI events (as an observer unless --app is given)'
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
+            cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -730,6 +762,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;help;agents;route'= {
         }
         &'vcctl;help;agent-sim'= {
+        }
+        &'vcctl;help;serve'= {
         }
         &'vcctl;help;completions'= {
         }

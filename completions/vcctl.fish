@@ -43,6 +43,7 @@ complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "recordings" -d 'Stored 
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "serve" -d 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
@@ -402,6 +403,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ping-interval-
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l chunk-ms -d 'Size of the audio events sent' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l api-key -d 'API key that signed-URL requests must carry [default: any non-empty key]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l known-agent -d 'Only this agent id exists; others are not found [default: every id exists]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l end-after-ms -d 'End each conversation from the agent side after this many milliseconds' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -415,6 +417,32 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l json -d 'Print
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l http -d 'HTTP API address (healthz, readyz, metrics, calls, events)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-bind -d 'Local address of the per-call RTP sockets' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-advertise -d 'Address Asterisk sends RTP to [default: --rtp-bind]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-ports -d 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk\'s rtp.conf range)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l format -d 'RTP format of the externalMedia leg' -r -f -a "ulaw\t'G.711 µ-law (passes through untouched to a ulaw_8000 agent)'
+slin16\t'16 kHz linear PCM (big-endian L16 on the wire)'"
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l agent-url -d 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l chunk-ms -d 'Duration of each audio chunk sent to the agent' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l on-agent-failure -d 'When the agent cannot be reached or fails: hang up, or play --fallback-media first' -r -f -a "hangup\t''
+fallback\t''"
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l failure-reason -d 'ARI hangup reason used when the agent fails (normal, busy, congestion, ...)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l fallback-media -d 'ARI media to play before hanging up with --on-agent-failure fallback' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l fallback-secs -d 'Longest time the fallback plays before the hangup' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l drain-timeout -d 'On SIGTERM/SIGINT, how long active calls may go on before they are ended' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l max-calls -d 'Refuse calls beyond this many at once (hang up with congestion)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -424,18 +452,19 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l json -d 'Pri
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "serve" -d 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "list" -d 'List all endpoints (the default)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "list" -d 'List all channels (the default)'
