@@ -96,6 +96,8 @@ pub enum Command {
     AgentSim(AgentSimArgs),
     /// Answer every call of the ARI app: bridge it to an ElevenLabs voice agent
     Serve(ServeArgs),
+    /// Benchmark serve's media path with synthetic calls and agent-sim on loopback
+    Bench(BenchArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -511,4 +513,17 @@ pub enum RtpFormatArg {
 pub enum AgentFailureArg {
     Hangup,
     Fallback,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Numbers of concurrent calls to measure, comma separated
+    #[arg(long, value_name = "N,N", value_delimiter = ',', default_value = "100,250,500")]
+    pub calls: Vec<usize>,
+    /// Seconds to measure each N (after all its calls are set up)
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub seconds: u64,
+    /// Calls set up per second
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub ramp: usize,
 }

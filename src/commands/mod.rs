@@ -8,6 +8,7 @@ use crate::io::ari_http::AriClient;
 pub mod agent_sim;
 pub mod agents;
 pub mod apps;
+pub mod bench;
 pub mod bridge;
 pub mod channels;
 pub mod completions;
@@ -56,6 +57,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Recordings(a) => recordings::run(&ctx, a).await,
         Command::Events(a) => events::run(&ctx, a).await,
         Command::Agents(a) => agents::run(&ctx, a).await,
+        Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Serve(a) => serve::run(&ctx, a).await,
         Command::AgentSim(a) => agent_sim::run(&ctx, a).await,
         Command::Completions(a) => completions::run(a),

@@ -78,6 +78,7 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         store,
         layers: ctx.layers.clone(),
         routes: Mutex::new(Default::default()),
+        plugins: Vec::new(),
         opts,
     });
     crate::io::serve::run(shared, ari_settings, shutdown_signal()).await

@@ -171,6 +171,9 @@ pub struct CallMedia {
     pacer: Pacer,
     pacing: PacingStats,
     last_agent_audio: Option<Instant>,
+    /// Agent audio messages waiting to be played: (arrival, queued bytes ahead of them).
+    pending_audio: VecDeque<(Instant, usize)>,
+    agent_to_rtp: PacingStats,
     // shared
     transcript: Transcript,
     stats: MediaStats,
@@ -239,6 +242,8 @@ impl CallMedia {
             pacer: Pacer::new(now + settings.ptime, settings.ptime),
             pacing: PacingStats::new(),
             last_agent_audio: None,
+            pending_audio: VecDeque::new(),
+            agent_to_rtp: PacingStats::new(),
             transcript: Transcript::new(),
             stats: MediaStats::default(),
             out: VecDeque::new(),
@@ -355,6 +360,7 @@ impl CallMedia {
                     self.out
                         .push_back(Output::Event(MediaEvent::AgentResponse { latency }));
                 }
+                let ahead = self.playout.queued_bytes();
                 let accepted = if self.passthrough_out {
                     self.playout.push_payload(*event_id, audio)
                 } else {
@@ -370,12 +376,15 @@ impl CallMedia {
                     };
                     self.playout.push_pcm(*event_id, pcm)
                 };
-                if !accepted {
+                if accepted {
+                    self.pending_audio.push_back((now, ahead));
+                } else {
                     self.stats.agent_audio_dropped_stale += 1;
                 }
             }
             ServerMessage::Interruption { event_id } => {
                 self.playout.interrupt(*event_id);
+                self.pending_audio.clear();
                 self.stats.interruptions += 1;
                 self.out.push_back(Output::Event(MediaEvent::Interrupted {
                     event_id: *event_id,
@@ -417,6 +426,18 @@ impl CallMedia {
             for _ in 0..tick.frames_due {
                 self.end_response_if_quiet(now);
                 let frame = self.playout.pop_frame();
+                if !frame.is_silence {
+                    let n = frame.payload.len();
+                    while self.pending_audio.front().is_some_and(|p| p.1 < n) {
+                        if let Some((at, _)) = self.pending_audio.pop_front() {
+                            self.agent_to_rtp
+                                .record_error(now.saturating_duration_since(at));
+                        }
+                    }
+                    for p in self.pending_audio.iter_mut() {
+                        p.1 -= n;
+                    }
+                }
                 let pkt = self.sender.frame(&frame).to_vec();
                 if self.peer.is_some() {
                     self.stats.rtp_out_packets += 1;
@@ -482,6 +503,11 @@ impl CallMedia {
 
     pub fn pacing(&self) -> &PacingStats {
         &self.pacing
+    }
+
+    /// Agent audio message received -> the RTP packet carrying its first sample sent.
+    pub fn agent_to_rtp(&self) -> &PacingStats {
+        &self.agent_to_rtp
     }
 }
 
@@ -795,6 +821,42 @@ mod tests {
         assert_eq!(agent[0]["type"], "client_tool_result");
         assert_eq!(agent[0]["tool_call_id"], "t1");
         assert_eq!(agent[0]["is_error"], true);
+    }
+
+    #[test]
+    fn time_from_agent_audio_to_its_first_rtp_packet_is_measured() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        // 100 ms of audio at t0 + 5 ms; the prebuffer (40 ms) is full at once, so its first
+        // frame leaves at the next 20 ms tick (t0 + 20 ms): 15 ms in the queue.
+        m.handle_agent(
+            t0 + Duration::from_millis(5),
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0x11; 800],
+            },
+        );
+        // A second message queued behind 800 bytes: played 5 frames later (t0 + 120 ms).
+        m.handle_agent(
+            t0 + Duration::from_millis(6),
+            &ServerMessage::Audio {
+                event_id: 2,
+                audio: vec![0x22; 160],
+            },
+        );
+        for i in 1..=7u32 {
+            m.handle_timeout(t0 + Duration::from_millis(20) * i);
+            drain(&mut m);
+        }
+        let h = m.agent_to_rtp();
+        assert_eq!(h.count(), 2);
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        assert!(
+            (ms(h.quantile(0.0)) - 15.0).abs() < 1.0,
+            "{:?}",
+            h.quantile(0.0)
+        );
+        assert!((ms(h.max()) - 114.0).abs() < 4.0, "{:?}", h.max());
     }
 
     #[test]

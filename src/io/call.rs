@@ -16,15 +16,14 @@ use tokio::sync::mpsc;
 use crate::config::{Layers, Secret};
 use crate::core::agent_proto::InitiationClientData;
 use crate::core::ari_model::Channel;
-use crate::core::call_media::{
-    CallMedia, MediaEvent, MediaSettings, MediaStats, Output, StreamSeed,
-};
+use crate::core::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
 use crate::core::playout::Codec;
 use crate::core::port_range::PortRange;
 use crate::core::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
 use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
 use crate::io::http_api::ApiState;
+use crate::io::media_loop::{self, LoopEnd, MediaHooks};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
 use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
@@ -85,20 +84,22 @@ pub struct ServeOptions {
     pub max_calls: Option<usize>,
 }
 
-/// A message to a running call from the event dispatcher.
-#[derive(Debug, Clone)]
-pub enum Signal {
-    /// A channel of the call left Stasis or was destroyed.
-    ChannelGone {
-        channel: String,
-        cause: Option<String>,
-    },
-    /// serve is stopping and the drain time is over.
-    Shutdown,
+pub use crate::io::media_loop::Signal;
+
+/// Something that follows one call's packets and leaves a file behind (per-call capture,
+/// recording). Created per call by a [`PluginFactory`]; sees every RTP packet both ways.
+pub trait CallPlugin: MediaHooks + Send {
+    /// The call ended: finish the file. Returns `(kind, path)` to note in the call record.
+    fn finish(self: Box<Self>) -> Option<(String, String)>;
 }
+
+/// Makes the plugin of one call (given its id), or `None` to skip that call.
+pub type PluginFactory = Arc<dyn Fn(&str) -> Option<Box<dyn CallPlugin>> + Send + Sync>;
 
 /// State shared by the dispatcher and all calls.
 pub struct Shared {
+    /// Per-call plugins (capture, recording), in order.
+    pub plugins: Vec<PluginFactory>,
     pub ari: AriClient,
     pub opts: ServeOptions,
     pub store: Store,
@@ -181,6 +182,8 @@ struct Resources {
     agent: Option<AgentSender>,
     caller_gone: bool,
     media_gone: bool,
+    /// Files the call's plugins wrote: (kind, path).
+    files: Vec<(String, String)>,
 }
 
 /// Why the media loop stopped.
@@ -450,10 +453,10 @@ async fn run_inner(
         &mut media,
         rx,
         res,
-        agent_heard,
     )
     .await;
     let stats = media.stats();
+    *agent_heard = stats.agent_audio_events > 0;
     latency.agent_ping_ms = stats.last_ping_ms.map(|p| p as f64);
     latency.agent_response_ms = stats.response_latency_ms.clone();
     for r in &stats.response_latency_ms {
@@ -612,6 +615,55 @@ fn pending_end(
     end
 }
 
+/// What serve watches while a call's media runs: live snapshots and metrics.
+struct ServeHooks<'a> {
+    shared: &'a Shared,
+    call: &'a NewCall,
+    profile: &'a str,
+    flushed: MediaStats,
+    plugins: Vec<Box<dyn CallPlugin>>,
+}
+
+impl MediaHooks for ServeHooks<'_> {
+    fn rtp_in(&mut self, at: Instant, from: SocketAddr, to: SocketAddr, data: &[u8]) {
+        for p in &mut self.plugins {
+            p.rtp_in(at, from, to, data);
+        }
+    }
+
+    fn rtp_out(&mut self, at: Instant, from: SocketAddr, to: SocketAddr, data: &[u8]) {
+        for p in &mut self.plugins {
+            p.rtp_out(at, from, to, data);
+        }
+    }
+
+    fn event(&mut self, ev: &MediaEvent) {
+        for p in &mut self.plugins {
+            p.event(ev);
+        }
+        let id = &self.call.channel.id;
+        match ev {
+            MediaEvent::AgentResponse { latency } => {
+                tracing::debug!(call = %id, ms = latency.as_millis() as u64, "agent response");
+            }
+            MediaEvent::AgentError { message } => {
+                tracing::warn!(call = %id, "agent error: {message}")
+            }
+            MediaEvent::Interrupted { event_id } => {
+                tracing::debug!(call = %id, event_id, "barge-in")
+            }
+            MediaEvent::CallerSpeech { speaking } => {
+                tracing::trace!(call = %id, speaking, "caller speech")
+            }
+        }
+    }
+
+    fn every_second(&mut self, s: &MediaStats) {
+        flush_counters(self.shared, s, &mut self.flushed);
+        snapshot(self.shared, self.call, self.profile, "bridged", Some(s));
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn media_loop(
     shared: &Shared,
@@ -623,93 +675,49 @@ async fn media_loop(
     media: &mut CallMedia,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     res: &mut Resources,
-    agent_heard: &mut bool,
 ) -> End {
-    let id = &call.channel.id;
-    let peer = media.peer().expect("peer set before the loop");
-    let mut buf = vec![0u8; 2048];
-    let mut next_snapshot = Instant::now() + Duration::from_secs(1);
-    let mut flushed = MediaStats::default();
-    let end = loop {
-        let deadline = tokio::time::Instant::from_std(media.next_timeout());
-        tokio::select! {
-            biased;
-            _ = tokio::time::sleep_until(deadline) => media.handle_timeout(Instant::now()),
-            r = socket.recv_from(&mut buf) => match r {
-                Ok((n, from)) => media.handle_rtp(Instant::now(), from, &buf[..n]),
-                // ICMP port unreachable from an earlier send shows up here on Linux; not fatal.
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
-                Err(e) => break End::Error(format!("RTP socket failed: {e}")),
-            },
-            m = receiver.next() => match m {
-                Some(msg) => media.handle_agent(Instant::now(), &msg),
-                None => {
-                    let (normal, detail) = receiver
-                        .close_info()
-                        .map(|c| (c.is_normal(), c.describe()))
-                        .unwrap_or((false, "the agent connection ended".into()));
-                    break End::Agent { normal, detail };
-                }
-            },
-            sig = rx.recv() => match sig {
-                Some(Signal::ChannelGone { channel, cause }) if &channel == id => {
-                    res.caller_gone = true;
-                    break End::Caller(cause);
-                }
-                Some(Signal::ChannelGone { .. }) => {
-                    res.media_gone = true;
-                    break End::MediaLeg;
-                }
-                Some(Signal::Shutdown) | None => break End::Shutdown,
-            },
-        }
-        let mut agent_down = None;
-        while let Some(out) = media.poll_output() {
-            match out {
-                Output::Rtp(p) => {
-                    let _ = socket.send_to(&p, peer).await;
-                }
-                Output::Agent(text) => {
-                    if agent_down.is_none() {
-                        if let Err(e) = sender.send_text(text).await {
-                            agent_down = Some(e.to_string());
-                        }
-                    }
-                }
-                Output::Event(ev) => on_media_event(shared, id, ev, agent_heard).await,
-            }
-        }
-        if let Some(detail) = agent_down {
-            break End::Agent {
-                normal: false,
-                detail,
-            };
-        }
-        if Instant::now() >= next_snapshot {
-            next_snapshot += Duration::from_secs(1);
-            let s = media.stats();
-            flush_counters(shared, &s, &mut flushed);
-            snapshot(shared, call, profile, "bridged", Some(&s));
-        }
+    let mut hooks = ServeHooks {
+        shared,
+        call,
+        profile,
+        flushed: MediaStats::default(),
+        plugins: shared
+            .plugins
+            .iter()
+            .filter_map(|f| f(&call.channel.id))
+            .collect(),
     };
+    let end = media_loop::run(
+        socket,
+        &sender,
+        &mut receiver,
+        media,
+        &call.channel.id,
+        rx,
+        &mut hooks,
+        None,
+    )
+    .await;
+    let mut flushed = std::mem::take(&mut hooks.flushed);
     flush_counters(shared, &media.stats(), &mut flushed);
-    end
-}
-
-async fn on_media_event(shared: &Shared, id: &str, ev: MediaEvent, agent_heard: &mut bool) {
-    match ev {
-        MediaEvent::AgentResponse { latency } => {
-            tracing::debug!(call = %id, ms = latency.as_millis() as u64, "agent response");
-        }
-        MediaEvent::AgentError { message } => tracing::warn!(call = %id, "agent error: {message}"),
-        MediaEvent::Interrupted { event_id } => tracing::debug!(call = %id, event_id, "barge-in"),
-        MediaEvent::CallerSpeech { speaking } => {
-            tracing::trace!(call = %id, speaking, "caller speech")
+    for p in std::mem::take(&mut hooks.plugins) {
+        if let Some((kind, path)) = p.finish() {
+            tracing::info!(call = %call.channel.id, kind, path, "call file written");
+            res.files.push((kind, path));
         }
     }
-    let _ = shared;
-    if !*agent_heard {
-        // Marked on the first event after agent audio started playing (cheap check).
+    match end {
+        LoopEnd::Caller(c) => {
+            res.caller_gone = true;
+            End::Caller(c)
+        }
+        LoopEnd::MediaLeg => {
+            res.media_gone = true;
+            End::MediaLeg
+        }
+        LoopEnd::Agent { normal, detail } => End::Agent { normal, detail },
+        LoopEnd::Shutdown => End::Shutdown,
+        LoopEnd::Error(e) => End::Error(e),
     }
 }
 
@@ -794,8 +802,10 @@ async fn agent_failure(
 }
 
 fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<String>) {
-    let _ = agent_heard;
     match end {
+        End::Caller(cause) if !agent_heard => {
+            (CallOutcome::CallerAbandoned, EndedBy::Caller, cause.clone())
+        }
         End::Caller(cause) => (CallOutcome::Completed, EndedBy::Caller, cause.clone()),
         End::MediaLeg => (
             CallOutcome::Completed,

@@ -1,0 +1,71 @@
+//! `vcctl bench`: the media-path benchmark (see `io::bench`), printed as a table or JSON.
+
+use std::time::Duration;
+
+use crate::cli::BenchArgs;
+use crate::error::{Error, Result};
+use crate::io::bench::{self, BenchOptions, BenchReport};
+use crate::ui::output::{emit, table, Render};
+use crate::ui::progress::spinner;
+
+use super::Ctx;
+
+pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
+    if a.calls.is_empty() || a.calls.contains(&0) {
+        return Err(Error::Usage(
+            "--calls needs one or more numbers above 0".into(),
+        ));
+    }
+    let opts = BenchOptions {
+        calls: a.calls,
+        duration: Duration::from_secs(a.seconds.max(1)),
+        ramp_per_second: a.ramp.max(1),
+    };
+    let pb = spinner("benchmark");
+    let report = bench::run(&opts, &|m: &str| pb.set_message(m.to_string())).await?;
+    pb.finish_and_clear();
+    emit(&report, ctx.json())
+}
+
+impl Render for BenchReport {
+    fn render_text(&self) -> String {
+        let mut t = table([
+            "calls",
+            "RTP->agent p50/p99 ms",
+            "agent->RTP p50/p99 ms",
+            "pacing p50/p99/max ms",
+            "lost in/out",
+            "CPU %/call",
+            "sim CPU %/call",
+            "RSS KiB/call",
+            "sustained",
+        ]);
+        for r in &self.rows {
+            t.add_row([
+                r.calls.to_string(),
+                format!(
+                    "{:.3} / {:.3}",
+                    r.rtp_to_agent_p50_ms, r.rtp_to_agent_p99_ms
+                ),
+                format!(
+                    "{:.1} / {:.1}",
+                    r.agent_to_rtp_p50_ms, r.agent_to_rtp_p99_ms
+                ),
+                format!(
+                    "{:.2} / {:.2} / {:.2}",
+                    r.pacing_p50_ms, r.pacing_p99_ms, r.pacing_max_ms
+                ),
+                format!("{} / {}", r.rtp_lost_inbound, r.rtp_lost_outbound),
+                format!("{:.3}", r.cpu_percent_per_call),
+                format!("{:.3}", r.agent_sim_cpu_percent_per_call),
+                format!("{:.0}", r.rss_kib_per_call),
+                if r.sustained { "yes" } else { "no" }.to_string(),
+            ]);
+        }
+        let best = match self.highest_sustained {
+            Some(n) => format!("highest N sustained (zero loss, pacing p99 < 2 ms): {n}"),
+            None => "no N was sustained (zero loss, pacing p99 < 2 ms)".to_string(),
+        };
+        format!("{t}\n{best} on {} cores", self.cores)
+    }
+}

@@ -1,0 +1,148 @@
+//! The I/O loop of one call's media: a UDP socket to Asterisk and the agent WebSocket around
+//! a [`CallMedia`] engine. Shared by `serve` and the media benchmark; whatever else wants to
+//! see the packets (per-call capture, recording, live snapshots) plugs in as [`MediaHooks`].
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+use crate::core::call_media::{CallMedia, MediaEvent, MediaStats, Output};
+use crate::core::pacer::PacingStats;
+use crate::io::agent_ws::{AgentReceiver, AgentSender};
+
+/// A message to a running call.
+#[derive(Debug, Clone)]
+pub enum Signal {
+    /// A channel of the call left Stasis or was destroyed.
+    ChannelGone {
+        channel: String,
+        cause: Option<String>,
+    },
+    /// Stop now (serve shutting down, benchmark over).
+    Shutdown,
+}
+
+/// Why the loop stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoopEnd {
+    /// The caller's channel went away.
+    Caller(Option<String>),
+    /// Another channel of the call (the externalMedia leg) went away.
+    MediaLeg,
+    /// The agent closed the conversation (`normal`: a clean close).
+    Agent {
+        normal: bool,
+        detail: String,
+    },
+    Shutdown,
+    Error(String),
+}
+
+/// Observers of a call's media. All methods have empty defaults.
+pub trait MediaHooks {
+    /// A datagram arrived (before the engine looked at it).
+    fn rtp_in(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
+    /// A packet was sent to Asterisk.
+    fn rtp_out(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
+    /// The engine reported something.
+    fn event(&mut self, _ev: &MediaEvent) {}
+    /// Once a second, the engine's counters.
+    fn every_second(&mut self, _stats: &MediaStats) {}
+}
+
+/// Hooks that observe nothing.
+pub struct NoHooks;
+impl MediaHooks for NoHooks {}
+
+/// Measurements of the loop itself (the benchmark's figures).
+#[derive(Debug, Clone, Default)]
+pub struct LoopProbe {
+    /// RTP datagram received -> the agent chunk it completed was handed to the WebSocket.
+    pub rtp_to_agent: PacingStats,
+}
+
+/// Run until a signal, the agent or an error ends the call.
+pub async fn run(
+    socket: &UdpSocket,
+    sender: &AgentSender,
+    receiver: &mut AgentReceiver,
+    media: &mut CallMedia,
+    caller_id: &str,
+    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    hooks: &mut (dyn MediaHooks + Send),
+    mut probe: Option<&mut LoopProbe>,
+) -> LoopEnd {
+    let Some(peer) = media.peer() else {
+        return LoopEnd::Error("the media peer address is not known".into());
+    };
+    let local = socket
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let mut buf = vec![0u8; 2048];
+    let mut next_second = Instant::now() + Duration::from_secs(1);
+    loop {
+        let deadline = tokio::time::Instant::from_std(media.next_timeout());
+        let mut rtp_rx_at = None;
+        tokio::select! {
+            biased;
+            _ = tokio::time::sleep_until(deadline) => media.handle_timeout(Instant::now()),
+            r = socket.recv_from(&mut buf) => match r {
+                Ok((n, from)) => {
+                    let now = Instant::now();
+                    hooks.rtp_in(now, from, local, &buf[..n]);
+                    media.handle_rtp(now, from, &buf[..n]);
+                    rtp_rx_at = Some(now);
+                }
+                // ICMP port unreachable from an earlier send surfaces here on Linux; not fatal.
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+                Err(e) => return LoopEnd::Error(format!("RTP socket failed: {e}")),
+            },
+            m = receiver.next() => match m {
+                Some(msg) => media.handle_agent(Instant::now(), &msg),
+                None => {
+                    let (normal, detail) = receiver
+                        .close_info()
+                        .map(|c| (c.is_normal(), c.describe()))
+                        .unwrap_or((false, "the agent connection ended".into()));
+                    return LoopEnd::Agent { normal, detail };
+                }
+            },
+            sig = rx.recv() => match sig {
+                Some(Signal::ChannelGone { channel, cause }) if channel == caller_id => {
+                    return LoopEnd::Caller(cause);
+                }
+                Some(Signal::ChannelGone { .. }) => return LoopEnd::MediaLeg,
+                Some(Signal::Shutdown) | None => return LoopEnd::Shutdown,
+            },
+        }
+        let mut agent_sent = false;
+        while let Some(out) = media.poll_output() {
+            match out {
+                Output::Rtp(p) => {
+                    if socket.send_to(&p, peer).await.is_ok() {
+                        hooks.rtp_out(Instant::now(), local, peer, &p);
+                    }
+                }
+                Output::Agent(text) => {
+                    if let Err(e) = sender.send_text(text).await {
+                        return LoopEnd::Agent {
+                            normal: false,
+                            detail: e.to_string(),
+                        };
+                    }
+                    agent_sent = true;
+                }
+                Output::Event(ev) => hooks.event(&ev),
+            }
+        }
+        if let (Some(p), Some(t), true) = (probe.as_deref_mut(), rtp_rx_at, agent_sent) {
+            p.rtp_to_agent.record_error(t.elapsed());
+        }
+        if Instant::now() >= next_second {
+            next_second += Duration::from_secs(1);
+            hooks.every_second(&media.stats());
+        }
+    }
+}
