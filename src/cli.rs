@@ -518,7 +518,12 @@ pub enum AgentFailureArg {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Numbers of concurrent calls to measure, comma separated
-    #[arg(long, value_name = "N,N", value_delimiter = ',', default_value = "100,250,500")]
+    #[arg(
+        long,
+        value_name = "N,N",
+        value_delimiter = ',',
+        default_value = "100,250,500"
+    )]
     pub calls: Vec<usize>,
     /// Seconds to measure each N (after all its calls are set up)
     #[arg(long, value_name = "S", default_value_t = 10)]

@@ -192,9 +192,11 @@ async fn run_one(
             let mut probe = LoopProbe::default();
             let id = format!("bench-{i}");
             media_loop::run(
-                &serve_sock,
-                &sender,
-                &mut receiver,
+                media_loop::MediaIo {
+                    socket: &serve_sock,
+                    sender: &sender,
+                    receiver: &mut receiver,
+                },
                 &mut media,
                 &id,
                 &mut rx,

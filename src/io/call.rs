@@ -688,9 +688,11 @@ async fn media_loop(
             .collect(),
     };
     let end = media_loop::run(
-        socket,
-        &sender,
-        &mut receiver,
+        media_loop::MediaIo {
+            socket,
+            sender: &sender,
+            receiver: &mut receiver,
+        },
         media,
         &call.channel.id,
         rx,

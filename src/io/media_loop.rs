@@ -63,17 +63,27 @@ pub struct LoopProbe {
     pub rtp_to_agent: PacingStats,
 }
 
+/// The transports of one call: the UDP socket to Asterisk and both halves of the agent link.
+pub struct MediaIo<'a> {
+    pub socket: &'a UdpSocket,
+    pub sender: &'a AgentSender,
+    pub receiver: &'a mut AgentReceiver,
+}
+
 /// Run until a signal, the agent or an error ends the call.
 pub async fn run(
-    socket: &UdpSocket,
-    sender: &AgentSender,
-    receiver: &mut AgentReceiver,
+    io: MediaIo<'_>,
     media: &mut CallMedia,
     caller_id: &str,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     hooks: &mut (dyn MediaHooks + Send),
     mut probe: Option<&mut LoopProbe>,
 ) -> LoopEnd {
+    let MediaIo {
+        socket,
+        sender,
+        receiver,
+    } = io;
     let Some(peer) = media.peer() else {
         return LoopEnd::Error("the media peer address is not known".into());
     };
