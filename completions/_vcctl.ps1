@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -719,6 +720,24 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'vcctl;bench' {
+            [CompletionResult]::new('--calls', '--calls', [CompletionResultType]::ParameterName, 'Numbers of concurrent calls to measure, comma separated')
+            [CompletionResult]::new('--seconds', '--seconds', [CompletionResultType]::ParameterName, 'Seconds to measure each N (after all its calls are set up)')
+            [CompletionResult]::new('--ramp', '--ramp', [CompletionResultType]::ParameterName, 'Calls set up per second')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'vcctl;completions' {
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
@@ -746,6 +765,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -861,6 +881,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;help;serve' {
+            break
+        }
+        'vcctl;help;bench' {
             break
         }
         'vcctl;help;completions' {

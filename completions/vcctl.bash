@@ -25,6 +25,9 @@ _vcctl() {
             vcctl,apps)
                 cmd="vcctl__subcmd__apps"
                 ;;
+            vcctl,bench)
+                cmd="vcctl__subcmd__bench"
+                ;;
             vcctl,bridge)
                 cmd="vcctl__subcmd__bridge"
                 ;;
@@ -190,6 +193,9 @@ _vcctl() {
             vcctl__subcmd__help,apps)
                 cmd="vcctl__subcmd__help__subcmd__apps"
                 ;;
+            vcctl__subcmd__help,bench)
+                cmd="vcctl__subcmd__help__subcmd__bench"
+                ;;
             vcctl__subcmd__help,bridge)
                 cmd="vcctl__subcmd__help__subcmd__bridge"
                 ;;
@@ -311,7 +317,7 @@ _vcctl() {
 
     case "${cmd}" in
         vcctl)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help"
+            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +805,52 @@ _vcctl() {
                 return 0
             fi
             case "${prev}" in
+                --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__bench)
+            opts="-v -h -V --calls --seconds --ramp --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seconds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ramp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ari-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1685,7 +1737,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__help)
-            opts="info endpoints channels originate bridge apps recordings events agents agent-sim serve completions help"
+            opts="info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1797,6 +1849,20 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__help__subcmd__apps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__help__subcmd__bench)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

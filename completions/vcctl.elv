@@ -41,6 +41,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+            cand bench 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -654,6 +655,23 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'vcctl;bench'= {
+            cand --calls 'Numbers of concurrent calls to measure, comma separated'
+            cand --seconds 'Seconds to measure each N (after all its calls are set up)'
+            cand --ramp 'Calls set up per second'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'vcctl;completions'= {
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
@@ -680,6 +698,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+            cand bench 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -764,6 +783,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;help;agent-sim'= {
         }
         &'vcctl;help;serve'= {
+        }
+        &'vcctl;help;bench'= {
         }
         &'vcctl;help;completions'= {
         }
