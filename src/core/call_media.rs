@@ -39,6 +39,9 @@ pub struct MediaSettings {
     /// An empty playout queue counts as the end of the agent's response (not an underflow)
     /// when the agent has sent no audio for this long.
     pub response_gap: Duration,
+    /// Frames may leave this much before their grid time. Timers fire on a 1 ms tick, so
+    /// aiming half a tick early centres the send times on the grid instead of always late.
+    pub pacing_lead: Duration,
 }
 
 impl Default for MediaSettings {
@@ -50,6 +53,7 @@ impl Default for MediaSettings {
             prebuffer: Duration::from_millis(40),
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
+            pacing_lead: Duration::from_micros(500),
         }
     }
 }
@@ -415,13 +419,15 @@ impl CallMedia {
 
     /// Time passed: send due RTP frames and keepalive chunks.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if now >= self.pacer.next_deadline() {
-            let tick = self.pacer.on_tick(now);
+        let lead = self.settings.pacing_lead;
+        if now + lead >= self.pacer.next_deadline() {
+            let tick = self.pacer.on_tick(now + lead);
             if tick.skipped > 0 {
                 self.sender.skip_frames(tick.skipped);
             }
             if tick.frames_due > 0 {
-                self.pacing.record_error(tick.late_by);
+                // The send time's distance from the grid, early or late.
+                self.pacing.record_error(tick.late_by.abs_diff(lead));
             }
             for _ in 0..tick.frames_due {
                 self.end_response_if_quiet(now);
@@ -475,7 +481,9 @@ impl CallMedia {
 
     /// When to call [`Self::handle_timeout`] next.
     pub fn next_timeout(&self) -> Instant {
-        self.pacer.next_deadline().min(self.next_keepalive)
+        let pace = self.pacer.next_deadline();
+        let pace = pace.checked_sub(self.settings.pacing_lead).unwrap_or(pace);
+        pace.min(self.next_keepalive)
     }
 
     pub fn poll_output(&mut self) -> Option<Output> {

@@ -92,12 +92,20 @@ pub async fn run(
         .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
     let mut buf = vec![0u8; 2048];
     let mut next_second = Instant::now() + Duration::from_secs(1);
+    // One timer for the whole call, moved only when the engine's next deadline changes.
+    let mut armed = media.next_timeout();
+    let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(armed));
+    tokio::pin!(sleep);
     loop {
-        let deadline = tokio::time::Instant::from_std(media.next_timeout());
+        let due = media.next_timeout();
+        if due != armed {
+            armed = due;
+            sleep.as_mut().reset(tokio::time::Instant::from_std(due));
+        }
         let mut rtp_rx_at = None;
         tokio::select! {
             biased;
-            _ = tokio::time::sleep_until(deadline) => media.handle_timeout(Instant::now()),
+            _ = &mut sleep => media.handle_timeout(Instant::now()),
             r = socket.recv_from(&mut buf) => match r {
                 Ok((n, from)) => {
                     let now = Instant::now();
