@@ -59,7 +59,7 @@ impl MediaHooks for NoHooks {}
 /// Measurements of the loop itself (the benchmark's figures).
 #[derive(Debug, Clone, Default)]
 pub struct LoopProbe {
-    /// RTP datagram received -> the agent chunk it completed was handed to the WebSocket.
+    /// RTP datagram received -> the agent chunk it completed was written to the WebSocket.
     pub rtp_to_agent: PacingStats,
 }
 
@@ -77,13 +77,64 @@ pub async fn run(
     caller_id: &str,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     hooks: &mut (dyn MediaHooks + Send),
-    mut probe: Option<&mut LoopProbe>,
+    probe: Option<&mut LoopProbe>,
 ) -> LoopEnd {
     let MediaIo {
         socket,
         sender,
         receiver,
     } = io;
+    // The agent link gets its own writer task: a slow WebSocket must never delay RTP pacing.
+    let (to_agent, mut agent_queue) = mpsc::unbounded_channel::<(String, Option<Instant>)>();
+    let (agent_failed_tx, mut agent_failed) = tokio::sync::oneshot::channel::<String>();
+    let writer_sender = sender.clone();
+    let measure = probe.is_some();
+    let writer = tokio::spawn(async move {
+        // RTP received -> its chunk written to the WebSocket, when measuring.
+        let mut written = PacingStats::new();
+        while let Some((text, rtp_at)) = agent_queue.recv().await {
+            if let Err(e) = writer_sender.send_text(text).await {
+                let _ = agent_failed_tx.send(e.to_string());
+                break;
+            }
+            if let (true, Some(t)) = (measure, rtp_at) {
+                written.record_error(t.elapsed());
+            }
+        }
+        written
+    });
+    let end = run_loop(
+        socket,
+        receiver,
+        media,
+        caller_id,
+        rx,
+        hooks,
+        &to_agent,
+        &mut agent_failed,
+    )
+    .await;
+    drop(to_agent);
+    // Let queued chunks go out (bounded), e.g. before a normal close.
+    if let Ok(Ok(written)) = tokio::time::timeout(Duration::from_millis(500), writer).await {
+        if let Some(p) = probe {
+            p.rtp_to_agent.merge(&written);
+        }
+    }
+    end
+}
+
+#[allow(clippy::too_many_arguments)] // private: the pieces of `run`, split for the writer task
+async fn run_loop(
+    socket: &UdpSocket,
+    receiver: &mut AgentReceiver,
+    media: &mut CallMedia,
+    caller_id: &str,
+    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    hooks: &mut (dyn MediaHooks + Send),
+    to_agent: &mpsc::UnboundedSender<(String, Option<Instant>)>,
+    agent_failed: &mut tokio::sync::oneshot::Receiver<String>,
+) -> LoopEnd {
     let Some(peer) = media.peer() else {
         return LoopEnd::Error("the media peer address is not known".into());
     };
@@ -127,6 +178,10 @@ pub async fn run(
                     return LoopEnd::Agent { normal, detail };
                 }
             },
+            e = &mut *agent_failed => {
+                let detail = e.unwrap_or_else(|_| "the agent writer stopped".into());
+                return LoopEnd::Agent { normal: false, detail };
+            }
             sig = rx.recv() => match sig {
                 Some(Signal::ChannelGone { channel, cause }) if channel == caller_id => {
                     return LoopEnd::Caller(cause);
@@ -135,7 +190,6 @@ pub async fn run(
                 Some(Signal::Shutdown) | None => return LoopEnd::Shutdown,
             },
         }
-        let mut agent_sent = false;
         while let Some(out) = media.poll_output() {
             match out {
                 Output::Rtp(p) => {
@@ -144,19 +198,11 @@ pub async fn run(
                     }
                 }
                 Output::Agent(text) => {
-                    if let Err(e) = sender.send_text(text).await {
-                        return LoopEnd::Agent {
-                            normal: false,
-                            detail: e.to_string(),
-                        };
-                    }
-                    agent_sent = true;
+                    // Only a chunk completed by the datagram just received carries its time.
+                    let _ = to_agent.send((text, rtp_rx_at.take()));
                 }
                 Output::Event(ev) => hooks.event(&ev),
             }
-        }
-        if let (Some(p), Some(t), true) = (probe.as_deref_mut(), rtp_rx_at, agent_sent) {
-            p.rtp_to_agent.record_error(t.elapsed());
         }
         if Instant::now() >= next_second {
             next_second += Duration::from_secs(1);
