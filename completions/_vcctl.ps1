@@ -44,7 +44,15 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
+            [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'Call records kept by serve: list, show, export, statistics per agent profile')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback')
+            [CompletionResult]::new('check-firewall', 'check-firewall', [CompletionResultType]::ParameterValue, 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run the troubleshooting runbook end to end and print a checklist with fixes')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Place a SIP test call: timings, RTP statistics, audio round trip, recording')
+            [CompletionResult]::new('capture', 'capture', [CompletionResultType]::ParameterValue, 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)')
+            [CompletionResult]::new('rtp-stats', 'rtp-stats', [CompletionResultType]::ParameterValue, 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)')
+            [CompletionResult]::new('sip-flow', 'sip-flow', [CompletionResultType]::ParameterValue, 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes')
+            [CompletionResult]::new('latency-report', 'latency-report', [CompletionResultType]::ParameterValue, 'Measured one-way latency per component of the call path, against the documented ranges')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -501,6 +509,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;events' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only events of this type (repeatable), e.g. StasisStart')
             [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only events about this channel id')
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'Watch the events a running `vcctl serve` receives, via its HTTP API (e.g. http://127.0.0.1:8000); needs no ARI credentials')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N matching events')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Without --follow: stop after S seconds [default: 10]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
@@ -706,6 +715,25 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--fallback-secs', '--fallback-secs', [CompletionResultType]::ParameterName, 'Longest time the fallback plays before the hangup')
             [CompletionResult]::new('--drain-timeout', '--drain-timeout', [CompletionResultType]::ParameterName, 'On SIGTERM/SIGINT, how long active calls may go on before they are ended')
             [CompletionResult]::new('--max-calls', '--max-calls', [CompletionResultType]::ParameterName, 'Refuse calls beyond this many at once (hang up with congestion)')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate (built from the bridged RTP; the call record notes the file)')
+            [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Write each call''s RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized IP/UDP headers, for Wireshark or `vcctl rtp-stats`)')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--record-ari', '--record-ari', [CompletionResultType]::ParameterName, 'Have Asterisk record each call''s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;calls' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -714,10 +742,116 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List calls, newest first (the default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call: timeline, RTP statistics, latency figures, transcript, recording')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write call records as CSV or JSON lines (to stdout, or -o FILE)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent profile: calls, success rate, duration and agent response percentiles')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vcctl;calls;list' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339, e.g. 2025-01-31T12:00:00Z)')
+            [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only calls with this outcome (in_progress: not ended yet)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only calls served by this agent profile')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'Only calls from this number')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most N calls; 0: all')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;calls;show' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;calls;export' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339, e.g. 2025-01-31T12:00:00Z)')
+            [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only calls with this outcome (in_progress: not ended yet)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only calls served by this agent profile')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'Only calls from this number')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;calls;stats' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this agent profile')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;calls;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List calls, newest first (the default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call: timeline, RTP statistics, latency figures, transcript, recording')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write call records as CSV or JSON lines (to stdout, or -o FILE)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent profile: calls, success rate, duration and agent response percentiles')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'vcctl;calls;help;list' {
+            break
+        }
+        'vcctl;calls;help;show' {
+            break
+        }
+        'vcctl;calls;help;export' {
+            break
+        }
+        'vcctl;calls;help;stats' {
+            break
+        }
+        'vcctl;calls;help;help' {
             break
         }
         'vcctl;bench' {
@@ -729,6 +863,182 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;check-firewall' {
+            [CompletionResult]::new('--sip', '--sip', [CompletionResultType]::ParameterName, 'SIP port, or `none` [default: 5060/udp]')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]')
+            [CompletionResult]::new('--rtp', '--rtp', [CompletionResultType]::ParameterName, 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]')
+            [CompletionResult]::new('--asterisk-config', '--asterisk-config', [CompletionResultType]::ParameterName, 'Asterisk''s configuration directory (pjsip.conf, rtp.conf, http.conf)')
+            [CompletionResult]::new('--stun', '--stun', [CompletionResultType]::ParameterName, 'STUN server asked for the public address, or `none`')
+            [CompletionResult]::new('--external-ip', '--external-ip', [CompletionResultType]::ParameterName, 'The address callers use to reach this host (compared with STUN and PJSIP)')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'A reflector on another host (vcctl check-firewall --reflector) that probes each port')
+            [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Interface outside traffic arrives on [default: the one of the default route]')
+            [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'RTP ports probed through the reflector')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --reflector: the address to listen on')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--local-only', '--local-only', [CompletionResultType]::ParameterName, 'Callers are on this host (a lab): loopback listeners are fine, NAT is not checked, the firewall is evaluated for loopback traffic')
+            [CompletionResult]::new('--remote-clients', '--remote-clients', [CompletionResultType]::ParameterName, 'ARI and the HTTP API are used from other hosts, so their ports must be open')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Evaluate the firewall for IPv6 instead of IPv4')
+            [CompletionResult]::new('--reflector', '--reflector', [CompletionResultType]::ParameterName, 'Run as the reflector for another host''s --peer instead of checking this host')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;doctor' {
+            [CompletionResult]::new('--sip', '--sip', [CompletionResultType]::ParameterName, 'SIP port, or `none` [default: 5060/udp]')
+            [CompletionResult]::new('--ari', '--ari', [CompletionResultType]::ParameterName, 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]')
+            [CompletionResult]::new('--rtp', '--rtp', [CompletionResultType]::ParameterName, 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]')
+            [CompletionResult]::new('--asterisk-config', '--asterisk-config', [CompletionResultType]::ParameterName, 'Asterisk''s configuration directory (pjsip.conf, rtp.conf, http.conf)')
+            [CompletionResult]::new('--stun', '--stun', [CompletionResultType]::ParameterName, 'STUN server asked for the public address, or `none`')
+            [CompletionResult]::new('--external-ip', '--external-ip', [CompletionResultType]::ParameterName, 'The address callers use to reach this host (compared with STUN and PJSIP)')
+            [CompletionResult]::new('--peer', '--peer', [CompletionResultType]::ParameterName, 'A reflector on another host (vcctl check-firewall --reflector) that probes each port')
+            [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Interface outside traffic arrives on [default: the one of the default route]')
+            [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'RTP ports probed through the reflector')
+            [CompletionResult]::new('--agent-url', '--agent-url', [CompletionResultType]::ParameterName, 'Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]')
+            [CompletionResult]::new('--agent-id', '--agent-id', [CompletionResultType]::ParameterName, 'Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'HTTP API of vcctl serve')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--local-only', '--local-only', [CompletionResultType]::ParameterName, 'Callers are on this host (a lab): loopback listeners are fine, NAT is not checked, the firewall is evaluated for loopback traffic')
+            [CompletionResult]::new('--remote-clients', '--remote-clients', [CompletionResultType]::ParameterName, 'ARI and the HTTP API are used from other hosts, so their ports must be open')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Evaluate the firewall for IPv6 instead of IPv4')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;call' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'From URI [default: sip:vcctl@<local address>]')
+            [CompletionResult]::new('--sip-user', '--sip-user', [CompletionResultType]::ParameterName, 'User name for SIP digest authentication (when the PBX answers 401/407)')
+            [CompletionResult]::new('--sip-password', '--sip-password', [CompletionResultType]::ParameterName, 'Password for SIP digest authentication; prefer the environment to a flag')
+            [CompletionResult]::new('--play', '--play', [CompletionResultType]::ParameterName, 'Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)')
+            [CompletionResult]::new('--tone', '--tone', [CompletionResultType]::ParameterName, 'Send a sine tone of this frequency')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Write what the far end sends to this WAV file (8 kHz, 16-bit, mono)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Seconds to stay connected after the answer; 0: until the far end hangs up or Ctrl-C [default: 10, or the length of --play plus 1]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the answer before giving up (CANCEL)')
+            [CompletionResult]::new('--codec', '--codec', [CompletionResultType]::ParameterName, 'Offer only this codec [default: offer ulaw, then alaw]')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--no-markers', '--no-markers', [CompletionResultType]::ParameterName, 'Do not write round-trip markers (short chirps) into the outgoing audio')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;capture' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface to capture on, or `any` for all of them')
+            [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Interface to capture on, or `any` for all of them')
+            [CompletionResult]::new('--sip-port', '--sip-port', [CompletionResultType]::ParameterName, 'SIP port (UDP, either direction)')
+            [CompletionResult]::new('--rtp-ports', '--rtp-ports', [CompletionResultType]::ParameterName, 'RTP port range (UDP, either direction), e.g. Asterisk''s rtp.conf range')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Only traffic from or to this address')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'File to write (pcap, nanosecond timestamps); with --rotate-mb: FILE-0001.pcap, ...')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'File to write (pcap, nanosecond timestamps); with --rotate-mb: FILE-0001.pcap, ...')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after S seconds [default: until Ctrl-C]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N packets')
+            [CompletionResult]::new('--rotate-mb', '--rotate-mb', [CompletionResultType]::ParameterName, 'Start a new file when the current one reaches N megabytes (10^6 bytes)')
+            [CompletionResult]::new('--buffer-mb', '--buffer-mb', [CompletionResultType]::ParameterName, 'Kernel socket buffer in megabytes (a larger one rides out bursts without drops)')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--dump-filter', '--dump-filter', [CompletionResultType]::ParameterName, 'Print the kernel filter (classic BPF, tcpdump -d notation) and exit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;rtp-stats' {
+            [CompletionResult]::new('--gap-ms', '--gap-ms', [CompletionResultType]::ParameterName, 'Arrival gaps longer than this are reported as problems')
+            [CompletionResult]::new('--ptime-ms', '--ptime-ms', [CompletionResultType]::ParameterName, 'Packetization the stack expects')
+            [CompletionResult]::new('--min-packets', '--min-packets', [CompletionResultType]::ParameterName, 'Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--no-heuristic', '--no-heuristic', [CompletionResultType]::ParameterName, 'Only analyse streams an SDP in the capture announced')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit with code 8 when problems are found')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;sip-flow' {
+            [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Only calls whose Call-ID contains this text')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'vcctl;latency-report' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N calls serve recorded [default: 50]')
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'One call record')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)')
+            [CompletionResult]::new('--target-ms', '--target-ms', [CompletionResultType]::ParameterName, 'End-to-end target; exit 8 when the total p95 is above it')
+            [CompletionResult]::new('--chart', '--chart', [CompletionResultType]::ParameterName, 'Write a waterfall chart of the breakdown to this SVG file')
+            [CompletionResult]::new('--sip-uri', '--sip-uri', [CompletionResultType]::ParameterName, 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]')
+            [CompletionResult]::new('--agent-url', '--agent-url', [CompletionResultType]::ParameterName, 'With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]')
+            [CompletionResult]::new('--probe-count', '--probe-count', [CompletionResultType]::ParameterName, 'With --probe: requests per probe')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent); components probes cannot see still come from the call records')
+            [CompletionResult]::new('--no-call', '--no-call', [CompletionResultType]::ParameterName, 'With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
@@ -765,7 +1075,15 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
+            [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'Call records kept by serve: list, show, export, statistics per agent profile')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback')
+            [CompletionResult]::new('check-firewall', 'check-firewall', [CompletionResultType]::ParameterValue, 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run the troubleshooting runbook end to end and print a checklist with fixes')
+            [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Place a SIP test call: timings, RTP statistics, audio round trip, recording')
+            [CompletionResult]::new('capture', 'capture', [CompletionResultType]::ParameterValue, 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)')
+            [CompletionResult]::new('rtp-stats', 'rtp-stats', [CompletionResultType]::ParameterValue, 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)')
+            [CompletionResult]::new('sip-flow', 'sip-flow', [CompletionResultType]::ParameterValue, 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes')
+            [CompletionResult]::new('latency-report', 'latency-report', [CompletionResultType]::ParameterValue, 'Measured one-way latency per component of the call path, against the documented ranges')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -883,7 +1201,47 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;help;serve' {
             break
         }
+        'vcctl;help;calls' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List calls, newest first (the default)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call: timeline, RTP statistics, latency figures, transcript, recording')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write call records as CSV or JSON lines (to stdout, or -o FILE)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent profile: calls, success rate, duration and agent response percentiles')
+            break
+        }
+        'vcctl;help;calls;list' {
+            break
+        }
+        'vcctl;help;calls;show' {
+            break
+        }
+        'vcctl;help;calls;export' {
+            break
+        }
+        'vcctl;help;calls;stats' {
+            break
+        }
         'vcctl;help;bench' {
+            break
+        }
+        'vcctl;help;check-firewall' {
+            break
+        }
+        'vcctl;help;doctor' {
+            break
+        }
+        'vcctl;help;call' {
+            break
+        }
+        'vcctl;help;capture' {
+            break
+        }
+        'vcctl;help;rtp-stats' {
+            break
+        }
+        'vcctl;help;sip-flow' {
+            break
+        }
+        'vcctl;help;latency-report' {
             break
         }
         'vcctl;help;completions' {

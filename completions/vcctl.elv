@@ -41,7 +41,15 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+            cand calls 'Call records kept by serve: list, show, export, statistics per agent profile'
             cand bench 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback'
+            cand check-firewall 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
+            cand doctor 'Run the troubleshooting runbook end to end and print a checklist with fixes'
+            cand call 'Place a SIP test call: timings, RTP statistics, audio round trip, recording'
+            cand capture 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)'
+            cand rtp-stats 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)'
+            cand sip-flow 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes'
+            cand latency-report 'Measured one-way latency per component of the call path, against the documented ranges'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -452,6 +460,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;events'= {
             cand --type 'Only events of this type (repeatable), e.g. StasisStart'
             cand --channel 'Only events about this channel id'
+            cand --serve 'Watch the events a running `vcctl serve` receives, via its HTTP API (e.g. http://127.0.0.1:8000); needs no ARI credentials'
             cand --count 'Stop after N matching events'
             cand --timeout 'Without --follow: stop after S seconds [default: 10]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
@@ -642,6 +651,24 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --fallback-secs 'Longest time the fallback plays before the hangup'
             cand --drain-timeout 'On SIGTERM/SIGINT, how long active calls may go on before they are ended'
             cand --max-calls 'Refuse calls beyond this many at once (hang up with congestion)'
+            cand --record 'Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate (built from the bridged RTP; the call record notes the file)'
+            cand --capture 'Write each call''s RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized IP/UDP headers, for Wireshark or `vcctl rtp-stats`)'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --record-ari 'Have Asterisk record each call''s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;calls'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -650,10 +677,106 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --json 'Print machine-readable JSON instead of tables'
             cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
             cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand list 'List calls, newest first (the default)'
+            cand show 'One call: timeline, RTP statistics, latency figures, transcript, recording'
+            cand export 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
+            cand stats 'Per agent profile: calls, success rate, duration and agent response percentiles'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;calls;list'= {
+            cand --since 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339, e.g. 2025-01-31T12:00:00Z)'
+            cand --outcome 'Only calls with this outcome (in_progress: not ended yet)'
+            cand --profile 'Only calls served by this agent profile'
+            cand --caller 'Only calls from this number'
+            cand --limit 'Show at most N calls; 0: all'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;calls;show'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;calls;export'= {
+            cand --since 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339, e.g. 2025-01-31T12:00:00Z)'
+            cand --outcome 'Only calls with this outcome (in_progress: not ended yet)'
+            cand --profile 'Only calls served by this agent profile'
+            cand --caller 'Only calls from this number'
+            cand --format 'csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line'
+            cand -o 'Write to FILE instead of stdout'
+            cand --output 'Write to FILE instead of stdout'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;calls;stats'= {
+            cand --since 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME'
+            cand --profile 'Only this agent profile'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;calls;help'= {
+            cand list 'List calls, newest first (the default)'
+            cand show 'One call: timeline, RTP statistics, latency figures, transcript, recording'
+            cand export 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
+            cand stats 'Per agent profile: calls, success rate, duration and agent response percentiles'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'vcctl;calls;help;list'= {
+        }
+        &'vcctl;calls;help;show'= {
+        }
+        &'vcctl;calls;help;export'= {
+        }
+        &'vcctl;calls;help;stats'= {
+        }
+        &'vcctl;calls;help;help'= {
         }
         &'vcctl;bench'= {
             cand --calls 'Numbers of concurrent calls to measure, comma separated'
@@ -664,6 +787,175 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
             cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;check-firewall'= {
+            cand --sip 'SIP port, or `none` [default: 5060/udp]'
+            cand --ari 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]'
+            cand --api 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]'
+            cand --rtp 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]'
+            cand --asterisk-config 'Asterisk''s configuration directory (pjsip.conf, rtp.conf, http.conf)'
+            cand --stun 'STUN server asked for the public address, or `none`'
+            cand --external-ip 'The address callers use to reach this host (compared with STUN and PJSIP)'
+            cand --peer 'A reflector on another host (vcctl check-firewall --reflector) that probes each port'
+            cand --interface 'Interface outside traffic arrives on [default: the one of the default route]'
+            cand --samples 'RTP ports probed through the reflector'
+            cand --listen 'With --reflector: the address to listen on'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --local-only 'Callers are on this host (a lab): loopback listeners are fine, NAT is not checked, the firewall is evaluated for loopback traffic'
+            cand --remote-clients 'ARI and the HTTP API are used from other hosts, so their ports must be open'
+            cand --ipv6 'Evaluate the firewall for IPv6 instead of IPv4'
+            cand --reflector 'Run as the reflector for another host''s --peer instead of checking this host'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;doctor'= {
+            cand --sip 'SIP port, or `none` [default: 5060/udp]'
+            cand --ari 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]'
+            cand --api 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]'
+            cand --rtp 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]'
+            cand --asterisk-config 'Asterisk''s configuration directory (pjsip.conf, rtp.conf, http.conf)'
+            cand --stun 'STUN server asked for the public address, or `none`'
+            cand --external-ip 'The address callers use to reach this host (compared with STUN and PJSIP)'
+            cand --peer 'A reflector on another host (vcctl check-firewall --reflector) that probes each port'
+            cand --interface 'Interface outside traffic arrives on [default: the one of the default route]'
+            cand --samples 'RTP ports probed through the reflector'
+            cand --agent-url 'Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]'
+            cand --agent-id 'Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]'
+            cand --api-url 'HTTP API of vcctl serve'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --local-only 'Callers are on this host (a lab): loopback listeners are fine, NAT is not checked, the firewall is evaluated for loopback traffic'
+            cand --remote-clients 'ARI and the HTTP API are used from other hosts, so their ports must be open'
+            cand --ipv6 'Evaluate the firewall for IPv6 instead of IPv4'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;call'= {
+            cand --from 'From URI [default: sip:vcctl@<local address>]'
+            cand --sip-user 'User name for SIP digest authentication (when the PBX answers 401/407)'
+            cand --sip-password 'Password for SIP digest authentication; prefer the environment to a flag'
+            cand --play 'Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)'
+            cand --tone 'Send a sine tone of this frequency'
+            cand --record 'Write what the far end sends to this WAV file (8 kHz, 16-bit, mono)'
+            cand --duration 'Seconds to stay connected after the answer; 0: until the far end hangs up or Ctrl-C [default: 10, or the length of --play plus 1]'
+            cand --timeout 'Seconds to wait for the answer before giving up (CANCEL)'
+            cand --codec 'Offer only this codec [default: offer ulaw, then alaw]'
+            cand --bind 'Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --no-markers 'Do not write round-trip markers (short chirps) into the outgoing audio'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;capture'= {
+            cand -i 'Interface to capture on, or `any` for all of them'
+            cand --interface 'Interface to capture on, or `any` for all of them'
+            cand --sip-port 'SIP port (UDP, either direction)'
+            cand --rtp-ports 'RTP port range (UDP, either direction), e.g. Asterisk''s rtp.conf range'
+            cand --host 'Only traffic from or to this address'
+            cand -w 'File to write (pcap, nanosecond timestamps); with --rotate-mb: FILE-0001.pcap, ...'
+            cand --write 'File to write (pcap, nanosecond timestamps); with --rotate-mb: FILE-0001.pcap, ...'
+            cand --duration 'Stop after S seconds [default: until Ctrl-C]'
+            cand --count 'Stop after N packets'
+            cand --rotate-mb 'Start a new file when the current one reaches N megabytes (10^6 bytes)'
+            cand --buffer-mb 'Kernel socket buffer in megabytes (a larger one rides out bursts without drops)'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --dump-filter 'Print the kernel filter (classic BPF, tcpdump -d notation) and exit'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;rtp-stats'= {
+            cand --gap-ms 'Arrival gaps longer than this are reported as problems'
+            cand --ptime-ms 'Packetization the stack expects'
+            cand --min-packets 'Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --no-heuristic 'Only analyse streams an SDP in the capture announced'
+            cand --check 'Exit with code 8 when problems are found'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;sip-flow'= {
+            cand --call-id 'Only calls whose Call-ID contains this text'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'vcctl;latency-report'= {
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --last 'The last N calls serve recorded [default: 50]'
+            cand --call 'One call record'
+            cand --since 'Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)'
+            cand --target-ms 'End-to-end target; exit 8 when the total p95 is above it'
+            cand --chart 'Write a waterfall chart of the breakdown to this SVG file'
+            cand --sip-uri 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]'
+            cand --agent-url 'With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]'
+            cand --probe-count 'With --probe: requests per probe'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --probe 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent); components probes cannot see still come from the call records'
+            cand --no-call 'With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)'
             cand --json 'Print machine-readable JSON instead of tables'
             cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
             cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
@@ -698,7 +990,15 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+            cand calls 'Call records kept by serve: list, show, export, statistics per agent profile'
             cand bench 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback'
+            cand check-firewall 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
+            cand doctor 'Run the troubleshooting runbook end to end and print a checklist with fixes'
+            cand call 'Place a SIP test call: timings, RTP statistics, audio round trip, recording'
+            cand capture 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)'
+            cand rtp-stats 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)'
+            cand sip-flow 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes'
+            cand latency-report 'Measured one-way latency per component of the call path, against the documented ranges'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -784,7 +1084,35 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;help;serve'= {
         }
+        &'vcctl;help;calls'= {
+            cand list 'List calls, newest first (the default)'
+            cand show 'One call: timeline, RTP statistics, latency figures, transcript, recording'
+            cand export 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
+            cand stats 'Per agent profile: calls, success rate, duration and agent response percentiles'
+        }
+        &'vcctl;help;calls;list'= {
+        }
+        &'vcctl;help;calls;show'= {
+        }
+        &'vcctl;help;calls;export'= {
+        }
+        &'vcctl;help;calls;stats'= {
+        }
         &'vcctl;help;bench'= {
+        }
+        &'vcctl;help;check-firewall'= {
+        }
+        &'vcctl;help;doctor'= {
+        }
+        &'vcctl;help;call'= {
+        }
+        &'vcctl;help;capture'= {
+        }
+        &'vcctl;help;rtp-stats'= {
+        }
+        &'vcctl;help;sip-flow'= {
+        }
+        &'vcctl;help;latency-report'= {
         }
         &'vcctl;help;completions'= {
         }

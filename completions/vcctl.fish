@@ -44,7 +44,15 @@ complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "events" -d 'Stream ARI 
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "serve" -d 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "calls" -d 'Call records kept by serve: list, show, export, statistics per agent profile'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "bench" -d 'Benchmark serve\'s media path with synthetic calls and agent-sim on loopback'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "check-firewall" -d 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "doctor" -d 'Run the troubleshooting runbook end to end and print a checklist with fixes'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "call" -d 'Place a SIP test call: timings, RTP statistics, audio round trip, recording'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "capture" -d 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "rtp-stats" -d 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "sip-flow" -d 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes'
+complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "latency-report" -d 'Measured one-way latency per component of the call path, against the documented ranges'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
@@ -296,6 +304,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l type -d 'Only events of this type (repeatable), e.g. StasisStart' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l channel -d 'Only events about this channel id' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l serve -d 'Watch the events a running `vcctl serve` receives, via its HTTP API (e.g. http://127.0.0.1:8000); needs no ARI credentials' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l count -d 'Stop after N matching events' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l timeout -d 'Without --follow: stop after S seconds [default: 10]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
@@ -435,15 +444,102 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l fallback-media -d 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l fallback-secs -d 'Longest time the fallback plays before the hangup' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l drain-timeout -d 'On SIGTERM/SIGINT, how long active calls may go on before they are ended' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l max-calls -d 'Refuse calls beyond this many at once (hang up with congestion)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l record -d 'Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate (built from the bridged RTP; the call record notes the file)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l capture -d 'Write each call\'s RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized IP/UDP headers, for Wireshark or `vcctl rtp-stats`)' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l record-ari -d 'Have Asterisk record each call\'s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -f -a "list" -d 'List calls, newest first (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -f -a "show" -d 'One call: timeline, RTP statistics, latency figures, transcript, recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -f -a "export" -d 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -f -a "stats" -d 'Per agent profile: calls, success rate, duration and agent response percentiles'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l since -d 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339, e.g. 2025-01-31T12:00:00Z)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l outcome -d 'Only calls with this outcome (in_progress: not ended yet)' -r -f -a "completed\t''
+agent_failed\t''
+caller_abandoned\t''
+error\t''
+unfinished\t''
+in_progress\t''"
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l profile -d 'Only calls served by this agent profile' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l caller -d 'Only calls from this number' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l limit -d 'Show at most N calls; 0: all' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l since -d 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339, e.g. 2025-01-31T12:00:00Z)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l outcome -d 'Only calls with this outcome (in_progress: not ended yet)' -r -f -a "completed\t''
+agent_failed\t''
+caller_abandoned\t''
+error\t''
+unfinished\t''
+in_progress\t''"
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l profile -d 'Only calls served by this agent profile' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l caller -d 'Only calls from this number' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l format -d 'csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line' -r -f -a "csv\t''
+jsonl\t''"
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l since -d 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l profile -d 'Only this agent profile' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from help" -f -a "list" -d 'List calls, newest first (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from help" -f -a "show" -d 'One call: timeline, RTP statistics, latency figures, transcript, recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Per agent profile: calls, success rate, duration and agent response percentiles'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l calls -d 'Numbers of concurrent calls to measure, comma separated' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l seconds -d 'Seconds to measure each N (after all its calls are set up)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ramp -d 'Calls set up per second' -r
@@ -456,6 +552,139 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l json -d 'Print mac
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l sip -d 'SIP port, or `none` [default: 5060/udp]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l api -d 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l stun -d 'STUN server asked for the public address, or `none`' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l peer -d 'A reflector on another host (vcctl check-firewall --reflector) that probes each port' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l interface -d 'Interface outside traffic arrives on [default: the one of the default route]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l samples -d 'RTP ports probed through the reflector' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l listen -d 'With --reflector: the address to listen on' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l local-only -d 'Callers are on this host (a lab): loopback listeners are fine, NAT is not checked, the firewall is evaluated for loopback traffic'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l remote-clients -d 'ARI and the HTTP API are used from other hosts, so their ports must be open'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ipv6 -d 'Evaluate the firewall for IPv6 instead of IPv4'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l reflector -d 'Run as the reflector for another host\'s --peer instead of checking this host'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l sip -d 'SIP port, or `none` [default: 5060/udp]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l api -d 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l stun -d 'STUN server asked for the public address, or `none`' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l peer -d 'A reflector on another host (vcctl check-firewall --reflector) that probes each port' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l interface -d 'Interface outside traffic arrives on [default: the one of the default route]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l samples -d 'RTP ports probed through the reflector' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l agent-url -d 'Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l agent-id -d 'Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l api-url -d 'HTTP API of vcctl serve' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l local-only -d 'Callers are on this host (a lab): loopback listeners are fine, NAT is not checked, the firewall is evaluated for loopback traffic'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l remote-clients -d 'ARI and the HTTP API are used from other hosts, so their ports must be open'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ipv6 -d 'Evaluate the firewall for IPv6 instead of IPv4'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l from -d 'From URI [default: sip:vcctl@<local address>]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l sip-user -d 'User name for SIP digest authentication (when the PBX answers 401/407)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l sip-password -d 'Password for SIP digest authentication; prefer the environment to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l play -d 'Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l tone -d 'Send a sine tone of this frequency' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l record -d 'Write what the far end sends to this WAV file (8 kHz, 16-bit, mono)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l duration -d 'Seconds to stay connected after the answer; 0: until the far end hangs up or Ctrl-C [default: 10, or the length of --play plus 1]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l timeout -d 'Seconds to wait for the answer before giving up (CANCEL)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l codec -d 'Offer only this codec [default: offer ulaw, then alaw]' -r -f -a "ulaw\t''
+alaw\t''"
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l bind -d 'Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l no-markers -d 'Do not write round-trip markers (short chirps) into the outgoing audio'
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -s i -l interface -d 'Interface to capture on, or `any` for all of them' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l sip-port -d 'SIP port (UDP, either direction)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l rtp-ports -d 'RTP port range (UDP, either direction), e.g. Asterisk\'s rtp.conf range' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l host -d 'Only traffic from or to this address' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -s w -l write -d 'File to write (pcap, nanosecond timestamps); with --rotate-mb: FILE-0001.pcap, ...' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l duration -d 'Stop after S seconds [default: until Ctrl-C]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l count -d 'Stop after N packets' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l rotate-mb -d 'Start a new file when the current one reaches N megabytes (10^6 bytes)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l buffer-mb -d 'Kernel socket buffer in megabytes (a larger one rides out bursts without drops)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l dump-filter -d 'Print the kernel filter (classic BPF, tcpdump -d notation) and exit'
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l gap-ms -d 'Arrival gaps longer than this are reported as problems' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l ptime-ms -d 'Packetization the stack expects' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l min-packets -d 'Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l no-heuristic -d 'Only analyse streams an SDP in the capture announced'
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l check -d 'Exit with code 8 when problems are found'
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l call-id -d 'Only calls whose Call-ID contains this text' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -s V -l version -d 'Print version'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l last -d 'The last N calls serve recorded [default: 50]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l call -d 'One call record' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l since -d 'Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l target-ms -d 'End-to-end target; exit 8 when the total p95 is above it' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l chart -d 'Write a waterfall chart of the breakdown to this SVG file' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l sip-uri -d 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l agent-url -d 'With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l probe-count -d 'With --probe: requests per probe' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l probe -d 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent); components probes cannot see still come from the call records'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l no-call -d 'With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l json -d 'Print machine-readable JSON instead of tables'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -465,20 +694,28 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l json -d 'Pri
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "serve" -d 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "bench" -d 'Benchmark serve\'s media path with synthetic calls and agent-sim on loopback'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "info" -d 'Asterisk version, build, uptime, last reload and entity id'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "endpoints" -d 'List endpoints or show one (TECH/RESOURCE, e.g. PJSIP/anonymous)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "channels" -d 'List, show, hang up channels or read a channel variable'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "originate" -d 'Originate a call (into the Stasis app unless a dialplan target is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "bridge" -d 'List, create, show, change and destroy bridges'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "apps" -d 'ARI applications and their subscriptions'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "recordings" -d 'Stored recordings: list, download, delete'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "events" -d 'Stream ARI events (as an observer unless --app is given)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "agents" -d 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "agent-sim" -d 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "serve" -d 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "calls" -d 'Call records kept by serve: list, show, export, statistics per agent profile'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "bench" -d 'Benchmark serve\'s media path with synthetic calls and agent-sim on loopback'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "check-firewall" -d 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "doctor" -d 'Run the troubleshooting runbook end to end and print a checklist with fixes'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "call" -d 'Place a SIP test call: timings, RTP statistics, audio round trip, recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "capture" -d 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "rtp-stats" -d 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "sip-flow" -d 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "latency-report" -d 'Measured one-way latency per component of the call path, against the documented ranges'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and not __fish_seen_subcommand_from info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call capture rtp-stats sip-flow latency-report completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "list" -d 'List all endpoints (the default)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from endpoints" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from channels" -f -a "list" -d 'List all channels (the default)'
@@ -499,3 +736,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcom
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "add" -d 'Add a profile (last in the routing order unless --position is given)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "remove" -d 'Remove a profile'
 complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from agents" -f -a "route" -d 'Show which profile would serve a call to EXTENSION from CALLER'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from calls" -f -a "list" -d 'List calls, newest first (the default)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from calls" -f -a "show" -d 'One call: timeline, RTP statistics, latency figures, transcript, recording'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from calls" -f -a "export" -d 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
+complete -c vcctl -n "__fish_vcctl_using_subcommand help; and __fish_seen_subcommand_from calls" -f -a "stats" -d 'Per agent profile: calls, success rate, duration and agent response percentiles'

@@ -32,4 +32,4 @@ scripts/asterisk-sandbox.sh up
 
 export VCCTL_E2E=1
 say "cargo test"
-cargo test --all-targets "$@"
+cargo test "$@"

@@ -96,8 +96,24 @@ pub enum Command {
     AgentSim(AgentSimArgs),
     /// Answer every call of the ARI app: bridge it to an ElevenLabs voice agent
     Serve(ServeArgs),
+    /// Call records kept by serve: list, show, export, statistics per agent profile
+    Calls(CallsArgs),
     /// Benchmark serve's media path with synthetic calls and agent-sim on loopback
     Bench(BenchArgs),
+    /// Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability
+    CheckFirewall(CheckFirewallArgs),
+    /// Run the troubleshooting runbook end to end and print a checklist with fixes
+    Doctor(DoctorArgs),
+    /// Place a SIP test call: timings, RTP statistics, audio round trip, recording
+    Call(CallArgs),
+    /// Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)
+    Capture(CaptureArgs),
+    /// RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)
+    RtpStats(RtpStatsArgs),
+    /// SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes
+    SipFlow(SipFlowArgs),
+    /// Measured one-way latency per component of the call path, against the documented ranges
+    LatencyReport(LatencyReportArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -237,6 +253,10 @@ pub struct EventsArgs {
     /// app over even if something (e.g. serve) is connected as it
     #[arg(long)]
     pub take_over: bool,
+    /// Watch the events a running `vcctl serve` receives, via its HTTP API (e.g.
+    /// http://127.0.0.1:8000); needs no ARI credentials
+    #[arg(long, value_name = "URL")]
+    pub serve: Option<String>,
     /// Stop after N matching events
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
@@ -281,6 +301,92 @@ pub enum AgentsAction {
         #[arg(long, value_name = "NUMBER", default_value = "")]
         caller: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CallsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: Option<CallsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CallsAction {
+    /// List calls, newest first (the default)
+    List(CallsListArgs),
+    /// One call: timeline, RTP statistics, latency figures, transcript, recording
+    Show { id: String },
+    /// Write call records as CSV or JSON lines (to stdout, or -o FILE)
+    Export(CallsExportArgs),
+    /// Per agent profile: calls, success rate, duration and agent response percentiles
+    Stats(CallsStatsArgs),
+}
+
+/// Which calls a `calls` subcommand looks at.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CallsFilterArgs {
+    /// Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME
+    /// (RFC 3339, e.g. 2025-01-31T12:00:00Z)
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+    /// Only calls with this outcome (in_progress: not ended yet)
+    #[arg(long, value_enum)]
+    pub outcome: Option<CallOutcomeArg>,
+    /// Only calls served by this agent profile
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Only calls from this number
+    #[arg(long, value_name = "NUMBER")]
+    pub caller: Option<String>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CallsListArgs {
+    #[command(flatten)]
+    pub filter: CallsFilterArgs,
+    /// Show at most N calls; 0: all
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CallsExportArgs {
+    #[command(flatten)]
+    pub filter: CallsFilterArgs,
+    /// csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CallsStatsArgs {
+    /// Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+    /// Only this agent profile
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum CallOutcomeArg {
+    Completed,
+    AgentFailed,
+    CallerAbandoned,
+    Error,
+    Unfinished,
+    InProgress,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -380,6 +486,172 @@ pub struct AgentSimArgs {
 pub enum AgentSimMode {
     Echo,
     Tone,
+}
+
+/// What check-firewall (and doctor's firewall part) checks.
+#[derive(Debug, Args, Clone)]
+pub struct NetCheckArgs {
+    /// SIP port, or `none` [default: 5060/udp]
+    #[arg(long, value_name = "PORT/PROTO")]
+    pub sip: Option<String>,
+    /// ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]
+    #[arg(long, value_name = "PORT/PROTO")]
+    pub ari: Option<String>,
+    /// HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]
+    #[arg(long, value_name = "PORT/PROTO")]
+    pub api: Option<String>,
+    /// RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]
+    #[arg(long, value_name = "A-B/PROTO")]
+    pub rtp: Option<String>,
+    /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf)
+    #[arg(long, value_name = "DIR", default_value = "/etc/asterisk")]
+    pub asterisk_config: PathBuf,
+    /// STUN server asked for the public address, or `none`
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        default_value = "stun.l.google.com:19302"
+    )]
+    pub stun: String,
+    /// The address callers use to reach this host (compared with STUN and PJSIP)
+    #[arg(long, value_name = "ADDR")]
+    pub external_ip: Option<std::net::IpAddr>,
+    /// A reflector on another host (vcctl check-firewall --reflector) that probes each port
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub peer: Option<String>,
+    /// Interface outside traffic arrives on [default: the one of the default route]
+    #[arg(long, value_name = "IFACE")]
+    pub interface: Option<String>,
+    /// Callers are on this host (a lab): loopback listeners are fine, NAT is not checked,
+    /// the firewall is evaluated for loopback traffic
+    #[arg(long)]
+    pub local_only: bool,
+    /// ARI and the HTTP API are used from other hosts, so their ports must be open
+    #[arg(long)]
+    pub remote_clients: bool,
+    /// Evaluate the firewall for IPv6 instead of IPv4
+    #[arg(long)]
+    pub ipv6: bool,
+    /// RTP ports probed through the reflector
+    #[arg(long, value_name = "N", default_value_t = 32,
+          value_parser = clap::value_parser!(u16).range(2..=400))]
+    pub samples: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckFirewallArgs {
+    #[command(flatten)]
+    pub net: NetCheckArgs,
+    /// Run as the reflector for another host's --peer instead of checking this host
+    #[arg(long, requires = "listen")]
+    pub reflector: bool,
+    /// With --reflector: the address to listen on
+    #[arg(long, value_name = "ADDR:PORT", requires = "reflector")]
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub net: NetCheckArgs,
+    /// Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]
+    #[arg(long, value_name = "URL")]
+    pub agent_url: Option<String>,
+    /// Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]
+    #[arg(long, value_name = "ID")]
+    pub agent_id: Option<String>,
+    /// HTTP API of vcctl serve
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8000")]
+    pub api_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Whom to call, e.g. sip:echo@127.0.0.1:5060 (SIP goes over UDP to its host and port)
+    pub uri: String,
+    /// From URI [default: sip:vcctl@<local address>]
+    #[arg(long, value_name = "URI")]
+    pub from: Option<String>,
+    /// User name for SIP digest authentication (when the PBX answers 401/407)
+    #[arg(long, value_name = "U")]
+    pub sip_user: Option<String>,
+    /// Password for SIP digest authentication; prefer the environment to a flag
+    #[arg(
+        long,
+        value_name = "P",
+        env = "VCCTL_SIP_PASSWORD",
+        hide_env_values = true
+    )]
+    pub sip_password: Option<String>,
+    /// Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)
+    #[arg(long, value_name = "WAV", conflicts_with = "tone")]
+    pub play: Option<PathBuf>,
+    /// Send a sine tone of this frequency
+    #[arg(long, value_name = "HZ")]
+    pub tone: Option<f64>,
+    /// Write what the far end sends to this WAV file (8 kHz, 16-bit, mono)
+    #[arg(long, value_name = "WAV")]
+    pub record: Option<PathBuf>,
+    /// Seconds to stay connected after the answer; 0: until the far end hangs up or Ctrl-C
+    /// [default: 10, or the length of --play plus 1]
+    #[arg(long, value_name = "S")]
+    pub duration: Option<f64>,
+    /// Seconds to wait for the answer before giving up (CANCEL)
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Offer only this codec [default: offer ulaw, then alaw]
+    #[arg(long, value_enum)]
+    pub codec: Option<CallCodec>,
+    /// Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Do not write round-trip markers (short chirps) into the outgoing audio
+    #[arg(long)]
+    pub no_markers: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CallCodec {
+    Ulaw,
+    Alaw,
+}
+
+#[derive(Debug, Args)]
+pub struct LatencyReportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent);
+    /// components probes cannot see still come from the call records
+    #[arg(long)]
+    pub probe: bool,
+    /// The last N calls serve recorded [default: 50]
+    #[arg(long, value_name = "N", conflicts_with_all = ["call", "since"])]
+    pub last: Option<u32>,
+    /// One call record
+    #[arg(long, value_name = "ID", conflicts_with = "since")]
+    pub call: Option<String>,
+    /// Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+    /// End-to-end target; exit 8 when the total p95 is above it
+    #[arg(long, value_name = "MS", default_value_t = 300.0)]
+    pub target_ms: f64,
+    /// Write a waterfall chart of the breakdown to this SVG file
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]
+    #[arg(long, value_name = "URI")]
+    pub sip_uri: Option<String>,
+    /// With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]
+    #[arg(long, value_name = "URL")]
+    pub agent_url: Option<String>,
+    /// With --probe: requests per probe
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub probe_count: u32,
+    /// With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)
+    #[arg(long)]
+    pub no_call: bool,
 }
 
 #[derive(Debug, Args)]
@@ -499,6 +771,18 @@ pub struct ServeArgs {
     /// Refuse calls beyond this many at once (hang up with congestion)
     #[arg(long, value_name = "N")]
     pub max_calls: Option<usize>,
+    /// Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate
+    /// (built from the bridged RTP; the call record notes the file)
+    #[arg(long, value_name = "DIR", conflicts_with = "record_ari")]
+    pub record: Option<PathBuf>,
+    /// Have Asterisk record each call's bridge as the stored recording <call id> (download it
+    /// with `vcctl recordings get`; the call record notes `ari:<call id>`)
+    #[arg(long)]
+    pub record_ari: bool,
+    /// Write each call's RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized
+    /// IP/UDP headers, for Wireshark or `vcctl rtp-stats`)
+    #[arg(long, value_name = "DIR")]
+    pub capture: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -531,4 +815,79 @@ pub struct BenchArgs {
     /// Calls set up per second
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub ramp: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// Interface to capture on, or `any` for all of them
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "IFACE",
+        default_value = "any"
+    )]
+    pub interface: String,
+    /// SIP port (UDP, either direction)
+    #[arg(long, value_name = "PORT", default_value_t = 5060)]
+    pub sip_port: u16,
+    /// RTP port range (UDP, either direction), e.g. Asterisk's rtp.conf range
+    #[arg(long, value_name = "A-B", default_value = "16384-32768")]
+    pub rtp_ports: crate::core::port_range::PortRange,
+    /// Only traffic from or to this address
+    #[arg(long, value_name = "ADDR")]
+    pub host: Option<std::net::IpAddr>,
+    /// File to write (pcap, nanosecond timestamps); with --rotate-mb: FILE-0001.pcap, ...
+    #[arg(
+        short = 'w',
+        long = "write",
+        value_name = "FILE",
+        required_unless_present = "dump_filter"
+    )]
+    pub write: Option<PathBuf>,
+    /// Stop after S seconds [default: until Ctrl-C]
+    #[arg(long, value_name = "S")]
+    pub duration: Option<f64>,
+    /// Stop after N packets
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Start a new file when the current one reaches N megabytes (10^6 bytes)
+    #[arg(long, value_name = "N")]
+    pub rotate_mb: Option<f64>,
+    /// Kernel socket buffer in megabytes (a larger one rides out bursts without drops)
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..=2047))]
+    pub buffer_mb: u32,
+    /// Print the kernel filter (classic BPF, tcpdump -d notation) and exit
+    #[arg(long)]
+    pub dump_filter: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RtpStatsArgs {
+    /// Capture file (pcap or pcapng; Ethernet, Linux cooked, raw IP, loopback link types)
+    pub file: PathBuf,
+    /// Arrival gaps longer than this are reported as problems
+    #[arg(long, value_name = "MS", default_value_t = 60.0)]
+    pub gap_ms: f64,
+    /// Packetization the stack expects
+    #[arg(long, value_name = "MS", default_value_t = 20.0)]
+    pub ptime_ms: f64,
+    /// Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub min_packets: usize,
+    /// Only analyse streams an SDP in the capture announced
+    #[arg(long)]
+    pub no_heuristic: bool,
+    /// Exit with code 8 when problems are found
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SipFlowArgs {
+    /// Capture file (pcap or pcapng)
+    pub file: PathBuf,
+    /// Only calls whose Call-ID contains this text
+    #[arg(long, value_name = "TEXT")]
+    pub call_id: Option<String>,
 }

@@ -7,12 +7,13 @@
 //! | 1 | any other failure (I/O, unexpected answers) |
 //! | 2 | bad command line or settings |
 //! | 3 | a server (ARI, agent, HTTP API) is not reachable |
-//! | 4 | credentials rejected |
-//! | 5 | the named channel, bridge, endpoint, recording or record does not exist |
+//! | 4 | credentials rejected, or not permitted (capture without root or CAP_NET_RAW) |
+//! | 5 | the named channel, bridge, endpoint, recording, record, network interface or file does not exist |
 //! | 6 | Asterisk refused the request (its own message is shown) |
 //! | 7 | timed out before the expected events or result arrived |
 //! | 8 | a check found problems (doctor, check-firewall, latency-report over target) |
 //! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
+//! | 10 | an input file (a capture) is empty, malformed or truncated |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
@@ -32,6 +33,13 @@ pub enum Error {
     Events(#[from] EventsError),
     #[error(transparent)]
     Agent(#[from] AgentError),
+    #[error(transparent)]
+    Call(#[from] crate::io::sip_call::CallError),
+    #[error(transparent)]
+    Capture(#[from] crate::io::capture::CaptureError),
+    /// An input file (a capture) is empty, malformed or truncated.
+    #[error("{0}")]
+    BadFile(String),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -90,6 +98,9 @@ impl Error {
                 AgentError::BadUrl { .. } | AgentError::Tls(_) => 2,
                 AgentError::Protocol(_) => 1,
             },
+            Error::Call(e) => e.exit_code(),
+            Error::Capture(e) => e.exit_code(),
+            Error::BadFile(_) => 10,
             Error::Unreachable(_) => 3,
             Error::NotFound(_) => 5,
             Error::Timeout(_) => 7,

@@ -7,6 +7,7 @@ use crate::core::ari_model::EventHeader;
 use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
+use crate::io::serve_events::{ServeEvent, ServeEventStream, ServeEventsError};
 use crate::ui::ari_views::{event_line, BridgeList, ChannelList};
 use crate::ui::output::{write_stdout, Render};
 
@@ -45,14 +46,54 @@ pub fn observer_name() -> String {
     )
 }
 
+/// Where events come from: ARI itself, or a running `vcctl serve` (which relays what it
+/// receives, so watching never touches its app).
+enum Source {
+    Ari(Box<EventStream>),
+    Serve(Box<ServeEventStream>),
+}
+
+impl Source {
+    async fn next(&mut self) -> Option<Result<String, Error>> {
+        match self {
+            Source::Ari(s) => s.next().await.map(|r| r.map_err(Error::from)),
+            Source::Serve(s) => {
+                loop {
+                    match s.next().await? {
+                        Ok(ServeEvent::Ari(raw)) => return Some(Ok(raw)),
+                        Ok(ServeEvent::Lagged { missed }) => {
+                            eprintln!("vcctl: fell behind; serve dropped {missed} events for this watcher");
+                        }
+                        Err(e) => return Some(Err(Error::Unreachable(e.to_string()))),
+                    }
+                }
+            }
+        }
+    }
+
+    async fn close(self) {
+        if let Source::Ari(s) = self {
+            s.close().await;
+        }
+    }
+}
+
 pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
-    let settings = ctx.ari_settings()?;
     let json = ctx.json();
     let (app, subscribe_all) = match &ctx.global.ari.app {
         Some(name) => (name.clone(), false),
         None => (observer_name(), true),
     };
     let registering = ctx.global.ari.app.is_some();
+    if registering && args.serve.is_some() {
+        return Err(Error::Usage(
+            "--serve watches what vcctl serve receives; it cannot be combined with --app".into(),
+        ));
+    }
+    let settings = match &args.serve {
+        Some(_) => None,
+        None => Some(ctx.ari_settings()?),
+    };
     if registering && !args.take_over {
         let ari = ctx.ari()?;
         match ari.application(&app).await {
@@ -85,10 +126,25 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
     };
 
     loop {
-        let mut stream = match EventStream::connect(&settings, &app, subscribe_all).await {
+        let connected = match (&args.serve, &settings) {
+            (Some(url), _) => ServeEventStream::connect(url)
+                .await
+                .map(|s| Source::Serve(Box::new(s)))
+                .map_err(|e| match e {
+                    ServeEventsError::BadUrl(_) => Error::Usage(e.to_string()),
+                    other => Error::Unreachable(other.to_string()),
+                }),
+            (None, Some(settings)) => EventStream::connect(settings, &app, subscribe_all)
+                .await
+                .map(|s| Source::Ari(Box::new(s)))
+                .map_err(Error::from),
+            (None, None) => unreachable!("settings are resolved when not watching serve"),
+        };
+        let mut stream = match connected {
             Ok(s) => s,
-            Err(e @ EventsError::Unauthorized { .. }) => return Err(e.into()),
-            Err(e) if !args.follow => return Err(e.into()),
+            Err(e @ Error::Events(EventsError::Unauthorized { .. })) => return Err(e),
+            Err(e @ Error::Usage(_)) => return Err(e),
+            Err(e) if !args.follow => return Err(e),
             Err(e) => {
                 let wait = backoff.next_delay(rand::random::<f64>());
                 if lost_at.is_none() {
@@ -102,20 +158,27 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
             }
         };
         backoff.reset();
-        eprintln!(
-            "vcctl: listening for ARI events as app '{app}'{}",
-            if subscribe_all {
-                " (observer, all events)"
-            } else {
-                ""
+        match &args.serve {
+            Some(url) => {
+                eprintln!("vcctl: listening for the ARI events vcctl serve at {url} receives")
             }
-        );
+            None => eprintln!(
+                "vcctl: listening for ARI events as app '{app}'{}",
+                if subscribe_all {
+                    " (observer, all events)"
+                } else {
+                    ""
+                }
+            ),
+        }
         if let Some(t) = lost_at.take() {
             notice(&format!(
                 "reconnected after {:.1} s without a connection; Asterisk does not replay events missed in that gap",
                 t.elapsed().as_secs_f64()
             ))?;
-            snapshot(ctx, json).await?;
+            if args.serve.is_none() {
+                snapshot(ctx, json).await?;
+            }
         }
 
         loop {
@@ -157,7 +220,7 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
                         return Ok(());
                     }
                 }
-                Some(Err(e)) if !args.follow => return Err(e.into()),
+                Some(Err(e)) if !args.follow => return Err(e),
                 None if !args.follow => {
                     return Err(EventsError::Closed("closed by Asterisk".into()).into())
                 }

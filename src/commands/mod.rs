@@ -10,14 +10,22 @@ pub mod agents;
 pub mod apps;
 pub mod bench;
 pub mod bridge;
+pub mod call;
+pub mod calls;
+pub mod capture;
 pub mod channels;
+pub mod check_firewall;
 pub mod completions;
+pub mod doctor;
 pub mod endpoints;
 pub mod events;
 pub mod info;
+pub mod latency_report;
 pub mod originate;
 pub mod recordings;
+pub mod rtp_stats;
 pub mod serve;
+pub mod sip_flow;
 
 /// What every command may need: the global flags and the settings layers.
 pub struct Ctx {
@@ -59,7 +67,15 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Agents(a) => agents::run(&ctx, a).await,
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Serve(a) => serve::run(&ctx, a).await,
+        Command::Calls(a) => calls::run(&ctx, a).await,
         Command::AgentSim(a) => agent_sim::run(&ctx, a).await,
+        Command::CheckFirewall(a) => check_firewall::run(&ctx, a).await,
+        Command::Doctor(a) => doctor::run(&ctx, a).await,
+        Command::Call(a) => call::run(&ctx, a).await,
+        Command::Capture(a) => capture::run(&ctx, a).await,
+        Command::RtpStats(a) => rtp_stats::run(&ctx, a).await,
+        Command::SipFlow(a) => sip_flow::run(&ctx, a).await,
+        Command::LatencyReport(a) => latency_report::run(&ctx, a).await,
         Command::Completions(a) => completions::run(a),
     }
 }

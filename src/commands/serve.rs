@@ -59,6 +59,7 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
         },
         drain_timeout: secs("--drain-timeout", a.drain_timeout)?,
         max_calls: a.max_calls,
+        record_ari: a.record_ari,
     })
 }
 
@@ -70,6 +71,30 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     let db = resolve_db_path(a.db.db.as_deref(), &ctx.layers);
     let store = Store::open(&db).map_err(|e| Error::Other(e.to_string()))?;
     let metrics = ServeMetrics::new();
+    let mut plugins: Vec<crate::io::call::PluginFactory> = Vec::new();
+    if let Some(dir) = &a.record {
+        crate::io::call_recording::prepare_dir(dir).map_err(|e| {
+            Error::io(
+                format!("recordings cannot be written to {}", dir.display()),
+                e,
+            )
+        })?;
+        // Records note an absolute path, whatever the working directory of the reader.
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        plugins.push(crate::io::call_recording::factory(
+            dir,
+            opts.rtp_format.codec(),
+        ));
+    }
+    if let Some(dir) = &a.capture {
+        crate::io::call_capture::prepare_dir(dir).map_err(|e| {
+            Error::io(
+                format!("captures cannot be written to {}", dir.display()),
+                e,
+            )
+        })?;
+        plugins.push(crate::io::call_capture::factory(dir.clone()));
+    }
     let shared = Arc::new(Shared {
         ari: AriClient::new(&ari_settings)?,
         api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER),
@@ -78,7 +103,7 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         store,
         layers: ctx.layers.clone(),
         routes: Mutex::new(Default::default()),
-        plugins: Vec::new(),
+        plugins,
         opts,
     });
     crate::io::serve::run(shared, ari_settings, shutdown_signal()).await

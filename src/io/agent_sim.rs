@@ -498,7 +498,13 @@ async fn handle_connection(
             }
             resp.push_str("\r\n");
             stream.write_all(resp.as_bytes()).await?;
-            let ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, None).await;
+            let ws = WebSocketStream::from_partially_read(
+                stream,
+                rest,
+                Role::Server,
+                Some(crate::io::websocket::config()),
+            )
+            .await;
             let conn_no = shared.next_conn.fetch_add(1, Ordering::Relaxed);
             Conversation::new(shared.clone(), conn_no, peer, agent_id, stop)
                 .run(ws)
@@ -1079,7 +1085,14 @@ impl Conversation {
                 self.agent_says(ws, &format!("(echoing {secs:.1} s of speech)"))
                     .await?
             }
-            SimMode::Tone => self.response_at = Some(now + self.opts().response_delay),
+            SimMode::Tone => {
+                // The VAD reports the end a hangover late: date it back to the last voiced
+                // sample, so the response delay is measured from the real end of speech.
+                let behind = self.samples_in.saturating_sub(at);
+                let ago = Duration::from_secs_f64(behind as f64 / self.fmt.sample_rate as f64);
+                let ended = now.checked_sub(ago).unwrap_or(now);
+                self.response_at = Some((ended + self.opts().response_delay).max(now));
+            }
         }
         Ok(())
     }

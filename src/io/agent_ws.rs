@@ -305,7 +305,12 @@ pub async fn connect_with(
     };
     let t0 = Instant::now();
     let remaining = timeouts.handshake.saturating_sub(timings.tcp);
-    let handshake = tokio_tungstenite::client_async_tls_with_config(request, tcp, None, connector);
+    let handshake = tokio_tungstenite::client_async_tls_with_config(
+        request,
+        tcp,
+        Some(crate::io::websocket::config()),
+        connector,
+    );
     let (ws, _resp) = match tokio::time::timeout(remaining, handshake).await {
         Err(_) => {
             return Err(AgentError::Timeout {

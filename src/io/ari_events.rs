@@ -60,8 +60,12 @@ impl EventStream {
         );
         let tls = crate::io::tls::client_config(settings.ca_cert.as_deref())?;
         let connector = tokio_tungstenite::Connector::Rustls(tls);
-        let connect =
-            tokio_tungstenite::connect_async_tls_with_config(req, None, false, Some(connector));
+        let connect = tokio_tungstenite::connect_async_tls_with_config(
+            req,
+            Some(crate::io::websocket::config()),
+            false,
+            Some(connector),
+        );
         let (ws, _resp) =
             match tokio::time::timeout(std::time::Duration::from_secs(10), connect).await {
                 Err(_) => {

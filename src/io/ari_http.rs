@@ -436,6 +436,32 @@ impl AriClient {
         decode(resp, "the live recording").await
     }
 
+    /// `GET /asterisk/ping`: `{"ping":"pong","timestamp":...,"asterisk_id":...}` (Asterisk's
+    /// clock, for doctor's clock check).
+    pub async fn ping(&self) -> Result<serde_json::Value, AriError> {
+        self.get_json("/asterisk/ping", "Asterisk ping").await
+    }
+
+    /// `GET /asterisk/config/dynamic/{class}/{type}/{id}`: a loaded sorcery object, e.g.
+    /// `res_pjsip`/`transport`/`transport-udp`, as `[{"attribute":..,"value":..}]`.
+    pub async fn dynamic_config(
+        &self,
+        class: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<Vec<ConfigTuple>, AriError> {
+        self.get_json(
+            &format!(
+                "/asterisk/config/dynamic/{}/{}/{}",
+                enc(class),
+                enc(kind),
+                enc(id)
+            ),
+            &format!("{class} {kind} {id}"),
+        )
+        .await
+    }
+
     // ---- applications ----
 
     pub async fn applications(&self) -> Result<Vec<Application>, AriError> {
@@ -504,6 +530,13 @@ fn variables_body(vars: &[(String, String)]) -> Option<serde_json::Value> {
     }
     let variables = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     serde_json::to_value(Body { variables }).ok()
+}
+
+/// One attribute of a dynamic configuration object.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct ConfigTuple {
+    pub attribute: String,
+    pub value: String,
 }
 
 /// Percent-encode one path segment (channel ids contain dots, Local names contain `/` and `@`).

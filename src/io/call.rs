@@ -82,6 +82,8 @@ pub struct ServeOptions {
     pub on_agent_failure: AgentFailurePolicy,
     pub drain_timeout: Duration,
     pub max_calls: Option<usize>,
+    /// Ask Asterisk to record each call's bridge (a stored recording named by the call id).
+    pub record_ari: bool,
 }
 
 pub use crate::io::media_loop::Signal;
@@ -147,7 +149,8 @@ pub struct CallLatency {
     pub ari_event_ms: Option<f64>,
     /// ARI REST round trips during setup (ms each).
     pub ari_rest_ms: Vec<f64>,
-    /// StasisStart received to caller and media bridged (ms).
+    /// StasisStart received to caller and media leg bridged (ms); the agent connection runs
+    /// in parallel and is not included.
     pub handler_ms: Option<f64>,
     /// Agent connection: signed URL, TCP, TLS + upgrade, metadata, total (ms).
     pub agent_signed_url_ms: Option<f64>,
@@ -259,10 +262,13 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     )
     .await;
 
-    // The caller's RTCP round trip, while its channel still exists.
+    // The caller leg's RTP statistics and RTCP round trip, while its channel still exists.
+    let mut caller_rtp = None;
     if !res.caller_gone {
         if let Ok(s) = shared.ari.rtp_statistics(&id).await {
-            latency.caller_rtt_ms = s.rtt.map(|r| r * 1000.0);
+            // Asterisk reports 0 until an RTCP report has come back: that is "unknown", not 0 ms.
+            latency.caller_rtt_ms = s.rtt.filter(|r| *r > 0.0).map(|r| r * 1000.0);
+            caller_rtp = Some(s);
         }
     }
     let (outcome, ended_by, cause) = classify(&end, agent_heard);
@@ -270,23 +276,41 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     teardown(&shared, &id, &mut res, &end).await;
 
     let ended = now_unix();
-    let stats_json = media_stats
+    let rtp = media_stats
         .as_ref()
-        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null));
+        .map(|s| crate::core::call_rtp::split(s, caller_rtp.as_ref()));
+    let (rtp_in_json, rtp_out_json) = match &rtp {
+        Some((i, o)) => (serde_json::to_value(i).ok(), serde_json::to_value(o).ok()),
+        None => (None, None),
+    };
+    let recording = res
+        .files
+        .iter()
+        .find(|(kind, _)| kind == "recording")
+        .map(|(_, path)| path.clone());
     let finish = CallEnd {
         ended,
         end_cause: cause,
         ended_by: Some(ended_by),
         outcome,
-        rtp_inbound: stats_json.clone(),
-        rtp_outbound: None,
+        rtp_inbound: rtp_in_json,
+        rtp_outbound: rtp_out_json,
         latency: serde_json::to_value(&latency).ok(),
         transcript: Some(transcript),
     };
     let fid = id.clone();
     if let Err(e) = shared
         .store
-        .run_blocking(move |s| s.finish_call(&fid, &finish))
+        .run_blocking(move |s| {
+            if recording.is_some() {
+                let upd = CallUpdate {
+                    recording,
+                    ..Default::default()
+                };
+                s.update_call(&fid, &upd)?;
+            }
+            s.finish_call(&fid, &finish)
+        })
         .await
     {
         tracing::warn!(call = %id, "could not record the call end: {e}");
@@ -297,13 +321,8 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     m.call_duration
         .with(&[&profile_name])
         .observe(ended - started_unix);
-    if let Some(s) = &media_stats {
-        let expected = s.rtp_in_packets as i64 + s.rtp_in_lost.max(0);
-        if expected > 0 {
-            m.rtp_loss_ratio
-                .observe(s.rtp_in_lost.max(0) as f64 / expected as f64);
-        }
-        m.rtp_jitter.observe(s.rtp_in_jitter_ms / 1000.0);
+    if let Some((i, o)) = &rtp {
+        m.observe_call_rtp(i, o);
     }
     shared.api.calls.remove(&id);
     shared.unregister(&id);
@@ -357,7 +376,7 @@ async fn run_inner(
         shared.register(&media_id, tx);
     }
     let agent_fut = connect_agent(shared, &profile, call, extension, caller_number);
-    let media_fut = setup_media(shared, id, &media_id, latency);
+    let media_fut = setup_media(shared, id, &media_id, call.received, latency);
     let (agent, media) = tokio::join!(agent_fut, media_fut);
     // Whatever was created is released by teardown, even on failure.
     let (socket, peer, bridge) = match media {
@@ -396,7 +415,6 @@ async fn run_inner(
         .metrics
         .agent_connect
         .observe(conn.timings.total.as_secs_f64());
-    latency.handler_ms = Some(call.received.elapsed().as_secs_f64() * 1000.0);
     shared
         .metrics
         .setup
@@ -425,6 +443,9 @@ async fn run_inner(
         })
         .await;
     res.agent = Some(conn.sender.clone());
+    if shared.opts.record_ari {
+        start_ari_recording(shared, id, &bridge, res).await;
+    }
 
     // 3. Media until someone hangs up.
     let mut media = match CallMedia::new(
@@ -478,6 +499,7 @@ async fn setup_media(
     shared: &Shared,
     caller: &str,
     media_id: &str,
+    received: Instant,
     latency: &mut CallLatency,
 ) -> Result<MediaSetup, (bool, Option<String>, String)> {
     let socket = shared
@@ -542,18 +564,31 @@ async fn setup_media(
         .map_err(|e| (true, None, format!("could not create the bridge: {e}")))?;
     latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     let t = Instant::now();
-    shared
-        .ari
-        .add_to_bridge(&bridge.id, &[caller.to_string(), media_id.to_string()])
-        .await
-        .map_err(|e| {
-            (
-                true,
-                Some(bridge.id.clone()),
-                format!("could not bridge the call: {e}"),
-            )
-        })?;
+    // Asterisk answers externalMedia before its channel has entered Stasis (it is originated
+    // asynchronously), so a 422 "not in Stasis application" right after creation is retried.
+    let mut tries = 0;
+    loop {
+        let both = [caller.to_string(), media_id.to_string()];
+        match shared.ari.add_to_bridge(&bridge.id, &both).await {
+            Ok(()) => break,
+            Err(crate::io::ari_http::AriError::Rejected { status: 422, .. }) if tries < 25 => {
+                tries += 1;
+                tracing::debug!(call = %caller, tries, "a channel is not in Stasis yet; retrying");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(e) => {
+                return Err((
+                    true,
+                    Some(bridge.id.clone()),
+                    format!("could not bridge the call: {e}"),
+                ))
+            }
+        }
+    }
     latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    // The handler's own share: StasisStart received -> caller and media leg bridged (the
+    // agent connection runs in parallel and is measured on its own).
+    latency.handler_ms = Some(received.elapsed().as_secs_f64() * 1000.0);
     Ok((socket, peer, bridge.id))
 }
 
@@ -595,6 +630,24 @@ async fn connect_agent(
     agent_ws::connect(&settings, init).await
 }
 
+/// `--record-ari`: Asterisk records the bridge into the stored recording `<call id>`, which
+/// is finished when the bridge is destroyed. Noted in the call record at once.
+async fn start_ari_recording(shared: &Shared, id: &str, bridge: &str, res: &mut Resources) {
+    match shared.ari.record_bridge(bridge, id, "wav").await {
+        Ok(_) => {
+            let reference = format!("ari:{id}");
+            res.files.push(("recording".into(), reference.clone()));
+            let (store, id) = (shared.store.clone(), id.to_string());
+            let upd = CallUpdate {
+                recording: Some(reference),
+                ..Default::default()
+            };
+            let _ = store.run_blocking(move |s| s.update_call(&id, &upd)).await;
+        }
+        Err(e) => tracing::warn!(call = %id, "could not start the ARI recording: {e}"),
+    }
+}
+
 /// A hangup that arrived while the call was being set up.
 fn pending_end(
     rx: &mut mpsc::UnboundedReceiver<Signal>,
@@ -622,6 +675,27 @@ struct ServeHooks<'a> {
     profile: &'a str,
     flushed: MediaStats,
     plugins: Vec<Box<dyn CallPlugin>>,
+    /// The first agent audio has been sent (and noted in the call record).
+    first_audio_sent: bool,
+}
+
+impl ServeHooks<'_> {
+    /// The first packet of the first agent talkspurt went out: note the time.
+    fn first_agent_audio(&mut self) {
+        self.first_audio_sent = true;
+        let at = now_unix();
+        self.shared
+            .metrics
+            .first_audio
+            .with(&[self.profile])
+            .observe(self.call.received.elapsed().as_secs_f64());
+        let (store, id) = (self.shared.store.clone(), self.call.channel.id.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = store.update_call_mark(&id, CallMark::FirstAgentAudio, at) {
+                tracing::warn!(call = %id, "could not record the first agent audio: {e}");
+            }
+        });
+    }
 }
 
 impl MediaHooks for ServeHooks<'_> {
@@ -632,6 +706,10 @@ impl MediaHooks for ServeHooks<'_> {
     }
 
     fn rtp_out(&mut self, at: Instant, from: SocketAddr, to: SocketAddr, data: &[u8]) {
+        // The marker bit starts an agent talkspurt (silence filler never carries it).
+        if !self.first_audio_sent && data.len() >= 12 && data[1] & 0x80 != 0 {
+            self.first_agent_audio();
+        }
         for p in &mut self.plugins {
             p.rtp_out(at, from, to, data);
         }
@@ -681,6 +759,7 @@ async fn media_loop(
         call,
         profile,
         flushed: MediaStats::default(),
+        first_audio_sent: false,
         plugins: shared
             .plugins
             .iter()

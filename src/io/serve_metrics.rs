@@ -1,5 +1,11 @@
-//! The metrics `vcctl serve` exports on `/metrics`, registered once.
+//! The metrics `vcctl serve` exports on `/metrics`, registered once. The list with meanings
+//! is in `docs/metrics.md`; keep the two in step.
+//!
+//! RTP figures carry two labels: `leg` is `media` (Asterisk <-> vcctl, measured by serve) or
+//! `caller` (phone <-> Asterisk, as Asterisk reports it for the caller's channel, when that
+//! channel has RTP), and `direction` is `inbound` (from the caller) or `outbound` (to it).
 
+use crate::core::call_rtp::{RtpInbound, RtpOutbound};
 use crate::core::metrics::{
     Counter, CounterVec, Gauge, Histogram, HistogramVec, Registry, LATENCY_BUCKETS,
 };
@@ -17,12 +23,14 @@ pub struct ServeMetrics {
     pub rtp_in: Counter,
     pub rtp_out: Counter,
     pub rtp_dropped: CounterVec,
-    pub rtp_loss_ratio: Histogram,
-    pub rtp_jitter: Histogram,
+    pub rtp_loss_ratio: HistogramVec,
+    pub rtp_jitter: HistogramVec,
+    pub rtp_lost: CounterVec,
     pub underflows: Counter,
     pub agent_connect: Histogram,
     pub agent_response: HistogramVec,
     pub setup: Histogram,
+    pub first_audio: HistogramVec,
     pub ari_reconnects: Counter,
 }
 
@@ -55,15 +63,22 @@ impl ServeMetrics {
                 "RTP packets dropped, by reason (foreign source, malformed).",
                 &["reason"],
             ),
-            rtp_loss_ratio: r.histogram(
-                "vcctl_rtp_inbound_loss_ratio",
-                "Inbound RTP loss of each call, as a fraction of expected packets.",
+            rtp_loss_ratio: r.histogram_vec(
+                "vcctl_rtp_loss_ratio",
+                "RTP loss of each call as a fraction of expected packets, by leg and direction.",
+                &["leg", "direction"],
                 LOSS_BUCKETS,
             ),
-            rtp_jitter: r.histogram(
-                "vcctl_rtp_inbound_jitter_seconds",
-                "Inbound RTP interarrival jitter of each call (RFC 3550) at its end.",
+            rtp_jitter: r.histogram_vec(
+                "vcctl_rtp_jitter_seconds",
+                "RTP interarrival jitter (RFC 3550) of each call at its end, by leg and direction.",
+                &["leg", "direction"],
                 JITTER_BUCKETS,
+            ),
+            rtp_lost: r.counter_vec(
+                "vcctl_rtp_packets_lost_total",
+                "RTP packets lost (expected minus received) in ended calls, by leg and direction.",
+                &["leg", "direction"],
             ),
             underflows: r.counter(
                 "vcctl_playout_underflows_total",
@@ -85,6 +100,12 @@ impl ServeMetrics {
                 "StasisStart received to caller and media bridged.",
                 LATENCY_BUCKETS,
             ),
+            first_audio: r.histogram_vec(
+                "vcctl_call_first_audio_seconds",
+                "StasisStart to the first agent audio sent to the caller, by agent profile.",
+                &["profile"],
+                LATENCY_BUCKETS,
+            ),
             ari_reconnects: r.counter(
                 "vcctl_ari_reconnects_total",
                 "Times the ARI events connection was re-established.",
@@ -94,8 +115,81 @@ impl ServeMetrics {
     }
 }
 
+impl ServeMetrics {
+    /// Count the RTP figures of one ended call (loss, jitter, lost packets per leg and
+    /// direction; the caller's leg only when Asterisk reported it).
+    pub fn observe_call_rtp(&self, i: &RtpInbound, o: &RtpOutbound) {
+        if i.packets > 0 || i.lost > 0 {
+            let l = ["media", "inbound"];
+            self.rtp_loss_ratio.with(&l).observe(i.loss_ratio);
+            self.rtp_jitter.with(&l).observe(i.jitter_ms / 1000.0);
+            self.rtp_lost.with(&l).inc_by(i.lost.max(0) as u64);
+        }
+        for (dir, leg) in [("inbound", &i.caller_leg), ("outbound", &o.caller_leg)] {
+            if let Some(leg) = leg.as_ref().filter(|l| l.packets > 0 || l.lost > 0) {
+                let l = ["caller", dir];
+                self.rtp_loss_ratio.with(&l).observe(leg.loss_ratio);
+                if let Some(j) = leg.jitter_ms {
+                    self.rtp_jitter.with(&l).observe(j / 1000.0);
+                }
+                self.rtp_lost.with(&l).inc_by(leg.lost.max(0) as u64);
+            }
+        }
+    }
+}
+
 impl Default for ServeMetrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::prom_text;
+
+    const DOCS: &str = include_str!("../../docs/metrics.md");
+
+    #[test]
+    fn every_metric_follows_the_naming_rules_and_renders_valid_text() {
+        let m = ServeMetrics::new();
+        m.calls.with(&["completed", "default"]).inc();
+        m.rtp_loss_ratio.with(&["media", "inbound"]).observe(0.01);
+        m.rtp_jitter.with(&["caller", "outbound"]).observe(0.002);
+        m.rtp_lost.with(&["media", "inbound"]).inc_by(3);
+        m.first_audio.with(&["default"]).observe(1.2);
+        let text = m.registry.render();
+        let samples = prom_text::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        for line in text.lines().filter(|l| l.starts_with("# TYPE ")) {
+            let mut f = line.split(' ').skip(2);
+            let (name, kind) = (f.next().unwrap(), f.next().unwrap());
+            assert!(name.starts_with("vcctl_"), "{name}");
+            match kind {
+                "counter" => assert!(name.ends_with("_total"), "{name}"),
+                "histogram" => assert!(
+                    name.ends_with("_seconds") || name.ends_with("_ratio"),
+                    "{name}: histograms are in base units"
+                ),
+                _ => {}
+            }
+            assert!(!name.contains("_ms") && !name.contains("milli"), "{name}");
+            assert!(
+                DOCS.contains(&format!("| `{name}` | {kind} |")),
+                "{name} ({kind}) is not listed in docs/metrics.md"
+            );
+        }
+        assert_eq!(
+            prom_text::value(
+                &samples,
+                "vcctl_rtp_packets_lost_total",
+                &[("leg", "media"), ("direction", "inbound")]
+            ),
+            Some(3.0)
+        );
+        assert_eq!(
+            prom_text::value(&samples, "vcctl_ari_reconnects_total", &[]),
+            Some(0.0)
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! The embedded SQLite database: agent profiles (schema v1) and call records (v2).
+//! The embedded SQLite database: agent profiles (schema v1), call records (v2) and their
+//! recordings (v3).
 //!
 //! # Location
 //! `--db FILE`, else `VCCTL_DB` (environment, then `.env`), else
@@ -91,7 +92,12 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX calls_stasis_start ON calls(stasis_start);
     CREATE INDEX calls_outcome ON calls(outcome);
     "#,
-    // v3: append the next migration here.
+    // v3: where the call's recording is: a file path (`serve --record DIR`) or
+    // `ari:<name>` (a stored recording of Asterisk, `serve --record-ari`).
+    r#"
+    ALTER TABLE calls ADD COLUMN recording TEXT;
+    "#,
+    // v4: append the next migration here.
 ];
 
 /// The schema version this vcctl writes.
@@ -441,7 +447,8 @@ impl Store {
                 rtp_inbound      = COALESCE(?7, rtp_inbound),
                 rtp_outbound     = COALESCE(?8, rtp_outbound),
                 latency          = COALESCE(?9, latency),
-                transcript       = COALESCE(?10, transcript)
+                transcript       = COALESCE(?10, transcript),
+                recording        = COALESCE(?11, recording)
              WHERE id = ?1",
             params![
                 id,
@@ -453,7 +460,8 @@ impl Store {
                 json(&u.rtp_inbound),
                 json(&u.rtp_outbound),
                 json(&u.latency),
-                json(&u.transcript)
+                json(&u.transcript),
+                u.recording
             ],
         )?;
         found(n, id)
@@ -762,6 +770,8 @@ pub struct CallUpdate {
     pub rtp_outbound: Option<Value>,
     pub latency: Option<Value>,
     pub transcript: Option<Value>,
+    /// See [`CallRecord::recording`].
+    pub recording: Option<String>,
 }
 
 /// How a call ended; `None` statistics keep what an earlier update stored.
@@ -819,12 +829,14 @@ pub struct CallRecord {
     pub rtp_outbound: Option<Value>,
     pub latency: Option<Value>,
     pub transcript: Option<Value>,
+    /// The recording: a file path, or `ari:<name>` for a stored recording of Asterisk.
+    pub recording: Option<String>,
 }
 
 const CALL_COLUMNS: &str = "id, caller_channel_id, media_channel_id, bridge_id, caller_number, \
      caller_name, extension, profile, agent_id, conversation_id, stasis_start, bridged, \
      agent_connected, first_agent_audio, ended, duration_seconds, end_cause, ended_by, outcome, \
-     rtp_inbound, rtp_outbound, latency, transcript";
+     rtp_inbound, rtp_outbound, latency, transcript, recording";
 
 fn parsed<T: std::str::FromStr<Err = String>>(
     row: &Row<'_>,
@@ -868,6 +880,7 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         rtp_outbound: json_column(row, 20)?,
         latency: json_column(row, 21)?,
         transcript: json_column(row, 22)?,
+        recording: row.get(23)?,
     })
 }
 
@@ -1002,6 +1015,68 @@ mod tests {
             let m = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(m & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn a_v2_database_with_calls_is_upgraded_to_v3_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let v2 = Store::open_upto(&path, 2).unwrap();
+            assert_eq!(v2.schema_version().unwrap(), 2);
+            v2.insert_call_start(&CallStart {
+                id: "old".into(),
+                caller_channel_id: "chan-old".into(),
+                caller_number: Some("1001".into()),
+                profile: Some("sales".into()),
+                stasis_start: 50.0,
+                ..Default::default()
+            })
+            .unwrap();
+            v2.finish_call(
+                "old",
+                &CallEnd {
+                    ended: 80.0,
+                    end_cause: Some("Normal Clearing".into()),
+                    ended_by: Some(EndedBy::Caller),
+                    outcome: CallOutcome::Completed,
+                    rtp_inbound: Some(json!({"packets": 1500})),
+                    rtp_outbound: None,
+                    latency: Some(json!({"agent_response_ms": [420.0]})),
+                    transcript: Some(json!({"turns": []})),
+                },
+            )
+            .unwrap();
+            v2.insert_call_start(&CallStart {
+                id: "live".into(),
+                caller_channel_id: "chan-live".into(),
+                stasis_start: 90.0,
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 3);
+        let old = s.get_call("old").unwrap();
+        assert_eq!(old.outcome, Some(CallOutcome::Completed));
+        assert_eq!(old.duration_seconds, Some(30.0));
+        assert_eq!(old.rtp_inbound, Some(json!({"packets": 1500})));
+        assert_eq!(old.recording, None);
+        assert_eq!(s.list_calls(&CallFilter::default()).unwrap().len(), 2);
+        // The new column works on old rows.
+        s.update_call(
+            "live",
+            &CallUpdate {
+                recording: Some("ari:live".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            s.get_call("live").unwrap().recording.as_deref(),
+            Some("ari:live")
+        );
+        assert_eq!(s.mark_unfinished_on_start().unwrap(), 1);
     }
 
     #[test]

@@ -1,0 +1,20 @@
+//! Arbitrary bytes as a capture file: reading, link/IP/UDP decoding, RTP analysis and SIP
+//! ladders must end in a report or an error, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use vcctl::core::rtp_stats::{analyze_capture, sip_flows, AnalysisOptions};
+use vcctl::io::pcap::PcapReader;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(reader) = PcapReader::new(data) {
+        if let Ok(report) = analyze_capture(reader, &AnalysisOptions::default()) {
+            let _ = report.to_string();
+        }
+    }
+    if let Ok(reader) = PcapReader::new(data) {
+        if let Ok(flows) = sip_flows(reader) {
+            let _ = flows.to_string();
+        }
+    }
+});

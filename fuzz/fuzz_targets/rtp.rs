@@ -1,0 +1,29 @@
+//! Arbitrary bytes as frames of every link type and as RTP packets; the first bytes pick
+//! the split into packets fed to one stream analyzer.
+#![no_main]
+
+use std::time::Duration;
+
+use libfuzzer_sys::fuzz_target;
+use vcctl::core::net::{decode, LinkType};
+use vcctl::core::rtp::RtpPacket;
+use vcctl::core::rtp_stats::{PayloadMap, StreamAnalyzer};
+
+fuzz_target!(|data: &[u8]| {
+    for lt in [0, 1, 12, 14, 101, 108, 113, 228, 229, 276] {
+        let _ = decode(LinkType(lt), data);
+    }
+    let mut a = StreamAnalyzer::new(PayloadMap::new(), 60.0);
+    let mut t = Duration::from_secs(1);
+    let mut rest = data;
+    while rest.len() >= 2 {
+        let len = (rest[0] as usize).min(rest.len() - 1);
+        t += Duration::from_micros(rest[1] as u64 * 200);
+        let chunk = &rest[1..1 + len];
+        if let Ok(p) = RtpPacket::parse(chunk) {
+            a.push(t, &p);
+        }
+        rest = &rest[1 + len..];
+    }
+    let _ = a.stats();
+});

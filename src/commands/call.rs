@@ -1,0 +1,270 @@
+//! `vcctl call URI`: a SIP test call with timings, RTP statistics, the audio round trip and
+//! an optional recording of what the far end sent.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cli::{CallArgs, CallCodec};
+use crate::core::resample::Resampler;
+use crate::core::roundtrip::RoundTripConfig;
+use crate::core::sdp::G711;
+use crate::core::sip_ua::{Credentials, SipUri};
+use crate::core::wav::{self, WavSpec};
+use crate::error::{Error, Result};
+use crate::io::sip_call::{run_call, AudioSource, CallOptions};
+use crate::ui::call_views::{CallView, Recording};
+use crate::ui::output::emit;
+
+use super::Ctx;
+
+const TONE_AMPLITUDE: f64 = 0.3;
+const DEFAULT_DURATION: Duration = Duration::from_secs(10);
+
+/// The request URI as given, with `sip:` added to a bare `user@host`.
+fn request_uri(given: &str, uri: &SipUri) -> String {
+    let g = given.trim();
+    if g.len() > 4 && g[..4].eq_ignore_ascii_case("sip:") {
+        g.to_string()
+    } else {
+        uri.to_string()
+    }
+}
+
+/// `--bind`: an IP or IP:PORT.
+fn parse_bind(s: &str) -> Result<SocketAddr> {
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    if let Ok(ip) = s.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 0));
+    }
+    Err(Error::Usage(format!(
+        "--bind {s:?} is not an IP address or IP:PORT, e.g. 127.0.0.1 or 127.0.0.1:5070"
+    )))
+}
+
+/// How long to stay up: `--duration`, else the file plus a second for its echo, else 10 s.
+fn duration(arg: Option<f64>, play: Option<&[i16]>) -> Result<Option<Duration>> {
+    match arg {
+        Some(s) if !(s.is_finite() && (0.0..=86_400.0).contains(&s)) => Err(Error::Usage(format!(
+            "--duration {s} must be between 0 and 86400 seconds"
+        ))),
+        Some(0.0) => Ok(None),
+        Some(s) => Ok(Some(Duration::from_secs_f64(s))),
+        None => Ok(Some(match play {
+            Some(p) => Duration::from_secs_f64(p.len() as f64 / 8000.0 + 1.0),
+            None => DEFAULT_DURATION,
+        })),
+    }
+}
+
+/// Read a WAV file as 8 kHz mono.
+fn load_wav(path: &Path) -> Result<Vec<i16>> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    let w = wav::decode(&bytes)
+        .map_err(|e| Error::Usage(format!("cannot play {}: {e}", path.display())))?;
+    let mono = w.to_mono();
+    if w.spec.rate == 8000 {
+        return Ok(mono);
+    }
+    let mut r = Resampler::new(w.spec.rate, 8000).map_err(|e| {
+        Error::Usage(format!(
+            "cannot play {}: {e}; convert it to 8000 Hz first",
+            path.display()
+        ))
+    })?;
+    let mut out = Vec::with_capacity(mono.len() * 8000 / w.spec.rate as usize + 1);
+    r.process(&mono, &mut out);
+    r.flush(&mut out);
+    Ok(out)
+}
+
+pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
+    let uri = SipUri::parse(&a.uri).map_err(|e| Error::Usage(e.to_string()))?;
+    if uri.scheme == "sips" {
+        return Err(Error::Usage(format!(
+            "{} is a sips: URI, which needs TLS; vcctl call speaks SIP over UDP only",
+            a.uri
+        )));
+    }
+    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
+        return Err(Error::Usage(format!(
+            "--timeout {} must be above 0 and at most 3600 seconds",
+            a.timeout
+        )));
+    }
+    let credentials = match (&a.sip_user, &a.sip_password) {
+        (Some(u), Some(p)) => Some(Credentials {
+            user: u.clone(),
+            password: p.clone(),
+        }),
+        (Some(_), None) => {
+            return Err(Error::Usage(
+                "--sip-user needs a password: set VCCTL_SIP_PASSWORD or give --sip-password".into(),
+            ))
+        }
+        (None, _) => None,
+    };
+    let source = match (&a.play, a.tone) {
+        (Some(path), _) => AudioSource::Samples(load_wav(path)?),
+        (None, Some(hz)) if hz.is_finite() && hz > 0.0 && hz < 4000.0 => AudioSource::Tone {
+            hz,
+            amplitude: TONE_AMPLITUDE,
+        },
+        (None, Some(hz)) => {
+            return Err(Error::Usage(format!(
+                "--tone {hz} must be above 0 and below 4000 Hz (half the 8 kHz sample rate)"
+            )))
+        }
+        (None, None) => AudioSource::Silence,
+    };
+    let play = match &source {
+        AudioSource::Samples(s) => Some(s.as_slice()),
+        _ => None,
+    };
+    let duration = duration(a.duration, play)?;
+
+    let host = uri.host.clone();
+    let port = uri.port_or_default();
+    let peer = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
+        .next()
+        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
+    let bind = match &a.bind {
+        Some(b) => parse_bind(b)?,
+        None => SocketAddr::new(
+            if peer.is_ipv4() {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            },
+            0,
+        ),
+    };
+    let codecs = match a.codec {
+        Some(CallCodec::Ulaw) => vec![G711::Pcmu],
+        Some(CallCodec::Alaw) => vec![G711::Pcma],
+        None => vec![G711::Pcmu, G711::Pcma],
+    };
+    let opts = CallOptions {
+        uri: request_uri(&a.uri, &uri),
+        peer,
+        from: a.from.clone(),
+        credentials,
+        bind,
+        codecs,
+        source,
+        duration,
+        answer_timeout: Duration::from_secs_f64(a.timeout),
+        roundtrip: (!a.no_markers).then(RoundTripConfig::default),
+    };
+    let report = run_call(opts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+
+    let recording = match &a.record {
+        Some(path) => {
+            let bytes = wav::encode(WavSpec::TELEPHONE, &report.received_audio);
+            std::fs::write(path, bytes)
+                .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            Some(Recording {
+                path: path.clone(),
+                seconds: report.received_audio.len() as f64 / 8000.0,
+            })
+        }
+        None => None,
+    };
+    emit(&CallView { report, recording }, ctx.json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn flags_parse() {
+        let cli = Cli::try_parse_from([
+            "vcctl",
+            "call",
+            "sip:echo@127.0.0.1:5060",
+            "--tone",
+            "1000",
+            "--duration",
+            "3",
+            "--record",
+            "out.wav",
+            "--codec",
+            "alaw",
+            "--sip-user",
+            "alice",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Call(a) = cli.command else {
+            panic!("wrong command")
+        };
+        assert_eq!(a.tone, Some(1000.0));
+        assert_eq!(a.duration, Some(3.0));
+        assert_eq!(a.codec, Some(CallCodec::Alaw));
+        assert_eq!(a.sip_user.as_deref(), Some("alice"));
+        assert_eq!(a.timeout, 30.0);
+        assert!(cli.global.json);
+        assert!(
+            Cli::try_parse_from(["vcctl", "call", "x", "--play", "a.wav", "--tone", "5"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["vcctl", "call", "x", "--codec", "opus"]).is_err());
+    }
+
+    #[test]
+    fn helpers() {
+        let u = SipUri::parse("echo@127.0.0.1").unwrap();
+        assert_eq!(request_uri("echo@127.0.0.1", &u), "sip:echo@127.0.0.1");
+        let u = SipUri::parse("SIP:echo@h;transport=udp").unwrap();
+        assert_eq!(
+            request_uri("SIP:echo@h;transport=udp", &u),
+            "SIP:echo@h;transport=udp"
+        );
+        assert_eq!(
+            parse_bind("127.0.0.1").unwrap(),
+            "127.0.0.1:0".parse().unwrap()
+        );
+        assert_eq!(
+            parse_bind("[::1]:5070").unwrap(),
+            "[::1]:5070".parse().unwrap()
+        );
+        assert_eq!(parse_bind("::1").unwrap(), "[::1]:0".parse().unwrap());
+        assert!(parse_bind("localhost").is_err());
+        assert_eq!(duration(Some(0.0), None).unwrap(), None);
+        assert_eq!(duration(None, None).unwrap(), Some(DEFAULT_DURATION));
+        assert_eq!(
+            duration(None, Some(&[0; 16000])).unwrap(),
+            Some(Duration::from_secs(3))
+        );
+        assert!(duration(Some(-1.0), None).is_err());
+        assert!(duration(Some(f64::NAN), None).is_err());
+    }
+
+    #[test]
+    fn wav_loading_resamples_and_mixes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.wav");
+        let spec = WavSpec {
+            rate: 16000,
+            channels: 2,
+        };
+        std::fs::write(&p, wav::encode(spec, &vec![1000i16; 2 * 16000])).unwrap();
+        let s = load_wav(&p).unwrap();
+        assert!((s.len() as i64 - 8000).abs() < 40, "{}", s.len());
+        assert!((s[4000] - 1000).abs() < 20);
+        std::fs::write(&p, b"nope").unwrap();
+        let e = load_wav(&p).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("is not a WAV file"), "{e}");
+    }
+}

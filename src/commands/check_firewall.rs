@@ -1,0 +1,729 @@
+//! `vcctl check-firewall`: for SIP, ARI, the HTTP API and the RTP range, who listens, what
+//! the host firewall does with a new inbound packet (and which rule decides), whether the
+//! public address matches Asterisk's NAT settings, and, with `--peer`, which probes from a
+//! reflector on another host really arrive. `--reflector --listen ADDR:PORT` runs that
+//! reflector instead.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::{CheckFirewallArgs, NetCheckArgs};
+use crate::core::asterisk_conf::{self, HttpConf, PjsipTransport, RtpConf};
+use crate::core::checks::{
+    choose_samples, judge_firewall, judge_listening, judge_nat, judge_reachability, judge_rtp_conf,
+    CheckRow, Expect, NatInputs, PortSpec, ProbeOutcome, PublicAddress, Service, Status,
+};
+use crate::core::firewall::{Family, Packet, Ruleset};
+use crate::core::procnet::{listeners_in, Listener, Proto};
+use crate::error::{Error, Result};
+use crate::io::netcheck::{self, ProbeKind, ProbeRequest, ProbeResult, ProbeSpec};
+use crate::ui::check_views::CheckReport;
+use crate::ui::output::emit;
+use crate::ui::progress;
+
+use super::Ctx;
+
+/// The RTP range to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RtpChoice {
+    Skip,
+    Given(PortSpec),
+    /// rtpstart-rtpend of rtp.conf, else 16384-32768/udp.
+    FromConf,
+}
+
+/// Resolved options of the network checks.
+#[derive(Debug, Clone)]
+pub struct NetOptions {
+    pub sip: Option<PortSpec>,
+    pub ari: Option<PortSpec>,
+    pub api: Option<PortSpec>,
+    pub rtp: RtpChoice,
+    pub conf_dir: PathBuf,
+    /// `None`: STUN disabled.
+    pub stun: Option<String>,
+    pub external_ip: Option<IpAddr>,
+    pub peer: Option<String>,
+    pub interface: Option<String>,
+    pub expect: Expect,
+    pub family: Family,
+    pub samples: usize,
+}
+
+pub const DEFAULT_RTP: PortSpec = PortSpec {
+    lo: 16384,
+    hi: 32768,
+    proto: Proto::Udp,
+};
+
+fn port_flag(v: Option<&str>, default: PortSpec, flag: &str) -> Result<Option<PortSpec>> {
+    match v {
+        None => Ok(Some(default)),
+        Some(s) if s.eq_ignore_ascii_case("none") => Ok(None),
+        Some(s) => PortSpec::parse_with(s, default.proto)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("--{flag} {s}: {e}"))),
+    }
+}
+
+impl NetOptions {
+    /// From the flags; `ari_default`/`api_default` differ between check-firewall and doctor.
+    pub fn from_args(
+        a: &NetCheckArgs,
+        ari_default: PortSpec,
+        api_default: PortSpec,
+    ) -> Result<Self> {
+        let rtp = match a.rtp.as_deref() {
+            None => RtpChoice::FromConf,
+            Some(s) if s.eq_ignore_ascii_case("none") => RtpChoice::Skip,
+            Some(s) => RtpChoice::Given(
+                PortSpec::parse_with(s, Proto::Udp)
+                    .map_err(|e| Error::Usage(format!("--rtp {s}: {e}")))?,
+            ),
+        };
+        let stun = Some(a.stun.trim().to_string())
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none"));
+        if let Some(s) = &stun {
+            if !s.contains(':') {
+                return Err(Error::Usage(format!(
+                    "--stun {s}: give HOST:PORT, e.g. stun.l.google.com:19302, or none"
+                )));
+            }
+        }
+        Ok(NetOptions {
+            sip: port_flag(a.sip.as_deref(), PortSpec::single(5060, Proto::Udp), "sip")?,
+            ari: port_flag(a.ari.as_deref(), ari_default, "ari")?,
+            api: port_flag(a.api.as_deref(), api_default, "api")?,
+            rtp,
+            conf_dir: a.asterisk_config.clone(),
+            stun,
+            external_ip: a.external_ip,
+            peer: a.peer.clone(),
+            interface: a.interface.clone(),
+            expect: Expect {
+                external_callers: !a.local_only,
+                remote_clients: a.remote_clients,
+            },
+            family: if a.ipv6 { Family::Ipv6 } else { Family::Ipv4 },
+            samples: a.samples as usize,
+        })
+    }
+}
+
+pub async fn run(ctx: &Ctx, args: CheckFirewallArgs) -> Result<()> {
+    if args.reflector {
+        let addr = args
+            .listen
+            .ok_or_else(|| Error::Usage("--reflector needs --listen ADDR:PORT".into()))?;
+        return reflector(addr).await;
+    }
+    let opts = NetOptions::from_args(
+        &args.net,
+        PortSpec::single(8088, Proto::Tcp),
+        PortSpec::single(8000, Proto::Tcp),
+    )?;
+    let net = network_checks(&opts, true).await;
+    let report = CheckReport::new("check-firewall", net.context, net.rows);
+    emit(&report, ctx.json())?;
+    fail_if_failed(&report)
+}
+
+/// Exit code 8 when any row failed (WARN alone is success).
+pub fn fail_if_failed(report: &CheckReport) -> Result<()> {
+    if report.status == Status::Fail {
+        let f = report.failures();
+        return Err(Error::ChecksFailed(format!(
+            "{} found {} problem{} ({}); the fix column says what to do",
+            report.command,
+            f.len(),
+            if f.len() == 1 { "" } else { "s" },
+            f.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+async fn reflector(addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::io(format!("listening on {addr}"), e))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::io("reading the listening address", e))?;
+    eprintln!(
+        "vcctl check-firewall: reflector listening on {local}; it probes only the host that asks; Ctrl-C or SIGTERM stops"
+    );
+    netcheck::run_reflector(listener, stop_signal())
+        .await
+        .map_err(|e| Error::io("running the reflector", e))
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Rows and the facts they were computed from.
+pub struct NetChecks {
+    pub rows: Vec<CheckRow>,
+    pub context: BTreeMap<String, String>,
+    /// The RTP range checked (doctor reports it with rtp.conf).
+    pub rtp: Option<PortSpec>,
+}
+
+/// Asterisk's configuration as the checks need it.
+pub struct AsteriskConfig {
+    pub transports: std::result::Result<Vec<PjsipTransport>, String>,
+    pub rtp: std::result::Result<RtpConf, String>,
+    pub http: std::result::Result<HttpConf, String>,
+}
+
+pub fn read_asterisk_config(dir: &Path) -> AsteriskConfig {
+    let read = |p: &Path| std::fs::read_to_string(p).ok();
+    let parse = |file: &str| {
+        asterisk_conf::parse_file(dir, file, &read)
+            .ok_or_else(|| format!("could not read {}", dir.join(file).display()))
+    };
+    AsteriskConfig {
+        transports: parse("pjsip.conf").map(|c| asterisk_conf::pjsip_transports(&c)),
+        rtp: parse("rtp.conf").map(|c| asterisk_conf::rtp_conf(&c)),
+        http: parse("http.conf").map(|c| asterisk_conf::http_conf(&c)),
+    }
+}
+
+/// Run every network check of `o`. `show_progress` draws a bar while probing (on a TTY).
+pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
+    let mut context = BTreeMap::new();
+    let conf = read_asterisk_config(&o.conf_dir);
+    context.insert("asterisk config".into(), o.conf_dir.display().to_string());
+
+    // The services and their ports.
+    let (rtp, rtp_from_flag) = match o.rtp {
+        RtpChoice::Skip => (None, false),
+        RtpChoice::Given(p) => (Some(p), true),
+        RtpChoice::FromConf => match &conf.rtp {
+            Ok(r) if r.range_set && r.start <= r.end => (
+                Some(PortSpec {
+                    lo: r.start,
+                    hi: r.end,
+                    proto: Proto::Udp,
+                }),
+                false,
+            ),
+            _ => (Some(DEFAULT_RTP), false),
+        },
+    };
+    if let Some(r) = rtp {
+        let from = match o.rtp {
+            RtpChoice::Given(_) => "--rtp",
+            _ if conf.rtp.as_ref().is_ok_and(|c| c.range_set) => "rtp.conf",
+            _ => "default",
+        };
+        context.insert("rtp range".into(), format!("{r} ({from})"));
+    }
+    let services: Vec<(Service, PortSpec)> = [
+        (Service::Sip, o.sip),
+        (Service::Ari, o.ari),
+        (Service::Api, o.api),
+        (Service::Rtp, rtp),
+    ]
+    .into_iter()
+    .filter_map(|(s, p)| p.map(|p| (s, p)))
+    .collect();
+
+    let spinner = show_progress.then(|| progress::spinner("checking listeners, firewall and NAT"));
+
+    // The reflector first: its connection tells the address the probes come from.
+    let reflector = match &o.peer {
+        Some(p) => Some(netcheck::connect_reflector(p).await),
+        None => None,
+    };
+    let peer_ip = reflector
+        .as_ref()
+        .and_then(|r| r.as_ref().ok())
+        .map(|c| c.peer.ip());
+
+    // The packet the firewall sees.
+    let addrs = netcheck::interface_addrs();
+    let iif = match (&o.interface, o.expect.external_callers) {
+        (Some(i), _) => i.clone(),
+        (None, false) => "lo".to_string(),
+        (None, true) => netcheck::default_interface().unwrap_or_default(),
+    };
+    let want_v6 = o.family == Family::Ipv6;
+    let daddr = if iif == "lo" {
+        Some(if want_v6 {
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        } else {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        })
+    } else {
+        addrs
+            .iter()
+            .find(|(n, a)| *n == iif && a.is_ipv6() == want_v6)
+            .map(|(_, a)| *a)
+    };
+    let saddr = if iif == "lo" { daddr } else { peer_ip };
+    let template = Packet {
+        family: o.family,
+        proto: Proto::Udp,
+        dport: 0,
+        sport: None,
+        saddr,
+        daddr,
+        iif: iif.clone(),
+    };
+    context.insert(
+        "firewall evaluated for".into(),
+        format!(
+            "new {} packets arriving on {} (to {}, from {})",
+            if want_v6 { "IPv6" } else { "IPv4" },
+            if iif.is_empty() {
+                "an unknown interface"
+            } else {
+                &iif
+            },
+            daddr
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "any address".into()),
+            saddr
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "any address".into()),
+        ),
+    );
+
+    let (listeners, complete) = netcheck::read_listeners();
+    if !complete {
+        context.insert(
+            "processes".into(),
+            "some owners hidden: run as root to see every process".into(),
+        );
+    }
+    let ruleset = netcheck::read_ruleset().await;
+    match &ruleset {
+        Ok(rs) => {
+            let mut s = rs.sources.join(", ");
+            if !rs.warnings.is_empty() {
+                s.push_str(&format!(" (warnings: {})", rs.warnings.join("; ")));
+            }
+            context.insert("ruleset".into(), s);
+        }
+        Err(e) => {
+            context.insert("ruleset".into(), format!("not read: {e}"));
+        }
+    }
+    let rs_ref: std::result::Result<&Ruleset, &str> = ruleset.as_ref().map_err(String::as_str);
+
+    // Firewall rows first (pure and fast); their stretches guide the RTP samples.
+    let mut firewall_rows: HashMap<Service, CheckRow> = HashMap::new();
+    for (s, p) in &services {
+        firewall_rows.insert(*s, judge_firewall(*s, p, rs_ref, &template, o.expect));
+    }
+
+    // Concurrently: what the HTTP ports speak, STUN, the reflector.
+    let wire_targets: Vec<(Service, SocketAddr)> = services
+        .iter()
+        .filter(|(s, p)| matches!(s, Service::Ari | Service::Api) && p.proto == Proto::Tcp)
+        .filter_map(|(s, p)| {
+            let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
+            let l = ls.first()?;
+            let local = l.socket.local;
+            let ip = match local.ip() {
+                IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+                ip => ip,
+            };
+            Some((*s, SocketAddr::new(ip, local.port())))
+        })
+        .collect();
+    let wire_fut = async {
+        let mut m = HashMap::new();
+        for (s, a) in &wire_targets {
+            m.insert(*s, netcheck::probe_wire(*a).await);
+        }
+        m
+    };
+    let stun_fut = async {
+        match (&o.stun, o.expect.external_callers) {
+            (_, false) => None,
+            (None, true) => Some(Err("STUN disabled (--stun none)".to_string())),
+            (Some(s), true) => Some(netcheck::stun_query(s, Duration::from_millis(2500)).await),
+        }
+    };
+    let reach_fut = async {
+        match reflector {
+            None => None,
+            Some(Err(e)) => Some(Err(e)),
+            Some(Ok(conn)) => Some(
+                probe_via_reflector(
+                    conn,
+                    &services,
+                    &firewall_rows,
+                    &listeners,
+                    o.samples,
+                    show_progress,
+                )
+                .await,
+            ),
+        }
+    };
+    let (wire, stun, reach) = tokio::join!(wire_fut, stun_fut, reach_fut);
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
+    }
+
+    // Per service: listening, firewall, reachable.
+    let mut rows = Vec::new();
+    let firewall_open = |proto: Proto, port: u16| -> Option<bool> {
+        let rs = ruleset.as_ref().ok()?;
+        let mut p = template.clone();
+        p.proto = proto;
+        p.dport = port;
+        Some(rs.evaluate(&p).verdict.is_open())
+    };
+    for (s, p) in &services {
+        let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
+        rows.push(judge_listening(*s, p, &ls, o.expect, wire.get(s)));
+        if let Some(r) = firewall_rows.remove(s) {
+            rows.push(r);
+        }
+        let outcomes = match &reach {
+            None => Ok(Vec::new()),
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(m)) => Ok(m.get(s).cloned().unwrap_or_default()),
+        };
+        rows.push(judge_reachability(
+            *s,
+            p,
+            o.peer.as_deref(),
+            outcomes,
+            &|port| firewall_open(p.proto, port),
+            o.expect,
+        ));
+    }
+
+    // NAT: STUN's public address against PJSIP's external addresses.
+    let public = match stun {
+        None => PublicAddress::Unknown("--local-only".into()),
+        Some(Ok(a)) => {
+            context.insert(
+                "public address".into(),
+                format!(
+                    "{} (STUN {}; local {})",
+                    a.mapped.ip(),
+                    a.server,
+                    a.local.ip()
+                ),
+            );
+            PublicAddress::Stun {
+                mapped: a.mapped.ip(),
+                server: o.stun.clone().unwrap_or_default(),
+                local: Some(a.local.ip()),
+            }
+        }
+        Some(Err(e)) => PublicAddress::Unknown(e),
+    };
+    let mut names: HashMap<String, Vec<IpAddr>> = HashMap::new();
+    if let Ok(ts) = &conf.transports {
+        for t in ts {
+            for v in [&t.external_media_address, &t.external_signaling_address]
+                .into_iter()
+                .flatten()
+            {
+                let host = asterisk_conf::split_host_port(v).0;
+                if host.parse::<IpAddr>().is_err() && !names.contains_key(v) {
+                    let r = netcheck::resolve(&format!("{host}:0"), Duration::from_secs(2))
+                        .await
+                        .map(|a| a.into_iter().map(|s| s.ip()).collect())
+                        .unwrap_or_default();
+                    names.insert(v.clone(), r);
+                }
+            }
+        }
+    }
+    let local_addrs: Vec<IpAddr> = addrs.iter().map(|(_, a)| *a).collect();
+    let transports_ref = conf
+        .transports
+        .as_ref()
+        .map(|v| v.as_slice())
+        .map_err(|e| e.clone());
+    let resolve = |h: &str| names.get(h).cloned().unwrap_or_default();
+    let behind_nat = match &public {
+        PublicAddress::Stun { mapped, .. } => Some(!local_addrs.contains(mapped)),
+        PublicAddress::Unknown(_) => o.external_ip.map(|e| !local_addrs.contains(&e)),
+    };
+    rows.extend(judge_nat(
+        &NatInputs {
+            public,
+            external_ip: o.external_ip,
+            local_addrs: &local_addrs,
+            transports: transports_ref,
+            resolve: &resolve,
+        },
+        o.expect,
+    ));
+    if let Some(r) = rtp {
+        rows.push(judge_rtp_conf(
+            conf.rtp.as_ref().map_err(|e| e.clone()),
+            &r,
+            rtp_from_flag,
+            behind_nat,
+        ));
+    }
+    NetChecks { rows, context, rtp }
+}
+
+/// Ask the reflector to probe every service port (RTP: samples), with probe listeners on
+/// the free ports, and turn what arrived into outcomes per service.
+async fn probe_via_reflector(
+    conn: netcheck::ReflectorConn,
+    services: &[(Service, PortSpec)],
+    firewall_rows: &HashMap<Service, CheckRow>,
+    listeners: &[Listener],
+    samples: usize,
+    show_progress: bool,
+) -> std::result::Result<HashMap<Service, Vec<ProbeOutcome>>, String> {
+    let local_ip = conn.local.ip();
+    let run = netcheck::new_run_id();
+    let in_use = |proto: Proto, port: u16| {
+        listeners
+            .iter()
+            .any(|l| l.socket.proto == proto && l.socket.local.port() == port)
+    };
+    // Something (not us) listens where the probes arrive: its answers are evidence too.
+    let service_hears = |proto: Proto, port: u16| {
+        listeners.iter().any(|l| {
+            l.socket.proto == proto
+                && l.socket.local.port() == port
+                && (l.socket.is_wildcard() || l.socket.local.ip() == local_ip)
+        })
+    };
+    let mut probes: Vec<(Service, ProbeSpec)> = Vec::new();
+    for (s, p) in services {
+        let kind = match (s, p.proto) {
+            (_, Proto::Tcp) => ProbeKind::TcpConnect,
+            (Service::Sip, Proto::Udp) => ProbeKind::SipOptions,
+            (_, Proto::Udp) => ProbeKind::UdpToken,
+        };
+        let ports: Vec<u16> = if p.is_range() {
+            let stretches: Vec<(u16, u16)> = firewall_rows
+                .get(s)
+                .map(|r| r.ranges.iter().map(|x| (x.lo, x.hi)).collect())
+                .unwrap_or_default();
+            choose_samples(p.lo, p.hi, &stretches, samples, &|port| {
+                !in_use(p.proto, port)
+            })
+        } else {
+            vec![p.lo]
+        };
+        for port in ports {
+            let id = probes.len() as u32;
+            probes.push((*s, ProbeSpec { id, kind, port }));
+        }
+    }
+    let ports: Vec<(Proto, u16)> = probes
+        .iter()
+        .map(|(_, p)| (p.kind.proto(), p.port))
+        .collect();
+    let catchers = netcheck::ProbeListeners::bind(&ports, local_ip, &run).await;
+    let req = ProbeRequest {
+        version: netcheck::REFLECTOR_VERSION,
+        run: run.clone(),
+        timeout_ms: 1000,
+        probes: probes.iter().map(|(_, p)| p.clone()).collect(),
+    };
+    let bar =
+        show_progress.then(|| progress::bar(probes.len() as u64, "probing from the reflector"));
+    let results = conn
+        .run(&req, &mut |_, _| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        })
+        .await;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    // Late datagrams: a moment for the listeners.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let caught = catchers.caught();
+    let bound = catchers.bound.clone();
+    let unbound = catchers.unbound.clone();
+    catchers.close().await;
+    let results = results?;
+    let owner = |proto: Proto, port: u16| {
+        listeners
+            .iter()
+            .find(|l| l.socket.proto == proto && l.socket.local.port() == port)
+            .map(|l| l.describe())
+            .unwrap_or_else(|| {
+                unbound
+                    .get(&(proto, port))
+                    .cloned()
+                    .unwrap_or_else(|| "another socket".into())
+            })
+    };
+    let mut out: HashMap<Service, Vec<ProbeOutcome>> = HashMap::new();
+    for (s, p) in &probes {
+        let proto = p.kind.proto();
+        let ours = bound.contains(&(proto, p.port));
+        let hears = ours || service_hears(proto, p.port);
+        let (arrived, how) = if caught.contains(&p.id) {
+            (Some(true), "caught by vcctl's probe listener".to_string())
+        } else {
+            match results.get(&p.id) {
+                Some((ProbeResult::Answered, d)) => (Some(true), format!("answered: {d}")),
+                Some((ProbeResult::Connected, _)) => {
+                    (Some(true), "TCP connection accepted".to_string())
+                }
+                Some((ProbeResult::Refused, d)) if hears => (
+                    Some(false),
+                    format!("{d}: rejected before reaching the socket"),
+                ),
+                Some((ProbeResult::Refused, d)) => (Some(false), d.clone()),
+                Some((ProbeResult::Timeout, _)) if hears => {
+                    (Some(false), "no answer to the TCP SYN: dropped".to_string())
+                }
+                Some((ProbeResult::Sent, _)) if ours => {
+                    (Some(false), "sent but never arrived: dropped".to_string())
+                }
+                // SIP servers answer OPTIONS (200, 401, 404...): silence means it was lost.
+                Some((ProbeResult::Sent, _)) if hears && p.kind == ProbeKind::SipOptions => (
+                    Some(false),
+                    format!(
+                        "no SIP answer from {}: dropped on the way (or it ignores OPTIONS)",
+                        owner(proto, p.port)
+                    ),
+                ),
+                Some((ProbeResult::Sent, _)) | Some((ProbeResult::Timeout, _)) => (
+                    None,
+                    format!(
+                        "port in use by {}, which does not answer probes",
+                        owner(proto, p.port)
+                    ),
+                ),
+                Some((ProbeResult::Error, d)) => {
+                    (None, format!("the reflector could not send: {d}"))
+                }
+                None => (None, "no result from the reflector".to_string()),
+            }
+        };
+        out.entry(*s).or_default().push(ProbeOutcome {
+            port: p.port,
+            arrived,
+            how,
+        });
+    }
+    Ok(out)
+}
+
+/// The firewall row of a service, for doctor's RTP item.
+pub fn row_for<'a>(rows: &'a [CheckRow], check: &str, service: Service) -> Option<&'a CheckRow> {
+    rows.iter()
+        .find(|r| r.check == check && r.target.starts_with(&format!("{} ", service.name())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> NetCheckArgs {
+        let mut v = vec!["vcctl", "check-firewall"];
+        v.extend_from_slice(extra);
+        match Cli::try_parse_from(v).unwrap().command {
+            Command::CheckFirewall(a) => a.net,
+            _ => panic!("wrong command"),
+        }
+    }
+
+    #[test]
+    fn flags_resolve_with_defaults_and_none() {
+        let o = NetOptions::from_args(
+            &args(&[]),
+            PortSpec::single(8088, Proto::Tcp),
+            PortSpec::single(8000, Proto::Tcp),
+        )
+        .unwrap();
+        assert_eq!(o.sip, Some(PortSpec::single(5060, Proto::Udp)));
+        assert_eq!(o.ari, Some(PortSpec::single(8088, Proto::Tcp)));
+        assert_eq!(o.rtp, RtpChoice::FromConf);
+        assert_eq!(o.stun.as_deref(), Some("stun.l.google.com:19302"));
+        assert!(o.expect.external_callers && !o.expect.remote_clients);
+        let o = NetOptions::from_args(
+            &args(&[
+                "--api",
+                "none",
+                "--rtp",
+                "10000-20000",
+                "--sip",
+                "5080/tcp",
+                "--stun",
+                "none",
+                "--local-only",
+            ]),
+            PortSpec::single(8088, Proto::Tcp),
+            PortSpec::single(8000, Proto::Tcp),
+        )
+        .unwrap();
+        assert_eq!(o.api, None);
+        assert_eq!(o.sip, Some(PortSpec::single(5080, Proto::Tcp)));
+        assert_eq!(
+            o.rtp,
+            RtpChoice::Given(PortSpec {
+                lo: 10000,
+                hi: 20000,
+                proto: Proto::Udp
+            })
+        );
+        assert_eq!(o.stun, None);
+        assert!(!o.expect.external_callers);
+        let bad = NetOptions::from_args(
+            &args(&["--sip", "50x"]),
+            PortSpec::single(8088, Proto::Tcp),
+            PortSpec::single(8000, Proto::Tcp),
+        );
+        assert_eq!(bad.unwrap_err().exit_code(), 2);
+        assert!(Cli::try_parse_from(["vcctl", "check-firewall", "--reflector"]).is_err());
+        assert!(Cli::try_parse_from(["vcctl", "check-firewall", "--listen", "1.2.3.4:5"]).is_err());
+    }
+
+    #[test]
+    fn only_failures_exit_8() {
+        let warn = CheckReport::new(
+            "check-firewall",
+            BTreeMap::new(),
+            vec![CheckRow::new(
+                "listening",
+                "ari 8088/tcp",
+                Status::Warn,
+                "x",
+            )],
+        );
+        assert!(fail_if_failed(&warn).is_ok());
+        let fail = CheckReport::new(
+            "check-firewall",
+            BTreeMap::new(),
+            vec![CheckRow::new("firewall", "sip 5060/udp", Status::Fail, "x")],
+        );
+        let e = fail_if_failed(&fail).unwrap_err();
+        assert_eq!(e.exit_code(), 8);
+        assert_eq!(
+            e.to_string(),
+            "check-firewall found 1 problem (firewall on sip 5060/udp); the fix column says what to do"
+        );
+    }
+}

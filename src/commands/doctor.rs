@@ -1,0 +1,631 @@
+//! `vcctl doctor`: the troubleshooting runbook as one checklist. Asterisk reachable and its
+//! version; ARI credentials; the app registered (serve connected); PJSIP endpoints and
+//! transports; the RTP range in rtp.conf and the firewall; check-firewall's summary; the
+//! agent reachable (DNS, TCP, TLS + WebSocket handshake); the HTTP API of serve; the clock.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::cli::DoctorArgs;
+use crate::config::{AriSettings, Secret};
+use crate::core::ari_model::parse_ari_time;
+use crate::core::checks::{judge_clock, CheckRow, PortSpec, Service, Status};
+use crate::core::procnet::Proto;
+use crate::error::{Error, Result};
+use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
+use crate::io::ari_http::{AriClient, AriError};
+use crate::io::health::{probe_agent, probe_api, AgentProbe, ApiProbe};
+use crate::ui::check_views::{CheckReport, Summary};
+use crate::ui::output::emit;
+use crate::ui::progress;
+
+use super::check_firewall::{
+    fail_if_failed, network_checks, read_asterisk_config, row_for, NetOptions,
+};
+use super::{now_unix, Ctx};
+
+const START_ASTERISK: &str = "start Asterisk (systemctl start asterisk, docker compose -f docker/docker-compose.yml up -d asterisk, or scripts/asterisk-sandbox.sh up), and check --ari-url (ASTERISK_ARI_HOST/ASTERISK_ARI_PORT)";
+const START_SERVE: &str =
+    "start vcctl serve (docker compose -f docker/docker-compose.yml up -d vcctl)";
+
+pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
+    let settings = ctx.ari_settings()?;
+    let api_url = Url::parse(&args.api_url)
+        .map_err(|e| Error::Usage(format!("--api-url {}: {e}", args.api_url)))?;
+    let port_of = |u: &Url| u.port_or_known_default().unwrap_or(80);
+    let opts = NetOptions::from_args(
+        &args.net,
+        PortSpec::single(port_of(&settings.url), Proto::Tcp),
+        PortSpec::single(port_of(&api_url), Proto::Tcp),
+    )?;
+    let client = AriClient::with_timeout(&settings, Duration::from_secs(5))?;
+    let agent = agent_settings(ctx, &args, &settings);
+
+    let spinner = progress::spinner("running the checklist");
+    let (ari_rows, net, agent_row, api_row) = tokio::join!(
+        ari_checks(&client, &settings, &opts),
+        network_checks(&opts, false),
+        agent_check(agent),
+        api_check(&api_url),
+    );
+    spinner.finish_and_clear();
+
+    let [asterisk, credentials, app, endpoints, transports, clock] = ari_rows;
+    let mut rows = vec![asterisk, credentials, app, endpoints, transports];
+    rows.push(rtp_item(&net.rows, net.rtp.is_some()));
+    rows.push(firewall_summary(&net.rows));
+    rows.push(agent_row);
+    rows.push(api_row);
+    rows.push(clock);
+    let mut context = BTreeMap::new();
+    context.insert("ari".to_string(), settings.url.to_string());
+    context.insert("app".to_string(), settings.app.clone());
+    for k in ["asterisk config", "rtp range", "public address", "ruleset"] {
+        if let Some(v) = net.context.get(k) {
+            context.insert(k.to_string(), v.clone());
+        }
+    }
+    let report = CheckReport::new("doctor", context, rows);
+    emit(&report, ctx.json())?;
+    fail_if_failed(&report)
+}
+
+fn agent_settings(
+    ctx: &Ctx,
+    args: &DoctorArgs,
+    ari: &AriSettings,
+) -> std::result::Result<(AgentSettings, bool), String> {
+    let base = args
+        .agent_url
+        .clone()
+        .or_else(|| ctx.layers.get("ELEVENLABS_BASE_URL"))
+        .unwrap_or_else(|| DEFAULT_AGENT_BASE_URL.to_string());
+    let id = args
+        .agent_id
+        .clone()
+        .or_else(|| ctx.layers.get("ELEVENLABS_AGENT_ID"));
+    let has_id = id.is_some();
+    let mut s = AgentSettings::new(&base, id.unwrap_or_default()).map_err(|e| e.to_string())?;
+    s.api_key = ctx.layers.get("ELEVENLABS_API_KEY").map(Secret::new);
+    s.ca_cert = ari.ca_cert.clone();
+    Ok((s, has_id))
+}
+
+/// Asterisk, credentials, app, endpoints, transports and the clock (it needs Asterisk's).
+async fn ari_checks(client: &AriClient, s: &AriSettings, o: &NetOptions) -> [CheckRow; 6] {
+    let url = s.url.to_string();
+    let skip = |check: &str, target: &str, why: &str| {
+        CheckRow::new(check, target, Status::Skip, format!("not checked: {why}"))
+    };
+    let ntp = ntp_synchronized();
+    let info = client.info().await;
+    let (asterisk, credentials, reachable, authorized) = match &info {
+        Ok(i) => {
+            let version = i
+                .system
+                .as_ref()
+                .map(|s| s.version.clone())
+                .unwrap_or_else(|| "unknown version".into());
+            let since = i
+                .status
+                .as_ref()
+                .map(|st| format!(", up since {}", st.startup_time))
+                .unwrap_or_default();
+            (
+                CheckRow::new(
+                    "asterisk",
+                    url.clone(),
+                    Status::Pass,
+                    format!("Asterisk {version} answers ARI{since}"),
+                ),
+                CheckRow::new(
+                    "ari credentials",
+                    s.user.clone(),
+                    Status::Pass,
+                    format!("user '{}' accepted", s.user),
+                ),
+                true,
+                true,
+            )
+        }
+        Err(AriError::Unauthorized { .. }) => (
+            CheckRow::new(
+                "asterisk",
+                url.clone(),
+                Status::Pass,
+                "ARI answers (the version shows once the credentials are accepted)",
+            ),
+            CheckRow::new(
+                "ari credentials",
+                s.user.clone(),
+                Status::Fail,
+                format!("ARI rejected user '{}' and the password given", s.user),
+            )
+            .with_fix(format!(
+                "set ASTERISK_ARI_PASSWORD (environment or .env; or --password) to the password of [{}] in ari.conf (docker/.env ASTERISK_ARI_PASSWORD)",
+                s.user
+            )),
+            true,
+            false,
+        ),
+        Err(e @ (AriError::Unreachable { .. } | AriError::Timeout { .. })) => (
+            CheckRow::new("asterisk", url.clone(), Status::Fail, e.to_string())
+                .with_fix(START_ASTERISK),
+            skip("ari credentials", &s.user, "Asterisk is not reachable"),
+            false,
+            false,
+        ),
+        Err(e) => (
+            CheckRow::new("asterisk", url.clone(), Status::Fail, e.to_string()).with_fix(
+                "check that --ari-url points at Asterisk's HTTP server (http.conf) with ARI enabled (ari.conf enabled=yes)",
+            ),
+            skip("ari credentials", &s.user, "ARI did not answer as expected"),
+            false,
+            false,
+        ),
+    };
+    if !authorized {
+        let why = if reachable {
+            "the ARI credentials were rejected"
+        } else {
+            "Asterisk is not reachable"
+        };
+        let clock = judge_clock(now_unix(), None, ntp);
+        return [
+            asterisk,
+            credentials,
+            skip("app registered", &s.app, why),
+            skip("pjsip endpoints", "PJSIP", why),
+            skip("pjsip transports", "PJSIP", why),
+            clock,
+        ];
+    }
+    let app = match client.application(&s.app).await {
+        Ok(a) => CheckRow::new(
+            "app registered",
+            s.app.clone(),
+            Status::Pass,
+            format!(
+                "'{}' is registered: a client (serve) holds its events WebSocket; {} channel(s) in it",
+                a.name,
+                a.channel_ids.len()
+            ),
+        ),
+        Err(e) if e.is_not_found() => CheckRow::new(
+            "app registered",
+            s.app.clone(),
+            Status::Fail,
+            format!(
+                "no client is connected as '{}': calls that reach Stasis({}) are hung up at once",
+                s.app, s.app
+            ),
+        )
+        .with_fix(format!(
+            "{START_SERVE}; check ASTERISK_ARI_APP matches the app in extensions.conf ('{}')",
+            s.app
+        )),
+        Err(e) => CheckRow::new("app registered", s.app.clone(), Status::Fail, e.to_string()),
+    };
+    let endpoints = match client.endpoints().await {
+        Ok(list) => {
+            let pjsip: Vec<String> = list
+                .iter()
+                .filter(|e| e.technology == "PJSIP")
+                .map(|e| {
+                    format!(
+                        "PJSIP/{} ({})",
+                        e.resource,
+                        e.state.clone().unwrap_or_else(|| "unknown".into())
+                    )
+                })
+                .collect();
+            if pjsip.is_empty() {
+                CheckRow::new(
+                    "pjsip endpoints",
+                    "PJSIP",
+                    Status::Fail,
+                    "Asterisk has no PJSIP endpoint: no call can come in",
+                )
+                .with_fix("define an endpoint in pjsip.conf (the deployment's [anonymous]) and check: asterisk -rx 'pjsip show endpoints'")
+            } else {
+                CheckRow::new("pjsip endpoints", "PJSIP", Status::Pass, pjsip.join(", "))
+            }
+        }
+        Err(e) => CheckRow::new("pjsip endpoints", "PJSIP", Status::Fail, e.to_string()),
+    };
+    let transports = transport_item(client, o).await;
+    let t0 = now_unix();
+    let ping = client.ping().await;
+    let t1 = now_unix();
+    let ast_time = ping.ok().and_then(|v| {
+        v.get("timestamp")
+            .and_then(|t| t.as_str())
+            .and_then(parse_ari_time)
+    });
+    let clock = judge_clock((t0 + t1) / 2.0, ast_time, ntp);
+    [asterisk, credentials, app, endpoints, transports, clock]
+}
+
+/// Transports named in pjsip.conf, each confirmed loaded in Asterisk (sorcery over ARI).
+async fn transport_item(client: &AriClient, o: &NetOptions) -> CheckRow {
+    let conf = read_asterisk_config(&o.conf_dir);
+    let names: Vec<String> = match &conf.transports {
+        Ok(t) => t.iter().map(|t| t.name.clone()).collect(),
+        Err(e) => {
+            return CheckRow::new(
+                "pjsip transports",
+                "PJSIP",
+                Status::Skip,
+                format!("not checked: {e}; give --asterisk-config DIR"),
+            )
+        }
+    };
+    if names.is_empty() {
+        return CheckRow::new(
+            "pjsip transports",
+            "PJSIP",
+            Status::Fail,
+            "pjsip.conf defines no transport: Asterisk does not listen for SIP",
+        )
+        .with_fix("add [transport-udp] with type=transport, protocol=udp, bind=0.0.0.0:5060 to pjsip.conf and restart Asterisk");
+    }
+    let mut loaded = Vec::new();
+    let mut missing = Vec::new();
+    for n in &names {
+        match client.dynamic_config("res_pjsip", "transport", n).await {
+            Ok(attrs) => {
+                let get = |k: &str| {
+                    attrs
+                        .iter()
+                        .find(|a| a.attribute == k)
+                        .map(|a| a.value.clone())
+                        .unwrap_or_default()
+                };
+                loaded.push(format!("{n} ({} {})", get("protocol"), get("bind")));
+            }
+            Err(e) if e.is_not_found() => missing.push(n.clone()),
+            Err(e) => missing.push(format!("{n} ({e})")),
+        }
+    }
+    if missing.is_empty() {
+        CheckRow::new(
+            "pjsip transports",
+            "PJSIP",
+            Status::Pass,
+            format!("loaded: {}", loaded.join(", ")),
+        )
+    } else {
+        CheckRow::new(
+            "pjsip transports",
+            "PJSIP",
+            Status::Fail,
+            format!(
+                "in pjsip.conf but not loaded: {}{}",
+                missing.join(", "),
+                if loaded.is_empty() {
+                    String::new()
+                } else {
+                    format!("; loaded: {}", loaded.join(", "))
+                }
+            ),
+        )
+        .with_fix("see why Asterisk rejected it (asterisk -rx 'pjsip show transports', the Asterisk log), fix the section and restart Asterisk; a transport change needs a restart, not a reload")
+    }
+}
+
+/// rtp.conf and the firewall for the RTP range, as one item.
+fn rtp_item(net_rows: &[CheckRow], checked: bool) -> CheckRow {
+    if !checked {
+        return CheckRow::new("rtp range", "rtp", Status::Skip, "not checked: --rtp none");
+    }
+    let conf = net_rows.iter().find(|r| r.check == "rtp.conf");
+    let fw = row_for(net_rows, "firewall", Service::Rtp);
+    let parts: Vec<&CheckRow> = [conf, fw].into_iter().flatten().collect();
+    let status = parts.iter().map(|r| r.status).max().unwrap_or(Status::Skip);
+    let evidence = parts
+        .iter()
+        .map(|r| format!("{}: {}", r.check, r.evidence))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut row = CheckRow::new(
+        "rtp range",
+        fw.map(|r| r.target.clone()).unwrap_or_else(|| "rtp".into()),
+        status,
+        evidence,
+    );
+    row.fix = parts
+        .iter()
+        .filter(|r| r.status >= Status::Warn)
+        .find_map(|r| r.fix.clone());
+    row.rule = fw.and_then(|r| r.rule.clone());
+    row
+}
+
+/// check-firewall's result in one row.
+fn firewall_summary(net_rows: &[CheckRow]) -> CheckRow {
+    let sum = Summary::of(net_rows);
+    let status = if sum.fail > 0 {
+        Status::Fail
+    } else if sum.warn > 0 {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let mut evidence = format!("{} checks: {}", net_rows.len(), sum.line());
+    let bad: Vec<&CheckRow> = net_rows
+        .iter()
+        .filter(|r| r.status >= Status::Warn)
+        .collect();
+    for r in &bad {
+        evidence.push_str(&format!(
+            "; {} {} {}: {}",
+            r.status, r.check, r.target, r.evidence
+        ));
+    }
+    let mut row = CheckRow::new("check-firewall", "this host", status, evidence);
+    if let Some(first) = bad.iter().find(|r| r.fix.is_some()) {
+        row.fix = Some(format!(
+            "{} ({} {}); vcctl check-firewall shows every row",
+            first.fix.clone().unwrap_or_default(),
+            first.check,
+            first.target
+        ));
+    }
+    row
+}
+
+async fn agent_check(settings: std::result::Result<(AgentSettings, bool), String>) -> CheckRow {
+    let (s, has_id) = match settings {
+        Ok(x) => x,
+        Err(e) => {
+            return CheckRow::new("agent", "agent URL", Status::Fail, e).with_fix(
+                "set --agent-url or ELEVENLABS_BASE_URL to e.g. https://api.elevenlabs.io",
+            )
+        }
+    };
+    let probe = probe_agent(&s, Duration::from_secs(5)).await;
+    judge_agent(&probe, has_id)
+}
+
+fn ms(d: &Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The agent row from the probe's steps.
+pub fn judge_agent(p: &AgentProbe, has_id: bool) -> CheckRow {
+    let target = p.url.clone();
+    let host = Url::parse(&p.url)
+        .ok()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_else(|| p.url.clone());
+    let mut steps = Vec::new();
+    if let Some(Ok(d)) = &p.signed_url {
+        steps.push(format!("signed URL {}", ms(d)));
+    }
+    if let Some(Ok(a)) = &p.dns {
+        steps.push(format!(
+            "DNS {} address{}",
+            a.len(),
+            if a.len() == 1 { "" } else { "es" }
+        ));
+    }
+    if let Some(Ok(d)) = &p.tcp {
+        steps.push(format!("TCP {}", ms(d)));
+    }
+    let fail = |ev: String, fix: &str| {
+        let ev = if steps.is_empty() {
+            ev
+        } else {
+            format!("{}; then {ev}", steps.join(", "))
+        };
+        CheckRow::new("agent", target.clone(), Status::Fail, ev).with_fix(fix)
+    };
+    if let Some(Err(e)) = &p.signed_url {
+        return fail(
+            e.clone(),
+            "check ELEVENLABS_API_KEY and ELEVENLABS_AGENT_ID",
+        );
+    }
+    if let Some(Err(e)) = &p.dns {
+        return fail(
+            e.clone(),
+            &format!("check DNS on this host (/etc/resolv.conf) and the agent URL ({host})"),
+        );
+    }
+    if let Some(Err(e)) = &p.tcp {
+        return fail(
+            format!("TCP to {host} failed: {e}"),
+            &format!("allow outbound TCP to {host} (host firewall, proxy, security group)"),
+        );
+    }
+    if !has_id {
+        let mut r = CheckRow::new(
+            "agent",
+            target,
+            Status::Warn,
+            format!(
+                "{}; WebSocket handshake not judged: no agent id configured",
+                steps.join(", ")
+            ),
+        );
+        r.fix = Some("set ELEVENLABS_AGENT_ID (environment or .env) or pass --agent-id".into());
+        return r;
+    }
+    match &p.handshake {
+        Some(Ok(d)) => {
+            steps.push(format!(
+                "{}WebSocket handshake {}",
+                if p.tls { "TLS + " } else { "" },
+                ms(d)
+            ));
+            CheckRow::new(
+                "agent",
+                target,
+                Status::Pass,
+                format!(
+                    "{} (closed again; no conversation started)",
+                    steps.join(", ")
+                ),
+            )
+        }
+        Some(Err(e)) if e.starts_with("TLS") => fail(
+            e.clone(),
+            "check the system clock and any TLS-inspecting proxy (give its CA with --ca-cert)",
+        ),
+        Some(Err(e)) if e.contains("HTTP 40") => fail(
+            e.clone(),
+            "check ELEVENLABS_AGENT_ID, and ELEVENLABS_API_KEY for private agents",
+        ),
+        Some(Err(e)) => fail(e.clone(), "check the agent URL and outbound access to it"),
+        None => fail(
+            "the handshake was not attempted".into(),
+            "check the agent URL",
+        ),
+    }
+}
+
+async fn api_check(url: &Url) -> CheckRow {
+    judge_api(&probe_api(url, Duration::from_secs(3)).await)
+}
+
+/// The HTTP API row.
+pub fn judge_api(p: &ApiProbe) -> CheckRow {
+    let target = p.url.clone();
+    match (&p.healthz, &p.readyz) {
+        (Err(e), _) => CheckRow::new(
+            "http api",
+            target,
+            Status::Fail,
+            format!("nothing healthy answers /healthz ({e}): is vcctl serve running?"),
+        )
+        .with_fix(format!("{START_SERVE}, or give --api-url")),
+        (Ok(_), Some(Ok((true, _)))) => CheckRow::new(
+            "http api",
+            target,
+            Status::Pass,
+            "/healthz ok; /readyz ready (serve is connected to ARI events)",
+        ),
+        (Ok(_), Some(Ok((false, why)))) => CheckRow::new(
+            "http api",
+            target,
+            Status::Fail,
+            format!("serve runs but is not ready: {why}"),
+        )
+        .with_fix(
+            "see serve's log (docker logs vcctl): it needs ARI events (credentials, app name)",
+        ),
+        (Ok(_), Some(Err(e))) => CheckRow::new(
+            "http api",
+            target,
+            Status::Warn,
+            format!("/healthz ok, but /readyz failed: {e}"),
+        )
+        .with_fix("check that this is vcctl serve's API (GET /readyz)"),
+        (Ok(_), None) => CheckRow::new("http api", target, Status::Warn, "/readyz not asked"),
+    }
+}
+
+/// Whether the kernel considers the clock NTP-synchronized (`adjtimex`, read-only).
+fn ntp_synchronized() -> Option<bool> {
+    // SAFETY: adjtimex with modes = 0 only reads the kernel's state into the struct.
+    let mut t: libc::timex = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::adjtimex(&mut t) };
+    if r < 0 {
+        return None;
+    }
+    Some(r != libc::TIME_ERROR && t.status & libc::STA_UNSYNC == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe() -> AgentProbe {
+        AgentProbe {
+            url: "wss://api.elevenlabs.io/v1/convai/conversation".into(),
+            signed_url: None,
+            dns: Some(Ok(vec!["192.0.2.1:443".parse().unwrap()])),
+            tcp: Some(Ok(Duration::from_millis(12))),
+            handshake: Some(Ok(Duration::from_millis(40))),
+            tls: true,
+        }
+    }
+
+    #[test]
+    fn agent_rows_name_the_failing_step() {
+        let r = judge_agent(&probe(), true);
+        assert_eq!(r.status, Status::Pass);
+        assert!(
+            r.evidence
+                .starts_with("DNS 1 address, TCP 12.0 ms, TLS + WebSocket handshake 40.0 ms"),
+            "{}",
+            r.evidence
+        );
+        let mut p = probe();
+        p.dns = Some(Err("could not resolve api.elevenlabs.io (x)".into()));
+        p.tcp = None;
+        p.handshake = None;
+        let r = judge_agent(&p, true);
+        assert_eq!(r.status, Status::Fail);
+        assert!(r.fix.unwrap().contains("DNS"));
+        let mut p = probe();
+        p.handshake = Some(Err("TLS failed: invalid peer certificate".into()));
+        let r = judge_agent(&p, true);
+        assert!(r.evidence.contains("then TLS failed"), "{}", r.evidence);
+        assert!(r.fix.unwrap().contains("clock"));
+        let mut p = probe();
+        p.handshake = Some(Err(
+            "the WebSocket upgrade was refused with HTTP 403 Forbidden".into(),
+        ));
+        assert!(judge_agent(&p, true)
+            .fix
+            .unwrap()
+            .contains("ELEVENLABS_AGENT_ID"));
+        assert_eq!(judge_agent(&probe(), false).status, Status::Warn);
+    }
+
+    #[test]
+    fn api_rows() {
+        let p = |h: std::result::Result<String, String>, r| ApiProbe {
+            url: "http://127.0.0.1:8000/".into(),
+            healthz: h,
+            readyz: r,
+        };
+        assert_eq!(
+            judge_api(&p(Ok("ok".into()), Some(Ok((true, String::new()))))).status,
+            Status::Pass
+        );
+        let r = judge_api(&p(Err("Connection refused (os error 111)".into()), None));
+        assert_eq!(r.status, Status::Fail);
+        assert!(r.fix.unwrap().starts_with("start vcctl serve"));
+        let r = judge_api(&p(
+            Ok("ok".into()),
+            Some(Ok((false, "ARI events not connected".into()))),
+        ));
+        assert_eq!(r.status, Status::Fail);
+        assert!(r.evidence.contains("ARI events not connected"));
+    }
+
+    #[test]
+    fn summary_row_carries_the_first_fix() {
+        let rows = vec![
+            CheckRow::new("listening", "sip 5060/udp", Status::Pass, "asterisk"),
+            CheckRow::new("firewall", "sip 5060/udp", Status::Fail, "DROP by x")
+                .with_fix("ufw allow 5060/udp"),
+            CheckRow::new("reachable", "sip 5060/udp", Status::Skip, "not checked"),
+        ];
+        let r = firewall_summary(&rows);
+        assert_eq!(r.status, Status::Fail);
+        assert!(r.evidence.starts_with(
+            "3 checks: 1 FAIL, 1 PASS, 1 not checked; FAIL firewall sip 5060/udp: DROP by x"
+        ));
+        assert_eq!(
+            r.fix.unwrap(),
+            "ufw allow 5060/udp (firewall sip 5060/udp); vcctl check-firewall shows every row"
+        );
+        let ok = firewall_summary(&rows[..1]);
+        assert_eq!(ok.status, Status::Pass);
+    }
+}

@@ -1,0 +1,230 @@
+//! `vcctl latency-report`: the measured one-way latency of each component of the call path,
+//! from the figures serve records per call and, with `--probe`, from active probes.
+//! Derivations: `docs/latency.md`.
+
+use std::time::Duration;
+
+use super::{now_unix, Ctx};
+use crate::cli::LatencyReportArgs;
+use crate::core::latency::{
+    fmt_ms, percentile, samples_from_records, waterfall_svg, LatencyReport, Samples, ARI_EVENT,
+    NET_AGENT, NET_PHONE, RTP_FWD, SIP_PROC,
+};
+use crate::core::sip_ua::SipUri;
+use crate::error::{Error, Result};
+use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
+use crate::io::latency_probe;
+use crate::io::store::{resolve_db_path, CallFilter, CallRecord, Store};
+use crate::ui::latency_views::LatencyView;
+use crate::ui::output::emit;
+
+const DEFAULT_LAST: u32 = 50;
+
+pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
+    if !(a.target_ms.is_finite() && a.target_ms > 0.0) {
+        return Err(Error::Usage(format!(
+            "--target-ms {} must be a positive number of milliseconds",
+            a.target_ms
+        )));
+    }
+    let (calls, scope) = select(ctx, &a)?;
+    let mut samples = samples_from_records(calls.iter().filter_map(|c| c.latency.as_ref()));
+    let mut notes = Vec::new();
+    let scope = if a.probe {
+        probe(ctx, &a, &mut samples, &mut notes).await?;
+        format!("active probes now, and {scope}")
+    } else {
+        scope
+    };
+    let report = LatencyReport::build(&samples, a.target_ms);
+    if let Some(path) = &a.chart {
+        std::fs::write(path, waterfall_svg(&report))
+            .map_err(|e| Error::io(format!("could not write the chart {}", path.display()), e))?;
+    }
+    let over = report.over_target;
+    let total = report.total.p95_ms;
+    emit(
+        &LatencyView {
+            scope,
+            calls: calls.len(),
+            probe: a.probe,
+            report,
+            notes,
+        },
+        ctx.json(),
+    )?;
+    if over {
+        return Err(Error::ChecksFailed(format!(
+            "the total one-way latency p95 ({} ms) is above the target of {} ms",
+            total.map(fmt_ms).unwrap_or_default(),
+            fmt_ms(a.target_ms)
+        )));
+    }
+    Ok(())
+}
+
+/// The call records the report covers, and a phrase saying which.
+fn select(ctx: &Ctx, a: &LatencyReportArgs) -> Result<(Vec<CallRecord>, String)> {
+    let path = resolve_db_path(a.db.db.as_deref(), &ctx.layers);
+    let shown = path.display().to_string();
+    // Reading never creates a database: a missing file simply has no calls.
+    let store = if path.exists() {
+        Store::open(&path)?
+    } else {
+        Store::open_in_memory()?
+    };
+    if let Some(id) = &a.call {
+        let c = store.get_call(id)?;
+        return Ok((vec![c], format!("call {id} in {shown}")));
+    }
+    let mut f = CallFilter::default();
+    let what = if let Some(s) = &a.since {
+        f.since = Some(super::calls::parse_since(s, now_unix()).map_err(Error::Usage)?);
+        format!("the calls since {s}")
+    } else {
+        let n = a.last.unwrap_or(DEFAULT_LAST);
+        f.limit = (n > 0).then_some(n);
+        format!("the last {n} calls")
+    };
+    let calls = store.list_calls(&f)?;
+    let with = calls.iter().filter(|c| c.latency.is_some()).count();
+    Ok((
+        calls,
+        format!("{what} in {shown} ({with} with latency figures)"),
+    ))
+}
+
+fn median(v: &[f64]) -> Option<f64> {
+    percentile(v, 50.0)
+}
+
+/// Run the active probes and put their figures in place of the records'.
+async fn probe(
+    ctx: &Ctx,
+    a: &LatencyReportArgs,
+    s: &mut Samples,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let ari = ctx.ari_settings()?;
+    let n = a.probe_count;
+
+    // 1. SIP OPTIONS round trips: network one-way = RTT / 2.
+    let uri_text = a.sip_uri.clone().unwrap_or_else(|| {
+        format!(
+            "sip:echo@{}:5060",
+            ari.url.host_str().unwrap_or("127.0.0.1")
+        )
+    });
+    let uri = SipUri::parse(&uri_text).map_err(|e| Error::Usage(e.to_string()))?;
+    let host = uri.host.clone();
+    let peer = tokio::net::lookup_host((host.as_str(), uri.port_or_default()))
+        .await
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| Error::Unreachable(format!("cannot resolve the SIP host {host}")))?;
+    let mut options_rtt = None;
+    match latency_probe::options_rtts(&uri_text, peer, n, Duration::from_secs(2)).await {
+        Ok(rtts) => {
+            options_rtt = median(&rtts);
+            s.set(
+                NET_PHONE,
+                rtts.iter().map(|r| r / 2.0).collect(),
+                &format!("probe: SIP OPTIONS round trip to {uri_text} / 2"),
+            );
+        }
+        Err(e) => notes.push(e),
+    }
+
+    // 2 and 3. An echo call: INVITE->100 less the OPTIONS round trip; the audio round trip
+    // less the network both ways, halved (Asterisk handles the audio twice: in and back out).
+    if !a.no_call {
+        match latency_probe::echo_call(&uri_text, peer, 3.0).await {
+            Ok(report) => {
+                if let (Some(t100), Some(rtt)) = (report.sip.invite_to_100_ms, options_rtt) {
+                    s.set(
+                        SIP_PROC,
+                        vec![(t100 - rtt).max(0.0)],
+                        "probe: INVITE to 100 Trying - SIP OPTIONS round trip",
+                    );
+                }
+                let one_way = median(&s.values[NET_PHONE]).unwrap_or(0.0);
+                let fwd: Vec<f64> = report
+                    .roundtrip
+                    .iter()
+                    .flat_map(|r| r.estimates.iter())
+                    .map(|e| ((e.delay_ms - 2.0 * one_way) / 2.0).max(0.0))
+                    .collect();
+                if fwd.is_empty() {
+                    notes.push(format!(
+                        "the echo call to {uri_text} returned none of its markers, so \
+                         Asterisk RTP Forwarding has no probe figure"
+                    ));
+                }
+                s.set(
+                    RTP_FWD,
+                    fwd,
+                    "probe: (audio round trip of an echo call - 2 x network) / 2",
+                );
+            }
+            Err(e) => notes.push(format!("the echo call to {uri_text} failed: {e}")),
+        }
+    }
+
+    // 4. ARI REST round trip (event delivery itself comes from the records).
+    match ctx.ari() {
+        Ok(client) => match latency_probe::ari_rest_rtts(&client, n).await {
+            Ok(r) => {
+                if let Some(m) = median(&r) {
+                    s.details[ARI_EVENT].push(format!(
+                        "probe: REST round trip p50 {} ms ({} requests)",
+                        fmt_ms(m),
+                        r.len()
+                    ));
+                }
+            }
+            Err(e) => notes.push(format!("ARI REST probe failed: {e}")),
+        },
+        Err(e) => notes.push(format!("ARI REST probe skipped: {e}")),
+    }
+
+    // 6. The agent: one request/answer round trip (initiation -> metadata) / 2.
+    let base = a
+        .agent_url
+        .clone()
+        .or_else(|| ctx.layers.get("ELEVENLABS_BASE_URL"))
+        .unwrap_or_else(|| DEFAULT_AGENT_BASE_URL.to_string());
+    let id = ctx
+        .layers
+        .get("ELEVENLABS_AGENT_ID")
+        .unwrap_or_else(|| "latency-probe".into());
+    match AgentSettings::new(&base, id) {
+        Ok(mut settings) => {
+            settings.api_key = ctx
+                .layers
+                .get("ELEVENLABS_API_KEY")
+                .map(crate::config::Secret::new);
+            settings.ca_cert = ari.ca_cert.clone();
+            match latency_probe::agent_connects(&settings, n.min(3)).await {
+                Ok(p) => {
+                    s.set(
+                        NET_AGENT,
+                        p.iter().map(|x| x.metadata_ms / 2.0).collect(),
+                        &format!("probe: agent initiation -> metadata round trip at {base} / 2"),
+                    );
+                    let tcp: Vec<f64> = p.iter().map(|x| x.tcp_ms).collect();
+                    let hs: Vec<f64> = p.iter().map(|x| x.handshake_ms).collect();
+                    if let (Some(t), Some(h)) = (median(&tcp), median(&hs)) {
+                        s.details[NET_AGENT].push(format!(
+                            "TCP connect p50 {} ms, TLS + upgrade p50 {} ms",
+                            fmt_ms(t),
+                            fmt_ms(h)
+                        ));
+                    }
+                }
+                Err(e) => notes.push(format!("the agent probe at {base} failed: {e}")),
+            }
+        }
+        Err(e) => notes.push(format!("the agent probe was skipped: {e}")),
+    }
+    Ok(())
+}

@@ -1,0 +1,2099 @@
+//! Offline capture analysis: per-stream RTP statistics computed exactly the way
+//! Wireshark's RTP stream analysis computes them (so `vcctl rtp-stats` agrees with
+//! `tshark -q -z rtp,streams`), a capture-level [`CaptureAnalyzer`] that finds the RTP
+//! streams (from SIP/SDP in the same capture, else a conservative heuristic) and flags
+//! problems in words, and a SIP ladder builder ([`sip_flows`]). Pure: frames and their
+//! timestamps come in as data.
+//!
+//! # Wireshark compatibility (checked against tshark 4.0)
+//! Per stream `(src, dst, SSRC)` the numbers follow `rtppacket_analyse()` in Wireshark's
+//! `ui/tap-rtp-analysis.c` and `rtpstream_info_calculate()` in `ui/tap-rtp-common.c`:
+//! - arrival times are milliseconds as `f64`; a packet is "in time sequence" when its RTP
+//!   timestamp is within 2^31 after the stream's first timestamp;
+//! - `expected = (last seq + 65536 * cycles) - first seq + 1`, where "last" is the sequence
+//!   number of the last packet *received* (not the highest) and cycles count wraps;
+//!   `lost = expected - received`, negative when duplicates outnumber losses;
+//! - "sequence errors" count packets whose sequence number is not previous + 1 (a jump
+//!   forward or a late/duplicate packet);
+//! - jitter is RFC 3550 section 6.4.1 in milliseconds: `D = |arrival - (previous arrival +
+//!   (ts - previous ts) / (clock / 1000))|` (clock/1000 in integer arithmetic, as Wireshark
+//!   does), `J += (D - J) / 16`; the clock is the static payload type's or, for dynamic
+//!   types, the SDP rtpmap's; unknown clock or telephone-event means no jitter;
+//! - max delta, max/mean jitter include only "regular" packets: not the first, no marker
+//!   bit, not comfort noise or just after it, not before the first timestamp;
+//!   means divide by the packet count so far, as Wireshark does.
+//!
+//! Extra numbers Wireshark does not have: duplicates (a sequence number seen before) and
+//! out-of-order packets (older than the highest seen, first time).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::core::net::{self, Decoded, LinkType, Record, UdpDatagram};
+use crate::core::rtp::{looks_like_rtp, Pt, RtpPacket};
+use crate::core::sip::{self, Direction, RtpMap, Sdp, SipMessage};
+
+/// The hasher of the per-packet maps (flows, sequence numbers seen, payload sizes): the
+/// multiply-rotate hash rustc uses (FxHash). Keys here come from the capture, and an
+/// adversarial capture can at worst make one analysis slower; SipHash's protection is not
+/// worth a third of the run time.
+#[derive(Debug, Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
+type FxHashSet<K> = HashSet<K, FxBuild>;
+
+// ---------------------------------------------------------------------------------------
+// Clock rates (Wireshark's tables)
+// ---------------------------------------------------------------------------------------
+
+/// Clock rate Wireshark uses for a static payload type (0 = unknown: no jitter).
+pub fn static_clock_rate(pt: u8) -> u32 {
+    match pt {
+        0..=5 | 7..=9 | 12 | 13 | 15 | 18 | 19 => 8000,
+        6 => 16000,
+        10 | 11 => 44100,
+        16 => 11025,
+        17 => 22050,
+        14 | 25 | 26 | 28 | 31 | 32 | 33 | 34 => 90000,
+        _ => 0,
+    }
+}
+
+/// Clock rate Wireshark assumes for a dynamic payload type by encoding name prefix.
+fn dynamic_clock_by_name(name: &str) -> u32 {
+    // Searched longest-prefix-first like Wireshark's reverse walk of its sorted table.
+    const TABLE: &[(&str, u32)] = &[
+        ("telephone-event", 8000),
+        ("t140", 1000),
+        ("SMV0", 8000),
+        ("SMV", 8000),
+        ("red", 1000),
+        ("raw", 90000),
+        ("pointer", 90000),
+        ("opus", 48000),
+        ("mpa-robust", 90000),
+        ("MP4V-ES", 90000),
+        ("MP2P", 90000),
+        ("MP1S", 90000),
+        ("H264", 90000),
+        ("H263-2000", 90000),
+        ("H263-1998", 90000),
+        ("GSM-EFR", 8000),
+        ("G729E", 8000),
+        ("G729D", 8000),
+        ("G726-40", 8000),
+        ("G726-32", 8000),
+        ("G726-24", 8000),
+        ("G726-16", 8000),
+        ("G7221", 16000),
+        ("EVS", 16000),
+        ("EVRCWB1", 16000),
+        ("EVRCWB0", 16000),
+        ("EVRCWB", 16000),
+        ("EVRCB1", 8000),
+        ("EVRCB0", 8000),
+        ("EVRCB", 8000),
+        ("EVRC1", 8000),
+        ("EVRC0", 8000),
+        ("EVRC", 8000),
+        ("DV", 90000),
+        ("BT656", 90000),
+        ("BMPEG", 90000),
+        ("AMR-WB", 16000),
+        ("AMR", 8000),
+    ];
+    let lower = name.to_ascii_lowercase();
+    TABLE
+        .iter()
+        .find(|(n, _)| lower.starts_with(&n.to_ascii_lowercase()))
+        .map(|&(_, r)| r)
+        .unwrap_or(0)
+}
+
+fn is_telephone_event(name: &str) -> bool {
+    name.len() >= 15 && name[..15].eq_ignore_ascii_case("telephone-event")
+}
+
+/// Short codec name for display.
+pub fn codec_name(pt: u8, map: Option<&RtpMap>) -> String {
+    if let Some(m) = map.filter(|_| pt >= 96) {
+        return m.encoding.clone();
+    }
+    match Pt(pt).static_codec() {
+        Some((name, _)) => name.to_string(),
+        None => match (pt, map) {
+            (_, Some(m)) => m.encoding.clone(),
+            (2, _) => "G721".into(),
+            (5 | 6, _) => "DVI4".into(),
+            (7, _) => "LPC".into(),
+            (12, _) => "QCELP".into(),
+            (15, _) => "G728".into(),
+            (19, _) => "CN(old)".into(),
+            _ => format!("Unknown({pt})"),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-stream analyzer
+// ---------------------------------------------------------------------------------------
+
+const FLAG_FIRST: u32 = 0x001;
+const FLAG_MARKER: u32 = 0x002;
+const FLAG_WRONG_SEQ: u32 = 0x004;
+const FLAG_PT_CN: u32 = 0x010;
+const FLAG_FOLLOW_PT_CN: u32 = 0x020;
+const FLAG_WRONG_TIMESTAMP: u32 = 0x080;
+
+/// The fields of one RTP packet the analyzer needs (so callers can keep packets compactly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RtpObs {
+    pub seq: u16,
+    pub timestamp: u32,
+    pub ssrc: u32,
+    pub pt: u8,
+    pub marker: bool,
+    pub payload_len: u32,
+}
+
+impl From<&RtpPacket<'_>> for RtpObs {
+    fn from(p: &RtpPacket<'_>) -> Self {
+        RtpObs {
+            seq: p.seq.0,
+            timestamp: p.timestamp,
+            ssrc: p.ssrc.0,
+            pt: p.payload_type.0,
+            marker: p.marker,
+            payload_len: p.payload.len() as u32,
+        }
+    }
+}
+
+/// Wireshark's `tap_rtp_stat_t`, the fields that feed `rtp,streams`.
+#[derive(Debug, Clone, Default)]
+struct WsState {
+    started: bool,
+    flags: u32,
+    start_seq_nr: u16,
+    stop_seq_nr: u16,
+    seq_num: u16,
+    start_time: f64,
+    time: f64,
+    first_timestamp: u32,
+    lastnominaltime: f64,
+    pt: u8,
+    delta: f64,
+    max_delta: f64,
+    min_delta: f64,
+    mean_delta: f64,
+    jitter: f64,
+    max_jitter: f64,
+    min_jitter: f64,
+    mean_jitter: f64,
+    max_skew: f64,
+    total_nr: u32,
+    sequence: u32,
+    under: bool,
+    seq_cycles: i32,
+    clock_rate: u32,
+    problem: bool,
+}
+
+/// Statistics of one stream. Times in milliseconds unless named `_s`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamStats {
+    pub packets: u64,
+    /// Wireshark's expected count (see the module documentation).
+    pub expected: u64,
+    /// `expected - packets`; negative when there are more duplicates than losses.
+    pub lost: i64,
+    pub loss_percent: f64,
+    pub duplicates: u64,
+    pub out_of_order: u64,
+    pub sequence_errors: u64,
+    pub max_delta_ms: f64,
+    pub mean_delta_ms: f64,
+    pub max_jitter_ms: f64,
+    pub mean_jitter_ms: f64,
+    pub max_skew_ms: f64,
+    /// Clock rate used for jitter; `None` when unknown (jitter is then 0, as in Wireshark).
+    pub clock_rate: Option<u32>,
+    /// Wireshark's "Problems?" column: a sequence or timestamp error was seen.
+    pub wireshark_problem: bool,
+    pub first_arrival_s: f64,
+    pub last_arrival_s: f64,
+    pub duration_s: f64,
+    pub marker_packets: u64,
+    pub payload_types: Vec<u8>,
+    /// Most common RTP timestamp step between consecutive packets of the main payload type.
+    pub samples_per_packet: Option<u32>,
+    /// Packetization time implied by `samples_per_packet` and the clock.
+    pub ptime_ms: Option<f64>,
+    /// Most common payload size of the main payload type.
+    pub payload_bytes: Option<u32>,
+    pub gaps: Vec<Gap>,
+    pub timestamp_jumps: Vec<TimestampJump>,
+}
+
+/// An arrival gap longer than the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Gap {
+    /// Arrival of the packet after the gap, seconds since the Unix epoch.
+    pub at_s: f64,
+    pub ms: f64,
+}
+
+/// Consecutive packets whose RTP timestamps moved by something other than the
+/// sequence-number step times the packet size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimestampJump {
+    pub at_s: f64,
+    pub seq: u16,
+    /// Expected timestamp step (samples).
+    pub expected: i64,
+    /// Actual step (samples; negative = backwards).
+    pub actual: i64,
+}
+
+/// Dynamic payload type map learned from SDP (`a=rtpmap`).
+pub type PayloadMap = BTreeMap<u8, RtpMap>;
+
+/// Per-stream analyzer. Feed packets of one `(src, dst, SSRC)` stream in capture order.
+#[derive(Debug, Clone)]
+pub struct StreamAnalyzer {
+    payload_map: PayloadMap,
+    gap_threshold_ms: f64,
+    ws: WsState,
+    first_arrival: Option<Duration>,
+    last_arrival: Duration,
+    prev_arrival_ms: f64,
+    // Own counters.
+    highest_ext: i64,
+    seen: FxHashSet<i64>,
+    duplicates: u64,
+    out_of_order: u64,
+    markers: u64,
+    pt_counts: BTreeMap<u8, u64>,
+    /// (pt, payload size) histogram.
+    sizes: FxHashMap<(u8, u32), u64>,
+    /// Forward steps: (seq step, timestamp step, marker, same pt as previous, pt, arrival ms, seq).
+    steps: Vec<Step>,
+    prev: Option<RtpObs>,
+    gaps: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    seq_step: u16,
+    ts_step: i64,
+    marker: bool,
+    pt: u8,
+    same_pt: bool,
+    at_ms: f64,
+    seq: u16,
+}
+
+impl StreamAnalyzer {
+    /// `payload_map` gives encoding names and clocks of dynamic payload types (from SDP);
+    /// gaps longer than `gap_threshold_ms` are recorded.
+    pub fn new(payload_map: PayloadMap, gap_threshold_ms: f64) -> Self {
+        StreamAnalyzer {
+            payload_map,
+            gap_threshold_ms,
+            ws: WsState::default(),
+            first_arrival: None,
+            last_arrival: Duration::ZERO,
+            prev_arrival_ms: 0.0,
+            highest_ext: 0,
+            seen: FxHashSet::default(),
+            duplicates: 0,
+            out_of_order: 0,
+            markers: 0,
+            pt_counts: BTreeMap::new(),
+            sizes: FxHashMap::default(),
+            steps: Vec::new(),
+            prev: None,
+            gaps: Vec::new(),
+        }
+    }
+
+    /// Feed one parsed packet that arrived at `arrival` (since the Unix epoch).
+    pub fn push(&mut self, arrival: Duration, pkt: &RtpPacket<'_>) {
+        self.push_obs(arrival, &RtpObs::from(pkt));
+    }
+
+    /// Milliseconds of `t` after the first packet (negative for an earlier timestamp).
+    fn rel_ms(&self, t: Duration) -> f64 {
+        let first = self.first_arrival.unwrap_or(t);
+        let ns = t.as_nanos() as i128 - first.as_nanos() as i128;
+        ns as f64 / 1e6
+    }
+
+    /// Feed one packet given by its fields.
+    pub fn push_obs(&mut self, arrival: Duration, p: &RtpObs) {
+        if self.first_arrival.is_none() {
+            self.first_arrival = Some(arrival);
+        }
+        let now = self.rel_ms(arrival);
+        self.last_arrival = arrival;
+        self.wireshark(now, p);
+        self.own_counters(now, p);
+    }
+
+    fn clock_for(&self, pt: u8) -> u32 {
+        if pt < 96 {
+            return static_clock_rate(pt);
+        }
+        match self.payload_map.get(&pt) {
+            None => 0,
+            Some(m) if is_telephone_event(&m.encoding) => 0,
+            Some(m) if m.clock_rate != 0 => m.clock_rate,
+            Some(m) => dynamic_clock_by_name(&m.encoding),
+        }
+    }
+
+    /// `rtppacket_analyse()` of Wireshark 4.0.
+    fn wireshark(&mut self, current_time: f64, p: &RtpObs) {
+        let clock_rate = self.clock_for(p.pt);
+        let s = &mut self.ws;
+        if !s.started {
+            s.started = true;
+            s.start_seq_nr = p.seq;
+            s.stop_seq_nr = p.seq;
+            s.seq_num = p.seq;
+            s.start_time = current_time;
+            s.first_timestamp = p.timestamp;
+            s.time = current_time;
+            s.lastnominaltime = 0.0;
+            s.pt = p.pt;
+            s.min_delta = -1.0;
+            s.min_jitter = -1.0;
+            s.total_nr = 1;
+            s.flags = FLAG_FIRST | if p.marker { FLAG_MARKER } else { 0 };
+            return;
+        }
+        s.flags = 0;
+        let first_ts = s.first_timestamp as i64;
+        let ts = p.timestamp as i64;
+        // Within 2^31 after the first timestamp, directly or across the 32-bit wrap.
+        let in_time_sequence = (first_ts <= ts && ts - first_ts < 0x8000_0000)
+            || (first_ts > ts && (0xFFFF_FFFF - first_ts) + ts < 0x8000_0000);
+        if !in_time_sequence {
+            s.flags |= FLAG_WRONG_TIMESTAMP;
+        }
+
+        // Sequence number wrap counting.
+        let seq = p.seq as i32;
+        // Below the first number, or 0 right after 65535 (when the first was 0).
+        if (seq < s.start_seq_nr as i32 || (seq == 0 && s.stop_seq_nr == 65535))
+            && in_time_sequence
+            && !s.under
+        {
+            s.seq_cycles += 1;
+            s.under = true;
+        } else if seq > s.start_seq_nr as i32 && in_time_sequence && s.under {
+            s.under = false;
+        }
+
+        let last = s.seq_num as i32;
+        if in_time_sequence && (last + 1 == seq || (last == 65535 && seq == 0)) {
+            // In order (possibly across the wrap).
+            s.seq_num = p.seq;
+        } else if in_time_sequence && (last + 1 < seq || last - seq > 0xFF00) {
+            s.seq_num = p.seq;
+            s.sequence += 1;
+            s.flags |= FLAG_WRONG_SEQ;
+        } else if last + 1 > seq {
+            s.sequence += 1;
+            s.flags |= FLAG_WRONG_SEQ;
+        }
+
+        if p.pt == 13 || p.pt == 19 {
+            s.flags |= FLAG_PT_CN;
+        }
+        if s.pt == 13 || s.pt == 19 {
+            s.flags |= FLAG_FOLLOW_PT_CN;
+        }
+        s.pt = p.pt;
+
+        // Wireshark divides by clock/1000 in integer arithmetic.
+        let clock_khz = clock_rate / 1000;
+        let mut current_jitter = 0.0;
+        if in_time_sequence {
+            let arrivaltime = current_time - s.start_time;
+            let nominal_units = p.timestamp.wrapping_sub(s.first_timestamp) as f64;
+            if clock_khz != 0 {
+                s.clock_rate = clock_rate;
+                let nominaltime = nominal_units / clock_khz as f64;
+                let expected_time = s.time + (nominaltime - s.lastnominaltime);
+                let current_diff = (current_time - expected_time).abs();
+                current_jitter = (15.0 * s.jitter + current_diff) / 16.0;
+                s.delta = current_time - s.time;
+                s.jitter = current_jitter;
+                s.lastnominaltime = nominaltime;
+                let skew = nominaltime - arrivaltime;
+                if skew.abs() > s.max_skew.abs() {
+                    s.max_skew = skew;
+                }
+            } else {
+                s.delta = current_time - s.time;
+            }
+        }
+
+        if p.marker {
+            s.flags |= FLAG_MARKER;
+        }
+
+        let irregular =
+            FLAG_FIRST | FLAG_MARKER | FLAG_PT_CN | FLAG_WRONG_TIMESTAMP | FLAG_FOLLOW_PT_CN;
+        if s.flags & irregular == 0 {
+            if s.delta > s.max_delta {
+                s.max_delta = s.delta;
+            }
+            if s.min_delta == -1.0 || s.delta < s.min_delta {
+                s.min_delta = s.delta;
+            }
+            let n = s.total_nr as f64;
+            s.mean_delta = (s.mean_delta * (n - 1.0) + s.delta) / n;
+            if clock_khz != 0 {
+                if s.jitter > s.max_jitter {
+                    s.max_jitter = s.jitter;
+                }
+                s.mean_jitter = (s.mean_jitter * (n - 1.0) + current_jitter) / n;
+                if s.min_jitter == -1.0 || s.jitter < s.min_jitter {
+                    s.min_jitter = s.jitter;
+                }
+            }
+        }
+        if s.flags & (FLAG_WRONG_TIMESTAMP | FLAG_WRONG_SEQ) != 0 {
+            s.problem = true;
+        }
+        if in_time_sequence {
+            s.time = current_time;
+        }
+        s.stop_seq_nr = p.seq;
+        s.total_nr += 1;
+    }
+
+    fn own_counters(&mut self, now: f64, p: &RtpObs) {
+        // Extended sequence numbers relative to the highest seen (RFC 3550 appendix A.1 style).
+        let ext = match self.prev {
+            None => p.seq as i64,
+            Some(_) => {
+                let delta = p.seq.wrapping_sub(self.highest_ext as u16) as i16 as i64;
+                self.highest_ext + delta
+            }
+        };
+        if self.prev.is_none() {
+            self.highest_ext = ext;
+        }
+        if !self.seen.insert(ext) {
+            self.duplicates += 1;
+        } else if ext < self.highest_ext {
+            self.out_of_order += 1;
+        }
+        if p.marker {
+            self.markers += 1;
+        }
+        *self.pt_counts.entry(p.pt).or_default() += 1;
+        *self.sizes.entry((p.pt, p.payload_len)).or_default() += 1;
+        if let Some(prev) = self.prev {
+            let gap = now - self.prev_arrival_ms;
+            if gap > self.gap_threshold_ms {
+                self.gaps.push((now, gap));
+            }
+            if ext > self.highest_ext {
+                let seq_step = (ext - self.highest_ext).min(u16::MAX as i64) as u16;
+                let ts_step = p.timestamp.wrapping_sub(prev.timestamp) as i32 as i64;
+                // Only steps from the packet that held the highest sequence number.
+                if prev.seq == self.highest_ext as u16 {
+                    self.steps.push(Step {
+                        seq_step,
+                        ts_step,
+                        marker: p.marker,
+                        pt: p.pt,
+                        same_pt: prev.pt == p.pt,
+                        at_ms: now,
+                        seq: p.seq,
+                    });
+                }
+            }
+        }
+        if ext > self.highest_ext {
+            self.highest_ext = ext;
+        }
+        self.prev = Some(*p);
+        self.prev_arrival_ms = now;
+    }
+
+    /// Number of packets fed so far.
+    pub fn packets(&self) -> u64 {
+        self.ws.total_nr as u64
+    }
+
+    /// The statistics so far.
+    pub fn stats(&self) -> StreamStats {
+        let s = &self.ws;
+        let packets = s.total_nr as u64;
+        let expected_i =
+            (s.stop_seq_nr as i64 + s.seq_cycles as i64 * 0x10000) - s.start_seq_nr as i64 + 1;
+        // Wireshark stores this in a guint32; a stream ending on an earlier number wraps.
+        let expected = (expected_i as u32) as u64;
+        let lost = (expected as u32).wrapping_sub(s.total_nr) as i32 as i64;
+        let loss_percent = if expected != 0 {
+            lost as f64 * 100.0 / expected as f64
+        } else {
+            0.0
+        };
+        let first = self.first_arrival.unwrap_or_default();
+        let main_pt = self
+            .pt_counts
+            .iter()
+            .max_by_key(|(pt, n)| (**n, std::cmp::Reverse(**pt)))
+            .map(|(pt, _)| *pt);
+        let clock = main_pt.map(|pt| self.clock_for(pt)).filter(|c| *c != 0);
+        let mut step_hist: HashMap<i64, u64> = HashMap::new();
+        for st in &self.steps {
+            if st.seq_step == 1
+                && !st.marker
+                && st.same_pt
+                && Some(st.pt) == main_pt
+                && st.ts_step > 0
+            {
+                *step_hist.entry(st.ts_step).or_default() += 1;
+            }
+        }
+        let spp = step_hist
+            .iter()
+            .max_by_key(|(step, n)| (**n, std::cmp::Reverse(**step)))
+            .map(|(step, _)| *step);
+        let abs_s = |ms: f64| first.as_secs_f64() + ms / 1000.0;
+        let mut jumps = Vec::new();
+        if let Some(spp) = spp {
+            for st in &self.steps {
+                if st.marker || !st.same_pt || Some(st.pt) != main_pt {
+                    continue;
+                }
+                let want = spp * st.seq_step as i64;
+                if st.ts_step != want {
+                    jumps.push(TimestampJump {
+                        at_s: abs_s(st.at_ms),
+                        seq: st.seq,
+                        expected: want,
+                        actual: st.ts_step,
+                    });
+                }
+            }
+        }
+        let payload_bytes = main_pt.and_then(|pt| {
+            self.sizes
+                .iter()
+                .filter(|((p, _), _)| *p == pt)
+                .max_by_key(|((_, size), n)| (**n, std::cmp::Reverse(*size)))
+                .map(|((_, size), _)| *size)
+        });
+        let last_ms = self.rel_ms(self.last_arrival);
+        StreamStats {
+            packets,
+            expected,
+            lost,
+            loss_percent,
+            duplicates: self.duplicates,
+            out_of_order: self.out_of_order,
+            sequence_errors: s.sequence as u64,
+            max_delta_ms: s.max_delta,
+            mean_delta_ms: s.mean_delta,
+            max_jitter_ms: s.max_jitter,
+            mean_jitter_ms: s.mean_jitter,
+            max_skew_ms: s.max_skew,
+            clock_rate: clock,
+            wireshark_problem: s.problem,
+            first_arrival_s: first.as_secs_f64(),
+            last_arrival_s: abs_s(last_ms),
+            duration_s: last_ms / 1000.0,
+            marker_packets: self.markers,
+            payload_types: self.pt_counts.keys().copied().collect(),
+            samples_per_packet: spp.and_then(|v| u32::try_from(v).ok()),
+            ptime_ms: match (spp, clock) {
+                (Some(spp), Some(c)) => Some(spp as f64 * 1000.0 / c as f64),
+                _ => None,
+            },
+            payload_bytes,
+            gaps: self
+                .gaps
+                .iter()
+                .map(|&(at, ms)| Gap {
+                    at_s: abs_s(at),
+                    ms,
+                })
+                .collect(),
+            timestamp_jumps: jumps,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Capture-level analysis
+// ---------------------------------------------------------------------------------------
+
+/// Tunables of [`CaptureAnalyzer`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnalysisOptions {
+    /// Arrival gaps longer than this are problems (default 60 ms).
+    pub gap_threshold_ms: f64,
+    /// Packetization the stack expects (default 20 ms).
+    pub expected_ptime_ms: f64,
+    /// Packets of one SSRC a UDP flow needs before the heuristic calls it RTP (default 10).
+    pub min_heuristic_packets: usize,
+    /// Look for RTP on flows no SDP announced (default true).
+    pub heuristic: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            gap_threshold_ms: 60.0,
+            expected_ptime_ms: 20.0,
+            min_heuristic_packets: 10,
+            heuristic: true,
+        }
+    }
+}
+
+/// Counts of what the capture held.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CaptureSummary {
+    pub frames: u64,
+    /// First and last frame time, seconds since the Unix epoch.
+    pub first_s: Option<f64>,
+    pub last_s: Option<f64>,
+    pub udp_datagrams: u64,
+    pub tcp_segments: u64,
+    pub sip_messages: u64,
+    pub rtp_packets: u64,
+    pub non_first_fragments: u64,
+    /// Frames shorter on file than on the wire (snap length).
+    pub truncated_frames: u64,
+    pub other_frames: u64,
+    pub undecodable_frames: u64,
+    /// Link types seen that could not be decoded.
+    pub unsupported_linktypes: Vec<u32>,
+}
+
+/// How a stream was recognised as RTP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detection {
+    /// An SDP in the capture announced one of its endpoints.
+    Sdp,
+    /// No SDP: the flow looked like RTP (version 2, steady SSRC, rising sequence).
+    Heuristic,
+}
+
+/// One RTP stream: `(src, dst, SSRC)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamReport {
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    pub ssrc: u32,
+    /// SSRC as Wireshark prints it, `0x1234ABCD`.
+    pub ssrc_hex: String,
+    /// Payload type of the first packet.
+    pub payload_type: u8,
+    pub codec: String,
+    pub detection: Detection,
+    pub call_id: Option<String>,
+    /// Start relative to the first frame of the capture, seconds.
+    pub start_rel_s: f64,
+    #[serde(flatten)]
+    pub stats: StreamStats,
+}
+
+/// What kind of problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    OneWayAudio,
+    NoMedia,
+    Loss,
+    Gap,
+    SsrcChange,
+    TimestampJump,
+    Packetization,
+    SequenceErrors,
+}
+
+/// A problem, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// Index into `CaptureReport::streams`, when about one stream.
+    pub stream: Option<usize>,
+    pub call_id: Option<String>,
+    pub message: String,
+}
+
+/// An SDP media endpoint seen in a call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaEndpoint {
+    /// Where that side asked to receive RTP.
+    pub addr: SocketAddr,
+    pub codecs: Vec<String>,
+    pub direction: Direction,
+    /// The SIP message carrying it ("INVITE", "200 OK").
+    pub in_message: String,
+    /// Sender of that SIP message.
+    pub sip_src: SocketAddr,
+    /// Whether the caller (the first INVITE's sender) advertised it.
+    pub caller_side: bool,
+}
+
+/// The media view of one SIP call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallMedia {
+    pub call_id: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub endpoints: Vec<MediaEndpoint>,
+    /// Indices into `CaptureReport::streams`.
+    pub streams: Vec<usize>,
+}
+
+/// Everything `vcctl rtp-stats` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaptureReport {
+    pub capture: CaptureSummary,
+    pub options: AnalysisOptions,
+    pub streams: Vec<StreamReport>,
+    pub calls: Vec<CallMedia>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FlowKey {
+    src: SocketAddr,
+    dst: SocketAddr,
+}
+
+#[derive(Debug, Default)]
+struct Candidate {
+    datagrams: u64,
+    /// (frame index, arrival, packet)
+    packets: Vec<(u64, Duration, RtpObs)>,
+}
+
+/// A SIP message seen in the capture.
+#[derive(Debug, Clone)]
+struct SipSeen {
+    ts: Duration,
+    src: SocketAddr,
+    dst: SocketAddr,
+    msg: SipMessage,
+    /// Hash of the raw bytes, for retransmission detection.
+    digest: u64,
+}
+
+/// Streaming capture analyzer: push frames in file order, then [`finish`](Self::finish).
+#[derive(Debug)]
+pub struct CaptureAnalyzer {
+    opts: AnalysisOptions,
+    summary: CaptureSummary,
+    first_ts: Option<Duration>,
+    flows: FxHashMap<FlowKey, usize>,
+    candidates: Vec<(FlowKey, Candidate)>,
+    sip: Vec<SipSeen>,
+}
+
+fn fnv1a(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+impl CaptureAnalyzer {
+    pub fn new(opts: AnalysisOptions) -> Self {
+        CaptureAnalyzer {
+            opts,
+            summary: CaptureSummary::default(),
+            first_ts: None,
+            flows: FxHashMap::default(),
+            candidates: Vec::new(),
+            sip: Vec::new(),
+        }
+    }
+
+    /// Feed one captured frame.
+    pub fn push(&mut self, rec: &Record) {
+        self.push_frame(rec.ts, rec.linktype, &rec.data, rec.orig_len);
+    }
+
+    /// Feed one captured frame given by its parts.
+    pub fn push_frame(&mut self, ts: Duration, linktype: LinkType, data: &[u8], orig_len: u32) {
+        self.summary.frames += 1;
+        self.first_ts.get_or_insert(ts);
+        let t = secs(ts);
+        self.summary.first_s = Some(self.summary.first_s.map_or(t, |f| f.min(t)));
+        self.summary.last_s = Some(self.summary.last_s.map_or(t, |l| l.max(t)));
+        if (orig_len as usize) > data.len() {
+            self.summary.truncated_frames += 1;
+        }
+        match net::decode(linktype, data) {
+            Ok(Decoded::Udp(u)) => self.push_udp(ts, &u),
+            Ok(Decoded::Tcp { .. }) => self.summary.tcp_segments += 1,
+            Ok(Decoded::NonFirstFragment) => self.summary.non_first_fragments += 1,
+            Ok(Decoded::Other) => self.summary.other_frames += 1,
+            Err(net::NetError::UnsupportedLinkType(lt)) => {
+                self.summary.undecodable_frames += 1;
+                if !self.summary.unsupported_linktypes.contains(&lt.0) {
+                    self.summary.unsupported_linktypes.push(lt.0);
+                }
+            }
+            Err(_) => self.summary.undecodable_frames += 1,
+        }
+    }
+
+    /// Feed one UDP datagram (already decoded) that arrived at `ts`.
+    pub fn push_udp(&mut self, ts: Duration, u: &UdpDatagram<'_>) {
+        self.summary.udp_datagrams += 1;
+        let frame = self.summary.frames;
+        if sip::looks_like_sip(u.payload) {
+            if let Ok(msg) = SipMessage::parse(u.payload) {
+                self.summary.sip_messages += 1;
+                self.sip.push(SipSeen {
+                    ts,
+                    src: u.src,
+                    dst: u.dst,
+                    msg,
+                    digest: fnv1a(u.payload),
+                });
+                return;
+            }
+        }
+        let key = FlowKey {
+            src: u.src,
+            dst: u.dst,
+        };
+        let idx = *self.flows.entry(key).or_insert_with(|| {
+            self.candidates.push((key, Candidate::default()));
+            self.candidates.len() - 1
+        });
+        let cand = &mut self.candidates[idx].1;
+        cand.datagrams += 1;
+        if looks_like_rtp(u.payload) {
+            if let Ok(p) = RtpPacket::parse(u.payload) {
+                cand.packets.push((frame, ts, RtpObs::from(&p)));
+            }
+        }
+    }
+
+    /// SIP ladders of the calls seen so far.
+    pub fn sip_flows(&self) -> SipFlowReport {
+        build_flows(&self.sip, self.first_ts)
+    }
+
+    /// Decide which flows are RTP, compute the statistics and the problems.
+    pub fn finish(self) -> CaptureReport {
+        let opts = self.opts.clone();
+        let calls_sdp = collect_sdp(&self.sip);
+        // Endpoint -> (call index, payload map).
+        let mut by_endpoint: HashMap<SocketAddr, (usize, PayloadMap)> = HashMap::new();
+        for (ci, call) in calls_sdp.iter().enumerate() {
+            for ep in &call.sdps {
+                let entry = by_endpoint
+                    .entry(ep.endpoint.addr)
+                    .or_insert_with(|| (ci, PayloadMap::new()));
+                entry.0 = ci;
+                for m in &ep.rtpmaps {
+                    entry.1.insert(m.pt, m.clone());
+                }
+            }
+        }
+
+        // Pick the RTP flows and split them into (src, dst, ssrc) streams.
+        struct Pending {
+            first_frame: u64,
+            src: SocketAddr,
+            dst: SocketAddr,
+            ssrc: u32,
+            detection: Detection,
+            call: Option<usize>,
+            map: PayloadMap,
+            packets: Vec<(Duration, RtpObs)>,
+        }
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut rtp_packets = 0;
+        for (key, cand) in &self.candidates {
+            if cand.packets.is_empty() {
+                continue;
+            }
+            let sdp_hit = by_endpoint
+                .get(&key.dst)
+                .or_else(|| by_endpoint.get(&key.src));
+            let (detection, accepted_ssrcs) = match sdp_hit {
+                Some(_) => (Detection::Sdp, None),
+                None if opts.heuristic => match heuristic_ssrcs(key, cand, &opts) {
+                    Some(set) => (Detection::Heuristic, Some(set)),
+                    None => continue,
+                },
+                None => continue,
+            };
+            let (call, map) = match sdp_hit {
+                Some((ci, _)) => {
+                    // Merge both ends' maps; the receiver's declaration wins.
+                    let mut map = by_endpoint
+                        .get(&key.src)
+                        .map(|(_, m)| m.clone())
+                        .unwrap_or_default();
+                    if let Some((_, m)) = by_endpoint.get(&key.dst) {
+                        map.extend(m.iter().map(|(k, v)| (*k, v.clone())));
+                    }
+                    (Some(*ci), map)
+                }
+                None => (None, PayloadMap::new()),
+            };
+            let mut per_ssrc: Vec<Pending> = Vec::new();
+            for &(frame, ts, obs) in &cand.packets {
+                if let Some(set) = &accepted_ssrcs {
+                    if !set.contains(&obs.ssrc) {
+                        continue;
+                    }
+                }
+                rtp_packets += 1;
+                match per_ssrc.iter_mut().find(|p| p.ssrc == obs.ssrc) {
+                    Some(p) => p.packets.push((ts, obs)),
+                    None => per_ssrc.push(Pending {
+                        first_frame: frame,
+                        src: key.src,
+                        dst: key.dst,
+                        ssrc: obs.ssrc,
+                        detection: detection.clone(),
+                        call,
+                        map: map.clone(),
+                        packets: vec![(ts, obs)],
+                    }),
+                }
+            }
+            pending.extend(per_ssrc);
+        }
+        pending.sort_by_key(|p| p.first_frame);
+
+        let capture_start = self.first_ts.unwrap_or_default();
+        let mut streams = Vec::with_capacity(pending.len());
+        for p in &pending {
+            let mut a = StreamAnalyzer::new(p.map.clone(), opts.gap_threshold_ms);
+            for (ts, obs) in &p.packets {
+                a.push_obs(*ts, obs);
+            }
+            let stats = a.stats();
+            let first_pt = p.packets[0].1.pt;
+            streams.push(StreamReport {
+                src: p.src,
+                dst: p.dst,
+                ssrc: p.ssrc,
+                ssrc_hex: format!("0x{:08X}", p.ssrc),
+                payload_type: first_pt,
+                codec: codec_name(first_pt, p.map.get(&first_pt)),
+                detection: p.detection.clone(),
+                call_id: p.call.map(|ci| calls_sdp[ci].call_id.clone()),
+                start_rel_s: (p.packets[0].0.as_nanos() as i128 - capture_start.as_nanos() as i128)
+                    as f64
+                    / 1e9,
+                stats,
+            });
+        }
+        let mut summary = self.summary.clone();
+        summary.rtp_packets = rtp_packets;
+
+        let mut problems = Vec::new();
+        for (i, s) in streams.iter().enumerate() {
+            stream_problems(i, s, &opts, &mut problems);
+        }
+        ssrc_change_problems(&streams, &mut problems);
+        let calls = call_media(&calls_sdp, &streams, &mut problems);
+        unpaired_stream_problems(&streams, &mut problems);
+
+        CaptureReport {
+            capture: summary,
+            options: opts,
+            streams,
+            calls,
+            problems,
+        }
+    }
+}
+
+/// SSRCs of a flow the heuristic accepts as RTP, or `None` when the flow is not RTP.
+fn heuristic_ssrcs(
+    key: &FlowKey,
+    cand: &Candidate,
+    opts: &AnalysisOptions,
+) -> Option<HashSet<u32>> {
+    let (sp, dp) = (key.src.port(), key.dst.port());
+    if sp < 1024 || dp < 1024 || dp % 2 != 0 {
+        return None;
+    }
+    // Well-known non-RTP UDP services above 1024.
+    const NOT_RTP: &[u16] = &[
+        1194, 1900, 3478, 3479, 4500, 5060, 5061, 5349, 5353, 5355, 51820,
+    ];
+    if NOT_RTP.contains(&sp) || NOT_RTP.contains(&dp) {
+        return None;
+    }
+    // Nearly every datagram must parse as RTP.
+    if (cand.packets.len() as u64) * 10 < cand.datagrams * 9 {
+        return None;
+    }
+    let mut groups: BTreeMap<u32, Vec<&RtpObs>> = BTreeMap::new();
+    for (_, _, obs) in &cand.packets {
+        groups.entry(obs.ssrc).or_default().push(obs);
+    }
+    let plausible_pt = |pt: u8| static_clock_rate(pt) != 0 || (96..=127).contains(&pt);
+    let good = |pkts: &Vec<&RtpObs>, min: usize| -> bool {
+        if pkts.len() < min {
+            return false;
+        }
+        let mut pts: HashMap<u8, usize> = HashMap::new();
+        for p in pkts {
+            *pts.entry(p.pt).or_default() += 1;
+        }
+        let (&main_pt, &main_n) = pts.iter().max_by_key(|(_, n)| **n).expect("non-empty");
+        if !plausible_pt(main_pt) || main_n * 10 < pkts.len() * 8 {
+            return false;
+        }
+        let rising = pkts
+            .windows(2)
+            .filter(|w| (1..=16).contains(&w[1].seq.wrapping_sub(w[0].seq)))
+            .count();
+        rising * 10 >= (pkts.len() - 1) * 8
+    };
+    let min = opts.min_heuristic_packets.max(2);
+    if !groups.values().any(|g| good(g, min)) {
+        return None;
+    }
+    // Once the flow is RTP, keep every SSRC that itself looks like a (short) stream.
+    let set: HashSet<u32> = groups
+        .iter()
+        .filter(|(_, g)| good(g, 2))
+        .map(|(ssrc, _)| *ssrc)
+        .collect();
+    Some(set)
+}
+
+fn fmt_ms(ms: f64) -> String {
+    format!("{ms:.1} ms")
+}
+
+fn stream_label(s: &StreamReport) -> String {
+    format!("{} -> {} (SSRC {})", s.src, s.dst, s.ssrc_hex)
+}
+
+fn stream_problems(i: usize, s: &StreamReport, opts: &AnalysisOptions, out: &mut Vec<Problem>) {
+    let st = &s.stats;
+    let label = stream_label(s);
+    let mut push = |kind, message: String| {
+        out.push(Problem {
+            kind,
+            stream: Some(i),
+            call_id: s.call_id.clone(),
+            message,
+        })
+    };
+    if st.lost > 0 {
+        push(
+            ProblemKind::Loss,
+            format!(
+                "{label}: {} of {} packets lost ({:.1}%)",
+                st.lost, st.expected, st.loss_percent
+            ),
+        );
+    }
+    if st.duplicates > 0 || st.out_of_order > 0 {
+        push(
+            ProblemKind::SequenceErrors,
+            format!(
+                "{label}: {} duplicate and {} out-of-order packets ({} sequence errors)",
+                st.duplicates, st.out_of_order, st.sequence_errors
+            ),
+        );
+    }
+    if !st.gaps.is_empty() {
+        let largest = st
+            .gaps
+            .iter()
+            .copied()
+            .fold(
+                Gap { at_s: 0.0, ms: 0.0 },
+                |a, g| if g.ms > a.ms { g } else { a },
+            );
+        push(
+            ProblemKind::Gap,
+            format!(
+                "{label}: {} gap{} over {} in arrival, the longest {} before the packet at {:.3} s",
+                st.gaps.len(),
+                if st.gaps.len() == 1 { "" } else { "s" },
+                fmt_ms(opts.gap_threshold_ms),
+                fmt_ms(largest.ms),
+                largest.at_s - st.first_arrival_s + s.start_rel_s
+            ),
+        );
+    }
+    if !st.timestamp_jumps.is_empty() {
+        let j = st.timestamp_jumps[0];
+        push(
+            ProblemKind::TimestampJump,
+            format!(
+                "{label}: RTP timestamp jumped {} time{}; first at seq {}: moved {} samples where the sequence step implies {}",
+                st.timestamp_jumps.len(),
+                if st.timestamp_jumps.len() == 1 { "" } else { "s" },
+                j.seq,
+                j.actual,
+                j.expected
+            ),
+        );
+    }
+    if let (Some(ptime), Some(spp)) = (st.ptime_ms, st.samples_per_packet) {
+        if (ptime - opts.expected_ptime_ms).abs() > 0.5 {
+            push(
+                ProblemKind::Packetization,
+                format!(
+                    "{label}: packetization is {ptime:.1} ms ({spp} samples per packet), expected {:.0} ms",
+                    opts.expected_ptime_ms
+                ),
+            );
+        } else if let (Some(bytes), 0 | 8) = (st.payload_bytes, s.payload_type) {
+            // G.711 carries one byte per sample.
+            if bytes != spp {
+                push(
+                    ProblemKind::Packetization,
+                    format!(
+                        "{label}: {} payload is {bytes} bytes per packet but timestamps advance {spp} samples",
+                        s.codec
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn ssrc_change_problems(streams: &[StreamReport], out: &mut Vec<Problem>) {
+    let mut by_flow: Vec<((SocketAddr, SocketAddr), Vec<usize>)> = Vec::new();
+    for (i, s) in streams.iter().enumerate() {
+        match by_flow.iter_mut().find(|(k, _)| *k == (s.src, s.dst)) {
+            Some((_, v)) => v.push(i),
+            None => by_flow.push(((s.src, s.dst), vec![i])),
+        }
+    }
+    for ((src, dst), idx) in by_flow {
+        for w in idx.windows(2) {
+            let (a, b) = (&streams[w[0]], &streams[w[1]]);
+            out.push(Problem {
+                kind: ProblemKind::SsrcChange,
+                stream: Some(w[1]),
+                call_id: b.call_id.clone(),
+                message: format!(
+                    "{src} -> {dst}: SSRC changed from {} to {} at {:.3} s ({} packets before, {} after)",
+                    a.ssrc_hex, b.ssrc_hex, b.start_rel_s, a.stats.packets, b.stats.packets
+                ),
+            });
+        }
+    }
+}
+
+/// Problems for streams outside any SIP call: a flow with no flow back.
+fn unpaired_stream_problems(streams: &[StreamReport], out: &mut Vec<Problem>) {
+    let mut reported: HashSet<(SocketAddr, SocketAddr)> = HashSet::new();
+    for (i, s) in streams.iter().enumerate() {
+        if s.call_id.is_some() {
+            continue;
+        }
+        let back = streams.iter().any(|o| o.src == s.dst && o.dst == s.src);
+        if !back && reported.insert((s.src, s.dst)) {
+            out.push(Problem {
+                kind: ProblemKind::OneWayAudio,
+                stream: Some(i),
+                call_id: None,
+                message: format!(
+                    "one-way audio: RTP flows {} -> {} but nothing comes back from {} to {}",
+                    s.src, s.dst, s.dst, s.src
+                ),
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// SDP per call
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct SdpSeen {
+    endpoint: MediaEndpoint,
+    rtpmaps: Vec<RtpMap>,
+}
+
+#[derive(Debug, Clone)]
+struct CallSdp {
+    call_id: String,
+    from: Option<String>,
+    to: Option<String>,
+    sdps: Vec<SdpSeen>,
+}
+
+/// Whether `m` was sent by the caller, given the caller's From tag.
+fn sent_by_caller(m: &SipMessage, caller_tag: Option<&str>) -> bool {
+    let tag = m.from_tag();
+    match (m.is_request(), caller_tag) {
+        (true, Some(c)) => tag == Some(c),
+        (true, None) => true,
+        (false, Some(c)) => tag != Some(c),
+        (false, None) => false,
+    }
+}
+
+fn collect_sdp(sip: &[SipSeen]) -> Vec<CallSdp> {
+    let mut calls: Vec<CallSdp> = Vec::new();
+    let mut caller_tags: Vec<Option<String>> = Vec::new();
+    for s in sip {
+        let Some(cid) = s.msg.call_id() else { continue };
+        let ci = match calls.iter().position(|c| c.call_id == cid) {
+            Some(i) => i,
+            None => {
+                calls.push(CallSdp {
+                    call_id: cid.to_string(),
+                    from: s.msg.from().map(str::to_string),
+                    to: s.msg.to().map(str::to_string),
+                    sdps: Vec::new(),
+                });
+                // The first message's From tag is the caller's if it is a request.
+                let tag = if s.msg.is_request() {
+                    s.msg.from_tag().map(str::to_string)
+                } else {
+                    None
+                };
+                caller_tags.push(tag);
+                calls.len() - 1
+            }
+        };
+        let Some(sdp) = s.msg.sdp() else { continue };
+        for m in sdp
+            .media
+            .iter()
+            .filter(|m| m.kind == "audio" && m.port != 0)
+        {
+            let Some(addr) = m.endpoint(&sdp) else {
+                continue;
+            };
+            calls[ci].sdps.push(SdpSeen {
+                endpoint: MediaEndpoint {
+                    addr,
+                    codecs: m.codec_names(),
+                    direction: m.direction(&sdp),
+                    in_message: s.msg.label(),
+                    sip_src: s.src,
+                    caller_side: sent_by_caller(&s.msg, caller_tags[ci].as_deref()),
+                },
+                rtpmaps: m.rtpmaps.clone(),
+            });
+        }
+    }
+    calls
+}
+
+fn call_media(
+    calls: &[CallSdp],
+    streams: &[StreamReport],
+    out: &mut Vec<Problem>,
+) -> Vec<CallMedia> {
+    let mut result = Vec::new();
+    for c in calls {
+        let mut endpoints: Vec<MediaEndpoint> = Vec::new();
+        for s in &c.sdps {
+            if !endpoints
+                .iter()
+                .any(|e| e.addr == s.endpoint.addr && e.caller_side == s.endpoint.caller_side)
+            {
+                endpoints.push(s.endpoint.clone());
+            }
+        }
+        let idx: Vec<usize> = streams
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.call_id.as_deref() == Some(c.call_id.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let caller_eps: Vec<SocketAddr> = endpoints
+            .iter()
+            .filter(|e| e.caller_side)
+            .map(|e| e.addr)
+            .collect();
+        let callee_eps: Vec<SocketAddr> = endpoints
+            .iter()
+            .filter(|e| !e.caller_side)
+            .map(|e| e.addr)
+            .collect();
+        // Direction of each stream: towards the caller or towards the callee.
+        let (mut to_caller, mut to_callee) = (0u64, 0u64);
+        for &i in &idx {
+            let s = &streams[i];
+            if caller_eps.contains(&s.dst) || callee_eps.contains(&s.src) {
+                to_caller += s.stats.packets;
+            } else if callee_eps.contains(&s.dst) || caller_eps.contains(&s.src) {
+                to_callee += s.stats.packets;
+            }
+        }
+        let on_hold = endpoints.iter().any(|e| e.direction != Direction::SendRecv);
+        let answered = !caller_eps.is_empty() && !callee_eps.is_empty();
+        if idx.is_empty() {
+            if answered {
+                out.push(Problem {
+                    kind: ProblemKind::NoMedia,
+                    stream: None,
+                    call_id: Some(c.call_id.clone()),
+                    message: format!(
+                        "call {}: SDP was exchanged ({} and {}) but no RTP was captured in either direction",
+                        c.call_id, caller_eps[0], callee_eps[0]
+                    ),
+                });
+            }
+        } else if answered && (to_caller == 0 || to_callee == 0) {
+            let (has, lacks) = if to_caller == 0 {
+                (("callee", callee_eps[0]), ("caller", caller_eps[0]))
+            } else {
+                (("caller", caller_eps[0]), ("callee", callee_eps[0]))
+            };
+            out.push(Problem {
+                kind: ProblemKind::OneWayAudio,
+                stream: idx.first().copied(),
+                call_id: Some(c.call_id.clone()),
+                message: format!(
+                    "call {}: one-way audio: RTP reaches the {} ({}) but none reaches the {} ({}){}",
+                    c.call_id,
+                    has.0,
+                    has.1,
+                    lacks.0,
+                    lacks.1,
+                    if on_hold {
+                        "; the SDP puts the call on hold (sendonly/recvonly/inactive), which may explain it"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+        }
+        result.push(CallMedia {
+            call_id: c.call_id.clone(),
+            from: c.from.clone(),
+            to: c.to.clone(),
+            endpoints,
+            streams: idx,
+        });
+    }
+    result
+}
+
+// ---------------------------------------------------------------------------------------
+// SIP ladders
+// ---------------------------------------------------------------------------------------
+
+/// The SDP media line of a SIP message, summarised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SdpSummary {
+    pub addr: Option<IpAddr>,
+    pub port: u16,
+    pub codecs: Vec<String>,
+    pub direction: Direction,
+}
+
+impl fmt::Display for SdpSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.addr {
+            Some(a) => write!(f, "{}", SocketAddr::new(a, self.port))?,
+            None => write!(f, "?:{}", self.port)?,
+        }
+        if let Some(c) = self.codecs.first() {
+            write!(f, " {}", c.split('/').next().unwrap_or(c))?;
+        }
+        if self.direction != Direction::SendRecv {
+            write!(f, " {}", self.direction.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// One SIP message on a ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowMessage {
+    /// Seconds after the call's first message.
+    pub t: f64,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    /// "INVITE" or "200 OK".
+    pub label: String,
+    /// "1 INVITE".
+    pub cseq: Option<String>,
+    pub sdp: Option<SdpSummary>,
+    /// Same bytes seen before between the same addresses.
+    pub retransmission: bool,
+}
+
+/// One call (Call-ID) as a ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallFlow {
+    pub call_id: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// First message, seconds since the Unix epoch.
+    pub start_s: f64,
+    /// First message, seconds after the first frame of the capture.
+    pub start_rel_s: f64,
+    /// Addresses in order of appearance (the ladder's columns).
+    pub participants: Vec<SocketAddr>,
+    pub messages: Vec<FlowMessage>,
+    pub problems: Vec<String>,
+}
+
+/// Everything `vcctl sip-flow` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SipFlowReport {
+    pub calls: Vec<CallFlow>,
+}
+
+fn sdp_summary(sdp: &Sdp) -> Option<SdpSummary> {
+    let m = sdp.audio().or_else(|| sdp.media.first())?;
+    Some(SdpSummary {
+        addr: m.address(sdp),
+        port: m.port,
+        codecs: m.codec_names(),
+        direction: m.direction(sdp),
+    })
+}
+
+fn build_flows(sip: &[SipSeen], capture_start: Option<Duration>) -> SipFlowReport {
+    let mut calls: Vec<CallFlow> = Vec::new();
+    let mut seen: Vec<HashSet<(SocketAddr, SocketAddr, u64)>> = Vec::new();
+    let mut msgs: Vec<Vec<&SipMessage>> = Vec::new();
+    let start = capture_start.unwrap_or_default();
+    for s in sip {
+        let cid = s.msg.call_id().unwrap_or("(no Call-ID)");
+        let ci = match calls.iter().position(|c| c.call_id == cid) {
+            Some(i) => i,
+            None => {
+                calls.push(CallFlow {
+                    call_id: cid.to_string(),
+                    from: s.msg.from().map(str::to_string),
+                    to: s.msg.to().map(str::to_string),
+                    start_s: secs(s.ts),
+                    start_rel_s: (s.ts.as_nanos() as i128 - start.as_nanos() as i128) as f64 / 1e9,
+                    participants: Vec::new(),
+                    messages: Vec::new(),
+                    problems: Vec::new(),
+                });
+                seen.push(HashSet::new());
+                msgs.push(Vec::new());
+                calls.len() - 1
+            }
+        };
+        let call = &mut calls[ci];
+        for a in [s.src, s.dst] {
+            if !call.participants.contains(&a) {
+                call.participants.push(a);
+            }
+        }
+        let retransmission = !seen[ci].insert((s.src, s.dst, s.digest));
+        let sdp = s.msg.sdp().as_ref().and_then(sdp_summary);
+        if let (Some(sd), false) = (&sdp, retransmission) {
+            if let Some(addr) = sd.addr {
+                let src_ip = s.src.ip();
+                // Loopback media from a host that is not talking over loopback, or a
+                // private address in a message that came from a public one: NAT trouble.
+                let what = if addr.is_loopback() && !src_ip.is_loopback() {
+                    Some("loopback")
+                } else if net::is_private(addr) && !net::is_private(src_ip) && !src_ip.is_loopback()
+                {
+                    Some("private")
+                } else {
+                    None
+                };
+                if let Some(what) = what {
+                    {
+                        call.problems.push(format!(
+                            "SDP in {} from {} advertises {what} address {}:{} for media, not the sender's {}: the other side will send RTP where it cannot arrive (NAT or wrong external address?)",
+                            s.msg.label(),
+                            s.src,
+                            addr,
+                            sd.port,
+                            src_ip
+                        ));
+                    }
+                }
+            }
+        }
+        call.messages.push(FlowMessage {
+            t: secs(s.ts) - call.start_s,
+            src: s.src,
+            dst: s.dst,
+            label: s.msg.label(),
+            cseq: s.msg.cseq().map(|c| format!("{} {}", c.seq, c.method)),
+            sdp,
+            retransmission,
+        });
+        msgs[ci].push(&s.msg);
+    }
+    for (call, ms) in calls.iter_mut().zip(&msgs) {
+        transaction_problems(call, ms);
+    }
+    SipFlowReport { calls }
+}
+
+/// Missing ACKs and unanswered INVITEs.
+fn transaction_problems(call: &mut CallFlow, msgs: &[&SipMessage]) {
+    let mut invites: Vec<u32> = Vec::new();
+    for m in msgs {
+        if m.method() == Some("INVITE") {
+            if let Some(c) = m.cseq() {
+                if !invites.contains(&c.seq) {
+                    invites.push(c.seq);
+                }
+            }
+        }
+    }
+    for seq in invites {
+        let finals: Vec<u16> = msgs
+            .iter()
+            .filter_map(|m| {
+                let c = m.cseq()?;
+                let code = m.status()?;
+                (c.seq == seq && c.method == "INVITE" && code >= 200).then_some(code)
+            })
+            .collect();
+        let acked = msgs
+            .iter()
+            .any(|m| m.method() == Some("ACK") && m.cseq().is_some_and(|c| c.seq == seq));
+        match finals.first() {
+            None => call
+                .problems
+                .push(format!("INVITE (CSeq {seq}) got no final response")),
+            Some(&code) if !acked => {
+                let sent = finals.len();
+                let what = if (200..300).contains(&code) {
+                    "the caller never confirmed the answer; the callee will hang up after about 32 s"
+                } else {
+                    "the failure response was never acknowledged"
+                };
+                call.problems.push(format!(
+                    "missing ACK: {code} response to INVITE (CSeq {seq}) was sent {sent} time{} and never ACKed: {what}",
+                    if sent == 1 { "" } else { "s" }
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Build SIP ladders from captured frames.
+pub fn sip_flows<E>(
+    records: impl IntoIterator<Item = Result<Record, E>>,
+) -> Result<SipFlowReport, E> {
+    let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+    for r in records {
+        a.push(&r?);
+    }
+    Ok(a.sip_flows())
+}
+
+/// Analyse the RTP streams of a capture. The first read error stops the analysis and is
+/// returned as is; malformed frames inside a readable capture are only counted.
+pub fn analyze_capture<E>(
+    records: impl IntoIterator<Item = Result<Record, E>>,
+    opts: &AnalysisOptions,
+) -> Result<CaptureReport, E> {
+    let mut a = CaptureAnalyzer::new(opts.clone());
+    for r in records {
+        a.push(&r?);
+    }
+    Ok(a.finish())
+}
+
+// ---------------------------------------------------------------------------------------
+// Text rendering
+// ---------------------------------------------------------------------------------------
+
+impl fmt::Display for CaptureReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.capture;
+        writeln!(
+            f,
+            "{} frames, {} UDP datagrams, {} SIP messages, {} RTP packets in {} stream{}",
+            c.frames,
+            c.udp_datagrams,
+            c.sip_messages,
+            c.rtp_packets,
+            self.streams.len(),
+            if self.streams.len() == 1 { "" } else { "s" }
+        )?;
+        if self.streams.is_empty() {
+            writeln!(f, "no RTP streams found")?;
+        }
+        for (i, s) in self.streams.iter().enumerate() {
+            let st = &s.stats;
+            writeln!(f)?;
+            writeln!(
+                f,
+                "#{i} {} -> {}  SSRC {}  {} (PT {}){}",
+                s.src,
+                s.dst,
+                s.ssrc_hex,
+                s.codec,
+                s.payload_type,
+                match &s.call_id {
+                    Some(c) => format!("  call {c}"),
+                    None => format!(
+                        "  ({})",
+                        if s.detection == Detection::Sdp {
+                            "SDP"
+                        } else {
+                            "heuristic"
+                        }
+                    ),
+                }
+            )?;
+            writeln!(
+                f,
+                "   start {:.3} s  duration {:.3} s  packets {}  expected {}  lost {} ({:.1}%)  dup {}  out-of-order {}  seq errors {}",
+                s.start_rel_s, st.duration_s, st.packets, st.expected, st.lost, st.loss_percent,
+                st.duplicates, st.out_of_order, st.sequence_errors
+            )?;
+            writeln!(
+                f,
+                "   max delta {:.2} ms  jitter max {:.2} ms mean {:.2} ms{}",
+                st.max_delta_ms,
+                st.max_jitter_ms,
+                st.mean_jitter_ms,
+                match st.ptime_ms {
+                    Some(p) => format!("  ptime {p:.0} ms"),
+                    None => String::new(),
+                }
+            )?;
+        }
+        if !self.problems.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "Problems:")?;
+            for p in &self.problems {
+                writeln!(f, " - {}", p.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for CallFlow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Call-ID {}  (starts {:.3} s into the capture)",
+            self.call_id, self.start_rel_s
+        )?;
+        if let (Some(from), Some(to)) = (&self.from, &self.to) {
+            writeln!(f, "  {} -> {}", sip::uri_of(from), sip::uri_of(to))?;
+        }
+        let labels: Vec<String> = self
+            .messages
+            .iter()
+            .map(|m| {
+                let mut l = m.label.clone();
+                if let Some(sdp) = &m.sdp {
+                    l.push_str(&format!(" [SDP {sdp}]"));
+                }
+                if m.retransmission {
+                    l.push_str(" (retransmission)");
+                }
+                l
+            })
+            .collect();
+        let col = labels
+            .iter()
+            .map(|l| l.len() + 6)
+            .chain(self.participants.iter().map(|p| p.to_string().len() + 2))
+            .max()
+            .unwrap_or(20)
+            .max(20);
+        let n = self.participants.len();
+        // Header: participant addresses centred on their lifelines.
+        let mut header = String::new();
+        for (i, p) in self.participants.iter().enumerate() {
+            let s = p.to_string();
+            let centre = 10 + i * col;
+            // At least one space between neighbouring addresses.
+            let gap = usize::from(i > 0);
+            let start = centre.saturating_sub(s.len() / 2).max(header.len() + gap);
+            header.push_str(&" ".repeat(start - header.len()));
+            header.push_str(&s);
+        }
+        writeln!(f, "{}", header.trim_end())?;
+        for (m, label) in self.messages.iter().zip(&labels) {
+            let a = self
+                .participants
+                .iter()
+                .position(|p| *p == m.src)
+                .unwrap_or(0);
+            let b = self
+                .participants
+                .iter()
+                .position(|p| *p == m.dst)
+                .unwrap_or(0);
+            let width = 10 + n.saturating_sub(1) * col + 1;
+            let mut line: Vec<char> = format!("{:>8.3}  ", m.t).chars().collect();
+            line.resize(width, ' ');
+            for i in 0..n {
+                line[10 + i * col] = '|';
+            }
+            let (lo, hi) = (a.min(b), a.max(b));
+            if lo != hi {
+                let (x0, x1) = (10 + lo * col + 1, 10 + hi * col - 1);
+                for c in line.iter_mut().take(x1 + 1).skip(x0) {
+                    *c = '-';
+                }
+                if b > a {
+                    line[x1] = '>';
+                } else {
+                    line[x0] = '<';
+                }
+                let span = x1 - x0 + 1;
+                let text: Vec<char> = format!(" {label} ").chars().collect();
+                if text.len() + 2 <= span {
+                    let at = x0 + (span - text.len()) / 2;
+                    line[at..at + text.len()].copy_from_slice(&text);
+                    writeln!(f, "{}", line.iter().collect::<String>().trim_end())?;
+                } else {
+                    writeln!(f, "{} {label}", line.iter().collect::<String>().trim_end())?;
+                }
+            } else {
+                writeln!(
+                    f,
+                    "{} {label} (to itself)",
+                    line.iter().collect::<String>().trim_end()
+                )?;
+            }
+        }
+        for p in &self.problems {
+            writeln!(f, "  ! {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for SipFlowReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.calls.is_empty() {
+            return writeln!(f, "no SIP messages found");
+        }
+        for (i, c) in self.calls.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::rtp::{RtpHeader, SeqNo, Ssrc};
+
+    fn obs(seq: u16, ts: u32) -> RtpObs {
+        RtpObs {
+            seq,
+            timestamp: ts,
+            ssrc: 7,
+            pt: 0,
+            marker: false,
+            payload_len: 160,
+        }
+    }
+
+    fn at(ms: u64) -> Duration {
+        Duration::from_secs(1_000) + Duration::from_millis(ms)
+    }
+
+    /// Feed (arrival ms, seq, ts) triples.
+    fn run(pkts: &[(u64, u16, u32)]) -> StreamStats {
+        let mut a = StreamAnalyzer::new(PayloadMap::new(), 60.0);
+        for &(t, seq, ts) in pkts {
+            a.push_obs(at(t), &obs(seq, ts));
+        }
+        a.stats()
+    }
+
+    fn clean(n: u16) -> Vec<(u64, u16, u32)> {
+        (0..n)
+            .map(|i| (i as u64 * 20, 100 + i, 160 * i as u32))
+            .collect()
+    }
+
+    #[test]
+    fn clean_stream_has_no_loss_or_jitter() {
+        let s = run(&clean(50));
+        assert_eq!((s.packets, s.expected, s.lost), (50, 50, 0));
+        assert_eq!(
+            (s.max_delta_ms, s.max_jitter_ms, s.mean_jitter_ms),
+            (20.0, 0.0, 0.0)
+        );
+        assert_eq!(s.samples_per_packet, Some(160));
+        assert_eq!(s.ptime_ms, Some(20.0));
+        assert_eq!(s.payload_bytes, Some(160));
+        assert!(!s.wireshark_problem);
+        assert!((s.duration_s - 0.98).abs() < 1e-9);
+    }
+
+    #[test]
+    fn loss_duplicate_reorder() {
+        let mut p = clean(20);
+        p.remove(5);
+        let s = run(&p);
+        assert_eq!(
+            (s.packets, s.expected, s.lost, s.sequence_errors),
+            (19, 20, 1, 1)
+        );
+        assert_eq!(s.max_delta_ms, 40.0);
+
+        let mut p = clean(20);
+        p.insert(6, (101, 105, 800));
+        let s = run(&p);
+        assert_eq!(
+            (s.lost, s.duplicates, s.out_of_order, s.sequence_errors),
+            (-1, 1, 0, 1)
+        );
+        // D = 1 ms for the duplicate and the packet after it.
+        assert!((s.max_jitter_ms - (1.0 / 16.0 + (15.0 / 16.0) / 16.0)).abs() < 1e-9);
+
+        let mut p = clean(20);
+        p.swap(7, 8);
+        let (t7, t8) = (p[7].0, p[8].0);
+        p[7].0 = t8;
+        p[8].0 = t7;
+        let s = run(&p);
+        assert_eq!(
+            (s.lost, s.duplicates, s.out_of_order, s.sequence_errors),
+            (0, 0, 1, 2)
+        );
+        assert!(s.wireshark_problem);
+    }
+
+    #[test]
+    fn wrap_counts_a_cycle() {
+        let p: Vec<_> = (0..40u16)
+            .map(|i| (i as u64 * 20, 65_520u16.wrapping_add(i), 160 * i as u32))
+            .collect();
+        let s = run(&p);
+        assert_eq!((s.packets, s.expected, s.lost), (40, 40, 0));
+        assert_eq!(s.sequence_errors, 0);
+    }
+
+    #[test]
+    fn packet_before_first_timestamp_is_a_wrong_timestamp() {
+        let mut p = clean(10);
+        p.push((200, 110, u32::MAX - 100));
+        let s = run(&p);
+        assert!(s.wireshark_problem);
+        // Excluded from max delta and jitter.
+        assert_eq!(s.max_delta_ms, 20.0);
+        assert_eq!(s.max_jitter_ms, 0.0);
+    }
+
+    #[test]
+    fn dynamic_clock_from_sdp_or_none() {
+        let mut map = PayloadMap::new();
+        map.insert(
+            96,
+            RtpMap {
+                pt: 96,
+                encoding: "opus".into(),
+                clock_rate: 48000,
+                channels: Some(2),
+            },
+        );
+        let mut a = StreamAnalyzer::new(map, 60.0);
+        let mut b = StreamAnalyzer::new(PayloadMap::new(), 60.0);
+        for i in 0..10u16 {
+            let mut o = obs(i, 960 * i as u32);
+            o.pt = 96;
+            let late = if i % 2 == 1 { 2 } else { 0 };
+            a.push_obs(at(i as u64 * 20 + late), &o);
+            b.push_obs(at(i as u64 * 20 + late), &o);
+        }
+        let (sa, sb) = (a.stats(), b.stats());
+        assert_eq!(sa.clock_rate, Some(48000));
+        assert_eq!(sa.ptime_ms, Some(20.0));
+        assert!(sa.max_jitter_ms > 0.5);
+        // Unknown dynamic payload type: no clock, no jitter (as Wireshark).
+        assert_eq!((sb.clock_rate, sb.max_jitter_ms), (None, 0.0));
+        assert_eq!(sb.max_delta_ms, 22.0);
+        assert_eq!(static_clock_rate(9), 8000);
+        assert_eq!(dynamic_clock_by_name("AMR-WB"), 16000);
+        assert_eq!(dynamic_clock_by_name("amr"), 8000);
+        assert_eq!(codec_name(0, None), "PCMU");
+        assert_eq!(codec_name(99, None), "Unknown(99)");
+    }
+
+    fn rtp_bytes(seq: u16, ts: u32, ssrc: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        RtpHeader {
+            marker: false,
+            payload_type: Pt(0),
+            seq: SeqNo(seq),
+            timestamp: ts,
+            ssrc: Ssrc(ssrc),
+        }
+        .write(&[0xff; 160], &mut out);
+        out
+    }
+
+    fn udp<'a>(src: &str, dst: &str, payload: &'a [u8]) -> UdpDatagram<'a> {
+        UdpDatagram {
+            src: src.parse().unwrap(),
+            dst: dst.parse().unwrap(),
+            payload,
+        }
+    }
+
+    #[test]
+    fn heuristic_is_conservative() {
+        let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+        for i in 0..30u16 {
+            let b = rtp_bytes(i, 160 * i as u32, 1);
+            // Odd destination port, well-known port, too few packets, random sequence.
+            a.push_udp(
+                at(i as u64 * 20),
+                &udp("10.0.0.1:4000", "10.0.0.2:5001", &b),
+            );
+            a.push_udp(at(i as u64 * 20), &udp("10.0.0.1:4000", "10.0.0.2:53", &b));
+            let r = rtp_bytes(i.wrapping_mul(7919), 0, 2);
+            a.push_udp(
+                at(i as u64 * 20),
+                &udp("10.0.0.1:6000", "10.0.0.2:6000", &r),
+            );
+            if i < 5 {
+                a.push_udp(
+                    at(i as u64 * 20),
+                    &udp("10.0.0.1:7000", "10.0.0.2:7000", &b),
+                );
+            }
+            // This one is RTP.
+            a.push_udp(
+                at(i as u64 * 20),
+                &udp("10.0.0.1:8000", "10.0.0.2:8000", &b),
+            );
+        }
+        let r = a.finish();
+        assert_eq!(r.streams.len(), 1, "{:#?}", r.streams);
+        assert_eq!(r.streams[0].dst.port(), 8000);
+        assert_eq!(r.capture.rtp_packets, 30);
+    }
+
+    #[test]
+    fn sdp_announced_flow_is_rtp_even_on_an_odd_port() {
+        let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+        let invite = "INVITE sip:b@x SIP/2.0\r\nCall-ID: c1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 10.0.0.2\r\nm=audio 5001 RTP/AVP 0\r\n";
+        a.push_udp(
+            at(0),
+            &udp("10.0.0.1:5060", "10.0.0.2:5060", invite.as_bytes()),
+        );
+        for i in 0..3u16 {
+            let b = rtp_bytes(i, 160 * i as u32, 1);
+            a.push_udp(
+                at(20 + i as u64 * 20),
+                &udp("10.0.0.1:4001", "10.0.0.2:5001", &b),
+            );
+        }
+        let r = a.finish();
+        assert_eq!(r.streams.len(), 1);
+        assert_eq!(r.streams[0].detection, Detection::Sdp);
+        assert_eq!(r.streams[0].call_id.as_deref(), Some("c1"));
+        assert_eq!(r.capture.sip_messages, 1);
+        assert_eq!(r.calls.len(), 1);
+        // Only the caller advertised media: not enough to call it one-way.
+        assert!(
+            r.problems
+                .iter()
+                .all(|p| p.kind != ProblemKind::OneWayAudio),
+            "{:?}",
+            r.problems
+        );
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"detection\":\"sdp\""), "{json}");
+    }
+
+    #[test]
+    fn flows_flag_unanswered_invite() {
+        let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+        let invite = "INVITE sip:b@x SIP/2.0\r\nCall-ID: c2\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCSeq: 4 INVITE\r\n\r\n";
+        a.push_udp(
+            at(0),
+            &udp("10.0.0.1:5060", "10.0.0.2:5060", invite.as_bytes()),
+        );
+        a.push_udp(
+            at(500),
+            &udp("10.0.0.1:5060", "10.0.0.2:5060", invite.as_bytes()),
+        );
+        let f = a.sip_flows();
+        assert_eq!(f.calls.len(), 1);
+        assert_eq!(f.calls[0].messages.len(), 2);
+        assert!(f.calls[0].messages[1].retransmission);
+        assert_eq!(
+            f.calls[0].problems,
+            vec!["INVITE (CSeq 4) got no final response"]
+        );
+        let text = f.to_string();
+        assert!(text.contains("INVITE (retransmission)"), "{text}");
+    }
+}

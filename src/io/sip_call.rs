@@ -1,0 +1,704 @@
+//! One SIP test call over UDP: the adapter around [`crate::core::sip_ua::Uac`] (one socket
+//! for SIP, one for RTP). It sends paced 20 ms G.711 frames of a tone, a file or silence with
+//! round-trip markers written in, receives and decodes the far end's audio onto the sending
+//! clock, and returns timings, RTP statistics, round-trip estimates and the received audio.
+//!
+//! The SIP socket is connected to the peer, so an ICMP "port unreachable" surfaces as an
+//! error (nothing listens there) instead of a 32 s timeout; every SIP request and response
+//! therefore goes to that one peer.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tokio::net::UdpSocket;
+
+use crate::core::g711;
+use crate::core::pacer::Pacer;
+use crate::core::playout::RtpSender;
+use crate::core::roundtrip::{MarkerPlan, RoundTripConfig, RoundTripReport, Timeline};
+use crate::core::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
+use crate::core::rtp_stats::{PayloadMap, StreamAnalyzer};
+use crate::core::sdp::{negotiate, Negotiated, Offer, G711};
+use crate::core::sip_ua::{
+    Credentials, Party, SipTimings, TraceEntry, UaEvent, UaOutput, Uac, UacConfig,
+};
+use crate::core::tone::SineGen;
+
+const RATE: u32 = 8000;
+const FRAME: usize = 160;
+const PTIME: Duration = Duration::from_millis(20);
+/// After a stop request, how long to wait for the call to wind down before giving up.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// What to send.
+#[derive(Debug, Clone)]
+pub enum AudioSource {
+    Silence,
+    /// A sine of `hz` at `amplitude` (0.0..=1.0 of full scale).
+    Tone {
+        hz: f64,
+        amplitude: f64,
+    },
+    /// 8 kHz mono samples, played once, then silence.
+    Samples(Vec<i16>),
+}
+
+/// Settings of one call.
+#[derive(Debug, Clone)]
+pub struct CallOptions {
+    /// Request-URI, e.g. `sip:echo@127.0.0.1:5060`.
+    pub uri: String,
+    /// Where SIP goes (the URI's host and port, resolved).
+    pub peer: SocketAddr,
+    /// From URI; default `sip:vcctl@<local address>`.
+    pub from: Option<String>,
+    pub credentials: Option<Credentials>,
+    /// Local SIP address (port 0: any); RTP binds the same IP, any port.
+    pub bind: SocketAddr,
+    /// Codecs to offer, preferred first.
+    pub codecs: Vec<G711>,
+    pub source: AudioSource,
+    /// How long to keep the call up after the answer; `None`: until the far end hangs up
+    /// or `stop` fires.
+    pub duration: Option<Duration>,
+    /// How long to wait for the answer (then CANCEL).
+    pub answer_timeout: Duration,
+    /// Write round-trip markers into the outgoing audio and look for them.
+    pub roundtrip: Option<RoundTripConfig>,
+}
+
+/// Statistics of the RTP received (the main stream by packet count; RFC 3550 jitter as
+/// Wireshark computes it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RtpReceived {
+    pub packets: u64,
+    pub expected: u64,
+    pub lost: i64,
+    pub loss_percent: f64,
+    pub mean_jitter_ms: f64,
+    pub max_jitter_ms: f64,
+    pub max_delta_ms: f64,
+    pub out_of_order: u64,
+    pub duplicates: u64,
+    /// Distinct SSRCs seen.
+    pub streams: usize,
+    /// Packets of other payload types (telephone-event, comfort noise) or unparsable.
+    pub other_packets: u64,
+    /// Where the packets came from (first packet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SocketAddr>,
+}
+
+/// How the call went.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallReport {
+    pub uri: String,
+    pub call_id: String,
+    pub local_sip: SocketAddr,
+    pub local_rtp: SocketAddr,
+    pub codec: G711,
+    /// Where the answer's SDP asked for RTP.
+    pub remote_media: SocketAddr,
+    /// Who ended the call.
+    pub ended_by: Party,
+    /// Final answer to our BYE (`None` when the far end hung up or the BYE went unanswered).
+    pub bye_status: Option<u16>,
+    /// Seconds from the answer to the end of the call.
+    pub media_seconds: f64,
+    pub sip: SipTimings,
+    pub rtp_sent: u64,
+    pub rtp_received: RtpReceived,
+    /// `None` when markers were off.
+    pub roundtrip: Option<RoundTripReport>,
+    pub sip_trace: Vec<TraceEntry>,
+    /// Received audio on the sending clock (8 kHz mono), for recording.
+    #[serde(skip)]
+    pub received_audio: Vec<i16>,
+}
+
+/// Why a call did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("nothing answers SIP at {peer} ({reason}); check the address and that the PBX listens on UDP there")]
+    Unreachable { peer: SocketAddr, reason: String },
+    #[error("the call to {uri} failed: {code} {reason}{}", rejection_hint(*.code))]
+    Rejected {
+        uri: String,
+        code: u16,
+        reason: String,
+    },
+    #[error("the call to {uri} was refused with {code} {reason}: {detail}; give the right --sip-user and --sip-password")]
+    AuthFailed {
+        uri: String,
+        code: u16,
+        reason: String,
+        detail: String,
+    },
+    #[error("{uri} did not answer within {secs} s ({what})")]
+    NoAnswer {
+        uri: String,
+        secs: f64,
+        what: &'static str,
+    },
+    #[error("the call to {uri} was answered with unusable media: {reason}")]
+    BadAnswer { uri: String, reason: String },
+    #[error("the call to {uri} was interrupted before it was answered")]
+    Interrupted { uri: String },
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What to try after a refusal, by status code.
+fn rejection_hint(code: u16) -> &'static str {
+    match code {
+        403 => " (the PBX does not take calls from this address or user; check its endpoint identification)",
+        404 | 484 => " (no such extension; check the user part of the URI and the endpoint's dialplan context)",
+        480 | 486 | 600 => " (the far end is busy or unavailable; try again later)",
+        488 | 606 => " (the far end accepts none of the offered codecs; try --codec ulaw or alaw)",
+        500..=599 => " (the PBX failed or has no route; see its log)",
+        _ => "",
+    }
+}
+
+impl CallError {
+    /// Exit code (see `crate::error`).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CallError::Unreachable { .. } => 3,
+            CallError::AuthFailed { .. } => 4,
+            CallError::Rejected { .. } | CallError::BadAnswer { .. } => 6,
+            CallError::NoAnswer { .. } => 7,
+            CallError::Interrupted { .. } => 130,
+            CallError::Io { .. } => 1,
+        }
+    }
+
+    fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        CallError::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
+fn random_u64() -> u64 {
+    rand::random()
+}
+
+/// Outgoing audio generator.
+struct Source {
+    kind: AudioSource,
+    sine: Option<SineGen>,
+    pos: usize,
+}
+
+impl Source {
+    fn new(kind: AudioSource) -> Self {
+        let sine = match &kind {
+            AudioSource::Tone { hz, amplitude } => Some(SineGen::new(*hz, RATE, *amplitude)),
+            _ => None,
+        };
+        Source { kind, sine, pos: 0 }
+    }
+
+    fn fill(&mut self, out: &mut [i16]) {
+        match (&self.kind, &mut self.sine) {
+            (_, Some(g)) => g.fill(out),
+            (AudioSource::Samples(s), _) => {
+                for o in out.iter_mut() {
+                    *o = s.get(self.pos).copied().unwrap_or(0);
+                    self.pos += 1;
+                }
+            }
+            _ => out.fill(0),
+        }
+    }
+}
+
+/// Media of an answered call.
+struct Media {
+    neg: Negotiated,
+    remote: SocketAddr,
+    sender: RtpSender,
+    pacer: Pacer,
+    anchor: Instant,
+    next_sample: u64,
+    source: Source,
+    plan: Option<MarkerPlan>,
+    timeline: Timeline,
+    analyzers: BTreeMap<u32, StreamAnalyzer>,
+    other_packets: u64,
+    rtp_from: Option<SocketAddr>,
+    wall0: Duration,
+    pcm: Vec<i16>,
+    payload: Vec<u8>,
+    decoded: Vec<i16>,
+    sending: bool,
+}
+
+impl Media {
+    fn new(neg: Negotiated, now: Instant, opts: &CallOptions) -> Self {
+        let total = opts
+            .duration
+            .map(|d| (d.as_secs_f64() * RATE as f64) as u64)
+            .unwrap_or(u64::MAX / 4);
+        let plan = opts.roundtrip.map(|cfg| {
+            MarkerPlan::new(
+                RoundTripConfig { rate: RATE, ..cfg },
+                total.min(24 * 3600 * RATE as u64),
+            )
+        });
+        Media {
+            remote: neg.remote,
+            sender: RtpSender::new(
+                Ssrc(rand::random()),
+                Pt(neg.codec.pt()),
+                SeqNo(rand::random()),
+                rand::random(),
+                FRAME as u32,
+            ),
+            neg,
+            pacer: Pacer::new(now, PTIME),
+            anchor: now,
+            next_sample: 0,
+            source: Source::new(opts.source.clone()),
+            plan,
+            timeline: Timeline::new(RATE),
+            analyzers: BTreeMap::new(),
+            other_packets: 0,
+            rtp_from: None,
+            wall0: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default(),
+            pcm: vec![0; FRAME],
+            payload: Vec::with_capacity(FRAME),
+            decoded: Vec::with_capacity(FRAME),
+            sending: true,
+        }
+    }
+
+    async fn send_due(&mut self, rtp: &UdpSocket, now: Instant) {
+        let tick = self.pacer.on_tick(now);
+        if tick.skipped > 0 {
+            self.sender.skip_frames(tick.skipped);
+            let mut scratch = vec![0i16; FRAME];
+            for _ in 0..tick.skipped.min(1000) {
+                self.source.fill(&mut scratch);
+            }
+            self.next_sample += tick.skipped * FRAME as u64;
+        }
+        for _ in 0..tick.frames_due {
+            self.source.fill(&mut self.pcm);
+            if let Some(p) = &self.plan {
+                p.apply(self.next_sample, &mut self.pcm);
+            }
+            self.payload.clear();
+            match self.neg.codec {
+                G711::Pcmu => g711::pcm_to_ulaw(&self.pcm, &mut self.payload),
+                G711::Pcma => g711::pcm_to_alaw(&self.pcm, &mut self.payload),
+            }
+            let first = self.sender.packets_sent() == 0;
+            let pkt = self.sender.packet(&self.payload, first);
+            if let Err(e) = rtp.send_to(pkt, self.remote).await {
+                // A refused RTP port is not fatal for a test call; note and go on.
+                tracing::debug!("sending RTP to {}: {e}", self.remote);
+            }
+            self.next_sample += FRAME as u64;
+        }
+    }
+
+    fn on_rtp(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        let Ok(p) = RtpPacket::parse(bytes) else {
+            self.other_packets += 1;
+            return;
+        };
+        self.rtp_from.get_or_insert(from);
+        let since = now.saturating_duration_since(self.anchor);
+        self.analyzers
+            .entry(p.ssrc.0)
+            .or_insert_with(|| StreamAnalyzer::new(PayloadMap::new(), 100.0))
+            .push(self.wall0 + since, &p);
+        if p.payload_type.0 != self.neg.codec.pt() {
+            self.other_packets += 1;
+            return;
+        }
+        self.decoded.clear();
+        match self.neg.codec {
+            G711::Pcmu => g711::ulaw_to_pcm(p.payload, &mut self.decoded),
+            G711::Pcma => g711::alaw_to_pcm(p.payload, &mut self.decoded),
+        }
+        // Arrival on the sending clock; a packet read before the anchor counts as at 0.
+        let arrival = (since.as_secs_f64() * RATE as f64).round() as i64;
+        self.timeline
+            .push(arrival, p.ssrc.0, p.timestamp, &self.decoded);
+    }
+
+    fn received(&self) -> RtpReceived {
+        let main = self
+            .analyzers
+            .values()
+            .max_by_key(|a| a.packets())
+            .map(|a| a.stats());
+        let mut r = RtpReceived {
+            streams: self.analyzers.len(),
+            other_packets: self.other_packets,
+            source: self.rtp_from,
+            ..RtpReceived::default()
+        };
+        if let Some(s) = main {
+            r.packets = s.packets;
+            r.expected = s.expected;
+            r.lost = s.lost;
+            r.loss_percent = s.loss_percent;
+            r.mean_jitter_ms = s.mean_jitter_ms;
+            r.max_jitter_ms = s.max_jitter_ms;
+            r.max_delta_ms = s.max_delta_ms;
+            r.out_of_order = s.out_of_order;
+            r.duplicates = s.duplicates;
+        }
+        r
+    }
+}
+
+async fn sleep_until(t: Option<Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Place the call and run it to the end. `stop` (e.g. Ctrl-C) hangs up early.
+pub async fn run_call(
+    opts: CallOptions,
+    stop: impl Future<Output = ()>,
+) -> Result<CallReport, CallError> {
+    let sip = UdpSocket::bind(opts.bind)
+        .await
+        .map_err(|e| CallError::io(format!("binding the SIP socket to {}", opts.bind), e))?;
+    sip.connect(opts.peer)
+        .await
+        .map_err(|e| CallError::Unreachable {
+            peer: opts.peer,
+            reason: e.to_string(),
+        })?;
+    let local_sip = sip
+        .local_addr()
+        .map_err(|e| CallError::io("reading the SIP socket address", e))?;
+    let rtp = UdpSocket::bind(SocketAddr::new(local_sip.ip(), 0))
+        .await
+        .map_err(|e| CallError::io(format!("binding an RTP socket on {}", local_sip.ip()), e))?;
+    let local_rtp = rtp
+        .local_addr()
+        .map_err(|e| CallError::io("reading the RTP socket address", e))?;
+
+    let offer = Offer {
+        codecs: opts.codecs.clone(),
+        ..Offer::g711(local_rtp, random_u64() >> 1)
+    };
+    let from = opts.from.clone().unwrap_or_else(|| {
+        let host = match local_sip.ip() {
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        format!("sip:vcctl@{host}")
+    });
+    let mut cfg = UacConfig::new(&opts.uri, &from, local_sip, offer.to_sdp(), random_u64());
+    cfg.credentials = opts.credentials.clone();
+    cfg.answer_timeout = opts.answer_timeout;
+    let mut ua = Uac::new(cfg, Instant::now());
+    tracing::info!(
+        "calling {} via {} from {local_sip} (RTP {local_rtp})",
+        opts.uri,
+        opts.peer
+    );
+
+    tokio::pin!(stop);
+    let mut stopped: Option<Instant> = None;
+    let mut media: Option<Media> = None;
+    let mut answered_at: Option<Instant> = None;
+    let mut media_end: Option<Instant> = None;
+    let mut ended: Option<(Party, Option<u16>)> = None;
+    let mut ended_at: Option<Instant> = None;
+    let mut sip_buf = vec![0u8; 65536];
+    let mut rtp_buf = vec![0u8; 2048];
+
+    loop {
+        // Flush what the UA wants done.
+        while let Some(out) = ua.poll_output() {
+            match out {
+                UaOutput::Transmit { to, bytes } => {
+                    let r = match to {
+                        Some(a) if a != opts.peer => sip.send_to(&bytes, a).await,
+                        _ => sip.send(&bytes).await,
+                    };
+                    if let Err(e) = r {
+                        if e.kind() == std::io::ErrorKind::ConnectionRefused && media.is_none() {
+                            return Err(CallError::Unreachable {
+                                peer: opts.peer,
+                                reason: e.to_string(),
+                            });
+                        }
+                        tracing::debug!("sending SIP: {e}");
+                    }
+                }
+                UaOutput::Event(ev) => {
+                    tracing::debug!("call event: {ev:?}");
+                    match ev {
+                        UaEvent::Trying
+                        | UaEvent::Ringing { .. }
+                        | UaEvent::SessionProgress { .. } => {}
+                        UaEvent::Answered { remote_sdp } => {
+                            let now = Instant::now();
+                            let neg = remote_sdp
+                                .ok_or_else(|| "the answer has no SDP".to_string())
+                                .and_then(|sdp| negotiate(&offer, &sdp).map_err(|e| e.to_string()));
+                            match neg {
+                                Ok(neg) => {
+                                    // Early media queued before the answer would arrive
+                                    // "now" with old timestamps and skew the alignment.
+                                    while rtp.try_recv_from(&mut rtp_buf).is_ok() {}
+                                    media = Some(Media::new(neg, now, &opts));
+                                    answered_at = Some(now);
+                                    media_end = opts.duration.map(|d| now + d);
+                                    if stopped.is_some() {
+                                        ua.hangup(now);
+                                    }
+                                }
+                                Err(reason) => {
+                                    ua.hangup(now);
+                                    // Let the BYE go out, then fail.
+                                    while let Some(UaOutput::Transmit { bytes, .. }) =
+                                        ua.poll_output()
+                                    {
+                                        let _ = sip.send(&bytes).await;
+                                    }
+                                    return Err(CallError::BadAnswer {
+                                        uri: opts.uri.clone(),
+                                        reason,
+                                    });
+                                }
+                            }
+                        }
+                        UaEvent::RemoteSdp { remote_sdp } => {
+                            if let (Some(m), Some(a)) = (&mut media, remote_sdp.audio()) {
+                                if let Some(ep) = a.endpoint(&remote_sdp) {
+                                    m.remote = ep;
+                                }
+                            }
+                        }
+                        UaEvent::Ended { by, code } => {
+                            ended = Some((by, code));
+                            ended_at = Some(Instant::now());
+                        }
+                        UaEvent::Failed { code, reason } => {
+                            return Err(CallError::Rejected {
+                                uri: opts.uri.clone(),
+                                code,
+                                reason,
+                            })
+                        }
+                        UaEvent::AuthFailed {
+                            code,
+                            reason,
+                            detail,
+                        } => {
+                            return Err(CallError::AuthFailed {
+                                uri: opts.uri.clone(),
+                                code,
+                                reason,
+                                detail,
+                            })
+                        }
+                        UaEvent::TimedOut {
+                            cancelled,
+                            got_response,
+                        } => {
+                            if stopped.is_some() {
+                                return Err(CallError::Interrupted {
+                                    uri: opts.uri.clone(),
+                                });
+                            }
+                            return Err(CallError::NoAnswer {
+                                uri: opts.uri.clone(),
+                                secs: opts.answer_timeout.as_secs_f64(),
+                                what: match (cancelled, got_response) {
+                                    (true, _) => "CANCEL sent",
+                                    (false, true) => "no final answer",
+                                    (false, false) => "no response at all",
+                                },
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if ua.is_terminated() {
+            break;
+        }
+        if let Some(m) = &mut media {
+            if ua.phase() != crate::core::sip_ua::Phase::Established {
+                m.sending = false;
+            }
+        }
+        let pace_at = media
+            .as_ref()
+            .filter(|m| m.sending)
+            .map(|m| m.pacer.next_deadline());
+        let end_at = media_end.filter(|_| stopped.is_none());
+        let give_up_at = stopped.map(|t| t + STOP_GRACE);
+        let media_active = media.is_some();
+        tokio::select! {
+            r = sip.recv(&mut sip_buf) => match r {
+                Ok(n) => ua.handle_datagram(Instant::now(), opts.peer, &sip_buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                    if media.is_none() {
+                        return Err(CallError::Unreachable { peer: opts.peer, reason: e.to_string() });
+                    }
+                    tracing::debug!("SIP peer refused a datagram: {e}");
+                }
+                Err(e) => return Err(CallError::io("receiving SIP", e)),
+            },
+            r = rtp.recv_from(&mut rtp_buf), if media_active => {
+                if let (Ok((n, from)), Some(m)) = (r, &mut media) {
+                    m.on_rtp(Instant::now(), from, &rtp_buf[..n]);
+                }
+            },
+            _ = sleep_until(ua.poll_timeout()) => ua.handle_timeout(Instant::now()),
+            _ = sleep_until(pace_at) => {
+                if let Some(m) = &mut media {
+                    m.send_due(&rtp, Instant::now()).await;
+                }
+            },
+            _ = sleep_until(end_at) => {
+                media_end = None;
+                ua.hangup(Instant::now());
+            },
+            _ = &mut stop, if stopped.is_none() => {
+                let now = Instant::now();
+                stopped = Some(now);
+                ua.hangup(now);
+            },
+            _ = sleep_until(give_up_at) => {
+                if media.is_none() {
+                    return Err(CallError::Interrupted { uri: opts.uri.clone() });
+                }
+                tracing::warn!("the far end did not answer the BYE in time; giving up");
+                ended = Some((Party::Local, None));
+                ended_at = Some(Instant::now());
+                break;
+            },
+        }
+    }
+
+    let (Some(m), Some((by, code)), Some(answered)) = (media, ended, answered_at) else {
+        return Err(CallError::Interrupted { uri: opts.uri });
+    };
+    let end = ended_at.unwrap_or_else(Instant::now);
+    let received_audio = m.timeline.render();
+    let roundtrip = m.plan.as_ref().map(|p| {
+        let mut p = p.clone();
+        p.truncate(m.next_sample);
+        p.detect(&received_audio)
+    });
+    Ok(CallReport {
+        uri: opts.uri,
+        call_id: ua.call_id().to_string(),
+        local_sip,
+        local_rtp,
+        codec: m.neg.codec,
+        remote_media: m.neg.remote,
+        ended_by: by,
+        bye_status: code,
+        media_seconds: end.saturating_duration_since(answered).as_secs_f64(),
+        sip: *ua.timings(),
+        rtp_sent: m.sender.packets_sent(),
+        rtp_received: m.received(),
+        roundtrip,
+        sip_trace: ua.trace().to_vec(),
+        received_audio,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_one_sentence_with_the_documented_exit_code() {
+        let uri = "sip:x@127.0.0.1".to_string();
+        let cases: Vec<(CallError, i32, &str)> = vec![
+            (
+                CallError::Unreachable {
+                    peer: "127.0.0.1:5060".parse().unwrap(),
+                    reason: "Connection refused (os error 111)".into(),
+                },
+                3,
+                "nothing answers SIP at 127.0.0.1:5060 (Connection refused (os error 111)); check",
+            ),
+            (
+                CallError::Rejected {
+                    uri: uri.clone(),
+                    code: 404,
+                    reason: "Not Found".into(),
+                },
+                6,
+                "the call to sip:x@127.0.0.1 failed: 404 Not Found (no such extension;",
+            ),
+            (
+                CallError::AuthFailed {
+                    uri: uri.clone(),
+                    code: 401,
+                    reason: "Unauthorized".into(),
+                    detail: "the credentials of user \"a\" were rejected (realm \"asterisk\")"
+                        .into(),
+                },
+                4,
+                "the call to sip:x@127.0.0.1 was refused with 401 Unauthorized: the credentials",
+            ),
+            (
+                CallError::NoAnswer {
+                    uri: uri.clone(),
+                    secs: 30.0,
+                    what: "CANCEL sent",
+                },
+                7,
+                "sip:x@127.0.0.1 did not answer within 30 s (CANCEL sent)",
+            ),
+            (CallError::Interrupted { uri }, 130, "the call to"),
+        ];
+        for (e, code, start) in cases {
+            let s = e.to_string();
+            assert_eq!(e.exit_code(), code, "{s}");
+            assert!(s.starts_with(start), "{s}");
+            assert!(!s.contains('\n'), "{s}");
+            assert_eq!(crate::error::Error::from(e).exit_code(), code);
+        }
+        assert_eq!(rejection_hint(200), "");
+    }
+
+    #[test]
+    fn sources_fill_frames() {
+        let mut s = Source::new(AudioSource::Samples(vec![1, 2, 3]));
+        let mut f = [9i16; 5];
+        s.fill(&mut f);
+        assert_eq!(f, [1, 2, 3, 0, 0]);
+        let mut t = Source::new(AudioSource::Tone {
+            hz: 1000.0,
+            amplitude: 0.5,
+        });
+        let mut f = [0i16; 8];
+        t.fill(&mut f);
+        assert_eq!(f[2], 16384);
+        let mut z = Source::new(AudioSource::Silence);
+        let mut f = [5i16; 4];
+        z.fill(&mut f);
+        assert_eq!(f, [0; 4]);
+    }
+}

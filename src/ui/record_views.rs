@@ -1,0 +1,563 @@
+//! Renderings of call records (`vcctl calls ...`): the list, one call's timeline and
+//! figures, per-profile statistics, and the CSV export.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::core::stats::{percentile, ProfileStats};
+use crate::io::store::CallRecord;
+use crate::ui::output::{kv_table, none_line, table, Render};
+
+/// A Unix time as `2025-01-31T12:00:00Z` (UTC).
+pub fn utc(t: f64) -> String {
+    if !t.is_finite() || t < 0.0 {
+        return "-".into();
+    }
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs_f64(t)).to_string()
+}
+
+/// A Unix time as `2025-01-31T12:00:00.123Z` (UTC).
+pub fn utc_ms(t: f64) -> String {
+    if !t.is_finite() || t < 0.0 {
+        return "-".into();
+    }
+    humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_secs_f64(t)).to_string()
+}
+
+fn secs(v: Option<f64>) -> String {
+    v.map(|s| format!("{s:.1} s")).unwrap_or_else(|| "-".into())
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn outcome(c: &CallRecord) -> String {
+    c.outcome
+        .map(|o| o.as_str().to_string())
+        .unwrap_or_else(|| "in progress".into())
+}
+
+/// `vcctl calls list`; JSON is the array of records.
+#[derive(Debug)]
+pub struct CallList {
+    pub calls: Vec<CallRecord>,
+    /// The list was cut at `--limit`.
+    pub limited: bool,
+    pub database: String,
+}
+
+impl Serialize for CallList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.calls.serialize(s)
+    }
+}
+
+impl Render for CallList {
+    fn render_text(&self) -> String {
+        if self.calls.is_empty() {
+            return format!("{} in {}", none_line("calls"), self.database);
+        }
+        let mut t = table([
+            "id", "started", "duration", "caller", "ext", "profile", "outcome", "ended by",
+        ]);
+        for c in &self.calls {
+            t.add_row([
+                c.id.clone(),
+                utc(c.stasis_start),
+                secs(c.duration_seconds),
+                opt(&c.caller_number),
+                opt(&c.extension),
+                opt(&c.profile),
+                outcome(c),
+                c.ended_by.map(|e| e.as_str()).unwrap_or("-").to_string(),
+            ]);
+        }
+        let mut out = t.to_string();
+        if self.limited {
+            out.push_str(&format!(
+                "\nthe newest {} calls; --limit N for more, --limit 0 for all",
+                self.calls.len()
+            ));
+        }
+        out
+    }
+}
+
+/// `vcctl calls show`; JSON is the record.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct CallView(pub CallRecord);
+
+/// The milestones of a call as (offset from StasisStart in seconds, what).
+pub fn timeline(c: &CallRecord) -> Vec<(f64, String)> {
+    let mut t = vec![(0.0, "StasisStart: the call entered the app".to_string())];
+    let mut mark = |at: Option<f64>, what: String| {
+        if let Some(at) = at {
+            t.push((at - c.stasis_start, what));
+        }
+    };
+    mark(c.bridged, "media bridged".into());
+    mark(c.agent_connected, "agent connected".into());
+    mark(
+        c.first_agent_audio,
+        "first agent audio sent to the caller".into(),
+    );
+    let mut end = "ended".to_string();
+    if let Some(by) = c.ended_by {
+        end.push_str(&format!(" by {}", by.as_str()));
+    }
+    if let Some(cause) = c.end_cause.as_deref().filter(|s| !s.is_empty()) {
+        end.push_str(&format!(" ({cause})"));
+    }
+    mark(c.ended, end);
+    t
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => format!("{}", (f * 1000.0).round() / 1000.0),
+            _ => n.to_string(),
+        },
+        Value::Array(a) if a.iter().all(Value::is_number) => {
+            if a.is_empty() {
+                "-".into()
+            } else {
+                a.iter().map(value_text).collect::<Vec<_>>().join(", ")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `key: value` rows of a JSON object, nested objects as `outer.inner`.
+fn flatten(prefix: &str, v: &Value, rows: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, rows);
+            }
+        }
+        other => rows.push((prefix.to_string(), value_text(other))),
+    }
+}
+
+/// Transcript lines `[12.3 s] agent: text`, times from StasisStart when known.
+pub fn transcript_lines(c: &CallRecord) -> Vec<String> {
+    let Some(turns) = c
+        .transcript
+        .as_ref()
+        .and_then(|t| t.get("turns"))
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    // Turn times count from the start of the media engine, right after the agent connected.
+    let base = c
+        .agent_connected
+        .or(c.bridged)
+        .map(|t| t - c.stasis_start)
+        .unwrap_or(0.0);
+    turns
+        .iter()
+        .map(|t| {
+            let at = t.get("at_ms").and_then(Value::as_f64).unwrap_or(0.0) / 1000.0 + base;
+            let who = t.get("speaker").and_then(Value::as_str).unwrap_or("?");
+            let text = t.get("text").and_then(Value::as_str).unwrap_or("");
+            let corrected = if t.get("corrected").and_then(Value::as_bool) == Some(true) {
+                " (corrected after an interruption)"
+            } else {
+                ""
+            };
+            format!("[{at:.1} s] {who}: {text}{corrected}")
+        })
+        .collect()
+}
+
+impl Render for CallView {
+    fn render_text(&self) -> String {
+        let c = &self.0;
+        let mut out = kv_table(&[
+            ("id", c.id.clone()),
+            ("caller", {
+                let mut s = opt(&c.caller_number);
+                if let Some(n) = c.caller_name.as_deref().filter(|n| !n.is_empty()) {
+                    s.push_str(&format!(" ({n})"));
+                }
+                s
+            }),
+            ("extension", opt(&c.extension)),
+            ("profile", opt(&c.profile)),
+            ("agent id", opt(&c.agent_id)),
+            ("conversation", opt(&c.conversation_id)),
+            ("started", utc_ms(c.stasis_start)),
+            ("duration", secs(c.duration_seconds)),
+            ("outcome", outcome(c)),
+            ("caller channel", c.caller_channel_id.clone()),
+            ("media channel", opt(&c.media_channel_id)),
+            ("bridge", opt(&c.bridge_id)),
+            ("recording", opt(&c.recording)),
+        ]);
+        out.push_str("\n\ntimeline\n");
+        for (at, what) in timeline(c) {
+            out.push_str(&format!("  {:>+9.3} s  {what}\n", at));
+        }
+        let mut rows = Vec::new();
+        for (name, v) in [("inbound", &c.rtp_inbound), ("outbound", &c.rtp_outbound)] {
+            if let Some(v) = v {
+                flatten(name, v, &mut rows);
+            }
+        }
+        if !rows.is_empty() {
+            let rows: Vec<(&str, String)> =
+                rows.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            out.push_str("\nRTP (inbound: from the caller, outbound: to the caller)\n");
+            out.push_str(&kv_table(&rows));
+            out.push('\n');
+        }
+        if let Some(l) = &c.latency {
+            let mut rows = Vec::new();
+            flatten("", l, &mut rows);
+            let rows: Vec<(&str, String)> = rows
+                .iter()
+                .filter(|(_, v)| v != "-")
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
+            if !rows.is_empty() {
+                out.push_str("\nlatency (ms)\n");
+                out.push_str(&kv_table(&rows));
+                out.push('\n');
+            }
+        }
+        let lines = transcript_lines(c);
+        out.push_str("\ntranscript\n");
+        if lines.is_empty() {
+            out.push_str("  (none)\n");
+        }
+        for l in lines {
+            out.push_str(&format!("  {l}\n"));
+        }
+        out
+    }
+}
+
+/// `vcctl calls stats`.
+#[derive(Debug, Serialize)]
+pub struct CallStatsView {
+    /// Unix time of `--since`, if given.
+    pub since: Option<f64>,
+    pub profiles: Vec<ProfileStats>,
+}
+
+impl Render for CallStatsView {
+    fn render_text(&self) -> String {
+        let since = self
+            .since
+            .map(|s| format!(" since {}", utc(s)))
+            .unwrap_or_default();
+        if self.profiles.is_empty() {
+            return format!("{}{since}", none_line("calls"));
+        }
+        let ms = |v: Option<f64>| {
+            v.map(|v| format!("{v:.0} ms"))
+                .unwrap_or_else(|| "-".into())
+        };
+        let mut t = table([
+            "profile",
+            "calls",
+            "completed",
+            "success",
+            "duration p50",
+            "duration p95",
+            "responses",
+            "response p50",
+            "response p95",
+        ]);
+        for p in &self.profiles {
+            t.add_row([
+                p.profile.clone(),
+                if p.in_progress > 0 {
+                    format!("{} ({} live)", p.calls, p.in_progress)
+                } else {
+                    p.calls.to_string()
+                },
+                p.completed.to_string(),
+                p.success_rate
+                    .map(|r| format!("{:.1} %", r * 100.0))
+                    .unwrap_or_else(|| "-".into()),
+                secs(p.duration_p50_seconds),
+                secs(p.duration_p95_seconds),
+                p.responses.to_string(),
+                ms(p.response_p50_ms),
+                ms(p.response_p95_ms),
+            ]);
+        }
+        format!(
+            "calls{since} (success: completed / ended; response: end of caller speech to agent audio)\n{t}"
+        )
+    }
+}
+
+/// One CSV field, quoted when needed (RFC 4180: comma, quote, CR or LF inside, or
+/// surrounding spaces; quotes doubled).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Columns of the CSV export, in order.
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "started_at",
+    "stasis_start",
+    "bridged",
+    "agent_connected",
+    "first_agent_audio",
+    "ended",
+    "duration_seconds",
+    "caller_number",
+    "caller_name",
+    "extension",
+    "profile",
+    "agent_id",
+    "conversation_id",
+    "caller_channel_id",
+    "media_channel_id",
+    "bridge_id",
+    "outcome",
+    "ended_by",
+    "end_cause",
+    "rtp_in_packets",
+    "rtp_in_lost",
+    "rtp_in_jitter_ms",
+    "rtp_out_packets",
+    "playout_underflows",
+    "setup_ms",
+    "agent_connect_ms",
+    "agent_response_p50_ms",
+    "recording",
+    "transcript",
+    "rtp_inbound_json",
+    "rtp_outbound_json",
+    "latency_json",
+];
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.3}")).unwrap_or_default()
+}
+
+fn json_num(v: &Option<Value>, key: &str) -> String {
+    v.as_ref()
+        .and_then(|v| v.get(key))
+        .and_then(Value::as_f64)
+        .map(|f| format!("{}", (f * 1000.0).round() / 1000.0))
+        .unwrap_or_default()
+}
+
+fn json_text(v: &Option<Value>) -> String {
+    v.as_ref().map(Value::to_string).unwrap_or_default()
+}
+
+/// The CSV export: a header row, then one row per call; rows end in CRLF.
+pub fn write_csv(calls: &[CallRecord], out: &mut String) {
+    out.push_str(&CSV_COLUMNS.join(","));
+    out.push_str("\r\n");
+    for c in calls {
+        let responses: Vec<f64> = c
+            .latency
+            .as_ref()
+            .and_then(|l| l.get("agent_response_ms"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        let transcript = transcript_lines(c).join("\n");
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let fields: Vec<String> = vec![
+            c.id.clone(),
+            utc_ms(c.stasis_start),
+            num(Some(c.stasis_start)),
+            num(c.bridged),
+            num(c.agent_connected),
+            num(c.first_agent_audio),
+            num(c.ended),
+            num(c.duration_seconds),
+            s(&c.caller_number),
+            s(&c.caller_name),
+            s(&c.extension),
+            s(&c.profile),
+            s(&c.agent_id),
+            s(&c.conversation_id),
+            c.caller_channel_id.clone(),
+            s(&c.media_channel_id),
+            s(&c.bridge_id),
+            c.outcome
+                .map(|o| o.as_str().to_string())
+                .unwrap_or_default(),
+            c.ended_by
+                .map(|o| o.as_str().to_string())
+                .unwrap_or_default(),
+            s(&c.end_cause),
+            json_num(&c.rtp_inbound, "packets"),
+            json_num(&c.rtp_inbound, "lost"),
+            json_num(&c.rtp_inbound, "jitter_ms"),
+            json_num(&c.rtp_outbound, "packets"),
+            json_num(&c.rtp_outbound, "underflows"),
+            json_num(&c.latency, "handler_ms"),
+            json_num(&c.latency, "agent_connect_ms"),
+            percentile(&responses, 50.0)
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_default(),
+            s(&c.recording),
+            transcript,
+            json_text(&c.rtp_inbound),
+            json_text(&c.rtp_outbound),
+            json_text(&c.latency),
+        ];
+        debug_assert_eq!(fields.len(), CSV_COLUMNS.len());
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::store::{CallOutcome, EndedBy};
+    use serde_json::json;
+
+    fn record() -> CallRecord {
+        CallRecord {
+            id: "1700000000.1".into(),
+            caller_channel_id: "1700000000.1".into(),
+            media_channel_id: Some("vcctl-em-1".into()),
+            bridge_id: Some("b1".into()),
+            caller_number: Some("+4930123".into()),
+            caller_name: Some("Smith, \"Jo\"".into()),
+            extension: Some("2000".into()),
+            profile: Some("sales".into()),
+            agent_id: Some("agent_1".into()),
+            conversation_id: Some("conv_1".into()),
+            stasis_start: 1_700_000_000.0,
+            bridged: Some(1_700_000_000.2),
+            agent_connected: Some(1_700_000_000.2),
+            first_agent_audio: Some(1_700_000_001.0),
+            ended: Some(1_700_000_030.0),
+            duration_seconds: Some(30.0),
+            end_cause: Some("Normal Clearing".into()),
+            ended_by: Some(EndedBy::Caller),
+            outcome: Some(CallOutcome::Completed),
+            rtp_inbound: Some(json!({"packets": 1490, "lost": 2, "jitter_ms": 0.5})),
+            rtp_outbound: Some(json!({"packets": 1500, "underflows": 0})),
+            latency: Some(json!({"handler_ms": 210.5, "agent_response_ms": [400.0, 600.0]})),
+            transcript: Some(json!({"turns": [
+                {"speaker": "agent", "text": "Hello, how can I help?", "at_ms": 800},
+                {"speaker": "user", "text": "Hi", "at_ms": 3000}
+            ]})),
+            recording: Some("/rec/1700000000.1.wav".into()),
+        }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_field(" padded"), "\" padded\"");
+        assert_eq!(csv_field(""), "");
+    }
+
+    /// A small RFC 4180 reader, to check the export reads back.
+    fn parse_csv(text: &str) -> Vec<Vec<String>> {
+        let mut rows = vec![];
+        let mut row = vec![];
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') => {}
+                (false, '\n') => {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => field.push(c),
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn the_csv_export_reads_back_field_for_field() {
+        let mut text = String::new();
+        write_csv(&[record()], &mut text);
+        let rows = parse_csv(&text);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0], CSV_COLUMNS);
+        let get =
+            |name: &str| rows[1][CSV_COLUMNS.iter().position(|c| *c == name).unwrap()].clone();
+        assert_eq!(get("caller_name"), "Smith, \"Jo\"");
+        assert_eq!(get("started_at"), "2023-11-14T22:13:20.000Z");
+        assert_eq!(get("duration_seconds"), "30.000");
+        assert_eq!(get("rtp_in_packets"), "1490");
+        assert_eq!(get("agent_response_p50_ms"), "500.0");
+        assert_eq!(get("setup_ms"), "210.5");
+        assert_eq!(
+            get("transcript"),
+            "[1.0 s] agent: Hello, how can I help?\n[3.2 s] user: Hi"
+        );
+        let lat: Value = serde_json::from_str(&get("latency_json")).unwrap();
+        assert_eq!(lat["handler_ms"], 210.5);
+        assert!(text.ends_with("\r\n"));
+    }
+
+    #[test]
+    fn show_has_the_timeline_figures_and_transcript() {
+        let text = CallView(record()).render_text();
+        for want in [
+            "+0.200 s  media bridged",
+            "+1.000 s  first agent audio",
+            "+30.000 s  ended by caller (Normal Clearing)",
+            "inbound.packets",
+            "agent_response_ms",
+            "400, 600",
+            "[1.0 s] agent: Hello, how can I help?",
+            "/rec/1700000000.1.wav",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in\n{text}");
+        }
+        let json = serde_json::to_value(CallView(record())).unwrap();
+        assert_eq!(json["id"], "1700000000.1");
+        let list = CallList {
+            calls: vec![record()],
+            limited: false,
+            database: "x.db".into(),
+        };
+        assert!(serde_json::to_value(&list).unwrap().is_array());
+        assert!(list.render_text().contains("completed"));
+    }
+}

@@ -1,0 +1,391 @@
+//! End to end: `vcctl call` against the sandbox Asterisk 22 (`echo` extension, a missing
+//! extension, an unreachable port), and interoperability with baresip in both directions
+//! (baresip calls Asterisk; vcctl calls a baresip that answers automatically).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bare_command, sandbox};
+use serde_json::Value;
+use vcctl::core::tone::goertzel_power;
+use vcctl::core::wav;
+
+fn run_json(cmd: &mut Command) -> (Option<i32>, Value, String) {
+    let out = cmd.output().expect("run vcctl");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code(), v, stderr)
+}
+
+/// Power of `hz` relative to the total power of `samples` (1.0 = a pure tone).
+fn tone_share(samples: &[i16], hz: f64) -> f64 {
+    let total = vcctl::core::tone::rms(samples).powi(2);
+    if total == 0.0 {
+        return 0.0;
+    }
+    goertzel_power(samples, hz, 8000) / total
+}
+
+/// The middle of a recording, away from the call's edges.
+fn middle(samples: &[i16]) -> &[i16] {
+    let n = samples.len();
+    &samples[n / 4..n * 3 / 4]
+}
+
+#[test]
+fn call_echo_extension_measures_round_trip_and_records_the_tone() {
+    let Some(sb) = sandbox() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("out.wav");
+    let (code, v, err) = run_json(sb.command().args([
+        "call",
+        "sip:echo@127.0.0.1:5060",
+        "--tone",
+        "1000",
+        "--duration",
+        "3",
+        "--record",
+        rec.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
+    // SIP: answered, timings present, our BYE answered 200.
+    assert_eq!(v["ended_by"], "local", "{v}");
+    assert_eq!(v["bye_status"], 200, "{v}");
+    let sip = &v["sip"];
+    let to_200 = sip["invite_to_final_ms"].as_f64().unwrap();
+    assert!(to_200 > 0.0 && to_200 < 2000.0, "{sip}");
+    assert!(sip["invite_to_100_ms"].as_f64().is_some(), "{sip}");
+    assert!(sip["bye_to_final_ms"].as_f64().unwrap() > 0.0, "{sip}");
+    assert_eq!(v["codec"], "pcmu");
+    assert!(v["remote_media"]
+        .as_str()
+        .unwrap()
+        .starts_with("127.0.0.1:"));
+    // RTP: about 150 packets each way, nothing lost on loopback.
+    let sent = v["rtp_sent"].as_u64().unwrap();
+    assert!((140..=160).contains(&sent), "sent {sent}");
+    let rx = &v["rtp_received"];
+    assert!(rx["packets"].as_u64().unwrap() > 100, "{rx}");
+    assert!(rx["lost"].as_i64().unwrap() <= 2, "{rx}");
+    assert!(rx["mean_jitter_ms"].as_f64().unwrap() < 20.0, "{rx}");
+    // Round trip: every marker found, plausible on loopback.
+    let rt = &v["roundtrip"];
+    assert_eq!(rt["markers_sent"], 3, "{rt}");
+    assert!(rt["found"].as_u64().unwrap() >= 2, "{rt}");
+    let median = rt["median_ms"].as_f64().unwrap();
+    assert!(
+        median > 0.0 && median < 200.0,
+        "round trip {median} ms: {rt}"
+    );
+    // The recording holds the echoed 1 kHz tone.
+    let w = wav::decode(&std::fs::read(&rec).unwrap()).unwrap();
+    assert_eq!(w.spec, wav::WavSpec::TELEPHONE);
+    assert!(w.samples.len() > 8000 * 2, "{} samples", w.samples.len());
+    let share = tone_share(middle(&w.samples), 1000.0);
+    assert!(share > 0.5, "1 kHz share of the recording {share}");
+    assert!(v["recording"]["seconds"].as_f64().unwrap() > 2.0);
+    // Text output has the same facts.
+    let text = sb.ok(&["call", "sip:echo@127.0.0.1:5060", "--duration", "1.5"]);
+    for want in [
+        "INVITE -> 200",
+        "BYE -> 200",
+        "RTP received",
+        "round trip",
+        "PCMU",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+    sb.assert_clean();
+}
+
+#[test]
+fn call_with_alaw_only() {
+    let Some(sb) = sandbox() else { return };
+    let (code, v, err) = run_json(sb.command().args([
+        "call",
+        "sip:echo@127.0.0.1:5060",
+        "--codec",
+        "alaw",
+        "--tone",
+        "600",
+        "--duration",
+        "2",
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["codec"], "pcma");
+    assert!(v["roundtrip"]["found"].as_u64().unwrap() >= 1, "{v}");
+    sb.assert_clean();
+}
+
+#[test]
+fn call_to_a_missing_extension_fails_with_the_sip_status() {
+    let Some(sb) = sandbox() else { return };
+    let (code, _, err) = run_json(sb.command().args([
+        "call",
+        "sip:no-such-extension@127.0.0.1:5060",
+        "--duration",
+        "1",
+    ]));
+    assert_eq!(code, Some(6), "{err}");
+    assert!(
+        err.starts_with("vcctl: the call to sip:no-such-extension@127.0.0.1:5060 failed: 404"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn call_to_a_closed_port_is_unreachable() {
+    // Nothing listens on this port: ICMP port unreachable, exit 3 (no sandbox needed).
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    drop(sock);
+    let started = Instant::now();
+    let out = bare_command()
+        .args([
+            "call",
+            &format!("sip:echo@127.0.0.1:{port}"),
+            "--timeout",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.starts_with(&format!("vcctl: nothing answers SIP at 127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn call_to_a_silent_peer_times_out() {
+    // A socket that reads and never answers: exit 7 after --timeout.
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    let started = Instant::now();
+    let out = bare_command()
+        .args([
+            "call",
+            &format!("sip:echo@127.0.0.1:{port}"),
+            "--timeout",
+            "1.5",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{err}");
+    assert!(
+        err.contains("did not answer within 1.5 s (no response at all)"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // It did send INVITEs (the first and retransmissions).
+    sock.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 4096];
+    let mut invites = 0;
+    while let Ok(n) = sock.recv(&mut buf) {
+        if buf[..n].starts_with(b"INVITE sip:echo@127.0.0.1") {
+            invites += 1;
+        }
+    }
+    assert!(invites >= 2, "{invites} INVITEs");
+    drop(sock);
+}
+
+// ---------------------------------------------------------------------------------------
+// baresip
+// ---------------------------------------------------------------------------------------
+
+fn have_baresip() -> bool {
+    Command::new("baresip")
+        .arg("-h")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+fn write_tone_wav(path: &Path, hz: f64, seconds: f64) {
+    let mut s = Vec::new();
+    vcctl::core::tone::SineGen::new(hz, 8000, 0.3).extend((seconds * 8000.0) as usize, &mut s);
+    std::fs::write(path, wav::encode(wav::WavSpec::TELEPHONE, &s)).unwrap();
+}
+
+/// A baresip config directory: listening on `listen`, sending `tone` Hz from a file,
+/// dumping what it receives (sndfile module) into the directory.
+fn baresip_dir(dir: &Path, listen: &str, tone: f64, auto_answer: bool) {
+    let wav = dir.join("tone.wav");
+    write_tone_wav(&wav, tone, 20.0);
+    let config = format!(
+        "sip_listen\t\t{listen}\n\
+         audio_player\t\taufile,{rx}\n\
+         audio_source\t\taufile,{src}\n\
+         audio_alert\t\taufile,/dev/null\n\
+         module_path\t\t/usr/lib/baresip/modules\n\
+         module\t\t\tg711.so\n\
+         module\t\t\taufile.so\n\
+         module\t\t\tsndfile.so\n\
+         module_app\t\taccount.so\n\
+         module_app\t\tmenu.so\n",
+        rx = dir.join("play.wav").display(),
+        src = wav.display(),
+    );
+    std::fs::write(dir.join("config"), config).unwrap();
+    let answer = if auto_answer { ";answermode=auto" } else { "" };
+    std::fs::write(
+        dir.join("accounts"),
+        format!("<sip:vcctl-test@127.0.0.1>;regint=0;audio_codecs=PCMU{answer}\n"),
+    )
+    .unwrap();
+}
+
+/// A baresip process, killed when dropped.
+struct Baresip(Option<Child>);
+
+impl Baresip {
+    fn spawn(cmd: &mut Command) -> Baresip {
+        Baresip(Some(cmd.spawn().expect("spawn baresip")))
+    }
+
+    /// Wait for it to quit by itself (`-t`), then return its output.
+    fn output(mut self) -> String {
+        let out = self.0.take().unwrap().wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    }
+}
+
+impl Drop for Baresip {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Whether baresip may be missing (plain `cargo test`) or must be there (CI, VCCTL_E2E=1).
+fn baresip_or_skip() -> bool {
+    if have_baresip() {
+        return true;
+    }
+    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "baresip is not installed (apt-get install baresip)"
+    );
+    eprintln!("SKIPPED: baresip is not installed");
+    false
+}
+
+/// The decoded audio baresip dumped (sndfile's `dump-*-dec.wav`).
+fn baresip_received(dir: &Path) -> Option<Vec<i16>> {
+    let f = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-dec.wav"))?;
+    wav::decode(&std::fs::read(f.path()).ok()?)
+        .ok()
+        .map(|w| w.to_mono())
+}
+
+#[test]
+fn baresip_calls_the_echo_extension_and_stays_connected() {
+    let Some(sb) = sandbox() else { return };
+    if !baresip_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    baresip_dir(dir.path(), "127.0.0.1:5064", 440.0, false);
+    let child = Baresip::spawn(
+        Command::new("baresip")
+            .args(["-f", dir.path().to_str().unwrap()])
+            .args(["-e", "/dial sip:echo@127.0.0.1:5060", "-t", "6"])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
+    // While it talks, Asterisk has a PJSIP channel of the anonymous endpoint, Up.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut seen_up = false;
+    while Instant::now() < deadline && !seen_up {
+        let ch = sb.json(&["channels", "list"]);
+        seen_up = ch.as_array().unwrap().iter().any(|c| {
+            c["name"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("PJSIP/anonymous")
+                && c["state"] == "Up"
+        });
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(seen_up, "no Up channel from baresip");
+    // Still up 2 s later: the call stays connected.
+    std::thread::sleep(Duration::from_secs(2));
+    let ch = sb.json(&["channels", "list"]);
+    assert_eq!(ch.as_array().unwrap().len(), 1, "{ch}");
+    let log = child.output();
+    assert!(log.contains("Call established"), "{log}");
+    assert!(!log.contains("Call failed"), "{log}");
+    // baresip heard its own 440 Hz tone come back.
+    let rx = baresip_received(dir.path()).expect("baresip decode dump");
+    assert!(rx.len() > 8000 * 2, "{} samples", rx.len());
+    let share = tone_share(middle(&rx), 440.0);
+    assert!(share > 0.5, "440 Hz share {share}");
+    sb.assert_clean();
+}
+
+#[test]
+fn vcctl_calls_an_auto_answering_baresip() {
+    // Needs baresip only, not the sandbox.
+    if !baresip_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    baresip_dir(dir.path(), "127.0.0.1:5066", 700.0, true);
+    let _b = Baresip::spawn(
+        Command::new("baresip")
+            .args(["-f", dir.path().to_str().unwrap(), "-t", "20"])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    // Wait until it listens.
+    std::thread::sleep(Duration::from_millis(1500));
+    let rec = dir.path().join("from-baresip.wav");
+    let (code, v, err) = run_json(bare_command().args([
+        "call",
+        "sip:vcctl-test@127.0.0.1:5066",
+        "--tone",
+        "1000",
+        "--duration",
+        "3",
+        "--record",
+        rec.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "{err}\n{v}");
+    assert_eq!(v["bye_status"], 200, "{v}");
+    assert_eq!(v["codec"], "pcmu");
+    assert!(v["rtp_received"]["packets"].as_u64().unwrap() > 100, "{v}");
+    // baresip does not echo: no marker comes back.
+    assert_eq!(v["roundtrip"]["found"], 0, "{v}");
+    // We recorded baresip's 700 Hz tone...
+    let w = wav::decode(&std::fs::read(&rec).unwrap()).unwrap();
+    let share = tone_share(middle(&w.samples), 700.0);
+    assert!(share > 0.5, "700 Hz share {share}");
+    // ...and baresip received our 1 kHz tone.
+    std::thread::sleep(Duration::from_millis(500));
+    let rx = baresip_received(dir.path()).expect("baresip decode dump");
+    let share = tone_share(middle(&rx), 1000.0);
+    assert!(share > 0.3, "1 kHz share at baresip {share}");
+}
