@@ -124,8 +124,9 @@ async fn run_one(
             &format!("127.0.0.1:{port}"),
             "--response-delay-ms",
             "0",
+            // Agent audio arrives in events of 100 ms (the real service sends larger ones).
             "--chunk-ms",
-            "20",
+            "100",
             "--ping-interval-ms",
             "1000",
         ])
