@@ -13,7 +13,7 @@ mod common;
 use std::time::Duration;
 
 use common::sandbox;
-use common::stack::{Stack, StackOptions};
+use common::stack::{call, Stack, StackOptions};
 use serde_json::Value;
 use vcctl::core::prom_text;
 use vcctl::core::tone::{goertzel_power, rms};
@@ -25,21 +25,6 @@ fn now_unix() -> f64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs_f64()
-}
-
-/// Originate the tone-playing caller; returns the id of its calling (;1) leg.
-fn call(sb: &common::Sandbox) -> String {
-    let ch = sb.json(&[
-        "originate",
-        "Local/test@incoming",
-        "--context",
-        "vcctl-test",
-        "--extension",
-        "tone-rec",
-        "--caller-id",
-        "1001",
-    ]);
-    ch["id"].as_str().unwrap().to_string()
 }
 
 fn db(stack: &Stack) -> String {

@@ -269,11 +269,12 @@ async fn events(State(s): State<ApiState>) -> Sse<impl Stream<Item = Result<Even
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::metrics::text_format;
 
-    async fn start(
+    /// Serve `state` on 127.0.0.1:0; returns the base URL, a stop handle and the task.
+    pub(crate) async fn start(
         state: ApiState,
     ) -> (
         String,

@@ -180,28 +180,10 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 mod tests {
     use super::*;
     use crate::core::metrics::Registry;
-    use crate::io::http_api::{serve, ApiState};
+    use crate::io::http_api::ApiState;
     use tokio::net::TcpListener;
 
-    async fn start(
-        state: ApiState,
-    ) -> (
-        String,
-        tokio::sync::oneshot::Sender<()>,
-        tokio::task::JoinHandle<()>,
-    ) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
-        (base, tx, task)
-    }
+    use crate::io::http_api::tests::start;
 
     async fn next(s: &mut ServeEventStream) -> ServeEvent {
         tokio::time::timeout(Duration::from_secs(5), s.next())

@@ -210,39 +210,16 @@ impl Spawned {
         timeout: Duration,
         pred: impl Fn(&str) -> bool,
     ) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.stdout.recv_timeout(left) {
-                Ok(l) => {
-                    self.seen_out.push(l.clone());
-                    if pred(&l) {
-                        return Some(l);
-                    }
-                }
-                Err(_) => return None,
-            }
-        }
-        None
+        wait_line(&self.stdout, &mut self.seen_out, timeout, pred)
     }
 
+    /// The same for stderr (lines kept in `seen_err`).
     pub fn wait_stderr(
         &mut self,
         timeout: Duration,
         pred: impl Fn(&str) -> bool,
     ) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.stderr.recv_timeout(left) {
-                Ok(l) => {
-                    self.seen_err.push(l.clone());
-                    if pred(&l) {
-                        return Some(l);
-                    }
-                }
-                Err(_) => return None,
-            }
-        }
-        None
+        wait_line(&self.stderr, &mut self.seen_err, timeout, pred)
     }
 
     /// Wait for exit (killing after `timeout`), then drain what remains of the output.
@@ -275,6 +252,23 @@ impl Spawned {
         }
         self.finish(timeout)
     }
+}
+
+fn wait_line(
+    rx: &Receiver<String>,
+    seen: &mut Vec<String>,
+    timeout: Duration,
+    pred: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let deadline = Instant::now() + timeout;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let l = rx.recv_timeout(left).ok()?;
+        seen.push(l.clone());
+        if pred(&l) {
+            return Some(l);
+        }
+    }
+    None
 }
 
 impl Drop for Spawned {

@@ -247,3 +247,19 @@ pub fn read_wav_i16(path: &std::path::Path) -> Vec<i16> {
     }
     panic!("{} has no data chunk", path.display());
 }
+
+/// Originate the tone-playing caller (a Local channel into `test@incoming` whose calling side
+/// runs `tone-rec`); returns the id of its calling (;1) leg.
+pub fn call(sb: &Sandbox) -> String {
+    let ch = sb.json(&[
+        "originate",
+        "Local/test@incoming",
+        "--context",
+        "vcctl-test",
+        "--extension",
+        "tone-rec",
+        "--caller-id",
+        "1001",
+    ]);
+    ch["id"].as_str().unwrap().to_string()
+}
