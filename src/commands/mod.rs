@@ -81,9 +81,4 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 /// Seconds since the Unix epoch, for computing ages of ARI timestamps.
-pub fn now_unix() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
+pub use crate::io::clock::now_unix;

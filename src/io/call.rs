@@ -199,12 +199,7 @@ enum End {
     Error(String),
 }
 
-pub fn now_unix() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
+pub use crate::io::clock::now_unix;
 
 /// Run one call to its end. Never panics on ARI or agent errors; always cleans up.
 pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::UnboundedReceiver<Signal>) {

@@ -9,6 +9,7 @@ pub mod call;
 pub mod call_capture;
 pub mod call_recording;
 pub mod capture;
+pub mod clock;
 pub mod health;
 pub mod http_api;
 pub mod latency_probe;

@@ -193,12 +193,7 @@ pub struct Store {
     path: Arc<str>,
 }
 
-fn now_unix() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
+use crate::io::clock::now_unix;
 
 impl Store {
     /// Open (creating the file and its directory if needed) and upgrade to [`SCHEMA_VERSION`].
