@@ -296,6 +296,25 @@ pub struct RuleRef {
     policy_verdict: Option<Verdict>,
 }
 
+impl RuleRef {
+    /// The policy of base chain `chain` of `table`, as the deciding "rule".
+    fn chain_policy(table: &Table, chain: &Chain, policy: Verdict) -> RuleRef {
+        RuleRef {
+            backend: table.backend,
+            family: table.family.clone(),
+            table: table.name.clone(),
+            chain: chain.name.clone(),
+            base_chain: chain.name.clone(),
+            text: String::new(),
+            handle: None,
+            index: None,
+            policy: true,
+            ufw: table.is_ufw(),
+            policy_verdict: Some(policy),
+        }
+    }
+}
+
 impl fmt::Display for RuleRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.backend {
@@ -465,19 +484,7 @@ impl Ruleset {
                 }
                 Flow::Return => {
                     let policy = chain.base.as_ref().expect("base").policy;
-                    let r = RuleRef {
-                        backend: table.backend,
-                        family: table.family.clone(),
-                        table: table.name.clone(),
-                        chain: chain.name.clone(),
-                        base_chain: chain.name.clone(),
-                        text: String::new(),
-                        handle: None,
-                        index: None,
-                        policy: true,
-                        ufw: table.is_ufw(),
-                        policy_verdict: Some(policy),
-                    };
+                    let r = RuleRef::chain_policy(table, chain, policy);
                     if policy != Verdict::Accept {
                         return Decision {
                             verdict: policy,
@@ -516,19 +523,7 @@ impl Ruleset {
                 Flow::Return => {
                     let policy = chain.base.as_ref().expect("base").policy;
                     if policy != Verdict::Accept {
-                        out.push(RuleRef {
-                            backend: table.backend,
-                            family: table.family.clone(),
-                            table: table.name.clone(),
-                            chain: chain.name.clone(),
-                            base_chain: chain.name.clone(),
-                            text: String::new(),
-                            handle: None,
-                            index: None,
-                            policy: true,
-                            ufw: table.is_ufw(),
-                            policy_verdict: Some(policy),
-                        });
+                        out.push(RuleRef::chain_policy(table, chain, policy));
                     }
                 }
             }
