@@ -66,26 +66,10 @@ pub async fn run(ctx: &Ctx, args: AgentSimArgs) -> Result<()> {
             ""
         }
     );
-    let stats = serve(listener, opts, stop_signal())
+    let stats = serve(listener, opts, crate::io::signals::stop_requested())
         .await
         .map_err(|e| Error::io("serving the agent simulator", e))?;
     emit(&Totals(stats), ctx.json())
-}
-
-/// Ctrl-C, or SIGTERM (`docker stop`, `kill`).
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[derive(Serialize)]

@@ -77,7 +77,7 @@ pub async fn run(ctx: &Ctx, a: CaptureArgs) -> Result<()> {
     let signals = tokio::spawn({
         let stop = stop.clone();
         async move {
-            shutdown_signal().await;
+            crate::io::signals::stop_requested().await;
             stop.store(true, Ordering::Relaxed);
         }
     });
@@ -108,20 +108,4 @@ pub async fn run(ctx: &Ctx, a: CaptureArgs) -> Result<()> {
     .map_err(|e| Error::Other(format!("the capture thread failed: {e}")))?;
     signals.abort();
     emit(&report?, ctx.json())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }

@@ -155,24 +155,9 @@ async fn reflector(addr: SocketAddr) -> Result<()> {
     eprintln!(
         "vcctl check-firewall: reflector listening on {local}; it probes only the host that asks; Ctrl-C or SIGTERM stops"
     );
-    netcheck::run_reflector(listener, stop_signal())
+    netcheck::run_reflector(listener, crate::io::signals::stop_requested())
         .await
         .map_err(|e| Error::io("running the reflector", e))
-}
-
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Rows and the facts they were computed from.

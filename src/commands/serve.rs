@@ -106,28 +106,5 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         plugins,
         opts,
     });
-    crate::io::serve::run(shared, ari_settings, shutdown_signal()).await
-}
-
-/// SIGTERM or SIGINT (Ctrl-C).
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+    crate::io::serve::run(shared, ari_settings, crate::io::signals::stop_requested()).await
 }

@@ -20,6 +20,7 @@ pub mod rtp_socket;
 pub mod serve;
 pub mod serve_events;
 pub mod serve_metrics;
+pub mod signals;
 pub mod sip_call;
 pub mod store;
 pub mod tls;
