@@ -193,15 +193,22 @@ start_asterisk() {
     if [ -f "$log" ] && [ "$(stat -c %s "$log")" -gt 20000000 ]; then mv -f "$log" "$log.old"; fi
     echo "=== asterisk-sandbox start $(date -u +%FT%TZ) ===" >>"$log"
     # setsid: own session, so a test runner's Ctrl-C or process-group kill doesn't take it down.
-    # 9>&-: don't hand the lock to Asterisk.
-    setsid chroot "$root" /usr/bin/env -i \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        ASTERISK_BIND_ADDR="$bind_addr" ASTERISK_SIP_PORT="$sip_port" \
-        ASTERISK_HTTP_PORT="$http_port" ASTERISK_EXTERNAL_IP= ASTERISK_STUN_SERVER= \
-        ASTERISK_ARI_USERNAME="$ari_user" ASTERISK_ARI_PASSWORD="$ari_password" \
-        ASTERISK_RTP_START="$rtp_start" ASTERISK_RTP_END="$rtp_end" \
-        /usr/local/bin/asterisk-entrypoint.sh \
-        </dev/null >>"$log" 2>&1 9>&- &
+    # Close every inherited descriptor above stderr (our lock on fd 9, and any lock a caller
+    # such as `flock FILE scripts/asterisk-sandbox.sh up` holds): a long-lived Asterisk must
+    # not keep someone else's lock.
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+        done
+        exec setsid chroot "$root" /usr/bin/env -i \
+            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+            ASTERISK_BIND_ADDR="$bind_addr" ASTERISK_SIP_PORT="$sip_port" \
+            ASTERISK_HTTP_PORT="$http_port" ASTERISK_EXTERNAL_IP= ASTERISK_STUN_SERVER= \
+            ASTERISK_ARI_USERNAME="$ari_user" ASTERISK_ARI_PASSWORD="$ari_password" \
+            ASTERISK_RTP_START="$rtp_start" ASTERISK_RTP_END="$rtp_end" \
+            /usr/local/bin/asterisk-entrypoint.sh
+    ) </dev/null >>"$log" 2>&1 &
     pid=$!
     fingerprint >"$root/run/vcctl-sandbox.fingerprint"
     deadline=$((SECONDS + timeout))

@@ -5,7 +5,9 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use common::sandbox;
 use common::stack::{call, monitor_dir, read_wav_i16, Stack, StackOptions};
@@ -114,12 +116,25 @@ fn twenty_calls_in_a_row_then_ten_at_once_leave_nothing_behind() {
     }
     let callers: Vec<String> = (0..10).map(|_| call(&sb)).collect();
     stack.wait_bridged(10, Duration::from_secs(20));
-    std::thread::sleep(Duration::from_secs(1));
-    for c in stack.calls().as_array().unwrap() {
+    // Every call hears the agent (live snapshots refresh once a second).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let calls = stack.calls();
+        let silent: Vec<&Value> = calls
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["media"]["agent_audio_events"].as_u64().unwrap_or(0) == 0)
+            .collect();
+        if silent.is_empty() {
+            break;
+        }
         assert!(
-            c["media"]["agent_audio_events"].as_u64().unwrap_or(0) > 0,
-            "{c}"
+            Instant::now() < deadline,
+            "calls without agent audio: {silent:?}; serve said: {:?}",
+            stack.serve.stderr.try_iter().collect::<Vec<_>>()
         );
+        std::thread::sleep(Duration::from_millis(100));
     }
     for c in &callers {
         sb.ok(&["channels", "hangup", c]);

@@ -39,8 +39,9 @@ pub struct MediaSettings {
     /// An empty playout queue counts as the end of the agent's response (not an underflow)
     /// when the agent has sent no audio for this long.
     pub response_gap: Duration,
-    /// Frames may leave this much before their grid time. Timers fire on a 1 ms tick, so
-    /// aiming half a tick early centres the send times on the grid instead of always late.
+    /// Frames may leave this much before their grid time: a driver whose timer always wakes
+    /// a little late aims this much early so send times centre on the grid (serve's pacing
+    /// thread wakes about 50-100 µs late).
     pub pacing_lead: Duration,
 }
 
@@ -53,7 +54,7 @@ impl Default for MediaSettings {
             prebuffer: Duration::from_millis(40),
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
-            pacing_lead: Duration::from_micros(500),
+            pacing_lead: Duration::from_micros(60),
         }
     }
 }
@@ -490,6 +491,24 @@ impl CallMedia {
         self.out.pop_front()
     }
 
+    /// Move the RTP packets out of the output queue (in order) into `into`, leaving every
+    /// other output queued; true if any other output is waiting. For a driver that sends RTP
+    /// from a pacing thread and hands the rest to the call's own task.
+    pub fn drain_rtp(&mut self, into: &mut Vec<Vec<u8>>) -> bool {
+        let mut other = false;
+        self.out.retain_mut(|o| match o {
+            Output::Rtp(p) => {
+                into.push(std::mem::take(p));
+                false
+            }
+            _ => {
+                other = true;
+                true
+            }
+        });
+        other
+    }
+
     pub fn transcript(&self) -> &Transcript {
         &self.transcript
     }
@@ -678,6 +697,28 @@ mod tests {
         let mut out = Vec::new();
         g711::pcm_to_ulaw(&pcm, &mut out);
         out
+    }
+
+    #[test]
+    fn drain_rtp_takes_the_packets_in_order_and_leaves_the_rest() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_rtp(t0, peer(), &rtp(1, &[0x55; 160]));
+        m.handle_timeout(t0 + Duration::from_millis(60));
+        let mut rtp_out = Vec::new();
+        assert!(m.drain_rtp(&mut rtp_out), "the agent chunk is still queued");
+        assert!(rtp_out.len() >= 2, "{}", rtp_out.len());
+        let seqs: Vec<u16> = rtp_out
+            .iter()
+            .map(|p| RtpPacket::parse(p).unwrap().seq.0)
+            .collect();
+        for w in seqs.windows(2) {
+            assert_eq!(w[1], w[0].wrapping_add(1));
+        }
+        let (rtp_left, agent, _) = drain(&mut m);
+        assert!(rtp_left.is_empty());
+        assert_eq!(agent.len(), 1);
+        assert!(!m.drain_rtp(&mut rtp_out));
     }
 
     #[test]

@@ -1,24 +1,24 @@
 //! The media benchmark: N synthetic calls through serve's media path ([`media_loop`] around
 //! [`CallMedia`]) and a real agent-sim process, on loopback, without Asterisk. A synthetic
-//! Asterisk per call sends RTP at 50 packets/s and receives serve's RTP.
+//! Asterisk ([`BenchPeer`], one thread for all calls) sends RTP at 50 packets/s per call and
+//! receives serve's RTP.
 //!
 //! Figures per N: RTP in -> agent frame out, agent frame in -> RTP out, outbound pacing
 //! error against the 20 ms grid, packets lost both ways, CPU and RSS per call.
 
-use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use crate::core::agent_proto::InitiationClientData;
 use crate::core::call_media::{CallMedia, MediaSettings, StreamSeed};
-use crate::core::pacer::{Pacer, PacingStats};
-use crate::core::rtp::{Pt, RtpHeader, RtpPacket, SeqNo, Ssrc};
+use crate::core::pacer::PacingStats;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{self, AgentSettings};
+use crate::io::bench_peer::BenchPeer;
 use crate::io::media_loop::{self, LoopProbe, NoHooks, Signal};
 
 /// Settings of one benchmark run.
@@ -46,8 +46,11 @@ pub struct BenchRow {
     pub rtp_lost_inbound: u64,
     pub rtp_sent_by_serve: u64,
     pub rtp_lost_outbound: u64,
-    /// CPU of the media path (and the synthetic Asterisk, same process), % of one core per call.
+    /// CPU of the media path (the bench process less its synthetic Asterisk thread), % of one
+    /// core per call.
     pub cpu_percent_per_call: f64,
+    /// CPU of the synthetic Asterisk thread, % of one core per call.
+    pub asterisk_cpu_percent_per_call: f64,
     /// CPU of the agent-sim process, % of one core per call.
     pub agent_sim_cpu_percent_per_call: f64,
     pub rss_kib_per_call: f64,
@@ -95,12 +98,6 @@ struct CallResult {
     agent_to_rtp: PacingStats,
     rtp_in: u64,
     rtp_out: u64,
-}
-
-struct PeerResult {
-    sent: u64,
-    received: u64,
-    lost: u64,
 }
 
 async fn run_one(
@@ -154,22 +151,16 @@ async fn run_one(
     }
 
     let rss_before = rss_kib();
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let peer = BenchPeer::start().map_err(|e| Error::io("starting the synthetic Asterisk", e))?;
+    let peer_addr = peer.addr();
     let mut calls = Vec::with_capacity(n);
-    let mut peers = Vec::with_capacity(n);
     let mut signals = Vec::with_capacity(n);
     let ramp_gap = Duration::from_secs_f64(1.0 / opts.ramp_per_second.max(1) as f64);
     for i in 0..n {
         let serve_sock = UdpSocket::bind("127.0.0.1:0")
             .await
             .map_err(|e| Error::io("binding RTP", e))?;
-        let peer_sock = UdpSocket::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| Error::io("binding RTP", e))?;
         let serve_addr = serve_sock
-            .local_addr()
-            .map_err(|e| Error::io("RTP address", e))?;
-        let peer_addr = peer_sock
             .local_addr()
             .map_err(|e| Error::io("RTP address", e))?;
         let conn = agent_ws::connect(&settings, InitiationClientData::default()).await?;
@@ -192,13 +183,13 @@ async fn run_one(
         calls.push(tokio::spawn(async move {
             let mut probe = LoopProbe::default();
             let id = format!("bench-{i}");
-            media_loop::run(
+            let (_, media) = media_loop::run(
                 media_loop::MediaIo {
                     socket: &serve_sock,
                     sender: &sender,
                     receiver: &mut receiver,
                 },
-                &mut media,
+                media,
                 &id,
                 &mut rx,
                 &mut NoHooks,
@@ -215,11 +206,7 @@ async fn run_one(
                 rtp_out: s.rtp_out_packets,
             }
         }));
-        peers.push(tokio::spawn(synthetic_asterisk(
-            peer_sock,
-            serve_addr,
-            stop_rx.clone(),
-        )));
+        peer.add_call(serve_addr);
         if (i + 1) % 50 == 0 {
             progress(&format!("{n} calls: {} set up", i + 1));
         }
@@ -232,22 +219,20 @@ async fn run_one(
         opts.duration.as_secs()
     ));
     let cpu0 = cpu_seconds_self();
+    let peer0 = peer.cpu_seconds();
     let sim0 = cpu_seconds_pid(sim_pid);
     let t0 = Instant::now();
     tokio::time::sleep(opts.duration).await;
     let seconds = t0.elapsed().as_secs_f64();
-    let cpu = cpu_seconds_self() - cpu0;
+    let peer_cpu = peer.cpu_seconds() - peer0;
+    let cpu = (cpu_seconds_self() - cpu0 - peer_cpu).max(0.0);
     let sim_cpu = cpu_seconds_pid(sim_pid) - sim0;
     let rss = rss_kib().saturating_sub(rss_before);
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
-    let _ = stop_tx.send(true);
-    let mut peer_results = Vec::new();
-    for p in peers {
-        if let Ok(r) = p.await {
-            peer_results.push(r);
-        }
-    }
+    let totals = tokio::task::spawn_blocking(move || peer.stop())
+        .await
+        .unwrap_or_default();
     tokio::time::sleep(Duration::from_millis(100)).await;
     for s in &signals {
         let _ = s.send(Signal::Shutdown);
@@ -271,13 +256,10 @@ async fn run_one(
         serve_in += r.rtp_in;
         serve_out += r.rtp_out;
     }
-    let sent: u64 = peer_results.iter().map(|p| p.sent).sum();
-    let received: u64 = peer_results.iter().map(|p| p.received).sum();
-    let gaps: u64 = peer_results.iter().map(|p| p.lost).sum();
+    let sent = totals.sent;
     let lost_in = sent.saturating_sub(serve_in);
-    // Packets serve sent after the peers stopped listening are not losses.
-    let lost_out = gaps;
-    let _ = (received, serve_out);
+    // Gaps in what the peer received; packets serve sent after it stopped are not losses.
+    let lost_out = totals.lost;
     let row = BenchRow {
         calls: n,
         seconds,
@@ -293,6 +275,7 @@ async fn run_one(
         rtp_sent_by_serve: serve_out,
         rtp_lost_outbound: lost_out,
         cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
+        asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
         agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,
         rss_kib_per_call: rss as f64 / n as f64,
         sustained: false,
@@ -303,62 +286,6 @@ async fn run_one(
             && row.pacing_p99_ms < 2.0,
         ..row
     })
-}
-
-/// Asterisk's side of one call: RTP at 50 packets/s on an absolute grid (speech-like µ-law
-/// payload), and count what serve sends back (gaps in its sequence numbers are losses).
-async fn synthetic_asterisk(
-    sock: UdpSocket,
-    serve: SocketAddr,
-    mut stop: watch::Receiver<bool>,
-) -> PeerResult {
-    let start = Instant::now();
-    let mut pacer = Pacer::new(start, Duration::from_millis(20));
-    let ssrc = Ssrc(rand::random());
-    let mut seq: u16 = rand::random();
-    let mut ts: u32 = rand::random();
-    let payload: Vec<u8> = (0..160).map(|i| (0x20 + (i * 7) % 90) as u8).collect();
-    let mut pkt = Vec::with_capacity(200);
-    let mut buf = [0u8; 2048];
-    let (mut sent, mut received, mut lost) = (0u64, 0u64, 0u64);
-    let mut last_seq: Option<u16> = None;
-    loop {
-        let deadline = tokio::time::Instant::from_std(pacer.next_deadline());
-        tokio::select! {
-            _ = tokio::time::sleep_until(deadline) => {
-                let tick = pacer.on_tick(Instant::now());
-                for _ in 0..tick.frames_due {
-                    RtpHeader { marker: sent == 0, payload_type: Pt::PCMU, seq: SeqNo(seq), timestamp: ts, ssrc }
-                        .write(&payload, &mut pkt);
-                    if sock.send_to(&pkt, serve).await.is_ok() {
-                        sent += 1;
-                    }
-                    seq = seq.wrapping_add(1);
-                    ts = ts.wrapping_add(160);
-                }
-            }
-            r = sock.recv_from(&mut buf) => {
-                if let Ok((n, _)) = r {
-                    if let Ok(p) = RtpPacket::parse(&buf[..n]) {
-                        received += 1;
-                        if let Some(prev) = last_seq {
-                            let step = p.seq.0.wrapping_sub(prev);
-                            if (2..0x8000).contains(&step) {
-                                lost += (step - 1) as u64;
-                            }
-                        }
-                        last_seq = Some(p.seq.0);
-                    }
-                }
-            }
-            _ = stop.changed() => break,
-        }
-    }
-    PeerResult {
-        sent,
-        received,
-        lost,
-    }
 }
 
 /// Lift the soft open-files limit to the hard limit (each call holds a few sockets).

@@ -459,14 +459,14 @@ async fn run_inner(
     };
     media.set_peer(peer);
     snapshot(shared, call, &profile.name, "bridged", Some(&media.stats()));
-    let end = media_loop(
+    let (end, media) = media_loop(
         shared,
         call,
         &profile.name,
         &socket,
         conn.sender.clone(),
         conn.receiver,
-        &mut media,
+        media,
         rx,
         res,
     )
@@ -745,10 +745,10 @@ async fn media_loop(
     socket: &UdpSocket,
     sender: AgentSender,
     mut receiver: AgentReceiver,
-    media: &mut CallMedia,
+    media: CallMedia,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     res: &mut Resources,
-) -> End {
+) -> (End, CallMedia) {
     let mut hooks = ServeHooks {
         shared,
         call,
@@ -761,7 +761,7 @@ async fn media_loop(
             .filter_map(|f| f(&call.channel.id))
             .collect(),
     };
-    let end = media_loop::run(
+    let (end, media) = media_loop::run(
         media_loop::MediaIo {
             socket,
             sender: &sender,
@@ -782,7 +782,7 @@ async fn media_loop(
             res.files.push((kind, path));
         }
     }
-    match end {
+    let end = match end {
         LoopEnd::Caller(c) => {
             res.caller_gone = true;
             End::Caller(c)
@@ -794,7 +794,8 @@ async fn media_loop(
         LoopEnd::Agent { normal, detail } => End::Agent { normal, detail },
         LoopEnd::Shutdown => End::Shutdown,
         LoopEnd::Error(e) => End::Error(e),
-    }
+    };
+    (end, media)
 }
 
 /// Add the counters accumulated since the last flush to the global metrics.

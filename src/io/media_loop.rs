@@ -1,6 +1,10 @@
 //! The I/O loop of one call's media: a UDP socket to Asterisk and the agent WebSocket around
 //! a [`CallMedia`] engine. Shared by `serve` and the media benchmark; whatever else wants to
 //! see the packets (per-call capture, recording, live snapshots) plugs in as [`MediaHooks`].
+//!
+//! The call's task takes inbound RTP and the agent's messages; the engine's timeouts (paced
+//! outbound RTP) run on the process's pacing thread, [`MediaClock`], which sends RTP itself
+//! and hands everything else back to this task.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -11,6 +15,7 @@ use tokio::sync::mpsc;
 use crate::core::call_media::{CallMedia, MediaEvent, MediaStats, Output};
 use crate::core::pacer::PacingStats;
 use crate::io::agent_ws::{AgentReceiver, AgentSender};
+use crate::io::media_clock::{dup_socket, ClockedCall, MediaClock};
 
 /// A message to a running call.
 #[derive(Debug, Clone)]
@@ -44,8 +49,13 @@ pub enum LoopEnd {
 pub trait MediaHooks {
     /// A datagram arrived (before the engine looked at it).
     fn rtp_in(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
-    /// A packet was sent to Asterisk.
+    /// A packet was sent to Asterisk (reported in batches, within about 20 ms, with the time
+    /// it was sent).
     fn rtp_out(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
+    /// Whether [`Self::rtp_out`] is wanted (saves a copy of every packet when not).
+    fn observes_rtp_out(&self) -> bool {
+        true
+    }
     /// The engine reported something.
     fn event(&mut self, _ev: &MediaEvent) {}
     /// Once a second, the engine's counters.
@@ -54,7 +64,11 @@ pub trait MediaHooks {
 
 /// Hooks that observe nothing.
 pub struct NoHooks;
-impl MediaHooks for NoHooks {}
+impl MediaHooks for NoHooks {
+    fn observes_rtp_out(&self) -> bool {
+        false
+    }
+}
 
 /// Measurements of the loop itself (the benchmark's figures).
 #[derive(Debug, Clone, Default)]
@@ -70,20 +84,36 @@ pub struct MediaIo<'a> {
     pub receiver: &'a mut AgentReceiver,
 }
 
-/// Run until a signal, the agent or an error ends the call.
+/// Run until a signal, the agent or an error ends the call; the engine comes back with why.
 pub async fn run(
     io: MediaIo<'_>,
-    media: &mut CallMedia,
+    media: CallMedia,
     caller_id: &str,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     hooks: &mut (dyn MediaHooks + Send),
     probe: Option<&mut LoopProbe>,
-) -> LoopEnd {
+) -> (LoopEnd, CallMedia) {
     let MediaIo {
         socket,
         sender,
         receiver,
     } = io;
+    let Some(peer) = media.peer() else {
+        return (
+            LoopEnd::Error("the media peer address is not known".into()),
+            media,
+        );
+    };
+    let clock = MediaClock::global();
+    let clock_socket = match dup_socket(socket) {
+        Ok(s) => s,
+        Err(e) => {
+            // Only a descriptor limit makes the duplicate fail; the call cannot run.
+            let end = LoopEnd::Error(format!("could not pace the call's RTP: {e}"));
+            return (end, media);
+        }
+    };
+    let call = clock.add(media, clock_socket, peer, hooks.observes_rtp_out());
     // The agent link gets its own writer task: a slow WebSocket must never delay RTP pacing.
     let (to_agent, mut agent_queue) = mpsc::unbounded_channel::<(String, Option<Instant>)>();
     let (agent_failed_tx, mut agent_failed) = tokio::sync::oneshot::channel::<String>();
@@ -106,7 +136,8 @@ pub async fn run(
     let end = run_loop(
         socket,
         receiver,
-        media,
+        &call,
+        peer,
         caller_id,
         rx,
         hooks,
@@ -115,53 +146,66 @@ pub async fn run(
     )
     .await;
     drop(to_agent);
+    let local = socket
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let call = clock.remove(call).await;
+    report_sent(&call, hooks, local, peer, &mut Vec::new());
+    let media = call.into_media();
     // Let queued chunks go out (bounded), e.g. before a normal close.
     if let Ok(Ok(written)) = tokio::time::timeout(Duration::from_millis(500), writer).await {
         if let Some(p) = probe {
             p.rtp_to_agent.merge(&written);
         }
     }
-    end
+    (end, media)
+}
+
+/// Tell the hooks about the packets the clock sent since last time.
+fn report_sent(
+    call: &ClockedCall,
+    hooks: &mut (dyn MediaHooks + Send),
+    local: SocketAddr,
+    peer: SocketAddr,
+    scratch: &mut Vec<(Instant, Vec<u8>)>,
+) {
+    call.take_sent(scratch);
+    for (at, p) in scratch.drain(..) {
+        hooks.rtp_out(at, local, peer, &p);
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // private: the pieces of `run`, split for the writer task
 async fn run_loop(
     socket: &UdpSocket,
     receiver: &mut AgentReceiver,
-    media: &mut CallMedia,
+    call: &ClockedCall,
+    peer: SocketAddr,
     caller_id: &str,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     hooks: &mut (dyn MediaHooks + Send),
     to_agent: &mpsc::UnboundedSender<(String, Option<Instant>)>,
     agent_failed: &mut tokio::sync::oneshot::Receiver<String>,
 ) -> LoopEnd {
-    let Some(peer) = media.peer() else {
-        return LoopEnd::Error("the media peer address is not known".into());
-    };
+    let clock = MediaClock::global();
     let local = socket
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
     let mut buf = vec![0u8; 2048];
+    let mut outputs = Vec::new();
+    let mut sent = Vec::new();
     let mut next_second = Instant::now() + Duration::from_secs(1);
-    // One timer for the whole call, moved only when the engine's next deadline changes.
-    let mut armed = media.next_timeout();
-    let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(armed));
-    tokio::pin!(sleep);
     loop {
-        let due = media.next_timeout();
-        if due != armed {
-            armed = due;
-            sleep.as_mut().reset(tokio::time::Instant::from_std(due));
-        }
         let mut rtp_rx_at = None;
         tokio::select! {
             biased;
-            _ = &mut sleep => media.handle_timeout(Instant::now()),
+            // The pacing thread left outputs for this task.
+            _ = call.wake.notified() => {}
             r = socket.recv_from(&mut buf) => match r {
                 Ok((n, from)) => {
                     let now = Instant::now();
                     hooks.rtp_in(now, from, local, &buf[..n]);
-                    media.handle_rtp(now, from, &buf[..n]);
+                    call.media().handle_rtp(now, from, &buf[..n]);
                     rtp_rx_at = Some(now);
                 }
                 // ICMP port unreachable from an earlier send surfaces here on Linux; not fatal.
@@ -169,7 +213,7 @@ async fn run_loop(
                 Err(e) => return LoopEnd::Error(format!("RTP socket failed: {e}")),
             },
             m = receiver.next() => match m {
-                Some(msg) => media.handle_agent(Instant::now(), &msg),
+                Some(msg) => call.media().handle_agent(Instant::now(), &msg),
                 None => {
                     let (normal, detail) = receiver
                         .close_info()
@@ -190,7 +234,16 @@ async fn run_loop(
                 Some(Signal::Shutdown) | None => return LoopEnd::Shutdown,
             },
         }
-        while let Some(out) = media.poll_output() {
+        let due = {
+            let mut m = call.media();
+            while let Some(out) = m.poll_output() {
+                outputs.push(out);
+            }
+            m.next_timeout()
+        };
+        // Input may have made a deadline sooner (e.g. agent audio after silence).
+        clock.reschedule(call, due);
+        for out in outputs.drain(..) {
             match out {
                 Output::Rtp(p) => {
                     if socket.send_to(&p, peer).await.is_ok() {
@@ -204,9 +257,11 @@ async fn run_loop(
                 Output::Event(ev) => hooks.event(&ev),
             }
         }
+        report_sent(call, hooks, local, peer, &mut sent);
         if Instant::now() >= next_second {
             next_second += Duration::from_secs(1);
-            hooks.every_second(&media.stats());
+            let stats = call.media().stats();
+            hooks.every_second(&stats);
         }
     }
 }
