@@ -139,6 +139,112 @@ fn call_to_a_missing_extension_fails_with_the_sip_status() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 
+/// The test password of the deployment's authenticated `vcctl-auth` endpoint (pjsip.conf).
+const AUTH_USER: &str = "vcctl-auth";
+const AUTH_PASSWORD: &str = "vcctl-auth-test-password";
+
+#[test]
+fn call_with_digest_auth_answers_the_challenge_and_measures_the_round_trip() {
+    let Some(sb) = sandbox() else { return };
+    let (code, v, err) = run_json(
+        sb.command()
+            .env("VCCTL_SIP_PASSWORD", AUTH_PASSWORD)
+            .args([
+                "call",
+                "sip:echo@127.0.0.1:5060",
+                "--sip-user",
+                AUTH_USER,
+                "--tone",
+                "1000",
+                "--duration",
+                "2",
+                "--json",
+            ]),
+    );
+    assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
+    // Challenged once with 401, answered with an Authorization header, then 200.
+    assert_eq!(v["sip"]["auth_challenges"], 1, "{}", v["sip"]);
+    let trace = v["sip_trace"].as_array().unwrap();
+    let labels: Vec<(&str, &str)> = trace
+        .iter()
+        .map(|t| (t["dir"].as_str().unwrap(), t["label"].as_str().unwrap()))
+        .collect();
+    let challenge = labels
+        .iter()
+        .position(|l| *l == ("in", "401 Unauthorized"))
+        .unwrap_or_else(|| panic!("no 401 in {labels:?}"));
+    assert!(
+        labels[challenge..].contains(&("out", "INVITE")),
+        "the INVITE was not repeated with credentials: {labels:?}"
+    );
+    assert_eq!(v["bye_status"], 200, "{v}");
+    let rt = &v["roundtrip"];
+    assert!(rt["found"].as_u64().unwrap() >= 1, "{rt}");
+    let median = rt["median_ms"].as_f64().unwrap();
+    assert!(median > 0.0 && median < 200.0, "round trip {median} ms: {rt}");
+    let all = format!("{v}{err}");
+    assert!(!all.contains(AUTH_PASSWORD), "the password was printed");
+    sb.assert_clean();
+}
+
+#[test]
+fn call_with_a_wrong_password_fails_in_one_sentence_without_the_password() {
+    let Some(sb) = sandbox() else { return };
+    let wrong = "not-the-vcctl-auth-password-7341";
+    for verbose in [false, true] {
+        let mut cmd = sb.command();
+        cmd.env("VCCTL_SIP_PASSWORD", wrong).args([
+            "call",
+            "sip:echo@127.0.0.1:5060",
+            "--sip-user",
+            AUTH_USER,
+            "--duration",
+            "1",
+        ]);
+        if verbose {
+            cmd.arg("-vvv");
+        }
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert!(
+            !stdout.contains(wrong) && !stderr.contains(wrong),
+            "the password was printed: {stdout}{stderr}"
+        );
+        let last = stderr.trim_end().lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with(
+                "vcctl: the call to sip:echo@127.0.0.1:5060 was refused with 401 Unauthorized: \
+                 the credentials of user \"vcctl-auth\" were rejected"
+            ),
+            "{stderr}"
+        );
+        if !verbose {
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+        }
+    }
+    // Without any password the same endpoint is refused too (no unauthenticated way in).
+    let out = sb
+        .command()
+        .env_remove("VCCTL_SIP_PASSWORD")
+        .args([
+            "call",
+            "sip:echo@127.0.0.1:5060",
+            "--from",
+            "sip:vcctl-auth@127.0.0.1",
+            "--duration",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("none were given"), "{stderr}");
+    sb.assert_clean();
+}
+
 #[test]
 fn call_to_a_closed_port_is_unreachable() {
     // Nothing listens on this port: ICMP port unreachable, exit 3 (no sandbox needed).

@@ -367,6 +367,21 @@ impl Media {
     }
 }
 
+/// The From URI when none is given: the digest user at our address (a PBX such as Asterisk
+/// identifies the caller by From's user part, so the challenge names the right account),
+/// else `vcctl`.
+fn default_from(credentials: Option<&Credentials>, local: SocketAddr) -> String {
+    let host = match local.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let user = credentials
+        .map(|c| c.user.as_str())
+        .filter(|u| !u.is_empty() && u.chars().all(|c| c.is_ascii_alphanumeric() || "-_.!~*'+".contains(c)))
+        .unwrap_or("vcctl");
+    format!("sip:{user}@{host}")
+}
+
 async fn sleep_until(t: Option<Instant>) {
     match t {
         Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
@@ -402,13 +417,10 @@ pub async fn run_call(
         codecs: opts.codecs.clone(),
         ..Offer::g711(local_rtp, random_u64() >> 1)
     };
-    let from = opts.from.clone().unwrap_or_else(|| {
-        let host = match local_sip.ip() {
-            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-            ip => ip.to_string(),
-        };
-        format!("sip:vcctl@{host}")
-    });
+    let from = opts
+        .from
+        .clone()
+        .unwrap_or_else(|| default_from(opts.credentials.as_ref(), local_sip));
     let mut cfg = UacConfig::new(&opts.uri, &from, local_sip, offer.to_sdp(), random_u64());
     cfg.credentials = opts.credentials.clone();
     cfg.answer_timeout = opts.answer_timeout;
@@ -681,6 +693,24 @@ mod tests {
             assert_eq!(crate::error::Error::from(e).exit_code(), code);
         }
         assert_eq!(rejection_hint(200), "");
+    }
+
+    #[test]
+    fn from_defaults_to_the_digest_user() {
+        let local: SocketAddr = "127.0.0.1:5070".parse().unwrap();
+        assert_eq!(default_from(None, local), "sip:vcctl@127.0.0.1");
+        let c = |u: &str| Credentials {
+            user: u.into(),
+            password: "p".into(),
+        };
+        assert_eq!(
+            default_from(Some(&c("vcctl-auth")), local),
+            "sip:vcctl-auth@127.0.0.1"
+        );
+        // A user that would need escaping in a URI keeps the plain default.
+        assert_eq!(default_from(Some(&c("a b@c")), local), "sip:vcctl@127.0.0.1");
+        let v6: SocketAddr = "[::1]:5070".parse().unwrap();
+        assert_eq!(default_from(None, v6), "sip:vcctl@[::1]");
     }
 
     #[test]
