@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::stack::{Stack, StackOptions};
 use common::{bare_command, sandbox};
 use serde_json::Value;
 use vcctl::core::tone::goertzel_power;
@@ -242,6 +243,65 @@ fn call_with_a_wrong_password_fails_in_one_sentence_without_the_password() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("none were given"), "{stderr}");
+    sb.assert_clean();
+}
+
+/// `vcctl call` to the `test` extension (Stasis -> serve -> agent-sim in echo mode, the
+/// caller's audio returned after `delay_ms`): the call's JSON report.
+fn call_through_serve(sb: &common::Sandbox, delay_ms: u64) -> Value {
+    let delay = delay_ms.to_string();
+    let stack = Stack::start(
+        sb,
+        StackOptions {
+            sim_args: &[
+                "--mode",
+                "echo",
+                "--response-delay-ms",
+                &delay,
+                "--ping-interval-ms",
+                "500",
+            ],
+            ..Default::default()
+        },
+    );
+    let (code, v, err) = run_json(sb.command().args([
+        "call",
+        "sip:test@127.0.0.1:5060",
+        "--duration",
+        "5",
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
+    stack.wait_no_calls(Duration::from_secs(10));
+    drop(stack);
+    v
+}
+
+#[test]
+fn round_trip_through_serve_and_the_echo_agent_grows_by_its_response_delay() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    // agent-sim's echo delays every byte by --response-delay-ms (no VAD involved: the
+    // 700 ms hangover only dates tone replies), so the round trip must grow by exactly that.
+    let base = call_through_serve(&sb, 0);
+    let delayed_by: f64 = 300.0;
+    let delayed = call_through_serve(&sb, delayed_by as u64);
+    let median = |v: &Value| {
+        let rt = &v["roundtrip"];
+        assert_eq!(rt["markers_sent"], 5, "{rt}");
+        assert!(rt["found"].as_u64().unwrap() >= 3, "markers lost: {rt}");
+        rt["median_ms"].as_f64().unwrap()
+    };
+    let (b, d) = (median(&base), median(&delayed));
+    eprintln!("round trip through serve: {b:.1} ms; with {delayed_by} ms agent delay: {d:.1} ms");
+    // Plausible: Asterisk both ways, serve's 20 ms chunking and 40 ms playout prebuffer.
+    assert!(b > 20.0 && b < 400.0, "round trip {b} ms: {}", base["roundtrip"]);
+    let grew = d - b;
+    let tol = (delayed_by * 0.10).max(3.0);
+    assert!(
+        (grew - delayed_by).abs() <= tol,
+        "the round trip grew by {grew:.1} ms, the agent delayed by {delayed_by} ms (tolerance {tol} ms)"
+    );
     sb.assert_clean();
 }
 
