@@ -82,6 +82,24 @@ fn call_echo_extension_measures_round_trip_and_records_the_tone() {
         median > 0.0 && median < 200.0,
         "round trip {median} ms: {rt}"
     );
+    // RTCP: reports every second to the answer's RTP port + 1 (Asterisk's first own report
+    // comes after its 5 s interval, so a 3 s call has no round trip yet).
+    let rtcp = &v["rtcp"];
+    assert!(rtcp["sent"].as_u64().unwrap() >= 3, "{rtcp}");
+    let media_port: u16 = v["remote_media"]
+        .as_str()
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        rtcp["remote"],
+        format!("127.0.0.1:{}", media_port + 1),
+        "{rtcp}"
+    );
+    assert_eq!(rtcp["malformed"], 0, "{rtcp}");
     // The recording holds the echoed 1 kHz tone.
     let w = wav::decode(&std::fs::read(&rec).unwrap()).unwrap();
     assert_eq!(w.spec, wav::WavSpec::TELEPHONE);
@@ -97,6 +115,7 @@ fn call_echo_extension_measures_round_trip_and_records_the_tone() {
         "RTP received",
         "round trip",
         "PCMU",
+        "RTCP round trip",
     ] {
         assert!(text.contains(want), "{want} missing: {text}");
     }
@@ -147,21 +166,17 @@ const AUTH_PASSWORD: &str = "vcctl-auth-test-password";
 #[test]
 fn call_with_digest_auth_answers_the_challenge_and_measures_the_round_trip() {
     let Some(sb) = sandbox() else { return };
-    let (code, v, err) = run_json(
-        sb.command()
-            .env("VCCTL_SIP_PASSWORD", AUTH_PASSWORD)
-            .args([
-                "call",
-                "sip:echo@127.0.0.1:5060",
-                "--sip-user",
-                AUTH_USER,
-                "--tone",
-                "1000",
-                "--duration",
-                "2",
-                "--json",
-            ]),
-    );
+    let (code, v, err) = run_json(sb.command().env("VCCTL_SIP_PASSWORD", AUTH_PASSWORD).args([
+        "call",
+        "sip:echo@127.0.0.1:5060",
+        "--sip-user",
+        AUTH_USER,
+        "--tone",
+        "1000",
+        "--duration",
+        "2",
+        "--json",
+    ]));
     assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
     // Challenged once with 401, answered with an Authorization header, then 200.
     assert_eq!(v["sip"]["auth_challenges"], 1, "{}", v["sip"]);
@@ -182,7 +197,10 @@ fn call_with_digest_auth_answers_the_challenge_and_measures_the_round_trip() {
     let rt = &v["roundtrip"];
     assert!(rt["found"].as_u64().unwrap() >= 1, "{rt}");
     let median = rt["median_ms"].as_f64().unwrap();
-    assert!(median > 0.0 && median < 200.0, "round trip {median} ms: {rt}");
+    assert!(
+        median > 0.0 && median < 200.0,
+        "round trip {median} ms: {rt}"
+    );
     let all = format!("{v}{err}");
     assert!(!all.contains(AUTH_PASSWORD), "the password was printed");
     sb.assert_clean();
@@ -295,7 +313,11 @@ fn round_trip_through_serve_and_the_echo_agent_grows_by_its_response_delay() {
     let (b, d) = (median(&base), median(&delayed));
     eprintln!("round trip through serve: {b:.1} ms; with {delayed_by} ms agent delay: {d:.1} ms");
     // Plausible: Asterisk both ways, serve's 20 ms chunking and 40 ms playout prebuffer.
-    assert!(b > 20.0 && b < 400.0, "round trip {b} ms: {}", base["roundtrip"]);
+    assert!(
+        b > 20.0 && b < 400.0,
+        "round trip {b} ms: {}",
+        base["roundtrip"]
+    );
     let grew = d - b;
     let tol = (delayed_by * 0.10).max(3.0);
     assert!(
