@@ -76,7 +76,10 @@ fn render_writes_the_settings_into_the_included_files() {
     let cred = section(&pjsip, "vcctl-auth", "auth");
     assert!(cred.contains("username=vcctl-auth"), "{cred}");
     assert!(cred.contains("password=vcctl-auth-test-password"), "{cred}");
-    let ctx = ext.split("[authenticated]").nth(1).expect("[authenticated] context");
+    let ctx = ext
+        .split("[authenticated]")
+        .nth(1)
+        .expect("[authenticated] context");
     let ctx = ctx.split("\n[").next().unwrap();
     let extens: Vec<&str> = ctx
         .lines()
