@@ -620,7 +620,7 @@ pub enum CallCodec {
 pub struct LatencyReportArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent);
+    /// Measure now with active probes (SIP OPTIONS, an echo call, ARI REST and user events, the agent);
     /// components probes cannot see still come from the call records
     #[arg(long)]
     pub probe: bool,

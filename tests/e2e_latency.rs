@@ -492,3 +492,92 @@ fn records_carry_the_rtcp_round_trip_of_vcctl_call_and_recover_a_phone_leg_delay
     drop(stack);
     sb.assert_clean();
 }
+
+/// `latency-report --probe --json` against `ari_url` (SIP OPTIONS to the sandbox, no echo
+/// call, no agent): the report.
+fn probe_report(sb: &common::Sandbox, ari_url: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db").display().to_string();
+    let out = sb
+        .command()
+        .env("VCCTL_ARI_URL", ari_url)
+        .args([
+            "latency-report",
+            "--probe",
+            "--no-call",
+            "--sip-uri",
+            "sip:echo@127.0.0.1:5060",
+            "--agent-url",
+            &format!("ws://127.0.0.1:{}", free_port()),
+            "--db",
+            &db,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn probe_measures_ari_event_delivery_and_recovers_a_delay_in_front_of_ari() {
+    let Some(sb) = sandbox() else { return };
+    let direct = probe_report(&sb, &sb.url);
+    let ari = component(&direct, "ari_websocket_event");
+    assert_eq!(ari["samples"], 10, "{ari}");
+    assert!(
+        ari["source"].as_str().unwrap().contains("user event"),
+        "{ari}"
+    );
+    let base = ari["p50_ms"].as_f64().unwrap();
+    assert!(base >= 0.0 && base < 20.0, "{ari}");
+    assert!(ari["p95_ms"].as_f64().unwrap() >= base, "{ari}");
+    assert!(
+        ari["details"]
+            .to_string()
+            .contains("REST send -> event received"),
+        "{ari}"
+    );
+    // The probe app is gone afterwards, and serve's app was never touched.
+    let apps = sb.json(&["apps"]);
+    assert!(
+        !apps.to_string().contains("vcctl-latency-probe"),
+        "probe app left registered: {apps}"
+    );
+
+    // Every byte between vcctl and ARI (REST and the WebSocket) 40 ms late: an event reaches
+    // the probe 40 ms later than Asterisk stamped it.
+    let delay = 40.0;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let upstream: SocketAddr = sb
+        .url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("sandbox ARI URL as http://IP:PORT");
+    tcp_delay_relay(listener, upstream, Duration::from_secs_f64(delay / 1000.0));
+    let relayed = probe_report(&sb, &format!("http://127.0.0.1:{port}"));
+    let ari = component(&relayed, "ari_websocket_event");
+    assert_eq!(ari["samples"], 10, "{ari}");
+    let p50 = ari["p50_ms"].as_f64().unwrap();
+    eprintln!("ARI event delivery: {base:.2} ms direct, {p50:.2} ms through a {delay} ms relay");
+    close_to(p50 - base, delay, "ARI event delivery added by the relay");
+    // REST send -> event received crosses the relay twice (request and event).
+    let details = ari["details"].to_string();
+    let send_p50: f64 = details
+        .split("REST send -> event received p50 ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no send -> event figure in {details}"));
+    close_to(
+        send_p50,
+        2.0 * delay,
+        "REST send -> event received through the relay",
+    );
+}
