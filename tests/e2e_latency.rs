@@ -535,7 +535,7 @@ fn probe_measures_ari_event_delivery_and_recovers_a_delay_in_front_of_ari() {
         "{ari}"
     );
     let base = ari["p50_ms"].as_f64().unwrap();
-    assert!(base >= 0.0 && base < 20.0, "{ari}");
+    assert!((0.0..20.0).contains(&base), "{ari}");
     assert!(ari["p95_ms"].as_f64().unwrap() >= base, "{ari}");
     assert!(
         ari["details"]
