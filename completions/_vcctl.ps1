@@ -934,7 +934,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;call' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'From URI [default: sip:vcctl@<local address>]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'From URI [default: sip:<--sip-user, else vcctl>@<local address>]')
             [CompletionResult]::new('--sip-user', '--sip-user', [CompletionResultType]::ParameterName, 'User name for SIP digest authentication (when the PBX answers 401/407)')
             [CompletionResult]::new('--sip-password', '--sip-password', [CompletionResultType]::ParameterName, 'Password for SIP digest authentication; prefer the environment to a flag')
             [CompletionResult]::new('--play', '--play', [CompletionResultType]::ParameterName, 'Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)')
@@ -1037,7 +1037,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
-            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent); components probes cannot see still come from the call records')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST and user events, the agent); components probes cannot see still come from the call records')
             [CompletionResult]::new('--no-call', '--no-call', [CompletionResultType]::ParameterName, 'With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')

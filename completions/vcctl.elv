@@ -855,7 +855,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;call'= {
-            cand --from 'From URI [default: sip:vcctl@<local address>]'
+            cand --from 'From URI [default: sip:<--sip-user, else vcctl>@<local address>]'
             cand --sip-user 'User name for SIP digest authentication (when the PBX answers 401/407)'
             cand --sip-password 'Password for SIP digest authentication; prefer the environment to a flag'
             cand --play 'Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)'
@@ -954,7 +954,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
             cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
-            cand --probe 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent); components probes cannot see still come from the call records'
+            cand --probe 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST and user events, the agent); components probes cannot see still come from the call records'
             cand --no-call 'With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)'
             cand --json 'Print machine-readable JSON instead of tables'
             cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'

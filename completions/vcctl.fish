@@ -601,7 +601,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l json -d 'Print ma
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l from -d 'From URI [default: sip:vcctl@<local address>]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l from -d 'From URI [default: sip:<--sip-user, else vcctl>@<local address>]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l sip-user -d 'User name for SIP digest authentication (when the PBX answers 401/407)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l sip-password -d 'Password for SIP digest authentication; prefer the environment to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l play -d 'Send this WAV file (16-bit PCM; other rates are resampled, channels mixed to mono)' -r -F
@@ -679,7 +679,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l user -d '
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
-complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l probe -d 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent); components probes cannot see still come from the call records'
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l probe -d 'Measure now with active probes (SIP OPTIONS, an echo call, ARI REST and user events, the agent); components probes cannot see still come from the call records'
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l no-call -d 'With --probe: skip the echo call (SIP processing and RTP forwarding stay without data)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'

@@ -569,7 +569,7 @@ pub struct DoctorArgs {
 pub struct CallArgs {
     /// Whom to call, e.g. sip:echo@127.0.0.1:5060 (SIP goes over UDP to its host and port)
     pub uri: String,
-    /// From URI [default: sip:vcctl@<local address>]
+    /// From URI [default: sip:<--sip-user, else vcctl>@<local address>]
     #[arg(long, value_name = "URI")]
     pub from: Option<String>,
     /// User name for SIP digest authentication (when the PBX answers 401/407)
@@ -620,7 +620,7 @@ pub enum CallCodec {
 pub struct LatencyReportArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Measure now with active probes (SIP OPTIONS, an echo call, ARI REST, the agent);
+    /// Measure now with active probes (SIP OPTIONS, an echo call, ARI REST and user events, the agent);
     /// components probes cannot see still come from the call records
     #[arg(long)]
     pub probe: bool,

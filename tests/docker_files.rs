@@ -70,6 +70,34 @@ fn render_writes_the_settings_into_the_included_files() {
     let ext = read(d, "extensions.conf");
     assert!(ext.contains("Stasis(voiceclone-app,${EXTEN},${CALLERID(num)})"));
     assert!(ext.contains("exten => echo,1,Answer()"));
+    // The authenticated test endpoint: challenged, confined to the echo test.
+    let auth = section(&pjsip, "vcctl-auth", "endpoint");
+    assert!(auth.contains("auth=vcctl-auth") && auth.contains("context=authenticated"));
+    let cred = section(&pjsip, "vcctl-auth", "auth");
+    assert!(cred.contains("username=vcctl-auth"), "{cred}");
+    assert!(cred.contains("password=vcctl-auth-test-password"), "{cred}");
+    let ctx = ext
+        .split("[authenticated]")
+        .nth(1)
+        .expect("[authenticated] context");
+    let ctx = ctx.split("\n[").next().unwrap();
+    let extens: Vec<&str> = ctx
+        .lines()
+        .filter(|l| l.trim_start().starts_with("exten =>"))
+        .collect();
+    assert_eq!(extens, ["exten => echo,1,Goto(incoming,echo,1)"], "{ctx}");
+    // The anonymous endpoint stays unauthenticated.
+    assert!(!section(&pjsip, "anonymous", "endpoint").contains("auth="));
+}
+
+/// The body of the `[name]` section of `type=kind` in a PJSIP config.
+fn section(conf: &str, name: &str, kind: &str) -> String {
+    conf.split(&format!("\n[{name}]\n"))
+        .skip(1)
+        .map(|s| s.split("\n[").next().unwrap_or(s))
+        .find(|s| s.lines().any(|l| l.trim() == format!("type={kind}")))
+        .unwrap_or_else(|| panic!("no [{name}] type={kind} in pjsip.conf"))
+        .to_string()
 }
 
 #[test]

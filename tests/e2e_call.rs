@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::stack::{Stack, StackOptions};
 use common::{bare_command, sandbox};
 use serde_json::Value;
 use vcctl::core::tone::goertzel_power;
@@ -81,6 +82,24 @@ fn call_echo_extension_measures_round_trip_and_records_the_tone() {
         median > 0.0 && median < 200.0,
         "round trip {median} ms: {rt}"
     );
+    // RTCP: reports every second to the answer's RTP port + 1 (Asterisk's first own report
+    // comes after its 5 s interval, so a 3 s call has no round trip yet).
+    let rtcp = &v["rtcp"];
+    assert!(rtcp["sent"].as_u64().unwrap() >= 3, "{rtcp}");
+    let media_port: u16 = v["remote_media"]
+        .as_str()
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        rtcp["remote"],
+        format!("127.0.0.1:{}", media_port + 1),
+        "{rtcp}"
+    );
+    assert_eq!(rtcp["malformed"], 0, "{rtcp}");
     // The recording holds the echoed 1 kHz tone.
     let w = wav::decode(&std::fs::read(&rec).unwrap()).unwrap();
     assert_eq!(w.spec, wav::WavSpec::TELEPHONE);
@@ -96,6 +115,7 @@ fn call_echo_extension_measures_round_trip_and_records_the_tone() {
         "RTP received",
         "round trip",
         "PCMU",
+        "RTCP round trip",
     ] {
         assert!(text.contains(want), "{want} missing: {text}");
     }
@@ -137,6 +157,174 @@ fn call_to_a_missing_extension_fails_with_the_sip_status() {
         "{err}"
     );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+/// The test password of the deployment's authenticated `vcctl-auth` endpoint (pjsip.conf).
+const AUTH_USER: &str = "vcctl-auth";
+const AUTH_PASSWORD: &str = "vcctl-auth-test-password";
+
+#[test]
+fn call_with_digest_auth_answers_the_challenge_and_measures_the_round_trip() {
+    let Some(sb) = sandbox() else { return };
+    let (code, v, err) = run_json(sb.command().env("VCCTL_SIP_PASSWORD", AUTH_PASSWORD).args([
+        "call",
+        "sip:echo@127.0.0.1:5060",
+        "--sip-user",
+        AUTH_USER,
+        "--tone",
+        "1000",
+        "--duration",
+        "2",
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
+    // Challenged once with 401, answered with an Authorization header, then 200.
+    assert_eq!(v["sip"]["auth_challenges"], 1, "{}", v["sip"]);
+    let trace = v["sip_trace"].as_array().unwrap();
+    let labels: Vec<(&str, &str)> = trace
+        .iter()
+        .map(|t| (t["dir"].as_str().unwrap(), t["label"].as_str().unwrap()))
+        .collect();
+    let challenge = labels
+        .iter()
+        .position(|l| *l == ("in", "401 Unauthorized"))
+        .unwrap_or_else(|| panic!("no 401 in {labels:?}"));
+    assert!(
+        labels[challenge..].contains(&("out", "INVITE")),
+        "the INVITE was not repeated with credentials: {labels:?}"
+    );
+    assert_eq!(v["bye_status"], 200, "{v}");
+    let rt = &v["roundtrip"];
+    assert!(rt["found"].as_u64().unwrap() >= 1, "{rt}");
+    let median = rt["median_ms"].as_f64().unwrap();
+    assert!(
+        median > 0.0 && median < 200.0,
+        "round trip {median} ms: {rt}"
+    );
+    let all = format!("{v}{err}");
+    assert!(!all.contains(AUTH_PASSWORD), "the password was printed");
+    sb.assert_clean();
+}
+
+#[test]
+fn call_with_a_wrong_password_fails_in_one_sentence_without_the_password() {
+    let Some(sb) = sandbox() else { return };
+    let wrong = "not-the-vcctl-auth-password-7341";
+    for verbose in [false, true] {
+        let mut cmd = sb.command();
+        cmd.env("VCCTL_SIP_PASSWORD", wrong).args([
+            "call",
+            "sip:echo@127.0.0.1:5060",
+            "--sip-user",
+            AUTH_USER,
+            "--duration",
+            "1",
+        ]);
+        if verbose {
+            cmd.arg("-vvv");
+        }
+        let out = cmd.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert!(
+            !stdout.contains(wrong) && !stderr.contains(wrong),
+            "the password was printed: {stdout}{stderr}"
+        );
+        let last = stderr.trim_end().lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with(
+                "vcctl: the call to sip:echo@127.0.0.1:5060 was refused with 401 Unauthorized: \
+                 the credentials of user \"vcctl-auth\" were rejected"
+            ),
+            "{stderr}"
+        );
+        if !verbose {
+            assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+        }
+    }
+    // Without any password the same endpoint is refused too (no unauthenticated way in).
+    let out = sb
+        .command()
+        .env_remove("VCCTL_SIP_PASSWORD")
+        .args([
+            "call",
+            "sip:echo@127.0.0.1:5060",
+            "--from",
+            "sip:vcctl-auth@127.0.0.1",
+            "--duration",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("none were given"), "{stderr}");
+    sb.assert_clean();
+}
+
+/// `vcctl call` to the `test` extension (Stasis -> serve -> agent-sim in echo mode, the
+/// caller's audio returned after `delay_ms`): the call's JSON report.
+fn call_through_serve(sb: &common::Sandbox, delay_ms: u64) -> Value {
+    let delay = delay_ms.to_string();
+    let stack = Stack::start(
+        sb,
+        StackOptions {
+            sim_args: &[
+                "--mode",
+                "echo",
+                "--response-delay-ms",
+                &delay,
+                "--ping-interval-ms",
+                "500",
+            ],
+            ..Default::default()
+        },
+    );
+    let (code, v, err) = run_json(sb.command().args([
+        "call",
+        "sip:test@127.0.0.1:5060",
+        "--duration",
+        "5",
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
+    stack.wait_no_calls(Duration::from_secs(10));
+    drop(stack);
+    v
+}
+
+#[test]
+fn round_trip_through_serve_and_the_echo_agent_grows_by_its_response_delay() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    // agent-sim's echo delays every byte by --response-delay-ms (no VAD involved: the
+    // 700 ms hangover only dates tone replies), so the round trip must grow by exactly that.
+    let base = call_through_serve(&sb, 0);
+    let delayed_by: f64 = 300.0;
+    let delayed = call_through_serve(&sb, delayed_by as u64);
+    let median = |v: &Value| {
+        let rt = &v["roundtrip"];
+        assert_eq!(rt["markers_sent"], 5, "{rt}");
+        assert!(rt["found"].as_u64().unwrap() >= 3, "markers lost: {rt}");
+        rt["median_ms"].as_f64().unwrap()
+    };
+    let (b, d) = (median(&base), median(&delayed));
+    eprintln!("round trip through serve: {b:.1} ms; with {delayed_by} ms agent delay: {d:.1} ms");
+    // Plausible: Asterisk both ways, serve's 20 ms chunking and 40 ms playout prebuffer.
+    assert!(
+        b > 20.0 && b < 400.0,
+        "round trip {b} ms: {}",
+        base["roundtrip"]
+    );
+    let grew = d - b;
+    let tol = (delayed_by * 0.10).max(3.0);
+    assert!(
+        (grew - delayed_by).abs() <= tol,
+        "the round trip grew by {grew:.1} ms, the agent delayed by {delayed_by} ms (tolerance {tol} ms)"
+    );
+    sb.assert_clean();
 }
 
 #[test]

@@ -34,7 +34,11 @@ fn component<'a>(report: &'a Value, key: &str) -> &'a Value {
 /// A UDP relay that forwards every datagram after `delay`, both ways, between the last client
 /// and `upstream`. Returns its client-facing address.
 fn udp_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
-    let front = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp_delay_relay_on(UdpSocket::bind("127.0.0.1:0").unwrap(), upstream, delay)
+}
+
+/// [`udp_delay_relay`] with the client-facing socket given.
+fn udp_delay_relay_on(front: UdpSocket, upstream: SocketAddr, delay: Duration) -> SocketAddr {
     let back = UdpSocket::bind("127.0.0.1:0").unwrap();
     back.connect(upstream).unwrap();
     let addr = front.local_addr().unwrap();
@@ -73,6 +77,108 @@ fn udp_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
         }
     });
     addr
+}
+
+/// Two client-facing sockets on an even port and the next one (RTP and RTCP).
+fn udp_pair() -> (UdpSocket, UdpSocket) {
+    loop {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port % 2 == 0 {
+            if let Ok(b) = UdpSocket::bind(("127.0.0.1", port + 1)) {
+                return (a, b);
+            }
+        }
+    }
+}
+
+/// The phone leg through a delaying relay, media included: SIP to `upstream` goes through a
+/// [`udp_delay_relay`]-like relay that rewrites the audio port of every SDP coming back to a
+/// relay pair (RTP and RTCP) delaying by `delay` each way, so the caller's RTP and RTCP
+/// to and from Asterisk (which answers where packets come from: rtp_symmetric) take the
+/// delay too. Returns the SIP address to call.
+fn sip_media_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
+    let front = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let back = UdpSocket::bind("127.0.0.1:0").unwrap();
+    back.connect(upstream).unwrap();
+    let addr = front.local_addr().unwrap();
+    let client = std::sync::Arc::new(std::sync::Mutex::new(None::<SocketAddr>));
+    {
+        let (front, back, client) = (
+            front.try_clone().unwrap(),
+            back.try_clone().unwrap(),
+            client.clone(),
+        );
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok((n, from)) = front.recv_from(&mut buf) {
+                *client.lock().unwrap() = Some(from);
+                let data = buf[..n].to_vec();
+                let back = back.try_clone().unwrap();
+                std::thread::spawn(move || {
+                    std::thread::sleep(delay);
+                    let _ = back.send(&data);
+                });
+            }
+        });
+    }
+    std::thread::spawn(move || {
+        let mut relays: std::collections::HashMap<u16, u16> = Default::default();
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = back.recv(&mut buf) {
+            let data = rewrite_sdp_port(&buf[..n], |port| {
+                *relays.entry(port).or_insert_with(|| {
+                    let (rtp, rtcp) = udp_pair();
+                    let up = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
+                    udp_delay_relay_on(rtcp, up(port + 1), delay);
+                    udp_delay_relay_on(rtp, up(port), delay).port()
+                })
+            });
+            let to = *client.lock().unwrap();
+            let front = front.try_clone().unwrap();
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                if let Some(to) = to {
+                    let _ = front.send_to(&data, to);
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// A SIP message with its `m=audio PORT` replaced by `map(PORT)` and Content-Length fixed.
+fn rewrite_sdp_port(msg: &[u8], mut map: impl FnMut(u16) -> u16) -> Vec<u8> {
+    let text = String::from_utf8_lossy(msg);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return msg.to_vec();
+    };
+    let Some(at) = body.find("m=audio ") else {
+        return msg.to_vec();
+    };
+    let rest = &body[at + 8..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let Ok(port) = digits.parse::<u16>() else {
+        return msg.to_vec();
+    };
+    let body = format!(
+        "{}m=audio {}{}",
+        &body[..at],
+        map(port),
+        &rest[digits.len()..]
+    );
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|l| {
+            let lower = l.to_ascii_lowercase();
+            if lower.starts_with("content-length:") || lower.starts_with("l:") {
+                format!("Content-Length: {}", body.len())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    format!("{}\r\n\r\n{body}", head.join("\r\n")).into_bytes()
 }
 
 /// Copy `from` to `to`, each chunk `delay` after it was read, in order.
@@ -311,4 +417,167 @@ fn records_recover_the_agent_leg_delay_and_the_agent_response_delay() {
     let _ = sim.child.kill();
     drop(stack);
     sb.assert_clean();
+}
+
+/// The RTCP round trip of the caller leg in the record serve keeps of the last call.
+fn recorded_caller_rtt(sb: &common::Sandbox, stack: &Stack) -> Option<f64> {
+    let db = stack.db.display().to_string();
+    let calls = sb.json(&["calls", "list", "--db", &db, "--limit", "1"]);
+    calls[0]["latency"]["caller_rtt_ms"].as_f64()
+}
+
+#[test]
+fn records_carry_the_rtcp_round_trip_of_vcctl_call_and_recover_a_phone_leg_delay() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    let db = stack.db.display().to_string();
+    // Asterisk sends its first sender report after its RTCP interval (5 s by default), and
+    // computes the round trip from our next report: a 9 s call has one or two.
+    let call = |uri: &str| {
+        let v = sb.json(&["call", uri, "--duration", "9", "--no-markers"]);
+        stack.wait_no_calls(Duration::from_secs(10));
+        v
+    };
+
+    // Straight to Asterisk: both sides have a round trip, small on loopback.
+    let v = call("sip:test@127.0.0.1:5060");
+    let ours = v["rtcp"]["rtt_median_ms"].as_f64();
+    assert!(
+        ours.is_some_and(|r| r > 0.0 && r < 20.0),
+        "vcctl call's RTCP round trip: {}",
+        v["rtcp"]
+    );
+    assert!(v["rtcp"]["sent"].as_u64().unwrap() >= 8, "{}", v["rtcp"]);
+    let rtt = recorded_caller_rtt(&sb, &stack).expect("serve recorded no caller RTT");
+    assert!(rtt > 0.0 && rtt < 20.0, "recorded caller RTT {rtt} ms");
+    let report = sb.json(&["latency-report", "--db", &db, "--last", "1"]);
+    let net = component(&report, "network_phone_asterisk");
+    assert_eq!(net["samples"], 1, "{net}");
+    assert!(net["source"].as_str().unwrap().contains("RTCP"), "{net}");
+    close_to(
+        net["p50_ms"].as_f64().unwrap(),
+        rtt / 2.0,
+        "component 1 = RTT / 2",
+    );
+
+    // Through a relay delaying SIP, RTP and RTCP by 40 ms each way: 80 ms round trip.
+    let delay = 40.0;
+    let relay = sip_media_delay_relay(
+        "127.0.0.1:5060".parse().unwrap(),
+        Duration::from_secs_f64(delay / 1000.0),
+    );
+    let v = call(&format!("sip:test@{relay}"));
+    let ours = v["rtcp"]["rtt_median_ms"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no RTCP round trip through the relay: {}", v["rtcp"]));
+    close_to(
+        ours,
+        2.0 * delay,
+        "vcctl call's RTCP round trip through the relay",
+    );
+    let rtt = recorded_caller_rtt(&sb, &stack).expect("serve recorded no caller RTT");
+    close_to(rtt, 2.0 * delay, "recorded caller RTT through the relay");
+    let report = sb.json(&["latency-report", "--db", &db, "--last", "1"]);
+    let net = component(&report, "network_phone_asterisk");
+    assert_eq!(net["samples"], 1, "{net}");
+    close_to(
+        net["p50_ms"].as_f64().unwrap(),
+        delay,
+        "component 1 through the relay",
+    );
+    eprintln!(
+        "through a {delay} ms relay: vcctl call RTT {ours:.2} ms, recorded caller RTT {rtt:.2} ms"
+    );
+    drop(stack);
+    sb.assert_clean();
+}
+
+/// `latency-report --probe --json` against `ari_url` (SIP OPTIONS to the sandbox, no echo
+/// call, no agent): the report.
+fn probe_report(sb: &common::Sandbox, ari_url: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db").display().to_string();
+    let out = sb
+        .command()
+        .env("VCCTL_ARI_URL", ari_url)
+        .args([
+            "latency-report",
+            "--probe",
+            "--no-call",
+            "--sip-uri",
+            "sip:echo@127.0.0.1:5060",
+            "--agent-url",
+            &format!("ws://127.0.0.1:{}", free_port()),
+            "--db",
+            &db,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn probe_measures_ari_event_delivery_and_recovers_a_delay_in_front_of_ari() {
+    let Some(sb) = sandbox() else { return };
+    let direct = probe_report(&sb, &sb.url);
+    let ari = component(&direct, "ari_websocket_event");
+    assert_eq!(ari["samples"], 10, "{ari}");
+    assert!(
+        ari["source"].as_str().unwrap().contains("user event"),
+        "{ari}"
+    );
+    let base = ari["p50_ms"].as_f64().unwrap();
+    assert!((0.0..20.0).contains(&base), "{ari}");
+    assert!(ari["p95_ms"].as_f64().unwrap() >= base, "{ari}");
+    assert!(
+        ari["details"]
+            .to_string()
+            .contains("REST send -> event received"),
+        "{ari}"
+    );
+    // The probe app is gone afterwards, and serve's app was never touched.
+    let apps = sb.json(&["apps"]);
+    assert!(
+        !apps.to_string().contains("vcctl-latency-probe"),
+        "probe app left registered: {apps}"
+    );
+
+    // Every byte between vcctl and ARI (REST and the WebSocket) 40 ms late: an event reaches
+    // the probe 40 ms later than Asterisk stamped it.
+    let delay = 40.0;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let upstream: SocketAddr = sb
+        .url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("sandbox ARI URL as http://IP:PORT");
+    tcp_delay_relay(listener, upstream, Duration::from_secs_f64(delay / 1000.0));
+    let relayed = probe_report(&sb, &format!("http://127.0.0.1:{port}"));
+    let ari = component(&relayed, "ari_websocket_event");
+    assert_eq!(ari["samples"], 10, "{ari}");
+    let p50 = ari["p50_ms"].as_f64().unwrap();
+    eprintln!("ARI event delivery: {base:.2} ms direct, {p50:.2} ms through a {delay} ms relay");
+    close_to(p50 - base, delay, "ARI event delivery added by the relay");
+    // REST send -> event received crosses the relay twice (request and event).
+    let details = ari["details"].to_string();
+    let send_p50: f64 = details
+        .split("REST send -> event received p50 ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no send -> event figure in {details}"));
+    close_to(
+        send_p50,
+        2.0 * delay,
+        "REST send -> event received through the relay",
+    );
 }

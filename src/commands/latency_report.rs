@@ -98,6 +98,45 @@ fn median(v: &[f64]) -> Option<f64> {
     percentile(v, 50.0)
 }
 
+/// User events sent by the ARI event probe (at least; more with a larger --probe-count).
+const EVENT_PROBES: u32 = 10;
+
+/// How far behind ours Asterisk's clock may read before event timestamps are not trusted.
+const CLOCK_SLACK_MS: f64 = 5.0;
+
+/// Component 4 from the user-event trips: each event's timestamp -> receipt (the records'
+/// definition) when Asterisk's clock agrees with ours, else REST send -> receipt less half
+/// the REST round trip; send -> receipt as a detail.
+fn event_samples(s: &mut Samples, trips: &[latency_probe::EventTrip], rest_p50: Option<f64>) {
+    let stamped: Option<Vec<f64>> = trips.iter().map(|t| t.stamp_to_event_ms).collect();
+    match (stamped, rest_p50) {
+        (Some(v), _) if v.iter().all(|x| *x >= -CLOCK_SLACK_MS) => s.set(
+            ARI_EVENT,
+            v.into_iter().map(|x| x.max(0.0)).collect(),
+            "probe: user event timestamp to receipt on a probe app's WebSocket",
+        ),
+        (_, Some(rtt)) => s.set(
+            ARI_EVENT,
+            trips
+                .iter()
+                .map(|t| (t.send_to_event_ms - rtt / 2.0).max(0.0))
+                .collect(),
+            "probe: user event REST send to receipt - REST round trip / 2 (Asterisk's clock \
+             differs from ours)",
+        ),
+        _ => {}
+    }
+    let sends: Vec<f64> = trips.iter().map(|t| t.send_to_event_ms).collect();
+    if let (Some(p50), Some(p95)) = (percentile(&sends, 50.0), percentile(&sends, 95.0)) {
+        s.details[ARI_EVENT].push(format!(
+            "probe: REST send -> event received p50 {} ms, p95 {} ms ({} user events)",
+            fmt_ms(p50),
+            fmt_ms(p95),
+            sends.len()
+        ));
+    }
+}
+
 /// Run the active probes and put their figures in place of the records'.
 async fn probe(
     ctx: &Ctx,
@@ -170,21 +209,30 @@ async fn probe(
         }
     }
 
-    // 4. ARI REST round trip (event delivery itself comes from the records).
+    // 4. ARI event delivery: user events to a probe app of our own; the REST round trip as a
+    // detail (and the clock-free estimate when Asterisk's clock is not ours).
     match ctx.ari() {
-        Ok(client) => match latency_probe::ari_rest_rtts(&client, n).await {
-            Ok(r) => {
-                if let Some(m) = median(&r) {
-                    s.details[ARI_EVENT].push(format!(
-                        "probe: REST round trip p50 {} ms ({} requests)",
-                        fmt_ms(m),
-                        r.len()
-                    ));
+        Ok(client) => {
+            let mut rest_p50 = None;
+            match latency_probe::ari_rest_rtts(&client, n).await {
+                Ok(r) => {
+                    rest_p50 = median(&r);
+                    if let Some(m) = rest_p50 {
+                        s.details[ARI_EVENT].push(format!(
+                            "probe: REST round trip p50 {} ms ({} requests)",
+                            fmt_ms(m),
+                            r.len()
+                        ));
+                    }
                 }
+                Err(e) => notes.push(format!("ARI REST probe failed: {e}")),
             }
-            Err(e) => notes.push(format!("ARI REST probe failed: {e}")),
-        },
-        Err(e) => notes.push(format!("ARI REST probe skipped: {e}")),
+            match latency_probe::ari_event_trips(&ari, &client, n.max(EVENT_PROBES)).await {
+                Ok(trips) => event_samples(s, &trips, rest_p50),
+                Err(e) => notes.push(format!("the ARI event probe failed: {e}")),
+            }
+        }
+        Err(e) => notes.push(format!("ARI probes skipped: {e}")),
     }
 
     // 6. The agent: one request/answer round trip (initiation -> metadata) / 2.
@@ -227,4 +275,52 @@ async fn probe(
         Err(e) => notes.push(format!("the agent probe was skipped: {e}")),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::latency_probe::EventTrip;
+
+    fn trip(send: f64, stamp: Option<f64>) -> EventTrip {
+        EventTrip {
+            send_to_event_ms: send,
+            stamp_to_event_ms: stamp,
+        }
+    }
+
+    #[test]
+    fn event_probe_uses_timestamps_when_the_clocks_agree() {
+        let mut s = Samples::default();
+        let trips = [
+            trip(82.0, Some(41.0)),
+            trip(84.0, Some(40.0)),
+            trip(90.0, Some(-0.4)),
+        ];
+        event_samples(&mut s, &trips, Some(80.0));
+        assert_eq!(s.values[ARI_EVENT], [41.0, 40.0, 0.0]);
+        assert!(s.sources[ARI_EVENT]
+            .as_deref()
+            .unwrap()
+            .contains("timestamp"));
+        assert_eq!(
+            s.details[ARI_EVENT],
+            ["probe: REST send -> event received p50 84.0 ms, p95 90.0 ms (3 user events)"]
+        );
+    }
+
+    #[test]
+    fn event_probe_falls_back_to_the_rest_round_trip_when_clocks_differ() {
+        let mut s = Samples::default();
+        // Asterisk's clock 2 s ahead: negative lags.
+        let trips = [trip(82.0, Some(-1959.0)), trip(86.0, None)];
+        event_samples(&mut s, &trips, Some(80.0));
+        assert_eq!(s.values[ARI_EVENT], [42.0, 46.0]);
+        assert!(s.sources[ARI_EVENT].as_deref().unwrap().contains("clock"));
+        // Without timestamps or a REST round trip there is no sample, only the detail.
+        let mut s = Samples::default();
+        event_samples(&mut s, &[trip(5.0, None)], None);
+        assert!(s.values[ARI_EVENT].is_empty() && s.sources[ARI_EVENT].is_none());
+        assert_eq!(s.details[ARI_EVENT].len(), 1);
+    }
 }

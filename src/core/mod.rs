@@ -25,6 +25,7 @@ pub mod recorder;
 pub mod resample;
 pub mod roundtrip;
 pub mod routing;
+pub mod rtcp;
 pub mod rtp;
 pub mod rtp_stats;
 pub mod sdp;

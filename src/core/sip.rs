@@ -485,6 +485,12 @@ pub struct SdpMedia {
     /// Media-level direction attribute.
     pub direction: Option<Direction>,
     pub ptime: Option<u32>,
+    /// `a=rtcp:PORT [IN IP4 ADDR]` (RFC 3605): where RTCP goes when not RTP port + 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtcp: Option<(u16, Option<IpAddr>)>,
+    /// `a=rtcp-mux` (RFC 5761): RTCP shares the RTP port.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rtcp_mux: bool,
 }
 
 /// A session description.
@@ -558,6 +564,8 @@ impl Sdp {
                         rtpmaps: Vec::new(),
                         direction: None,
                         ptime: None,
+                        rtcp: None,
+                        rtcp_mux: false,
                     });
                 }
                 "a" => {
@@ -579,6 +587,8 @@ impl Sdp {
                             }
                         }
                         "ptime" => m.ptime = arg.trim().parse().ok(),
+                        "rtcp" => m.rtcp = parse_rtcp_attr(arg),
+                        "rtcp-mux" => m.rtcp_mux = true,
                         _ => {}
                     }
                 }
@@ -595,6 +605,17 @@ impl Sdp {
     pub fn audio(&self) -> Option<&SdpMedia> {
         self.media.iter().find(|m| m.kind == "audio" && m.port != 0)
     }
+}
+
+/// `PORT [IN IP4|IP6 ADDR]` of an `a=rtcp:` attribute.
+fn parse_rtcp_attr(arg: &str) -> Option<(u16, Option<IpAddr>)> {
+    let mut f = arg.split_whitespace();
+    let port = f.next()?.parse().ok().filter(|p| *p != 0)?;
+    let addr = match (f.next(), f.next(), f.next()) {
+        (Some("IN"), Some(_), Some(a)) => a.parse().ok(),
+        _ => None,
+    };
+    Some((port, addr))
 }
 
 fn parse_rtpmap(arg: &str) -> Option<RtpMap> {
@@ -621,6 +642,17 @@ impl SdpMedia {
     /// Where this side wants to receive RTP.
     pub fn endpoint(&self, sdp: &Sdp) -> Option<SocketAddr> {
         Some(SocketAddr::new(self.address(sdp)?, self.port))
+    }
+
+    /// Where this side wants to receive RTCP: the RTP address with `a=rtcp`'s port (and
+    /// address, if given), else the RTP port + 1, or the RTP port itself with `a=rtcp-mux`.
+    pub fn rtcp_endpoint(&self, sdp: &Sdp) -> Option<SocketAddr> {
+        let rtp = self.endpoint(sdp)?;
+        Some(match self.rtcp {
+            Some((port, addr)) => SocketAddr::new(addr.unwrap_or(rtp.ip()), port),
+            None if self.rtcp_mux => rtp,
+            None => SocketAddr::new(rtp.ip(), rtp.port().checked_add(1)?),
+        })
     }
 
     /// Effective direction (media-level, else session-level, else sendrecv). A connection
@@ -761,6 +793,22 @@ a=rtpmap:101 telephone-event/8000\r\n";
         assert_eq!((opus.clock_rate, opus.channels), (48000, Some(2)));
         assert_eq!(sdp.media[1].port, 0);
         assert!(Sdp::parse("hello").is_err());
+    }
+
+    #[test]
+    fn rtcp_address_of_a_media_section() {
+        let parse = |extra: &str| {
+            Sdp::parse(&format!(
+                "v=0\nc=IN IP4 10.0.0.1\nm=audio 4000 RTP/AVP 0\n{extra}"
+            ))
+            .unwrap()
+        };
+        let at = |sdp: &Sdp| sdp.audio().unwrap().rtcp_endpoint(sdp).unwrap().to_string();
+        assert_eq!(at(&parse("")), "10.0.0.1:4001");
+        assert_eq!(at(&parse("a=rtcp:5009\n")), "10.0.0.1:5009");
+        assert_eq!(at(&parse("a=rtcp:5009 IN IP4 10.0.0.9\n")), "10.0.0.9:5009");
+        assert_eq!(at(&parse("a=rtcp-mux\n")), "10.0.0.1:4000");
+        assert_eq!(at(&parse("a=rtcp:0\n")), "10.0.0.1:4001");
     }
 
     #[test]

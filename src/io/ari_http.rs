@@ -462,6 +462,28 @@ impl AriClient {
         .await
     }
 
+    // ---- events ----
+
+    /// `POST /events/user/{name}?application=APP`: Asterisk sends a `ChannelUserevent` named `name`
+    /// carrying `variables` to the app's events WebSocket (404 while the app is not
+    /// registered).
+    pub async fn user_event(
+        &self,
+        name: &str,
+        app: &str,
+        variables: serde_json::Value,
+    ) -> Result<(), AriError> {
+        self.send(
+            Method::POST,
+            &format!("/events/user/{}", enc(name)),
+            &[("application", app.to_string())],
+            Some(serde_json::json!({ "variables": variables })),
+            &format!("the ARI application {app}"),
+        )
+        .await?;
+        Ok(())
+    }
+
     // ---- applications ----
 
     pub async fn applications(&self) -> Result<Vec<Application>, AriError> {

@@ -242,6 +242,16 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     let mut transcript = Value::Null;
     let mut agent_heard = false;
 
+    // Asterisk forgets a leg's RTCP round trip with its channel, and most calls end by the
+    // caller hanging up: watch it while the call runs.
+    let rtt_watch = {
+        let (shared, id) = (shared.clone(), id.clone());
+        let last = Arc::new(Mutex::new(None::<f64>));
+        let seen = last.clone();
+        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen).await });
+        (task, last)
+    };
+
     let end = run_inner(
         &shared,
         &call,
@@ -257,12 +267,16 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     )
     .await;
 
-    // The caller leg's RTP statistics and RTCP round trip, while its channel still exists.
+    // The caller leg's RTP statistics and RTCP round trip, while its channel still exists;
+    // else the last round trip seen during the call.
+    rtt_watch.0.abort();
+    latency.caller_rtt_ms = *lock(&rtt_watch.1);
     let mut caller_rtp = None;
     if !res.caller_gone {
         if let Ok(s) = shared.ari.rtp_statistics(&id).await {
-            // Asterisk reports 0 until an RTCP report has come back: that is "unknown", not 0 ms.
-            latency.caller_rtt_ms = s.rtt.filter(|r| *r > 0.0).map(|r| r * 1000.0);
+            if let Some(rtt) = rtt_ms(&s) {
+                latency.caller_rtt_ms = Some(rtt);
+            }
             caller_rtp = Some(s);
         }
     }
@@ -321,6 +335,33 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     }
     shared.api.calls.remove(&id);
     shared.unregister(&id);
+}
+
+/// The RTCP round trip (ms) in a leg's RTP statistics; Asterisk reports 0 until an RTCP
+/// report has come back, which is "unknown", not 0 ms.
+fn rtt_ms(s: &crate::core::ari_model::RtpStat) -> Option<f64> {
+    s.rtt
+        .filter(|r| *r > 0.0 && r.is_finite())
+        .map(|r| r * 1000.0)
+}
+
+/// Poll the caller leg's RTP statistics into `last` (ms) until the channel is gone: every
+/// 2 s until a round trip shows up (Asterisk sends its first report after its RTCP interval,
+/// 5 s by default), then every 15 s to follow it, so a call costs Asterisk few requests.
+async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) {
+    loop {
+        let wait = if lock(last).is_some() { 15 } else { 2 };
+        tokio::time::sleep(Duration::from_secs(wait)).await;
+        match ari.rtp_statistics(id).await {
+            Ok(s) => {
+                if let Some(rtt) = rtt_ms(&s) {
+                    *lock(last) = Some(rtt);
+                }
+            }
+            Err(crate::io::ari_http::AriError::NotFound { .. }) => return,
+            Err(e) => tracing::debug!(call = %id, "reading the caller's RTP statistics: {e}"),
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

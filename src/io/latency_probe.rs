@@ -163,6 +163,107 @@ pub async fn ari_rest_rtts(client: &AriClient, count: u32) -> Result<Vec<f64>, S
     Ok(out)
 }
 
+/// One user event's trip (ms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventTrip {
+    /// The REST request sent -> the event received on the WebSocket: request one-way,
+    /// Asterisk's handling and the event's one-way delivery.
+    pub send_to_event_ms: f64,
+    /// The event's own `timestamp` (Asterisk's clock) -> received (ours): the delivery alone
+    /// when the clocks agree; timestamps have millisecond resolution.
+    pub stamp_to_event_ms: Option<f64>,
+}
+
+/// ARI event delivery, measured with `count` user events: connect an events WebSocket as a
+/// probe app of our own (a unique name, so `vcctl serve`'s app is not disturbed), then for
+/// each event `POST /events/user/{name}?application=APP` and wait for the
+/// `ChannelUserevent` on the socket.
+pub async fn ari_event_trips(
+    settings: &crate::config::AriSettings,
+    client: &AriClient,
+    count: u32,
+) -> Result<Vec<EventTrip>, String> {
+    use crate::core::ari_model::parse_ari_time;
+    use crate::io::ari_events::EventStream;
+
+    let app = format!("vcctl-latency-probe-{:08x}", rand::random::<u32>());
+    let mut stream = EventStream::connect(settings, &app, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let mut result = Ok(());
+    for i in 0..count {
+        let name = format!("vcctl-probe-{i}");
+        let t0 = Instant::now();
+        let wait = async {
+            loop {
+                match stream.next().await {
+                    Some(Ok(text)) => {
+                        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+                            continue;
+                        };
+                        // ARI delivers user events as `ChannelUserevent`, with or
+                        // without a channel.
+                        let user = v["type"] == "ChannelUserevent" || v["type"] == "UserEvent";
+                        if user && v["eventname"] == name.as_str() {
+                            let wall = crate::io::clock::now_unix();
+                            let got = t0.elapsed();
+                            let stamp = v["timestamp"].as_str().and_then(parse_ari_time);
+                            return Ok((got, stamp.map(|s| (wall - s) * 1000.0)));
+                        }
+                    }
+                    Some(Err(e)) => return Err(e.to_string()),
+                    None => return Err("the events WebSocket closed".to_string()),
+                }
+            }
+        };
+        let send = async {
+            // Asterisk registers the app while the WebSocket opens; a 404 right after the
+            // handshake means "not yet".
+            let mut tries = 0;
+            loop {
+                match client
+                    .user_event(&name, &app, serde_json::json!({"seq": i.to_string()}))
+                    .await
+                {
+                    Err(e) if e.is_not_found() && tries < 25 => {
+                        tries += 1;
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    r => return r.map(|_| tries).map_err(|e| e.to_string()),
+                }
+            }
+        };
+        let (sent, got) = tokio::join!(send, tokio::time::timeout(Duration::from_secs(5), wait));
+        match (sent, got) {
+            (Err(e), _) => {
+                result = Err(format!("ARI refused the user event: {e}"));
+                break;
+            }
+            (Ok(_), Err(_)) => {
+                result = Err(format!("the user event {name} did not arrive within 5 s"));
+                break;
+            }
+            (Ok(_), Ok(Err(e))) => {
+                result = Err(e);
+                break;
+            }
+            // A retried first request measured the retries too: not a sample.
+            (Ok(tries), Ok(Ok(_))) if tries > 0 => {}
+            (Ok(_), Ok(Ok((got, stamp)))) => out.push(EventTrip {
+                send_to_event_ms: got.as_secs_f64() * 1000.0,
+                stamp_to_event_ms: stamp,
+            }),
+        }
+    }
+    stream.close().await;
+    match result {
+        Err(e) if out.is_empty() => Err(e),
+        _ if out.is_empty() => Err("no user event came back".into()),
+        _ => Ok(out),
+    }
+}
+
 /// Agent connection figures (ms).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentProbe {

@@ -19,6 +19,7 @@ use crate::core::g711;
 use crate::core::pacer::Pacer;
 use crate::core::playout::RtpSender;
 use crate::core::roundtrip::{MarkerPlan, RoundTripConfig, RoundTripReport, Timeline};
+use crate::core::rtcp::{Ntp, RtcpSession, RtcpSummary, RtcpTiming, SenderInfo};
 use crate::core::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
 use crate::core::rtp_stats::{PayloadMap, StreamAnalyzer};
 use crate::core::sdp::{negotiate, Negotiated, Offer, G711};
@@ -92,6 +93,16 @@ pub struct RtpReceived {
     pub source: Option<SocketAddr>,
 }
 
+/// The call's RTCP: where it went and what came of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRtcp {
+    pub local: SocketAddr,
+    /// The answer's `a=rtcp`, else its RTP port + 1.
+    pub remote: SocketAddr,
+    #[serde(flatten)]
+    pub summary: RtcpSummary,
+}
+
 /// How the call went.
 #[derive(Debug, Clone, Serialize)]
 pub struct CallReport {
@@ -113,6 +124,8 @@ pub struct CallReport {
     pub rtp_received: RtpReceived,
     /// `None` when markers were off.
     pub roundtrip: Option<RoundTripReport>,
+    /// Sender/receiver reports both ways and the RTCP round trip of our stream.
+    pub rtcp: CallRtcp,
     pub sip_trace: Vec<TraceEntry>,
     /// Received audio on the sending clock (8 kHz mono), for recording.
     #[serde(skip)]
@@ -226,6 +239,8 @@ impl Source {
 struct Media {
     neg: Negotiated,
     remote: SocketAddr,
+    rtcp_remote: SocketAddr,
+    rtcp: RtcpSession,
     sender: RtpSender,
     pacer: Pacer,
     anchor: Instant,
@@ -244,7 +259,13 @@ struct Media {
 }
 
 impl Media {
-    fn new(neg: Negotiated, now: Instant, opts: &CallOptions) -> Self {
+    fn new(
+        neg: Negotiated,
+        rtcp_remote: SocketAddr,
+        cname: &str,
+        now: Instant,
+        opts: &CallOptions,
+    ) -> Self {
         let total = opts
             .duration
             .map(|d| (d.as_secs_f64() * RATE as f64) as u64)
@@ -255,10 +276,13 @@ impl Media {
                 total.min(24 * 3600 * RATE as u64),
             )
         });
+        let ssrc: u32 = rand::random();
         Media {
             remote: neg.remote,
+            rtcp_remote,
+            rtcp: RtcpSession::new(ssrc, cname, RATE, RtcpTiming::default(), now),
             sender: RtpSender::new(
-                Ssrc(rand::random()),
+                Ssrc(ssrc),
                 Pt(neg.codec.pt()),
                 SeqNo(rand::random()),
                 rand::random(),
@@ -314,6 +338,49 @@ impl Media {
         }
     }
 
+    /// Our wall clock at `now` as NTP, advanced monotonically from the answer (so RTCP round
+    /// trips do not jump with clock adjustments during the call).
+    fn ntp(&self, now: Instant) -> Ntp {
+        Ntp::from_unix(self.wall0 + now.saturating_duration_since(self.anchor))
+    }
+
+    /// Sender information for an SR at `now`, or `None` before our first RTP packet.
+    fn sender_info(&self, now: Instant) -> Option<SenderInfo> {
+        let packets = self.sender.packets_sent();
+        if packets == 0 {
+            return None;
+        }
+        // The RTP timestamp of "now": the next packet's, less the samples not yet due.
+        let elapsed =
+            (now.saturating_duration_since(self.anchor).as_secs_f64() * RATE as f64).round() as i64;
+        let ahead = self.next_sample as i64 - elapsed;
+        Some(SenderInfo {
+            ntp: self.ntp(now),
+            rtp_timestamp: self.sender.next_timestamp().wrapping_sub(ahead as u32),
+            packet_count: packets as u32,
+            octet_count: (packets * FRAME as u64) as u32,
+        })
+    }
+
+    async fn send_rtcp(&mut self, sock: &UdpSocket, now: Instant, last: bool) {
+        let info = self.sender_info(now);
+        let bytes = if last {
+            self.rtcp.goodbye(now, info)
+        } else {
+            self.rtcp.report(now, info)
+        };
+        if let Err(e) = sock.send_to(&bytes, self.rtcp_remote).await {
+            tracing::debug!("sending RTCP to {}: {e}", self.rtcp_remote);
+        }
+    }
+
+    fn on_rtcp(&mut self, now: Instant, bytes: &[u8]) {
+        let ntp = self.ntp(now);
+        if let Err(e) = self.rtcp.on_rtcp(now, ntp, bytes) {
+            tracing::debug!("ignoring an RTCP datagram: {e}");
+        }
+    }
+
     fn on_rtp(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
         let Ok(p) = RtpPacket::parse(bytes) else {
             self.other_packets += 1;
@@ -321,6 +388,9 @@ impl Media {
         };
         self.rtp_from.get_or_insert(from);
         let since = now.saturating_duration_since(self.anchor);
+        let arrival_units = (since.as_secs_f64() * RATE as f64) as u64 as u32;
+        self.rtcp
+            .on_rtp(now, p.ssrc.0, p.seq.0, p.timestamp, arrival_units);
         self.analyzers
             .entry(p.ssrc.0)
             .or_insert_with(|| StreamAnalyzer::new(PayloadMap::new(), 100.0))
@@ -367,6 +437,52 @@ impl Media {
     }
 }
 
+/// The From URI when none is given: the digest user at our address (a PBX such as Asterisk
+/// identifies the caller by From's user part, so the challenge names the right account),
+/// else `vcctl`.
+fn default_from(credentials: Option<&Credentials>, local: SocketAddr) -> String {
+    let host = match local.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let user = credentials
+        .map(|c| c.user.as_str())
+        .filter(|u| {
+            !u.is_empty()
+                && u.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.!~*'+".contains(c))
+        })
+        .unwrap_or("vcctl");
+    format!("sip:{user}@{host}")
+}
+
+/// An RTP socket on an even port and the RTCP socket on the next one (RFC 3550 section 11:
+/// a peer that sees no `a=rtcp` in our offer sends RTCP to the RTP port + 1).
+async fn bind_rtp_pair(ip: std::net::IpAddr) -> Result<(UdpSocket, UdpSocket), CallError> {
+    let what = || format!("binding an RTP/RTCP port pair on {ip}");
+    let mut last = None;
+    for _ in 0..64 {
+        let rtp = UdpSocket::bind(SocketAddr::new(ip, 0))
+            .await
+            .map_err(|e| CallError::io(what(), e))?;
+        let port = rtp
+            .local_addr()
+            .map_err(|e| CallError::io(what(), e))?
+            .port();
+        if port % 2 != 0 || port == u16::MAX {
+            continue;
+        }
+        match UdpSocket::bind(SocketAddr::new(ip, port + 1)).await {
+            Ok(rtcp) => return Ok((rtp, rtcp)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(CallError::io(
+        what(),
+        last.unwrap_or_else(|| std::io::Error::other("no free even/odd port pair in 64 tries")),
+    ))
+}
+
 async fn sleep_until(t: Option<Instant>) {
     match t {
         Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
@@ -391,24 +507,23 @@ pub async fn run_call(
     let local_sip = sip
         .local_addr()
         .map_err(|e| CallError::io("reading the SIP socket address", e))?;
-    let rtp = UdpSocket::bind(SocketAddr::new(local_sip.ip(), 0))
-        .await
-        .map_err(|e| CallError::io(format!("binding an RTP socket on {}", local_sip.ip()), e))?;
+    let (rtp, rtcp) = bind_rtp_pair(local_sip.ip()).await?;
     let local_rtp = rtp
         .local_addr()
         .map_err(|e| CallError::io("reading the RTP socket address", e))?;
+    let local_rtcp = rtcp
+        .local_addr()
+        .map_err(|e| CallError::io("reading the RTCP socket address", e))?;
+    let cname = format!("vcctl@{}", local_sip.ip());
 
     let offer = Offer {
         codecs: opts.codecs.clone(),
         ..Offer::g711(local_rtp, random_u64() >> 1)
     };
-    let from = opts.from.clone().unwrap_or_else(|| {
-        let host = match local_sip.ip() {
-            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-            ip => ip.to_string(),
-        };
-        format!("sip:vcctl@{host}")
-    });
+    let from = opts
+        .from
+        .clone()
+        .unwrap_or_else(|| default_from(opts.credentials.as_ref(), local_sip));
     let mut cfg = UacConfig::new(&opts.uri, &from, local_sip, offer.to_sdp(), random_u64());
     cfg.credentials = opts.credentials.clone();
     cfg.answer_timeout = opts.answer_timeout;
@@ -428,6 +543,7 @@ pub async fn run_call(
     let mut ended_at: Option<Instant> = None;
     let mut sip_buf = vec![0u8; 65536];
     let mut rtp_buf = vec![0u8; 2048];
+    let mut rtcp_buf = vec![0u8; 2048];
 
     loop {
         // Flush what the UA wants done.
@@ -458,13 +574,20 @@ pub async fn run_call(
                             let now = Instant::now();
                             let neg = remote_sdp
                                 .ok_or_else(|| "the answer has no SDP".to_string())
-                                .and_then(|sdp| negotiate(&offer, &sdp).map_err(|e| e.to_string()));
+                                .and_then(|sdp| {
+                                    let neg = negotiate(&offer, &sdp).map_err(|e| e.to_string())?;
+                                    let rtcp_at = sdp
+                                        .audio()
+                                        .and_then(|a| a.rtcp_endpoint(&sdp))
+                                        .unwrap_or(neg.remote);
+                                    Ok((neg, rtcp_at))
+                                });
                             match neg {
-                                Ok(neg) => {
+                                Ok((neg, rtcp_at)) => {
                                     // Early media queued before the answer would arrive
                                     // "now" with old timestamps and skew the alignment.
                                     while rtp.try_recv_from(&mut rtp_buf).is_ok() {}
-                                    media = Some(Media::new(neg, now, &opts));
+                                    media = Some(Media::new(neg, rtcp_at, &cname, now, &opts));
                                     answered_at = Some(now);
                                     media_end = opts.duration.map(|d| now + d);
                                     if stopped.is_some() {
@@ -490,6 +613,9 @@ pub async fn run_call(
                             if let (Some(m), Some(a)) = (&mut media, remote_sdp.audio()) {
                                 if let Some(ep) = a.endpoint(&remote_sdp) {
                                     m.remote = ep;
+                                }
+                                if let Some(ep) = a.rtcp_endpoint(&remote_sdp) {
+                                    m.rtcp_remote = ep;
                                 }
                             }
                         }
@@ -551,6 +677,10 @@ pub async fn run_call(
             .as_ref()
             .filter(|m| m.sending)
             .map(|m| m.pacer.next_deadline());
+        let rtcp_at = media
+            .as_ref()
+            .filter(|m| m.sending)
+            .map(|m| m.rtcp.next_due());
         let end_at = media_end.filter(|_| stopped.is_none());
         let give_up_at = stopped.map(|t| t + STOP_GRACE);
         let media_active = media.is_some();
@@ -568,6 +698,16 @@ pub async fn run_call(
             r = rtp.recv_from(&mut rtp_buf), if media_active => {
                 if let (Ok((n, from)), Some(m)) = (r, &mut media) {
                     m.on_rtp(Instant::now(), from, &rtp_buf[..n]);
+                }
+            },
+            r = rtcp.recv_from(&mut rtcp_buf), if media_active => {
+                if let (Ok((n, _)), Some(m)) = (r, &mut media) {
+                    m.on_rtcp(Instant::now(), &rtcp_buf[..n]);
+                }
+            },
+            _ = sleep_until(rtcp_at) => {
+                if let Some(m) = &mut media {
+                    m.send_rtcp(&rtcp, Instant::now(), false).await;
                 }
             },
             _ = sleep_until(ua.poll_timeout()) => ua.handle_timeout(Instant::now()),
@@ -597,9 +737,11 @@ pub async fn run_call(
         }
     }
 
-    let (Some(m), Some((by, code)), Some(answered)) = (media, ended, answered_at) else {
+    let (Some(mut m), Some((by, code)), Some(answered)) = (media, ended, answered_at) else {
         return Err(CallError::Interrupted { uri: opts.uri });
     };
+    // The closing report (RTCP BYE); best effort, the far end may be gone.
+    m.send_rtcp(&rtcp, Instant::now(), true).await;
     let end = ended_at.unwrap_or_else(Instant::now);
     let received_audio = m.timeline.render();
     let roundtrip = m.plan.as_ref().map(|p| {
@@ -621,6 +763,11 @@ pub async fn run_call(
         rtp_sent: m.sender.packets_sent(),
         rtp_received: m.received(),
         roundtrip,
+        rtcp: CallRtcp {
+            local: local_rtcp,
+            remote: m.rtcp_remote,
+            summary: m.rtcp.summary(),
+        },
         sip_trace: ua.trace().to_vec(),
         received_audio,
     })
@@ -681,6 +828,27 @@ mod tests {
             assert_eq!(crate::error::Error::from(e).exit_code(), code);
         }
         assert_eq!(rejection_hint(200), "");
+    }
+
+    #[test]
+    fn from_defaults_to_the_digest_user() {
+        let local: SocketAddr = "127.0.0.1:5070".parse().unwrap();
+        assert_eq!(default_from(None, local), "sip:vcctl@127.0.0.1");
+        let c = |u: &str| Credentials {
+            user: u.into(),
+            password: "p".into(),
+        };
+        assert_eq!(
+            default_from(Some(&c("vcctl-auth")), local),
+            "sip:vcctl-auth@127.0.0.1"
+        );
+        // A user that would need escaping in a URI keeps the plain default.
+        assert_eq!(
+            default_from(Some(&c("a b@c")), local),
+            "sip:vcctl@127.0.0.1"
+        );
+        let v6: SocketAddr = "[::1]:5070".parse().unwrap();
+        assert_eq!(default_from(None, v6), "sip:vcctl@[::1]");
     }
 
     #[test]

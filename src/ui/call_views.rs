@@ -142,6 +142,39 @@ impl Render for CallView {
                 ),
             )),
         }
+        let c = &r.rtcp.summary;
+        rows.push((
+            "RTCP",
+            format!(
+                "{} -> {}: {} reports sent, {} received{}",
+                r.rtcp.local,
+                r.rtcp.remote,
+                c.sent,
+                c.received,
+                match &c.remote_view {
+                    Some(v) => format!(
+                        "; the far end saw {} lost, jitter {:.2} ms",
+                        v.cumulative_lost.max(0),
+                        v.jitter_ms
+                    ),
+                    None => String::new(),
+                }
+            ),
+        ));
+        rows.push((
+            "RTCP round trip",
+            if c.rtt_ms.is_empty() {
+                "none (no report of the far end answered one of ours)".to_string()
+            } else {
+                format!(
+                    "{} / {} / {} (min / median / max of {})",
+                    ms(c.rtt_min_ms),
+                    ms(c.rtt_median_ms),
+                    ms(c.rtt_max_ms),
+                    c.rtt_ms.len()
+                )
+            },
+        ));
         if let Some(rec) = &self.recording {
             rows.push((
                 "recording",
