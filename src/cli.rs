@@ -789,7 +789,8 @@ pub struct ServeArgs {
 pub enum RtpFormatArg {
     /// G.711 µ-law (passes through untouched to a ulaw_8000 agent)
     Ulaw,
-    /// 16 kHz linear PCM (big-endian L16 on the wire)
+    /// 16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk 22 plays
+    /// nothing of it back to the caller
     Slin16,
 }
 

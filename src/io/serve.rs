@@ -16,7 +16,7 @@ use crate::core::ari_model::{parse_ari_time, EventHeader};
 use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
-use crate::io::call::{now_unix, run_call, NewCall, Shared, Signal, OWN_CHANNEL_PREFIX};
+use crate::io::call::{now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_CHANNEL_PREFIX};
 
 /// Run until `shutdown` resolves (then drain) or the app is taken over.
 pub async fn run(
@@ -97,6 +97,13 @@ pub async fn run(
         backoff.reset();
         if first {
             first = false;
+            if shared.opts.rtp_format == RtpFormat::Slin16 {
+                tracing::warn!(
+                    "--format slin16: Asterisk 22's externalMedia plays nothing of the dynamic \
+                     payload type 118 back to the caller (the agent hears the caller at 16 kHz, \
+                     the caller hears silence); use --format ulaw for two-way audio"
+                );
+            }
             cleanup_leftovers(&shared).await;
         } else {
             shared.metrics.ari_reconnects.inc();
