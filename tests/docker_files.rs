@@ -67,6 +67,9 @@ fn render_writes_the_settings_into_the_included_files() {
         !pjsip.contains("92.5.238.158"),
         "the external IP is a setting, not a literal"
     );
+    // RTCP every second, so serve learns the caller leg's round trip early in a call.
+    let rtp = read(d, "rtp.conf");
+    assert!(rtp.contains("rtcpinterval = 1000"), "{rtp}");
     let ext = read(d, "extensions.conf");
     assert!(ext.contains("Stasis(voiceclone-app,${EXTEN},${CALLERID(num)})"));
     assert!(ext.contains("exten => echo,1,Answer()"));

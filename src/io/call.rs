@@ -346,11 +346,12 @@ fn rtt_ms(s: &crate::core::ari_model::RtpStat) -> Option<f64> {
 }
 
 /// Poll the caller leg's RTP statistics into `last` (ms) until the channel is gone: every
-/// 2 s until a round trip shows up (Asterisk sends its first report after its RTCP interval,
-/// 5 s by default), then every 15 s to follow it, so a call costs Asterisk few requests.
+/// second until a round trip shows up (Asterisk sends its first report after its RTCP
+/// interval: 1 s in the deployment's rtp.conf, 5 s by default), then every 15 s to follow it,
+/// so a call costs Asterisk few requests.
 async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) {
     loop {
-        let wait = if lock(last).is_some() { 15 } else { 2 };
+        let wait = if lock(last).is_some() { 15 } else { 1 };
         tokio::time::sleep(Duration::from_secs(wait)).await;
         match ari.rtp_statistics(id).await {
             Ok(s) => {
