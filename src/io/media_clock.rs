@@ -38,6 +38,8 @@ pub struct ClockedCall {
     scheduled_ns: AtomicU64,
     /// Send failures (socket buffer full, network down): counted, never fatal.
     send_errors: AtomicU64,
+    /// The engine panicked on the pacing thread; the call is off the clock.
+    failed: std::sync::atomic::AtomicBool,
 }
 
 impl ClockedCall {
@@ -60,6 +62,11 @@ impl ClockedCall {
     /// Datagrams the clock could not send.
     pub fn send_errors(&self) -> u64 {
         self.send_errors.load(Ordering::Relaxed)
+    }
+
+    /// The call's timeouts failed on the pacing thread (a bug): its task should end the call.
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
     }
 
     /// Run due timeouts and send their RTP; the next deadline.
@@ -162,6 +169,7 @@ impl MediaClock {
             wake: tokio::sync::Notify::new(),
             scheduled_ns: AtomicU64::new(self.ns(due)),
             send_errors: AtomicU64::new(0),
+            failed: std::sync::atomic::AtomicBool::new(false),
         });
         s.calls.insert(
             id,
@@ -239,8 +247,22 @@ impl MediaClock {
                 continue;
             };
             drop(s);
-            let next = call.tick(&mut buf);
+            // One call's bug must not stop every other call's audio: take it off the clock
+            // and let its task end it.
+            let ticked =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.tick(&mut buf)));
             s = self.lock();
+            let next = match ticked {
+                Ok(next) => next,
+                Err(_) => {
+                    tracing::error!("a call's media timeout failed; ending that call");
+                    buf.clear();
+                    s.calls.remove(&id);
+                    call.failed.store(true, Ordering::Relaxed);
+                    call.wake.notify_one();
+                    continue;
+                }
+            };
             if let Some(e) = s.calls.get_mut(&id) {
                 // The task may have moved the deadline up while the timeout ran.
                 let next = if e.deadline != deadline {

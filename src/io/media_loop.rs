@@ -151,6 +151,13 @@ pub async fn run(
         .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
     let call = clock.remove(call).await;
     report_sent(&call, hooks, local, peer, &mut Vec::new());
+    if call.send_errors() > 0 {
+        tracing::warn!(
+            call = caller_id,
+            count = call.send_errors(),
+            "RTP packets to Asterisk could not be sent"
+        );
+    }
     let media = call.into_media();
     // Let queued chunks go out (bounded), e.g. before a normal close.
     if let Ok(Ok(written)) = tokio::time::timeout(Duration::from_millis(500), writer).await {
@@ -233,6 +240,9 @@ async fn run_loop(
                 Some(Signal::ChannelGone { .. }) => return LoopEnd::MediaLeg,
                 Some(Signal::Shutdown) | None => return LoopEnd::Shutdown,
             },
+        }
+        if call.failed() {
+            return LoopEnd::Error("the call's media pacing failed".into());
         }
         let due = {
             let mut m = call.media();
