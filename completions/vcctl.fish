@@ -433,7 +433,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-bind -d 'Local
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-advertise -d 'Address Asterisk sends RTP to [default: --rtp-bind]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-ports -d 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk\'s rtp.conf range)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l format -d 'RTP format of the externalMedia leg' -r -f -a "ulaw\t'G.711 µ-law (passes through untouched to a ulaw_8000 agent)'
-slin16\t'16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk 22 plays nothing of it back to the caller'"
+slin16\t'16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk drops the L16 it receives on externalMedia, so the caller hears nothing'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l agent-url -d 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l chunk-ms -d 'Duration of each audio chunk sent to the agent' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts' -r

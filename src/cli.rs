@@ -789,8 +789,8 @@ pub struct ServeArgs {
 pub enum RtpFormatArg {
     /// G.711 µ-law (passes through untouched to a ulaw_8000 agent)
     Ulaw,
-    /// 16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk 22 plays
-    /// nothing of it back to the caller
+    /// 16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk drops the L16
+    /// it receives on externalMedia, so the caller hears nothing
     Slin16,
 }
 

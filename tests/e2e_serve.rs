@@ -346,11 +346,11 @@ fn events_follow_serve_watches_without_taking_the_app() {
 }
 
 /// `--format slin16`: the caller's audio reaches the agent as 16 kHz PCM, and serve sends the
-/// agent's audio back as well-formed big-endian L16 (payload type 118). Asterisk 22 plays none
-/// of that back to the caller (its heard file stays silent; the issue's own premise: only
-/// static payload types work two-way through externalMedia), so this test checks both legs at
-/// serve, from its stereo recording built from the RTP it received and sent, and not at the
-/// caller. README says slin16 is one-way; serve warns at start.
+/// agent's audio back as well-formed big-endian L16 (payload type 118). Asterisk drops what
+/// it receives on 118 (externalMedia has no receive payload mapping, so only the static types
+/// 0-34 get through: the "only static payload types work two-way"), so this test checks
+/// both legs at serve, from its stereo recording built from the RTP it received and sent, and
+/// not at the caller. README says slin16 is one-way; serve warns at start.
 #[test]
 fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
     let Some(sb) = sandbox() else { return };

@@ -99,9 +99,10 @@ pub async fn run(
             first = false;
             if shared.opts.rtp_format == RtpFormat::Slin16 {
                 tracing::warn!(
-                    "--format slin16: Asterisk 22's externalMedia plays nothing of the dynamic \
-                     payload type 118 back to the caller (the agent hears the caller at 16 kHz, \
-                     the caller hears silence); use --format ulaw for two-way audio"
+                    "--format slin16: Asterisk drops the L16 it receives on externalMedia \
+                     (payload type 118 has no receive mapping there; only the static types \
+                     0-34 are accepted), so the agent hears the caller at 16 kHz but the \
+                     caller hears silence; use --format ulaw for two-way audio"
                 );
             }
             cleanup_leftovers(&shared).await;
