@@ -1,17 +1,22 @@
-//! Arbitrary bytes as frames of every link type and as RTP packets; the first bytes pick
-//! the split into packets fed to one stream analyzer.
+//! Arbitrary bytes as frames of every link type, as an RTCP compound packet, and as RTP
+//! packets; the first bytes pick the split into packets fed to one stream analyzer.
 #![no_main]
 
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
 use vcctl::core::net::{decode, LinkType};
+use vcctl::core::rtcp::{encode_compound, parse_compound};
 use vcctl::core::rtp::RtpPacket;
 use vcctl::core::rtp_stats::{PayloadMap, StreamAnalyzer};
 
 fuzz_target!(|data: &[u8]| {
     for lt in [0, 1, 12, 14, 101, 108, 113, 228, 229, 276] {
         let _ = decode(LinkType(lt), data);
+    }
+    // What parses re-encodes into something that parses again.
+    if let Ok(packets) = parse_compound(data) {
+        assert!(parse_compound(&encode_compound(&packets)).is_ok());
     }
     let mut a = StreamAnalyzer::new(PayloadMap::new(), 60.0);
     let mut t = Duration::from_secs(1);
