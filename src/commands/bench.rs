@@ -21,6 +21,14 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
         duration: Duration::from_secs(a.seconds.max(1)),
         ramp_per_second: a.ramp.max(1),
     };
+    if a.child {
+        let [n] = opts.calls[..] else {
+            return Err(Error::Usage("--child measures exactly one N".into()));
+        };
+        let row = bench::run_one(n, &opts, &|m: &str| eprintln!("{m}")).await?;
+        println!("{}", serde_json::to_string(&row).unwrap_or_default());
+        return Ok(());
+    }
     let pb = spinner("benchmark");
     let report = bench::run(&opts, &|m: &str| pb.set_message(m.to_string())).await?;
     pb.finish_and_clear();

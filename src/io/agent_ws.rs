@@ -592,7 +592,55 @@ impl std::fmt::Debug for AgentSender {
     }
 }
 
+/// What [`AgentSender::try_send_text`] managed without waiting.
+#[derive(Debug)]
+pub enum TrySend {
+    /// Written to the socket.
+    Sent,
+    /// Taken, but the socket would block: someone must `flush` before it leaves.
+    NeedsFlush,
+    /// Not taken (another writer holds the link, or it would block): here it is back.
+    Busy(String),
+    /// The connection is gone.
+    Closed,
+}
+
 impl AgentSender {
+    /// Send an encoded JSON message only if that needs no waiting: the media loop's fast path,
+    /// which saves a hand-off to its writer task for every chunk while the link keeps up.
+    pub fn try_send_text(&self, text: String) -> TrySend {
+        use futures_util::Sink;
+        use std::pin::Pin;
+        use std::task::{Context, Poll};
+        let Ok(mut sink) = self.sink.try_lock() else {
+            return TrySend::Busy(text);
+        };
+        // Polled with a no-op waker: Pending here only means "not now", never a wait.
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        match Pin::new(&mut *sink).poll_ready(&mut cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(_)) => return TrySend::Closed,
+            Poll::Pending => return TrySend::Busy(text),
+        }
+        if Pin::new(&mut *sink)
+            .start_send(Message::Text(text.into()))
+            .is_err()
+        {
+            return TrySend::Closed;
+        }
+        match Pin::new(&mut *sink).poll_flush(&mut cx) {
+            Poll::Ready(Ok(())) => TrySend::Sent,
+            Poll::Ready(Err(_)) => TrySend::Closed,
+            Poll::Pending => TrySend::NeedsFlush,
+        }
+    }
+
+    /// Flush what [`Self::try_send_text`] left buffered.
+    pub async fn flush(&self) -> Result<(), AgentError> {
+        let mut sink = self.sink.lock().await;
+        sink.flush().await.map_err(|_| AgentError::Closed)
+    }
+
     /// Send an already encoded JSON message (the media engine encodes its own).
     pub async fn send_text(&self, text: String) -> Result<(), AgentError> {
         let mut sink = self.sink.lock().await;

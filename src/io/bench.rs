@@ -31,7 +31,7 @@ pub struct BenchOptions {
 }
 
 /// The result for one N.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BenchRow {
     pub calls: usize,
     pub seconds: f64,
@@ -69,13 +69,14 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Run every N in turn; `progress(done, total, calls)` is called as calls are set up.
+/// Run every N in turn, each in a fresh `vcctl bench --child` process (so the RSS growth of
+/// one N is not hidden by memory the allocator kept from the previous one); `progress` gets
+/// one line per step.
 pub async fn run(opts: &BenchOptions, progress: &(dyn Fn(&str) + Sync)) -> Result<BenchReport> {
-    raise_fd_limit();
     let mut rows = Vec::new();
     for &n in &opts.calls {
         progress(&format!("{n} calls: starting"));
-        let row = run_one(n, opts, progress).await?;
+        let row = run_child(n, opts, progress).await?;
         progress(&format!(
             "{n} calls: pacing p99 {:.2} ms, lost {}/{}",
             row.pacing_p99_ms, row.rtp_lost_inbound, row.rtp_lost_outbound
@@ -100,11 +101,63 @@ struct CallResult {
     rtp_out: u64,
 }
 
-async fn run_one(
+/// One N in a child process; its progress lines are passed on.
+async fn run_child(
     n: usize,
     opts: &BenchOptions,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<BenchRow> {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let exe = std::env::current_exe().map_err(|e| Error::io("finding the vcctl binary", e))?;
+    let mut child = tokio::process::Command::new(exe)
+        .args([
+            "bench",
+            "--child",
+            "--calls",
+            &n.to_string(),
+            "--seconds",
+            &opts.duration.as_secs().to_string(),
+            "--ramp",
+            &opts.ramp_per_second.to_string(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| Error::io("starting a benchmark process", e))?;
+    let mut last_line = String::new();
+    if let Some(err) = child.stderr.take() {
+        let mut lines = BufReader::new(err).lines();
+        while let Ok(Some(l)) = lines.next_line().await {
+            progress(&l);
+            last_line = l;
+        }
+    }
+    let out = child
+        .wait_with_output()
+        .await
+        .map_err(|e| Error::io("waiting for a benchmark process", e))?;
+    if !out.status.success() {
+        return Err(Error::Other(format!(
+            "the {n}-call benchmark failed: {}",
+            last_line.trim_start_matches("vcctl: ")
+        )));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| {
+        Error::Other(format!(
+            "the {n}-call benchmark printed no result ({e}); run `vcctl bench --calls {n}` alone"
+        ))
+    })
+}
+
+/// Measure one N in this process (what `vcctl bench --child` runs).
+pub async fn run_one(
+    n: usize,
+    opts: &BenchOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<BenchRow> {
+    raise_fd_limit();
     // agent-sim in its own process, so its CPU is not counted as the media path's.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0")

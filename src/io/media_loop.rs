@@ -7,6 +7,8 @@
 //! and hands everything else back to this task.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
@@ -14,7 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::core::call_media::{CallMedia, MediaEvent, MediaStats, Output};
 use crate::core::pacer::PacingStats;
-use crate::io::agent_ws::{AgentReceiver, AgentSender};
+use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
 use crate::io::media_clock::{dup_socket, ClockedCall, MediaClock};
 
 /// A message to a running call.
@@ -114,25 +116,43 @@ pub async fn run(
         }
     };
     let call = clock.add(media, clock_socket, peer, hooks.observes_rtp_out());
-    // The agent link gets its own writer task: a slow WebSocket must never delay RTP pacing.
-    let (to_agent, mut agent_queue) = mpsc::unbounded_channel::<(String, Option<Instant>)>();
+    // Chunks go straight to the WebSocket while it keeps up; otherwise a writer task takes
+    // them, so a slow agent link never delays this loop (or pacing).
+    let (to_agent, mut agent_queue) = mpsc::unbounded_channel::<WriterMsg>();
     let (agent_failed_tx, mut agent_failed) = tokio::sync::oneshot::channel::<String>();
+    let queued = Arc::new(AtomicUsize::new(0));
     let writer_sender = sender.clone();
+    let writer_queued = queued.clone();
     let measure = probe.is_some();
     let writer = tokio::spawn(async move {
         // RTP received -> its chunk written to the WebSocket, when measuring.
         let mut written = PacingStats::new();
-        while let Some((text, rtp_at)) = agent_queue.recv().await {
-            if let Err(e) = writer_sender.send_text(text).await {
+        while let Some(msg) = agent_queue.recv().await {
+            let r = match msg {
+                WriterMsg::Text(text, rtp_at) => {
+                    let r = writer_sender.send_text(text).await;
+                    if let (true, Some(t), true) = (measure, rtp_at, r.is_ok()) {
+                        written.record_error(t.elapsed());
+                    }
+                    r
+                }
+                WriterMsg::Flush => writer_sender.flush().await,
+            };
+            writer_queued.fetch_sub(1, Ordering::AcqRel);
+            if let Err(e) = r {
                 let _ = agent_failed_tx.send(e.to_string());
                 break;
-            }
-            if let (true, Some(t)) = (measure, rtp_at) {
-                written.record_error(t.elapsed());
             }
         }
         written
     });
+    let mut agent = AgentWriter {
+        sender,
+        queue: to_agent,
+        queued,
+        measure,
+        written: PacingStats::new(),
+    };
     let end = run_loop(
         socket,
         receiver,
@@ -141,10 +161,15 @@ pub async fn run(
         caller_id,
         rx,
         hooks,
-        &to_agent,
+        &mut agent,
         &mut agent_failed,
     )
     .await;
+    let AgentWriter {
+        queue: to_agent,
+        written: written_directly,
+        ..
+    } = agent;
     drop(to_agent);
     let local = socket
         .local_addr()
@@ -163,9 +188,69 @@ pub async fn run(
     if let Ok(Ok(written)) = tokio::time::timeout(Duration::from_millis(500), writer).await {
         if let Some(p) = probe {
             p.rtp_to_agent.merge(&written);
+            p.rtp_to_agent.merge(&written_directly);
         }
     }
     (end, media)
+}
+
+/// A message for the agent writer task.
+enum WriterMsg {
+    /// Send this text (with the time of the RTP datagram that completed it, if any).
+    Text(String, Option<Instant>),
+    /// Flush what a direct send left buffered.
+    Flush,
+}
+
+/// The call task's side of the agent link: direct sends while nothing is queued, else the
+/// writer task (order is kept: once anything is queued, everything queues behind it).
+struct AgentWriter<'a> {
+    sender: &'a AgentSender,
+    queue: mpsc::UnboundedSender<WriterMsg>,
+    /// Messages handed to the writer task and not yet written.
+    queued: Arc<AtomicUsize>,
+    measure: bool,
+    /// RTP received -> its chunk written, for chunks sent directly.
+    written: PacingStats,
+}
+
+impl AgentWriter<'_> {
+    /// Send or queue; false when the connection is gone.
+    fn send(&mut self, text: String, rtp_at: Option<Instant>) -> bool {
+        let text = if self.queued.load(Ordering::Acquire) == 0 {
+            match self.sender.try_send_text(text) {
+                TrySend::Sent => {
+                    self.record(rtp_at);
+                    return true;
+                }
+                TrySend::NeedsFlush => {
+                    self.record(rtp_at);
+                    self.enqueue(WriterMsg::Flush);
+                    return true;
+                }
+                TrySend::Closed => return false,
+                TrySend::Busy(text) => text,
+            }
+        } else {
+            text
+        };
+        self.enqueue(WriterMsg::Text(text, rtp_at));
+        true
+    }
+
+    fn enqueue(&self, m: WriterMsg) {
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        if self.queue.send(m).is_err() {
+            // The writer stopped after a failure; the loop learns it from `agent_failed`.
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    fn record(&mut self, rtp_at: Option<Instant>) {
+        if let (true, Some(t)) = (self.measure, rtp_at) {
+            self.written.record_error(t.elapsed());
+        }
+    }
 }
 
 /// Tell the hooks about the packets the clock sent since last time.
@@ -191,7 +276,7 @@ async fn run_loop(
     caller_id: &str,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     hooks: &mut (dyn MediaHooks + Send),
-    to_agent: &mpsc::UnboundedSender<(String, Option<Instant>)>,
+    agent: &mut AgentWriter<'_>,
     agent_failed: &mut tokio::sync::oneshot::Receiver<String>,
 ) -> LoopEnd {
     let clock = MediaClock::global();
@@ -262,7 +347,12 @@ async fn run_loop(
                 }
                 Output::Agent(text) => {
                     // Only a chunk completed by the datagram just received carries its time.
-                    let _ = to_agent.send((text, rtp_rx_at.take()));
+                    if !agent.send(text, rtp_rx_at.take()) {
+                        return LoopEnd::Agent {
+                            normal: false,
+                            detail: "the agent connection closed".into(),
+                        };
+                    }
                 }
                 Output::Event(ev) => hooks.event(&ev),
             }
