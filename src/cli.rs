@@ -816,10 +816,6 @@ pub struct BenchArgs {
     /// Calls set up per second
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub ramp: usize,
-    /// Internal: measure the one N given and print its row as JSON (each N runs in a fresh
-    /// process of its own, so memory and timers of one N do not carry into the next)
-    #[arg(long, hide = true)]
-    pub child: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,9 +21,13 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
         duration: Duration::from_secs(a.seconds.max(1)),
         ramp_per_second: a.ramp.max(1),
     };
-    if a.child {
+    // Each N runs in a child process of its own (see `io::bench::run`), told by this variable
+    // to measure its one N and print the row as JSON.
+    if std::env::var_os(bench::CHILD_ENV).is_some() {
         let [n] = opts.calls[..] else {
-            return Err(Error::Usage("--child measures exactly one N".into()));
+            return Err(Error::Usage(
+                "a benchmark child measures exactly one N".into(),
+            ));
         };
         let row = bench::run_one(n, &opts, &|m: &str| eprintln!("{m}")).await?;
         println!("{}", serde_json::to_string(&row).unwrap_or_default());

@@ -69,7 +69,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Run every N in turn, each in a fresh `vcctl bench --child` process (so the RSS growth of
+/// Run every N in turn, each in a fresh `vcctl bench` child process (so the RSS growth of
 /// one N is not hidden by memory the allocator kept from the previous one); `progress` gets
 /// one line per step.
 pub async fn run(opts: &BenchOptions, progress: &(dyn Fn(&str) + Sync)) -> Result<BenchReport> {
@@ -101,6 +101,9 @@ struct CallResult {
     rtp_out: u64,
 }
 
+/// Set in the environment of a benchmark child process: measure one N, print its row as JSON.
+pub const CHILD_ENV: &str = "VCCTL_BENCH_CHILD";
+
 /// One N in a child process; its progress lines are passed on.
 async fn run_child(
     n: usize,
@@ -110,9 +113,9 @@ async fn run_child(
     use tokio::io::{AsyncBufReadExt, BufReader};
     let exe = std::env::current_exe().map_err(|e| Error::io("finding the vcctl binary", e))?;
     let mut child = tokio::process::Command::new(exe)
+        .env(CHILD_ENV, "1")
         .args([
             "bench",
-            "--child",
             "--calls",
             &n.to_string(),
             "--seconds",
@@ -151,7 +154,7 @@ async fn run_child(
     })
 }
 
-/// Measure one N in this process (what `vcctl bench --child` runs).
+/// Measure one N in this process (what a benchmark child runs).
 pub async fn run_one(
     n: usize,
     opts: &BenchOptions,

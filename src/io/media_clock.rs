@@ -346,9 +346,10 @@ mod tests {
             span >= Duration::from_millis(440) && span <= Duration::from_millis(560),
             "24 intervals took {span:?}"
         );
+        // The log gets each packet just after it left, so the last one may not be in yet.
         let mut sent = Vec::new();
         call.take_sent(&mut sent);
-        assert!(sent.len() >= 25, "observed {} sends", sent.len());
+        assert!(sent.len() >= 24, "observed {} sends", sent.len());
         let call = clock.remove(call).await;
         let media = call.into_media();
         assert!(media.stats().rtp_out_packets >= 25);
