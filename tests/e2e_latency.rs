@@ -39,6 +39,16 @@ fn udp_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
 
 /// [`udp_delay_relay`] with the client-facing socket given.
 fn udp_delay_relay_on(front: UdpSocket, upstream: SocketAddr, delay: Duration) -> SocketAddr {
+    udp_delay_relay_with(front, upstream, delay, |b| b.to_vec())
+}
+
+/// [`udp_delay_relay_on`] that also rewrites every datagram coming back from `upstream`.
+fn udp_delay_relay_with(
+    front: UdpSocket,
+    upstream: SocketAddr,
+    delay: Duration,
+    mut back_to_front: impl FnMut(&[u8]) -> Vec<u8> + Send + 'static,
+) -> SocketAddr {
     let back = UdpSocket::bind("127.0.0.1:0").unwrap();
     back.connect(upstream).unwrap();
     let addr = front.local_addr().unwrap();
@@ -65,7 +75,7 @@ fn udp_delay_relay_on(front: UdpSocket, upstream: SocketAddr, delay: Duration) -
     std::thread::spawn(move || {
         let mut buf = [0u8; 65536];
         while let Ok(n) = back.recv(&mut buf) {
-            let data = buf[..n].to_vec();
+            let data = back_to_front(&buf[..n]);
             let to = *client.lock().unwrap();
             let front = front.try_clone().unwrap();
             std::thread::spawn(move || {
@@ -98,53 +108,18 @@ fn udp_pair() -> (UdpSocket, UdpSocket) {
 /// to and from Asterisk (which answers where packets come from: rtp_symmetric) take the
 /// delay too. Returns the SIP address to call.
 fn sip_media_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
+    let mut relays: std::collections::HashMap<u16, u16> = Default::default();
     let front = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let back = UdpSocket::bind("127.0.0.1:0").unwrap();
-    back.connect(upstream).unwrap();
-    let addr = front.local_addr().unwrap();
-    let client = std::sync::Arc::new(std::sync::Mutex::new(None::<SocketAddr>));
-    {
-        let (front, back, client) = (
-            front.try_clone().unwrap(),
-            back.try_clone().unwrap(),
-            client.clone(),
-        );
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 65536];
-            while let Ok((n, from)) = front.recv_from(&mut buf) {
-                *client.lock().unwrap() = Some(from);
-                let data = buf[..n].to_vec();
-                let back = back.try_clone().unwrap();
-                std::thread::spawn(move || {
-                    std::thread::sleep(delay);
-                    let _ = back.send(&data);
-                });
-            }
-        });
-    }
-    std::thread::spawn(move || {
-        let mut relays: std::collections::HashMap<u16, u16> = Default::default();
-        let mut buf = [0u8; 65536];
-        while let Ok(n) = back.recv(&mut buf) {
-            let data = rewrite_sdp_port(&buf[..n], |port| {
-                *relays.entry(port).or_insert_with(|| {
-                    let (rtp, rtcp) = udp_pair();
-                    let up = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
-                    udp_delay_relay_on(rtcp, up(port + 1), delay);
-                    udp_delay_relay_on(rtp, up(port), delay).port()
-                })
-            });
-            let to = *client.lock().unwrap();
-            let front = front.try_clone().unwrap();
-            std::thread::spawn(move || {
-                std::thread::sleep(delay);
-                if let Some(to) = to {
-                    let _ = front.send_to(&data, to);
-                }
-            });
-        }
-    });
-    addr
+    udp_delay_relay_with(front, upstream, delay, move |msg| {
+        rewrite_sdp_port(msg, |port| {
+            *relays.entry(port).or_insert_with(|| {
+                let (rtp, rtcp) = udp_pair();
+                let up = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
+                udp_delay_relay_on(rtcp, up(port + 1), delay);
+                udp_delay_relay_on(rtp, up(port), delay).port()
+            })
+        })
+    })
 }
 
 /// A SIP message with its `m=audio PORT` replaced by `map(PORT)` and Content-Length fixed.

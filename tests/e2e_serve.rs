@@ -355,8 +355,8 @@ fn events_follow_serve_watches_without_taking_the_app() {
 fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
     let Some(sb) = sandbox() else { return };
     sb.force_clean();
-    let rec = tempfile_dir("vcctl-slin16-rec");
-    let rec_arg = rec.display().to_string();
+    let rec = tempfile::tempdir().unwrap();
+    let rec_arg = rec.path().display().to_string();
     let stack = Stack::start(
         &sb,
         StackOptions {
@@ -381,7 +381,7 @@ fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
     );
     sb.ok(&["channels", "hangup", &caller]);
     finish(&sb, &stack);
-    let path = std::fs::read_dir(&rec)
+    let path = std::fs::read_dir(rec.path())
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "wav"))
@@ -402,12 +402,4 @@ fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
             );
         }
     }
-    let _ = std::fs::remove_dir_all(&rec);
-}
-
-fn tempfile_dir(prefix: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
