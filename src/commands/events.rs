@@ -8,6 +8,7 @@ use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
 use crate::io::serve_events::{ServeEvent, ServeEventStream, ServeEventsError};
+use crate::io::signals::stop_requested;
 use crate::ui::ari_views::{event_line, BridgeList, ChannelList};
 use crate::ui::output::{write_stdout, Render};
 
@@ -125,6 +126,11 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
         }
     };
 
+    // One stop future for the whole command, polled by every select below: `ctrl_c()` only
+    // sees signals that arrive while its future exists, so a fresh one per select lost a
+    // Ctrl-C that came while an event was being printed.
+    let stop = stop_requested();
+    tokio::pin!(stop);
     loop {
         let connected = match (&args.serve, &settings) {
             (Some(url), _) => ServeEventStream::connect(url)
@@ -153,7 +159,7 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
                 eprintln!("vcctl: {e}; retrying in {:.1} s", wait.as_secs_f64());
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => continue,
-                    _ = tokio::signal::ctrl_c() => return Ok(()),
+                    _ = &mut stop => return Ok(()),
                 }
             }
         };
@@ -189,7 +195,7 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
                     stream.close().await;
                     return finish(shown, args.count, deadline.is_some());
                 }
-                _ = tokio::signal::ctrl_c() => {
+                _ = &mut stop => {
                     stream.close().await;
                     return Ok(());
                 }

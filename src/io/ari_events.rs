@@ -122,10 +122,12 @@ impl EventStream {
         }
     }
 
-    /// Close politely (Asterisk then unregisters the app at once).
+    /// Close politely (Asterisk then unregisters the app at once), waiting at most half a
+    /// second in all: a busy or stuck Asterisk must not keep a Ctrl-C'd `vcctl events` from
+    /// exiting.
     pub async fn close(mut self) {
-        let _ = self.ws.send(Message::Close(None)).await;
         let _ = tokio::time::timeout(std::time::Duration::from_millis(500), async {
+            let _ = self.ws.send(Message::Close(None)).await;
             while let Some(Ok(_)) = self.ws.next().await {}
         })
         .await;
