@@ -4,8 +4,9 @@
 //! a Local channel playing a 1000 Hz tone (`tone-rec`, which records what it hears) is
 //! bridged with the WebSocket channel; the test receives the tone, sends tones back in whole
 //! frames, times a response with marks, floods Asterisk past MEDIA_XOFF, flushes
-//! (barge-in), hangs up with the HANGUP command, and leaves Asterisk clean. Once with `ulaw`
-//! and plain-text control messages, once with `slin16` and JSON.
+//! (barge-in), ends the channel (the HANGUP command, or closing the WebSocket), and leaves
+//! Asterisk clean. Once with `ulaw` and plain-text control messages, once with `slin16` and
+//! JSON.
 
 mod common;
 
@@ -111,7 +112,7 @@ fn blocks_with(heard: &[i16], freq: f64) -> usize {
         .count()
 }
 
-async fn round_trip(format: MediaFormat, control: ControlFormat) {
+async fn round_trip(format: MediaFormat, control: ControlFormat, end_with_hangup: bool) {
     let Some(sb) = sandbox() else { return };
     sb.force_clean();
     let tag = format!("{}-{}", format.name(), std::process::id());
@@ -354,9 +355,13 @@ async fn round_trip(format: MediaFormat, control: ControlFormat) {
     );
     assert!(xon, "no MEDIA_XON after the flush");
 
-    // HANGUP over the WebSocket hangs the channel up and closes the connection.
+    // HANGUP over the WebSocket, or closing it, hangs the channel up.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    ws.send(ToAsterisk::Hangup);
+    ws.send(if end_with_hangup {
+        ToAsterisk::Hangup
+    } else {
+        ToAsterisk::Close
+    });
     let stats: LinkStats = loop {
         match tokio::time::timeout(Duration::from_secs(5), ws.recv()).await {
             Ok(Some(FromAsterisk::Closed { reason, stats })) => {
@@ -364,7 +369,7 @@ async fn round_trip(format: MediaFormat, control: ControlFormat) {
                 break stats;
             }
             Ok(Some(_)) => continue,
-            other => panic!("no close after HANGUP: {other:?}"),
+            other => panic!("no close after HANGUP / close: {other:?}"),
         }
     };
     ws.join().await;
@@ -403,10 +408,10 @@ async fn round_trip(format: MediaFormat, control: ControlFormat) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ulaw_plain_text_round_trip_marks_xoff_flush_hangup() {
-    round_trip(MediaFormat::Ulaw, ControlFormat::PlainText).await;
+    round_trip(MediaFormat::Ulaw, ControlFormat::PlainText, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slin16_json_round_trip_marks_xoff_flush_hangup() {
-    round_trip(MediaFormat::Slin16, ControlFormat::Json).await;
+async fn slin16_json_round_trip_marks_xoff_flush_close() {
+    round_trip(MediaFormat::Slin16, ControlFormat::Json, false).await;
 }

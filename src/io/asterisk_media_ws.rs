@@ -118,6 +118,8 @@ pub enum ToAsterisk {
     Status,
     /// Ask Asterisk to hang the channel up.
     Hangup,
+    /// Close the WebSocket (Asterisk hangs the channel up too) and end the task.
+    Close,
 }
 
 /// What comes out of the task.
@@ -219,7 +221,7 @@ async fn run(
                     Some(ToAsterisk::EndResponse) => link.end_response(now),
                     Some(ToAsterisk::Status) => link.request_status(),
                     Some(ToAsterisk::Hangup) => link.hangup(),
-                    None => {
+                    Some(ToAsterisk::Close) | None => {
                         let _ = ws.close(None).await;
                         break "closed by serve".to_string();
                     }
