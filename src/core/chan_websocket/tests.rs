@@ -573,3 +573,23 @@ fn random_streams_play_exactly_what_was_sent() {
         assert_eq!(rig.link.pending_bytes(), 0);
     }
 }
+
+#[test]
+fn end_response_pads_at_once_and_the_end_mark_reports_the_playout() {
+    let mut rig = Rig::ulaw();
+    rig.push(&[4u8; 1000]); // 6 frames + 40 bytes
+    rig.link.end_response(rig.now);
+    rig.pump();
+    assert_eq!(rig.link.pending_bytes(), 0);
+    assert!(!rig.link.in_response());
+    assert_eq!(rig.link.stats().padding_bytes, 120);
+    rig.run_for(Duration::from_millis(300));
+    let played = rig.find(|e| match e {
+        LinkEvent::ResponsePlayed { played_at, .. } => Some(*played_at),
+        _ => None,
+    });
+    assert_eq!(played.len(), 1);
+    // 7 frames at the 20..=140 ms ticks, the end mark at the 160 ms tick.
+    assert_eq!(played[0].1 - rig.t0, 160 * MS);
+    assert_eq!(rig.played().len(), 7 * 160);
+}
