@@ -782,6 +782,36 @@ mod tests {
         );
     }
 
+    /// Whatever Asterisk (or a proxy in between) sends, parsing answers and never panics:
+    /// every prefix of every real event, and random text.
+    #[test]
+    fn any_text_parses_or_is_refused() {
+        use rand::{Rng, SeedableRng};
+        let real = [
+            r#"{"event":"MEDIA_START","connection_id":"c1","channel":"WebSocket/INCOMING/0x1","channel_id":"1.1","format":"ulaw","optimal_frame_size":160,"ptime":20,"channel_variables":{"A":"b","N":3}}"#,
+            "MEDIA_START connection_id:c channel:WebSocket/INCOMING/0x1 channel_id:1.1 format:slin16 optimal_frame_size:640 ptime:20",
+            "STATUS channel_id:x queue_length:3 xon_level:800 xoff_level:900 queue_full:false bulk_media:false media_paused:true",
+            r#"{"event":"STATUS","channel_id":"x","queue_length":0,"xon_level":800,"xoff_level":900,"queue_full":false,"bulk_media":false,"media_paused":false}"#,
+            "ERROR channel_id:x error_text:a b c",
+            "DTMF_END digit:5 channel_id:x",
+            "MEDIA_MARK_PROCESSED vc12",
+        ];
+        for r in real {
+            for (i, _) in r.char_indices() {
+                let _ = parse_event(&r[..i]);
+            }
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(15);
+        let alphabet = b"{}[]\":,. 0123456789abcdefMEDIA_STARTXONFsevntchal-_:\n\t";
+        for _ in 0..20_000 {
+            let n = rng.gen_range(0..80);
+            let t: String = (0..n)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
+                .collect();
+            let _ = parse_event(&t);
+        }
+    }
+
     #[test]
     fn formats() {
         assert_eq!(MediaFormat::Ulaw.optimal_frame_size(), 160);
