@@ -7,7 +7,7 @@
 //! the order they happened. It ends when Asterisk closes the connection (the channel hung
 //! up), or when the handle is dropped (it closes the WebSocket, which hangs the channel up).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
@@ -153,12 +153,22 @@ pub struct MediaWs {
     task: JoinHandle<()>,
 }
 
+/// With nothing from Asterisk for this long a ping is sent; with nothing for twice this
+/// long the connection counts as lost. A bridged channel sends a frame every 20 ms, so only a
+/// dead or half-open connection stays this quiet.
+pub const KEEPALIVE: Duration = Duration::from_secs(5);
+
 impl MediaWs {
     /// Run `link` over `ws` in a task of its own.
     pub fn spawn(ws: MediaSocket, link: MediaLink) -> MediaWs {
+        Self::spawn_with_keepalive(ws, link, KEEPALIVE)
+    }
+
+    /// [`MediaWs::spawn`] with another keepalive interval.
+    pub fn spawn_with_keepalive(ws: MediaSocket, link: MediaLink, keepalive: Duration) -> MediaWs {
         let (tx, cmd_rx) = mpsc::unbounded_channel();
         let (ev_tx, rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(ws, link, cmd_rx, ev_tx));
+        let task = tokio::spawn(run(ws, link, keepalive, cmd_rx, ev_tx));
         MediaWs { tx, rx, task }
     }
 
@@ -182,15 +192,21 @@ impl MediaWs {
 async fn run(
     mut ws: MediaSocket,
     mut link: MediaLink,
+    keepalive: Duration,
     mut cmd_rx: mpsc::UnboundedReceiver<ToAsterisk>,
     ev_tx: mpsc::UnboundedSender<FromAsterisk>,
 ) {
+    let mut last_rx = Instant::now();
+    let mut ping_sent = false;
     let reason = loop {
         let deadline = link.next_timeout().map(tokio::time::Instant::from_std);
+        let idle = tokio::time::Instant::from_std(last_rx + keepalive);
         tokio::select! {
             biased;
             m = ws.next() => {
                 let now = Instant::now();
+                last_rx = now;
+                ping_sent = false;
                 match m {
                     Some(Ok(Message::Binary(b))) => {
                         link.handle_binary(&b);
@@ -229,6 +245,19 @@ async fn run(
             }
             _ = async { tokio::time::sleep_until(deadline.unwrap()).await }, if deadline.is_some() => {
                 link.handle_timeout(Instant::now());
+            }
+            _ = tokio::time::sleep_until(idle) => {
+                if ping_sent {
+                    break format!(
+                        "Asterisk sent nothing, not even a pong, for {} ms",
+                        2 * keepalive.as_millis()
+                    );
+                }
+                ping_sent = true;
+                last_rx = Instant::now();
+                if let Err(e) = ws.send(Message::Ping(Vec::new().into())).await {
+                    break format!("sending to Asterisk failed: {e}");
+                }
             }
         }
         if let Err(e) = flush(&mut ws, &mut link, &ev_tx).await {
@@ -274,6 +303,64 @@ async fn flush(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::chan_websocket::{ControlFormat, LinkConfig, MediaFormat};
+    use tokio::net::TcpListener;
+
+    /// A WebSocket server on loopback that accepts one connection; `answer` decides whether it
+    /// reads (and so answers pings) or holds the connection without reading.
+    async fn server(answer: bool) -> (String, JoinHandle<()>) {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("ws://{}/media/x", l.local_addr().unwrap());
+        let h = tokio::spawn(async move {
+            let (tcp, _) = l.accept().await.unwrap();
+            let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+            if answer {
+                while let Some(Ok(_)) = ws.next().await {}
+            } else {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        });
+        (url, h)
+    }
+
+    async fn client(url: &str, keepalive: Duration) -> MediaWs {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let link = MediaLink::new(
+            LinkConfig::new(MediaFormat::Ulaw, ControlFormat::Json),
+            Instant::now(),
+        );
+        MediaWs::spawn_with_keepalive(ws, link, keepalive)
+    }
+
+    #[tokio::test]
+    async fn a_silent_connection_that_answers_no_ping_counts_as_lost() {
+        let (url, srv) = server(false).await;
+        let mut ws = client(&url, Duration::from_millis(100)).await;
+        let t = Instant::now();
+        match tokio::time::timeout(Duration::from_secs(2), ws.recv()).await {
+            Ok(Some(FromAsterisk::Closed { reason, .. })) => {
+                assert!(reason.contains("not even a pong"), "{reason}");
+                let took = t.elapsed();
+                assert!(took >= Duration::from_millis(200), "{took:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        srv.abort();
+    }
+
+    #[tokio::test]
+    async fn pongs_keep_a_quiet_connection_alive() {
+        let (url, srv) = server(true).await;
+        let mut ws = client(&url, Duration::from_millis(50)).await;
+        let r = tokio::time::timeout(Duration::from_millis(600), ws.recv()).await;
+        assert!(
+            r.is_err(),
+            "ended although the server answered pings: {r:?}"
+        );
+        ws.send(ToAsterisk::Close);
+        ws.join().await;
+        srv.abort();
+    }
 
     #[test]
     fn the_media_url_follows_the_ari_url() {
