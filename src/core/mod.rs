@@ -8,6 +8,7 @@ pub mod bpf;
 pub mod call_media;
 pub mod call_rtp;
 pub mod capture;
+pub mod chan_websocket;
 pub mod checks;
 pub mod digest;
 pub mod firewall;

@@ -71,6 +71,21 @@ pub struct ExternalMedia {
     pub variables: Vec<(String, String)>,
 }
 
+/// Parameters of `POST /channels/externalMedia` with `transport=websocket`,
+/// `encapsulation=none`, `connection_type=server`: chan_websocket waits for the application
+/// to connect to `/media/<MEDIA_WEBSOCKET_CONNECTION_ID>` on Asterisk's HTTP server (the
+/// connection id is in the answer's `channelvars`). The channel is answered, and enters
+/// Stasis, only once that connection is made; unconnected, it is hung up after 30 s.
+#[derive(Debug, Clone)]
+pub struct WebSocketMedia {
+    pub app: String,
+    pub format: String,
+    /// Dial-string options, e.g. `f(json)` (see `core::chan_websocket::transport_data`).
+    pub transport_data: Option<String>,
+    pub channel_id: Option<String>,
+    pub variables: Vec<(String, String)>,
+}
+
 #[derive(Clone)]
 pub struct AriClient {
     http: reqwest::Client,
@@ -325,6 +340,33 @@ impl AriClient {
             ("format", m.format.clone()),
             ("direction", "both".to_string()),
         ];
+        if let Some(id) = &m.channel_id {
+            q.push(("channelId", id.clone()));
+        }
+        let resp = self
+            .send(
+                Method::POST,
+                "/channels/externalMedia",
+                &q,
+                variables_body(&m.variables),
+                "externalMedia",
+            )
+            .await?;
+        decode(resp, "the externalMedia channel").await
+    }
+
+    pub async fn external_media_websocket(&self, m: &WebSocketMedia) -> Result<Channel, AriError> {
+        let mut q = vec![
+            ("app", m.app.clone()),
+            ("encapsulation", "none".to_string()),
+            ("transport", "websocket".to_string()),
+            ("connection_type", "server".to_string()),
+            ("format", m.format.clone()),
+            ("direction", "both".to_string()),
+        ];
+        if let Some(d) = &m.transport_data {
+            q.push(("transport_data", d.clone()));
+        }
         if let Some(id) = &m.channel_id {
             q.push(("channelId", id.clone()));
         }
