@@ -462,6 +462,39 @@ impl AriClient {
         .await
     }
 
+    /// `GET /asterisk/variable?variable=NAME`: a global variable (`""` when it is not set).
+    pub async fn global_var(&self, name: &str) -> Result<String, AriError> {
+        let resp = self
+            .send(
+                Method::GET,
+                "/asterisk/variable",
+                &[("variable", name.to_string())],
+                None,
+                &format!("global variable {name}"),
+            )
+            .await?;
+        let v: Variable = decode(resp, "a global variable").await?;
+        Ok(v.value)
+    }
+
+    /// `POST /asterisk/variable?variable=NAME[&value=V]`: set a global variable; without a
+    /// value Asterisk unsets it.
+    pub async fn set_global_var(&self, name: &str, value: Option<&str>) -> Result<(), AriError> {
+        let mut q = vec![("variable", name.to_string())];
+        if let Some(v) = value {
+            q.push(("value", v.to_string()));
+        }
+        self.send(
+            Method::POST,
+            "/asterisk/variable",
+            &q,
+            None,
+            &format!("global variable {name}"),
+        )
+        .await?;
+        Ok(())
+    }
+
     // ---- events ----
 
     /// `POST /events/user/{name}?application=APP`: Asterisk sends a `ChannelUserevent` named `name`
