@@ -517,6 +517,9 @@ fn serve_exits_7_when_its_database_is_busy() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(7), "{err}");
-    assert!(err.contains("the database is locked by another process"), "{err}");
+    assert!(
+        err.contains("the database is locked by another process"),
+        "{err}"
+    );
     other.execute_batch("ROLLBACK").unwrap();
 }
