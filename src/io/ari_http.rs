@@ -28,6 +28,11 @@ pub enum AriError {
     Decode { what: String, reason: String },
     #[error("TLS setup for ARI failed: {0}")]
     Tls(#[from] crate::io::tls::TlsError),
+    #[error("ARI at {url} answered over TLS, but {problem}")]
+    Certificate {
+        url: String,
+        problem: crate::io::tls::CertProblem,
+    },
 }
 
 fn detail(message: &str) -> String {
@@ -190,6 +195,10 @@ impl AriClient {
                 url,
                 secs: self.timeout.as_secs().max(1),
             };
+        }
+        // A certificate vcctl does not trust is not "unreachable": say what is wrong with it.
+        if let Some(problem) = crate::io::tls::certificate_problem(&e) {
+            return AriError::Certificate { url, problem };
         }
         // The innermost cause says "Connection refused" or similar; the outer ones repeat the URL.
         let mut reason = e.to_string();

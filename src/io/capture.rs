@@ -394,7 +394,7 @@ impl Batch {
         let m = &self.msgs[i];
         let wire = m.msg_len as usize;
         let cap = wire.min(SLOT - self.headroom);
-        let ts = cmsg_timestamp(&m.msg_hdr).unwrap_or_else(|| crate::io::clock::since_epoch());
+        let ts = cmsg_timestamp(&m.msg_hdr).unwrap_or_else(crate::io::clock::since_epoch);
         let slot = &mut self.buf[i * SLOT..(i + 1) * SLOT];
         if self.headroom > 0 {
             let sll = &self.names[i];

@@ -914,9 +914,9 @@ mod tests {
         drop(Store::open(&path).unwrap());
         let other = Connection::open(&path).unwrap();
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
-        let e = Store::open_with(&path, MIGRATIONS.len(), Duration::from_millis(50))
-            .err()
-            .expect("open while another process writes");
+        let Err(e) = Store::open_with(&path, MIGRATIONS.len(), Duration::from_millis(50)) else {
+            panic!("opened while another process writes");
+        };
         assert!(matches!(e, StoreError::Busy), "{e:?}");
         assert_eq!(crate::error::Error::from(e).exit_code(), 7);
         other.execute_batch("ROLLBACK").unwrap();
