@@ -22,6 +22,10 @@
 #   ASTERISK_BIND_ADDR     127.0.0.1   (SIP and HTTP; the sandbox stays on loopback)
 #   ASTERISK_SIP_PORT 5060, ASTERISK_HTTP_PORT 8088, ASTERISK_RTP_START 16384,
 #   ASTERISK_RTP_END 32768
+#   VCCTL_SANDBOX_TLS_CERT, VCCTL_SANDBOX_TLS_KEY   (unset: no TLS, the default) PEM files on
+#                          this host: a server certificate (chain) and its key; with both set,
+#                          ARI also answers HTTPS/WSS on ASTERISK_HTTP_TLS_PORT (8089) with
+#                          them (copied into the chroot; `up` restarts Asterisk when they change)
 # The sandbox never uses STUN or an external IP (ASTERISK_STUN_SERVER and
 # ASTERISK_EXTERNAL_IP are ignored). Configs come from docker/asterisk/ and are rendered by
 # the same entrypoint and render-config.sh as the Docker image, at every start.
@@ -48,6 +52,13 @@ sip_port=${ASTERISK_SIP_PORT:-5060}
 http_port=${ASTERISK_HTTP_PORT:-8088}
 rtp_start=${ASTERISK_RTP_START:-16384}
 rtp_end=${ASTERISK_RTP_END:-32768}
+tls_cert_src=${VCCTL_SANDBOX_TLS_CERT:-}
+tls_key_src=${VCCTL_SANDBOX_TLS_KEY:-}
+tls_port=${ASTERISK_HTTP_TLS_PORT:-8089}
+# Where the chroot's Asterisk reads them.
+tls_dir=/etc/asterisk/keys
+tls_cert=$tls_dir/vcctl-sandbox-tls-cert.pem
+tls_key=$tls_dir/vcctl-sandbox-tls-key.pem
 
 case $bind_addr in
     0.0.0.0) ari_host=127.0.0.1 ;;
@@ -171,7 +182,17 @@ install_configs() {
     cp "$asterisk_dir"/configs/*.conf "$root$share/"
     install -m 0755 "$asterisk_dir/render-config.sh" "$root/usr/local/bin/render-config.sh"
     install -m 0755 "$asterisk_dir/entrypoint.sh" "$root/usr/local/bin/asterisk-entrypoint.sh"
+    rm -f "$root$tls_cert" "$root$tls_key"
+    if [ -n "$tls_cert_src$tls_key_src" ]; then
+        [ -n "$tls_cert_src" ] && [ -n "$tls_key_src" ] ||
+            die "VCCTL_SANDBOX_TLS_CERT and VCCTL_SANDBOX_TLS_KEY go together (both or neither)"
+        mkdir -p "$root$tls_dir"
+        install -m 0644 "$tls_cert_src" "$root$tls_cert"
+        install -m 0600 "$tls_key_src" "$root$tls_key"
+    fi
 }
+
+tls_on() { [ -n "$tls_cert_src" ]; }
 
 # What the running Asterisk was started with; `up` restarts it when this changes.
 fingerprint() {
@@ -180,6 +201,7 @@ fingerprint() {
             "$root/usr/local/bin/asterisk-entrypoint.sh"
         printf '%s\n' "$ari_user" "$ari_password" "$bind_addr" "$sip_port" "$http_port" \
             "$rtp_start" "$rtp_end"
+        if tls_on; then cat "$root$tls_cert" "$root$tls_key"; echo "tls $tls_port"; fi
     } | md5sum | cut -d' ' -f1
 }
 
@@ -207,6 +229,9 @@ start_asterisk() {
             ASTERISK_HTTP_PORT="$http_port" ASTERISK_EXTERNAL_IP= ASTERISK_STUN_SERVER= \
             ASTERISK_ARI_USERNAME="$ari_user" ASTERISK_ARI_PASSWORD="$ari_password" \
             ASTERISK_RTP_START="$rtp_start" ASTERISK_RTP_END="$rtp_end" \
+            ASTERISK_HTTP_TLS_CERT="$(tls_on && echo "$tls_cert")" \
+            ASTERISK_HTTP_TLS_KEY="$(tls_on && echo "$tls_key")" \
+            ASTERISK_HTTP_TLS_PORT="$tls_port" \
             /usr/local/bin/asterisk-entrypoint.sh
     ) </dev/null >>"$log" 2>&1 &
     pid=$!
@@ -254,7 +279,7 @@ stop_asterisk() {
 report_ready() {
     local version
     version=$(ari_ok | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
-    say "running Asterisk ${version:-?}: ARI $ari_url (user $ari_user), SIP udp $bind_addr:$sip_port"
+    say "running Asterisk ${version:-?}: ARI $ari_url (user $ari_user)$(tls_on && echo ", and https://$ari_host:$tls_port/ari"), SIP udp $bind_addr:$sip_port"
 }
 
 cmd_up() {

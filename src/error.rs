@@ -10,10 +10,11 @@
 //! | 4 | credentials rejected, or not permitted (capture without root or CAP_NET_RAW) |
 //! | 5 | the named channel, bridge, endpoint, recording, record, network interface or file does not exist |
 //! | 6 | Asterisk refused the request (its own message is shown) |
-//! | 7 | timed out before the expected events or result arrived |
+//! | 7 | timed out before the expected events or result arrived, or the database stayed locked by another process for 5 s |
 //! | 8 | a check found problems (doctor, check-firewall, latency-report over target) |
 //! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
 //! | 10 | an input file (a capture) is empty, malformed or truncated |
+//! | 11 | a server (ARI REST or events) presented a TLS certificate vcctl does not trust: unknown issuer (give `--ca-cert`), a CA used as the server certificate, expired or not yet valid, or for another name; the message says which and what to do |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
@@ -82,12 +83,14 @@ impl Error {
                 AriError::Rejected { .. } => 6,
                 AriError::Decode { .. } => 1,
                 AriError::Tls(_) => 2,
+                AriError::Certificate { .. } => 11,
             },
             Error::Events(e) => match e {
                 EventsError::Unreachable { .. } | EventsError::Closed(_) => 3,
                 EventsError::Unauthorized { .. } => 4,
                 EventsError::Refused { .. } => 6,
                 EventsError::Tls(_) => 2,
+                EventsError::Certificate { .. } => 11,
             },
             Error::Agent(e) => match e {
                 AgentError::Unreachable { .. } | AgentError::Closed => 3,
@@ -138,6 +141,14 @@ mod tests {
         );
         assert_eq!(Error::Usage("bad".into()).exit_code(), 2);
         assert_eq!(Error::Timeout("t".into()).exit_code(), 7);
+        let cert = Error::Ari(AriError::Certificate {
+            url: "https://127.0.0.1:8089/".into(),
+            problem: crate::io::tls::CertProblem::UnknownIssuer,
+        });
+        assert_eq!(cert.exit_code(), 11);
+        assert!(cert.to_string().starts_with(
+            "ARI at https://127.0.0.1:8089/ answered over TLS, but its certificate is not signed by a CA vcctl trusts"
+        ));
         let pipe = Error::io("writing", std::io::ErrorKind::BrokenPipe.into());
         assert_eq!(pipe.exit_code(), 0);
     }

@@ -191,3 +191,45 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn render_turns_https_on_only_with_a_certificate_and_its_key() {
+    let (out, dir) = render(&[("ASTERISK_ARI_PASSWORD", "x1")]);
+    assert!(out.status.success());
+    assert!(read(dir.path(), "http.conf").contains("#include http_tls.conf"));
+    assert!(read(dir.path(), "http_tls.conf").contains("tlsenable=no"));
+
+    let files = tempfile::tempdir().unwrap();
+    let cert = files.path().join("cert.pem");
+    let key = files.path().join("key.pem");
+    std::fs::write(&cert, "x").unwrap();
+    std::fs::write(&key, "x").unwrap();
+    let (out, dir) = render(&[
+        ("ASTERISK_ARI_PASSWORD", "x1"),
+        ("ASTERISK_BIND_ADDR", "127.0.0.1"),
+        ("ASTERISK_HTTP_TLS_CERT", cert.to_str().unwrap()),
+        ("ASTERISK_HTTP_TLS_KEY", key.to_str().unwrap()),
+        ("ASTERISK_HTTP_TLS_PORT", "8443"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tls = read(dir.path(), "http_tls.conf");
+    for line in [
+        "tlsenable=yes".to_string(),
+        "tlsbindaddr=127.0.0.1:8443".to_string(),
+        format!("tlscertfile={}", cert.display()),
+        format!("tlsprivatekey={}", key.display()),
+    ] {
+        assert!(tls.contains(&line), "{line} missing: {tls}");
+    }
+    // A certificate without its key is a mistake, said before Asterisk starts.
+    let (out, _) = render(&[
+        ("ASTERISK_ARI_PASSWORD", "x1"),
+        ("ASTERISK_HTTP_TLS_CERT", cert.to_str().unwrap()),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("go together"));
+}

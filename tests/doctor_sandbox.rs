@@ -379,3 +379,120 @@ fn agent_and_api_down_fail_with_fixes() {
         "{h}"
     );
 }
+
+/// Issue 13's first sequence: `events --app` exits on StasisStart while its channel is still
+/// in Stasis. Asterisk keeps the app registered (its channel is subscribed) with no client;
+/// `events --app` must take it rather than refuse, and doctor must not call that connected.
+#[test]
+fn a_registration_left_by_a_gone_client_is_not_a_live_client() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let app = app_name("stale");
+    let events = |extra: &[&str]| {
+        let mut args = vec!["events", "--app", &app, "--count", "1"];
+        args.extend_from_slice(extra);
+        let mut e = sb.spawn(&args);
+        assert!(
+            e.wait_stderr(Duration::from_secs(10), |l| l
+                .contains("listening for ARI events"))
+                .is_some(),
+            "events did not connect: {:?}",
+            e.seen_err
+        );
+        e
+    };
+    // A channel that stays in Stasis: its other half waits in the dialplan.
+    let originate = || {
+        sb.json(&[
+            "originate",
+            "Local/silence@vcctl-test",
+            "--app",
+            &app,
+            "--app-args",
+            "caller",
+        ])
+    };
+    let mut first = events(&["--type", "StasisStart", "--timeout", "20"]);
+    originate();
+    assert_eq!(first.finish(Duration::from_secs(10)), Some(0));
+    assert!(first.seen_out.iter().any(|l| l.contains("StasisStart")));
+    let listed = sb.json(&["apps"]);
+    let entry = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == app.as_str())
+        .unwrap_or_else(|| panic!("Asterisk no longer lists {app}: {listed}"));
+    assert!(
+        !entry["channel_ids"].as_array().unwrap().is_empty(),
+        "{entry}"
+    );
+
+    // doctor: registered, but nobody answers -> FAIL, with the fix.
+    let (_sim, agent) = agent_sim();
+    let api = ApiStandIn::start();
+    let (r, code, _) = doctor(&sb, &app, &agent, &api.url, &[], &[]);
+    let a = item(&r, "app registered");
+    assert_eq!(a["status"], "FAIL", "{a}");
+    assert!(
+        a["evidence"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("'{app}' is registered, but no client answers")),
+        "{a}"
+    );
+    assert!(
+        a["fix"].as_str().unwrap().starts_with("start vcctl serve"),
+        "{a}"
+    );
+    assert_eq!(code, Some(8));
+
+    // `events --app` is not refused: it says what it found, then really holds the app.
+    // (ChannelUserevent passes the filter: were probes shown, one would come first.)
+    let mut second = events(&[
+        "--type",
+        "StasisStart",
+        "--type",
+        "ChannelUserevent",
+        "--timeout",
+        "20",
+    ]);
+    assert!(
+        second
+            .seen_err
+            .iter()
+            .any(|l| l.contains("is registered, but no client answers")
+                && l.contains("registering it here")),
+        "{:?}",
+        second.seen_err
+    );
+    // With a live client, doctor PASSes with the client's answer as evidence.
+    let (r, _, _) = doctor(&sb, &app, &agent, &api.url, &[], &[]);
+    let a = item(&r, "app registered");
+    assert_eq!(a["status"], "PASS", "{a}");
+    let pid = second.child.id();
+    let evidence = a["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains(&format!("is registered, and vcctl events (pid {pid}"))
+            && evidence.contains(" ms; "),
+        "{a}"
+    );
+    // ...a third registration is refused (exit 9) on that answer...
+    let third = sb.vcctl(&["events", "--app", &app, "--timeout", "1"]);
+    let err = String::from_utf8_lossy(&third.stderr);
+    assert_eq!(third.status.code(), Some(9), "{err}");
+    assert!(
+        err.contains("is held by a live client: vcctl events"),
+        "{err}"
+    );
+    // ...and the probes were answered, not shown: the first event shown is the new call's.
+    originate();
+    assert_eq!(second.finish(Duration::from_secs(10)), Some(0));
+    assert_eq!(second.seen_out.len(), 1, "{:?}", second.seen_out);
+    assert!(
+        second.seen_out[0].contains("StasisStart"),
+        "{:?}",
+        second.seen_out
+    );
+    sb.force_clean();
+}

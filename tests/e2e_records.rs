@@ -499,3 +499,27 @@ fn a_v2_database_opens_with_this_vcctl_and_keeps_its_rows() {
         .unwrap();
     assert_eq!(version, vcctl::io::store::SCHEMA_VERSION);
 }
+
+/// A database another process keeps locked past the busy timeout stops serve with the
+/// documented exit code (7, like every busy store), before serve touches ARI.
+#[test]
+fn serve_exits_7_when_its_database_is_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    drop(vcctl::io::store::Store::open(&path).unwrap());
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = common::bare_command()
+        .env("ASTERISK_ARI_PASSWORD", "unused")
+        .env("VCCTL_ARI_URL", "http://127.0.0.1:1")
+        .args(["serve", "--db", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{err}");
+    assert!(
+        err.contains("the database is locked by another process"),
+        "{err}"
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+}

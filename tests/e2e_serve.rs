@@ -403,3 +403,118 @@ fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
         }
     }
 }
+
+/// doctor's "app registered" row for serve's app, and doctor's exit code.
+fn doctor_app_row(sb: &common::Sandbox, stack: &Stack) -> (Value, Option<i32>) {
+    let conf = std::path::PathBuf::from(
+        std::env::var("VCCTL_SANDBOX_DIR")
+            .unwrap_or_else(|_| "/var/lib/vcctl-sandbox/rootfs".into()),
+    )
+    .join("etc/asterisk");
+    let out = sb
+        .command()
+        .args([
+            "doctor",
+            "--json",
+            "--asterisk-config",
+            conf.to_str().unwrap(),
+            "--local-only",
+            "--stun",
+            "none",
+            "--agent-url",
+            &format!("ws://127.0.0.1:{}", stack.sim_port),
+            "--agent-id",
+            "sim-agent",
+            "--api-url",
+            &format!("http://127.0.0.1:{}", stack.http),
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor printed non-JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "app registered")
+        .cloned()
+        .unwrap_or_else(|| panic!("no app row: {v:#}"));
+    (row, out.status.code())
+}
+
+/// Issue 13's second sequence: serve is killed (SIGKILL) with a call up. Asterisk keeps its
+/// app registered (the call's channels are still in it), but no client is there: doctor must
+/// say so instead of PASSing, and `events --app` must not refuse.
+#[test]
+fn a_killed_serve_is_not_reported_as_connected() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let mut stack = Stack::start(&sb, StackOptions::default());
+    let (row, _) = doctor_app_row(&sb, &stack);
+    assert_eq!(row["status"], "PASS", "{row}");
+    assert!(
+        row["evidence"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("vcctl serve (pid {}", stack.serve_pid())),
+        "{row}"
+    );
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    unsafe {
+        libc::kill(stack.serve_pid() as i32, libc::SIGKILL);
+    }
+    stack.serve.finish(Duration::from_secs(5));
+    let apps = sb.json(&["apps"]);
+    assert!(
+        apps.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "voiceclone-app"
+                && !a["channel_ids"].as_array().unwrap().is_empty()),
+        "Asterisk should still list the dead serve's app: {apps}"
+    );
+
+    let (row, code) = doctor_app_row(&sb, &stack);
+    assert_eq!(row["status"], "FAIL", "{row}");
+    assert!(
+        row["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("'voiceclone-app' is registered, but no client answers"),
+        "{row}"
+    );
+    assert_eq!(code, Some(8));
+
+    let out = sb.vcctl(&["events", "--app", "voiceclone-app", "--timeout", "1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("no client answers"), "{err}");
+
+    // A new serve takes the app, releases what the dead one left, and answers again.
+    stack.serve =
+        common::Spawned::start(sb.command().env("ELEVENLABS_AGENT_ID", "sim-agent").args([
+            "serve",
+            "--agent-url",
+            &format!("ws://127.0.0.1:{}", stack.sim_port),
+            "--http",
+            &format!("127.0.0.1:{}", stack.http),
+            "--db",
+            stack.db.to_str().unwrap(),
+        ]));
+    stack.wait_ready();
+    sb.assert_clean();
+    let (row, _) = doctor_app_row(&sb, &stack);
+    assert_eq!(row["status"], "PASS", "{row}");
+    assert!(
+        row["evidence"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("vcctl serve (pid {}", stack.serve_pid())),
+        "{row}"
+    );
+}

@@ -19,8 +19,13 @@
 #   ASTERISK_STUN_SERVER   stun.l.google.com:19302   host:port; empty = no STUN
 #   ASTERISK_RTP_START     16384            RTP port range
 #   ASTERISK_RTP_END       32768
+#   ASTERISK_HTTP_TLS_CERT (empty)          PEM certificate (chain) for HTTPS/WSS on
+#                                           ASTERISK_HTTP_TLS_PORT, in addition to plain HTTP;
+#   ASTERISK_HTTP_TLS_KEY  (empty)          and its private key (PEM); both or neither;
+#                                           empty = no TLS
+#   ASTERISK_HTTP_TLS_PORT 8089             HTTPS port (same bind address as HTTP)
 #
-# Generated files: pjsip_transport_local.conf, http_bind.conf, ari_user.conf,
+# Generated files: pjsip_transport_local.conf, http_bind.conf, http_tls.conf, ari_user.conf,
 # rtp_ports.conf, rtp_stun.conf.
 set -eu
 
@@ -42,6 +47,9 @@ ari_password=${ASTERISK_ARI_PASSWORD:-}
 stun_server=${ASTERISK_STUN_SERVER-stun.l.google.com:19302}
 rtp_start=${ASTERISK_RTP_START:-16384}
 rtp_end=${ASTERISK_RTP_END:-32768}
+tls_cert=${ASTERISK_HTTP_TLS_CERT:-}
+tls_key=${ASTERISK_HTTP_TLS_KEY:-}
+tls_port=${ASTERISK_HTTP_TLS_PORT:-8089}
 
 [ -n "$ari_password" ] || die "ASTERISK_ARI_PASSWORD is not set; refusing to render an ARI user without a password."
 # change-me: the .env.example placeholder; voiceclone_secret_*: the old deployment's password,
@@ -58,10 +66,19 @@ is_port() {
     [ "$1" -ge 1 ] && [ "$1" -le 65535 ]
 }
 for v in ASTERISK_SIP_PORT:$sip_port ASTERISK_HTTP_PORT:$http_port \
-         ASTERISK_RTP_START:$rtp_start ASTERISK_RTP_END:$rtp_end; do
+         ASTERISK_RTP_START:$rtp_start ASTERISK_RTP_END:$rtp_end ASTERISK_HTTP_TLS_PORT:$tls_port; do
     is_port "${v#*:}" || die "${v%%:*}='${v#*:}' is not a port number (1-65535)."
 done
 [ "$rtp_start" -lt "$rtp_end" ] || die "ASTERISK_RTP_START ($rtp_start) must be below ASTERISK_RTP_END ($rtp_end)."
+
+if [ -n "$tls_cert$tls_key" ]; then
+    [ -n "$tls_cert" ] && [ -n "$tls_key" ] || die "ASTERISK_HTTP_TLS_CERT and ASTERISK_HTTP_TLS_KEY go together (both or neither)."
+    for f in "$tls_cert" "$tls_key"; do
+        case $f in /*) ;; *) die "'$f' must be an absolute path (ASTERISK_HTTP_TLS_CERT / _KEY)." ;; esac
+        case $f in *[!A-Za-z0-9./_-]*) die "'$f': TLS file paths may only contain letters, digits and . / _ -." ;; esac
+        [ -r "$f" ] || die "cannot read $f (ASTERISK_HTTP_TLS_CERT / _KEY)."
+    done
+fi
 
 # Values end up in config lines: no newlines, no config syntax in names.
 nl='
@@ -111,6 +128,22 @@ esac
 
 {
     echo "$header"
+    if [ -n "$tls_cert" ]; then
+        case $bind_addr in
+            *:*) tls_bind="[$bind_addr]:$tls_port" ;;
+            *) tls_bind="$bind_addr:$tls_port" ;;
+        esac
+        echo "tlsenable=yes"
+        echo "tlsbindaddr=$tls_bind"
+        echo "tlscertfile=$tls_cert"
+        echo "tlsprivatekey=$tls_key"
+    else
+        echo "tlsenable=no"
+    fi
+} >"$dest/http_tls.conf"
+
+{
+    echo "$header"
     echo "rtpstart=$rtp_start"
     echo "rtpend=$rtp_end"
 } >"$dest/rtp_ports.conf"
@@ -136,4 +169,4 @@ esac
 )
 chmod 0640 "$dest/ari_user.conf"
 
-echo "render-config: wrote $dest (SIP $sip_bind/udp, HTTP $bind_addr:$http_port, ARI user $ari_user, RTP $rtp_start-$rtp_end, STUN ${stun_server:-off}${external_ip:+, external IP $external_ip})"
+echo "render-config: wrote $dest (SIP $sip_bind/udp, HTTP $bind_addr:$http_port${tls_cert:+, HTTPS $tls_bind}, ARI user $ari_user, RTP $rtp_start-$rtp_end, STUN ${stun_server:-off}${external_ip:+, external IP $external_ip})"

@@ -1,7 +1,8 @@
 //! `vcctl doctor`: the troubleshooting runbook as one checklist. Asterisk reachable and its
-//! version; ARI credentials; the app registered (serve connected); PJSIP endpoints and
-//! transports; the RTP range in rtp.conf and the firewall; check-firewall's summary; the
-//! agent reachable (DNS, TCP, TLS + WebSocket handshake); the HTTP API of serve; the clock.
+//! version; ARI credentials; the app registered and a live client (serve) answering through
+//! it; PJSIP endpoints and transports; the RTP range in rtp.conf and the firewall;
+//! check-firewall's summary; the agent reachable (DNS, TCP, TLS + WebSocket handshake); the
+//! HTTP API of serve; the clock.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -10,11 +11,13 @@ use url::Url;
 
 use crate::cli::DoctorArgs;
 use crate::config::{AriSettings, Secret};
+use crate::core::app_probe::Liveness;
 use crate::core::ari_model::parse_ari_time;
 use crate::core::checks::{judge_clock, CheckRow, PortSpec, Service, Status};
 use crate::core::procnet::Proto;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
+use crate::io::app_probe::{probe, PROBE_TIMEOUT};
 use crate::io::ari_http::{AriClient, AriError};
 use crate::io::health::{probe_agent, probe_api, AgentProbe, ApiProbe};
 use crate::ui::check_views::{CheckReport, Summary};
@@ -182,32 +185,7 @@ async fn ari_checks(client: &AriClient, s: &AriSettings, o: &NetOptions) -> [Che
             clock,
         ];
     }
-    let app = match client.application(&s.app).await {
-        Ok(a) => CheckRow::new(
-            "app registered",
-            s.app.clone(),
-            Status::Pass,
-            format!(
-                "'{}' is registered: a client (serve) holds its events WebSocket; {} channel(s) in it",
-                a.name,
-                a.channel_ids.len()
-            ),
-        ),
-        Err(e) if e.is_not_found() => CheckRow::new(
-            "app registered",
-            s.app.clone(),
-            Status::Fail,
-            format!(
-                "no client is connected as '{}': calls that reach Stasis({}) are hung up at once",
-                s.app, s.app
-            ),
-        )
-        .with_fix(format!(
-            "{START_SERVE}; check ASTERISK_ARI_APP matches the app in extensions.conf ('{}')",
-            s.app
-        )),
-        Err(e) => CheckRow::new("app registered", s.app.clone(), Status::Fail, e.to_string()),
-    };
+    let app = app_item(client, &s.app).await;
     let endpoints = match client.endpoints().await {
         Ok(list) => {
             let pjsip: Vec<String> = list
@@ -246,6 +224,22 @@ async fn ari_checks(client: &AriClient, s: &AriSettings, o: &NetOptions) -> [Che
     });
     let clock = judge_clock((t0 + t1) / 2.0, ast_time, ntp);
     [asterisk, credentials, app, endpoints, transports, clock]
+}
+
+/// The app row: PASS only with evidence of a live client (it answered a probe through the
+/// app); a registration nobody answers is a FAIL, since calls into it fail.
+async fn app_item(client: &AriClient, app: &str) -> CheckRow {
+    let row = |status, evidence: String| CheckRow::new("app registered", app, status, evidence);
+    match probe(client, app, PROBE_TIMEOUT).await {
+        Ok(l @ Liveness::Answered { .. }) => row(Status::Pass, l.sentence(app)),
+        Ok(l @ Liveness::NoAnswer { .. }) => row(Status::Fail, l.sentence(app)).with_fix(format!(
+            "{START_SERVE}; it takes the registration over (Asterisk restarts are not needed)"
+        )),
+        Ok(l @ Liveness::NotRegistered) => row(Status::Fail, l.sentence(app)).with_fix(format!(
+            "{START_SERVE}; check ASTERISK_ARI_APP matches the app in extensions.conf ('{app}')"
+        )),
+        Err(e) => row(Status::Fail, e.to_string()),
+    }
 }
 
 /// Transports named in pjsip.conf, each confirmed loaded in Asterisk (sorcery over ARI).

@@ -3,9 +3,11 @@
 use std::time::{Duration, Instant};
 
 use crate::cli::EventsArgs;
+use crate::core::app_probe::Liveness;
 use crate::core::ari_model::EventHeader;
 use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
+use crate::io::app_probe;
 use crate::io::ari_events::{EventStream, EventsError};
 use crate::io::serve_events::{ServeEvent, ServeEventStream, ServeEventsError};
 use crate::io::signals::stop_requested;
@@ -95,17 +97,25 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
         Some(_) => None,
         None => Some(ctx.ari_settings()?),
     };
-    if registering && !args.take_over {
-        let ari = ctx.ari()?;
-        match ari.application(&app).await {
-            Ok(_) => {
+    // Registered is not connected: Asterisk keeps an app whose client has gone while channels
+    // were in it. Refuse only when a live client answers through the app.
+    let responder = match registering {
+        true => Some(ctx.ari()?),
+        false => None,
+    };
+    if let (Some(ari), false) = (&responder, args.take_over) {
+        match app_probe::probe(ari, &app, app_probe::PROBE_TIMEOUT).await? {
+            Liveness::Answered { by, ms, .. } => {
                 return Err(Error::Conflict(format!(
-                    "ARI app '{app}' is already connected (is vcctl serve running?); watch without --app, \
-                     or add --take-over to replace that connection"
+                    "ARI app '{app}' is held by a live client: {by} answered a probe through it \
+                     in {ms:.1} ms; watch without --app (or with --serve URL), or add --take-over \
+                     to replace that connection"
                 )))
             }
-            Err(e) if e.is_not_found() => {}
-            Err(e) => return Err(e.into()),
+            stale @ Liveness::NoAnswer { .. } => {
+                eprintln!("vcctl: {}; registering it here", stale.sentence(&app))
+            }
+            Liveness::NotRegistered => {}
         }
     }
     let filter = Filter {
@@ -149,6 +159,8 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
         let mut stream = match connected {
             Ok(s) => s,
             Err(e @ Error::Events(EventsError::Unauthorized { .. })) => return Err(e),
+            // Retrying cannot make a certificate trusted.
+            Err(e @ Error::Events(EventsError::Certificate { .. })) => return Err(e),
             Err(e @ Error::Usage(_)) => return Err(e),
             Err(e) if !args.follow => return Err(e),
             Err(e) => {
@@ -202,6 +214,12 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
             };
             match next {
                 Some(Ok(raw)) => {
+                    // Holding the app, answer liveness probes (they are vcctl's, not shown).
+                    if let Some(ari) = &responder {
+                        if app_probe::answer_if_probe(ari, &raw, "events") {
+                            continue;
+                        }
+                    }
                     let header = EventHeader::parse(&raw);
                     if let Some(h) = &header {
                         if h.kind == "ApplicationReplaced" {

@@ -69,7 +69,8 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     crate::io::agent_ws::parse_base_url(&opts.agent_base_url)?;
     let ari_settings = ctx.ari_settings()?;
     let db = resolve_db_path(a.db.db.as_deref(), &ctx.layers);
-    let store = Store::open(&db).map_err(|e| Error::Other(e.to_string()))?;
+    // StoreError's own mapping: a busy database is exit 7, a newer schema 1, as documented.
+    let store = Store::open(&db)?;
     let metrics = ServeMetrics::new();
     let mut plugins: Vec<crate::io::call::PluginFactory> = Vec::new();
     if let Some(dir) = &a.record {

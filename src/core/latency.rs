@@ -2,7 +2,8 @@
 //! with their ranges, one-way figures derived from call records, percentiles, verdicts, the
 //! total against the target, a text bar and an SVG waterfall. Pure: no clock, no I/O.
 //!
-//! Percentiles are nearest-rank: p-th of n sorted values is the value at rank ceil(p/100 * n).
+//! Percentiles are nearest-rank ([`crate::core::stats::percentile`]): p-th of n sorted values
+//! is the value at rank ceil(p/100 * n).
 //! Every reported figure is a real sample; a component without samples has `None` (shown as
 //! "no data"), never 0. How each figure is derived: `docs/latency.md`.
 
@@ -187,16 +188,8 @@ pub fn samples_from_records<'a>(latencies: impl IntoIterator<Item = &'a Value>) 
     s
 }
 
-/// Nearest-rank percentile; `None` without values.
-pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut v: Vec<f64> = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
-    Some(v[rank.min(v.len()) - 1])
-}
+/// Nearest-rank percentile; `None` without values (the one definition, [`crate::core::stats::percentile`]).
+pub use crate::core::stats::percentile;
 
 /// Where a figure stands against its documented range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -271,13 +271,15 @@ impl PacingStats {
         Duration::from_nanos((self.sum_ns / self.count as u128).min(u64::MAX as u128) as u64)
     }
 
-    /// Error at quantile `q` in 0.0..=1.0 (upper edge of its bucket, at most [`Self::max`]).
+    /// Error at quantile `q` in 0.0..=1.0: the bucket of the nearest-rank sample (the same
+    /// rank as [`crate::core::stats::percentile`]), reported as the bucket's upper edge, at
+    /// most [`Self::max`].
     pub fn quantile(&self, q: f64) -> Duration {
         if self.count == 0 {
             return Duration::ZERO;
         }
-        let q = if q.is_nan() { 1.0 } else { q.clamp(0.0, 1.0) };
-        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let n = usize::try_from(self.count).unwrap_or(usize::MAX);
+        let rank = crate::core::stats::nearest_rank(n, q * 100.0) as u64;
         let mut seen = 0;
         for (i, &c) in self.buckets.iter().enumerate() {
             seen += c;

@@ -101,13 +101,8 @@ impl RoundTripReport {
     fn from_estimates(markers_sent: usize, estimates: Vec<Estimate>) -> Self {
         let mut d: Vec<f64> = estimates.iter().map(|e| e.delay_ms).collect();
         d.sort_by(|a, b| a.total_cmp(b));
-        let median = if d.is_empty() {
-            None
-        } else if d.len() % 2 == 1 {
-            Some(d[d.len() / 2])
-        } else {
-            Some((d[d.len() / 2 - 1] + d[d.len() / 2]) / 2.0)
-        };
+        // The median is p50, nearest rank, like every percentile vcctl reports.
+        let median = (!d.is_empty()).then(|| crate::core::stats::percentile_sorted(&d, 50.0));
         RoundTripReport {
             markers_sent,
             found: estimates.len(),

@@ -744,11 +744,9 @@ impl RtcpSession {
         let ms: Vec<f64> = self.rtts.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
         let mut sorted = ms.clone();
         sorted.sort_by(f64::total_cmp);
-        let median = match sorted.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(sorted[n / 2]),
-            n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-        };
+        // The median is p50, nearest rank, like every percentile vcctl reports.
+        let median =
+            (!sorted.is_empty()).then(|| crate::core::stats::percentile_sorted(&sorted, 50.0));
         RtcpSummary {
             sent: self.sent,
             received: self.received,

@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `p`-th percentile (0..=100) of `values` by linear interpolation between the closest
-/// ranks (what numpy and most spreadsheets call the default). `None` for no values; NaNs are
-/// ignored.
+/// The `p`-th percentile (0..=100) of `values`, nearest rank: the value at rank
+/// `ceil(p/100 x n)` (at least 1) of the `n` values sorted ascending, so every percentile is
+/// one of the samples. The one definition vcctl uses for every percentile and median it
+/// reports (calls stats, latency-report, the SIP test call's round trips, bench); see
+/// docs/metrics.md. `None` for no values; NaNs are ignored.
 pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
     if v.is_empty() {
@@ -19,11 +21,19 @@ pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
 
 /// [`percentile`] of values already sorted ascending (not empty, no NaN).
 pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let p = p.clamp(0.0, 100.0) / 100.0;
-    let rank = p * (sorted.len() - 1) as f64;
-    let lo = rank.floor() as usize;
-    let hi = rank.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo as f64)
+    sorted[nearest_rank(sorted.len(), p) - 1]
+}
+
+/// The 1-based nearest rank of the `p`-th percentile (0..=100; NaN counts as 100) among `n`
+/// sorted values (`n` > 0): `ceil(p/100 x n)`, clamped to 1..=n. Histograms that keep
+/// buckets instead of samples ([`crate::core::pacer::PacingStats`]) pick their bucket by it.
+pub fn nearest_rank(n: usize, p: f64) -> usize {
+    let p = if p.is_nan() {
+        100.0
+    } else {
+        p.clamp(0.0, 100.0)
+    };
+    ((p / 100.0 * n as f64).ceil() as usize).clamp(1, n.max(1))
 }
 
 /// What [`summarize`] needs of one call.
@@ -125,17 +135,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentiles_interpolate_between_ranks() {
+    fn percentiles_are_nearest_rank_samples() {
         let v = [4.0, 1.0, 3.0, 2.0];
         assert_eq!(percentile(&v, 0.0), Some(1.0));
         assert_eq!(percentile(&v, 100.0), Some(4.0));
-        assert_eq!(percentile(&v, 50.0), Some(2.5));
+        // rank ceil(0.5 x 4) = 2: the lower middle value, not their mean.
+        assert_eq!(percentile(&v, 50.0), Some(2.0));
+        assert_eq!(percentile(&v, 50.1), Some(3.0));
         let hundred: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert!((percentile(&hundred, 95.0).unwrap() - 95.05).abs() < 1e-9);
+        assert_eq!(percentile(&hundred, 95.0), Some(95.0));
+        assert_eq!(percentile(&hundred, 99.0), Some(99.0));
+        assert_eq!(percentile(&hundred, 99.5), Some(100.0));
         assert_eq!(percentile(&[7.0], 95.0), Some(7.0));
         assert_eq!(percentile(&[], 50.0), None);
         assert_eq!(percentile(&[f64::NAN, 2.0], 50.0), Some(2.0));
         assert_eq!(percentile(&[1.0, 2.0], 250.0), Some(2.0));
+        assert_eq!(percentile(&[1.0, 2.0, 3.0], 50.0), Some(2.0));
+        assert_eq!(nearest_rank(3, 95.0), 3);
+        assert_eq!(nearest_rank(20, 95.0), 19);
+        assert_eq!(nearest_rank(5, f64::NAN), 5);
+        assert_eq!(nearest_rank(5, -3.0), 1);
     }
 
     #[test]
@@ -162,7 +181,7 @@ mod tests {
         assert_eq!((sales.calls, sales.in_progress, sales.completed), (4, 1, 2));
         assert!((sales.success_rate.unwrap() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(sales.duration_p50_seconds, Some(10.0));
-        assert!((sales.duration_p95_seconds.unwrap() - 19.0).abs() < 1e-9);
+        assert_eq!(sales.duration_p95_seconds, Some(20.0));
         assert_eq!(sales.responses, 3);
         assert_eq!(sales.response_p50_ms, Some(700.0));
         let all = &s[3];

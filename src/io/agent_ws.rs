@@ -3,10 +3,12 @@
 //! then hand out a cloneable [`AgentSender`] and an [`AgentReceiver`] of
 //! [`ServerMessage`]s. Message shapes live in [`crate::core::agent_proto`].
 //!
-//! Pings are not answered behind the caller's back: they are yielded like every other
-//! message (their `ping_ms` feeds the latency report); answer them with
-//! [`AgentSender::answer_ping`], or opt in with [`AgentReceiver::answer_pings`], which
-//! sends the pong as soon as the ping is read and still yields it.
+//! Pings: once [`connect`] has returned, they are yielded like every other message (their
+//! `ping_ms` feeds the latency report) and the caller answers them, with
+//! [`AgentSender::answer_ping`] or its own pong (serve's media engine,
+//! [`crate::core::call_media`], queues one for each ping). Pings that arrive while [`connect`]
+//! still waits for the conversation metadata have no caller to go to: [`connect`] answers
+//! those itself and does not yield them.
 //!
 //! The API key goes only into the `xi-api-key` header of the signed-URL request; it is
 //! never logged. Signed URLs carry a credential too, so only their path is ever shown.
@@ -750,7 +752,6 @@ impl CloseInfo {
 pub struct AgentReceiver {
     stream: SplitStream<Ws>,
     pending: VecDeque<ServerMessage>,
-    auto_pong: Option<AgentSender>,
     close: Option<CloseInfo>,
     last_error: Option<String>,
     malformed: u64,
@@ -770,17 +771,10 @@ impl AgentReceiver {
         AgentReceiver {
             stream,
             pending: VecDeque::new(),
-            auto_pong: None,
             close: None,
             last_error: None,
             malformed: 0,
         }
-    }
-
-    /// Opt in: answer every ping with a pong as soon as it is read (the ping is still
-    /// yielded, so `ping_ms` stays visible).
-    pub fn answer_pings(&mut self, sender: AgentSender) {
-        self.auto_pong = Some(sender);
     }
 
     /// The next message; `None` once the connection ended (see [`Self::close_info`]).
@@ -788,13 +782,7 @@ impl AgentReceiver {
         if let Some(m) = self.pending.pop_front() {
             return Some(m);
         }
-        let msg = self.next_raw().await?;
-        if let Some(tx) = &self.auto_pong {
-            if let Err(e) = tx.answer_ping(&msg).await {
-                tracing::debug!("could not answer an agent ping: {e}");
-            }
-        }
-        Some(msg)
+        self.next_raw().await
     }
 
     async fn next_raw(&mut self) -> Option<ServerMessage> {
@@ -1072,29 +1060,6 @@ mod tests {
         let stats = sim.stop().await;
         assert!(stats.pongs_received >= 3, "{stats:?}");
         assert_eq!(stats.pongs_unexpected, 0);
-    }
-
-    #[tokio::test]
-    async fn auto_pong_answers_and_still_yields_pings() {
-        let sim = Sim::start(SimOptions {
-            ping_interval: Some(Duration::from_millis(30)),
-            ..quiet(SimMode::Echo)
-        })
-        .await;
-        let mut conn = within(connect(&sim.settings("a"), Default::default()))
-            .await
-            .unwrap();
-        conn.receiver.answer_pings(conn.sender.clone());
-        for _ in 0..2 {
-            assert!(matches!(
-                within(conn.receiver.next()).await,
-                Some(ServerMessage::Ping { .. })
-            ));
-        }
-        conn.sender.close().await.unwrap();
-        while within(conn.receiver.next()).await.is_some() {}
-        let stats = sim.stop().await;
-        assert!(stats.pongs_received >= 2, "{stats:?}");
     }
 
     #[tokio::test]
@@ -1397,15 +1362,18 @@ mod tests {
             let s = settings.clone();
             calls.spawn(async move {
                 let mut conn = connect(&s, Default::default()).await.unwrap();
-                conn.receiver.answer_pings(conn.sender.clone());
                 let sent: Vec<u8> = (0..800u32).map(|j| ((i + j) % 256) as u8).collect();
                 for c in sent.chunks(160) {
                     conn.sender.send_audio(c).await.unwrap();
                 }
                 let mut got = Vec::new();
                 while got.len() < sent.len() {
-                    if let Some(ServerMessage::Audio { audio, .. }) = conn.receiver.next().await {
-                        got.extend(audio);
+                    match conn.receiver.next().await {
+                        Some(ServerMessage::Audio { audio, .. }) => got.extend(audio),
+                        Some(ping @ ServerMessage::Ping { .. }) => {
+                            conn.sender.answer_ping(&ping).await.unwrap();
+                        }
+                        _ => {}
                     }
                 }
                 assert_eq!(got, sent);

@@ -25,6 +25,11 @@ pub enum EventsError {
     Closed(String),
     #[error("TLS setup for ARI events failed: {0}")]
     Tls(#[from] crate::io::tls::TlsError),
+    #[error("the ARI events WebSocket at {url} answered over TLS, but {problem}")]
+    Certificate {
+        url: String,
+        problem: crate::io::tls::CertProblem,
+    },
 }
 
 /// After this long without a frame from Asterisk a ping is sent; after twice this long the
@@ -140,6 +145,12 @@ fn map_handshake_error(
     user: &str,
 ) -> EventsError {
     use tokio_tungstenite::tungstenite::Error as WsError;
+    if let Some(problem) = crate::io::tls::certificate_problem(&e) {
+        return EventsError::Certificate {
+            url: url.to_string(),
+            problem,
+        };
+    }
     match e {
         WsError::Http(resp) => match resp.status() {
             StatusCode::UNAUTHORIZED => EventsError::Unauthorized {

@@ -28,6 +28,11 @@ pub enum AriError {
     Decode { what: String, reason: String },
     #[error("TLS setup for ARI failed: {0}")]
     Tls(#[from] crate::io::tls::TlsError),
+    #[error("ARI at {url} answered over TLS, but {problem}")]
+    Certificate {
+        url: String,
+        problem: crate::io::tls::CertProblem,
+    },
 }
 
 fn detail(message: &str) -> String {
@@ -205,6 +210,10 @@ impl AriClient {
                 url,
                 secs: self.timeout.as_secs().max(1),
             };
+        }
+        // A certificate vcctl does not trust is not "unreachable": say what is wrong with it.
+        if let Some(problem) = crate::io::tls::certificate_problem(&e) {
+            return AriError::Certificate { url, problem };
         }
         // The innermost cause says "Connection refused" or similar; the outer ones repeat the URL.
         let mut reason = e.to_string();
@@ -502,6 +511,39 @@ impl AriClient {
             &format!("{class} {kind} {id}"),
         )
         .await
+    }
+
+    /// `GET /asterisk/variable?variable=NAME`: a global variable (`""` when it is not set).
+    pub async fn global_var(&self, name: &str) -> Result<String, AriError> {
+        let resp = self
+            .send(
+                Method::GET,
+                "/asterisk/variable",
+                &[("variable", name.to_string())],
+                None,
+                &format!("global variable {name}"),
+            )
+            .await?;
+        let v: Variable = decode(resp, "a global variable").await?;
+        Ok(v.value)
+    }
+
+    /// `POST /asterisk/variable?variable=NAME[&value=V]`: set a global variable; without a
+    /// value Asterisk unsets it.
+    pub async fn set_global_var(&self, name: &str, value: Option<&str>) -> Result<(), AriError> {
+        let mut q = vec![("variable", name.to_string())];
+        if let Some(v) = value {
+            q.push(("value", v.to_string()));
+        }
+        self.send(
+            Method::POST,
+            "/asterisk/variable",
+            &q,
+            None,
+            &format!("global variable {name}"),
+        )
+        .await?;
+        Ok(())
     }
 
     // ---- events ----

@@ -12,7 +12,7 @@ use std::io::BufWriter;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::core::net::{synthesize_udp, LinkType};
 use crate::io::call::{CallPlugin, PluginFactory};
@@ -60,9 +60,7 @@ impl CallCapture {
         Ok(CallCapture {
             writer: Some(writer),
             path,
-            wall0: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default(),
+            wall0: crate::io::clock::since_epoch(),
             mono0: Instant::now(),
             scratch: Vec::with_capacity(2048),
             packets: 0,
@@ -174,7 +172,7 @@ mod tests {
         assert!(recs.windows(2).all(|w| w[0].ts <= w[1].ts));
         let span = recs[19].ts - recs[0].ts;
         assert!(span >= Duration::from_millis(180) && span < Duration::from_millis(200));
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let now = crate::io::clock::since_epoch();
         assert!(now.saturating_sub(recs[0].ts) < Duration::from_secs(60));
         for (i, r) in recs.iter().enumerate() {
             assert_eq!(r.linktype, LinkType::RAW);

@@ -24,7 +24,7 @@ use std::mem::{size_of, zeroed, MaybeUninit};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::core::bpf::{self, BpfError, FilterSpec, Insn, LinkLayer};
 use crate::core::capture::{
@@ -394,11 +394,7 @@ impl Batch {
         let m = &self.msgs[i];
         let wire = m.msg_len as usize;
         let cap = wire.min(SLOT - self.headroom);
-        let ts = cmsg_timestamp(&m.msg_hdr).unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-        });
+        let ts = cmsg_timestamp(&m.msg_hdr).unwrap_or_else(crate::io::clock::since_epoch);
         let slot = &mut self.buf[i * SLOT..(i + 1) * SLOT];
         if self.headroom > 0 {
             let sll = &self.names[i];
@@ -605,9 +601,7 @@ pub fn run(
     };
     // What the kernel queued before the stop still belongs in the file.
     if stopped_by != StopReason::Count {
-        let stop_wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let stop_wall = crate::io::clock::since_epoch();
         'drain: loop {
             let n = match batch.recv(&sock, true) {
                 Ok(0) | Err(_) => break,

@@ -67,7 +67,7 @@ pub async fn run(
     'outer: loop {
         let mut stream = match EventStream::connect(&ari, &app, false).await {
             Ok(s) => s,
-            Err(e @ EventsError::Unauthorized { .. }) => {
+            Err(e @ (EventsError::Unauthorized { .. } | EventsError::Certificate { .. })) => {
                 result = Err(e.into());
                 break 'outer;
             }
@@ -157,6 +157,10 @@ fn dispatch(
     draining: &Arc<AtomicBool>,
     calls: &mut JoinSet<()>,
 ) -> Option<Error> {
+    // A liveness probe (doctor, `events --app`): answered, not relayed or recorded.
+    if crate::io::app_probe::answer_if_probe(&shared.ari, raw, "serve") {
+        return None;
+    }
     shared.api.publish_event(raw);
     let received = Instant::now();
     let Some(ev) = EventHeader::parse(raw) else {

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::net::UdpSocket;
@@ -298,9 +298,7 @@ impl Media {
             analyzers: BTreeMap::new(),
             other_packets: 0,
             rtp_from: None,
-            wall0: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default(),
+            wall0: crate::io::clock::since_epoch(),
             pcm: vec![0; FRAME],
             payload: Vec::with_capacity(FRAME),
             decoded: Vec::with_capacity(FRAME),

@@ -18,7 +18,8 @@
 //! add a test that opens a database made at the previous version.
 //!
 //! # Concurrency
-//! WAL mode and a 5 s busy timeout, so `vcctl agents add` works while `vcctl serve` runs.
+//! WAL mode and a 5 s busy timeout, so `vcctl agents add` works while `vcctl serve` runs; a
+//! lock held longer than that is [`StoreError::Busy`] (exit code 7), at open as at any write.
 //! [`Store`] is a cheap clonable handle (`Arc<Mutex<Connection>>`); its methods block, so async
 //! code calls them through [`Store::run_blocking`] (writes are a few per call).
 
@@ -140,9 +141,19 @@ pub enum StoreError {
     Task(String),
 }
 
+/// How long a statement waits for another process's lock before failing with [`StoreError::Busy`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+        if busy(&e) {
             StoreError::Busy
         } else {
             StoreError::Sql(e.to_string())
@@ -213,23 +224,32 @@ impl Store {
     }
 
     fn open_upto(path: &Path, upto: usize) -> Result<Self> {
+        Self::open_with(path, upto, BUSY_TIMEOUT)
+    }
+
+    fn open_with(path: &Path, upto: usize, busy_timeout: Duration) -> Result<Self> {
         let shown = path.display().to_string();
         let open_err = |reason: String| StoreError::Open {
             path: shown.clone(),
             reason,
         };
+        // Another process holding the database past the busy timeout is Busy, whatever step
+        // met it (its documented exit code is the timeout one).
+        let sql_err = |e: rusqlite::Error| match busy(&e) {
+            true => StoreError::Busy,
+            false => open_err(e.to_string()),
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
         create_private(path).map_err(|e| open_err(e.to_string()))?;
-        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(|e| open_err(e.to_string()))?;
+        let conn = Connection::open(path).map_err(sql_err)?;
+        conn.busy_timeout(busy_timeout).map_err(sql_err)?;
         // Fails with "file is not a database" on a non-SQLite file: report that as an open error.
         conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
-            .map_err(|e| open_err(e.to_string()))?;
+            .map_err(sql_err)?;
         conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-            .map_err(|e| open_err(e.to_string()))?;
+            .map_err(sql_err)?;
         let store = Store {
             conn: Arc::new(Mutex::new(conn)),
             path: shown.as_str().into(),
@@ -268,10 +288,13 @@ impl Store {
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().take(upto) {
             let target = i as i64 + 1;
-            let fail = |e: rusqlite::Error| StoreError::Migrate {
-                path: self.path.to_string(),
-                version: target,
-                reason: e.to_string(),
+            let fail = |e: rusqlite::Error| match busy(&e) {
+                true => StoreError::Busy,
+                false => StoreError::Migrate {
+                    path: self.path.to_string(),
+                    version: target,
+                    reason: e.to_string(),
+                },
             };
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -883,6 +906,22 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_database_another_process_holds_is_busy_with_the_timeout_exit_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        drop(Store::open(&path).unwrap());
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let Err(e) = Store::open_with(&path, MIGRATIONS.len(), Duration::from_millis(50)) else {
+            panic!("opened while another process writes");
+        };
+        assert!(matches!(e, StoreError::Busy), "{e:?}");
+        assert_eq!(crate::error::Error::from(e).exit_code(), 7);
+        other.execute_batch("ROLLBACK").unwrap();
+        assert!(Store::open_with(&path, MIGRATIONS.len(), Duration::from_millis(50)).is_ok());
+    }
 
     fn prof(name: &str, ext: Option<&str>) -> AgentProfile {
         let mut p = AgentProfile::new(name, format!("agent_{name}"));

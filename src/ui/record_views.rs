@@ -524,7 +524,8 @@ mod tests {
         assert_eq!(get("started_at"), "2023-11-14T22:13:20.000Z");
         assert_eq!(get("duration_seconds"), "30.000");
         assert_eq!(get("rtp_in_packets"), "1490");
-        assert_eq!(get("agent_response_p50_ms"), "500.0");
+        // Nearest rank: the lower of the two middle responses (400 and 600).
+        assert_eq!(get("agent_response_p50_ms"), "400.0");
         assert_eq!(get("setup_ms"), "210.5");
         assert_eq!(
             get("transcript"),
