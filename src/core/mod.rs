@@ -10,6 +10,7 @@ pub mod call_rtp;
 pub mod capture;
 pub mod checks;
 pub mod digest;
+pub mod echo;
 pub mod firewall;
 pub mod g711;
 pub mod latency;
