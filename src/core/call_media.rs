@@ -459,6 +459,13 @@ impl CallMedia {
                     };
                     self.playout.push_pcm(*event_id, pcm)
                 };
+                if accepted && self.playout.starts_talkspurt() {
+                    // Start the talkspurt now rather than at the next slot of the grid the
+                    // idle silence was sent on: that slot's phase is random per call, so it
+                    // would add 0-20 ms to every frame of the talkspurt, different per call.
+                    // The frame keeps the stream's next timestamp and carries the marker bit.
+                    self.pacer.rebase(now);
+                }
                 if accepted {
                     self.pending_audio.push_back(Pending {
                         arrived: now,
@@ -891,7 +898,8 @@ mod tests {
             },
         );
         let mut pkts = Vec::new();
-        for i in 1..=7u32 {
+        // The talkspurt starts at once (t0), then every 20 ms.
+        for i in 0..7u32 {
             let now = t0 + Duration::from_millis(20) * i;
             assert!(m.next_timeout() <= now);
             m.handle_timeout(now);
@@ -1186,6 +1194,42 @@ mod tests {
         assert_eq!(m.stats().playout_queued_ms, 0.0);
         m.note_stale_rtp(8);
         assert_eq!(m.stats().rtp_in_stale_dropped, 8);
+    }
+
+    #[test]
+    fn a_talkspurt_starts_when_its_audio_is_there_not_at_the_next_grid_slot() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        // Idle silence on the grid t0 + 20 ms, + 40 ms, ...
+        for i in 1..=3u64 {
+            m.handle_timeout(t0 + Duration::from_millis(20 * i));
+        }
+        let silence = drain(&mut m).0;
+        assert_eq!(silence.len(), 3);
+        let last = RtpPacket::parse(&silence[2]).unwrap();
+        // 40 ms of agent audio (the prebuffer) 7 ms after a slot: its first frame is due now.
+        let at = t0 + Duration::from_millis(67);
+        m.handle_agent(
+            at,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0x11; 320],
+            },
+        );
+        assert_eq!(m.next_timeout(), at - MediaSettings::default().pacing_lead);
+        m.handle_timeout(at);
+        let first = drain(&mut m).0;
+        assert_eq!(first.len(), 1);
+        let p = RtpPacket::parse(&first[0]).unwrap();
+        assert!(p.marker && p.payload[0] == 0x11);
+        // Numbering continues; the next frame follows 20 ms later on the new grid.
+        assert_eq!(p.seq.0, last.seq.0.wrapping_add(1));
+        assert_eq!(p.timestamp, last.timestamp.wrapping_add(160));
+        assert_eq!(
+            m.next_timeout(),
+            at + Duration::from_millis(20) - MediaSettings::default().pacing_lead
+        );
+        assert_eq!(m.agent_to_rtp().max(), Duration::ZERO);
     }
 
     #[test]
