@@ -282,7 +282,7 @@ fn probe_recovers_a_delay_injected_on_the_phone_leg() {
     assert!(component(&v, "network_asterisk_elevenlabs")["p50_ms"].is_null());
     assert!(v["notes"].to_string().contains("agent"), "{v}");
     let svg = std::fs::read_to_string(chart.path()).unwrap();
-    assert!(svg.contains("Network (Linphone → Asterisk)") && svg.contains("target 300 ms"));
+    assert!(svg.contains("Network (SIP caller → Asterisk)") && svg.contains("target 300 ms"));
 }
 
 #[test]
@@ -597,7 +597,15 @@ fn echo_call_through_relay(
         "2000",
     ]);
     let record = sb.json(&["calls", "list", "--db", &db, "--limit", "1"])[0].clone();
-    let text = sb.ok(&["latency-report", "--db", &db, "--last", "1"]);
+    let text = sb.ok(&[
+        "latency-report",
+        "--db",
+        &db,
+        "--last",
+        "1",
+        "--target-ms",
+        "2000",
+    ]);
     assert!(
         text.contains("Playout Queue (vcctl serve)") && text.contains("measured:"),
         "{text}"
@@ -664,11 +672,12 @@ fn echo_round_trip_grows_by_the_agent_network_delay_and_the_report_adds_up_to_it
         assert_eq!(report["total"]["partial"], true, "{}", report["total"]);
         let playout = component(&report, "playout_queue");
         assert!(playout["p50_ms"].as_f64().unwrap() <= 60.0, "{playout}");
-        // No standing backlog: after the first second the queue never holds more than the
-        // prebuffer and a frame.
+        // No standing backlog: in every second the queue drains down to the prebuffer or
+        // below (the 160 ms burst of issue 14 kept it at 160 ms or more for the whole call).
         let depth = record["latency"]["playout_depth_ms"].as_array().unwrap();
+        assert!(depth.len() >= 4, "{depth:?}");
         assert!(
-            depth.iter().skip(1).all(|d| d[1].as_u64().unwrap() <= 60),
+            depth.iter().all(|d| d[0].as_u64().unwrap() <= 40),
             "{delay} ms: playout queue depth per second {depth:?}"
         );
         match base {

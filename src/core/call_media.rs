@@ -459,11 +459,12 @@ impl CallMedia {
                     };
                     self.playout.push_pcm(*event_id, pcm)
                 };
-                if accepted && self.playout.starts_talkspurt() {
-                    // Start the talkspurt now rather than at the next slot of the grid the
-                    // idle silence was sent on: that slot's phase is random per call, so it
-                    // would add 0-20 ms to every frame of the talkspurt, different per call.
-                    // The frame keeps the stream's next timestamp and carries the marker bit.
+                if accepted && self.playout.starts_playing() {
+                    // Start the talkspurt (or resume after an underflow) now rather than at
+                    // the next slot of the grid the silence was sent on: that slot's phase is
+                    // random, so it would add 0-20 ms to every frame that follows, different
+                    // per call. The frame keeps the stream's next timestamp (a new talkspurt
+                    // carries the marker bit, which tells the receiver to re-time it).
                     self.pacer.rebase(now);
                 }
                 if accepted {

@@ -372,9 +372,10 @@ impl Playout {
         Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX))
     }
 
-    /// Whether the next frame would start a new talkspurt (idle, and enough audio queued).
-    pub fn starts_talkspurt(&self) -> bool {
-        self.state == State::Idle && (self.end_at != Some(0)) && self.ready()
+    /// Whether the next frame would start playing: a new talkspurt, or a resume after an
+    /// underflow, with enough audio queued.
+    pub fn starts_playing(&self) -> bool {
+        self.state != State::Playing && self.end_at != Some(0) && self.ready()
     }
 
     /// Whether a talkspurt is in progress (playing or starved).
