@@ -282,7 +282,7 @@ fn probe_recovers_a_delay_injected_on_the_phone_leg() {
     assert!(component(&v, "network_asterisk_elevenlabs")["p50_ms"].is_null());
     assert!(v["notes"].to_string().contains("agent"), "{v}");
     let svg = std::fs::read_to_string(chart.path()).unwrap();
-    assert!(svg.contains("Network (Linphone → Asterisk)") && svg.contains("target 300 ms"));
+    assert!(svg.contains("Network (SIP caller → Asterisk)") && svg.contains("target 300 ms"));
 }
 
 #[test]
@@ -556,4 +556,150 @@ fn probe_measures_ari_event_delivery_and_recovers_a_delay_in_front_of_ari() {
         2.0 * delay,
         "REST send -> event received through the relay",
     );
+}
+
+/// One `vcctl call` with markers to the `test` extension through a fresh serve whose agent is
+/// `sim` behind a TCP relay delaying every chunk by `delay_ms` each way: the caller's measured
+/// round trip (ms), and the `latency-report --json` of that call.
+fn echo_call_through_relay(
+    sb: &common::Sandbox,
+    sim: SocketAddr,
+    delay_ms: u64,
+) -> (f64, Value, Value) {
+    let stack = Stack::start(
+        sb,
+        StackOptions {
+            no_sim: true,
+            ..Default::default()
+        },
+    );
+    let listener = TcpListener::bind(("127.0.0.1", stack.sim_port)).unwrap();
+    tcp_delay_relay(listener, sim, Duration::from_millis(delay_ms));
+    let call = sb.json(&[
+        "call",
+        "sip:test@127.0.0.1:5060",
+        "--tone",
+        "1000",
+        "--duration",
+        "5",
+    ]);
+    stack.wait_no_calls(Duration::from_secs(10));
+    let rt = &call["roundtrip"];
+    assert!(rt["found"].as_u64().unwrap() >= 3, "markers lost: {rt}");
+    let db = stack.db.display().to_string();
+    let report = sb.json(&[
+        "latency-report",
+        "--db",
+        &db,
+        "--last",
+        "1",
+        "--target-ms",
+        "2000",
+    ]);
+    let record = sb.json(&["calls", "list", "--db", &db, "--limit", "1"])[0].clone();
+    let text = sb.ok(&[
+        "latency-report",
+        "--db",
+        &db,
+        "--last",
+        "1",
+        "--target-ms",
+        "2000",
+    ]);
+    assert!(
+        text.contains("Playout Queue (vcctl serve)") && text.contains("measured:"),
+        "{text}"
+    );
+    assert!(!text.contains("within the target\n"), "{text}");
+    drop(stack);
+    (rt["median_ms"].as_f64().unwrap(), report, record)
+}
+
+#[test]
+fn echo_round_trip_grows_by_the_agent_network_delay_and_the_report_adds_up_to_it() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let sim_port = free_port();
+    let mut sim = common::Spawned::start(common::bare_command().args([
+        "agent-sim",
+        "--listen",
+        &format!("127.0.0.1:{sim_port}"),
+        "--mode",
+        "echo",
+        "--response-delay-ms",
+        "300",
+        "--ping-interval-ms",
+        "500",
+    ]));
+    assert!(sim
+        .wait_stderr(Duration::from_secs(10), |l| l.contains("listening on"))
+        .is_some());
+    let sim_addr: SocketAddr = format!("127.0.0.1:{sim_port}").parse().unwrap();
+    let mut base = None;
+    for delay in [0u64, 20, 100] {
+        let (measured, report, record) = echo_call_through_relay(&sb, sim_addr, delay);
+        let rt = &report["round_trip"];
+        let parts = rt["components_p50_ms"].as_f64().unwrap();
+        eprintln!(
+            "{delay} ms each way: the caller measured {measured:.1} ms; the report's rows add up \
+             to {parts:.1} ms; serve measured {}; playout queue {}; {} stale packets dropped",
+            rt["measured_p50_ms"],
+            record["latency"]["playout_wait_ms"],
+            record["rtp_inbound"]["stale_before_agent"]
+        );
+        // The rows of the report add up to what the caller measured.
+        let tol = (measured * 0.10).max(5.0);
+        assert!(
+            (parts - measured).abs() <= tol,
+            "{delay} ms: rows add up to {parts:.1} ms, the caller measured {measured:.1} ms: {report}"
+        );
+        assert_eq!(rt["consistent"], true, "{rt}");
+        // Issue 11: an echo call has an agent figure (agent-sim's 300 ms, network taken out)
+        // under the agent's own name, and a total with rows missing says it is partial.
+        let agent = component(&report, "elevenlabs_processing");
+        close_to(
+            agent["p50_ms"].as_f64().unwrap(),
+            300.0,
+            "echo agent processing",
+        );
+        assert!(
+            agent["name"]
+                .as_str()
+                .unwrap()
+                .contains("agent at ws://127.0.0.1:"),
+            "{agent}"
+        );
+        assert_eq!(report["total"]["partial"], true, "{}", report["total"]);
+        let playout = component(&report, "playout_queue");
+        assert!(playout["p50_ms"].as_f64().unwrap() <= 60.0, "{playout}");
+        // No standing backlog: in every second the queue drains down to the prebuffer or
+        // below (the 160 ms burst of issue 14 kept it at 160 ms or more for the whole call).
+        let depth = record["latency"]["playout_depth_ms"].as_array().unwrap();
+        assert!(depth.len() >= 4, "{depth:?}");
+        assert!(
+            depth.iter().all(|d| d[0].as_u64().unwrap() <= 40),
+            "{delay} ms: playout queue depth per second {depth:?}"
+        );
+        match base {
+            None => base = Some(measured),
+            Some(b) => {
+                // The network adds its round trip to the caller's, and nothing else (the
+                // lower bound only shows the relay did delay; a base call that met a hiccup
+                // of this loaded machine may have lost a few ms to it).
+                let grew = measured - b;
+                let injected = 2.0 * delay as f64;
+                assert!(
+                    grew <= injected + 10.0 && grew >= injected * 0.5,
+                    "{delay} ms each way: the round trip grew by {grew:.1} ms ({b:.1} -> \
+                     {measured:.1}), the relay adds {injected} ms"
+                );
+                let stale = record["rtp_inbound"]["stale_before_agent"]
+                    .as_u64()
+                    .unwrap();
+                assert!(stale >= delay / 20, "{delay} ms: {stale} stale packets");
+            }
+        }
+    }
+    let _ = sim.child.kill();
+    sb.assert_clean();
 }

@@ -254,6 +254,8 @@ async fn probe(
             settings.ca_cert = ari.ca_cert.clone();
             match latency_probe::agent_connects(&settings, n.min(3)).await {
                 Ok(p) => {
+                    s.agent_urls
+                        .insert(crate::io::agent_ws::display_base_url(&base));
                     s.set(
                         NET_AGENT,
                         p.iter().map(|x| x.metadata_ms / 2.0).collect(),

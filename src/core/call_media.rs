@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::agent_proto::{
     encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
 };
+use super::echo::{EchoMatcher, SampleLog, Spread};
 use super::g711;
 use super::pacer::{Pacer, PacingStats};
 use super::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
@@ -57,6 +58,36 @@ impl Default for MediaSettings {
             pacing_lead: Duration::from_micros(60),
         }
     }
+}
+
+/// How long the media path held audio over a call: the figures a call record keeps.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct MediaTiming {
+    /// Agent audio message received -> the RTP packet with its first sample sent (ms).
+    pub playout_wait: Option<Spread>,
+    /// Agent audio queued for playout, least and most in each second of the call (ms).
+    pub playout_depth_ms: Vec<[u32; 2]>,
+    /// Echo agents: a chunk of caller audio sent -> the agent's message with it received
+    /// (the network both ways plus the agent's own delay; see [`super::echo`]).
+    pub echo_loop: Option<Spread>,
+    /// Echo agents: caller audio arrived from Asterisk -> the same audio sent back to
+    /// Asterisk (serve's whole share of the round trip, agent and network included).
+    pub echo_round_trip: Option<Spread>,
+}
+
+/// How far back an echo of the caller's audio is looked for (see [`EchoMatcher::new`]).
+const ECHO_WINDOW: Duration = Duration::from_millis(1500);
+/// Exact samples kept per figure and call.
+const SAMPLE_CAP: usize = 4096;
+
+/// Agent audio in the playout queue, waiting for its first sample to be sent.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    arrived: Instant,
+    /// Queued bytes ahead of it.
+    ahead: usize,
+    /// When the caller audio it echoes arrived from Asterisk (echo agents).
+    origin: Option<Instant>,
 }
 
 /// Random starting values of the outbound stream (RFC 3550 wants them random).
@@ -105,6 +136,9 @@ pub enum MediaEvent {
 pub struct MediaStats {
     pub rtp_in_packets: u64,
     pub rtp_in_bytes: u64,
+    /// Packets Asterisk sent before the agent conversation was ready, dropped unread so the
+    /// agent hears the caller in real time (see [`CallMedia::note_stale_rtp`]).
+    pub rtp_in_stale_dropped: u64,
     /// Packets from an address other than Asterisk's externalMedia leg (never forwarded).
     pub rtp_dropped_foreign: u64,
     /// Packets that were not valid RTP.
@@ -121,6 +155,8 @@ pub struct MediaStats {
     pub last_ping_ms: Option<u64>,
     pub interruptions: u64,
     pub playout: PlayoutSummary,
+    /// Agent audio waiting in the playout queue now (ms).
+    pub playout_queued_ms: f64,
     /// Agent response latencies (caller's end of speech to first agent audio), ms.
     pub response_latency_ms: Vec<f64>,
     pub pacing_p50_ms: f64,
@@ -158,6 +194,11 @@ pub struct CallMedia {
     up: Option<Resampler>,
     chunk_bytes: usize,
     chunk: Vec<u8>,
+    /// When the RTP packet with the first byte in `chunk` arrived.
+    chunk_arrived: Option<Instant>,
+    echo: EchoMatcher,
+    echo_loop: SampleLog,
+    echo_round_trip: SampleLog,
     pcm: Vec<i16>,
     pcm2: Vec<i16>,
     last_rx: Option<Instant>,
@@ -176,9 +217,13 @@ pub struct CallMedia {
     pacer: Pacer,
     pacing: PacingStats,
     last_agent_audio: Option<Instant>,
-    /// Agent audio messages waiting to be played: (arrival, queued bytes ahead of them).
-    pending_audio: VecDeque<(Instant, usize)>,
+    /// Agent audio messages waiting to be played.
+    pending_audio: VecDeque<Pending>,
     agent_to_rtp: PacingStats,
+    playout_wait: SampleLog,
+    /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
+    depth: Vec<[u32; 2]>,
+    depth_now: Option<(u64, u32, u32)>,
     // shared
     transcript: Transcript,
     stats: MediaStats,
@@ -231,6 +276,10 @@ impl CallMedia {
             up,
             chunk_bytes,
             chunk: Vec::with_capacity(chunk_bytes * 2),
+            chunk_arrived: None,
+            echo: EchoMatcher::new(chunk_bytes, ECHO_WINDOW),
+            echo_loop: SampleLog::new(SAMPLE_CAP),
+            echo_round_trip: SampleLog::new(SAMPLE_CAP),
             pcm: Vec::with_capacity(1024),
             pcm2: Vec::with_capacity(2048),
             last_rx: None,
@@ -249,6 +298,9 @@ impl CallMedia {
             last_agent_audio: None,
             pending_audio: VecDeque::new(),
             agent_to_rtp: PacingStats::new(),
+            playout_wait: SampleLog::new(SAMPLE_CAP),
+            depth: Vec::new(),
+            depth_now: None,
             transcript: Transcript::new(),
             stats: MediaStats::default(),
             out: VecDeque::new(),
@@ -299,6 +351,9 @@ impl CallMedia {
             }
         }
         self.run_vad(now);
+        if self.chunk.is_empty() {
+            self.chunk_arrived = Some(now);
+        }
         if self.passthrough_in {
             self.chunk.extend_from_slice(payload);
         } else {
@@ -312,7 +367,7 @@ impl CallMedia {
             };
             encode_agent(self.agent_in.encoding, pcm, &mut self.chunk);
         }
-        self.flush_chunks();
+        self.flush_chunks(now);
     }
 
     fn run_vad(&mut self, now: Instant) {
@@ -340,13 +395,26 @@ impl CallMedia {
         }
     }
 
-    fn flush_chunks(&mut self) {
+    fn flush_chunks(&mut self, now: Instant) {
         while self.chunk.len() >= self.chunk_bytes {
-            let msg = encode_user_audio_chunk(&self.chunk[..self.chunk_bytes]);
+            let piece = &self.chunk[..self.chunk_bytes];
+            let msg = encode_user_audio_chunk(piece);
+            self.echo
+                .sent(now, self.chunk_arrived.unwrap_or(now), piece);
             self.chunk.drain(..self.chunk_bytes);
+            // What is left came with the packet just received.
+            self.chunk_arrived = (!self.chunk.is_empty()).then_some(now);
             self.stats.agent_chunks_out += 1;
             self.out.push_back(Output::Agent(msg));
         }
+    }
+
+    /// `n` packets Asterisk sent before the agent conversation was ready were dropped unread.
+    /// Sending them now, in one burst, would put the caller that far behind for the rest of
+    /// the call wherever the audio comes back in real time (an echo agent): the burst returns
+    /// as a burst, and the playout queue, fed in real time from then on, never drains it.
+    pub fn note_stale_rtp(&mut self, n: u64) {
+        self.stats.rtp_in_stale_dropped += n;
     }
 
     /// A message from the agent arrived.
@@ -357,7 +425,17 @@ impl CallMedia {
             ServerMessage::Audio { event_id, audio } => {
                 self.stats.agent_audio_events += 1;
                 self.last_agent_audio = Some(now);
-                if let Some(end) = self.speech_end_at.take() {
+                let echo = self.echo.find(now, audio);
+                if let Some(m) = echo {
+                    self.echo_loop
+                        .push(ms_f64(now.saturating_duration_since(m.sent)));
+                }
+                // An echo of what the caller said before the end of speech is not the
+                // answer to it.
+                let old_echo =
+                    matches!((echo, self.speech_end_at), (Some(m), Some(end)) if m.sent < end);
+                if let Some(end) = self.speech_end_at.filter(|_| !old_echo) {
+                    self.speech_end_at = None;
                     let latency = now.saturating_duration_since(end);
                     self.stats
                         .response_latency_ms
@@ -381,8 +459,20 @@ impl CallMedia {
                     };
                     self.playout.push_pcm(*event_id, pcm)
                 };
+                if accepted && self.playout.starts_playing() {
+                    // Start the talkspurt (or resume after an underflow) now rather than at
+                    // the next slot of the grid the silence was sent on: that slot's phase is
+                    // random, so it would add 0-20 ms to every frame that follows, different
+                    // per call. The frame keeps the stream's next timestamp (a new talkspurt
+                    // carries the marker bit, which tells the receiver to re-time it).
+                    self.pacer.rebase(now);
+                }
                 if accepted {
-                    self.pending_audio.push_back((now, ahead));
+                    self.pending_audio.push_back(Pending {
+                        arrived: now,
+                        ahead,
+                        origin: echo.filter(|m| m.offset == 0).map(|m| m.arrived),
+                    });
                 } else {
                     self.stats.agent_audio_dropped_stale += 1;
                 }
@@ -435,14 +525,19 @@ impl CallMedia {
                 let frame = self.playout.pop_frame();
                 if !frame.is_silence {
                     let n = frame.payload.len();
-                    while self.pending_audio.front().is_some_and(|p| p.1 < n) {
-                        if let Some((at, _)) = self.pending_audio.pop_front() {
-                            self.agent_to_rtp
-                                .record_error(now.saturating_duration_since(at));
+                    while self.pending_audio.front().is_some_and(|p| p.ahead < n) {
+                        if let Some(p) = self.pending_audio.pop_front() {
+                            let waited = now.saturating_duration_since(p.arrived);
+                            self.agent_to_rtp.record_error(waited);
+                            self.playout_wait.push(ms_f64(waited));
+                            if let Some(o) = p.origin {
+                                self.echo_round_trip
+                                    .push(ms_f64(now.saturating_duration_since(o)));
+                            }
                         }
                     }
                     for p in self.pending_audio.iter_mut() {
-                        p.1 -= n;
+                        p.ahead -= n;
                     }
                 }
                 let pkt = self.sender.frame(&frame).to_vec();
@@ -450,6 +545,7 @@ impl CallMedia {
                     self.stats.rtp_out_packets += 1;
                     self.out.push_back(Output::Rtp(pkt));
                 }
+                self.note_depth(now);
             }
         }
         if now >= self.next_keepalive {
@@ -464,6 +560,24 @@ impl CallMedia {
                 self.next_keepalive = now + self.settings.chunk;
             } else if let Some(t) = self.last_rx {
                 self.next_keepalive = t + self.settings.keepalive_after;
+            }
+        }
+    }
+
+    /// Keep the least and most audio queued in each second of the call.
+    fn note_depth(&mut self, now: Instant) {
+        let second = now.saturating_duration_since(self.started).as_secs();
+        let q = self.playout.queued().as_millis().min(u32::MAX as u128) as u32;
+        match &mut self.depth_now {
+            Some((s, lo, hi)) if *s == second => {
+                *lo = (*lo).min(q);
+                *hi = (*hi).max(q);
+            }
+            cur => {
+                if let Some((_, lo, hi)) = cur.take() {
+                    self.depth.push([lo, hi]);
+                }
+                *cur = Some((second, q, q));
             }
         }
     }
@@ -520,12 +634,28 @@ impl CallMedia {
     pub fn stats(&self) -> MediaStats {
         let mut s = self.stats.clone();
         s.playout = self.playout.stats().into();
+        s.playout_queued_ms = self.playout.queued().as_secs_f64() * 1000.0;
         s.rtp_in_lost = self.in_stats.lost();
         s.rtp_in_jitter_ms = self.in_stats.jitter_ms();
         s.pacing_p50_ms = self.pacing.p50().as_secs_f64() * 1000.0;
         s.pacing_p99_ms = self.pacing.p99().as_secs_f64() * 1000.0;
         s.pacing_max_ms = self.pacing.max().as_secs_f64() * 1000.0;
         s
+    }
+
+    /// The call's playout and echo timing (percentiles are computed here: call it once, at
+    /// the end of the call).
+    pub fn timing(&self) -> MediaTiming {
+        let mut depth = self.depth.clone();
+        if let Some((_, lo, hi)) = self.depth_now {
+            depth.push([lo, hi]);
+        }
+        MediaTiming {
+            playout_wait: self.playout_wait.spread(),
+            playout_depth_ms: depth,
+            echo_loop: self.echo_loop.spread(),
+            echo_round_trip: self.echo_round_trip.spread(),
+        }
     }
 
     pub fn pacing(&self) -> &PacingStats {
@@ -607,6 +737,10 @@ impl LiveStats {
     fn jitter_ms(&self) -> f64 {
         self.jitter / self.clock_rate * 1000.0
     }
+}
+
+fn ms_f64(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn encode_agent(enc: Encoding, pcm: &[i16], out: &mut Vec<u8>) {
@@ -765,7 +899,8 @@ mod tests {
             },
         );
         let mut pkts = Vec::new();
-        for i in 1..=7u32 {
+        // The talkspurt starts at once (t0), then every 20 ms.
+        for i in 0..7u32 {
             let now = t0 + Duration::from_millis(20) * i;
             assert!(m.next_timeout() <= now);
             m.handle_timeout(now);
@@ -1003,6 +1138,130 @@ mod tests {
         let lat = m.stats().response_latency_ms;
         assert_eq!(lat.len(), 1);
         assert!((lat[0] - 900.0).abs() <= 25.0, "{lat:?}");
+    }
+
+    #[test]
+    fn an_echo_agent_is_timed_by_content_and_the_playout_queue_is_recorded() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let ms = |n: u64| Duration::from_millis(n);
+        // 1 s of caller audio, every packet different (like speech), one per 20 ms.
+        let packet = |i: u16| -> Vec<u8> { (0..160u16).map(|k| (k * 7 + i * 13) as u8).collect() };
+        let mut now = t0;
+        let mut sent = Vec::new();
+        for i in 0..50u16 {
+            now = t0 + ms(20 * i as u64);
+            m.handle_rtp(now, peer(), &rtp(i, &packet(i)));
+            sent.push((now, packet(i)));
+            let _ = drain(&mut m);
+        }
+        // The agent sends each back 300 ms after it was sent; the pacing clock runs alongside.
+        let mut pending: std::collections::VecDeque<(Instant, Vec<u8>)> =
+            sent.into_iter().map(|(t, p)| (t + ms(300), p)).collect();
+        let end = t0 + ms(1600);
+        while now < end {
+            let next = m.next_timeout().min(pending.front().map_or(end, |p| p.0));
+            now = next;
+            while pending.front().is_some_and(|p| p.0 <= now) {
+                let (_, audio) = pending.pop_front().unwrap();
+                m.handle_agent(now, &ServerMessage::Audio { event_id: 1, audio });
+            }
+            if m.next_timeout() <= now {
+                m.handle_timeout(now);
+            }
+            let _ = drain(&mut m);
+        }
+        let t = m.timing();
+        let echo = t.echo_loop.expect("echo loop");
+        assert_eq!(echo.n, 50);
+        assert!((echo.p50 - 300.0).abs() < 0.5, "{echo:?}");
+        // Played out 20 ms (prebuffer 40 ms: the second message) plus up to one frame slot.
+        let wait = t.playout_wait.expect("playout wait");
+        assert!(wait.p50 >= 19.0 && wait.p50 <= 41.0, "{wait:?}");
+        let rt = t.echo_round_trip.expect("round trip");
+        assert_eq!(rt.n, 50);
+        assert!((rt.p50 - (300.0 + wait.p50)).abs() < 1.0, "{rt:?} {wait:?}");
+        // About one entry per second of the call; the queue never held more than 60 ms.
+        assert!(
+            (1..=3).contains(&t.playout_depth_ms.len()),
+            "{:?}",
+            t.playout_depth_ms
+        );
+        assert!(t
+            .playout_depth_ms
+            .iter()
+            .all(|[lo, hi]| lo <= hi && *hi <= 60));
+        // Queued audio shows live too; stale packets are counted.
+        assert_eq!(m.stats().playout_queued_ms, 0.0);
+        m.note_stale_rtp(8);
+        assert_eq!(m.stats().rtp_in_stale_dropped, 8);
+    }
+
+    #[test]
+    fn a_talkspurt_starts_when_its_audio_is_there_not_at_the_next_grid_slot() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        // Idle silence on the grid t0 + 20 ms, + 40 ms, ...
+        for i in 1..=3u64 {
+            m.handle_timeout(t0 + Duration::from_millis(20 * i));
+        }
+        let silence = drain(&mut m).0;
+        assert_eq!(silence.len(), 3);
+        let last = RtpPacket::parse(&silence[2]).unwrap();
+        // 40 ms of agent audio (the prebuffer) 7 ms after a slot: its first frame is due now.
+        let at = t0 + Duration::from_millis(67);
+        m.handle_agent(
+            at,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0x11; 320],
+            },
+        );
+        assert_eq!(m.next_timeout(), at - MediaSettings::default().pacing_lead);
+        m.handle_timeout(at);
+        let first = drain(&mut m).0;
+        assert_eq!(first.len(), 1);
+        let p = RtpPacket::parse(&first[0]).unwrap();
+        assert!(p.marker && p.payload[0] == 0x11);
+        // Numbering continues; the next frame follows 20 ms later on the new grid.
+        assert_eq!(p.seq.0, last.seq.0.wrapping_add(1));
+        assert_eq!(p.timestamp, last.timestamp.wrapping_add(160));
+        assert_eq!(
+            m.next_timeout(),
+            at + Duration::from_millis(20) - MediaSettings::default().pacing_lead
+        );
+        assert_eq!(m.agent_to_rtp().max(), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_steady_tone_and_a_real_agent_give_no_echo_figure() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(1000.0, 160); // 20 whole periods: every packet the same
+        for i in 0..20u16 {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i, &tone),
+            );
+        }
+        let later = t0 + Duration::from_millis(700);
+        m.handle_agent(
+            later,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: tone.clone(),
+            },
+        );
+        m.handle_agent(
+            later,
+            &ServerMessage::Audio {
+                event_id: 2,
+                audio: vec![0x42; 160],
+            },
+        );
+        let t = m.timing();
+        assert_eq!((t.echo_loop, t.echo_round_trip), (None, None));
     }
 
     #[test]

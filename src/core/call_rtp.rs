@@ -33,6 +33,9 @@ pub struct RtpInbound {
     /// sent while Asterisk sent nothing.
     pub agent_chunks: u64,
     pub agent_keepalive_chunks: u64,
+    /// Packets that arrived before the agent conversation was ready, dropped unread.
+    #[serde(default)]
+    pub stale_before_agent: u64,
     /// The caller's leg: packets Asterisk received from the phone, lost, jitter (ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller_leg: Option<LegStats>,
@@ -96,6 +99,7 @@ pub fn split(s: &MediaStats, caller_leg: Option<&RtpStat>) -> (RtpInbound, RtpOu
         dropped_malformed: s.rtp_dropped_malformed,
         agent_chunks: s.agent_chunks_out,
         agent_keepalive_chunks: s.agent_keepalive_chunks,
+        stale_before_agent: s.rtp_in_stale_dropped,
         caller_leg: caller_leg.map(|a| LegStats {
             packets: a.rxcount,
             lost: a.rxploss,

@@ -6,6 +6,13 @@
 //! is the value at rank ceil(p/100 * n).
 //! Every reported figure is a real sample; a component without samples has `None` (shown as
 //! "no data"), never 0. How each figure is derived: `docs/latency.md`.
+//!
+//! Besides the documented one-way table, the report adds up the caller's round trip (their
+//! audio to the agent and the agent's audio back: the network legs twice, the agent, serve's
+//! playout queue) and sets it beside the round trip serve measured, when an echo agent made
+//! that measurable.
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -22,8 +29,12 @@ pub struct ComponentSpec {
     pub max_ms: f64,
 }
 
-/// The seven components, in the documented order and words.
-pub const COMPONENTS: [ComponentSpec; 7] = [
+/// Rows of the report: the documented seven, then serve's playout queue.
+pub const N: usize = 8;
+
+/// The components, in the documented order and words; the last one (serve's playout queue,
+/// on the way back to the caller) is not in the documented table and not in its total.
+pub const COMPONENTS: [ComponentSpec; N] = [
     spec(
         "network_phone_asterisk",
         "Network (Linphone → Asterisk)",
@@ -56,7 +67,12 @@ pub const COMPONENTS: [ComponentSpec; 7] = [
         50.0,
         150.0,
     ),
+    // Serve's own: one 20 ms frame slot plus the 40 ms prebuffer (`serve --prebuffer-ms`).
+    spec("playout_queue", "Playout Queue (vcctl serve)", 0.0, 60.0),
 ];
+
+/// The rows of the documented table (the total adds these).
+pub const DOCUMENTED: usize = 7;
 
 /// The documented total row.
 pub const TOTAL: ComponentSpec = spec("total", "Total One-Way Latency", 71.0, 251.0);
@@ -81,17 +97,31 @@ pub const ARI_EVENT: usize = 3;
 pub const HANDLER: usize = 4;
 pub const NET_AGENT: usize = 5;
 pub const AGENT_PROC: usize = 6;
+pub const PLAYOUT: usize = 7;
+
+/// Within this much (or 10 %) the components explain a measured round trip.
+pub const CONSISTENT_MS: f64 = 5.0;
 
 /// Measured one-way samples (ms) per component, with where they came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Samples {
-    pub values: [Vec<f64>; 7],
+    pub values: [Vec<f64>; N],
+    /// When not empty, the p95 column comes from these instead (per-call p95s of a figure
+    /// whose p50 column comes from the per-call p50s in `values`).
+    pub tails: [Vec<f64>; N],
     /// Source of each component's samples, e.g. "records: RTCP round trip / 2".
-    pub sources: [Option<String>; 7],
+    pub sources: [Option<String>; N],
     /// Extra figures shown beside a component (e.g. the ARI REST round trip).
-    pub details: [Vec<String>; 7],
+    pub details: [Vec<String>; N],
     /// ARI REST round trips (ms).
     pub ari_rest_ms: Vec<f64>,
+    /// The caller's round trip as serve measured it (ms, one per call): caller audio in from
+    /// Asterisk -> its echo out (echo agents), plus the caller leg's RTCP round trip.
+    pub measured_round_trip_ms: Vec<f64>,
+    /// Calls whose measured round trip lacks the caller leg (no RTCP round trip).
+    pub measured_without_caller_leg: usize,
+    /// Agent services the figures came from (base URLs).
+    pub agent_urls: BTreeSet<String>,
 }
 
 impl Samples {
@@ -111,6 +141,7 @@ impl Samples {
     /// Replace component `i` with other samples (e.g. a probe's instead of the records').
     pub fn set(&mut self, i: usize, values: Vec<f64>, source: &str) {
         self.values[i] = values.into_iter().filter(|v| v.is_finite()).collect();
+        self.tails[i].clear();
         self.sources[i] = (!self.values[i].is_empty()).then(|| source.to_string());
     }
 }
@@ -134,7 +165,11 @@ fn nums(v: &Value, key: &str) -> Vec<f64> {
 /// - 5: `handler_ms`;
 /// - 6: `agent_ping_ms / 2` (the agent's measured round trip), else `agent_tcp_ms / 2`;
 /// - 7: each `agent_response_ms` minus twice the call's component 6 (clamped at 0); when the
-///   call has no component 6, the response time as measured (an upper bound).
+///   call has no component 6, the response time as measured (an upper bound); for echo agents
+///   also the call's `agent_echo_ms` p50 (caller audio sent -> its echo received) minus twice
+///   component 6;
+/// - 8: each call's `playout_wait_ms` p50 (its p95 for the p95 column);
+/// - measured round trip: each call's `echo_round_trip_ms` p50 plus its `caller_rtt_ms`.
 pub fn samples_from_records<'a>(latencies: impl IntoIterator<Item = &'a Value>) -> Samples {
     let mut s = Samples::default();
     for l in latencies {
@@ -163,6 +198,42 @@ pub fn samples_from_records<'a>(latencies: impl IntoIterator<Item = &'a Value>) 
             }
             _ => None,
         };
+        if let Some(u) = l.get("agent_url").and_then(Value::as_str) {
+            s.agent_urls.insert(u.to_string());
+        }
+        let spread = |key: &str| {
+            let v = l.get(key)?;
+            Some((num(v, "p50")?, num(v, "p95")?))
+        };
+        if let Some((echo, _)) = spread("agent_echo_ms") {
+            let (v, how) = match one_way {
+                Some(w) => ((echo - 2.0 * w).max(0.0), "- 2 x network"),
+                None => (echo, "(network not known)"),
+            };
+            s.push(
+                AGENT_PROC,
+                v,
+                &format!("records: caller audio sent to the agent to its echo received {how}"),
+            );
+        }
+        if let Some((p50, p95)) = spread("playout_wait_ms") {
+            s.push(
+                PLAYOUT,
+                p50,
+                "records: agent audio received to its first sample sent to Asterisk (p50 of \
+                 each call; p95 column: p95 of each call)",
+            );
+            s.tails[PLAYOUT].push(p95);
+        }
+        if let Some((rt, _)) = spread("echo_round_trip_ms") {
+            match num(l, "caller_rtt_ms") {
+                Some(c) => s.measured_round_trip_ms.push(rt + c),
+                None => {
+                    s.measured_round_trip_ms.push(rt);
+                    s.measured_without_caller_leg += 1;
+                }
+            }
+        }
         for r in nums(l, "agent_response_ms") {
             match one_way {
                 Some(w) => s.push(
@@ -224,7 +295,10 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ComponentRow {
     pub key: &'static str,
-    pub name: &'static str,
+    /// What was measured, e.g. "Network (Asterisk → agent at ws://127.0.0.1:9000)".
+    pub name: String,
+    /// The documented table's words for the row.
+    pub documented: &'static str,
     pub range_ms: [f64; 2],
     pub samples: usize,
     /// `None`: no data.
@@ -245,8 +319,30 @@ pub struct TotalRow {
     /// Sum of the components' p95s.
     pub p95_ms: Option<f64>,
     pub verdict: Verdict,
-    /// Components without data, so not in the sums.
-    pub missing: Vec<&'static str>,
+    /// Documented components without data, so not in the sums.
+    pub missing: Vec<String>,
+    /// Some documented component has no data: the sums are lower bounds.
+    pub partial: bool,
+}
+
+/// The caller's round trip: their audio to the agent and the agent's audio back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundTrip {
+    /// 2 x network to Asterisk + 2 x RTP forwarding + 2 x network to the agent + agent
+    /// processing + playout queue, from the components' p50s (p95s); rows without data count
+    /// as 0 and are named in `missing`. `None` without any of them.
+    pub components_p50_ms: Option<f64>,
+    pub components_p95_ms: Option<f64>,
+    pub missing: Vec<String>,
+    /// The round trip serve measured (p50 over calls), when an echo agent made it measurable.
+    pub measured_p50_ms: Option<f64>,
+    pub measured_calls: usize,
+    /// measured - components (p50s).
+    pub unexplained_ms: Option<f64>,
+    /// The components add up to the measured round trip within 10 % or 5 ms.
+    pub consistent: Option<bool>,
+    /// Why there is no measured figure, or what it leaves out.
+    pub notes: Vec<String>,
 }
 
 /// The whole breakdown.
@@ -254,26 +350,77 @@ pub struct TotalRow {
 pub struct LatencyReport {
     pub components: Vec<ComponentRow>,
     pub total: TotalRow,
+    pub round_trip: RoundTrip,
     pub target_ms: f64,
     /// Total p95 above the target (`false` without data).
     pub over_target: bool,
     pub has_data: bool,
 }
 
+/// What the agent figures came from: "ElevenLabs" for its hosts (or records that do not
+/// say), else the URL, e.g. "agent at ws://127.0.0.1:9000".
+fn agent_label(urls: &BTreeSet<String>) -> Option<String> {
+    let others: Vec<&String> = urls
+        .iter()
+        .filter(|u| {
+            !url::Url::parse(u)
+                .ok()
+                .and_then(|p| {
+                    p.host_str()
+                        .map(|h| h == "elevenlabs.io" || h.ends_with(".elevenlabs.io"))
+                })
+                .unwrap_or(false)
+        })
+        .collect();
+    match others.len() {
+        0 => None,
+        _ if others.len() < urls.len() => Some(format!(
+            "agents at {}",
+            urls.iter().cloned().collect::<Vec<_>>().join(", ")
+        )),
+        1 => Some(format!("agent at {}", others[0])),
+        _ => Some(format!(
+            "agents at {}",
+            others
+                .iter()
+                .map(|u| u.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The label of row `i`: what was actually measured.
+fn label(i: usize, agent: Option<&str>) -> String {
+    match (i, agent) {
+        (NET_PHONE, _) => "Network (SIP caller → Asterisk)".into(),
+        (NET_AGENT, Some(a)) => format!("Network (Asterisk → {a})"),
+        (AGENT_PROC, Some(a)) => format!("Agent Processing ({a})"),
+        _ => COMPONENTS[i].name.to_string(),
+    }
+}
+
 impl LatencyReport {
     pub fn build(s: &Samples, target_ms: f64) -> LatencyReport {
+        let agent = agent_label(&s.agent_urls);
         let components: Vec<ComponentRow> = COMPONENTS
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let p50 = percentile(&s.values[i], 50.0);
+                let tail = if s.tails[i].is_empty() {
+                    &s.values[i]
+                } else {
+                    &s.tails[i]
+                };
                 ComponentRow {
                     key: c.key,
-                    name: c.name,
+                    name: label(i, agent.as_deref()),
+                    documented: c.name,
                     range_ms: [c.min_ms, c.max_ms],
                     samples: s.values[i].len(),
                     p50_ms: p50,
-                    p95_ms: percentile(&s.values[i], 95.0),
+                    p95_ms: percentile(tail, 95.0),
                     verdict: Verdict::of(p50, c.min_ms, c.max_ms),
                     source: s.sources[i].clone(),
                     details: s.details[i].clone(),
@@ -281,38 +428,100 @@ impl LatencyReport {
             })
             .collect();
         let has_data = components.iter().any(|c| c.p50_ms.is_some());
+        let documented = &components[..DOCUMENTED];
         let sum = |f: fn(&ComponentRow) -> Option<f64>| {
-            has_data.then(|| components.iter().filter_map(f).sum::<f64>())
+            documented
+                .iter()
+                .any(|c| c.p50_ms.is_some())
+                .then(|| documented.iter().filter_map(f).sum::<f64>())
         };
         let p50 = sum(|c| c.p50_ms);
         let p95 = sum(|c| c.p95_ms);
+        let missing: Vec<String> = documented
+            .iter()
+            .filter(|c| c.p50_ms.is_none())
+            .map(|c| c.name.clone())
+            .collect();
         let total = TotalRow {
             name: TOTAL.name,
             range_ms: [TOTAL.min_ms, TOTAL.max_ms],
             p50_ms: p50,
             p95_ms: p95,
             verdict: Verdict::of(p50, TOTAL.min_ms, TOTAL.max_ms),
-            missing: components
-                .iter()
-                .filter(|c| c.p50_ms.is_none())
-                .map(|c| c.name)
-                .collect(),
+            partial: !missing.is_empty(),
+            missing,
         };
         LatencyReport {
             over_target: p95.is_some_and(|t| t > target_ms),
+            round_trip: round_trip(&components, s),
             components,
             total,
             target_ms,
             has_data,
         }
     }
-
     /// The largest figure a bar must show (for scaling).
     fn scale_max(&self) -> f64 {
         self.components
             .iter()
             .filter_map(|c| c.p95_ms)
             .fold(0.0, f64::max)
+    }
+}
+
+/// How many times each row counts in the caller's round trip.
+const ROUND_TRIP: [(usize, f64); 5] = [
+    (NET_PHONE, 2.0),
+    (RTP_FWD, 2.0),
+    (NET_AGENT, 2.0),
+    (AGENT_PROC, 1.0),
+    (PLAYOUT, 1.0),
+];
+
+fn round_trip(rows: &[ComponentRow], s: &Samples) -> RoundTrip {
+    let any = ROUND_TRIP.iter().any(|(i, _)| rows[*i].p50_ms.is_some());
+    let sum = |f: fn(&ComponentRow) -> Option<f64>| {
+        any.then(|| {
+            ROUND_TRIP
+                .iter()
+                .map(|(i, k)| k * f(&rows[*i]).unwrap_or(0.0))
+                .sum::<f64>()
+        })
+    };
+    let components = sum(|c| c.p50_ms);
+    let measured = percentile(&s.measured_round_trip_ms, 50.0);
+    let mut notes = Vec::new();
+    match measured {
+        None => notes.push(
+            "no measured round trip: serve measures one only when the agent sends the \
+             caller's own audio back (an echo agent such as `vcctl agent-sim --mode echo`); \
+             `vcctl call` measures it from the caller's side"
+                .to_string(),
+        ),
+        Some(_) if s.measured_without_caller_leg > 0 => notes.push(format!(
+            "{} of {} measured round trips lack the caller leg (no RTCP round trip: the caller \
+             sent no RTCP, or the call was shorter than Asterisk's RTCP interval)",
+            s.measured_without_caller_leg,
+            s.measured_round_trip_ms.len()
+        )),
+        Some(_) => {}
+    }
+    let unexplained = measured.zip(components).map(|(m, c)| m - c);
+    RoundTrip {
+        components_p50_ms: components,
+        components_p95_ms: sum(|c| c.p95_ms),
+        missing: ROUND_TRIP
+            .iter()
+            .filter(|(i, _)| rows[*i].p50_ms.is_none())
+            .map(|(i, _)| rows[*i].name.clone())
+            .collect(),
+        measured_p50_ms: measured,
+        measured_calls: s.measured_round_trip_ms.len(),
+        unexplained_ms: unexplained,
+        consistent: measured
+            .zip(unexplained)
+            .map(|(m, d)| d.abs() <= (0.10 * m).max(CONSISTENT_MS)),
+        notes,
     }
 }
 
@@ -385,7 +594,7 @@ pub fn waterfall_svg(r: &LatencyReport) -> String {
         s.push_str(&format!(
             "<text x=\"10\" y=\"{:.1}\">{}</text>\n",
             y + 19.0,
-            esc(c.name)
+            esc(&c.name)
         ));
         match (c.p50_ms, c.p95_ms) {
             (Some(p50), Some(p95)) => {
@@ -404,7 +613,7 @@ pub fn waterfall_svg(r: &LatencyReport) -> String {
                     x(offset),
                     y + 5.0,
                     (x(offset + p50) - x(offset)).max(1.0),
-                    esc(c.name),
+                    esc(&c.name),
                     fmt_ms(p50),
                     fmt_ms(p95),
                     c.samples,
@@ -484,12 +693,77 @@ mod tests {
                 "Event Handler (vcctl serve)",
                 "Network (Asterisk → ElevenLabs)",
                 "ElevenLabs Processing",
+                "Playout Queue (vcctl serve)",
             ]
         );
-        let lo: f64 = COMPONENTS.iter().map(|c| c.min_ms).sum();
-        let hi: f64 = COMPONENTS.iter().map(|c| c.max_ms).sum();
+        let documented = &COMPONENTS[..DOCUMENTED];
+        let lo: f64 = documented.iter().map(|c| c.min_ms).sum();
+        let hi: f64 = documented.iter().map(|c| c.max_ms).sum();
         assert_eq!((lo, hi), (TOTAL.min_ms, TOTAL.max_ms));
         assert_eq!(DEFAULT_TARGET_MS, 300.0);
+    }
+
+    #[test]
+    fn an_echo_call_adds_up_to_the_round_trip_serve_measured() {
+        // The 40 ms relay of issue 14: serve measured 411.4 ms; the caller 412.9 ms.
+        let call = json!({"caller_rtt_ms": 0.3, "handler_ms": 17.6, "agent_ping_ms": 90.0,
+            "agent_url": "ws://127.0.0.1:9000",
+            "agent_echo_ms": {"p50": 383.3, "p95": 386.4, "n": 12},
+            "playout_wait_ms": {"p50": 27.2, "p95": 29.0, "n": 171},
+            "echo_round_trip_ms": {"p50": 411.1, "p95": 411.8, "n": 12}});
+        let s = samples_from_records([&call]);
+        assert_eq!(s.values[AGENT_PROC], [383.3 - 90.0]);
+        assert_eq!(s.values[PLAYOUT], [27.2]);
+        assert_eq!(s.tails[PLAYOUT], [29.0]);
+        assert_eq!(s.measured_round_trip_ms.len(), 1);
+        let r = LatencyReport::build(&s, 300.0);
+        assert_eq!(r.components[PLAYOUT].p95_ms, Some(29.0));
+        assert_eq!(
+            r.components[NET_AGENT].name,
+            "Network (Asterisk → agent at ws://127.0.0.1:9000)"
+        );
+        assert_eq!(
+            r.components[AGENT_PROC].name,
+            "Agent Processing (agent at ws://127.0.0.1:9000)"
+        );
+        assert_eq!(r.components[AGENT_PROC].documented, "ElevenLabs Processing");
+        assert_eq!(
+            r.components[NET_PHONE].name,
+            "Network (SIP caller → Asterisk)"
+        );
+        // The playout queue is not in the documented one-way total.
+        assert!((r.total.p50_ms.unwrap() - (0.15 + 17.6 + 45.0 + 293.3)).abs() < 1e-6);
+        assert!(r.total.partial);
+        let rt = &r.round_trip;
+        let sum = 2.0 * 0.15 + 2.0 * 45.0 + 293.3 + 27.2;
+        assert!((rt.components_p50_ms.unwrap() - sum).abs() < 1e-6, "{rt:?}");
+        assert_eq!(rt.missing, ["Asterisk RTP Forwarding"]);
+        assert!((rt.measured_p50_ms.unwrap() - 411.4).abs() < 1e-9);
+        assert!((rt.unexplained_ms.unwrap() - (411.4 - sum)).abs() < 1e-6);
+        assert_eq!(rt.consistent, Some(true));
+        assert!(rt.notes.is_empty(), "{:?}", rt.notes);
+    }
+
+    #[test]
+    fn without_an_echo_there_is_no_measured_round_trip_and_it_says_why() {
+        let call = json!({"agent_ping_ms": 60.0, "agent_response_ms": [500.0],
+            "agent_url": "wss://api.elevenlabs.io"});
+        let r = LatencyReport::build(&samples_from_records([&call]), 300.0);
+        assert_eq!(
+            r.components[NET_AGENT].name,
+            "Network (Asterisk → ElevenLabs)"
+        );
+        assert_eq!(r.components[AGENT_PROC].name, "ElevenLabs Processing");
+        let rt = &r.round_trip;
+        assert_eq!(rt.components_p50_ms, Some(2.0 * 30.0 + 440.0));
+        assert_eq!((rt.measured_p50_ms, rt.consistent), (None, None));
+        assert!(rt.notes[0].contains("echo agent"), "{:?}", rt.notes);
+        // A measured round trip that the components miss by more than 10 %.
+        let call = json!({"agent_ping_ms": 10.0, "agent_echo_ms": {"p50": 310.0, "p95": 320.0, "n": 5},
+            "echo_round_trip_ms": {"p50": 520.0, "p95": 530.0, "n": 5}});
+        let r = LatencyReport::build(&samples_from_records([&call]), 300.0);
+        assert_eq!(r.round_trip.consistent, Some(false));
+        assert!(r.round_trip.notes[0].contains("lack the caller leg"));
     }
 
     #[test]
@@ -568,7 +842,7 @@ mod tests {
         let x2 = 290.0 + 100.0 / 315.0 * 560.0;
         assert!(svg.contains(&format!("<rect x=\"{x2:.1}\"")), "{svg}");
         assert!(svg.contains("target 300 ms"));
-        assert!(svg.contains("Network (Linphone → Asterisk)"));
+        assert!(svg.contains("Network (SIP caller → Asterisk)"));
         assert!(svg.contains("Event Handler (vcctl serve)"));
     }
 }

@@ -12,6 +12,7 @@ pub mod capture;
 pub mod chan_websocket;
 pub mod checks;
 pub mod digest;
+pub mod echo;
 pub mod firewall;
 pub mod g711;
 pub mod latency;

@@ -151,6 +151,16 @@ impl Pacer {
         }
     }
 
+    /// Move the grid so that the next frame is due at `at`, if that is sooner than its
+    /// deadline on the current grid (a talkspurt that should start at once); otherwise keep it.
+    pub fn rebase(&mut self, at: Instant) {
+        if at < self.next_deadline() {
+            self.anchor = at;
+            self.slot = 0;
+            self.last_tick = None;
+        }
+    }
+
     /// Frames handed out so far.
     pub fn frames_sent(&self) -> u64 {
         self.sent
@@ -309,6 +319,24 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
+    }
+
+    #[test]
+    fn rebase_moves_the_grid_only_to_an_earlier_deadline() {
+        let t0 = Instant::now();
+        let ms = |n: u64| Duration::from_millis(n);
+        let mut p = Pacer::new(t0, ms(20));
+        assert_eq!(p.on_tick(t0).frames_due, 1);
+        assert_eq!(p.next_deadline(), t0 + ms(20));
+        p.rebase(t0 + ms(7));
+        assert_eq!(p.next_deadline(), t0 + ms(7));
+        let t = p.on_tick(t0 + ms(7));
+        assert_eq!((t.frames_due, t.skipped), (1, 0));
+        assert_eq!(p.next_deadline(), t0 + ms(27));
+        // Later than the next deadline: nothing changes.
+        p.rebase(t0 + ms(30));
+        assert_eq!(p.next_deadline(), t0 + ms(27));
+        assert_eq!(p.frames_sent(), 2);
     }
 
     #[test]

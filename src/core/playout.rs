@@ -372,6 +372,12 @@ impl Playout {
         Duration::from_nanos(u64::try_from(ns).unwrap_or(u64::MAX))
     }
 
+    /// Whether the next frame would start playing: a new talkspurt, or a resume after an
+    /// underflow, with enough audio queued.
+    pub fn starts_playing(&self) -> bool {
+        self.state != State::Playing && self.end_at != Some(0) && self.ready()
+    }
+
     /// Whether a talkspurt is in progress (playing or starved).
     pub fn is_playing(&self) -> bool {
         self.state != State::Idle

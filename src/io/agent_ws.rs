@@ -133,6 +133,20 @@ impl AgentSettings {
     }
 }
 
+/// A base URL as records and reports show it: without credentials, query or trailing slash.
+pub fn display_base_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.as_str().trim_end_matches('/').to_string()
+        }
+        Err(_) => raw.trim_end_matches('/').to_string(),
+    }
+}
+
 /// Validate a base URL (http, https, ws or wss; no query).
 pub fn parse_base_url(raw: &str) -> Result<Url, AgentError> {
     let bad = |reason: String| AgentError::BadUrl {

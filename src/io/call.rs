@@ -17,6 +17,7 @@ use crate::config::{Layers, Secret};
 use crate::core::agent_proto::InitiationClientData;
 use crate::core::ari_model::Channel;
 use crate::core::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
+use crate::core::echo::Spread;
 use crate::core::playout::Codec;
 use crate::core::port_range::PortRange;
 use crate::core::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
@@ -164,6 +165,17 @@ pub struct CallLatency {
     pub agent_response_ms: Vec<f64>,
     /// RTCP round trip of the caller's leg, from Asterisk's RTP statistics (ms).
     pub caller_rtt_ms: Option<f64>,
+    /// The agent service's base URL (what `latency-report` names the agent by).
+    pub agent_url: Option<String>,
+    /// Agent audio message received -> its first sample sent to Asterisk (ms).
+    pub playout_wait_ms: Option<Spread>,
+    /// Agent audio in the playout queue: least and most in each second of the call (ms).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub playout_depth_ms: Vec<[u32; 2]>,
+    /// Echo agents: caller audio sent -> the agent's echo of it received (ms).
+    pub agent_echo_ms: Option<Spread>,
+    /// Echo agents: caller audio in from Asterisk -> its echo sent back to Asterisk (ms).
+    pub echo_round_trip_ms: Option<Spread>,
 }
 
 impl CallLatency {
@@ -517,6 +529,12 @@ async fn run_inner(
     *agent_heard = stats.agent_audio_events > 0;
     latency.agent_ping_ms = stats.last_ping_ms.map(|p| p as f64);
     latency.agent_response_ms = stats.response_latency_ms.clone();
+    let timing = media.timing();
+    latency.agent_url = Some(agent_ws::display_base_url(&shared.opts.agent_base_url));
+    latency.playout_wait_ms = timing.playout_wait;
+    latency.playout_depth_ms = timing.playout_depth_ms;
+    latency.agent_echo_ms = timing.echo_loop;
+    latency.echo_round_trip_ms = timing.echo_round_trip;
     for r in &stats.response_latency_ms {
         shared
             .metrics

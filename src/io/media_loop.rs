@@ -100,6 +100,8 @@ pub async fn run(
         sender,
         receiver,
     } = io;
+    let mut media = media;
+    media.note_stale_rtp(drop_queued(socket));
     let Some(peer) = media.peer() else {
         return (
             LoopEnd::Error("the media peer address is not known".into()),
@@ -192,6 +194,19 @@ pub async fn run(
         }
     }
     (end, media)
+}
+
+/// Drop the datagrams already waiting on the socket; how many there were. Asterisk sends the
+/// caller's audio from the moment the call is bridged, while the agent conversation may still
+/// be opening (a round trip each for TCP, TLS, the upgrade and the initiation data: hundreds of
+/// milliseconds to a distant agent). That audio is stale: see [`CallMedia::note_stale_rtp`].
+fn drop_queued(socket: &UdpSocket) -> u64 {
+    let mut buf = [0u8; 2048];
+    let mut n = 0;
+    while socket.try_recv_from(&mut buf).is_ok() {
+        n += 1;
+    }
+    n
 }
 
 /// A message for the agent writer task.

@@ -133,6 +133,25 @@ fn value_text(v: &Value) -> String {
                 a.iter().map(value_text).collect::<Vec<_>>().join(", ")
             }
         }
+        // Per-second [least, most] pairs (the playout queue depth): "0-20 20-40 ...".
+        Value::Array(a)
+            if !a.is_empty()
+                && a.iter().all(|p| {
+                    p.as_array()
+                        .is_some_and(|p| p.len() == 2 && p.iter().all(Value::is_number))
+                }) =>
+        {
+            const SHOWN: usize = 30;
+            let mut t: Vec<String> = a
+                .iter()
+                .take(SHOWN)
+                .map(|p| format!("{}-{}", value_text(&p[0]), value_text(&p[1])))
+                .collect();
+            if a.len() > SHOWN {
+                t.push(format!("... ({} seconds)", a.len()));
+            }
+            t.join(" ")
+        }
         other => other.to_string(),
     }
 }
@@ -471,6 +490,17 @@ mod tests {
             ]})),
             recording: Some("/rec/1700000000.1.wav".into()),
         }
+    }
+
+    #[test]
+    fn per_second_ranges_read_as_ranges_and_long_ones_are_cut() {
+        assert_eq!(value_text(&json!([[0, 20], [20, 40]])), "0-20 20-40");
+        let long: Vec<Value> = (0..100).map(|i| json!([i, i + 20])).collect();
+        let t = value_text(&Value::Array(long));
+        assert!(
+            t.starts_with("0-20 1-21") && t.ends_with("... (100 seconds)"),
+            "{t}"
+        );
     }
 
     #[test]
