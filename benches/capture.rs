@@ -24,7 +24,7 @@
 //! `--no-tshark`, `--no-live`, `--live-seconds S` (default 3), `--keep DIR` (write the
 //! captures there and keep them).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -343,25 +343,43 @@ struct Run {
     stdout: Vec<u8>,
 }
 
-/// Run `cmd` to the end: wall time, CPU time and peak RSS of the child (from `wait4`).
-fn run_measured(mut cmd: Command) -> Run {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+/// Run `cmd` to the end: wall time, CPU time and peak RSS of the child. The child is
+/// started by a copy of this bench (`--exec-measured`), a small process: the kernel counts
+/// the memory of the process that calls exec in the peak RSS of what it runs, and this one
+/// holds a capture's worth of generated packets.
+fn run_measured(cmd: Command) -> Run {
+    let figures = tempfile::NamedTempFile::new().unwrap();
+    let mut outer = Command::new(std::env::current_exe().unwrap());
+    outer
+        .arg("--exec-measured")
+        .arg(figures.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = outer.output().expect("spawn");
+    assert!(
+        out.status.success(),
+        "{} failed: {}",
+        show(&cmd),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = std::fs::read_to_string(figures.path()).unwrap();
+    let v: Vec<u64> = f.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    Run {
+        wall: Duration::from_nanos(v[0]),
+        cpu: Duration::from_nanos(v[1]),
+        max_rss_kib: v[2],
+        stdout: out.stdout,
+    }
+}
+
+/// `--exec-measured FILE PROG ARGS...`: run PROG, pass its output through, write "wall_ns
+/// cpu_ns max_rss_kib" of it to FILE (from `wait4`), exit with its status.
+fn exec_measured(args: &[String]) -> ! {
+    let (file, prog, rest) = (&args[0], &args[1], &args[2..]);
     let t = Instant::now();
-    let mut child = cmd.spawn().expect("spawn");
-    let mut stdout = Vec::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_end(&mut stdout)
-        .unwrap();
-    let mut stderr = Vec::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_end(&mut stderr)
-        .unwrap();
+    let child = Command::new(prog).args(rest).spawn().expect("spawn");
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not
     // reaped (we never call wait on `child`).
@@ -369,18 +387,19 @@ fn run_measured(mut cmd: Command) -> Run {
     let r = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut ru) };
     let wall = t.elapsed();
     assert!(r > 0, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&stderr)
-    );
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    Run {
-        wall,
-        cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
-        max_rss_kib: ru.ru_maxrss as u64,
-        stdout,
-    }
+    let cpu = tv(ru.ru_utime) + tv(ru.ru_stime);
+    std::fs::write(
+        file,
+        format!("{} {} {}", wall.as_nanos(), cpu.as_nanos(), ru.ru_maxrss),
+    )
+    .unwrap();
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        1
+    };
+    std::process::exit(code)
 }
 
 /// Figures over several runs.
@@ -800,6 +819,10 @@ fn live(o: &Opts, dir: &Path) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--exec-measured") {
+        exec_measured(&args[1..]);
+    }
     let o = opts();
     let tmp = tempfile::tempdir().unwrap();
     let dir = match &o.keep {

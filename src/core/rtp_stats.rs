@@ -275,7 +275,7 @@ pub struct StreamAnalyzer {
     ws: WsState,
     first_arrival: Option<Duration>,
     /// `first_arrival` in nanoseconds.
-    first_ns: i128,
+    first_ns: i64,
     last_arrival: Duration,
     prev_arrival_ms: f64,
     // Own counters.
@@ -517,9 +517,11 @@ impl StreamAnalyzer {
         self.push_obs(arrival, &RtpObs::from(pkt));
     }
 
-    /// Milliseconds of `t` after the first packet (negative for an earlier timestamp).
+    /// Milliseconds of `t` after the first packet (negative for an earlier timestamp). In
+    /// 64-bit integers (±292 years of nanoseconds): converting an i128 to f64 is a slow
+    /// library call, and the same integer gives the same f64 either way.
     fn rel_ms(&self, t: Duration) -> f64 {
-        let ns = t.as_nanos() as i128 - self.first_ns;
+        let ns = nanos(t) - self.first_ns;
         ns as f64 / 1e6
     }
 
@@ -527,7 +529,7 @@ impl StreamAnalyzer {
     pub fn push_obs(&mut self, arrival: Duration, p: &RtpObs) {
         if self.first_arrival.is_none() {
             self.first_arrival = Some(arrival);
-            self.first_ns = arrival.as_nanos() as i128;
+            self.first_ns = nanos(arrival);
         }
         let now = self.rel_ms(arrival);
         self.last_arrival = arrival;
@@ -895,6 +897,11 @@ impl StreamAnalyzer {
             timestamp_jumps: jumps,
         }
     }
+}
+
+/// `t` in nanoseconds (saturating past the year 2262).
+fn nanos(t: Duration) -> i64 {
+    i64::try_from(t.as_nanos()).unwrap_or(i64::MAX)
 }
 
 /// Clock of payload type `pt` given the dynamic types of `map` (0 = unknown: no jitter).
