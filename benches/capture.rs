@@ -9,6 +9,7 @@
 //!      packets in all, each packet 0-4 ms late (uniform, so never reordered), 0.5 % of them
 //!      lost at random, no SIP, 230 MB. Without SDP tshark needs to be told the ports are RTP:
 //!      `-d udp.port==16384-16582,rtp -d udp.port==40000-40198,rtp`.
+//!
 //!    Each tool runs several times on the file in the page cache: wall time (median, min,
 //!    max), CPU time, peak RSS (the child's `ru_maxrss`). Both must find every stream, and
 //!    every stream's packets, lost, max/mean delta, max/mean jitter and problem flag must
