@@ -1,17 +1,32 @@
 //! Capture benchmarks, printed as figures (not a timed test): `cargo bench --bench capture`.
 //!
-//! 1. `vcctl rtp-stats` against `tshark -q -z rtp,streams` on a generated capture of at
-//!    least one million RTP packets (20 calls, SIP with SDP, two streams each): wall time of
-//!    each process, packets/s and MB/s, and the ratio. Both must find every stream.
+//! 1. `vcctl rtp-stats --json` against `tshark -n -q -z rtp,streams` on generated captures,
+//!    every one classic pcap (microsecond timestamps), Ethernet link type, PCMU with
+//!    160-byte payloads at 20 ms, written in arrival order:
+//!    - `sip`: 20 calls with SIP and SDP (INVITE, 200 OK, ACK), then 40 streams (two per
+//!      call) of 1,200,000 RTP packets in all on an exact 20 ms grid, no loss, 276 MB;
+//!    - `many`: 200 streams (100 calls, both directions, every port even), 1,000,000 RTP
+//!      packets in all, each packet 0-4 ms late (uniform, so never reordered), 0.5 % of them
+//!      lost at random, no SIP, 230 MB. Without SDP tshark needs to be told the ports are RTP:
+//!      `-d udp.port==16384-16582,rtp -d udp.port==40000-40198,rtp`.
+//!
+//!    Each tool runs several times on the file in the page cache: wall time (median, min,
+//!    max), CPU time, peak RSS (the child's `ru_maxrss`). Both must find every stream, and
+//!    every stream's packets, lost, max/mean delta, max/mean jitter and problem flag must
+//!    equal tshark's (tshark prints 3 decimals). `--baseline BIN` times another vcctl binary
+//!    (an older build) on the same files and checks that its JSON report is identical.
 //! 2. The per-call capture of `serve --capture`: cost per packet on the media path.
 //! 3. `vcctl capture -i lo`: paced RTP-sized UDP on loopback at rising rates; the highest
 //!    rate with every packet written and zero kernel drops (needs root or CAP_NET_RAW).
 //!
-//! Options after `--`: `--packets N` (default 1200000), `--no-tshark`, `--no-live`,
-//! `--live-seconds S` (default 3), `--keep DIR` (write the capture there and keep it).
+//! Options after `--`: `--shape sip|many|all` (default all), `--packets N` (every shape's
+//! packet count; defaults 1200000 and 1000000), `--streams N` (many; default 200), `--runs N`
+//! (rtp-stats runs, default 5), `--tshark-runs N` (default 3), `--baseline BIN`,
+//! `--no-tshark`, `--no-live`, `--live-seconds S` (default 3), `--keep DIR` (write the
+//! captures there and keep them).
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,8 +41,19 @@ use vcctl::io::pcap::PcapWriter;
 const EPOCH: Duration = Duration::from_secs(1_704_067_200);
 const CALLS: usize = 20;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Sip,
+    Many,
+}
+
 struct Opts {
-    packets: usize,
+    shapes: Vec<Shape>,
+    packets: Option<usize>,
+    streams: usize,
+    runs: usize,
+    tshark_runs: usize,
+    baseline: Option<PathBuf>,
     tshark: bool,
     live: bool,
     live_seconds: f64,
@@ -36,7 +62,12 @@ struct Opts {
 
 fn opts() -> Opts {
     let mut o = Opts {
-        packets: 1_200_000,
+        shapes: vec![Shape::Sip, Shape::Many],
+        packets: None,
+        streams: 200,
+        runs: 5,
+        tshark_runs: 3,
+        baseline: None,
         tshark: true,
         live: true,
         live_seconds: 3.0,
@@ -44,27 +75,48 @@ fn opts() -> Opts {
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
+    let value = |i: &mut usize, what: &str| -> String {
+        *i += 1;
+        args.get(*i)
+            .unwrap_or_else(|| panic!("{what} needs a value"))
+            .clone()
+    };
     while i < args.len() {
         match args[i].as_str() {
-            "--packets" => {
-                i += 1;
-                o.packets = args[i].parse().expect("--packets N");
+            "--shape" => {
+                o.shapes = match value(&mut i, "--shape").as_str() {
+                    "sip" => vec![Shape::Sip],
+                    "many" => vec![Shape::Many],
+                    "all" => vec![Shape::Sip, Shape::Many],
+                    other => panic!("--shape {other}: sip, many or all"),
+                }
             }
+            "--packets" => {
+                o.packets = Some(value(&mut i, "--packets").parse().expect("--packets N"))
+            }
+            "--streams" => o.streams = value(&mut i, "--streams").parse().expect("--streams N"),
+            "--runs" => o.runs = value(&mut i, "--runs").parse().expect("--runs N"),
+            "--tshark-runs" => {
+                o.tshark_runs = value(&mut i, "--tshark-runs")
+                    .parse()
+                    .expect("--tshark-runs N")
+            }
+            "--baseline" => o.baseline = Some(PathBuf::from(value(&mut i, "--baseline"))),
             "--no-tshark" => o.tshark = false,
             "--no-live" => o.live = false,
             "--live-seconds" => {
-                i += 1;
-                o.live_seconds = args[i].parse().expect("--live-seconds S");
+                o.live_seconds = value(&mut i, "--live-seconds")
+                    .parse()
+                    .expect("--live-seconds S")
             }
-            "--keep" => {
-                i += 1;
-                o.keep = Some(PathBuf::from(&args[i]));
-            }
+            "--keep" => o.keep = Some(PathBuf::from(value(&mut i, "--keep"))),
             // cargo bench passes --bench; ignore what is not ours.
             _ => {}
         }
         i += 1;
     }
+    o.runs = o.runs.max(1);
+    o.tshark_runs = o.tshark_runs.max(1);
     o
 }
 
@@ -100,17 +152,20 @@ fn sip(method_or_status: &str, call: usize, from: SocketAddr, media: SocketAddr)
     .into_bytes()
 }
 
-/// Write the benchmark capture: `CALLS` calls, each INVITE/200/ACK with SDP then two
-/// PCMU streams of `per_stream` packets at 20 ms, interleaved by time. Returns
-/// (RTP packets, file bytes).
-fn generate(path: &Path, total: usize) -> (usize, u64) {
-    let per_stream = total.div_ceil(CALLS * 2);
+fn pcap_writer(path: &Path) -> PcapWriter<std::io::BufWriter<std::fs::File>> {
     let f = std::fs::File::create(path).unwrap();
-    let mut w = PcapWriter::new(
+    PcapWriter::new(
         std::io::BufWriter::with_capacity(1 << 20, f),
         LinkType::ETHERNET,
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// The `sip` shape: `CALLS` calls, each INVITE/200/ACK with SDP then two PCMU streams of
+/// `per_stream` packets at 20 ms, interleaved by time. Returns (RTP packets, file bytes).
+fn generate_sip(path: &Path, total: usize) -> (usize, u64) {
+    let per_stream = total.div_ceil(CALLS * 2);
+    let mut w = pcap_writer(path);
     let sip_a: SocketAddr = "127.0.0.1:5062".parse().unwrap();
     let sip_b: SocketAddr = "127.0.0.1:5060".parse().unwrap();
     let media = |call: usize, side: u16| -> SocketAddr {
@@ -140,7 +195,6 @@ fn generate(path: &Path, total: usize) -> (usize, u64) {
                 } else {
                     (media(call, 1), media(call, 0))
                 };
-                pkt.clear();
                 RtpHeader {
                     marker: i == 0,
                     payload_type: Pt(0),
@@ -161,100 +215,474 @@ fn generate(path: &Path, total: usize) -> (usize, u64) {
     (n, std::fs::metadata(path).unwrap().len())
 }
 
+/// SplitMix64: a fixed, documented generator, so the `many` capture is the same file on
+/// every machine and with every version of the `rand` crate.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in 0..n.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Ports of the `many` shape: the phone side of call c is 192.168.10.x:16384+2c, the PBX
+/// side 192.168.20.1:40000+2c.
+const MANY_PHONE_PORT: u16 = 16_384;
+const MANY_PBX_PORT: u16 = 40_000;
+/// Loss of the `many` shape: one packet in LOSS_IN sent is never written.
+const LOSS_IN: u64 = 200;
+/// Arrival jitter of the `many` shape: each packet 0..=JITTER_US late.
+const JITTER_US: u64 = 4_000;
+
+fn many_endpoints(call: usize) -> (SocketAddr, SocketAddr) {
+    let phone = SocketAddr::new(
+        IpAddr::V4(Ipv4Addr::new(192, 168, 10, 1 + (call % 250) as u8)),
+        MANY_PHONE_PORT + 2 * call as u16,
+    );
+    let pbx = SocketAddr::new(
+        IpAddr::V4(Ipv4Addr::new(192, 168, 20, 1)),
+        MANY_PBX_PORT + 2 * call as u16,
+    );
+    (phone, pbx)
+}
+
+/// The tshark arguments that make it decode the `many` shape's ports as RTP.
+fn many_decode_as(streams: usize) -> Vec<String> {
+    let calls = streams.div_ceil(2) as u16;
+    let last = |base: u16| base + 2 * (calls - 1);
+    vec![
+        "-d".into(),
+        format!(
+            "udp.port=={}-{},rtp",
+            MANY_PHONE_PORT,
+            last(MANY_PHONE_PORT)
+        ),
+        "-d".into(),
+        format!("udp.port=={}-{},rtp", MANY_PBX_PORT, last(MANY_PBX_PORT)),
+    ]
+}
+
+/// The `many` shape: `streams` PCMU streams (two per call) of `total` RTP packets in all,
+/// sent every 20 ms, each arriving 0-4 ms late, one in 200 lost, no SIP. Returns (RTP
+/// packets, file bytes).
+fn generate_many(path: &Path, total: usize, streams: usize) -> (usize, u64) {
+    let mut rng = SplitMix(0x5eed_0013);
+    struct Stream {
+        src: SocketAddr,
+        dst: SocketAddr,
+        ssrc: u32,
+        seq0: u16,
+        ts0: u32,
+    }
+    // (arrival in µs after EPOCH, stream, index of the packet as sent)
+    let mut pkts: Vec<(u64, u32, u32)> = Vec::with_capacity(total);
+    let mut list = Vec::with_capacity(streams);
+    for s in 0..streams {
+        let (phone, pbx) = many_endpoints(s / 2);
+        let (src, dst) = if s % 2 == 0 {
+            (phone, pbx)
+        } else {
+            (pbx, phone)
+        };
+        list.push(Stream {
+            src,
+            dst,
+            ssrc: rng.next() as u32,
+            seq0: rng.next() as u16,
+            ts0: rng.next() as u32,
+        });
+        let start_us = 100_000 + rng.below(20_000);
+        let want = total / streams + usize::from(s < total % streams);
+        let (mut written, mut i) = (0, 0u64);
+        while written < want {
+            let late = rng.below(JITTER_US + 1);
+            if rng.below(LOSS_IN) != 0 {
+                pkts.push((start_us + i * 20_000 + late, s as u32, i as u32));
+                written += 1;
+            }
+            i += 1;
+        }
+    }
+    pkts.sort_unstable();
+    let mut w = pcap_writer(path);
+    let payload = [0xffu8; 160];
+    let mut pkt = Vec::with_capacity(172);
+    for &(at, s, i) in &pkts {
+        let st = &list[s as usize];
+        RtpHeader {
+            marker: i == 0,
+            payload_type: Pt(0),
+            seq: SeqNo(st.seq0.wrapping_add(i as u16)),
+            timestamp: st.ts0.wrapping_add(i.wrapping_mul(160)),
+            ssrc: Ssrc(st.ssrc),
+        }
+        .write(&payload, &mut pkt);
+        w.write_udp(EPOCH + Duration::from_micros(at), st.src, st.dst, &pkt)
+            .unwrap();
+    }
+    w.into_inner().unwrap();
+    (pkts.len(), std::fs::metadata(path).unwrap().len())
+}
+
 fn vcctl() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_vcctl"))
 }
 
-/// Best wall time of `runs` runs of `cmd`, and the stdout of the last one.
-fn time_best(runs: usize, mut make: impl FnMut() -> Command) -> (Duration, String) {
-    let mut best = Duration::MAX;
-    let mut out = String::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        let o = make().output().expect("run");
-        let el = t.elapsed();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        best = best.min(el);
-        out = String::from_utf8_lossy(&o.stdout).into_owned();
-    }
-    (best, out)
+/// One run of a child process.
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    max_rss_kib: u64,
+    stdout: Vec<u8>,
 }
 
-fn rtp_stats_vs_tshark(o: &Opts, dir: &Path) {
-    let path = dir.join("bench-rtp.pcap");
-    let t = Instant::now();
-    let (packets, bytes) = generate(&path, o.packets);
-    println!(
-        "generated {} ({} RTP packets, {:.1} MB) in {:.1} s",
-        path.display(),
-        packets,
-        bytes as f64 / 1e6,
-        t.elapsed().as_secs_f64()
+/// Run `cmd` to the end: wall time, CPU time and peak RSS of the child. The child is
+/// started by a copy of this bench (`--exec-measured`), a small process: the kernel counts
+/// the memory of the process that calls exec in the peak RSS of what it runs, and this one
+/// holds a capture's worth of generated packets.
+fn run_measured(cmd: Command) -> Run {
+    let figures = tempfile::NamedTempFile::new().unwrap();
+    let mut outer = Command::new(std::env::current_exe().unwrap());
+    outer
+        .arg("--exec-measured")
+        .arg(figures.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = outer.output().expect("spawn");
+    assert!(
+        out.status.success(),
+        "{} failed: {}",
+        show(&cmd),
+        String::from_utf8_lossy(&out.stderr)
     );
-    // Warm the page cache so both tools read from memory.
+    let f = std::fs::read_to_string(figures.path()).unwrap();
+    let v: Vec<u64> = f.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    Run {
+        wall: Duration::from_nanos(v[0]),
+        cpu: Duration::from_nanos(v[1]),
+        max_rss_kib: v[2],
+        stdout: out.stdout,
+    }
+}
+
+/// `--exec-measured FILE PROG ARGS...`: run PROG, pass its output through, write "wall_ns
+/// cpu_ns max_rss_kib" of it to FILE (from `wait4`), exit with its status.
+fn exec_measured(args: &[String]) -> ! {
+    let (file, prog, rest) = (&args[0], &args[1], &args[2..]);
+    let t = Instant::now();
+    let child = Command::new(prog).args(rest).spawn().expect("spawn");
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not
+    // reaped (we never call wait on `child`).
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut ru) };
+    let wall = t.elapsed();
+    assert!(r > 0, "wait4 failed");
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let cpu = tv(ru.ru_utime) + tv(ru.ru_stime);
+    std::fs::write(
+        file,
+        format!("{} {} {}", wall.as_nanos(), cpu.as_nanos(), ru.ru_maxrss),
+    )
+    .unwrap();
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        1
+    };
+    std::process::exit(code)
+}
+
+/// Figures over several runs.
+struct Timing {
+    walls: Vec<Duration>,
+    cpus: Vec<Duration>,
+    max_rss_kib: u64,
+    stdout: Vec<u8>,
+}
+
+impl Timing {
+    fn median(v: &[Duration]) -> Duration {
+        let mut s = v.to_vec();
+        s.sort();
+        let n = s.len();
+        if n % 2 == 1 {
+            s[n / 2]
+        } else {
+            (s[n / 2 - 1] + s[n / 2]) / 2
+        }
+    }
+    fn wall(&self) -> Duration {
+        Self::median(&self.walls)
+    }
+    fn min(&self) -> Duration {
+        *self.walls.iter().min().unwrap()
+    }
+    fn max(&self) -> Duration {
+        *self.walls.iter().max().unwrap()
+    }
+    fn cpu(&self) -> Duration {
+        Self::median(&self.cpus)
+    }
+    fn line(&self, packets: usize, bytes: u64) -> String {
+        let w = self.wall().as_secs_f64();
+        format!(
+            "wall {:.3} s (min {:.3}, max {:.3}, {} runs)  CPU {:.3} s  peak RSS {:.1} MiB  {:.2} M packets/s  {:.0} MB/s",
+            w,
+            self.min().as_secs_f64(),
+            self.max().as_secs_f64(),
+            self.walls.len(),
+            self.cpu().as_secs_f64(),
+            self.max_rss_kib as f64 / 1024.0,
+            packets as f64 / w / 1e6,
+            bytes as f64 / 1e6 / w
+        )
+    }
+}
+
+fn time_runs(runs: usize, make: impl Fn() -> Command) -> Timing {
+    let mut t = Timing {
+        walls: Vec::new(),
+        cpus: Vec::new(),
+        max_rss_kib: 0,
+        stdout: Vec::new(),
+    };
+    for _ in 0..runs {
+        let r = run_measured(make());
+        t.walls.push(r.wall);
+        t.cpus.push(r.cpu);
+        t.max_rss_kib = t.max_rss_kib.max(r.max_rss_kib);
+        t.stdout = r.stdout;
+    }
+    t
+}
+
+fn show(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One row of tshark's `rtp,streams` table.
+#[derive(Debug)]
+struct TsharkRow {
+    src: SocketAddr,
+    dst: SocketAddr,
+    ssrc: u32,
+    packets: u64,
+    lost: i64,
+    max_delta: f64,
+    mean_delta: f64,
+    max_jitter: f64,
+    mean_jitter: f64,
+    problem: bool,
+}
+
+fn tshark_rows(out: &str) -> Vec<TsharkRow> {
+    let mut rows = Vec::new();
+    for line in out.lines() {
+        let mut t: Vec<&str> = line.split_whitespace().collect();
+        if t.len() < 17 || !t[6].starts_with("0x") {
+            continue;
+        }
+        let problem = t.last() == Some(&"X");
+        if problem {
+            t.pop();
+        }
+        // start end src sport dst dport ssrc payload... pkts lost (pct) minD meanD maxD minJ meanJ maxJ
+        let n = t.len();
+        let f = |i: usize| t[n - i].parse::<f64>().unwrap();
+        rows.push(TsharkRow {
+            src: format!("{}:{}", t[2], t[3]).parse().unwrap(),
+            dst: format!("{}:{}", t[4], t[5]).parse().unwrap(),
+            ssrc: u32::from_str_radix(&t[6][2..], 16).unwrap(),
+            packets: t[n - 9].parse().unwrap(),
+            lost: t[n - 8].parse().unwrap(),
+            max_delta: f(4),
+            mean_delta: f(5),
+            mean_jitter: f(2),
+            max_jitter: f(1),
+            problem,
+        });
+    }
+    rows
+}
+
+/// Every tshark stream must be one of ours with the same figures (tshark rounds to 3
+/// decimals). Returns the differences found, in words.
+fn compare_with_tshark(report: &serde_json::Value, rows: &[TsharkRow]) -> Vec<String> {
+    let streams = report["streams"].as_array().unwrap();
+    let mut diffs = Vec::new();
+    if rows.len() != streams.len() {
+        diffs.push(format!(
+            "tshark found {} streams, rtp-stats {}",
+            rows.len(),
+            streams.len()
+        ));
+    }
+    let same = |a: f64, b: f64| (a - b).abs() <= 0.0005 + 1e-9;
+    for row in rows {
+        let Some(s) = streams.iter().find(|s| {
+            s["src"].as_str() == Some(&row.src.to_string())
+                && s["dst"].as_str() == Some(&row.dst.to_string())
+                && s["ssrc"].as_u64() == Some(row.ssrc as u64)
+        }) else {
+            diffs.push(format!("tshark's stream {row:?} is missing"));
+            continue;
+        };
+        let f = |k: &str| s[k].as_f64().unwrap_or(f64::NAN);
+        let ok = s["packets"].as_u64() == Some(row.packets)
+            && s["lost"].as_i64() == Some(row.lost)
+            && same(f("max_delta_ms"), row.max_delta)
+            && same(f("mean_delta_ms"), row.mean_delta)
+            && same(f("max_jitter_ms"), row.max_jitter)
+            && same(f("mean_jitter_ms"), row.mean_jitter)
+            && s["wireshark_problem"].as_bool() == Some(row.problem);
+        if !ok {
+            diffs.push(format!("{row:?} vs {s}"));
+        }
+    }
+    diffs
+}
+
+fn rtp_stats_vs_tshark(o: &Opts, dir: &Path, shape: Shape) {
+    let (name, path) = match shape {
+        Shape::Sip => ("sip", dir.join("bench-sip.pcap")),
+        Shape::Many => ("many", dir.join("bench-many.pcap")),
+    };
+    let t = Instant::now();
+    let (packets, bytes) = match shape {
+        Shape::Sip => generate_sip(&path, o.packets.unwrap_or(1_200_000)),
+        Shape::Many => generate_many(&path, o.packets.unwrap_or(1_000_000), o.streams),
+    };
+    let (want_streams, what) = match shape {
+        Shape::Sip => (
+            CALLS * 2,
+            format!(
+                "{CALLS} calls with SIP/SDP, {} streams on an exact 20 ms grid, no loss",
+                CALLS * 2
+            ),
+        ),
+        Shape::Many => (
+            o.streams,
+            format!(
+                "{} streams, no SIP, 20 ms packets 0-{} ms late, {:.1} % lost",
+                o.streams,
+                JITTER_US / 1000,
+                100.0 / LOSS_IN as f64
+            ),
+        ),
+    };
+    println!(
+        "== shape {name}: {what}; PCMU, Ethernet, classic pcap: {packets} RTP packets, {:.1} MB (generated in {:.1} s: {})",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64(),
+        path.display()
+    );
+    // Warm the page cache so every tool reads from memory.
     let _ = std::fs::read(&path);
 
-    let (ours, json) = time_best(3, || {
-        let mut c = Command::new(vcctl());
-        c.args(["rtp-stats", "--json"]).arg(&path);
-        c
-    });
-    let report: serde_json::Value = serde_json::from_str(&json).expect("rtp-stats JSON");
-    let streams = report["streams"].as_array().map_or(0, |a| a.len());
-    let rtp = report["capture"]["rtp_packets"].as_u64().unwrap_or(0);
-    assert_eq!(streams, CALLS * 2, "rtp-stats found {streams} streams");
-    assert_eq!(rtp as usize, packets);
+    let rtp_stats = |bin: PathBuf| {
+        let path = path.clone();
+        move || {
+            let mut c = Command::new(&bin);
+            c.args(["rtp-stats", "--json"]).arg(&path);
+            c
+        }
+    };
+    let check = |who: &str, t: &Timing| -> serde_json::Value {
+        let report: serde_json::Value = serde_json::from_slice(&t.stdout).expect("rtp-stats JSON");
+        let streams = report["streams"].as_array().map_or(0, |a| a.len());
+        let rtp = report["capture"]["rtp_packets"].as_u64().unwrap_or(0);
+        assert_eq!(streams, want_streams, "{who} found {streams} streams");
+        assert_eq!(rtp as usize, packets, "{who} counted {rtp} RTP packets");
+        report
+    };
+    let ours = time_runs(o.runs, rtp_stats(vcctl()));
+    let report = check("rtp-stats", &ours);
     let lost: i64 = report["streams"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["lost"].as_i64().unwrap_or(0))
         .sum();
-    assert_eq!(lost, 0);
-    let rate = |d: Duration| {
-        (
-            packets as f64 / d.as_secs_f64(),
-            bytes as f64 / 1e6 / d.as_secs_f64(),
-        )
-    };
-    let (pps, mbs) = rate(ours);
+    println!("  {}", show(&rtp_stats(vcctl())()));
     println!(
-        "vcctl rtp-stats: {:.3} s  {:.2} M packets/s  {:.0} MB/s  ({streams} streams)",
-        ours.as_secs_f64(),
-        pps / 1e6,
-        mbs
+        "    rtp-stats: {}  ({want_streams} streams, {lost} packets lost in all)",
+        ours.line(packets, bytes)
     );
+    if let Some(bin) = &o.baseline {
+        let before = time_runs(o.runs, rtp_stats(bin.clone()));
+        let old = check("the baseline", &before);
+        println!(
+            "    baseline {}: {}",
+            bin.display(),
+            before.line(packets, bytes)
+        );
+        println!(
+            "    baseline: its report is {}; this build takes {:.2}x its wall time, {:.2}x its peak RSS",
+            if old == report { "identical" } else { "DIFFERENT" },
+            ours.wall().as_secs_f64() / before.wall().as_secs_f64(),
+            ours.max_rss_kib as f64 / before.max_rss_kib as f64
+        );
+    }
     if !o.tshark {
         return;
     }
     if Command::new("tshark").arg("--version").output().is_err() {
-        println!("tshark: not installed, comparison skipped");
+        println!("  tshark: not installed, comparison skipped");
         return;
     }
-    let (theirs, out) = time_best(1, || {
+    let decode_as = match shape {
+        Shape::Sip => Vec::new(),
+        Shape::Many => many_decode_as(o.streams),
+    };
+    let tshark = || {
         let mut c = Command::new("tshark");
-        c.args(["-n", "-q", "-z", "rtp,streams", "-r"])
-            .arg(&path)
-            .stderr(Stdio::null());
+        c.arg("-n")
+            .args(&decode_as)
+            .args(["-q", "-z", "rtp,streams", "-r"])
+            .arg(&path);
         c
-    });
-    let tshark_streams = out
-        .lines()
-        .filter(|l| {
-            let t: Vec<&str> = l.split_whitespace().collect();
-            t.len() >= 17 && t[6].starts_with("0x")
-        })
-        .count();
-    let (tpps, tmbs) = rate(theirs);
+    };
+    let theirs = time_runs(o.tshark_runs, tshark);
+    let rows = tshark_rows(&String::from_utf8_lossy(&theirs.stdout));
+    println!("  {}", show(&tshark()));
     println!(
-        "tshark -q -z rtp,streams: {:.3} s  {:.3} M packets/s  {:.1} MB/s  ({tshark_streams} streams)",
-        theirs.as_secs_f64(),
-        tpps / 1e6,
-        tmbs
+        "    tshark:    {}  ({} streams)",
+        theirs.line(packets, bytes),
+        rows.len()
     );
+    let diffs = compare_with_tshark(&report, &rows);
+    if diffs.is_empty() {
+        println!(
+            "  numbers: identical to tshark for all {} streams (packets, lost, max/mean delta, max/mean jitter, problem flag)",
+            rows.len()
+        );
+    } else {
+        println!("  numbers: {} DIFFERENCES from tshark:", diffs.len());
+        for d in diffs.iter().take(5) {
+            println!("    {d}");
+        }
+    }
     println!(
-        "ratio: rtp-stats is {:.1}x faster than tshark",
-        theirs.as_secs_f64() / ours.as_secs_f64()
+        "  ratio: rtp-stats is {:.1}x faster than tshark (median wall; {:.1}x on the fastest runs, {:.1}x in CPU time), {:.1}x less peak memory",
+        theirs.wall().as_secs_f64() / ours.wall().as_secs_f64(),
+        theirs.min().as_secs_f64() / ours.min().as_secs_f64(),
+        theirs.cpu().as_secs_f64() / ours.cpu().as_secs_f64(),
+        theirs.max_rss_kib as f64 / ours.max_rss_kib as f64
     );
 }
 
@@ -392,6 +820,10 @@ fn live(o: &Opts, dir: &Path) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--exec-measured") {
+        exec_measured(&args[1..]);
+    }
     let o = opts();
     let tmp = tempfile::tempdir().unwrap();
     let dir = match &o.keep {
@@ -401,7 +833,15 @@ fn main() {
         }
         None => tmp.path().to_path_buf(),
     };
-    rtp_stats_vs_tshark(&o, &dir);
+    for &shape in &o.shapes {
+        rtp_stats_vs_tshark(&o, &dir, shape);
+        if o.keep.is_none() {
+            // Each capture is a few hundred MB: one at a time on disk.
+            for f in ["bench-sip.pcap", "bench-many.pcap"] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+        }
+    }
     call_capture_cost(&dir);
     if o.live {
         live(&o, &dir);

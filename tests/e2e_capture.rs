@@ -672,6 +672,8 @@ fn serve_capture_writes_one_pcap_per_call_with_both_directions() {
         assert_eq!(*port.get_or_insert(p), p, "two local ports in one call");
     }
     let port = port.expect("empty capture");
+    // RFC 3550: RTP on an even port, the odd one above for RTCP (issue #11).
+    assert_eq!(port % 2, 0, "serve bound the odd RTP port {port}");
     let ts = tshark_streams(file, &["-d", &format!("udp.port=={port},rtp")]);
     assert_eq!(ts.len(), 2, "{ts:?}");
     assert_eq!(ts[0].src, ts[1].dst);
@@ -683,4 +685,11 @@ fn serve_capture_writes_one_pcap_per_call_with_both_directions() {
     for s in stats["streams"].as_array().unwrap() {
         assert_eq!(s["lost"], 0, "{s}");
     }
+    // Both directions found: no "one-way audio" false alarm (issue #11).
+    assert_eq!(stats["streams"].as_array().unwrap().len(), 2, "{stats:#}");
+    let problems = stats["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().all(|p| p["kind"] != "one_way_audio"),
+        "{problems:#?}"
+    );
 }

@@ -50,8 +50,7 @@ fn tmp() -> tempfile::TempDir {
 }
 
 fn analyse(path: &Path) -> CaptureReport {
-    let reader = pcap::open(path).unwrap();
-    analyze_capture(reader, &AnalysisOptions::default()).unwrap()
+    analyze_capture(|| pcap::open(path).unwrap(), &AnalysisOptions::default()).unwrap()
 }
 
 fn stream<'a>(r: &'a CaptureReport, src: &str, ssrc: u32) -> &'a StreamReport {
@@ -423,6 +422,57 @@ fn one_way_without_sip() {
         ow[0].message.contains("10.0.0.1:40000 -> 10.0.0.2:50000"),
         "{}",
         ow[0].message
+    );
+}
+
+/// issue #11: serve used to bind odd RTP ports (40001, 40003, ...), and the heuristic
+/// refused every flow to an odd port, so a capture of a healthy call said "one-way audio".
+/// Both directions must be found whatever the parity, RTCP on the neighbouring ports must
+/// not become a stream, and a short answer counts because the flow back is RTP.
+#[test]
+fn stream_to_an_odd_port_is_found_and_rtcp_is_not() {
+    const SERVE: &str = "127.0.0.1:40003";
+    const AST: &str = "127.0.0.1:29778";
+    let d = tmp();
+    let mut p = packets(&StreamSpec::pcmu(SERVE, AST, 0x5E4E, 120));
+    let mut back = StreamSpec::pcmu(AST, SERVE, 0xA57E, 120);
+    back.start = ms(110);
+    p.extend(packets(&back));
+    // RTCP sender reports once a second, RTP port + 1 in both directions (version 2,
+    // packet type 200 in the second byte: the RTP parser sees marker + payload type 72).
+    for i in 0..2u64 {
+        for (src, dst) in [
+            ("127.0.0.1:40004", "127.0.0.1:29779"),
+            ("127.0.0.1:29779", "127.0.0.1:40004"),
+        ] {
+            let mut sr = vec![0x80, 200, 0, 6];
+            sr.extend_from_slice(&[0u8; 24]);
+            let mut pkt = sip(ms(500 + 1000 * i), src, dst, "");
+            pkt.raw = Some(sr);
+            p.push(pkt);
+        }
+    }
+    let (_, r) = run(d.path(), "odd-port.pcap", p);
+    assert_eq!(r.streams.len(), 2, "{:#?}", r.streams);
+    let to_serve = stream(&r, AST, 0xA57E);
+    assert_eq!(to_serve.dst.port(), 40003);
+    assert_eq!(to_serve.detection, Detection::Heuristic);
+    assert_eq!((to_serve.stats.packets, to_serve.stats.lost), (120, 0));
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+
+    // A short answer (5 packets, fewer than --min-packets) to the odd port: RTP because
+    // the flow back is.
+    let mut p = packets(&StreamSpec::pcmu(SERVE, AST, 0x5E4E, 120));
+    let mut short = StreamSpec::pcmu(AST, SERVE, 0xA57E, 5);
+    short.start = ms(110);
+    p.extend(packets(&short));
+    let (_, r) = run(d.path(), "odd-port-short.pcap", p);
+    assert_eq!(r.streams.len(), 2, "{:#?}", r.streams);
+    assert_eq!(stream(&r, AST, 0xA57E).stats.packets, 5);
+    assert!(
+        !kinds(&r).contains(&ProblemKind::OneWayAudio),
+        "{:?}",
+        r.problems
     );
 }
 
@@ -928,7 +978,8 @@ fn truncated_and_malformed_captures_give_one_clear_error() {
 
     let cut = d.path().join("cut.pcap");
     std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
-    let err = analyze_capture(pcap::open(&cut).unwrap(), &AnalysisOptions::default()).unwrap_err();
+    let err =
+        analyze_capture(|| pcap::open(&cut).unwrap(), &AnalysisOptions::default()).unwrap_err();
     assert!(
         matches!(err, PcapError::TruncatedRecord { index: 20 }),
         "{err}"
@@ -1001,8 +1052,9 @@ fn mutated_captures_never_panic() {
                 let n = (rnd() % b.len() as u64) as usize;
                 b.truncate(n);
             }
-            if let Ok(reader) = pcap::PcapReader::new(&b[..]) {
-                let _ = analyze_capture(reader, &AnalysisOptions::default()).map(|r| r.to_string());
+            if pcap::PcapReader::new(&b[..]).is_ok() {
+                let open = || pcap::PcapReader::new(&b[..]).expect("opened before");
+                let _ = analyze_capture(open, &AnalysisOptions::default()).map(|r| r.to_string());
             }
             if let Ok(reader) = pcap::PcapReader::new(&b[..]) {
                 let _ = sip_flows(reader).map(|f| f.to_string());

@@ -7,8 +7,9 @@ use vcctl::core::rtp_stats::{analyze_capture, sip_flows, AnalysisOptions};
 use vcctl::io::pcap::PcapReader;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(reader) = PcapReader::new(data) {
-        if let Ok(report) = analyze_capture(reader, &AnalysisOptions::default()) {
+    if PcapReader::new(data).is_ok() {
+        let open = || PcapReader::new(data).expect("opened before");
+        if let Ok(report) = analyze_capture(open, &AnalysisOptions::default()) {
             let _ = report.to_string();
         }
     }

@@ -41,10 +41,14 @@ pub fn for_each_frame(path: &Path, mut push: impl FnMut(pcap::RecordRef<'_>)) ->
     Ok(n)
 }
 
-/// Analyse the RTP streams of a capture file.
+/// Analyse the RTP streams of a capture file: one pass, and a second one in the rare case
+/// where exact figures need it (see `CaptureAnalyzer::needs_replay`).
 pub fn analyze_file(path: &Path, opts: AnalysisOptions) -> Result<CaptureReport> {
     let mut a = CaptureAnalyzer::new(opts);
     for_each_frame(path, |r| a.push_frame(r.ts, r.linktype, r.data, r.orig_len))?;
+    if a.needs_replay() {
+        for_each_frame(path, |r| a.replay_frame(r.ts, r.linktype, r.data))?;
+    }
     Ok(a.finish())
 }
 

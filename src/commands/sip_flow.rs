@@ -1,7 +1,7 @@
 //! `vcctl sip-flow FILE`: the SIP ladder of each call in a capture file, or JSON.
 
 use crate::cli::SipFlowArgs;
-use crate::core::rtp_stats::{AnalysisOptions, CaptureAnalyzer};
+use crate::core::rtp_stats::CaptureAnalyzer;
 use crate::error::{Error, Result};
 use crate::ui::output::emit;
 
@@ -11,7 +11,7 @@ use super::Ctx;
 pub async fn run(ctx: &Ctx, a: SipFlowArgs) -> Result<()> {
     let path = a.file.clone();
     let mut report = tokio::task::spawn_blocking(move || {
-        let mut an = CaptureAnalyzer::new(AnalysisOptions::default());
+        let mut an = CaptureAnalyzer::sip_only();
         for_each_frame(&path, |r| {
             an.push_frame(r.ts, r.linktype, r.data, r.orig_len)
         })?;

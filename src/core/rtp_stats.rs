@@ -37,51 +37,10 @@ use crate::core::net::{self, Decoded, LinkType, Record, UdpDatagram};
 use crate::core::rtp::{looks_like_rtp, Pt, RtpPacket};
 use crate::core::sip::{self, Direction, RtpMap, Sdp, SipMessage};
 
-/// The hasher of the per-packet maps (flows, sequence numbers seen, payload sizes): the
-/// multiply-rotate hash rustc uses (FxHash). Keys here come from the capture, and an
-/// adversarial capture can at worst make one analysis slower; SipHash's protection is not
-/// worth a third of the run time.
-#[derive(Debug, Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.write_u64(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        for &b in chunks.remainder() {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(i as u64);
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.write_u64(i as u64);
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_i64(&mut self, i: i64) {
-        self.write_u64(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-type FxHashMap<K, V> = HashMap<K, V, FxBuild>;
-type FxHashSet<K> = HashSet<K, FxBuild>;
+// The per-packet maps (flows, SSRCs, sequence bitmaps, sizes, steps) use rustc's
+// multiply-rotate hash: keys come from the capture, and an adversarial capture can at worst
+// make one analysis slower; SipHash's protection is not worth a third of the run time.
+use rustc_hash::FxHashMap;
 
 // ---------------------------------------------------------------------------------------
 // Clock rates (Wireshark's tables)
@@ -300,29 +259,49 @@ pub struct TimestampJump {
 pub type PayloadMap = BTreeMap<u8, RtpMap>;
 
 /// Per-stream analyzer. Feed packets of one `(src, dst, SSRC)` stream in capture order.
+///
+/// Streaming: what it keeps does not grow with the packet count (a bitmap chunk per 128
+/// sequence numbers, one counter per payload type, size and timestamp step seen, and the
+/// gaps and timestamp jumps themselves). The one figure a single pass cannot always settle
+/// is the list of timestamp jumps: they are measured against the most common timestamp
+/// step, known only at the end, so steps equal to the first one seen are only counted. If
+/// another step turns out more common (the packetization changed), the analyzer made with
+/// [`new`](Self::new) answers from a log of every step it also keeps; the capture analyzer
+/// instead reads those packets again (see [`CaptureAnalyzer::needs_replay`]).
 #[derive(Debug, Clone)]
 pub struct StreamAnalyzer {
     payload_map: PayloadMap,
     gap_threshold_ms: f64,
     ws: WsState,
     first_arrival: Option<Duration>,
+    /// `first_arrival` in nanoseconds.
+    first_ns: i64,
     last_arrival: Duration,
     prev_arrival_ms: f64,
     // Own counters.
     highest_ext: i64,
-    seen: FxHashSet<i64>,
+    seen: SeqSet,
     duplicates: u64,
     out_of_order: u64,
     markers: u64,
-    pt_counts: BTreeMap<u8, u64>,
+    /// Packets per payload type, in order of first appearance.
+    pt_counts: Vec<(u8, u64)>,
     /// (pt, payload size) histogram.
-    sizes: FxHashMap<(u8, u32), u64>,
-    /// Forward steps: (seq step, timestamp step, marker, same pt as previous, pt, arrival ms, seq).
-    steps: Vec<Step>,
+    sizes: SizeHist,
+    steps: StepSummary,
+    /// Every forward step, kept by a standalone analyzer so that `stats` is exact alone.
+    step_log: Option<Vec<Step>>,
     prev: Option<RtpObs>,
     gaps: Vec<(f64, f64)>,
+    /// Consecutive packets whose sequence number rose by 1 to 16 (for the capture heuristic).
+    rising: u64,
+    /// The clock each dynamic payload type was analysed with, and whether one changed.
+    dyn_clocks: Vec<(u8, u32)>,
+    dyn_clock_changed: bool,
 }
 
+/// A forward step between consecutive packets (from the packet holding the highest
+/// sequence number so far to a higher one).
 #[derive(Debug, Clone, Copy)]
 struct Step {
     seq_step: u16,
@@ -334,27 +313,202 @@ struct Step {
     seq: u16,
 }
 
+/// Extended sequence numbers seen, as a bitmap in chunks of 128, the current chunk kept
+/// out of the map so that an in-order stream touches the map once per 128 packets.
+#[derive(Debug, Clone, Default)]
+struct SeqSet {
+    cur_key: i64,
+    cur: u128,
+    has_cur: bool,
+    chunks: FxHashMap<i64, u128>,
+}
+
+impl SeqSet {
+    /// Add `ext`; false when it was there already.
+    fn insert(&mut self, ext: i64) -> bool {
+        let key = ext >> 7;
+        if !self.has_cur || key != self.cur_key {
+            if self.has_cur && self.cur != 0 {
+                self.chunks.insert(self.cur_key, self.cur);
+            }
+            self.cur = self.chunks.get(&key).copied().unwrap_or(0);
+            self.cur_key = key;
+            self.has_cur = true;
+        }
+        let bit = 1u128 << (ext & 127);
+        let new = self.cur & bit == 0;
+        self.cur |= bit;
+        new
+    }
+}
+
+/// Histogram of (payload type, payload size), the last key counted apart (consecutive
+/// packets mostly repeat it).
+#[derive(Debug, Clone, Default)]
+struct SizeHist {
+    last: (u8, u32),
+    last_n: u64,
+    map: FxHashMap<(u8, u32), u64>,
+}
+
+impl SizeHist {
+    fn add(&mut self, k: (u8, u32)) {
+        if self.last_n > 0 && k == self.last {
+            self.last_n += 1;
+            return;
+        }
+        if self.last_n > 0 {
+            *self.map.entry(self.last).or_default() += self.last_n;
+        }
+        self.last = k;
+        self.last_n = 1;
+    }
+
+    /// The most common size of payload type `pt` (ties: the smallest).
+    fn mode(&self, pt: u8) -> Option<u32> {
+        let mut all = self.map.clone();
+        if self.last_n > 0 {
+            *all.entry(self.last).or_default() += self.last_n;
+        }
+        all.iter()
+            .filter(|((p, _), _)| *p == pt)
+            .max_by_key(|((_, size), n)| (**n, std::cmp::Reverse(*size)))
+            .map(|((_, size), _)| *size)
+    }
+}
+
+/// Forward steps of one payload type against its guessed samples per packet (the first
+/// counted step).
+#[derive(Debug, Clone, Copy)]
+struct PtSteps {
+    pt: u8,
+    /// 0 until the first counted step.
+    guess: i64,
+    /// Counted steps equal to the guess.
+    guess_hits: u64,
+    /// Jump candidates equal to the guess times their sequence step (not kept one by one).
+    ordinary: u64,
+}
+
+/// What the timestamp figures need of the forward steps, without keeping each step:
+/// "counted" steps (sequence step 1, no marker, same payload type, timestamp step > 0) make
+/// the histogram whose mode is the samples per packet; "jump candidates" (no marker, same
+/// payload type) become timestamp jumps when they differ from that mode times their
+/// sequence step. Candidates equal to the guess times their sequence step are only counted,
+/// every other one is kept.
+#[derive(Debug, Clone, Default)]
+struct StepSummary {
+    per_pt: Vec<PtSteps>,
+    /// Counted steps other than the guess, by (payload type, timestamp step).
+    hist: FxHashMap<(u8, i64), u64>,
+    /// Jump candidates other than the guess times their sequence step, in order.
+    odd: Vec<Step>,
+}
+
+impl StepSummary {
+    fn record(&mut self, st: Step) {
+        if st.marker || !st.same_pt {
+            return;
+        }
+        let counted = st.seq_step == 1 && st.ts_step > 0;
+        let i = match self.per_pt.iter().position(|e| e.pt == st.pt) {
+            Some(i) => i,
+            None => {
+                self.per_pt.push(PtSteps {
+                    pt: st.pt,
+                    guess: 0,
+                    guess_hits: 0,
+                    ordinary: 0,
+                });
+                self.per_pt.len() - 1
+            }
+        };
+        let e = &mut self.per_pt[i];
+        if e.guess == 0 && counted {
+            e.guess = st.ts_step;
+        }
+        if e.guess != 0 && st.ts_step == e.guess * st.seq_step as i64 {
+            e.ordinary += 1;
+            if counted {
+                e.guess_hits += 1;
+            }
+            return;
+        }
+        if counted {
+            *self.hist.entry((st.pt, st.ts_step)).or_default() += 1;
+        }
+        self.odd.push(st);
+    }
+
+    /// The most common counted step of `pt` (ties: the smallest).
+    fn mode(&self, pt: u8) -> Option<i64> {
+        let guess = self
+            .per_pt
+            .iter()
+            .find(|e| e.pt == pt && e.guess_hits > 0)
+            .map(|e| (e.guess, e.guess_hits));
+        self.hist
+            .iter()
+            .filter(|((p, _), _)| *p == pt)
+            .map(|((_, step), n)| (*step, *n))
+            .chain(guess)
+            .max_by_key(|(step, n)| (*n, std::cmp::Reverse(*step)))
+            .map(|(step, _)| step)
+    }
+
+    /// Whether the jumps of `pt` against `spp` are all among the kept steps.
+    fn exact_for(&self, pt: u8, spp: i64) -> bool {
+        self.per_pt
+            .iter()
+            .find(|e| e.pt == pt)
+            .is_none_or(|e| e.ordinary == 0 || e.guess == spp)
+    }
+
+    /// Pre-set the guess of `pt` (a second pass that knows the answer).
+    fn hint(&mut self, pt: u8, spp: i64) {
+        self.per_pt.push(PtSteps {
+            pt,
+            guess: spp,
+            guess_hits: 0,
+            ordinary: 0,
+        });
+    }
+}
+
 impl StreamAnalyzer {
     /// `payload_map` gives encoding names and clocks of dynamic payload types (from SDP);
-    /// gaps longer than `gap_threshold_ms` are recorded.
+    /// gaps longer than `gap_threshold_ms` are recorded. Keeps a log of the forward steps
+    /// (a few bytes per packet) so that [`stats`](Self::stats) is exact on its own.
     pub fn new(payload_map: PayloadMap, gap_threshold_ms: f64) -> Self {
+        let mut a = Self::streaming(payload_map, gap_threshold_ms);
+        a.step_log = Some(Vec::new());
+        a
+    }
+
+    /// Without the step log: for the capture analyzer, which reads again what it lacks.
+    fn streaming(payload_map: PayloadMap, gap_threshold_ms: f64) -> Self {
         StreamAnalyzer {
             payload_map,
             gap_threshold_ms,
             ws: WsState::default(),
             first_arrival: None,
+            first_ns: 0,
             last_arrival: Duration::ZERO,
             prev_arrival_ms: 0.0,
             highest_ext: 0,
-            seen: FxHashSet::default(),
+            seen: SeqSet::default(),
             duplicates: 0,
             out_of_order: 0,
             markers: 0,
-            pt_counts: BTreeMap::new(),
-            sizes: FxHashMap::default(),
-            steps: Vec::new(),
+            pt_counts: Vec::new(),
+            sizes: SizeHist::default(),
+            steps: StepSummary::default(),
+            step_log: None,
             prev: None,
             gaps: Vec::new(),
+            rising: 0,
+            dyn_clocks: Vec::new(),
+            dyn_clock_changed: false,
         }
     }
 
@@ -363,10 +517,11 @@ impl StreamAnalyzer {
         self.push_obs(arrival, &RtpObs::from(pkt));
     }
 
-    /// Milliseconds of `t` after the first packet (negative for an earlier timestamp).
+    /// Milliseconds of `t` after the first packet (negative for an earlier timestamp). In
+    /// 64-bit integers (±292 years of nanoseconds): converting an i128 to f64 is a slow
+    /// library call, and the same integer gives the same f64 either way.
     fn rel_ms(&self, t: Duration) -> f64 {
-        let first = self.first_arrival.unwrap_or(t);
-        let ns = t.as_nanos() as i128 - first.as_nanos() as i128;
+        let ns = nanos(t) - self.first_ns;
         ns as f64 / 1e6
     }
 
@@ -374,6 +529,7 @@ impl StreamAnalyzer {
     pub fn push_obs(&mut self, arrival: Duration, p: &RtpObs) {
         if self.first_arrival.is_none() {
             self.first_arrival = Some(arrival);
+            self.first_ns = nanos(arrival);
         }
         let now = self.rel_ms(arrival);
         self.last_arrival = arrival;
@@ -382,20 +538,67 @@ impl StreamAnalyzer {
     }
 
     fn clock_for(&self, pt: u8) -> u32 {
+        clock_in(&self.payload_map, pt)
+    }
+
+    /// The clock of a packet's payload type, noting which clock each dynamic type got.
+    fn packet_clock(&mut self, pt: u8) -> u32 {
         if pt < 96 {
             return static_clock_rate(pt);
         }
-        match self.payload_map.get(&pt) {
-            None => 0,
-            Some(m) if is_telephone_event(&m.encoding) => 0,
-            Some(m) if m.clock_rate != 0 => m.clock_rate,
-            Some(m) => dynamic_clock_by_name(&m.encoding),
+        let c = self.clock_for(pt);
+        match self.dyn_clocks.iter().find(|(p, _)| *p == pt) {
+            Some(&(_, used)) => self.dyn_clock_changed |= used != c,
+            None => self.dyn_clocks.push((pt, c)),
         }
+        c
+    }
+
+    /// Use `map` for the packets to come (and for the figures at the end).
+    fn set_payload_map(&mut self, map: PayloadMap) {
+        self.payload_map = map;
+    }
+
+    /// Whether every packet was analysed with the clock `map` gives its payload type.
+    fn clocks_agree_with(&self, map: &PayloadMap) -> bool {
+        !self.dyn_clock_changed
+            && self
+                .dyn_clocks
+                .iter()
+                .all(|&(pt, used)| clock_in(map, pt) == used)
+    }
+
+    /// Most common payload type (ties: the lowest).
+    fn main_pt(&self) -> Option<u8> {
+        self.pt_counts
+            .iter()
+            .max_by_key(|(pt, n)| (*n, std::cmp::Reverse(*pt)))
+            .map(|(pt, _)| *pt)
+    }
+
+    /// Whether `stats` is exact without a second look at the packets.
+    fn exact(&self) -> bool {
+        if self.step_log.is_some() {
+            return true;
+        }
+        match self.main_pt() {
+            Some(pt) => self
+                .steps
+                .mode(pt)
+                .is_none_or(|spp| self.steps.exact_for(pt, spp)),
+            None => true,
+        }
+    }
+
+    /// The (main payload type, samples per packet) a second pass can start from.
+    fn step_hint(&self) -> Option<(u8, i64)> {
+        let pt = self.main_pt()?;
+        Some((pt, self.steps.mode(pt)?))
     }
 
     /// `rtppacket_analyse()` of Wireshark 4.0.
     fn wireshark(&mut self, current_time: f64, p: &RtpObs) {
-        let clock_rate = self.clock_for(p.pt);
+        let clock_rate = self.packet_clock(p.pt);
         let s = &mut self.ws;
         if !s.started {
             s.started = true;
@@ -536,27 +739,33 @@ impl StreamAnalyzer {
         if p.marker {
             self.markers += 1;
         }
-        *self.pt_counts.entry(p.pt).or_default() += 1;
-        *self.sizes.entry((p.pt, p.payload_len)).or_default() += 1;
+        match self.pt_counts.iter_mut().find(|(pt, _)| *pt == p.pt) {
+            Some((_, n)) => *n += 1,
+            None => self.pt_counts.push((p.pt, 1)),
+        }
+        self.sizes.add((p.pt, p.payload_len));
         if let Some(prev) = self.prev {
+            if (1..=16).contains(&p.seq.wrapping_sub(prev.seq)) {
+                self.rising += 1;
+            }
             let gap = now - self.prev_arrival_ms;
             if gap > self.gap_threshold_ms {
                 self.gaps.push((now, gap));
             }
-            if ext > self.highest_ext {
-                let seq_step = (ext - self.highest_ext).min(u16::MAX as i64) as u16;
-                let ts_step = p.timestamp.wrapping_sub(prev.timestamp) as i32 as i64;
-                // Only steps from the packet that held the highest sequence number.
-                if prev.seq == self.highest_ext as u16 {
-                    self.steps.push(Step {
-                        seq_step,
-                        ts_step,
-                        marker: p.marker,
-                        pt: p.pt,
-                        same_pt: prev.pt == p.pt,
-                        at_ms: now,
-                        seq: p.seq,
-                    });
+            // Only steps from the packet that held the highest sequence number.
+            if ext > self.highest_ext && prev.seq == self.highest_ext as u16 {
+                let step = Step {
+                    seq_step: (ext - self.highest_ext).min(u16::MAX as i64) as u16,
+                    ts_step: p.timestamp.wrapping_sub(prev.timestamp) as i32 as i64,
+                    marker: p.marker,
+                    pt: p.pt,
+                    same_pt: prev.pt == p.pt,
+                    at_ms: now,
+                    seq: p.seq,
+                };
+                self.steps.record(step);
+                if let Some(log) = &mut self.step_log {
+                    log.push(step);
                 }
             }
         }
@@ -570,6 +779,56 @@ impl StreamAnalyzer {
     /// Number of packets fed so far.
     pub fn packets(&self) -> u64 {
         self.ws.total_nr as u64
+    }
+
+    /// Samples per packet and timestamp jumps, from the step log (always exact).
+    fn steps_from_log(
+        log: &[Step],
+        main_pt: Option<u8>,
+        abs_s: impl Fn(f64) -> f64,
+    ) -> (Option<i64>, Vec<TimestampJump>) {
+        let mut step_hist: HashMap<i64, u64> = HashMap::new();
+        for st in log {
+            if st.seq_step == 1
+                && !st.marker
+                && st.same_pt
+                && Some(st.pt) == main_pt
+                && st.ts_step > 0
+            {
+                *step_hist.entry(st.ts_step).or_default() += 1;
+            }
+        }
+        let spp = step_hist
+            .iter()
+            .max_by_key(|(step, n)| (**n, std::cmp::Reverse(**step)))
+            .map(|(step, _)| *step);
+        (spp, Self::jumps(log.iter(), main_pt, spp, abs_s))
+    }
+
+    fn jumps<'a>(
+        steps: impl Iterator<Item = &'a Step>,
+        main_pt: Option<u8>,
+        spp: Option<i64>,
+        abs_s: impl Fn(f64) -> f64,
+    ) -> Vec<TimestampJump> {
+        let mut jumps = Vec::new();
+        if let Some(spp) = spp {
+            for st in steps {
+                if st.marker || !st.same_pt || Some(st.pt) != main_pt {
+                    continue;
+                }
+                let want = spp * st.seq_step as i64;
+                if st.ts_step != want {
+                    jumps.push(TimestampJump {
+                        at_s: abs_s(st.at_ms),
+                        seq: st.seq,
+                        expected: want,
+                        actual: st.ts_step,
+                    });
+                }
+            }
+        }
+        jumps
     }
 
     /// The statistics so far.
@@ -587,53 +846,20 @@ impl StreamAnalyzer {
             0.0
         };
         let first = self.first_arrival.unwrap_or_default();
-        let main_pt = self
-            .pt_counts
-            .iter()
-            .max_by_key(|(pt, n)| (**n, std::cmp::Reverse(**pt)))
-            .map(|(pt, _)| *pt);
+        let main_pt = self.main_pt();
         let clock = main_pt.map(|pt| self.clock_for(pt)).filter(|c| *c != 0);
-        let mut step_hist: HashMap<i64, u64> = HashMap::new();
-        for st in &self.steps {
-            if st.seq_step == 1
-                && !st.marker
-                && st.same_pt
-                && Some(st.pt) == main_pt
-                && st.ts_step > 0
-            {
-                *step_hist.entry(st.ts_step).or_default() += 1;
-            }
-        }
-        let spp = step_hist
-            .iter()
-            .max_by_key(|(step, n)| (**n, std::cmp::Reverse(**step)))
-            .map(|(step, _)| *step);
         let abs_s = |ms: f64| first.as_secs_f64() + ms / 1000.0;
-        let mut jumps = Vec::new();
-        if let Some(spp) = spp {
-            for st in &self.steps {
-                if st.marker || !st.same_pt || Some(st.pt) != main_pt {
-                    continue;
-                }
-                let want = spp * st.seq_step as i64;
-                if st.ts_step != want {
-                    jumps.push(TimestampJump {
-                        at_s: abs_s(st.at_ms),
-                        seq: st.seq,
-                        expected: want,
-                        actual: st.ts_step,
-                    });
-                }
+        let (spp, jumps) = match &self.step_log {
+            Some(log) => Self::steps_from_log(log, main_pt, abs_s),
+            None => {
+                let spp = main_pt.and_then(|pt| self.steps.mode(pt));
+                (spp, Self::jumps(self.steps.odd.iter(), main_pt, spp, abs_s))
             }
-        }
-        let payload_bytes = main_pt.and_then(|pt| {
-            self.sizes
-                .iter()
-                .filter(|((p, _), _)| *p == pt)
-                .max_by_key(|((_, size), n)| (**n, std::cmp::Reverse(*size)))
-                .map(|((_, size), _)| *size)
-        });
+        };
+        let payload_bytes = main_pt.and_then(|pt| self.sizes.mode(pt));
         let last_ms = self.rel_ms(self.last_arrival);
+        let mut payload_types: Vec<u8> = self.pt_counts.iter().map(|(pt, _)| *pt).collect();
+        payload_types.sort_unstable();
         StreamStats {
             packets,
             expected,
@@ -653,7 +879,7 @@ impl StreamAnalyzer {
             last_arrival_s: abs_s(last_ms),
             duration_s: last_ms / 1000.0,
             marker_packets: self.markers,
-            payload_types: self.pt_counts.keys().copied().collect(),
+            payload_types,
             samples_per_packet: spp.and_then(|v| u32::try_from(v).ok()),
             ptime_ms: match (spp, clock) {
                 (Some(spp), Some(c)) => Some(spp as f64 * 1000.0 / c as f64),
@@ -670,6 +896,24 @@ impl StreamAnalyzer {
                 .collect(),
             timestamp_jumps: jumps,
         }
+    }
+}
+
+/// `t` in nanoseconds (saturating past the year 2262).
+fn nanos(t: Duration) -> i64 {
+    i64::try_from(t.as_nanos()).unwrap_or(i64::MAX)
+}
+
+/// Clock of payload type `pt` given the dynamic types of `map` (0 = unknown: no jitter).
+fn clock_in(map: &PayloadMap, pt: u8) -> u32 {
+    if pt < 96 {
+        return static_clock_rate(pt);
+    }
+    match map.get(&pt) {
+        None => 0,
+        Some(m) if is_telephone_event(&m.encoding) => 0,
+        Some(m) if m.clock_rate != 0 => m.clock_rate,
+        Some(m) => dynamic_clock_by_name(&m.encoding),
     }
 }
 
@@ -810,17 +1054,76 @@ pub struct CaptureReport {
     pub problems: Vec<Problem>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FlowKey {
     src: SocketAddr,
     dst: SocketAddr,
 }
 
-#[derive(Debug, Default)]
-struct Candidate {
+impl std::hash::Hash for FlowKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match (self.src, self.dst) {
+            // The common case in two words instead of a dozen hasher calls.
+            (SocketAddr::V4(s), SocketAddr::V4(d)) => {
+                h.write_u64(((u32::from(*s.ip()) as u64) << 32) | u32::from(*d.ip()) as u64);
+                h.write_u32(((s.port() as u32) << 16) | d.port() as u32);
+            }
+            (s, d) => {
+                s.hash(h);
+                d.hash(h);
+            }
+        }
+    }
+}
+
+/// One UDP flow `(src, dst)` outside SIP.
+#[derive(Debug)]
+struct Flow {
+    key: FlowKey,
     datagrams: u64,
-    /// (frame index, arrival, packet)
-    packets: Vec<(u64, Duration, RtpObs)>,
+    /// Datagrams that parsed as RTP.
+    rtp: u64,
+    /// Its streams (indices into `CaptureAnalyzer::streams`), one per SSRC, in order of
+    /// appearance.
+    streams: Vec<usize>,
+    /// The stream of the last RTP packet.
+    last: usize,
+}
+
+/// Flows with more SSRCs than this find theirs through `CaptureAnalyzer::by_ssrc`.
+const FEW_SSRCS: usize = 8;
+
+/// The packets of one `(src, dst, SSRC)` seen so far.
+#[derive(Debug)]
+enum Seen {
+    /// A single packet (most SSRCs of a flow that is not RTP never get a second one).
+    One(Duration, RtpObs),
+    Many(Box<StreamAnalyzer>),
+}
+
+/// A candidate stream: one SSRC of a flow.
+#[derive(Debug)]
+struct Tracked {
+    flow: usize,
+    ssrc: u32,
+    /// Frame of its first packet.
+    first_frame: u64,
+    first_ts: Duration,
+    first_pt: u8,
+    seen: Seen,
+    /// `CaptureAnalyzer::sdp_epoch` when the analyzer's payload map was set.
+    map_epoch: u64,
+    /// The stream analysed again from its first packet, on a second pass.
+    replay: Option<Box<StreamAnalyzer>>,
+}
+
+impl Tracked {
+    fn packets(&self) -> u64 {
+        match &self.seen {
+            Seen::One(..) => 1,
+            Seen::Many(a) => a.packets(),
+        }
+    }
 }
 
 /// A SIP message seen in the capture.
@@ -834,15 +1137,48 @@ struct SipSeen {
     digest: u64,
 }
 
+/// A stream the analysis reports, decided after the first pass.
+#[derive(Debug)]
+struct Accepted {
+    stream: usize,
+    detection: Detection,
+    call: Option<usize>,
+    map: PayloadMap,
+}
+
+/// What the end of the first pass decided.
+#[derive(Debug)]
+struct Decision {
+    calls_sdp: Vec<CallSdp>,
+    accepted: Vec<Accepted>,
+    /// Some accepted stream is analysed again on a second pass.
+    replay: bool,
+}
+
 /// Streaming capture analyzer: push frames in file order, then [`finish`](Self::finish).
+///
+/// Each candidate stream (an SSRC of a UDP flow) is analysed as its packets arrive; no
+/// packet is kept. Whether a flow is RTP (an SDP in the capture announced one of its ends,
+/// or the heuristic) is decided at the end. Rarely, exact figures need a second look at a
+/// stream's packets: call [`needs_replay`](Self::needs_replay) after the last frame and,
+/// when it says so, feed every frame again with [`replay_frame`](Self::replay_frame).
 #[derive(Debug)]
 pub struct CaptureAnalyzer {
     opts: AnalysisOptions,
     summary: CaptureSummary,
     first_ts: Option<Duration>,
     flows: FxHashMap<FlowKey, usize>,
-    candidates: Vec<(FlowKey, Candidate)>,
+    flow_list: Vec<Flow>,
+    streams: Vec<Tracked>,
+    /// (flow, SSRC) -> stream, for flows with many SSRCs.
+    by_ssrc: FxHashMap<(usize, u32), usize>,
     sip: Vec<SipSeen>,
+    /// rtpmaps announced so far per SDP media endpoint, and a counter bumped at each SDP.
+    sdp_maps: FxHashMap<SocketAddr, PayloadMap>,
+    sdp_epoch: u64,
+    /// False for SIP ladders only.
+    rtp: bool,
+    decision: Option<Decision>,
 }
 
 fn fnv1a(data: &[u8]) -> u64 {
@@ -858,6 +1194,14 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
+/// The audio endpoints an SDP announces, with their rtpmaps (what `collect_sdp` reads).
+fn sdp_audio(sdp: &Sdp) -> impl Iterator<Item = (SocketAddr, &[RtpMap])> {
+    sdp.media
+        .iter()
+        .filter(|m| m.kind == "audio" && m.port != 0)
+        .filter_map(move |m| Some((m.endpoint(sdp)?, m.rtpmaps.as_slice())))
+}
+
 impl CaptureAnalyzer {
     pub fn new(opts: AnalysisOptions) -> Self {
         CaptureAnalyzer {
@@ -865,8 +1209,22 @@ impl CaptureAnalyzer {
             summary: CaptureSummary::default(),
             first_ts: None,
             flows: FxHashMap::default(),
-            candidates: Vec::new(),
+            flow_list: Vec::new(),
+            streams: Vec::new(),
+            by_ssrc: FxHashMap::default(),
             sip: Vec::new(),
+            sdp_maps: FxHashMap::default(),
+            sdp_epoch: 0,
+            rtp: true,
+            decision: None,
+        }
+    }
+
+    /// An analyzer for [`sip_flows`](Self::sip_flows) only: it skips RTP.
+    pub fn sip_only() -> Self {
+        CaptureAnalyzer {
+            rtp: false,
+            ..Self::new(AnalysisOptions::default())
         }
     }
 
@@ -907,6 +1265,7 @@ impl CaptureAnalyzer {
         if sip::looks_like_sip(u.payload) {
             if let Ok(msg) = SipMessage::parse(u.payload) {
                 self.summary.sip_messages += 1;
+                self.note_sdp(&msg);
                 self.sip.push(SipSeen {
                     ts,
                     src: u.src,
@@ -917,20 +1276,100 @@ impl CaptureAnalyzer {
                 return;
             }
         }
+        if !self.rtp {
+            return;
+        }
         let key = FlowKey {
             src: u.src,
             dst: u.dst,
         };
-        let idx = *self.flows.entry(key).or_insert_with(|| {
-            self.candidates.push((key, Candidate::default()));
-            self.candidates.len() - 1
-        });
-        let cand = &mut self.candidates[idx].1;
-        cand.datagrams += 1;
-        if looks_like_rtp(u.payload) {
-            if let Ok(p) = RtpPacket::parse(u.payload) {
-                cand.packets.push((frame, ts, RtpObs::from(&p)));
+        let fi = match self.flows.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.flow_list.push(Flow {
+                    key,
+                    datagrams: 0,
+                    rtp: 0,
+                    streams: Vec::new(),
+                    last: usize::MAX,
+                });
+                self.flows.insert(key, self.flow_list.len() - 1);
+                self.flow_list.len() - 1
             }
+        };
+        let flow = &mut self.flow_list[fi];
+        flow.datagrams += 1;
+        if !looks_like_rtp(u.payload) {
+            return;
+        }
+        let Ok(p) = RtpPacket::parse(u.payload) else {
+            return;
+        };
+        flow.rtp += 1;
+        let obs = RtpObs::from(&p);
+        let si = match self.streams.get(flow.last) {
+            Some(t) if t.ssrc == obs.ssrc => Some(flow.last),
+            _ if flow.streams.len() <= FEW_SSRCS => flow
+                .streams
+                .iter()
+                .copied()
+                .find(|&i| self.streams[i].ssrc == obs.ssrc),
+            _ => self.by_ssrc.get(&(fi, obs.ssrc)).copied(),
+        };
+        let Some(si) = si else {
+            let si = self.streams.len();
+            self.streams.push(Tracked {
+                flow: fi,
+                ssrc: obs.ssrc,
+                first_frame: frame,
+                first_ts: ts,
+                first_pt: obs.pt,
+                seen: Seen::One(ts, obs),
+                map_epoch: 0,
+                replay: None,
+            });
+            flow.streams.push(si);
+            flow.last = si;
+            self.by_ssrc.insert((fi, obs.ssrc), si);
+            return;
+        };
+        flow.last = si;
+        let key = flow.key;
+        let epoch = self.sdp_epoch;
+        let t = &mut self.streams[si];
+        if let Seen::One(t0, o0) = t.seen {
+            // The second packet: from here on a full analysis.
+            let mut a = StreamAnalyzer::streaming(
+                flow_map(&self.sdp_maps, &key),
+                self.opts.gap_threshold_ms,
+            );
+            a.push_obs(t0, &o0);
+            t.seen = Seen::Many(Box::new(a));
+            t.map_epoch = epoch;
+        }
+        let Seen::Many(a) = &mut t.seen else {
+            unreachable!("promoted above")
+        };
+        if obs.pt >= 96 && t.map_epoch != epoch {
+            a.set_payload_map(flow_map(&self.sdp_maps, &key));
+            t.map_epoch = epoch;
+        }
+        a.push_obs(ts, &obs);
+    }
+
+    /// Learn the rtpmaps of an SDP as it passes (the final ones are worked out again at
+    /// the end from every SIP message, as `collect_sdp` reads them).
+    fn note_sdp(&mut self, msg: &SipMessage) {
+        if !self.rtp || msg.call_id().is_none() {
+            return;
+        }
+        let Some(sdp) = msg.sdp() else { return };
+        for (addr, maps) in sdp_audio(&sdp) {
+            let entry = self.sdp_maps.entry(addr).or_default();
+            for m in maps {
+                entry.insert(m.pt, m.clone());
+            }
+            self.sdp_epoch += 1;
         }
     }
 
@@ -939,8 +1378,64 @@ impl CaptureAnalyzer {
         build_flows(&self.sip, self.first_ts)
     }
 
-    /// Decide which flows are RTP, compute the statistics and the problems.
-    pub fn finish(self) -> CaptureReport {
+    /// After the last frame: whether exact figures need every frame fed again with
+    /// [`replay_frame`](Self::replay_frame) before [`finish`](Self::finish). Rare: a
+    /// stream of a dynamic payload type whose SDP came after its first packets or changed
+    /// its clock, or whose most common timestamp step is not the first one it showed.
+    pub fn needs_replay(&mut self) -> bool {
+        self.decide().replay
+    }
+
+    /// Feed a frame again, in the same order as the first time, after
+    /// [`needs_replay`](Self::needs_replay) said so.
+    pub fn replay_frame(&mut self, ts: Duration, linktype: LinkType, data: &[u8]) {
+        let Ok(Decoded::Udp(u)) = net::decode(linktype, data) else {
+            return;
+        };
+        if sip::looks_like_sip(u.payload) && SipMessage::parse(u.payload).is_ok() {
+            return;
+        }
+        let Some(&fi) = self.flows.get(&FlowKey {
+            src: u.src,
+            dst: u.dst,
+        }) else {
+            return;
+        };
+        let flow = &self.flow_list[fi];
+        if !flow
+            .streams
+            .iter()
+            .any(|&i| self.streams[i].replay.is_some())
+        {
+            return;
+        }
+        if !looks_like_rtp(u.payload) {
+            return;
+        }
+        let Ok(p) = RtpPacket::parse(u.payload) else {
+            return;
+        };
+        let ssrc = p.ssrc.0;
+        let found = flow
+            .streams
+            .iter()
+            .copied()
+            .find(|&i| self.streams[i].ssrc == ssrc);
+        if let Some(a) = found.and_then(|i| self.streams[i].replay.as_mut()) {
+            a.push(ts, &p);
+        }
+    }
+
+    /// Decide (once) which flows are RTP, and which of their streams need a second pass.
+    fn decide(&mut self) -> &Decision {
+        if self.decision.is_none() {
+            let d = self.make_decision();
+            self.decision = Some(d);
+        }
+        self.decision.as_ref().expect("just set")
+    }
+
+    fn make_decision(&mut self) -> Decision {
         let opts = self.opts.clone();
         let calls_sdp = collect_sdp(&self.sip);
         // Endpoint -> (call index, payload map).
@@ -956,36 +1451,61 @@ impl CaptureAnalyzer {
                 }
             }
         }
-
-        // Pick the RTP flows and split them into (src, dst, ssrc) streams.
-        struct Pending {
-            first_frame: u64,
-            src: SocketAddr,
-            dst: SocketAddr,
-            ssrc: u32,
-            detection: Detection,
-            call: Option<usize>,
-            map: PayloadMap,
-            packets: Vec<(Duration, RtpObs)>,
+        // Which flows are RTP: SDP, else the heuristic on the flow's own content, else
+        // (for a short answer) the heuristic helped by the flow back being RTP.
+        let looks = |t: &Tracked, min: usize| match &t.seen {
+            Seen::Many(a) => looks_like_a_stream(a, min),
+            Seen::One(..) => min <= 1,
+        };
+        let mut verdict: Vec<Option<(Detection, bool)>> = Vec::with_capacity(self.flow_list.len());
+        for flow in &self.flow_list {
+            let key = &flow.key;
+            let v = if flow.rtp == 0 {
+                None
+            } else if by_endpoint.contains_key(&key.dst) || by_endpoint.contains_key(&key.src) {
+                Some((Detection::Sdp, false))
+            } else if opts.heuristic
+                && heuristic_flow_ok(flow)
+                && flow
+                    .streams
+                    .iter()
+                    .any(|&i| looks(&self.streams[i], opts.min_heuristic_packets.max(2)))
+            {
+                Some((Detection::Heuristic, true))
+            } else {
+                None
+            };
+            verdict.push(v);
         }
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut rtp_packets = 0;
-        for (key, cand) in &self.candidates {
-            if cand.packets.is_empty() {
+        for fi in 0..self.flow_list.len() {
+            let flow = &self.flow_list[fi];
+            if verdict[fi].is_some() || !opts.heuristic || flow.rtp == 0 {
                 continue;
             }
-            let sdp_hit = by_endpoint
-                .get(&key.dst)
-                .or_else(|| by_endpoint.get(&key.src));
-            let (detection, accepted_ssrcs) = match sdp_hit {
-                Some(_) => (Detection::Sdp, None),
-                None if opts.heuristic => match heuristic_ssrcs(key, cand, &opts) {
-                    Some(set) => (Detection::Heuristic, Some(set)),
-                    None => continue,
-                },
-                None => continue,
+            let back = FlowKey {
+                src: flow.key.dst,
+                dst: flow.key.src,
             };
-            let (call, map) = match sdp_hit {
+            let back_is_rtp = self.flows.get(&back).is_some_and(|&b| verdict[b].is_some());
+            if back_is_rtp
+                && heuristic_flow_ok(flow)
+                && flow.streams.iter().any(|&i| looks(&self.streams[i], 2))
+            {
+                verdict[fi] = Some((Detection::Heuristic, true));
+            }
+        }
+
+        // The streams of the RTP flows, in order of their first packet.
+        let mut accepted = Vec::new();
+        for (fi, flow) in self.flow_list.iter().enumerate() {
+            let Some((detection, filter)) = &verdict[fi] else {
+                continue;
+            };
+            let key = &flow.key;
+            let (call, map) = match by_endpoint
+                .get(&key.dst)
+                .or_else(|| by_endpoint.get(&key.src))
+            {
                 Some((ci, _)) => {
                     // Merge both ends' maps; the receiver's declaration wins.
                     let mut map = by_endpoint
@@ -999,51 +1519,86 @@ impl CaptureAnalyzer {
                 }
                 None => (None, PayloadMap::new()),
             };
-            let mut per_ssrc: Vec<Pending> = Vec::new();
-            for &(frame, ts, obs) in &cand.packets {
-                if let Some(set) = &accepted_ssrcs {
-                    if !set.contains(&obs.ssrc) {
-                        continue;
-                    }
+            for &si in &flow.streams {
+                // Once a flow is RTP by the heuristic, keep every SSRC that itself looks
+                // like a (short) stream.
+                if *filter && !looks(&self.streams[si], 2) {
+                    continue;
                 }
-                rtp_packets += 1;
-                match per_ssrc.iter_mut().find(|p| p.ssrc == obs.ssrc) {
-                    Some(p) => p.packets.push((ts, obs)),
-                    None => per_ssrc.push(Pending {
-                        first_frame: frame,
-                        src: key.src,
-                        dst: key.dst,
-                        ssrc: obs.ssrc,
-                        detection: detection.clone(),
-                        call,
-                        map: map.clone(),
-                        packets: vec![(ts, obs)],
-                    }),
-                }
+                accepted.push(Accepted {
+                    stream: si,
+                    detection: detection.clone(),
+                    call,
+                    map: map.clone(),
+                });
             }
-            pending.extend(per_ssrc);
         }
-        pending.sort_by_key(|p| p.first_frame);
+        accepted.sort_by_key(|a| self.streams[a.stream].first_frame);
 
-        let capture_start = self.first_ts.unwrap_or_default();
-        let mut streams = Vec::with_capacity(pending.len());
-        for p in &pending {
-            let mut a = StreamAnalyzer::new(p.map.clone(), opts.gap_threshold_ms);
-            for (ts, obs) in &p.packets {
-                a.push_obs(*ts, obs);
+        // Streams whose figures one pass could not settle are analysed again.
+        let mut replay = false;
+        for acc in &accepted {
+            let t = &mut self.streams[acc.stream];
+            let a = match &mut t.seen {
+                Seen::One(t0, o0) => {
+                    // A single packet: analysed now, with the final payload map.
+                    let mut a = StreamAnalyzer::streaming(acc.map.clone(), opts.gap_threshold_ms);
+                    a.push_obs(*t0, o0);
+                    t.seen = Seen::Many(Box::new(a));
+                    continue;
+                }
+                Seen::Many(a) => a,
+            };
+            if a.clocks_agree_with(&acc.map) && a.exact() {
+                a.set_payload_map(acc.map.clone());
+                continue;
             }
+            let mut again = StreamAnalyzer::streaming(acc.map.clone(), opts.gap_threshold_ms);
+            if let Some((pt, spp)) = a.step_hint() {
+                again.steps.hint(pt, spp);
+            }
+            t.replay = Some(Box::new(again));
+            replay = true;
+        }
+        Decision {
+            calls_sdp,
+            accepted,
+            replay,
+        }
+    }
+
+    /// Decide which flows are RTP, compute the statistics and the problems.
+    pub fn finish(mut self) -> CaptureReport {
+        let opts = self.opts.clone();
+        self.decide();
+        let Decision {
+            calls_sdp,
+            accepted,
+            ..
+        } = self.decision.take().expect("decided");
+        let capture_start = self.first_ts.unwrap_or_default();
+        let mut streams = Vec::with_capacity(accepted.len());
+        let mut rtp_packets = 0;
+        for acc in &accepted {
+            let t = &self.streams[acc.stream];
+            let a: &StreamAnalyzer = match (&t.replay, &t.seen) {
+                (Some(a), _) => a,
+                (None, Seen::Many(a)) => a,
+                (None, Seen::One(..)) => unreachable!("promoted when deciding"),
+            };
             let stats = a.stats();
-            let first_pt = p.packets[0].1.pt;
+            rtp_packets += t.packets();
+            let flow = &self.flow_list[t.flow];
             streams.push(StreamReport {
-                src: p.src,
-                dst: p.dst,
-                ssrc: p.ssrc,
-                ssrc_hex: format!("0x{:08X}", p.ssrc),
-                payload_type: first_pt,
-                codec: codec_name(first_pt, p.map.get(&first_pt)),
-                detection: p.detection.clone(),
-                call_id: p.call.map(|ci| calls_sdp[ci].call_id.clone()),
-                start_rel_s: (p.packets[0].0.as_nanos() as i128 - capture_start.as_nanos() as i128)
+                src: flow.key.src,
+                dst: flow.key.dst,
+                ssrc: t.ssrc,
+                ssrc_hex: format!("0x{:08X}", t.ssrc),
+                payload_type: t.first_pt,
+                codec: codec_name(t.first_pt, acc.map.get(&t.first_pt)),
+                detection: acc.detection.clone(),
+                call_id: acc.call.map(|ci| calls_sdp[ci].call_id.clone()),
+                start_rel_s: (t.first_ts.as_nanos() as i128 - capture_start.as_nanos() as i128)
                     as f64
                     / 1e9,
                 stats,
@@ -1070,61 +1625,49 @@ impl CaptureAnalyzer {
     }
 }
 
-/// SSRCs of a flow the heuristic accepts as RTP, or `None` when the flow is not RTP.
-fn heuristic_ssrcs(
-    key: &FlowKey,
-    cand: &Candidate,
-    opts: &AnalysisOptions,
-) -> Option<HashSet<u32>> {
-    let (sp, dp) = (key.src.port(), key.dst.port());
-    if sp < 1024 || dp < 1024 || dp % 2 != 0 {
-        return None;
+/// The payload map of a flow from the SDPs seen so far: both ends', the receiver's winning.
+fn flow_map(maps: &FxHashMap<SocketAddr, PayloadMap>, key: &FlowKey) -> PayloadMap {
+    let mut map = maps.get(&key.src).cloned().unwrap_or_default();
+    if let Some(m) = maps.get(&key.dst) {
+        map.extend(m.iter().map(|(k, v)| (*k, v.clone())));
+    }
+    map
+}
+
+/// Whether a flow no SDP announced can be RTP at all: ports, and nearly every datagram
+/// parsing as RTP (RTCP does not: its packet types 200-204 are refused by
+/// [`looks_like_rtp`]). Port parity says nothing: RFC 3550 only recommends even RTP ports,
+/// and one side's choice decides the other side's destination port.
+fn heuristic_flow_ok(flow: &Flow) -> bool {
+    let (sp, dp) = (flow.key.src.port(), flow.key.dst.port());
+    if sp < 1024 || dp < 1024 {
+        return false;
     }
     // Well-known non-RTP UDP services above 1024.
     const NOT_RTP: &[u16] = &[
         1194, 1900, 3478, 3479, 4500, 5060, 5061, 5349, 5353, 5355, 51820,
     ];
     if NOT_RTP.contains(&sp) || NOT_RTP.contains(&dp) {
-        return None;
+        return false;
     }
-    // Nearly every datagram must parse as RTP.
-    if (cand.packets.len() as u64) * 10 < cand.datagrams * 9 {
-        return None;
-    }
-    let mut groups: BTreeMap<u32, Vec<&RtpObs>> = BTreeMap::new();
-    for (_, _, obs) in &cand.packets {
-        groups.entry(obs.ssrc).or_default().push(obs);
+    flow.rtp * 10 >= flow.datagrams * 9
+}
+
+/// Whether one SSRC's packets look like an RTP stream: at least `min` packets, mostly of
+/// one plausible payload type, sequence numbers mostly rising by small steps.
+fn looks_like_a_stream(a: &StreamAnalyzer, min: usize) -> bool {
+    let n = a.packets();
+    if n < min.max(1) as u64 {
+        return false;
     }
     let plausible_pt = |pt: u8| static_clock_rate(pt) != 0 || (96..=127).contains(&pt);
-    let good = |pkts: &Vec<&RtpObs>, min: usize| -> bool {
-        if pkts.len() < min {
-            return false;
-        }
-        let mut pts: HashMap<u8, usize> = HashMap::new();
-        for p in pkts {
-            *pts.entry(p.pt).or_default() += 1;
-        }
-        let (&main_pt, &main_n) = pts.iter().max_by_key(|(_, n)| **n).expect("non-empty");
-        if !plausible_pt(main_pt) || main_n * 10 < pkts.len() * 8 {
-            return false;
-        }
-        let rising = pkts
-            .windows(2)
-            .filter(|w| (1..=16).contains(&w[1].seq.wrapping_sub(w[0].seq)))
-            .count();
-        rising * 10 >= (pkts.len() - 1) * 8
+    let Some(&(main_pt, main_n)) = a.pt_counts.iter().max_by_key(|(_, c)| *c) else {
+        return false;
     };
-    let min = opts.min_heuristic_packets.max(2);
-    if !groups.values().any(|g| good(g, min)) {
-        return None;
+    if !plausible_pt(main_pt) || main_n * 10 < n * 8 {
+        return false;
     }
-    // Once the flow is RTP, keep every SSRC that itself looks like a (short) stream.
-    let set: HashSet<u32> = groups
-        .iter()
-        .filter(|(_, g)| good(g, 2))
-        .map(|(ssrc, _)| *ssrc)
-        .collect();
-    Some(set)
+    a.rising * 10 >= (n - 1) * 8
 }
 
 fn fmt_ms(ms: f64) -> String {
@@ -1642,22 +2185,33 @@ fn transaction_problems(call: &mut CallFlow, msgs: &[&SipMessage]) {
 pub fn sip_flows<E>(
     records: impl IntoIterator<Item = Result<Record, E>>,
 ) -> Result<SipFlowReport, E> {
-    let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+    let mut a = CaptureAnalyzer::sip_only();
     for r in records {
         a.push(&r?);
     }
     Ok(a.sip_flows())
 }
 
-/// Analyse the RTP streams of a capture. The first read error stops the analysis and is
+/// Analyse the RTP streams of a capture. `open` gives its frames from the start; it is
+/// called again in the rare case where exact figures need a second pass (see
+/// [`CaptureAnalyzer::needs_replay`]). The first read error stops the analysis and is
 /// returned as is; malformed frames inside a readable capture are only counted.
-pub fn analyze_capture<E>(
-    records: impl IntoIterator<Item = Result<Record, E>>,
+pub fn analyze_capture<I, E>(
+    mut open: impl FnMut() -> I,
     opts: &AnalysisOptions,
-) -> Result<CaptureReport, E> {
+) -> Result<CaptureReport, E>
+where
+    I: IntoIterator<Item = Result<Record, E>>,
+{
     let mut a = CaptureAnalyzer::new(opts.clone());
-    for r in records {
+    for r in open() {
         a.push(&r?);
+    }
+    if a.needs_replay() {
+        for r in open() {
+            let r = r?;
+            a.replay_frame(r.ts, r.linktype, &r.data);
+        }
     }
     Ok(a.finish())
 }
@@ -2011,7 +2565,8 @@ mod tests {
         let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
         for i in 0..30u16 {
             let b = rtp_bytes(i, 160 * i as u32, 1);
-            // Odd destination port, well-known port, too few packets, random sequence.
+            // An odd destination port is no reason to refuse (issue #11); a well-known
+            // port, too few packets and a random sequence are.
             a.push_udp(
                 at(i as u64 * 20),
                 &udp("10.0.0.1:4000", "10.0.0.2:5001", &b),
@@ -2035,9 +2590,213 @@ mod tests {
             );
         }
         let r = a.finish();
-        assert_eq!(r.streams.len(), 1, "{:#?}", r.streams);
-        assert_eq!(r.streams[0].dst.port(), 8000);
-        assert_eq!(r.capture.rtp_packets, 30);
+        assert_eq!(r.streams.len(), 2, "{:#?}", r.streams);
+        assert_eq!(r.streams[0].dst.port(), 5001);
+        assert_eq!(r.streams[1].dst.port(), 8000);
+        assert_eq!(r.capture.rtp_packets, 60);
+    }
+
+    /// A small deterministic generator for the equivalence tests.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+    }
+
+    /// A stream with loss, duplicates, reordering, jitter, marker bits, a second payload
+    /// type, timestamp jumps and (`ptime_change`) a packetization that changes from 30 to
+    /// 20 ms after a few packets.
+    fn messy_stream(seed: u64, n: usize, ptime_change: bool) -> Vec<(Duration, RtpObs)> {
+        let mut r = Lcg(seed);
+        let mut out = Vec::new();
+        let (mut ts, mut t_us) = (r.next() as u32, 0u64);
+        let mut seq = r.next() as u16;
+        for i in 0..n {
+            let step = if ptime_change && i < 8 { 240 } else { 160 };
+            seq = seq.wrapping_add(1);
+            ts = ts.wrapping_add(step);
+            t_us += step as u64 * 125;
+            if r.next() % 40 == 0 {
+                ts = ts.wrapping_add(800);
+            }
+            if r.next() % 30 == 0 {
+                continue; // lost
+            }
+            let mut o = obs(seq, ts);
+            o.marker = r.next() % 50 == 0;
+            o.pt = if r.next() % 25 == 0 { 101 } else { 0 };
+            o.payload_len = if o.pt == 0 { step } else { 4 };
+            let at = at(0) + Duration::from_micros(t_us + r.next() % 4000);
+            out.push((at, o));
+            if r.next() % 60 == 0 {
+                out.push((at + Duration::from_micros(300), o));
+            }
+        }
+        for i in 1..out.len() {
+            if Lcg(seed ^ i as u64).next() % 45 == 0 {
+                let (a, b) = (out[i - 1].0, out[i].0);
+                out.swap(i - 1, i);
+                out[i - 1].0 = a;
+                out[i].0 = b;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn streaming_figures_equal_the_step_log_figures() {
+        let mut second_passes = 0;
+        for seed in 0..40u64 {
+            for change in [false, true] {
+                let pkts = messy_stream(seed, 400, change);
+                let mut log = StreamAnalyzer::new(PayloadMap::new(), 60.0);
+                let mut stream = StreamAnalyzer::streaming(PayloadMap::new(), 60.0);
+                for (t, o) in &pkts {
+                    log.push_obs(*t, o);
+                    stream.push_obs(*t, o);
+                }
+                let want = log.stats();
+                assert!(!want.timestamp_jumps.is_empty(), "seed {seed}");
+                if stream.exact() {
+                    assert_eq!(stream.stats(), want, "seed {seed} {change}");
+                    continue;
+                }
+                // The first step seen was not the most common one: a changed packetization
+                // (240 first, then 160) or a timestamp jump among the first packets.
+                second_passes += 1;
+                let (pt, spp) = stream.step_hint().unwrap();
+                assert_eq!((pt, spp), (0, 160));
+                let mut again = StreamAnalyzer::streaming(PayloadMap::new(), 60.0);
+                again.steps.hint(pt, spp);
+                for (t, o) in &pkts {
+                    again.push_obs(*t, o);
+                }
+                assert!(again.exact());
+                assert_eq!(again.stats(), want, "seed {seed} (second pass)");
+            }
+        }
+        assert!(second_passes > 20, "{second_passes}");
+    }
+
+    fn raw_frame(src: &str, dst: &str, payload: &[u8]) -> Vec<u8> {
+        let mut ip = Vec::new();
+        net::synthesize_udp(src.parse().unwrap(), dst.parse().unwrap(), payload, &mut ip).unwrap();
+        ip
+    }
+
+    fn rtp_obs_bytes(o: &RtpObs) -> Vec<u8> {
+        let mut out = Vec::new();
+        RtpHeader {
+            marker: o.marker,
+            payload_type: Pt(o.pt),
+            seq: SeqNo(o.seq),
+            timestamp: o.timestamp,
+            ssrc: Ssrc(o.ssrc),
+        }
+        .write(&vec![0xff; o.payload_len as usize], &mut out);
+        out
+    }
+
+    /// Run frames through a capture analyzer, with the second pass when it asks.
+    fn two_pass(frames: &[(Duration, Vec<u8>)]) -> (bool, CaptureReport) {
+        let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+        for (t, f) in frames {
+            a.push_frame(*t, LinkType::RAW, f, f.len() as u32);
+        }
+        let replay = a.needs_replay();
+        if replay {
+            for (t, f) in frames {
+                a.replay_frame(*t, LinkType::RAW, f);
+            }
+        }
+        (replay, a.finish())
+    }
+
+    #[test]
+    fn a_changed_packetization_is_read_again_and_comes_out_exact() {
+        let pkts = messy_stream(7, 300, true);
+        let mut frames = Vec::new();
+        let mut back = Vec::new();
+        for (i, (t, o)) in pkts.iter().enumerate() {
+            frames.push((
+                *t,
+                raw_frame("10.0.0.1:4000", "10.0.0.2:5002", &rtp_obs_bytes(o)),
+            ));
+            let mut b = obs(i as u16, 160 * i as u32);
+            b.ssrc = 9;
+            back.push((
+                *t,
+                raw_frame("10.0.0.2:5002", "10.0.0.1:4000", &rtp_obs_bytes(&b)),
+            ));
+        }
+        let mut all: Vec<_> = frames.into_iter().chain(back).collect();
+        all.sort_by_key(|(t, _)| *t);
+        let (replayed, r) = two_pass(&all);
+        assert!(replayed);
+        let mut log = StreamAnalyzer::new(PayloadMap::new(), 60.0);
+        for (t, o) in &pkts {
+            log.push_obs(*t, o);
+        }
+        let s = r.streams.iter().find(|s| s.ssrc == 7).unwrap();
+        assert_eq!(s.stats, log.stats());
+    }
+
+    #[test]
+    fn an_sdp_after_the_first_packets_gives_the_dynamic_clock_to_all_of_them() {
+        let sdp =
+            "v=0\r\nc=IN IP4 10.0.0.2\r\nm=audio 5002 RTP/AVP 96\r\na=rtpmap:96 opus/48000/2\r\n";
+        let invite = format!(
+            "INVITE sip:b@x SIP/2.0\r\nCall-ID: c9\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n\r\n{sdp}"
+        );
+        let mut frames = Vec::new();
+        let mut pkts = Vec::new();
+        for i in 0..50u16 {
+            let mut o = obs(i, 960 * i as u32);
+            o.pt = 96;
+            let t = at(i as u64 * 20 + (i % 3) as u64);
+            pkts.push((t, o));
+            frames.push((
+                t,
+                raw_frame("10.0.0.1:4000", "10.0.0.2:5002", &rtp_obs_bytes(&o)),
+            ));
+            if i == 10 {
+                frames.push((
+                    t,
+                    raw_frame("10.0.0.1:5060", "10.0.0.2:5060", invite.as_bytes()),
+                ));
+            }
+        }
+        let (replayed, r) = two_pass(&frames);
+        assert!(replayed);
+        let map = collect_sdp_map("10.0.0.2:5002", &invite);
+        let mut log = StreamAnalyzer::new(map, 60.0);
+        for (t, o) in &pkts {
+            log.push_obs(*t, o);
+        }
+        assert_eq!(r.streams.len(), 1);
+        assert_eq!(r.streams[0].detection, Detection::Sdp);
+        assert_eq!(r.streams[0].stats, log.stats());
+        assert_eq!(r.streams[0].stats.clock_rate, Some(48000));
+        assert!(r.streams[0].stats.max_jitter_ms > 0.0);
+    }
+
+    fn collect_sdp_map(addr: &str, msg: &str) -> PayloadMap {
+        let m = SipMessage::parse(msg.as_bytes()).unwrap();
+        let sdp = m.sdp().unwrap();
+        let mut map = PayloadMap::new();
+        for (a, maps) in sdp_audio(&sdp) {
+            if a == addr.parse::<SocketAddr>().unwrap() {
+                for r in maps {
+                    map.insert(r.pt, r.clone());
+                }
+            }
+        }
+        map
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! never a huge allocation driven by a length field.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -49,35 +49,71 @@ pub enum PcapError {
     Io(#[from] io::Error),
 }
 
-/// Read `buf.len()` bytes; Ok(false) on a clean EOF before the first byte, an
-/// `UnexpectedEof` io error on EOF after it.
-fn read_full_or_eof<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<bool> {
-    let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
-            Ok(0) => {
-                return if got == 0 {
-                    Ok(false)
-                } else {
-                    Err(io::ErrorKind::UnexpectedEof.into())
-                }
-            }
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(true)
+/// Bytes asked of the file per read (and the buffer's first size): a read system call per
+/// thousand packets or so, and a buffer that stays in the CPU cache while its records are
+/// parsed.
+const READ_CHUNK: usize = 256 * 1024;
+
+/// The input, buffered by hand: records are parsed in place from `buf[pos..end]`, so no
+/// record is copied after the read that brought it in.
+#[derive(Debug)]
+struct Input<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    eof: bool,
 }
 
-/// Read exactly `len` bytes into a fresh vector without trusting `len` for the allocation.
-fn read_vec<R: Read>(r: &mut R, len: usize) -> io::Result<Vec<u8>> {
-    let mut v = Vec::with_capacity(len.min(64 * 1024));
-    r.by_ref().take(len as u64).read_to_end(&mut v)?;
-    if v.len() < len {
-        return Err(io::ErrorKind::UnexpectedEof.into());
+impl<R: Read> Input<R> {
+    fn new(inner: R) -> Self {
+        Input {
+            inner,
+            buf: Vec::new(),
+            pos: 0,
+            end: 0,
+            eof: false,
+        }
     }
-    Ok(v)
+
+    /// Bytes buffered and not yet consumed.
+    fn avail(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+    }
+
+    /// Make `n` bytes available at `pos`; Ok(false) when the input ends first (`avail()`
+    /// then holds what there was). The buffer grows past [`READ_CHUNK`] only when it is
+    /// full of data that arrived, so a length field alone never causes a large allocation.
+    fn fill(&mut self, n: usize) -> io::Result<bool> {
+        if self.end - self.pos >= n {
+            return Ok(true);
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.pos = 0;
+        }
+        while self.end < n {
+            if self.eof {
+                return Ok(false);
+            }
+            if self.end == self.buf.len() {
+                let len = (self.buf.len() * 2).max(READ_CHUNK);
+                self.buf.resize(len, 0);
+            }
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(k) => self.end += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,18 +209,22 @@ enum Format {
     },
 }
 
-/// Streaming reader over a pcap or pcapng file; an iterator of records. After the first
-/// error it yields nothing more. [`next_ref`](PcapReader::next_ref) reads without
-/// allocating per record.
+/// What the reader knows besides the bytes: the format and how many records it returned.
 #[derive(Debug)]
-pub struct PcapReader<R> {
-    inner: R,
+struct State {
     format: Format,
     /// Records (packets) returned so far, for error messages (1-based when reported).
     index: u64,
+}
+
+/// Streaming reader over a pcap or pcapng file; an iterator of records. After the first
+/// error it yields nothing more. [`next_ref`](PcapReader::next_ref) reads without
+/// allocating or copying per record.
+#[derive(Debug)]
+pub struct PcapReader<R> {
+    input: Input<R>,
+    st: State,
     done: bool,
-    /// The current record (pcap) or block body (pcapng), reused.
-    buf: Vec<u8>,
 }
 
 /// One record borrowed from the reader's buffer: valid until the next read.
@@ -209,7 +249,7 @@ impl RecordRef<'_> {
     }
 }
 
-/// Where the record just read lies in the reader's buffer.
+/// Where the record just read lies in the input buffer.
 #[derive(Debug, Clone, Copy)]
 struct Meta {
     ts: Duration,
@@ -219,173 +259,31 @@ struct Meta {
     orig_len: u32,
 }
 
-/// Replace `buf`'s contents with exactly `len` bytes of `r`, growing it only as data
-/// arrives (a length field alone never causes a large allocation).
-fn read_into<R: Read>(r: &mut R, len: usize, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
-    r.by_ref().take(len as u64).read_to_end(buf)?;
-    if buf.len() < len {
-        return Err(io::ErrorKind::UnexpectedEof.into());
-    }
-    Ok(())
-}
-
 const PCAPNG_SHB: u32 = 0x0A0D_0D0A;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
 
 /// Open `path` as a capture file.
-pub fn open(path: impl AsRef<Path>) -> Result<PcapReader<BufReader<File>>, PcapError> {
+pub fn open(path: impl AsRef<Path>) -> Result<PcapReader<File>, PcapError> {
     let path = path.as_ref();
     let f = File::open(path).map_err(|source| PcapError::Open {
         path: path.to_path_buf(),
         source,
     })?;
-    PcapReader::new(BufReader::with_capacity(256 * 1024, f))
+    advise_sequential(&f);
+    PcapReader::new(f)
 }
 
-impl<R: Read> PcapReader<R> {
-    /// Read the file header and detect the format.
-    pub fn new(mut inner: R) -> Result<Self, PcapError> {
-        let mut magic = [0u8; 4];
-        let mut got = 0;
-        while got < 4 {
-            let n = match inner.read(&mut magic[got..]) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                r => r?,
-            };
-            if n == 0 {
-                break;
-            }
-            got += n;
-        }
-        if got == 0 {
-            return Err(PcapError::Empty);
-        }
-        if got < 4 {
-            return Err(PcapError::NotACapture { magic });
-        }
-        let le = u32::from_le_bytes(magic);
-        let format = match le {
-            0xa1b2_c3d4 | 0xa1b2_3c4d | 0xd4c3_b2a1 | 0x4d3c_b2a1 => {
-                let endian = if matches!(le, 0xa1b2_c3d4 | 0xa1b2_3c4d) {
-                    Endian::Little
-                } else {
-                    Endian::Big
-                };
-                let nanos = matches!(le, 0xa1b2_3c4d | 0x4d3c_b2a1);
-                let mut h = [0u8; 20];
-                match read_full_or_eof(&mut inner, &mut h) {
-                    Ok(true) => {}
-                    Ok(false) => return Err(PcapError::TruncatedHeader("pcap file")),
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                        return Err(PcapError::TruncatedHeader("pcap file"))
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-                let major = endian.u16(&h[0..2]);
-                if major != 2 {
-                    return Err(PcapError::Malformed {
-                        index: 0,
-                        reason: format!("pcap version {major} is not 2"),
-                    });
-                }
-                // The upper bits of the link type field may carry FCS information.
-                let linktype = LinkType(endian.u32(&h[16..20]) & 0x0fff_ffff);
-                Format::Pcap {
-                    endian,
-                    nanos,
-                    linktype,
-                }
-            }
-            PCAPNG_SHB => Format::PcapNg {
-                endian: Endian::Little,
-                interfaces: Vec::new(),
-                last_ts: Duration::ZERO,
-            },
-            _ => return Err(PcapError::NotACapture { magic }),
-        };
-        let mut reader = PcapReader {
-            inner,
-            format,
-            index: 0,
-            done: false,
-            buf: Vec::new(),
-        };
-        if matches!(reader.format, Format::PcapNg { .. }) {
-            reader.read_shb_rest(None)?;
-        }
-        Ok(reader)
+/// Tell the kernel the file is read once from start to end (more read-ahead when it is
+/// not in the page cache yet). Only a hint: failure changes nothing.
+fn advise_sequential(f: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: the descriptor is valid for the call; posix_fadvise reads no memory of ours.
+    unsafe {
+        libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL);
     }
+}
 
-    /// Read the remainder of a section header block whose type (and, in the middle of a
-    /// file, its length field `len_bytes`) has been consumed.
-    fn read_shb_rest(&mut self, len_bytes: Option<[u8; 4]>) -> Result<(), PcapError> {
-        let mut h = [0u8; 8];
-        let start = match len_bytes {
-            Some(b) => {
-                h[..4].copy_from_slice(&b);
-                4
-            }
-            None => 0,
-        };
-        match read_full_or_eof(&mut self.inner, &mut h[start..]) {
-            Ok(true) => {}
-            Ok(false) => return Err(PcapError::TruncatedHeader("pcapng section")),
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                return Err(PcapError::TruncatedHeader("pcapng section"))
-            }
-            Err(e) => return Err(e.into()),
-        }
-        let endian = match u32::from_le_bytes([h[4], h[5], h[6], h[7]]) {
-            BYTE_ORDER_MAGIC => Endian::Little,
-            x if x.swap_bytes() == BYTE_ORDER_MAGIC => Endian::Big,
-            _ => {
-                return Err(PcapError::Malformed {
-                    index: self.index,
-                    reason: "pcapng section header has no valid byte-order magic".into(),
-                })
-            }
-        };
-        let total = endian.u32(&h[0..4]);
-        if total < 28 || total % 4 != 0 || total > MAX_BLOCK_LEN {
-            return Err(PcapError::Malformed {
-                index: self.index,
-                reason: format!("pcapng section header length {total} is invalid"),
-            });
-        }
-        // Body after the byte-order magic (version, section length, options) and trailer.
-        let rest = read_vec(&mut self.inner, total as usize - 12).map_err(|e| {
-            if e.kind() == io::ErrorKind::UnexpectedEof {
-                PcapError::TruncatedHeader("pcapng section")
-            } else {
-                e.into()
-            }
-        })?;
-        let major = endian.u16(&rest[0..2]);
-        if major != 1 {
-            return Err(PcapError::Malformed {
-                index: self.index,
-                reason: format!("pcapng version {major} is not 1"),
-            });
-        }
-        if endian.u32(&rest[rest.len() - 4..]) != total {
-            return Err(PcapError::Malformed {
-                index: self.index,
-                reason: "pcapng section header lengths disagree".into(),
-            });
-        }
-        if let Format::PcapNg {
-            endian: e,
-            interfaces,
-            ..
-        } = &mut self.format
-        {
-            *e = endian;
-            interfaces.clear();
-        }
-        Ok(())
-    }
-
+impl State {
     fn truncated(&self) -> PcapError {
         PcapError::TruncatedRecord {
             index: self.index + 1,
@@ -407,89 +305,25 @@ impl<R: Read> PcapReader<R> {
         }
     }
 
-    fn next_pcap(
-        &mut self,
-        endian: Endian,
-        nanos: bool,
-        linktype: LinkType,
-    ) -> Result<Option<Meta>, PcapError> {
-        let mut h = [0u8; 16];
-        match read_full_or_eof(&mut self.inner, &mut h) {
-            Ok(false) => return Ok(None),
-            Ok(true) => {}
-            Err(e) => return Err(self.io_err(e)),
-        }
-        let secs = endian.u32(&h[0..4]) as u64;
-        let frac = endian.u32(&h[4..8]);
-        let incl = endian.u32(&h[8..12]);
-        let orig = endian.u32(&h[12..16]);
-        if incl > MAX_RECORD_LEN {
-            return Err(self.malformed(format!(
-                "captured length {incl} is larger than {MAX_RECORD_LEN}"
-            )));
-        }
-        let (secs, nanos) = if nanos {
-            (secs + (frac / 1_000_000_000) as u64, frac % 1_000_000_000)
-        } else {
-            (secs + (frac / 1_000_000) as u64, (frac % 1_000_000) * 1000)
-        };
-        let mut buf = std::mem::take(&mut self.buf);
-        let r = read_into(&mut self.inner, incl as usize, &mut buf);
-        self.buf = buf;
-        r.map_err(|e| self.io_err(e))?;
-        Ok(Some(Meta {
-            ts: Duration::new(secs, nanos),
-            linktype,
-            start: 0,
-            len: incl as usize,
-            orig_len: orig.max(incl),
-        }))
-    }
-
-    fn next_pcapng(&mut self) -> Result<Option<Meta>, PcapError> {
-        loop {
-            let endian = match &self.format {
-                Format::PcapNg { endian, .. } => *endian,
-                Format::Pcap { .. } => return Ok(None),
-            };
-            let mut h = [0u8; 8];
-            match read_full_or_eof(&mut self.inner, &mut h) {
-                Ok(false) => return Ok(None),
-                Ok(true) => {}
-                Err(e) => return Err(self.io_err(e)),
+    fn interface(&self, id: u32) -> Result<Interface, PcapError> {
+        match &self.format {
+            Format::PcapNg { interfaces, .. } => {
+                interfaces
+                    .get(id as usize)
+                    .copied()
+                    .ok_or(PcapError::UnknownInterface {
+                        index: self.index + 1,
+                        interface: id,
+                    })
             }
-            let btype = endian.u32(&h[0..4]);
-            if btype == PCAPNG_SHB {
-                // A new section: its byte order may differ, its interfaces start afresh.
-                self.read_shb_rest(Some([h[4], h[5], h[6], h[7]]))
-                    .map_err(|e| match e {
-                        PcapError::TruncatedHeader(_) => self.truncated(),
-                        e => e,
-                    })?;
-                continue;
-            }
-            let total = endian.u32(&h[4..8]);
-            if total < 12 || total % 4 != 0 || total > MAX_BLOCK_LEN {
-                return Err(self.malformed(format!("pcapng block length {total} is invalid")));
-            }
-            let mut buf = std::mem::take(&mut self.buf);
-            let r = read_into(&mut self.inner, total as usize - 8, &mut buf);
-            let r = r.map_err(|e| self.io_err(e)).and_then(|()| {
-                let (body, trailer) = buf.split_at(buf.len() - 4);
-                if endian.u32(trailer) != total {
-                    return Err(self.malformed("pcapng block lengths disagree"));
-                }
-                self.handle_block(endian, btype, body)
-            });
-            self.buf = buf;
-            if let Some(meta) = r? {
-                return Ok(Some(meta));
-            }
+            Format::Pcap { .. } => Err(PcapError::UnknownInterface {
+                index: self.index + 1,
+                interface: id,
+            }),
         }
     }
 
-    /// Interpret one block body; a packet is returned as a range of `body` (which starts
-    /// at offset 0 of the reader's buffer).
+    /// Interpret one pcapng block body; a packet is returned as a range of `body`.
     fn handle_block(
         &mut self,
         endian: Endian,
@@ -524,10 +358,12 @@ impl<R: Read> PcapReader<R> {
                         _ => {}
                     }
                 }
-                if let Format::PcapNg { interfaces, .. } = &mut self.format {
+                if let Format::PcapNg { interfaces, .. } = &self.format {
                     if interfaces.len() >= 65_536 {
                         return Err(self.malformed("too many interfaces"));
                     }
+                }
+                if let Format::PcapNg { interfaces, .. } = &mut self.format {
                     interfaces.push(iface);
                 }
                 Ok(None)
@@ -594,22 +430,215 @@ impl<R: Read> PcapReader<R> {
             _ => Ok(None),
         }
     }
+}
 
-    fn interface(&self, id: u32) -> Result<Interface, PcapError> {
-        match &self.format {
-            Format::PcapNg { interfaces, .. } => {
-                interfaces
-                    .get(id as usize)
-                    .copied()
-                    .ok_or(PcapError::UnknownInterface {
-                        index: self.index + 1,
-                        interface: id,
-                    })
+impl<R: Read> PcapReader<R> {
+    /// Read the file header and detect the format.
+    pub fn new(inner: R) -> Result<Self, PcapError> {
+        let mut input = Input::new(inner);
+        if !input.fill(4)? {
+            let got = input.avail();
+            if got.is_empty() {
+                return Err(PcapError::Empty);
             }
-            Format::Pcap { .. } => Err(PcapError::UnknownInterface {
-                index: self.index + 1,
-                interface: id,
-            }),
+            let mut magic = [0u8; 4];
+            magic[..got.len()].copy_from_slice(got);
+            return Err(PcapError::NotACapture { magic });
+        }
+        let a = input.avail();
+        let magic = [a[0], a[1], a[2], a[3]];
+        let le = u32::from_le_bytes(magic);
+        let format = match le {
+            0xa1b2_c3d4 | 0xa1b2_3c4d | 0xd4c3_b2a1 | 0x4d3c_b2a1 => {
+                let endian = if matches!(le, 0xa1b2_c3d4 | 0xa1b2_3c4d) {
+                    Endian::Little
+                } else {
+                    Endian::Big
+                };
+                let nanos = matches!(le, 0xa1b2_3c4d | 0x4d3c_b2a1);
+                if !input.fill(24)? {
+                    return Err(PcapError::TruncatedHeader("pcap file"));
+                }
+                let h = &input.avail()[4..24];
+                let major = endian.u16(&h[0..2]);
+                if major != 2 {
+                    return Err(PcapError::Malformed {
+                        index: 0,
+                        reason: format!("pcap version {major} is not 2"),
+                    });
+                }
+                // The upper bits of the link type field may carry FCS information.
+                let linktype = LinkType(endian.u32(&h[16..20]) & 0x0fff_ffff);
+                input.consume(24);
+                Format::Pcap {
+                    endian,
+                    nanos,
+                    linktype,
+                }
+            }
+            PCAPNG_SHB => Format::PcapNg {
+                endian: Endian::Little,
+                interfaces: Vec::new(),
+                last_ts: Duration::ZERO,
+            },
+            _ => return Err(PcapError::NotACapture { magic }),
+        };
+        let mut reader = PcapReader {
+            input,
+            st: State { format, index: 0 },
+            done: false,
+        };
+        if matches!(reader.st.format, Format::PcapNg { .. }) {
+            reader.read_shb()?;
+        }
+        Ok(reader)
+    }
+
+    /// Read a section header block that starts at the input position.
+    fn read_shb(&mut self) -> Result<(), PcapError> {
+        let truncated = PcapError::TruncatedHeader("pcapng section");
+        if !self.input.fill(12)? {
+            return Err(truncated);
+        }
+        let h = self.input.avail();
+        let endian = match u32::from_le_bytes([h[8], h[9], h[10], h[11]]) {
+            BYTE_ORDER_MAGIC => Endian::Little,
+            x if x.swap_bytes() == BYTE_ORDER_MAGIC => Endian::Big,
+            _ => {
+                return Err(PcapError::Malformed {
+                    index: self.st.index,
+                    reason: "pcapng section header has no valid byte-order magic".into(),
+                })
+            }
+        };
+        let total = endian.u32(&h[4..8]);
+        if total < 28 || total % 4 != 0 || total > MAX_BLOCK_LEN {
+            return Err(PcapError::Malformed {
+                index: self.st.index,
+                reason: format!("pcapng section header length {total} is invalid"),
+            });
+        }
+        if !self.input.fill(total as usize)? {
+            return Err(truncated);
+        }
+        // Body after the byte-order magic (version, section length, options) and trailer.
+        let rest = &self.input.avail()[12..total as usize];
+        let major = endian.u16(&rest[0..2]);
+        if major != 1 {
+            return Err(PcapError::Malformed {
+                index: self.st.index,
+                reason: format!("pcapng version {major} is not 1"),
+            });
+        }
+        if endian.u32(&rest[rest.len() - 4..]) != total {
+            return Err(PcapError::Malformed {
+                index: self.st.index,
+                reason: "pcapng section header lengths disagree".into(),
+            });
+        }
+        self.input.consume(total as usize);
+        if let Format::PcapNg {
+            endian: e,
+            interfaces,
+            ..
+        } = &mut self.st.format
+        {
+            *e = endian;
+            interfaces.clear();
+        }
+        Ok(())
+    }
+
+    /// Make `n` bytes available; Ok(false) on a clean end of the file before the first of
+    /// them, a truncation error on an end after it.
+    fn fill_record(&mut self, n: usize) -> Result<bool, PcapError> {
+        match self.input.fill(n) {
+            Ok(true) => Ok(true),
+            Ok(false) if self.input.avail().is_empty() => Ok(false),
+            Ok(false) => Err(self.st.truncated()),
+            Err(e) => Err(self.st.io_err(e)),
+        }
+    }
+
+    fn next_pcap(
+        &mut self,
+        endian: Endian,
+        nanos: bool,
+        linktype: LinkType,
+    ) -> Result<Option<Meta>, PcapError> {
+        if !self.fill_record(16)? {
+            return Ok(None);
+        }
+        let h = &self.input.avail()[..16];
+        let secs = endian.u32(&h[0..4]) as u64;
+        let frac = endian.u32(&h[4..8]);
+        let incl = endian.u32(&h[8..12]);
+        let orig = endian.u32(&h[12..16]);
+        if incl > MAX_RECORD_LEN {
+            return Err(self.st.malformed(format!(
+                "captured length {incl} is larger than {MAX_RECORD_LEN}"
+            )));
+        }
+        let (secs, nanos) = if nanos {
+            (secs + (frac / 1_000_000_000) as u64, frac % 1_000_000_000)
+        } else {
+            (secs + (frac / 1_000_000) as u64, (frac % 1_000_000) * 1000)
+        };
+        let total = 16 + incl as usize;
+        if !self.input.fill(total).map_err(|e| self.st.io_err(e))? {
+            return Err(self.st.truncated());
+        }
+        let start = self.input.pos + 16;
+        self.input.consume(total);
+        Ok(Some(Meta {
+            ts: Duration::new(secs, nanos),
+            linktype,
+            start,
+            len: incl as usize,
+            orig_len: orig.max(incl),
+        }))
+    }
+
+    fn next_pcapng(&mut self) -> Result<Option<Meta>, PcapError> {
+        loop {
+            let endian = match &self.st.format {
+                Format::PcapNg { endian, .. } => *endian,
+                Format::Pcap { .. } => return Ok(None),
+            };
+            if !self.fill_record(8)? {
+                return Ok(None);
+            }
+            let h = self.input.avail();
+            let btype = endian.u32(&h[0..4]);
+            if btype == PCAPNG_SHB {
+                // A new section: its byte order may differ, its interfaces start afresh.
+                self.read_shb().map_err(|e| match e {
+                    PcapError::TruncatedHeader(_) => self.st.truncated(),
+                    e => e,
+                })?;
+                continue;
+            }
+            let total = endian.u32(&h[4..8]);
+            if total < 12 || total % 4 != 0 || total > MAX_BLOCK_LEN {
+                return Err(self
+                    .st
+                    .malformed(format!("pcapng block length {total} is invalid")));
+            }
+            let total = total as usize;
+            if !self.input.fill(total).map_err(|e| self.st.io_err(e))? {
+                return Err(self.st.truncated());
+            }
+            let start = self.input.pos;
+            self.input.consume(total);
+            let block = &self.input.buf[start..start + total];
+            let (body, trailer) = block[8..].split_at(total - 12);
+            if endian.u32(trailer) as usize != total {
+                return Err(self.st.malformed("pcapng block lengths disagree"));
+            }
+            if let Some(mut meta) = self.st.handle_block(endian, btype, body)? {
+                meta.start += start + 8;
+                return Ok(Some(meta));
+            }
         }
     }
 }
@@ -646,13 +675,13 @@ impl<'a> Iterator for Options<'a> {
 }
 
 impl<R: Read> PcapReader<R> {
-    /// The next record, borrowed from the reader's buffer: no allocation per record.
-    /// `None` at the end; after an error, `None` forever.
+    /// The next record, borrowed from the reader's buffer: no allocation or copy per
+    /// record. `None` at the end; after an error, `None` forever.
     pub fn next_ref(&mut self) -> Option<Result<RecordRef<'_>, PcapError>> {
         if self.done {
             return None;
         }
-        let r = match self.format {
+        let r = match self.st.format {
             Format::Pcap {
                 endian,
                 nanos,
@@ -660,7 +689,7 @@ impl<R: Read> PcapReader<R> {
             } => {
                 let r = self.next_pcap(endian, nanos, linktype);
                 if let Ok(Some(_)) = r {
-                    self.index += 1;
+                    self.st.index += 1;
                 }
                 r
             }
@@ -670,7 +699,7 @@ impl<R: Read> PcapReader<R> {
             Ok(Some(m)) => Some(Ok(RecordRef {
                 ts: m.ts,
                 linktype: m.linktype,
-                data: &self.buf[m.start..m.start + m.len],
+                data: &self.input.buf[m.start..m.start + m.len],
                 orig_len: m.orig_len,
             })),
             Ok(None) => {
