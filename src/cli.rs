@@ -737,6 +737,10 @@ pub struct ServeArgs {
     /// RTP format of the externalMedia leg
     #[arg(long, value_enum, default_value_t = RtpFormatArg::Ulaw)]
     pub format: RtpFormatArg,
+    /// Media transport to Asterisk: rtp (externalMedia RTP, a UDP port per call) or websocket
+    /// (chan_websocket on the ARI HTTP port, no UDP; Asterisk 22.8 or later)
+    #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
+    pub transport: TransportArg,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]
     #[arg(long, value_name = "URL")]
@@ -789,9 +793,18 @@ pub struct ServeArgs {
 pub enum RtpFormatArg {
     /// G.711 µ-law (passes through untouched to a ulaw_8000 agent)
     Ulaw,
-    /// 16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk drops the L16
-    /// it receives on externalMedia, so the caller hears nothing
+    /// 16 kHz linear PCM (big-endian L16 on the wire); over RTP one way only: Asterisk drops
+    /// the L16 it receives on externalMedia, so the caller hears nothing. Two-way with
+    /// --transport websocket, and byte for byte to a pcm_16000 agent
     Slin16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransportArg {
+    /// externalMedia RTP: serve paces the audio, a UDP port per call
+    Rtp,
+    /// chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush
+    Websocket,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

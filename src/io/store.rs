@@ -97,7 +97,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE calls ADD COLUMN recording TEXT;
     "#,
-    // v4: append the next migration here.
+    // v4: the media transport of the call (`rtp` or `websocket`) and, for `websocket`, the
+    // counters of its Asterisk link and agent side (JSON: flow control, flushes, marks,
+    // resampled samples).
+    r#"
+    ALTER TABLE calls ADD COLUMN transport TEXT;
+    ALTER TABLE calls ADD COLUMN media_ws TEXT;
+    "#,
+    // v5: append the next migration here.
 ];
 
 /// The schema version this vcctl writes.
@@ -443,7 +450,9 @@ impl Store {
                 rtp_outbound     = COALESCE(?8, rtp_outbound),
                 latency          = COALESCE(?9, latency),
                 transcript       = COALESCE(?10, transcript),
-                recording        = COALESCE(?11, recording)
+                recording        = COALESCE(?11, recording),
+                transport        = COALESCE(?12, transport),
+                media_ws         = COALESCE(?13, media_ws)
              WHERE id = ?1",
             params![
                 id,
@@ -456,7 +465,9 @@ impl Store {
                 json(&u.rtp_outbound),
                 json(&u.latency),
                 json(&u.transcript),
-                u.recording
+                u.recording,
+                u.transport,
+                json(&u.media_ws)
             ],
         )?;
         found(n, id)
@@ -767,6 +778,10 @@ pub struct CallUpdate {
     pub transcript: Option<Value>,
     /// See [`CallRecord::recording`].
     pub recording: Option<String>,
+    /// See [`CallRecord::transport`].
+    pub transport: Option<String>,
+    /// See [`CallRecord::media_ws`].
+    pub media_ws: Option<Value>,
 }
 
 /// How a call ended; `None` statistics keep what an earlier update stored.
@@ -826,12 +841,18 @@ pub struct CallRecord {
     pub transcript: Option<Value>,
     /// The recording: a file path, or `ari:<name>` for a stored recording of Asterisk.
     pub recording: Option<String>,
+    /// The media transport between Asterisk and serve: `rtp` or `websocket` (schema v4).
+    #[serde(default)]
+    pub transport: Option<String>,
+    /// `websocket` calls: the counters of the Asterisk link and the agent side (JSON).
+    #[serde(default)]
+    pub media_ws: Option<Value>,
 }
 
 const CALL_COLUMNS: &str = "id, caller_channel_id, media_channel_id, bridge_id, caller_number, \
      caller_name, extension, profile, agent_id, conversation_id, stasis_start, bridged, \
      agent_connected, first_agent_audio, ended, duration_seconds, end_cause, ended_by, outcome, \
-     rtp_inbound, rtp_outbound, latency, transcript, recording";
+     rtp_inbound, rtp_outbound, latency, transcript, recording, transport, media_ws";
 
 fn parsed<T: std::str::FromStr<Err = String>>(
     row: &Row<'_>,
@@ -876,6 +897,8 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         latency: json_column(row, 21)?,
         transcript: json_column(row, 22)?,
         recording: row.get(23)?,
+        transport: row.get(24)?,
+        media_ws: json_column(row, 25)?,
     })
 }
 
