@@ -450,6 +450,9 @@ pub struct AgentSimArgs {
     /// Tone length in tone mode
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub tone_ms: u64,
+    /// Tone mode: send each reply at once instead of in real time (a fast TTS)
+    #[arg(long)]
+    pub tone_burst: bool,
     /// Keep-alive ping period; 0 sends no pings
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub ping_interval_ms: u64,
@@ -741,6 +744,11 @@ pub struct ServeArgs {
     /// (chan_websocket on the ARI HTTP port, no UDP; Asterisk 22.8 or later)
     #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
     pub transport: TransportArg,
+    /// --transport websocket: most agent audio sent to Asterisk and not yet played there
+    /// (Asterisk drops whole messages at 1000 queued frames, sends MEDIA_XOFF at 900)
+    #[arg(long, value_name = "MS", default_value_t = 16000,
+          value_parser = clap::value_parser!(u64).range(20..=19980))]
+    pub ws_window_ms: u64,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]
     #[arg(long, value_name = "URL")]

@@ -5,7 +5,7 @@
 mod common;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -224,4 +224,176 @@ fn vcctl_call_hears_its_tone_back_through_websocket_serve_ulaw() {
 #[test]
 fn vcctl_call_hears_its_tone_back_through_websocket_serve_slin16() {
     sip_call_through("slin16", "pcm_16000");
+}
+
+/// An 8 kHz WAV of `parts`: (seconds, tone Hz or 0 for silence).
+fn script_wav(path: &std::path::Path, parts: &[(f64, f64)]) {
+    let mut s = Vec::new();
+    for &(secs, hz) in parts {
+        let n = (secs * 8000.0) as usize;
+        if hz > 0.0 {
+            vcctl::core::tone::SineGen::new(hz, 8000, 0.5).extend(n, &mut s);
+        } else {
+            s.extend(std::iter::repeat_n(0i16, n));
+        }
+    }
+    std::fs::write(path, wav::encode(wav::WavSpec::TELEPHONE, &s)).unwrap();
+}
+
+/// Per 20 ms window of `samples` (8 kHz): is `hz` there (power above 1 % of its loudest
+/// window, and above 1000 Hz's)?
+fn tone_windows(samples: &[i16], hz: f64) -> Vec<bool> {
+    let p: Vec<(f64, f64)> = samples
+        .chunks(160)
+        .map(|w| (goertzel_power(w, hz, 8000), goertzel_power(w, 1000.0, 8000)))
+        .collect();
+    let max = p.iter().map(|x| x.0).fold(0.0, f64::max);
+    p.iter().map(|&(t, o)| t > max / 100.0 && t > o).collect()
+}
+
+/// `vcctl call` playing `parts` to `test@` and recording what it hears; serve over
+/// WebSocket with `serve_args`, agent-sim with `sim_args`. Returns (heard, call JSON, record).
+fn scripted_call(
+    sb: &common::Sandbox,
+    parts: &[(f64, f64)],
+    duration: &str,
+    sim_args: &[&str],
+    serve_args: &[&str],
+) -> (Vec<i16>, Value, Value, String) {
+    let mut serve = vec!["--transport", "websocket"];
+    serve.extend_from_slice(serve_args);
+    let stack = Stack::start(
+        sb,
+        StackOptions {
+            sim_args,
+            serve_args: &serve,
+            ..Default::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let play = dir.path().join("say.wav");
+    let rec = dir.path().join("heard.wav");
+    script_wav(&play, parts);
+    let (code, v, err) = run_json(sb.command().args([
+        "call",
+        "sip:test@127.0.0.1:5060",
+        "--play",
+        play.to_str().unwrap(),
+        "--no-markers",
+        "--duration",
+        duration,
+        "--record",
+        rec.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(code, Some(0), "stderr: {err}\nstdout: {v}");
+    finish(sb, &stack);
+    let heard = wav::decode(&std::fs::read(&rec).unwrap()).unwrap().samples;
+    let record = last_record(sb, &stack);
+    (heard, v, record, stack.metrics())
+}
+
+#[test]
+fn barge_in_stops_the_agent_audio_the_caller_hears() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    // The caller speaks 1 s; the agent answers with 20 s of 440 Hz, all at once (more than
+    // the link's window: part waits in serve, part in Asterisk's queue); the caller speaks
+    // again at 4 s (until the end, so the agent does not answer again), the agent sends
+    // `interruption`, serve flushes.
+    let barge_at = 4.0;
+    let (heard, _, rec, metrics) = scripted_call(
+        &sb,
+        &[(1.0, 1000.0), (3.0, 0.0), (3.0, 1000.0)],
+        "7",
+        &[
+            "--mode",
+            "tone",
+            "--tone-hz",
+            "440",
+            "--tone-ms",
+            "20000",
+            "--tone-burst",
+            "--interrupt-on-speech",
+            "--response-delay-ms",
+            "60",
+        ],
+        &[],
+    );
+    eprintln!("barge-in: {}", rec["media_ws"]);
+    let on = tone_windows(&heard, 440.0);
+    // The recording keeps real time (gaps are silence): nothing before the agent's answer,
+    // which comes after the caller's 1 s and the agent's 700 ms end-of-speech hangover.
+    assert!(on[..75].iter().all(|x| !x), "agent audio in the first 1.5 s");
+    // Before the barge-in (2.5-3.9 s) the agent's tone plays.
+    let before = &on[125..195];
+    assert!(
+        before.iter().filter(|&&x| x).count() >= before.len() * 9 / 10,
+        "the agent's tone was not playing before the barge-in: {before:?}"
+    );
+    let last_on = on.iter().rposition(|&x| x).unwrap() as f64 / 50.0 + 0.02;
+    let stop_ms = (last_on - barge_at) * 1000.0;
+    eprintln!("barge-in: the caller's received agent audio stopped {stop_ms:.0} ms after it spoke again");
+    // The agent's VAD onset, the interruption, FLUSH_MEDIA, Asterisk's next tick and the
+    // bridge: 60-80 ms over 6 runs in the sandbox (docs/websocket-media.md); the bound leaves
+    // room for a loaded machine.
+    assert!(stop_ms > 0.0, "stopped before the caller spoke: {stop_ms} ms");
+    assert!(stop_ms < 200.0, "stopped {stop_ms:.0} ms after the caller spoke");
+    // Nothing of the flushed 20 s comes back afterwards (the recording ends with the last
+    // packet Asterisk sent: chan_websocket sends nothing once its queue is empty).
+    let after = ((barge_at + 0.4) * 50.0) as usize;
+    assert!(on.get(after..).unwrap_or(&[]).iter().all(|x| !x));
+    let stops = rec["latency"]["barge_in_stop_ms"].as_array().expect("barge_in_stop_ms");
+    assert_eq!(stops.len(), 1, "{rec}");
+    let serve_ms = stops[0].as_f64().unwrap();
+    eprintln!("barge-in: interruption received -> Asterisk confirmed the flush: {serve_ms:.1} ms");
+    assert!(serve_ms > 0.0 && serve_ms < 100.0, "{serve_ms}");
+    let link = &rec["media_ws"]["link"];
+    assert_eq!(link["flushes"], 1, "{link}");
+    assert!(link["flushed_pending_bytes"].as_u64().unwrap() > 0, "{link}");
+    assert!(metrics.contains("vcctl_barge_in_stop_seconds_count 1"), "{metrics}");
+}
+
+#[test]
+fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    // The caller speaks 1 s then listens; the agent answers with 30 s of 440 Hz at once.
+    // With the window at its maximum (999 frames) Asterisk's own MEDIA_XOFF decides.
+    let (heard, _, rec, metrics) = scripted_call(
+        &sb,
+        &[(1.0, 1000.0), (33.0, 0.0)],
+        "34",
+        &[
+            "--mode",
+            "tone",
+            "--tone-hz",
+            "440",
+            "--tone-ms",
+            "30000",
+            "--tone-burst",
+            "--response-delay-ms",
+            "60",
+        ],
+        &["--ws-window-ms", "19980"],
+    );
+    let on = tone_windows(&heard, 440.0);
+    let played = on.iter().filter(|&&x| x).count() as f64 / 50.0;
+    eprintln!("flow control: the caller heard {played:.2} s of the agent's 30 s");
+    assert!((played - 30.0).abs() <= 0.3, "heard {played} s of 30 s");
+    let ws = &rec["media_ws"];
+    let link = &ws["link"];
+    eprintln!("flow control: {ws}");
+    assert!(ws["xoff"].as_u64().unwrap() >= 1, "{ws}");
+    assert!(ws["xon"].as_u64().unwrap() >= 1, "{ws}");
+    assert_eq!(link["overflow_dropped_bytes"], 0, "{link}");
+    assert_eq!(link["flushed_pending_bytes"], 0, "{link}");
+    // Every byte the agent sent went out in whole frames (the last one padded).
+    let sent = link["frames_sent"].as_u64().unwrap() * 160;
+    let got = link["agent_bytes_in"].as_u64().unwrap();
+    assert_eq!(got, 30 * 8000, "{link}");
+    assert_eq!(sent, got + link["padding_bytes"].as_u64().unwrap(), "{link}");
+    assert!(link["max_unacked_frames"].as_u64().unwrap() <= 999, "{link}");
+    assert!(link["max_pending_bytes"].as_u64().unwrap() <= 30 * 8000, "{link}");
+    assert!(metrics.contains("vcctl_media_ws_events_total{event=\"xoff\"}"), "{metrics}");
 }

@@ -64,6 +64,7 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
             TransportArg::Rtp => MediaTransport::Rtp,
             TransportArg::Websocket => MediaTransport::WebSocket,
         },
+        ws_window: Duration::from_millis(a.ws_window_ms),
         ari: ari.clone(),
     })
 }

@@ -86,6 +86,8 @@ pub struct ServeOptions {
     pub record_ari: bool,
     /// How media travels between Asterisk and serve.
     pub transport: MediaTransport,
+    /// WebSocket transport: the link's window (agent audio sent and not yet played).
+    pub ws_window: Duration,
     /// The ARI settings (the WebSocket media connection uses ARI's host, port, TLS and CA).
     pub ari: crate::config::AriSettings,
 }
