@@ -397,3 +397,72 @@ fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
     assert!(link["max_pending_bytes"].as_u64().unwrap() <= 30 * 8000, "{link}");
     assert!(metrics.contains("vcctl_media_ws_events_total{event=\"xoff\"}"), "{metrics}");
 }
+
+fn ws_stack(sb: &common::Sandbox, sim_args: &[&str]) -> Stack {
+    Stack::start(
+        sb,
+        StackOptions {
+            sim_args,
+            serve_args: &["--transport", "websocket"],
+            ..Default::default()
+        },
+    )
+}
+
+#[test]
+fn the_agent_closing_ends_a_websocket_call_and_releases_everything() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = ws_stack(&sb, &["--end-after-ms", "1500"]);
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    finish(&sb, &stack);
+    let rec = last_record(&sb, &stack);
+    assert_eq!(rec["ended_by"], "agent", "{rec}");
+    assert_eq!(rec["transport"], "websocket", "{rec}");
+}
+
+#[test]
+fn hanging_up_the_websocket_media_leg_ends_the_call() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = ws_stack(&sb, &[]);
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    let chans = sb.json(&["channels", "list"]);
+    let em = chans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_str().unwrap().starts_with("vcctl-em-"))
+        .expect("the WebSocket media channel")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sb.ok(&["channels", "hangup", &em]);
+    finish(&sb, &stack);
+}
+
+#[test]
+fn an_asterisk_restart_mid_call_leaves_nothing_behind() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = ws_stack(&sb, &[]);
+    call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    let restart = sb.sandbox_script(&["restart"]);
+    assert!(
+        restart.status.success(),
+        "restart failed: {}",
+        String::from_utf8_lossy(&restart.stderr)
+    );
+    // The media WebSocket and the ARI events both drop; serve ends the call and reconnects.
+    stack.wait_no_calls(Duration::from_secs(30));
+    stack.wait_ready();
+    assert_eq!(udp_sockets_of(stack.serve_pid()), 0);
+    // And it serves the next call.
+    let caller = call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    sb.ok(&["channels", "hangup", &caller]);
+    finish(&sb, &stack);
+}
