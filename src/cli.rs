@@ -506,6 +506,10 @@ pub struct NetCheckArgs {
     /// RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]
     #[arg(long, value_name = "A-B/PROTO")]
     pub rtp: Option<String>,
+    /// The media transport vcctl serve uses (serve --transport): with websocket the agent
+    /// leg's media runs over the ARI port (checked, with chan_websocket) instead of RTP
+    #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
+    pub transport: TransportArg,
     /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf)
     #[arg(long, value_name = "DIR", default_value = "/etc/asterisk")]
     pub asterisk_config: PathBuf,

@@ -466,3 +466,39 @@ fn an_asterisk_restart_mid_call_leaves_nothing_behind() {
     sb.ok(&["channels", "hangup", &caller]);
     finish(&sb, &stack);
 }
+
+#[test]
+fn doctor_with_the_websocket_transport_checks_chan_websocket_and_names_the_ari_port() {
+    let Some(sb) = sandbox() else { return };
+    let conf = format!(
+        "{}/etc/asterisk",
+        std::env::var("VCCTL_SANDBOX_DIR").unwrap_or_else(|_| "/var/lib/vcctl-sandbox/rootfs".into())
+    );
+    let out = sb
+        .command()
+        .args([
+            "doctor",
+            "--transport",
+            "websocket",
+            "--local-only",
+            "--stun",
+            "none",
+            "--asterisk-config",
+            &conf,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("doctor --json");
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "websocket media")
+        .expect("the websocket media row")
+        .clone();
+    assert_eq!(row["status"], "PASS", "{row}");
+    assert!(row["evidence"].as_str().unwrap().contains("8088/tcp"), "{row}");
+    let ctx = v["context"]["agent media"].as_str().unwrap_or_default();
+    assert!(ctx.starts_with("websocket over the ARI port"), "{v}");
+}
