@@ -44,7 +44,11 @@ fn udp_sockets_of(pid: u32) -> usize {
 fn finish(sb: &common::Sandbox, stack: &Stack) {
     stack.wait_no_calls(Duration::from_secs(10));
     sb.assert_clean();
-    assert_eq!(udp_sockets_of(stack.serve_pid()), 0, "serve holds UDP sockets");
+    assert_eq!(
+        udp_sockets_of(stack.serve_pid()),
+        0,
+        "serve holds UDP sockets"
+    );
 }
 
 /// The newest call record serve wrote.
@@ -90,13 +94,22 @@ fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, Strin
     let live = stack.calls()[0].clone();
     assert_eq!(live["transport"], "websocket", "{live}");
     // No UDP socket for the call: media runs over the WebSocket to Asterisk's HTTP port.
-    assert_eq!(udp_sockets_of(stack.serve_pid()), 0, "serve holds UDP sockets during the call");
+    assert_eq!(
+        udp_sockets_of(stack.serve_pid()),
+        0,
+        "serve holds UDP sockets during the call"
+    );
     assert_eq!(stack.rtp_sockets_open(), 0);
     sb.ok(&["channels", "hangup", &caller]);
     finish(&sb, &stack);
     let heard = read_wav_i16(&monitor_dir().join(format!("vcctl-{caller}-heard.wav")));
     assert!(heard.len() > 8000 * 2, "{} samples", heard.len());
-    assert_tone(&heard[8000..heard.len() - 1600], 1000.0, 8000, "what the caller heard");
+    assert_tone(
+        &heard[8000..heard.len() - 1600],
+        1000.0,
+        8000,
+        "what the caller heard",
+    );
     let rec = last_record(&sb, &stack);
     (live, rec, stack.metrics())
 }
@@ -110,8 +123,14 @@ fn ulaw_tone_comes_back_over_the_websocket_transport_untouched() {
     let media = &live["media"];
     assert!(media["caller_frames"].as_u64().unwrap() > 100, "{media}");
     assert!(media["agent_audio_events"].as_u64().unwrap() > 0, "{media}");
-    assert!(media["passthrough_bytes_in"].as_u64().unwrap() > 16_000, "{media}");
-    assert!(media["passthrough_bytes_out"].as_u64().unwrap() > 8_000, "{media}");
+    assert!(
+        media["passthrough_bytes_in"].as_u64().unwrap() > 16_000,
+        "{media}"
+    );
+    assert!(
+        media["passthrough_bytes_out"].as_u64().unwrap() > 8_000,
+        "{media}"
+    );
     assert_eq!(media["resampled_samples_in"], 0, "{media}");
     assert_eq!(media["resampled_samples_out"], 0, "{media}");
     assert_eq!(rec["transport"], "websocket", "{rec}");
@@ -127,7 +146,9 @@ fn ulaw_tone_comes_back_over_the_websocket_transport_untouched() {
     assert!(link["marks_processed"].as_u64().unwrap() > 0, "{ws}");
     // Agent audio received -> played by Asterisk, one figure per response (the echo is one
     // long response), within Asterisk's 20 ms tick plus scheduling.
-    let played = rec["latency"]["agent_audio_to_played_ms"].as_array().unwrap();
+    let played = rec["latency"]["agent_audio_to_played_ms"]
+        .as_array()
+        .unwrap();
     assert!(!played.is_empty(), "{rec}");
     eprintln!("ulaw: agent audio -> played {played:?} ms");
     assert!(
@@ -151,8 +172,15 @@ fn slin16_passes_pcm_16000_through_both_ways_without_resampling() {
     // 640-byte (20 ms at 16 kHz) caller frames, handed to the agent as they are.
     let frames = media["caller_frames"].as_u64().unwrap();
     assert!(frames > 100, "{media}");
-    assert_eq!(media["caller_bytes"].as_u64().unwrap(), frames * 640, "{media}");
-    assert_eq!(media["passthrough_bytes_in"], media["caller_bytes"], "{media}");
+    assert_eq!(
+        media["caller_bytes"].as_u64().unwrap(),
+        frames * 640,
+        "{media}"
+    );
+    assert_eq!(
+        media["passthrough_bytes_in"], media["caller_bytes"],
+        "{media}"
+    );
     assert_eq!(
         media["passthrough_bytes_out"], media["agent_audio_bytes"],
         "{media}"
@@ -163,7 +191,10 @@ fn slin16_passes_pcm_16000_through_both_ways_without_resampling() {
     assert_eq!(ws["format"], "slin16", "{rec}");
     assert_eq!(ws["agent"]["resampled_samples_in"], 0, "{ws}");
     assert_eq!(ws["agent"]["resampled_samples_out"], 0, "{ws}");
-    assert_eq!(ws["link"]["agent_bytes_in"], ws["agent"]["agent_audio_bytes"], "{ws}");
+    assert_eq!(
+        ws["link"]["agent_bytes_in"], ws["agent"]["agent_audio_bytes"],
+        "{ws}"
+    );
     assert!(
         metrics.contains("vcctl_resampled_samples_total{direction=\"to_caller\"} 0"),
         "{metrics}"
@@ -210,7 +241,12 @@ fn sip_call_through(serve_format: &str, sim_format: &str) {
     let w = wav::decode(&std::fs::read(&rec).unwrap()).unwrap();
     let s = &w.samples;
     assert!(s.len() > 8000 * 3, "{} samples", s.len());
-    assert_tone(&s[s.len() / 4..s.len() * 3 / 4], 1000.0, 8000, "what vcctl call heard");
+    assert_tone(
+        &s[s.len() / 4..s.len() * 3 / 4],
+        1000.0,
+        8000,
+        "what vcctl call heard",
+    );
     let rt = &v["roundtrip"];
     eprintln!("{serve_format}/{sim_format}: SIP round trip through serve over WebSocket: {rt}");
     assert!(rt["found"].as_u64().unwrap() >= 2, "markers lost: {rt}");
@@ -324,7 +360,10 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
     let on = tone_windows(&heard, 440.0);
     // The recording keeps real time (gaps are silence): nothing before the agent's answer,
     // which comes after the caller's 1 s and the agent's 700 ms end-of-speech hangover.
-    assert!(on[..75].iter().all(|x| !x), "agent audio in the first 1.5 s");
+    assert!(
+        on[..75].iter().all(|x| !x),
+        "agent audio in the first 1.5 s"
+    );
     // Before the barge-in (2.5-3.9 s) the agent's tone plays.
     let before = &on[125..195];
     assert!(
@@ -333,25 +372,41 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
     );
     let last_on = on.iter().rposition(|&x| x).unwrap() as f64 / 50.0 + 0.02;
     let stop_ms = (last_on - barge_at) * 1000.0;
-    eprintln!("barge-in: the caller's received agent audio stopped {stop_ms:.0} ms after it spoke again");
+    eprintln!(
+        "barge-in: the caller's received agent audio stopped {stop_ms:.0} ms after it spoke again"
+    );
     // The agent's VAD onset, the interruption, FLUSH_MEDIA, Asterisk's next tick and the
     // bridge: 60-80 ms over 6 runs in the sandbox (docs/websocket-media.md); the bound leaves
     // room for a loaded machine.
-    assert!(stop_ms > 0.0, "stopped before the caller spoke: {stop_ms} ms");
-    assert!(stop_ms < 200.0, "stopped {stop_ms:.0} ms after the caller spoke");
+    assert!(
+        stop_ms > 0.0,
+        "stopped before the caller spoke: {stop_ms} ms"
+    );
+    assert!(
+        stop_ms < 200.0,
+        "stopped {stop_ms:.0} ms after the caller spoke"
+    );
     // Nothing of the flushed 20 s comes back afterwards (the recording ends with the last
     // packet Asterisk sent: chan_websocket sends nothing once its queue is empty).
     let after = ((barge_at + 0.4) * 50.0) as usize;
     assert!(on.get(after..).unwrap_or(&[]).iter().all(|x| !x));
-    let stops = rec["latency"]["barge_in_stop_ms"].as_array().expect("barge_in_stop_ms");
+    let stops = rec["latency"]["barge_in_stop_ms"]
+        .as_array()
+        .expect("barge_in_stop_ms");
     assert_eq!(stops.len(), 1, "{rec}");
     let serve_ms = stops[0].as_f64().unwrap();
     eprintln!("barge-in: interruption received -> Asterisk confirmed the flush: {serve_ms:.1} ms");
     assert!(serve_ms > 0.0 && serve_ms < 100.0, "{serve_ms}");
     let link = &rec["media_ws"]["link"];
     assert_eq!(link["flushes"], 1, "{link}");
-    assert!(link["flushed_pending_bytes"].as_u64().unwrap() > 0, "{link}");
-    assert!(metrics.contains("vcctl_barge_in_stop_seconds_count 1"), "{metrics}");
+    assert!(
+        link["flushed_pending_bytes"].as_u64().unwrap() > 0,
+        "{link}"
+    );
+    assert!(
+        metrics.contains("vcctl_barge_in_stop_seconds_count 1"),
+        "{metrics}"
+    );
 }
 
 #[test]
@@ -392,10 +447,23 @@ fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
     let sent = link["frames_sent"].as_u64().unwrap() * 160;
     let got = link["agent_bytes_in"].as_u64().unwrap();
     assert_eq!(got, 30 * 8000, "{link}");
-    assert_eq!(sent, got + link["padding_bytes"].as_u64().unwrap(), "{link}");
-    assert!(link["max_unacked_frames"].as_u64().unwrap() <= 999, "{link}");
-    assert!(link["max_pending_bytes"].as_u64().unwrap() <= 30 * 8000, "{link}");
-    assert!(metrics.contains("vcctl_media_ws_events_total{event=\"xoff\"}"), "{metrics}");
+    assert_eq!(
+        sent,
+        got + link["padding_bytes"].as_u64().unwrap(),
+        "{link}"
+    );
+    assert!(
+        link["max_unacked_frames"].as_u64().unwrap() <= 999,
+        "{link}"
+    );
+    assert!(
+        link["max_pending_bytes"].as_u64().unwrap() <= 30 * 8000,
+        "{link}"
+    );
+    assert!(
+        metrics.contains("vcctl_media_ws_events_total{event=\"xoff\"}"),
+        "{metrics}"
+    );
 }
 
 fn ws_stack(sb: &common::Sandbox, sim_args: &[&str]) -> Stack {
@@ -472,7 +540,8 @@ fn doctor_with_the_websocket_transport_checks_chan_websocket_and_names_the_ari_p
     let Some(sb) = sandbox() else { return };
     let conf = format!(
         "{}/etc/asterisk",
-        std::env::var("VCCTL_SANDBOX_DIR").unwrap_or_else(|_| "/var/lib/vcctl-sandbox/rootfs".into())
+        std::env::var("VCCTL_SANDBOX_DIR")
+            .unwrap_or_else(|_| "/var/lib/vcctl-sandbox/rootfs".into())
     );
     let out = sb
         .command()
@@ -498,7 +567,10 @@ fn doctor_with_the_websocket_transport_checks_chan_websocket_and_names_the_ari_p
         .expect("the websocket media row")
         .clone();
     assert_eq!(row["status"], "PASS", "{row}");
-    assert!(row["evidence"].as_str().unwrap().contains("8088/tcp"), "{row}");
+    assert!(
+        row["evidence"].as_str().unwrap().contains("8088/tcp"),
+        "{row}"
+    );
     let ctx = v["context"]["agent media"].as_str().unwrap_or_default();
     assert!(ctx.starts_with("websocket over the ARI port"), "{v}");
 }

@@ -86,7 +86,9 @@ impl NetOptions {
             ),
         };
         if a.transport == crate::cli::TransportArg::Websocket
-            && a.ari.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("none"))
+            && a.ari
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("none"))
         {
             return Err(Error::Usage(
                 "--transport websocket carries the agent leg's media over the ARI port: do not skip it with --ari none".into(),

@@ -639,7 +639,11 @@ mod tests {
         assert_eq!(ok("GIT-master-abc"), Status::Warn);
         let missing = websocket_media_row(Some("22.10.1"), Err("not loaded".into()), "8088/tcp");
         assert_eq!(missing.status, Status::Fail);
-        assert!(missing.evidence.contains("not loaded"), "{}", missing.evidence);
+        assert!(
+            missing.evidence.contains("not loaded"),
+            "{}",
+            missing.evidence
+        );
         assert!(missing.fix.unwrap().contains("--transport rtp"));
     }
 

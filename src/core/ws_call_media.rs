@@ -213,7 +213,9 @@ impl WsCallMedia {
                     let ago = Duration::from_nanos(behind * 1_000_000_000 / rate.max(1));
                     self.speech_end_at = Some(now.checked_sub(ago).unwrap_or(now));
                     self.out
-                        .push_back(WsOutput::Event(MediaEvent::CallerSpeech { speaking: false }));
+                        .push_back(WsOutput::Event(MediaEvent::CallerSpeech {
+                            speaking: false,
+                        }));
                 }
             }
         }
@@ -401,7 +403,10 @@ mod tests {
         assert_eq!(chunks, vec![[frame.clone(), frame].concat()]);
         m.handle_agent(t0, &audio(vec![0x12; 333]));
         assert_eq!(drain(&mut m).1, vec![vec![0x12; 333]]);
-        assert_eq!(m.stats().resampled_samples_in + m.stats().resampled_samples_out, 0);
+        assert_eq!(
+            m.stats().resampled_samples_in + m.stats().resampled_samples_out,
+            0
+        );
     }
 
     #[test]

@@ -51,10 +51,9 @@ pub async fn run(
     });
     // --transport websocket: media over Asterisk's HTTP server, no RTP range.
     let media = match shared.opts.transport {
-        crate::io::call::MediaTransport::Rtp => format!(
-            "RTP {}:{}",
-            shared.opts.rtp_bind, shared.opts.rtp_ports
-        ),
+        crate::io::call::MediaTransport::Rtp => {
+            format!("RTP {}:{}", shared.opts.rtp_bind, shared.opts.rtp_ports)
+        }
         crate::io::call::MediaTransport::WebSocket => "media over WebSocket".to_string(),
     };
     eprintln!(

@@ -502,8 +502,7 @@ fn on_link_event(
             ..
         } => {
             let d = playing_at.saturating_duration_since(first_audio_at);
-            figs.agent_audio_to_played_ms
-                .push(d.as_secs_f64() * 1000.0);
+            figs.agent_audio_to_played_ms.push(d.as_secs_f64() * 1000.0);
             m.agent_to_played.observe(d.as_secs_f64());
             if !*first_played {
                 *first_played = true;
