@@ -1036,7 +1036,7 @@ mod tests {
     }
 
     #[test]
-    fn a_v2_database_with_calls_is_upgraded_to_v3_and_keeps_them() {
+    fn a_v2_database_with_calls_is_upgraded_to_the_current_schema_and_keeps_them() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v2.db");
         {
@@ -1074,7 +1074,7 @@ mod tests {
             .unwrap();
         }
         let s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         let old = s.get_call("old").unwrap();
         assert_eq!(old.outcome, Some(CallOutcome::Completed));
         assert_eq!(old.duration_seconds, Some(30.0));
@@ -1086,14 +1086,17 @@ mod tests {
             "live",
             &CallUpdate {
                 recording: Some("ari:live".into()),
+                transport: Some("websocket".into()),
+                media_ws: Some(json!({"xoff": 1})),
                 ..Default::default()
             },
         )
         .unwrap();
-        assert_eq!(
-            s.get_call("live").unwrap().recording.as_deref(),
-            Some("ari:live")
-        );
+        let live = s.get_call("live").unwrap();
+        assert_eq!(live.recording.as_deref(), Some("ari:live"));
+        assert_eq!(live.transport.as_deref(), Some("websocket"));
+        assert_eq!(live.media_ws, Some(json!({"xoff": 1})));
+        assert_eq!(old.transport, None);
         assert_eq!(s.mark_unfinished_on_start().unwrap(), 1);
     }
 
