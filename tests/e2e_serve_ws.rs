@@ -574,3 +574,84 @@ fn doctor_with_the_websocket_transport_checks_chan_websocket_and_names_the_ari_p
     let ctx = v["context"]["agent media"].as_str().unwrap_or_default();
     assert!(ctx.starts_with("websocket over the ARI port"), "{v}");
 }
+
+/// baresip (a real SIP phone) through `sip:test@` -> serve over WebSocket -> the echo agent:
+/// it hears its own 440 Hz tone back.
+#[test]
+fn baresip_hears_its_tone_back_through_websocket_serve() {
+    use std::process::Stdio;
+    let Some(sb) = sandbox() else { return };
+    let have = Command::new("baresip")
+        .arg("-h")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !have {
+        assert!(
+            std::env::var("VCCTL_E2E").map_or(true, |v| v != "1"),
+            "baresip is not installed (apt-get install baresip)"
+        );
+        eprintln!("SKIPPED: baresip is not installed");
+        return;
+    }
+    sb.force_clean();
+    let stack = ws_stack(&sb, &["--response-delay-ms", "0"]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut tone = Vec::new();
+    vcctl::core::tone::SineGen::new(440.0, 8000, 0.3).extend(20 * 8000, &mut tone);
+    std::fs::write(
+        d.join("tone.wav"),
+        wav::encode(wav::WavSpec::TELEPHONE, &tone),
+    )
+    .unwrap();
+    let config = format!(
+        "sip_listen\t\t127.0.0.1:5068\n\
+         audio_player\t\taufile,{rx}\n\
+         audio_source\t\taufile,{src}\n\
+         audio_alert\t\taufile,/dev/null\n\
+         module_path\t\t/usr/lib/baresip/modules\n\
+         module\t\t\tg711.so\n\
+         module\t\t\taufile.so\n\
+         module\t\t\tsndfile.so\n\
+         module_app\t\taccount.so\n\
+         module_app\t\tmenu.so\n",
+        rx = d.join("play.wav").display(),
+        src = d.join("tone.wav").display(),
+    );
+    std::fs::write(d.join("config"), config).unwrap();
+    std::fs::write(
+        d.join("accounts"),
+        "<sip:vcctl-test@127.0.0.1>;regint=0;audio_codecs=PCMU\n",
+    )
+    .unwrap();
+    let out = Command::new("baresip")
+        .args(["-f", d.to_str().unwrap()])
+        .args(["-e", "/dial sip:test@127.0.0.1:5060", "-t", "6"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run baresip");
+    let log =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("Call established"), "{log}");
+    finish(&sb, &stack);
+    let dump = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("-dec.wav"))
+        .expect("baresip's decode dump");
+    let rx = wav::decode(&std::fs::read(dump.path()).unwrap())
+        .unwrap()
+        .to_mono();
+    assert!(rx.len() > 8000 * 2, "{} samples", rx.len());
+    assert_tone(
+        &rx[rx.len() / 4..rx.len() * 3 / 4],
+        440.0,
+        8000,
+        "what baresip heard",
+    );
+    let rec = last_record(&sb, &stack);
+    assert_eq!(rec["transport"], "websocket", "{rec}");
+}
