@@ -376,7 +376,7 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
         "barge-in: the caller's received agent audio stopped {stop_ms:.0} ms after it spoke again"
     );
     // The agent's VAD onset, the interruption, FLUSH_MEDIA, Asterisk's next tick and the
-    // bridge: 60-80 ms over 6 runs in the sandbox (docs/websocket-media.md); the bound leaves
+    // bridge: 60-80 ms over 7 runs in the sandbox (docs/websocket-media.md); the bound leaves
     // room for a loaded machine.
     assert!(
         stop_ms > 0.0,
