@@ -441,7 +441,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agent__subcmd__sim)
-            opts="-v -h -V --listen --mode --response-delay-ms --format --interrupt-on-speech --tone-hz --tone-ms --ping-interval-ms --chunk-ms --tool-call --extra-events --api-key --require-signed-url --known-agent --end-after-ms --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --listen --mode --response-delay-ms --format --interrupt-on-speech --tone-hz --tone-ms --tone-burst --ping-interval-ms --chunk-ms --tool-call --extra-events --api-key --require-signed-url --known-agent --end-after-ms --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2067,7 +2067,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__check__subcmd__firewall)
-            opts="-v -h -V --sip --ari --api --rtp --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --reflector --listen --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --sip --ari --api --rtp --transport --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --reflector --listen --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2087,6 +2087,10 @@ _vcctl() {
                     ;;
                 --rtp)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "rtp websocket" -- "${cur}"))
                     return 0
                     ;;
                 --asterisk-config)
@@ -2179,7 +2183,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__doctor)
-            opts="-v -h -V --sip --ari --api --rtp --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --agent-url --agent-id --api-url --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --sip --ari --api --rtp --transport --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --agent-url --agent-id --api-url --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2199,6 +2203,10 @@ _vcctl() {
                     ;;
                 --rtp)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "rtp websocket" -- "${cur}"))
                     return 0
                     ;;
                 --asterisk-config)
@@ -3561,7 +3569,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3589,6 +3597,14 @@ _vcctl() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "ulaw slin16" -- "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "rtp websocket" -- "${cur}"))
+                    return 0
+                    ;;
+                --ws-window-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --agent-url)

@@ -420,6 +420,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l password -d 'A
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l interrupt-on-speech -d 'Send `interruption` when the caller starts speaking while the agent talks'
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l tone-burst -d 'Tone mode: send each reply at once instead of in real time (a fast TTS)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l tool-call -d 'Send one client_tool_call at the start of each conversation'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l extra-events -d 'Also send event types a client must ignore (tentative responses, vad_score, an invented one)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l require-signed-url -d 'Refuse WebSocket connections without a signed URL\'s signature (a private agent)'
@@ -433,7 +434,10 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-bind -d 'Local
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-advertise -d 'Address Asterisk sends RTP to [default: --rtp-bind]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-ports -d 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk\'s rtp.conf range)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l format -d 'RTP format of the externalMedia leg' -r -f -a "ulaw\t'G.711 µ-law (passes through untouched to a ulaw_8000 agent)'
-slin16\t'16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk drops the L16 it receives on externalMedia, so the caller hears nothing'"
+slin16\t'16 kHz linear PCM (big-endian L16 on the wire); over RTP one way only: Asterisk drops the L16 it receives on externalMedia, so the caller hears nothing. Two-way with --transport websocket, and byte for byte to a pcm_16000 agent'"
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l transport -d 'Media transport to Asterisk: rtp (externalMedia RTP, a UDP port per call) or websocket (chan_websocket on the ARI HTTP port, no UDP; Asterisk 22.8 or later)' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
+websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-window-ms -d '--transport websocket: most agent audio sent to Asterisk and not yet played there (Asterisk drops whole messages at 1000 queued frames, sends MEDIA_XOFF at 900)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l agent-url -d 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l chunk-ms -d 'Duration of each audio chunk sent to the agent' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts' -r
@@ -556,6 +560,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l sip -d 'S
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l api -d 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l transport -d 'The media transport vcctl serve uses (serve --transport): with websocket the agent leg\'s media runs over the ARI port (checked, with chan_websocket) instead of RTP' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
+websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l stun -d 'STUN server asked for the public address, or `none`' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
@@ -574,12 +580,14 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ipv6 -d '
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l reflector -d 'Run as the reflector for another host\'s --peer instead of checking this host'
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
-complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l sip -d 'SIP port, or `none` [default: 5060/udp]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l api -d 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l transport -d 'The media transport vcctl serve uses (serve --transport): with websocket the agent leg\'s media runs over the ARI port (checked, with chan_websocket) instead of RTP' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
+websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l stun -d 'STUN server asked for the public address, or `none`' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
@@ -599,7 +607,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l remote-clients -d
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ipv6 -d 'Evaluate the firewall for IPv6 instead of IPv4'
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
-complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l from -d 'From URI [default: sip:<--sip-user, else vcctl>@<local address>]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l sip-user -d 'User name for SIP digest authentication (when the PBX answers 401/407)' -r

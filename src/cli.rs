@@ -450,6 +450,9 @@ pub struct AgentSimArgs {
     /// Tone length in tone mode
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub tone_ms: u64,
+    /// Tone mode: send each reply at once instead of in real time (a fast TTS)
+    #[arg(long)]
+    pub tone_burst: bool,
     /// Keep-alive ping period; 0 sends no pings
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub ping_interval_ms: u64,
@@ -503,6 +506,10 @@ pub struct NetCheckArgs {
     /// RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]
     #[arg(long, value_name = "A-B/PROTO")]
     pub rtp: Option<String>,
+    /// The media transport vcctl serve uses (serve --transport): with websocket the agent
+    /// leg's media runs over the ARI port (checked, with chan_websocket) instead of RTP
+    #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
+    pub transport: TransportArg,
     /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf)
     #[arg(long, value_name = "DIR", default_value = "/etc/asterisk")]
     pub asterisk_config: PathBuf,
@@ -737,6 +744,15 @@ pub struct ServeArgs {
     /// RTP format of the externalMedia leg
     #[arg(long, value_enum, default_value_t = RtpFormatArg::Ulaw)]
     pub format: RtpFormatArg,
+    /// Media transport to Asterisk: rtp (externalMedia RTP, a UDP port per call) or websocket
+    /// (chan_websocket on the ARI HTTP port, no UDP; Asterisk 22.8 or later)
+    #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
+    pub transport: TransportArg,
+    /// --transport websocket: most agent audio sent to Asterisk and not yet played there
+    /// (Asterisk drops whole messages at 1000 queued frames, sends MEDIA_XOFF at 900)
+    #[arg(long, value_name = "MS", default_value_t = 16000,
+          value_parser = clap::value_parser!(u64).range(20..=19980))]
+    pub ws_window_ms: u64,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]
     #[arg(long, value_name = "URL")]
@@ -789,9 +805,18 @@ pub struct ServeArgs {
 pub enum RtpFormatArg {
     /// G.711 µ-law (passes through untouched to a ulaw_8000 agent)
     Ulaw,
-    /// 16 kHz linear PCM (big-endian L16 on the wire); one way only: Asterisk drops the L16
-    /// it receives on externalMedia, so the caller hears nothing
+    /// 16 kHz linear PCM (big-endian L16 on the wire); over RTP one way only: Asterisk drops
+    /// the L16 it receives on externalMedia, so the caller hears nothing. Two-way with
+    /// --transport websocket, and byte for byte to a pcm_16000 agent
     Slin16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransportArg {
+    /// externalMedia RTP: serve paces the audio, a UDP port per call
+    Rtp,
+    /// chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush
+    Websocket,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

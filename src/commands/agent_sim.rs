@@ -23,6 +23,7 @@ pub fn options(args: &AgentSimArgs) -> SimOptions {
         interrupt_on_speech: args.interrupt_on_speech,
         tone_hz: args.tone_hz,
         tone_duration: Duration::from_millis(args.tone_ms),
+        tone_burst: args.tone_burst,
         ping_interval: (args.ping_interval_ms > 0)
             .then(|| Duration::from_millis(args.ping_interval_ms)),
         tool_call: args.tool_call,

@@ -228,6 +228,8 @@ mod tests {
             latency: Some(json!({"agent_response_ms": [300.0, 500.5]})),
             transcript: None,
             recording: None,
+            transport: None,
+            media_ws: None,
         };
         let s = sample(&c);
         assert!(s.finished && s.completed);

@@ -50,6 +50,8 @@ pub struct NetOptions {
     pub expect: Expect,
     pub family: Family,
     pub samples: usize,
+    /// How serve's media reaches Asterisk (`serve --transport`).
+    pub transport: crate::cli::TransportArg,
 }
 
 pub const DEFAULT_RTP: PortSpec = PortSpec {
@@ -83,6 +85,15 @@ impl NetOptions {
                     .map_err(|e| Error::Usage(format!("--rtp {s}: {e}")))?,
             ),
         };
+        if a.transport == crate::cli::TransportArg::Websocket
+            && a.ari
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("none"))
+        {
+            return Err(Error::Usage(
+                "--transport websocket carries the agent leg's media over the ARI port: do not skip it with --ari none".into(),
+            ));
+        }
         let stun = Some(a.stun.trim().to_string())
             .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none"));
         if let Some(s) = &stun {
@@ -108,6 +119,7 @@ impl NetOptions {
             },
             family: if a.ipv6 { Family::Ipv6 } else { Family::Ipv4 },
             samples: a.samples as usize,
+            transport: a.transport,
         })
     }
 }
@@ -218,6 +230,19 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
         };
         context.insert("rtp range".into(), format!("{r} ({from})"));
     }
+    // Which port carries the agent leg's media between Asterisk and serve.
+    context.insert(
+        "agent media".into(),
+        match (o.transport, o.ari) {
+            (crate::cli::TransportArg::Websocket, Some(a)) => format!(
+                "websocket over the ARI port {a} (serve --transport websocket: no UDP between Asterisk and serve)"
+            ),
+            (crate::cli::TransportArg::Websocket, None) => "websocket over the ARI port".into(),
+            (crate::cli::TransportArg::Rtp, _) => {
+                "RTP: externalMedia from Asterisk's RTP range to serve's --rtp-ports (40000-40999/udp by default)".into()
+            }
+        },
+    );
     let services: Vec<(Service, PortSpec)> = [
         (Service::Sip, o.sip),
         (Service::Ari, o.ari),

@@ -57,6 +57,9 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
 
     let [asterisk, credentials, app, endpoints, transports, clock] = ari_rows;
     let mut rows = vec![asterisk, credentials, app, endpoints, transports];
+    if opts.transport == crate::cli::TransportArg::Websocket {
+        rows.push(websocket_media_item(&client, &opts).await);
+    }
     rows.push(rtp_item(&net.rows, net.rtp.is_some()));
     rows.push(firewall_summary(&net.rows));
     rows.push(agent_row);
@@ -65,7 +68,13 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     let mut context = BTreeMap::new();
     context.insert("ari".to_string(), settings.url.to_string());
     context.insert("app".to_string(), settings.app.clone());
-    for k in ["asterisk config", "rtp range", "public address", "ruleset"] {
+    for k in [
+        "asterisk config",
+        "rtp range",
+        "agent media",
+        "public address",
+        "ruleset",
+    ] {
         if let Some(v) = net.context.get(k) {
             context.insert(k.to_string(), v.clone());
         }
@@ -309,6 +318,83 @@ async fn transport_item(client: &AriClient, o: &NetOptions) -> CheckRow {
     }
 }
 
+/// `--transport websocket`: Asterisk can carry serve's media over its HTTP server
+/// (chan_websocket loaded, Asterisk 22.8 or later for marks and JSON control).
+async fn websocket_media_item(client: &AriClient, o: &NetOptions) -> CheckRow {
+    let version = client
+        .info()
+        .await
+        .ok()
+        .and_then(|i| i.system)
+        .map(|s| s.version);
+    // ARI names modules with their file name: without ".so" Asterisk answers 409.
+    let module = client.module("chan_websocket.so").await;
+    let loaded = match &module {
+        Ok(m) => Ok(m["status"].as_str().unwrap_or("loaded").to_string()),
+        Err(e) if e.is_not_found() => Err("not loaded".to_string()),
+        Err(e) => Err(format!("not known ({e})")),
+    };
+    let port = o.ari.map(|p| p.to_string()).unwrap_or_else(|| "ARI".into());
+    websocket_media_row(version.as_deref(), loaded, &port)
+}
+
+/// Whether an Asterisk version string is 22.8 or later (chan_websocket with marks, JSON).
+fn websocket_version_ok(version: &str) -> Option<bool> {
+    let mut it = version
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .split(|c: char| !c.is_ascii_digit());
+    let major: u32 = it.next()?.parse().ok()?;
+    let minor: u32 = it.next()?.parse().ok()?;
+    Some(major > 22 || (major == 22 && minor >= 8))
+}
+
+fn websocket_media_row(
+    version: Option<&str>,
+    module: std::result::Result<String, String>,
+    port: &str,
+) -> CheckRow {
+    let check = "websocket media";
+    let target = format!("chan_websocket on {port}");
+    let fix_version = "upgrade Asterisk to 22.8 or later, or run serve with --transport rtp";
+    match (version, module) {
+        (_, Err(why)) => CheckRow::new(
+            check,
+            target,
+            Status::Fail,
+            format!("serve --transport websocket needs chan_websocket, which is {why}"),
+        )
+        .with_fix("load it (asterisk -rx 'module load chan_websocket.so'; noload = no in modules.conf), or run serve with --transport rtp"),
+        (Some(v), Ok(status)) => match websocket_version_ok(v) {
+            Some(true) => CheckRow::new(
+                check,
+                target,
+                Status::Pass,
+                format!("chan_websocket {status} on Asterisk {v}; the agent leg's media uses the ARI port {port}, no RTP range"),
+            ),
+            Some(false) => CheckRow::new(
+                check,
+                target,
+                Status::Fail,
+                format!("Asterisk {v} is older than 22.8: chan_websocket answers no marks there, so serve's flow control stalls"),
+            )
+            .with_fix(fix_version),
+            None => CheckRow::new(
+                check,
+                target,
+                Status::Warn,
+                format!("chan_websocket {status}, but the Asterisk version '{v}' is not a release number; serve needs 22.8 or later"),
+            )
+            .with_fix(fix_version),
+        },
+        (None, Ok(status)) => CheckRow::new(
+            check,
+            target,
+            Status::Warn,
+            format!("chan_websocket {status}; the Asterisk version is not known (serve needs 22.8 or later)"),
+        ),
+    }
+}
+
 /// rtp.conf and the firewall for the RTP range, as one item.
 fn rtp_item(net_rows: &[CheckRow], checked: bool) -> CheckRow {
     if !checked {
@@ -535,6 +621,25 @@ fn ntp_synchronized() -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn websocket_media_needs_chan_websocket_and_asterisk_22_8() {
+        let ok = |v: &str| websocket_media_row(Some(v), Ok("Running".into()), "8088/tcp").status;
+        assert_eq!(ok("22.10.1"), Status::Pass);
+        assert_eq!(ok("22.8.0"), Status::Pass);
+        assert_eq!(ok("23.0.0-rc1"), Status::Pass);
+        assert_eq!(ok("22.7.0"), Status::Fail);
+        assert_eq!(ok("20.5.0"), Status::Fail);
+        assert_eq!(ok("GIT-master-abc"), Status::Warn);
+        let missing = websocket_media_row(Some("22.10.1"), Err("not loaded".into()), "8088/tcp");
+        assert_eq!(missing.status, Status::Fail);
+        assert!(
+            missing.evidence.contains("not loaded"),
+            "{}",
+            missing.evidence
+        );
+        assert!(missing.fix.unwrap().contains("--transport rtp"));
+    }
 
     fn probe() -> AgentProbe {
         AgentProbe {

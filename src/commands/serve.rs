@@ -3,11 +3,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs};
+use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs, TransportArg};
 use crate::core::call_media::MediaSettings;
 use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
-use crate::io::call::{AgentFailurePolicy, RtpFormat, ServeOptions, Shared};
+use crate::io::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
 use crate::io::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
@@ -60,6 +60,12 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
         drain_timeout: secs("--drain-timeout", a.drain_timeout)?,
         max_calls: a.max_calls,
         record_ari: a.record_ari,
+        transport: match a.transport {
+            TransportArg::Rtp => MediaTransport::Rtp,
+            TransportArg::Websocket => MediaTransport::WebSocket,
+        },
+        ws_window: Duration::from_millis(a.ws_window_ms),
+        ari: ari.clone(),
     })
 }
 

@@ -122,6 +122,12 @@ pub struct Samples {
     pub measured_without_caller_leg: usize,
     /// Agent services the figures came from (base URLs).
     pub agent_urls: BTreeSet<String>,
+    /// WebSocket transport: the agent's interruption received -> Asterisk confirmed the
+    /// flush (ms, `barge_in_stop_ms` of the records).
+    pub barge_in_stop_ms: Vec<f64>,
+    /// WebSocket transport: first agent audio of a response received -> its first frame
+    /// dequeued by Asterisk (ms, `agent_audio_to_played_ms`).
+    pub agent_audio_to_played_ms: Vec<f64>,
 }
 
 impl Samples {
@@ -184,6 +190,9 @@ pub fn samples_from_records<'a>(latencies: impl IntoIterator<Item = &'a Value>) 
             s.push(ARI_EVENT, v, "records: event timestamp to receipt in serve");
         }
         s.ari_rest_ms.extend(nums(l, "ari_rest_ms"));
+        s.barge_in_stop_ms.extend(nums(l, "barge_in_stop_ms"));
+        s.agent_audio_to_played_ms
+            .extend(nums(l, "agent_audio_to_played_ms"));
         if let Some(v) = num(l, "handler_ms") {
             s.push(HANDLER, v, "records: StasisStart received to media bridged");
         }
@@ -345,10 +354,24 @@ pub struct RoundTrip {
     pub notes: Vec<String>,
 }
 
+/// A figure beside the breakdown (not one of the documented components).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureRow {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub samples: usize,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+}
+
 /// The whole breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LatencyReport {
     pub components: Vec<ComponentRow>,
+    /// Figures of calls over the WebSocket transport (barge-in stop, agent audio -> played);
+    /// empty when no call had them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<FigureRow>,
     pub total: TotalRow,
     pub round_trip: RoundTrip,
     pub target_ms: f64,
@@ -451,9 +474,32 @@ impl LatencyReport {
             partial: !missing.is_empty(),
             missing,
         };
+        let figures = [
+            (
+                "barge_in_stop",
+                "Barge-in stop (interruption -> Asterisk flushed)",
+                &s.barge_in_stop_ms,
+            ),
+            (
+                "agent_audio_to_played",
+                "Agent audio received -> played by Asterisk",
+                &s.agent_audio_to_played_ms,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, _, v)| !v.is_empty())
+        .map(|(key, name, v)| FigureRow {
+            key,
+            name,
+            samples: v.len(),
+            p50_ms: percentile(v, 50.0),
+            p95_ms: percentile(v, 95.0),
+        })
+        .collect();
         LatencyReport {
             over_target: p95.is_some_and(|t| t > target_ms),
             round_trip: round_trip(&components, s),
+            figures,
             components,
             total,
             target_ms,
@@ -679,6 +725,19 @@ pub fn waterfall_svg(r: &LatencyReport) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn websocket_figures_come_from_the_records_beside_the_components() {
+        let a = json!({"barge_in_stop_ms": [4.0, 12.0], "agent_audio_to_played_ms": [9.0]});
+        let b = json!({"agent_response_ms": [100.0]});
+        let r = LatencyReport::build(&samples_from_records([&a, &b]), 300.0);
+        assert_eq!(r.figures.len(), 2);
+        assert_eq!(r.figures[0].key, "barge_in_stop");
+        assert_eq!((r.figures[0].samples, r.figures[0].p50_ms), (2, Some(4.0)));
+        assert_eq!(r.figures[1].p95_ms, Some(9.0));
+        let none = LatencyReport::build(&samples_from_records([&b]), 300.0);
+        assert!(none.figures.is_empty());
+    }
 
     #[test]
     fn components_follow_the_documented_table() {

@@ -39,3 +39,4 @@ pub mod stats;
 pub mod stun;
 pub mod tone;
 pub mod wav;
+pub mod ws_call_media;

@@ -71,6 +71,9 @@ pub struct SimOptions {
     pub interrupt_on_speech: bool,
     pub tone_hz: f64,
     pub tone_duration: Duration,
+    /// Tone: send each reply at once (as a TTS faster than real time does) instead of in
+    /// real time.
+    pub tone_burst: bool,
     /// Keep-alive pings; `None` sends none.
     pub ping_interval: Option<Duration>,
     /// Send one `client_tool_call` right after the metadata.
@@ -101,6 +104,7 @@ impl Default for SimOptions {
             interrupt_on_speech: false,
             tone_hz: 440.0,
             tone_duration: Duration::from_secs(1),
+            tone_burst: false,
             ping_interval: Some(Duration::from_secs(2)),
             tool_call: false,
             api_key: None,
@@ -1176,7 +1180,8 @@ impl Conversation {
             self.agent_says(ws, &text).await?;
             self.start_tone(now);
         }
-        while !self.tone_chunks.is_empty() && self.tone_next_at <= now {
+        let burst = self.opts().tone_burst;
+        while !self.tone_chunks.is_empty() && (burst || self.tone_next_at <= now) {
             if let Some(c) = self.tone_chunks.pop_front() {
                 let d = Duration::from_micros(self.fmt.duration_us(c.len()));
                 self.tone_sent_bytes += c.len();

@@ -236,6 +236,12 @@ impl AriClient {
         self.get_json("/asterisk/info", "Asterisk info").await
     }
 
+    /// One loaded module (`GET /asterisk/modules/{name}`); not found when it is not loaded.
+    pub async fn module(&self, name: &str) -> Result<serde_json::Value, AriError> {
+        let path = format!("/asterisk/modules/{}", enc(name));
+        self.get_json(&path, &format!("module {name}")).await
+    }
+
     // ---- endpoints ----
 
     pub async fn endpoints(&self) -> Result<Vec<Endpoint>, AriError> {

@@ -85,9 +85,37 @@ pub struct ServeOptions {
     pub max_calls: Option<usize>,
     /// Ask Asterisk to record each call's bridge (a stored recording named by the call id).
     pub record_ari: bool,
+    /// How media travels between Asterisk and serve.
+    pub transport: MediaTransport,
+    /// WebSocket transport: the link's window (agent audio sent and not yet played).
+    pub ws_window: Duration,
+    /// The ARI settings (the WebSocket media connection uses ARI's host, port, TLS and CA).
+    pub ari: crate::config::AriSettings,
+}
+
+/// How a call's media travels between Asterisk and serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaTransport {
+    /// externalMedia RTP to a UDP socket of serve's, paced by serve.
+    Rtp,
+    /// chan_websocket on Asterisk's HTTP server (the ARI port), paced by Asterisk
+    /// ([`ws_media`], docs/websocket-media.md).
+    WebSocket,
+}
+
+impl MediaTransport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaTransport::Rtp => "rtp",
+            MediaTransport::WebSocket => "websocket",
+        }
+    }
 }
 
 pub use crate::io::media_loop::Signal;
+
+#[path = "serve_ws_media.rs"]
+mod ws_media;
 
 /// Something that follows one call's packets and leaves a file behind (per-call capture,
 /// recording). Created per call by a [`PluginFactory`]; sees every RTP packet both ways.
@@ -176,6 +204,14 @@ pub struct CallLatency {
     pub agent_echo_ms: Option<Spread>,
     /// Echo agents: caller audio in from Asterisk -> its echo sent back to Asterisk (ms).
     pub echo_round_trip_ms: Option<Spread>,
+    /// WebSocket transport: the agent's interruption received -> Asterisk confirms the flush
+    /// (ms each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub barge_in_stop_ms: Vec<f64>,
+    /// WebSocket transport: first agent audio of a response received -> its first frame
+    /// dequeued by Asterisk (ms each).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agent_audio_to_played_ms: Vec<f64>,
 }
 
 impl CallLatency {
@@ -419,6 +455,17 @@ async fn run_inner(
     snapshot(shared, call, &profile.name, "connecting", None);
 
     // 2. The agent conversation and the media leg, at the same time.
+    // --transport websocket: its own setup and media loop (serve_ws_media.rs).
+    if shared.opts.transport == MediaTransport::WebSocket {
+        let ws = ws_media::CallCtx {
+            shared,
+            call,
+            extension,
+            caller_number,
+            profile: &profile,
+        };
+        return ws_media::run(ws, rx, res, latency, transcript, agent_heard).await;
+    }
     let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
     let tx_self = shared.route_to(id);
     if let Some(tx) = &tx_self {
@@ -486,6 +533,7 @@ async fn run_inner(
                     media_channel_id: Some(mid),
                     bridge_id: Some(bid),
                     conversation_id: Some(conv),
+                    transport: Some(MediaTransport::Rtp.as_str().into()),
                     ..Default::default()
                 },
             )

@@ -49,10 +49,15 @@ pub async fn run(
         };
         crate::io::http_api::serve(listener, api, stop).await
     });
+    // --transport websocket: media over Asterisk's HTTP server, no RTP range.
+    let media = match shared.opts.transport {
+        crate::io::call::MediaTransport::Rtp => {
+            format!("RTP {}:{}", shared.opts.rtp_bind, shared.opts.rtp_ports)
+        }
+        crate::io::call::MediaTransport::WebSocket => "media over WebSocket".to_string(),
+    };
     eprintln!(
-        "vcctl serve: Asterisk {version}, app '{app}', HTTP API on http://{http_addr}, RTP {}:{} ({}), agent {}",
-        shared.opts.rtp_bind,
-        shared.opts.rtp_ports,
+        "vcctl serve: Asterisk {version}, app '{app}', HTTP API on http://{http_addr}, {media} ({}), agent {}",
         shared.opts.rtp_format.asterisk_name(),
         shared.opts.agent_base_url
     );
@@ -97,7 +102,9 @@ pub async fn run(
         backoff.reset();
         if first {
             first = false;
-            if shared.opts.rtp_format == RtpFormat::Slin16 {
+            if shared.opts.rtp_format == RtpFormat::Slin16
+                && shared.opts.transport == crate::io::call::MediaTransport::Rtp
+            {
                 tracing::warn!(
                     "--format slin16: Asterisk drops the L16 it receives on externalMedia \
                      (payload type 118 has no receive mapping there; only the static types \

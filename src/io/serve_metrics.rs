@@ -32,6 +32,14 @@ pub struct ServeMetrics {
     pub setup: Histogram,
     pub first_audio: HistogramVec,
     pub ari_reconnects: Counter,
+    /// `--transport websocket`: interruption received -> Asterisk confirms the flush.
+    pub barge_in_stop: Histogram,
+    /// `--transport websocket`: agent audio received -> its first frame played by Asterisk.
+    pub agent_to_played: Histogram,
+    /// `--transport websocket`: flow-control and flush events of the Asterisk link.
+    pub ws_events: CounterVec,
+    /// Samples that went through a resampler, by direction (0 on pass-through calls).
+    pub resampled_samples: CounterVec,
 }
 
 impl ServeMetrics {
@@ -109,6 +117,26 @@ impl ServeMetrics {
             ari_reconnects: r.counter(
                 "vcctl_ari_reconnects_total",
                 "Times the ARI events connection was re-established.",
+            ),
+            barge_in_stop: r.histogram(
+                "vcctl_barge_in_stop_seconds",
+                "WebSocket transport: the agent's interruption received to Asterisk confirming the flush of what it had queued.",
+                LATENCY_BUCKETS,
+            ),
+            agent_to_played: r.histogram(
+                "vcctl_agent_audio_to_played_seconds",
+                "WebSocket transport: the first agent audio of a response received to its first frame dequeued by Asterisk.",
+                LATENCY_BUCKETS,
+            ),
+            ws_events: r.counter_vec(
+                "vcctl_media_ws_events_total",
+                "WebSocket transport: events of the Asterisk media link (xoff, xon, flush, overflow).",
+                &["event"],
+            ),
+            resampled_samples: r.counter_vec(
+                "vcctl_resampled_samples_total",
+                "WebSocket transport: audio samples converted by the resampler, by direction (to_agent, to_caller); 0 when formats pass through.",
+                &["direction"],
             ),
             registry: r,
         }

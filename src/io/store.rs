@@ -98,7 +98,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE calls ADD COLUMN recording TEXT;
     "#,
-    // v4: append the next migration here.
+    // v4: the media transport of the call (`rtp` or `websocket`) and, for `websocket`, the
+    // counters of its Asterisk link and agent side (JSON: flow control, flushes, marks,
+    // resampled samples).
+    r#"
+    ALTER TABLE calls ADD COLUMN transport TEXT;
+    ALTER TABLE calls ADD COLUMN media_ws TEXT;
+    "#,
+    // v5: append the next migration here.
 ];
 
 /// The schema version this vcctl writes.
@@ -466,7 +473,9 @@ impl Store {
                 rtp_outbound     = COALESCE(?8, rtp_outbound),
                 latency          = COALESCE(?9, latency),
                 transcript       = COALESCE(?10, transcript),
-                recording        = COALESCE(?11, recording)
+                recording        = COALESCE(?11, recording),
+                transport        = COALESCE(?12, transport),
+                media_ws         = COALESCE(?13, media_ws)
              WHERE id = ?1",
             params![
                 id,
@@ -479,7 +488,9 @@ impl Store {
                 json(&u.rtp_outbound),
                 json(&u.latency),
                 json(&u.transcript),
-                u.recording
+                u.recording,
+                u.transport,
+                json(&u.media_ws)
             ],
         )?;
         found(n, id)
@@ -790,6 +801,10 @@ pub struct CallUpdate {
     pub transcript: Option<Value>,
     /// See [`CallRecord::recording`].
     pub recording: Option<String>,
+    /// See [`CallRecord::transport`].
+    pub transport: Option<String>,
+    /// See [`CallRecord::media_ws`].
+    pub media_ws: Option<Value>,
 }
 
 /// How a call ended; `None` statistics keep what an earlier update stored.
@@ -849,12 +864,18 @@ pub struct CallRecord {
     pub transcript: Option<Value>,
     /// The recording: a file path, or `ari:<name>` for a stored recording of Asterisk.
     pub recording: Option<String>,
+    /// The media transport between Asterisk and serve: `rtp` or `websocket` (schema v4).
+    #[serde(default)]
+    pub transport: Option<String>,
+    /// `websocket` calls: the counters of the Asterisk link and the agent side (JSON).
+    #[serde(default)]
+    pub media_ws: Option<Value>,
 }
 
 const CALL_COLUMNS: &str = "id, caller_channel_id, media_channel_id, bridge_id, caller_number, \
      caller_name, extension, profile, agent_id, conversation_id, stasis_start, bridged, \
      agent_connected, first_agent_audio, ended, duration_seconds, end_cause, ended_by, outcome, \
-     rtp_inbound, rtp_outbound, latency, transcript, recording";
+     rtp_inbound, rtp_outbound, latency, transcript, recording, transport, media_ws";
 
 fn parsed<T: std::str::FromStr<Err = String>>(
     row: &Row<'_>,
@@ -899,6 +920,8 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         latency: json_column(row, 21)?,
         transcript: json_column(row, 22)?,
         recording: row.get(23)?,
+        transport: row.get(24)?,
+        media_ws: json_column(row, 25)?,
     })
 }
 
@@ -1052,7 +1075,7 @@ mod tests {
     }
 
     #[test]
-    fn a_v2_database_with_calls_is_upgraded_to_v3_and_keeps_them() {
+    fn a_v2_database_with_calls_is_upgraded_to_the_current_schema_and_keeps_them() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v2.db");
         {
@@ -1090,7 +1113,7 @@ mod tests {
             .unwrap();
         }
         let s = Store::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         let old = s.get_call("old").unwrap();
         assert_eq!(old.outcome, Some(CallOutcome::Completed));
         assert_eq!(old.duration_seconds, Some(30.0));
@@ -1102,14 +1125,17 @@ mod tests {
             "live",
             &CallUpdate {
                 recording: Some("ari:live".into()),
+                transport: Some("websocket".into()),
+                media_ws: Some(json!({"xoff": 1})),
                 ..Default::default()
             },
         )
         .unwrap();
-        assert_eq!(
-            s.get_call("live").unwrap().recording.as_deref(),
-            Some("ari:live")
-        );
+        let live = s.get_call("live").unwrap();
+        assert_eq!(live.recording.as_deref(), Some("ari:live"));
+        assert_eq!(live.transport.as_deref(), Some("websocket"));
+        assert_eq!(live.media_ws, Some(json!({"xoff": 1})));
+        assert_eq!(old.transport, None);
         assert_eq!(s.mark_unfinished_on_start().unwrap(), 1);
     }
 

@@ -120,6 +120,15 @@ impl Render for LatencyView {
                 out.push_str(&format!("  {}: {}\n", c.name, c.details.join("; ")));
             }
         }
+        for f in &r.figures {
+            out.push_str(&format!(
+                "{}: p50 {} ms, p95 {} ms ({} samples, WebSocket transport)\n",
+                f.name,
+                opt(f.p50_ms),
+                opt(f.p95_ms),
+                f.samples
+            ));
+        }
         for n in &self.notes {
             out.push_str(&format!("note: {n}\n"));
         }

@@ -489,6 +489,8 @@ mod tests {
                 {"speaker": "user", "text": "Hi", "at_ms": 3000}
             ]})),
             recording: Some("/rec/1700000000.1.wav".into()),
+            transport: None,
+            media_ws: None,
         }
     }
 
