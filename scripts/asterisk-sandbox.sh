@@ -23,7 +23,8 @@
 #   ASTERISK_SIP_PORT 5060, ASTERISK_HTTP_PORT 8088, ASTERISK_RTP_START 16384,
 #   ASTERISK_RTP_END 32768
 # The sandbox never uses STUN or an external IP (ASTERISK_STUN_SERVER and
-# ASTERISK_EXTERNAL_IP are ignored). Configs come from docker/asterisk/ and are rendered by
+# ASTERISK_EXTERNAL_IP are ignored), and its /etc/hosts names the machine (see write_hosts).
+# Configs come from docker/asterisk/ and are rendered by
 # the same entrypoint and render-config.sh as the Docker image, at every start.
 set -euo pipefail
 
@@ -171,13 +172,36 @@ install_configs() {
     cp "$asterisk_dir"/configs/*.conf "$root$share/"
     install -m 0755 "$asterisk_dir/render-config.sh" "$root/usr/local/bin/render-config.sh"
     install -m 0755 "$asterisk_dir/entrypoint.sh" "$root/usr/local/bin/asterisk-entrypoint.sh"
+    write_hosts
+}
+
+# The chroot's /etc/hosts, as a real host has it: localhost and the machine's own host name
+# (the chroot shares the host's UTS namespace, so Asterisk's gethostname() is the host's).
+# debootstrap writes none, and without it every lookup of the host name goes to DNS: Asterisk
+# resolves its host name while setting up calls (its log: "Unable to lookup 'NAME'", then
+# "A.ROOT-SERVERS.NET"), which is slow or fails on a machine whose DNS does not know the name.
+# 127.0.1.1 is what Debian's installer writes for the host name. Rewritten at every start.
+write_hosts() {
+    local name
+    name=$(uname -n)
+    {
+        echo "# Written by scripts/asterisk-sandbox.sh at every start: the host name resolves locally."
+        echo "127.0.0.1	localhost"
+        if [ -n "$name" ] && [ "$name" != localhost ]; then
+            echo "127.0.1.1	$name"
+        fi
+        echo "::1	localhost ip6-localhost ip6-loopback"
+        echo "ff02::1	ip6-allnodes"
+        echo "ff02::2	ip6-allrouters"
+    } >"$root/etc/hosts.vcctl-new"
+    mv -f "$root/etc/hosts.vcctl-new" "$root/etc/hosts"
 }
 
 # What the running Asterisk was started with; `up` restarts it when this changes.
 fingerprint() {
     {
         cat "$root$share"/*.conf "$root/usr/local/bin/render-config.sh" \
-            "$root/usr/local/bin/asterisk-entrypoint.sh"
+            "$root/usr/local/bin/asterisk-entrypoint.sh" "$root/etc/hosts"
         printf '%s\n' "$ari_user" "$ari_password" "$bind_addr" "$sip_port" "$http_port" \
             "$rtp_start" "$rtp_end"
     } | md5sum | cut -d' ' -f1
