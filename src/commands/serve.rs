@@ -60,6 +60,8 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
         drain_timeout: secs("--drain-timeout", a.drain_timeout)?,
         max_calls: a.max_calls,
         record_ari: a.record_ari,
+        media_timeout: Some(secs("--media-timeout", a.media_timeout)?).filter(|d| !d.is_zero()),
+        reconcile_every: secs("--reconcile-secs", a.reconcile_secs)?,
     })
 }
 
@@ -96,13 +98,19 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         plugins.push(crate::io::call_capture::factory(dir.clone()));
     }
     let shared = Arc::new(Shared {
-        ari: AriClient::new(&ari_settings)?,
+        ari: AriClient::with_limits(
+            &ari_settings,
+            Duration::from_secs(10),
+            a.ari_max_requests as usize,
+        )?,
         api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER),
         metrics,
         ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
         store,
         layers: ctx.layers.clone(),
         routes: Mutex::new(Default::default()),
+        bridges: Mutex::new(Default::default()),
+        watches: Mutex::new(Default::default()),
         plugins,
         opts,
     });

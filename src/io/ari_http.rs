@@ -298,7 +298,9 @@ impl AriClient {
             Ok(bytes) => decode(&bytes, what),
             Err(e @ AriError::Rejected { .. }) if done.attempts > 1 => match lookup().await {
                 Ok(found) => {
-                    tracing::debug!("{what}: a retry was refused ({e}); the first attempt had made it");
+                    tracing::debug!(
+                        "{what}: a retry was refused ({e}); the first attempt had made it"
+                    );
                     Ok(found)
                 }
                 Err(_) => Err(e),
@@ -444,7 +446,9 @@ impl AriClient {
                 .create_with_id("/channels", &q, body, &what, || self.channel(id))
                 .await;
         }
-        let bytes = self.send(Method::POST, "/channels", &q, body, &what).await?;
+        let bytes = self
+            .send(Method::POST, "/channels", &q, body, &what)
+            .await?;
         decode(&bytes, "the originated channel")
     }
 

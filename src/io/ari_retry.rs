@@ -233,14 +233,19 @@ mod tests {
         let z = Duration::ZERO;
         for f in [Failure::Closed, Failure::TimedOut, Failure::Unavailable] {
             assert!(p().retry_after(Repeat::Safe, f, 1, z, 0.0).is_some());
-            assert!(p().retry_after(Repeat::CreateWithId, f, 1, z, 0.0).is_some());
+            assert!(p()
+                .retry_after(Repeat::CreateWithId, f, 1, z, 0.0)
+                .is_some());
             assert_eq!(p().retry_after(Repeat::Once, f, 1, z, 0.0), None, "{f:?}");
         }
         // Nothing reached Asterisk: anything may be sent again.
         assert!(p()
             .retry_after(Repeat::Once, Failure::NotConnected, 1, z, 0.0)
             .is_some());
-        assert_eq!(p().retry_after(Repeat::Safe, Failure::Final, 1, z, 0.0), None);
+        assert_eq!(
+            p().retry_after(Repeat::Safe, Failure::Final, 1, z, 0.0),
+            None
+        );
     }
 
     #[test]
@@ -461,7 +466,12 @@ mod server_tests {
 
     #[tokio::test]
     async fn a_get_survives_closed_connections() {
-        let s = server(vec![Step::Close, Step::Close], Step::Answer(200, CHANNEL), None).await;
+        let s = server(
+            vec![Step::Close, Step::Close],
+            Step::Answer(200, CHANNEL),
+            None,
+        )
+        .await;
         let c = client(s.addr, Duration::from_secs(5), 4);
         let ch = c.channel("c1").await.expect("retried until answered");
         assert_eq!(ch.id, "c1");
@@ -539,10 +549,7 @@ mod server_tests {
         let s = server(vec![], Step::Close, None).await;
         let c = client(s.addr, Duration::from_secs(5), 4);
         let e = c.channels().await.unwrap_err();
-        assert!(
-            matches!(e, AriError::Closed { attempts: 4, .. }),
-            "{e:?}"
-        );
+        assert!(matches!(e, AriError::Closed { attempts: 4, .. }), "{e:?}");
         assert!(e.to_string().contains("4 attempts"), "{e}");
         assert_eq!(seen(&s).len(), 4);
     }
@@ -594,6 +601,11 @@ mod server_tests {
         });
         let results = futures_util::future::join_all(all).await;
         let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-        assert!(failed.is_empty(), "{} failed: {:?}", failed.len(), failed.first());
+        assert!(
+            failed.is_empty(),
+            "{} failed: {:?}",
+            failed.len(),
+            failed.first()
+        );
     }
 }

@@ -32,6 +32,8 @@ pub struct ServeMetrics {
     pub setup: Histogram,
     pub first_audio: HistogramVec,
     pub ari_reconnects: Counter,
+    pub reconciled: Counter,
+    pub refused: CounterVec,
 }
 
 impl ServeMetrics {
@@ -109,6 +111,15 @@ impl ServeMetrics {
             ari_reconnects: r.counter(
                 "vcctl_ari_reconnects_total",
                 "Times the ARI events connection was re-established.",
+            ),
+            reconciled: r.counter(
+                "vcctl_ari_orphans_released_total",
+                "Channels and bridges in the app that belonged to no call, released by the periodic reconciliation.",
+            ),
+            refused: r.counter_vec(
+                "vcctl_calls_refused_total",
+                "Calls hung up unanswered on arrival, by reason (max_calls, draining).",
+                &["reason"],
             ),
             registry: r,
         }
