@@ -12,6 +12,7 @@ pub mod checks;
 pub mod digest;
 pub mod firewall;
 pub mod g711;
+pub mod host_check;
 pub mod latency;
 pub mod md5;
 pub mod metrics;

@@ -5,6 +5,7 @@ pub mod agent_ws;
 pub mod ari_events;
 pub mod ari_http;
 pub mod ari_retry;
+pub mod asterisk_host;
 pub mod bench;
 pub mod bench_peer;
 pub mod call;
