@@ -111,6 +111,7 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         routes: Mutex::new(Default::default()),
         bridges: Mutex::new(Default::default()),
         watches: Mutex::new(Default::default()),
+        in_stasis: Mutex::new(Default::default()),
         plugins,
         opts,
     });

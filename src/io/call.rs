@@ -132,6 +132,8 @@ pub struct Shared {
     pub bridges: Mutex<HashSet<String>>,
     /// Caller channel id -> when its media last arrived and whether it is on hold.
     pub watches: Mutex<HashMap<String, Arc<MediaWatch>>>,
+    /// externalMedia channel id -> told when its StasisStart arrives (it can be bridged).
+    pub in_stasis: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// The caller's media activity, for `--media-timeout`.
@@ -192,6 +194,13 @@ impl Shared {
         let mut live: HashSet<String> = lock(&self.routes).keys().cloned().collect();
         live.extend(lock(&self.bridges).iter().cloned());
         live
+    }
+
+    /// StasisStart of one of serve's own channels: wake the call waiting to bridge it.
+    pub fn own_channel_in_stasis(&self, channel: &str) {
+        if let Some(tx) = lock(&self.in_stasis).remove(channel) {
+            let _ = tx.send(());
+        }
     }
 
     /// The caller `channel` held or unheld the call.
@@ -709,6 +718,19 @@ async fn setup_media(
     let socket = shared.ports.bind().await.map_err(|e| e.to_string())?;
     let local = socket.local_addr().map_err(|e| e.to_string())?;
     let host = SocketAddr::new(shared.opts.rtp_advertise, local.port());
+    // Asterisk answers the externalMedia request before the channel has entered Stasis (it
+    // is originated asynchronously) and refuses to bridge it until then: wait for its
+    // StasisStart rather than polling.
+    let (entered_tx, entered) = tokio::sync::oneshot::channel();
+    lock(&shared.in_stasis).insert(media_id.to_string(), entered_tx);
+    // Whatever way this function ends, the waiter goes.
+    struct Forget<'a>(&'a Shared, &'a str);
+    impl Drop for Forget<'_> {
+        fn drop(&mut self) {
+            lock(&self.0.in_stasis).remove(self.1);
+        }
+    }
+    let _forget = Forget(shared, media_id);
     let em = async {
         let t = Instant::now();
         let r = shared
@@ -758,9 +780,9 @@ async fn setup_media(
         }
     };
     let t = Instant::now();
-    // Asterisk answers externalMedia before its channel has entered Stasis (it is originated
-    // asynchronously), so a 422 "not in Stasis application" right after creation is retried,
-    // soon at first.
+    // Bounded: if the event went missing, the 422 retry below still gets there.
+    let _ = tokio::time::timeout(Duration::from_secs(2), entered).await;
+    // Should the channel still not be in Stasis, a 422 "not in Stasis application" is retried.
     let mut tries = 0u32;
     loop {
         let both = [caller.to_string(), media_id.to_string()];

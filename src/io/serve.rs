@@ -173,8 +173,12 @@ fn dispatch(
     match ev.kind.as_str() {
         "StasisStart" => {
             let chan = ev.channel.clone()?;
-            if chan.id.starts_with(OWN_CHANNEL_PREFIX) || shared.route_to(&chan.id).is_some() {
-                return None; // our own externalMedia leg, or a channel re-entering
+            if chan.id.starts_with(OWN_CHANNEL_PREFIX) {
+                shared.own_channel_in_stasis(&chan.id); // our externalMedia leg: bridge it
+                return None;
+            }
+            if shared.route_to(&chan.id).is_some() {
+                return None; // a channel re-entering
             }
             let active = shared.routes.lock().map(|r| r.len()).unwrap_or(0);
             let full = shared.opts.max_calls.is_some_and(|m| calls.len() >= m);
