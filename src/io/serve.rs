@@ -299,8 +299,10 @@ async fn stop_all(shared: &Arc<Shared>, calls: &mut JoinSet<()>) {
 
 /// Channels and bridges that serve may have made or taken: those in its app, its own
 /// externalMedia channels, and bridges it named (`vcctl-...`, also after they lost their app
-/// subscription). `(channels, bridges)`, ids only.
-async fn app_objects(shared: &Shared) -> Option<(Vec<String>, Vec<String>)> {
+/// subscription). `(channels, bridges)`, ids only. With `only_ours`, for a pass while serve
+/// runs (other serve processes with other apps may share this Asterisk): channels in the app
+/// only, and named bridges outside the app only when they are empty.
+async fn app_objects(shared: &Shared, only_ours: bool) -> Option<(Vec<String>, Vec<String>)> {
     let app = shared.ari.application(&shared.opts.app).await.ok()?;
     let mut channels: Vec<String> = app.channel_ids.clone();
     let mut bridges: Vec<String> = app.bridge_ids.clone();
@@ -308,15 +310,18 @@ async fn app_objects(shared: &Shared) -> Option<(Vec<String>, Vec<String>)> {
         bridges.extend(
             all.into_iter()
                 .filter(|b| b.name.starts_with("vcctl-") || b.id.starts_with(OWN_BRIDGE_PREFIX))
+                .filter(|b| !only_ours || b.channels.is_empty())
                 .map(|b| b.id),
         );
     }
-    if let Ok(all) = shared.ari.channels().await {
-        channels.extend(
-            all.into_iter()
-                .filter(|c| c.id.starts_with(OWN_CHANNEL_PREFIX))
-                .map(|c| c.id),
-        );
+    if !only_ours {
+        if let Ok(all) = shared.ari.channels().await {
+            channels.extend(
+                all.into_iter()
+                    .filter(|c| c.id.starts_with(OWN_CHANNEL_PREFIX))
+                    .map(|c| c.id),
+            );
+        }
     }
     let dedup = |v: &mut Vec<String>| {
         let mut seen = HashSet::new();
@@ -345,7 +350,7 @@ async fn release(shared: &Shared, channels: &[String], bridges: &[String]) -> us
 
 /// After a crash, channels and bridges may still sit in the app: release them.
 async fn cleanup_leftovers(shared: &Shared) {
-    let Some((channels, bridges)) = app_objects(shared).await else {
+    let Some((channels, bridges)) = app_objects(shared, false).await else {
         return;
     };
     let n = release(shared, &channels, &bridges).await;
@@ -368,7 +373,7 @@ async fn reconcile_forever(shared: Arc<Shared>) {
 
 /// One pass: release what was orphaned last time and still is; return the new suspects.
 pub(crate) async fn reconcile_once(shared: &Shared, suspects: &HashSet<String>) -> HashSet<String> {
-    let Some((channels, bridges)) = app_objects(shared).await else {
+    let Some((channels, bridges)) = app_objects(shared, true).await else {
         return HashSet::new();
     };
     let live = shared.live_objects();
