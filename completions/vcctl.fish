@@ -447,7 +447,10 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l failure-reason -d 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l fallback-media -d 'ARI media to play before hanging up with --on-agent-failure fallback' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l fallback-secs -d 'Longest time the fallback plays before the hangup' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l drain-timeout -d 'On SIGTERM/SIGINT, how long active calls may go on before they are ended' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l max-calls -d 'Refuse calls beyond this many at once (hang up with congestion)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l max-calls -d 'Refuse calls beyond this many at once: hung up before they are answered, with the cause congestion (the caller gets 503 Service Unavailable)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l media-timeout -d 'End a call whose caller has sent no media for this long (a caller that vanished without BYE); calls on hold are exempt; 0 turns it off' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l reconcile-secs -d 'How often to look for channels and bridges in the app that belong to no live call; what is seen twice in a row is released; 0 turns it off' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ari-max-requests -d 'Most ARI requests in flight at once; keep it below Asterisk\'s HTTP session limit (http.conf sessionlimit, 100 by default), which the events WebSocket and other clients share' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l record -d 'Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate (built from the bridged RTP; the call record notes the file)' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l capture -d 'Write each call\'s RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized IP/UDP headers, for Wireshark or `vcctl rtp-stats`)' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r

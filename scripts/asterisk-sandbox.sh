@@ -27,7 +27,8 @@
 #                          ARI also answers HTTPS/WSS on ASTERISK_HTTP_TLS_PORT (8089) with
 #                          them (copied into the chroot; `up` restarts Asterisk when they change)
 # The sandbox never uses STUN or an external IP (ASTERISK_STUN_SERVER and
-# ASTERISK_EXTERNAL_IP are ignored). Configs come from docker/asterisk/ and are rendered by
+# ASTERISK_EXTERNAL_IP are ignored), and its /etc/hosts names the machine (see write_hosts).
+# Configs come from docker/asterisk/ and are rendered by
 # the same entrypoint and render-config.sh as the Docker image, at every start.
 set -euo pipefail
 
@@ -190,6 +191,29 @@ install_configs() {
         install -m 0644 "$tls_cert_src" "$root$tls_cert"
         install -m 0600 "$tls_key_src" "$root$tls_key"
     fi
+    write_hosts
+}
+
+# The chroot's /etc/hosts, as a real host has it: localhost and the machine's own host name
+# (the chroot shares the host's UTS namespace, so Asterisk's gethostname() is the host's).
+# debootstrap writes none, and without it every lookup of the host name goes to DNS: Asterisk
+# resolves its host name while setting up calls (its log: "Unable to lookup 'NAME'", then
+# "A.ROOT-SERVERS.NET"), which is slow or fails on a machine whose DNS does not know the name.
+# 127.0.1.1 is what Debian's installer writes for the host name. Rewritten at every start.
+write_hosts() {
+    local name
+    name=$(uname -n)
+    {
+        echo "# Written by scripts/asterisk-sandbox.sh at every start: the host name resolves locally."
+        echo "127.0.0.1	localhost"
+        if [ -n "$name" ] && [ "$name" != localhost ]; then
+            echo "127.0.1.1	$name"
+        fi
+        echo "::1	localhost ip6-localhost ip6-loopback"
+        echo "ff02::1	ip6-allnodes"
+        echo "ff02::2	ip6-allrouters"
+    } >"$root/etc/hosts.vcctl-new"
+    mv -f "$root/etc/hosts.vcctl-new" "$root/etc/hosts"
 }
 
 tls_on() { [ -n "$tls_cert_src" ]; }
@@ -198,7 +222,7 @@ tls_on() { [ -n "$tls_cert_src" ]; }
 fingerprint() {
     {
         cat "$root$share"/*.conf "$root/usr/local/bin/render-config.sh" \
-            "$root/usr/local/bin/asterisk-entrypoint.sh"
+            "$root/usr/local/bin/asterisk-entrypoint.sh" "$root/etc/hosts"
         printf '%s\n' "$ari_user" "$ari_password" "$bind_addr" "$sip_port" "$http_port" \
             "$rtp_start" "$rtp_end"
         if tls_on; then cat "$root$tls_cert" "$root$tls_key"; echo "tls $tls_port"; fi

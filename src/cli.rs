@@ -784,9 +784,24 @@ pub struct ServeArgs {
     /// On SIGTERM/SIGINT, how long active calls may go on before they are ended
     #[arg(long, value_name = "S", default_value_t = 30.0)]
     pub drain_timeout: f64,
-    /// Refuse calls beyond this many at once (hang up with congestion)
+    /// Refuse calls beyond this many at once: hung up before they are answered, with the
+    /// cause congestion (the caller gets 503 Service Unavailable)
     #[arg(long, value_name = "N")]
     pub max_calls: Option<usize>,
+    /// End a call whose caller has sent no media for this long (a caller that vanished
+    /// without BYE); calls on hold are exempt; 0 turns it off
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub media_timeout: f64,
+    /// How often to look for channels and bridges in the app that belong to no live call;
+    /// what is seen twice in a row is released; 0 turns it off
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub reconcile_secs: f64,
+    /// Most ARI requests in flight at once; keep it below Asterisk's HTTP session limit
+    /// (http.conf sessionlimit, 100 by default), which the events WebSocket and other
+    /// clients share
+    #[arg(long, value_name = "N", env = "VCCTL_ARI_MAX_REQUESTS", default_value_t = 32,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub ari_max_requests: u64,
     /// Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate
     /// (built from the bridged RTP; the call record notes the file)
     #[arg(long, value_name = "DIR", conflicts_with = "record_ari")]

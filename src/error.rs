@@ -77,7 +77,9 @@ impl Error {
         match self {
             Error::Config(_) | Error::Usage(_) => 2,
             Error::Ari(e) => match e {
-                AriError::Unreachable { .. } | AriError::Timeout { .. } => 3,
+                AriError::Unreachable { .. }
+                | AriError::Timeout { .. }
+                | AriError::Closed { .. } => 3,
                 AriError::Unauthorized { .. } => 4,
                 AriError::NotFound { .. } => 5,
                 AriError::Rejected { .. } => 6,

@@ -91,6 +91,26 @@ fn render_writes_the_settings_into_the_included_files() {
     assert_eq!(extens, ["exten => echo,1,Goto(incoming,echo,1)"], "{ctx}");
     // The anonymous endpoint stays unauthenticated.
     assert!(!section(&pjsip, "anonymous", "endpoint").contains("auth="));
+    // Both endpoints hang up a caller that vanished without BYE (RTP timeouts, session
+    // timers), with the same settings.
+    let timeouts = |name: &str| -> Vec<String> {
+        section(&pjsip, name, "endpoint")
+            .lines()
+            .filter(|l| l.starts_with("rtp_timeout") || l.starts_with("timers"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        timeouts("anonymous"),
+        [
+            "rtp_timeout=15",
+            "rtp_timeout_hold=300",
+            "timers=always",
+            "timers_min_se=90",
+            "timers_sess_expires=600"
+        ]
+    );
+    assert_eq!(timeouts("vcctl-auth"), timeouts("anonymous"));
 }
 
 /// The body of the `[name]` section of `type=kind` in a PJSIP config.

@@ -158,12 +158,13 @@ fn item<'a>(report: &'a Value, check: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {check} item: {report:#}"))
 }
 
-const ITEMS: [&str; 10] = [
+const ITEMS: [&str; 11] = [
     "asterisk",
     "ari credentials",
     "app registered",
     "pjsip endpoints",
     "pjsip transports",
+    "asterisk host name",
     "rtp range",
     "check-firewall",
     "agent",
@@ -221,6 +222,13 @@ fn healthy_sandbox_is_all_pass() {
         .as_str()
         .unwrap()
         .contains("transport-udp (udp 127.0.0.1:5060)"));
+    // The sandbox's /etc/hosts names the machine (scripts/asterisk-sandbox.sh writes it).
+    let host = item(&r, "asterisk host name")["evidence"].as_str().unwrap();
+    assert!(
+        host.contains("/etc/hosts (getent ahosts in Asterisk's root)"),
+        "{host}"
+    );
+    assert!(host.contains(" resolves to 127.0.1.1 in "), "{host}");
     assert!(item(&r, "rtp range")["evidence"]
         .as_str()
         .unwrap()
@@ -248,7 +256,7 @@ fn healthy_sandbox_is_all_pass() {
         &api.url,
     ]);
     let text = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
-    assert!(text.trim_end().ends_with("doctor: 10 PASS"), "{text}");
+    assert!(text.trim_end().ends_with("doctor: 11 PASS"), "{text}");
     events.finish(Duration::from_secs(1));
 }
 
@@ -280,6 +288,15 @@ fn stopped_asterisk_fails_with_the_fix() {
     for name in ["ari credentials", "app registered", "pjsip endpoints"] {
         assert_eq!(item(&r, name)["status"], "SKIP", "{name}");
     }
+    let h = item(&r, "asterisk host name");
+    assert_eq!(h["status"], "SKIP", "{h}");
+    assert!(
+        h["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("nothing on this host listens on TCP port 1"),
+        "{h}"
+    );
     assert!(stderr.starts_with("vcctl: doctor found"), "{stderr}");
     assert!(stderr.contains("asterisk"), "{stderr}");
 }

@@ -47,16 +47,17 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     let agent = agent_settings(ctx, &args, &settings);
 
     let spinner = progress::spinner("running the checklist");
-    let (ari_rows, net, agent_row, api_row) = tokio::join!(
+    let (ari_rows, net, agent_row, api_row, host_row) = tokio::join!(
         ari_checks(&client, &settings, &opts),
         network_checks(&opts, false),
         agent_check(agent),
         api_check(&api_url),
+        host_name_check(port_of(&settings.url)),
     );
     spinner.finish_and_clear();
 
     let [asterisk, credentials, app, endpoints, transports, clock] = ari_rows;
-    let mut rows = vec![asterisk, credentials, app, endpoints, transports];
+    let mut rows = vec![asterisk, credentials, app, endpoints, transports, host_row];
     if opts.transport == crate::cli::TransportArg::Websocket {
         rows.push(websocket_media_item(&client, &opts).await);
     }
@@ -562,6 +563,19 @@ pub fn judge_agent(p: &AgentProbe, has_id: bool) -> CheckRow {
         None => fail(
             "the handshake was not attempted".into(),
             "check the agent URL",
+        ),
+    }
+}
+
+/// Whether Asterisk resolves its own host name locally and quickly (it does, per call).
+async fn host_name_check(ari_port: u16) -> CheckRow {
+    match crate::io::asterisk_host::probe(ari_port, Duration::from_secs(5)).await {
+        Ok(lookup) => crate::core::host_check::judge_host_lookup(&lookup),
+        Err(why) => CheckRow::new(
+            "asterisk host name",
+            "Asterisk",
+            Status::Skip,
+            format!("not checked: {why}"),
         ),
     }
 }

@@ -66,6 +66,8 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
         },
         ws_window: Duration::from_millis(a.ws_window_ms),
         ari: ari.clone(),
+        media_timeout: Some(secs("--media-timeout", a.media_timeout)?).filter(|d| !d.is_zero()),
+        reconcile_every: secs("--reconcile-secs", a.reconcile_secs)?,
     })
 }
 
@@ -103,13 +105,20 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         plugins.push(crate::io::call_capture::factory(dir.clone()));
     }
     let shared = Arc::new(Shared {
-        ari: AriClient::new(&ari_settings)?,
+        ari: AriClient::with_limits(
+            &ari_settings,
+            Duration::from_secs(10),
+            a.ari_max_requests as usize,
+        )?,
         api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER),
         metrics,
         ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
         store,
         layers: ctx.layers.clone(),
         routes: Mutex::new(Default::default()),
+        bridges: Mutex::new(Default::default()),
+        watches: Mutex::new(Default::default()),
+        in_stasis: Mutex::new(Default::default()),
         plugins,
         opts,
     });

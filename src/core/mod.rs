@@ -15,6 +15,7 @@ pub mod digest;
 pub mod echo;
 pub mod firewall;
 pub mod g711;
+pub mod host_check;
 pub mod latency;
 pub mod md5;
 pub mod metrics;

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::config::AriSettings;
 use crate::core::ari_model::*;
+use crate::io::ari_retry::{self, Limits, Repeat};
 
 /// What went wrong talking to ARI. Display is one sentence with what to try.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +19,14 @@ pub enum AriError {
     Unreachable { url: String, reason: String },
     #[error("ARI at {url} did not answer within {secs} s; check the address and that Asterisk is not overloaded")]
     Timeout { url: String, secs: u64 },
+    /// The connection was made, then closed before a complete answer: Asterisk is up, but
+    /// closing connections (load, its HTTP session limit, an idle keep-alive connection).
+    #[error("Asterisk closed the ARI connection at {url} before answering ({reason}{}): under load, that is Asterisk at its HTTP session limit (http.conf sessionlimit) or closing an idle keep-alive connection, not Asterisk down; if no request gets through, check that the URL's scheme (http/https) matches http.conf", attempts_note(*.attempts))]
+    Closed {
+        url: String,
+        reason: String,
+        attempts: u32,
+    },
     #[error("ARI rejected the credentials for user '{user}'; check --user/--password (ASTERISK_ARI_USERNAME/ASTERISK_ARI_PASSWORD) against ari.conf")]
     Unauthorized { user: String },
     #[error("no such {what}{}", detail(.message))]
@@ -35,6 +44,14 @@ pub enum AriError {
     },
 }
 
+fn attempts_note(attempts: u32) -> String {
+    if attempts > 1 {
+        format!("; {attempts} attempts")
+    } else {
+        String::new()
+    }
+}
+
 fn detail(message: &str) -> String {
     if message.is_empty() {
         String::new()
@@ -46,6 +63,14 @@ fn detail(message: &str) -> String {
 impl AriError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, AriError::NotFound { .. })
+    }
+
+    /// Note how many attempts ended in this error (shown for closed connections).
+    pub fn with_attempts(mut self, n: u32) -> Self {
+        if let AriError::Closed { attempts, .. } = &mut self {
+            *attempts = n;
+        }
+        self
     }
 }
 
@@ -98,6 +123,8 @@ pub struct AriClient {
     auth: HeaderValue,
     user: String,
     timeout: Duration,
+    /// Requests in flight and the retry policy, shared by the clones of this client.
+    limits: std::sync::Arc<Limits>,
 }
 
 impl std::fmt::Debug for AriClient {
@@ -115,12 +142,27 @@ impl AriClient {
     }
 
     pub fn with_timeout(settings: &AriSettings, timeout: Duration) -> Result<Self, AriError> {
+        Self::with_limits(settings, timeout, ari_retry::DEFAULT_MAX_REQUESTS)
+    }
+
+    /// A client that never has more than `max_requests` requests in flight (see
+    /// [`crate::io::ari_retry`]).
+    pub fn with_limits(
+        settings: &AriSettings,
+        timeout: Duration,
+        max_requests: usize,
+    ) -> Result<Self, AriError> {
         let tls = crate::io::tls::client_config(settings.ca_cert.as_deref())?;
+        let limits = Limits::new(max_requests);
         let http = reqwest::Client::builder()
             .use_preconfigured_tls((*tls).clone())
             .connect_timeout(Duration::from_secs(5).min(timeout))
             .timeout(timeout)
-            .pool_idle_timeout(Duration::from_secs(30))
+            // Asterisk closes a keep-alive connection after 15 s without a request
+            // (http.conf session_keep_alive): drop idle ones well before, so a request is
+            // not sent on a connection Asterisk is closing.
+            .pool_idle_timeout(Duration::from_secs(5))
+            .pool_max_idle_per_host(limits.max_requests())
             .build()
             .map_err(|e| AriError::Unreachable {
                 url: settings.url.to_string(),
@@ -132,7 +174,18 @@ impl AriClient {
             auth: basic_auth(&settings.user, settings.password.expose()),
             user: settings.user.clone(),
             timeout,
+            limits: std::sync::Arc::new(limits),
         })
+    }
+
+    /// The most requests this client has in flight at once.
+    pub fn max_requests(&self) -> usize {
+        self.limits.max_requests()
+    }
+
+    /// Requests in flight now.
+    pub fn requests_in_flight(&self) -> usize {
+        self.limits.in_flight()
     }
 
     /// The base URL (no credentials), for messages.
@@ -150,7 +203,9 @@ impl AriClient {
         u
     }
 
-    /// Send one request; map every failure to an [`AriError`]. `what` names the object for 404s.
+    /// Send one request and read its answer; map every failure to an [`AriError`]. `what`
+    /// names the object for 404s. GET and DELETE are retried (see [`ari_retry`]); other
+    /// methods only when the connection could not be made.
     async fn send(
         &self,
         method: Method,
@@ -158,22 +213,60 @@ impl AriClient {
         query: &[(&str, String)],
         body: Option<serde_json::Value>,
         what: &str,
-    ) -> Result<reqwest::Response, AriError> {
+    ) -> Result<Vec<u8>, AriError> {
+        let repeat = if method == Method::GET || method == Method::DELETE {
+            Repeat::Safe
+        } else {
+            Repeat::Once
+        };
+        self.send_as(repeat, method, path, query, body, what)
+            .await
+            .result
+    }
+
+    /// [`Self::send`] with the caller saying whether a repeat is safe.
+    async fn send_as(
+        &self,
+        repeat: Repeat,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<serde_json::Value>,
+        what: &str,
+    ) -> ari_retry::Attempted<Vec<u8>> {
         let url = self.url(path);
+        let label = format!("{method} {path}");
+        ari_retry::run(&self.limits.policy, repeat, &label, || {
+            self.attempt(method.clone(), url.clone(), query, body.as_ref(), what)
+        })
+        .await
+    }
+
+    /// One attempt: wait for a slot, send, read the whole answer (the slot is held until then).
+    async fn attempt(
+        &self,
+        method: Method,
+        url: url::Url,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+        what: &str,
+    ) -> Result<Vec<u8>, AriError> {
+        let _slot = self.limits.slot().await;
         let mut req = self
             .http
             .request(method, url)
             .header(AUTHORIZATION, self.auth.clone())
             .query(query);
         if let Some(b) = body {
-            req = req.json(&b);
+            req = req.json(b);
         }
         let resp = req.send().await.map_err(|e| self.transport_error(e))?;
         let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
         if status.is_success() {
-            return Ok(resp);
+            return Ok(bytes.to_vec());
         }
-        let text = resp.text().await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
         let message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| {
@@ -203,6 +296,39 @@ impl AriClient {
         })
     }
 
+    /// A create with a client-chosen id: retried like a GET; when a retry is refused, the
+    /// first attempt may have made the object after all, so it is looked up by its id.
+    async fn create_with_id<T, F, Fut>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<serde_json::Value>,
+        what: &str,
+        lookup: F,
+    ) -> Result<T, AriError>
+    where
+        T: DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AriError>>,
+    {
+        let done = self
+            .send_as(Repeat::CreateWithId, Method::POST, path, query, body, what)
+            .await;
+        match done.result {
+            Ok(bytes) => decode(&bytes, what),
+            Err(e @ AriError::Rejected { .. }) if done.attempts > 1 => match lookup().await {
+                Ok(found) => {
+                    tracing::debug!(
+                        "{what}: a retry was refused ({e}); the first attempt had made it"
+                    );
+                    Ok(found)
+                }
+                Err(_) => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
     fn transport_error(&self, e: reqwest::Error) -> AriError {
         let url = self.base.to_string();
         if e.is_timeout() {
@@ -222,12 +348,20 @@ impl AriClient {
             reason = s.to_string();
             src = s.source();
         }
+        if !e.is_connect() && !e.is_builder() {
+            // Connected, then the connection closed or was reset before the answer.
+            return AriError::Closed {
+                url,
+                reason,
+                attempts: 1,
+            };
+        }
         AriError::Unreachable { url, reason }
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, AriError> {
-        let resp = self.send(Method::GET, path, &[], None, what).await?;
-        decode(resp, what).await
+        let bytes = self.send(Method::GET, path, &[], None, what).await?;
+        decode(&bytes, what)
     }
 
     // ---- asterisk ----
@@ -281,20 +415,23 @@ impl AriClient {
         Ok(())
     }
 
+    /// Answer a channel (answering one that is already up changes nothing, so it is retried).
     pub async fn answer(&self, id: &str) -> Result<(), AriError> {
-        self.send(
+        self.send_as(
+            Repeat::Safe,
             Method::POST,
             &format!("/channels/{}/answer", enc(id)),
             &[],
             None,
             &format!("channel {id}"),
         )
-        .await?;
+        .await
+        .result?;
         Ok(())
     }
 
     pub async fn get_var(&self, id: &str, name: &str) -> Result<String, AriError> {
-        let resp = self
+        let bytes = self
             .send(
                 Method::GET,
                 &format!("/channels/{}/variable", enc(id)),
@@ -303,7 +440,7 @@ impl AriClient {
                 &format!("channel {id} or variable {name}"),
             )
             .await?;
-        let v: Variable = decode(resp, "channel variable").await?;
+        let v: Variable = decode(&bytes, "channel variable")?;
         Ok(v.value)
     }
 
@@ -333,16 +470,16 @@ impl AriClient {
         opt(&mut q, "otherChannelId", &o.other_channel_id);
         opt(&mut q, "formats", &o.formats);
         let body = variables_body(&o.variables);
-        let resp = self
-            .send(
-                Method::POST,
-                "/channels",
-                &q,
-                body,
-                &format!("endpoint {}", o.endpoint),
-            )
+        let what = format!("endpoint {}", o.endpoint);
+        if let Some(id) = &o.channel_id {
+            return self
+                .create_with_id("/channels", &q, body, &what, || self.channel(id))
+                .await;
+        }
+        let bytes = self
+            .send(Method::POST, "/channels", &q, body, &what)
             .await?;
-        decode(resp, "the originated channel").await
+        decode(&bytes, "the originated channel")
     }
 
     pub async fn external_media(&self, m: &ExternalMedia) -> Result<Channel, AriError> {
@@ -355,19 +492,25 @@ impl AriClient {
             ("format", m.format.clone()),
             ("direction", "both".to_string()),
         ];
+        let body = variables_body(&m.variables);
         if let Some(id) = &m.channel_id {
             q.push(("channelId", id.clone()));
+            return self
+                .create_with_id("/channels/externalMedia", &q, body, "externalMedia", || {
+                    self.channel(id)
+                })
+                .await;
         }
-        let resp = self
+        let bytes = self
             .send(
                 Method::POST,
                 "/channels/externalMedia",
                 &q,
-                variables_body(&m.variables),
+                body,
                 "externalMedia",
             )
             .await?;
-        decode(resp, "the externalMedia channel").await
+        decode(&bytes, "the externalMedia channel")
     }
 
     pub async fn external_media_websocket(&self, m: &WebSocketMedia) -> Result<Channel, AriError> {
@@ -394,11 +537,11 @@ impl AriClient {
                 "externalMedia",
             )
             .await?;
-        decode(resp, "the externalMedia channel").await
+        decode(&resp, "the externalMedia channel")
     }
 
     pub async fn play(&self, channel: &str, media: &str) -> Result<serde_json::Value, AriError> {
-        let resp = self
+        let bytes = self
             .send(
                 Method::POST,
                 &format!("/channels/{}/play", enc(channel)),
@@ -407,7 +550,7 @@ impl AriClient {
                 &format!("channel {channel}"),
             )
             .await?;
-        decode(resp, "the playback").await
+        decode(&bytes, "the playback")
     }
 
     // ---- bridges ----
@@ -426,10 +569,26 @@ impl AriClient {
         if let Some(n) = name {
             q.push(("name", n.to_string()));
         }
-        let resp = self
+        let bytes = self
             .send(Method::POST, "/bridges", &q, None, "bridge")
             .await?;
-        decode(resp, "the new bridge").await
+        decode(&bytes, "the new bridge")
+    }
+
+    /// Create a bridge under an id the caller chose, so the request can be retried safely
+    /// and the id is known (e.g. to a reconciliation) before the bridge exists.
+    pub async fn create_bridge_with_id(
+        &self,
+        id: &str,
+        kind: &str,
+        name: Option<&str>,
+    ) -> Result<Bridge, AriError> {
+        let mut q = vec![("type", kind.to_string()), ("bridgeId", id.to_string())];
+        if let Some(n) = name {
+            q.push(("name", n.to_string()));
+        }
+        self.create_with_id("/bridges", &q, None, "bridge", || self.bridge(id))
+            .await
     }
 
     pub async fn add_to_bridge(&self, id: &str, channels: &[String]) -> Result<(), AriError> {
@@ -440,20 +599,24 @@ impl AriClient {
         self.bridge_members("removeChannel", id, channels).await
     }
 
+    /// Adding a channel that is already in the bridge (or removing one that is not there)
+    /// changes nothing, so both are retried.
     async fn bridge_members(
         &self,
         op: &str,
         id: &str,
         channels: &[String],
     ) -> Result<(), AriError> {
-        self.send(
+        self.send_as(
+            Repeat::Safe,
             Method::POST,
             &format!("/bridges/{}/{op}", enc(id)),
             &[("channel", channels.join(","))],
             None,
             &format!("bridge {id} (or channel {})", channels.join(", ")),
         )
-        .await?;
+        .await
+        .result?;
         Ok(())
     }
 
@@ -481,7 +644,7 @@ impl AriClient {
             ("format", format.to_string()),
             ("ifExists", "overwrite".to_string()),
         ];
-        let resp = self
+        let bytes = self
             .send(
                 Method::POST,
                 &format!("/bridges/{}/record", enc(id)),
@@ -490,7 +653,7 @@ impl AriClient {
                 &format!("bridge {id}"),
             )
             .await?;
-        decode(resp, "the live recording").await
+        decode(&bytes, "the live recording")
     }
 
     /// `GET /asterisk/ping`: `{"ping":"pong","timestamp":...,"asterisk_id":...}` (Asterisk's
@@ -530,7 +693,7 @@ impl AriClient {
                 &format!("global variable {name}"),
             )
             .await?;
-        let v: Variable = decode(resp, "a global variable").await?;
+        let v: Variable = decode(&resp, "a global variable")?;
         Ok(v.value)
     }
 
@@ -595,17 +758,14 @@ impl AriClient {
     }
 
     pub async fn recording_file(&self, name: &str) -> Result<Vec<u8>, AriError> {
-        let resp = self
-            .send(
-                Method::GET,
-                &format!("/recordings/stored/{}/file", enc(name)),
-                &[],
-                None,
-                &format!("recording {name}"),
-            )
-            .await?;
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
-        Ok(bytes.to_vec())
+        self.send(
+            Method::GET,
+            &format!("/recordings/stored/{}/file", enc(name)),
+            &[],
+            None,
+            &format!("recording {name}"),
+        )
+        .await
     }
 
     pub async fn delete_recording(&self, name: &str) -> Result<(), AriError> {
@@ -621,12 +781,8 @@ impl AriClient {
     }
 }
 
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response, what: &str) -> Result<T, AriError> {
-    let bytes = resp.bytes().await.map_err(|e| AriError::Decode {
-        what: what.to_string(),
-        reason: e.to_string(),
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| AriError::Decode {
+fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, AriError> {
+    serde_json::from_slice(bytes).map_err(|e| AriError::Decode {
         what: what.to_string(),
         reason: e.to_string(),
     })

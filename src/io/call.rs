@@ -2,9 +2,10 @@
 //! the media engine ([`crate::core::call_media`]) between a UDP socket and the agent
 //! WebSocket, and release everything the call created, whatever ends it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,17 @@ use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, En
 
 /// Prefix of the ids of channels serve creates itself (never treated as callers).
 pub const OWN_CHANNEL_PREFIX: &str = "vcctl-em-";
+
+/// Prefix of the ids of the bridges serve creates (chosen by serve, so a create can be
+/// retried and the id is known before the bridge exists).
+pub const OWN_BRIDGE_PREFIX: &str = "vcctl-br-";
+
+/// Default of `--media-timeout`: a live caller's phone sends RTP every 20 ms, silence
+/// included (G.711 without VAD, what the deployment offers), and one with silence
+/// suppression sends comfort-noise updates within a few seconds; 10 s of nothing means
+/// the caller is gone (crashed, lost its network, NAT binding expired) while a short
+/// network outage or mobile handover still survives. Calls on hold are exempt.
+pub const DEFAULT_MEDIA_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// RTP format of the externalMedia leg.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +103,11 @@ pub struct ServeOptions {
     pub ws_window: Duration,
     /// The ARI settings (the WebSocket media connection uses ARI's host, port, TLS and CA).
     pub ari: crate::config::AriSettings,
+    /// End a call whose caller sent no media for this long (`None`: never).
+    pub media_timeout: Option<Duration>,
+    /// How often channels and bridges in the app that belong to no live call are looked for
+    /// (and released when seen twice in a row).
+    pub reconcile_every: Duration,
 }
 
 /// How a call's media travels between Asterisk and serve.
@@ -140,6 +157,52 @@ pub struct Shared {
     pub layers: Layers,
     /// Channel id (caller or externalMedia leg) -> the call that owns it.
     pub routes: Mutex<HashMap<String, mpsc::UnboundedSender<Signal>>>,
+    /// Bridges of live calls (ids chosen before they are created).
+    pub bridges: Mutex<HashSet<String>>,
+    /// Caller channel id -> when its media last arrived and whether it is on hold.
+    pub watches: Mutex<HashMap<String, Arc<MediaWatch>>>,
+    /// externalMedia channel id -> told when its StasisStart arrives (it can be bridged).
+    pub in_stasis: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
+}
+
+/// The caller's media activity, for `--media-timeout`.
+#[derive(Debug)]
+pub struct MediaWatch {
+    since: Instant,
+    /// Milliseconds after `since` of the last datagram from Asterisk.
+    last_ms: AtomicU64,
+    held: AtomicBool,
+}
+
+impl MediaWatch {
+    pub fn new(now: Instant) -> MediaWatch {
+        MediaWatch {
+            since: now,
+            last_ms: AtomicU64::new(0),
+            held: AtomicBool::new(false),
+        }
+    }
+
+    pub fn media_arrived(&self, at: Instant) {
+        let ms = at.saturating_duration_since(self.since).as_millis() as u64;
+        self.last_ms.fetch_max(ms, Ordering::Relaxed);
+    }
+
+    /// The caller put the call on hold (`ChannelHold`) or took it off (`ChannelUnhold`).
+    pub fn set_held(&self, held: bool, at: Instant) {
+        self.held.store(held, Ordering::Relaxed);
+        // Leaving hold starts the count afresh.
+        self.media_arrived(at);
+    }
+
+    /// How long the caller has been silent at `now`; zero while on hold.
+    pub fn silent_for(&self, now: Instant) -> Duration {
+        if self.held.load(Ordering::Relaxed) {
+            return Duration::ZERO;
+        }
+        let last = self.since + Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+        now.saturating_duration_since(last)
+    }
 }
 
 impl Shared {
@@ -153,6 +216,27 @@ impl Shared {
 
     fn unregister(&self, channel: &str) {
         lock(&self.routes).remove(channel);
+    }
+
+    /// Channels and bridges that belong to live calls (for the reconciliation).
+    pub fn live_objects(&self) -> HashSet<String> {
+        let mut live: HashSet<String> = lock(&self.routes).keys().cloned().collect();
+        live.extend(lock(&self.bridges).iter().cloned());
+        live
+    }
+
+    /// StasisStart of one of serve's own channels: wake the call waiting to bridge it.
+    pub fn own_channel_in_stasis(&self, channel: &str) {
+        if let Some(tx) = lock(&self.in_stasis).remove(channel) {
+            let _ = tx.send(());
+        }
+    }
+
+    /// The caller `channel` held or unheld the call.
+    pub fn caller_held(&self, channel: &str, held: bool) {
+        if let Some(w) = lock(&self.watches).get(channel) {
+            w.set_held(held, Instant::now());
+        }
     }
 }
 
@@ -231,6 +315,8 @@ struct Resources {
     bridge: Option<String>,
     media_channel: Option<String>,
     agent: Option<AgentSender>,
+    /// The caller's channel is up (answered by serve, or before Stasis by the dialplan).
+    answered: bool,
     caller_gone: bool,
     media_gone: bool,
     /// Files the call's plugins wrote: (kind, path).
@@ -242,8 +328,13 @@ struct Resources {
 enum End {
     Caller(Option<String>),
     MediaLeg,
-    Agent { normal: bool, detail: String },
+    Agent {
+        normal: bool,
+        detail: String,
+    },
     Shutdown,
+    /// The caller sent no media for this long (`--media-timeout`).
+    CallerSilent(Duration),
     Error(String),
 }
 
@@ -272,19 +363,15 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         stasis_start: started_unix,
         ..Default::default()
     };
-    if let Err(e) = shared
-        .store
-        .run_blocking(move |s| s.insert_call_start(&start))
-        .await
-    {
-        tracing::warn!(call = %id, "could not record the call start: {e}");
-    }
     shared.metrics.calls_active.inc();
     let mut latency = CallLatency {
         ari_event_ms: call.event_lag.map(|d| d.as_secs_f64() * 1000.0),
         ..Default::default()
     };
-    let mut res = Resources::default();
+    let mut res = Resources {
+        answered: call.channel.state == "Up",
+        ..Default::default()
+    };
     let mut profile_name = String::from("none");
     let mut media_stats: Option<MediaStats> = None;
     let mut transcript = Value::Null;
@@ -303,6 +390,7 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     let end = run_inner(
         &shared,
         &call,
+        start,
         &extension,
         &caller_number,
         &mut rx,
@@ -417,6 +505,7 @@ async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) 
 async fn run_inner(
     shared: &Arc<Shared>,
     call: &NewCall,
+    start: CallStart,
     extension: &str,
     caller_number: &str,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
@@ -428,35 +517,17 @@ async fn run_inner(
     agent_heard: &mut bool,
 ) -> End {
     let id = &call.channel.id;
-    // 1. Which agent serves this call.
-    let profiles = match shared.store.run_blocking(|s| s.list_profiles()).await {
-        Ok(p) => p,
-        Err(e) => return End::Error(format!("could not read agent profiles: {e}")),
-    };
-    let table = RoutingTable::new(profiles, shared.layers.get(DEFAULT_AGENT_ID_ENV).as_deref());
-    let Some(routed) = table.route(extension, caller_number) else {
-        let why = format!(
-            "no agent profile matches extension '{extension}' / caller '{caller_number}' and {DEFAULT_AGENT_ID_ENV} is not set"
-        );
-        return agent_failure(shared, id, res, rx, why).await;
-    };
-    let profile: AgentProfile = routed.profile.clone();
-    *profile_name = profile.name.clone();
-    let upd = CallUpdate {
-        profile: Some(profile.name.clone()),
-        agent_id: Some(profile.agent_id.clone()),
-        ..Default::default()
-    };
-    let uid = id.clone();
-    let _ = shared
-        .store
-        .run_blocking(move |s| s.update_call(&uid, &upd))
-        .await;
-    snapshot(shared, call, &profile.name, "connecting", None);
-
-    // 2. The agent conversation and the media leg, at the same time.
-    // --transport websocket: its own setup and media loop (serve_ws_media.rs).
+    // --transport websocket: its own setup and media loop (serve_ws_media.rs), once the call
+    // is recorded and routed.
     if shared.opts.transport == MediaTransport::WebSocket {
+        let profile = match route_call(shared, call, start, extension, caller_number).await {
+            Ok(p) => p,
+            Err(AgentProblem::Store(e)) => return End::Error(e),
+            Err(AgentProblem::Unavailable(why)) => {
+                return agent_failure(shared, id, res, rx, why).await
+            }
+        };
+        *profile_name = profile.name.clone();
         let ws = ws_media::CallCtx {
             shared,
             call,
@@ -466,26 +537,28 @@ async fn run_inner(
         };
         return ws_media::run(ws, rx, res, latency, transcript, agent_heard).await;
     }
+
+    // 1. The media leg and the agent at the same time. The media leg needs nothing from the
+    // call record or the routing, so StasisStart -> bridged waits for neither. Its channel
+    // and bridge ids are chosen here and noted before they exist: teardown releases them
+    // whatever happened to their creation (a lost answer included).
     let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
-    let tx_self = shared.route_to(id);
-    if let Some(tx) = &tx_self {
+    let bridge_id = format!("{OWN_BRIDGE_PREFIX}{:016x}", rand::random::<u64>());
+    if let Some(tx) = &shared.route_to(id) {
         shared.register(&media_id, tx);
     }
-    let agent_fut = connect_agent(shared, &profile, call, extension, caller_number);
-    let media_fut = setup_media(shared, id, &media_id, call.received, latency);
-    let (agent, media) = tokio::join!(agent_fut, media_fut);
-    // Whatever was created is released by teardown, even on failure.
-    let (socket, peer, bridge) = match media {
-        Ok(m) => {
-            res.media_channel = Some(media_id.clone());
-            res.bridge = Some(m.2.clone());
-            (m.0, m.1, m.2)
-        }
-        Err((created_media, created_bridge, e)) => {
-            if created_media {
-                res.media_channel = Some(media_id.clone());
-            }
-            res.bridge = created_bridge;
+    lock(&shared.bridges).insert(bridge_id.clone());
+    res.media_channel = Some(media_id.clone());
+    res.bridge = Some(bridge_id.clone());
+    let agent_fut = prepare_agent(shared, call, start, extension, caller_number);
+    let media_fut = setup_media(shared, id, &media_id, &bridge_id, call.received, latency);
+    let ((profile, agent), media) = tokio::join!(agent_fut, media_fut);
+    if let Some(p) = &profile {
+        *profile_name = p.name.clone();
+    }
+    let (socket, peer) = match media {
+        Ok(m) => m,
+        Err(e) => {
             if let Ok(conn) = agent {
                 let _ = conn.sender.close().await;
             }
@@ -500,12 +573,26 @@ async fn run_inner(
     }
     let conn = match agent {
         Ok(c) => c,
-        Err(e) => {
+        Err(AgentProblem::Store(e)) => return End::Error(e),
+        Err(AgentProblem::Unavailable(why)) => {
             // Release the media leg first so the fallback plays to a plain channel.
             release_media(shared, res).await;
-            return agent_failure(shared, id, res, rx, e.to_string()).await;
+            return agent_failure(shared, id, res, rx, why).await;
         }
     };
+    let Some(profile) = profile else {
+        let _ = conn.sender.close().await;
+        return End::Error("the agent connected without a profile".into());
+    };
+    // 2. Answer only now: the caller's 200 OK comes with the media bridged and the agent
+    // listening, never before (a call refused until here got a final error response).
+    if !res.answered {
+        if let Err(e) = shared.ari.answer(id).await {
+            let _ = conn.sender.close().await;
+            return End::Error(format!("could not answer the call: {e}"));
+        }
+        res.answered = true;
+    }
     latency.set_agent(&conn.timings);
     shared
         .metrics
@@ -518,7 +605,7 @@ async fn run_inner(
     let now_u = now_unix();
     let (mid, bid, conv) = (
         media_id.clone(),
-        bridge.clone(),
+        bridge_id.clone(),
         conn.conversation_id.clone(),
     );
     let uid = id.clone();
@@ -541,7 +628,7 @@ async fn run_inner(
         .await;
     res.agent = Some(conn.sender.clone());
     if shared.opts.record_ari {
-        start_ari_recording(shared, id, &bridge, res).await;
+        start_ari_recording(shared, id, &bridge_id, res).await;
     }
 
     // 3. Media until someone hangs up.
@@ -561,6 +648,16 @@ async fn run_inner(
     };
     media.set_peer(peer);
     snapshot(shared, call, &profile.name, "bridged", Some(&media.stats()));
+    let watch = Arc::new(MediaWatch::new(Instant::now()));
+    lock(&shared.watches).insert(id.clone(), watch.clone());
+    let watchdog = shared.opts.media_timeout.map(|limit| {
+        tokio::spawn(watch_media(
+            shared.clone(),
+            id.clone(),
+            watch.clone(),
+            limit,
+        ))
+    });
     let (end, media) = media_loop(
         shared,
         call,
@@ -571,8 +668,13 @@ async fn run_inner(
         media,
         rx,
         res,
+        watch,
     )
     .await;
+    if let Some(w) = watchdog {
+        w.abort();
+    }
+    lock(&shared.watches).remove(id);
     let stats = media.stats();
     *agent_heard = stats.agent_audio_events > 0;
     latency.agent_ping_ms = stats.last_ping_ms.map(|p| p as f64);
@@ -595,44 +697,156 @@ async fn run_inner(
     end
 }
 
-type MediaSetup = (UdpSocket, SocketAddr, String);
+/// What the agent side of the setup found: the profile (when routing got that far) and the
+/// connection.
+enum AgentProblem {
+    /// The call record or the profiles could not be read.
+    Store(String),
+    /// No profile, or the agent could not be reached: the failure policy applies.
+    Unavailable(String),
+}
 
-/// Socket, externalMedia channel, bridge. On error: (media channel created?, bridge, why).
+/// The call record, the routing and the agent connection: everything of the setup that
+/// the media leg does not wait for.
+async fn prepare_agent(
+    shared: &Shared,
+    call: &NewCall,
+    start: CallStart,
+    extension: &str,
+    caller_number: &str,
+) -> (
+    Option<AgentProfile>,
+    Result<agent_ws::AgentConnection, AgentProblem>,
+) {
+    let profile = match route_call(shared, call, start, extension, caller_number).await {
+        Ok(p) => p,
+        Err(e) => return (None, Err(e)),
+    };
+    let conn = connect_agent(shared, &profile, call, extension, caller_number)
+        .await
+        .map_err(|e| AgentProblem::Unavailable(e.to_string()));
+    (Some(profile), conn)
+}
+
+/// The call record and the routing: which agent profile serves this call.
+async fn route_call(
+    shared: &Shared,
+    call: &NewCall,
+    start: CallStart,
+    extension: &str,
+    caller_number: &str,
+) -> Result<AgentProfile, AgentProblem> {
+    let id = call.channel.id.clone();
+    if let Err(e) = shared
+        .store
+        .run_blocking(move |s| s.insert_call_start(&start))
+        .await
+    {
+        tracing::warn!(call = %id, "could not record the call start: {e}");
+    }
+    let profiles = match shared.store.run_blocking(|s| s.list_profiles()).await {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(AgentProblem::Store(format!(
+                "could not read agent profiles: {e}"
+            )))
+        }
+    };
+    let table = RoutingTable::new(profiles, shared.layers.get(DEFAULT_AGENT_ID_ENV).as_deref());
+    let Some(routed) = table.route(extension, caller_number) else {
+        let why = format!(
+            "no agent profile matches extension '{extension}' / caller '{caller_number}' and {DEFAULT_AGENT_ID_ENV} is not set"
+        );
+        return Err(AgentProblem::Unavailable(why));
+    };
+    let profile: AgentProfile = routed.profile.clone();
+    let upd = CallUpdate {
+        profile: Some(profile.name.clone()),
+        agent_id: Some(profile.agent_id.clone()),
+        ..Default::default()
+    };
+    let _ = shared
+        .store
+        .run_blocking(move |s| s.update_call(&id, &upd))
+        .await;
+    snapshot(shared, call, &profile.name, "connecting", None);
+    Ok(profile)
+}
+
+/// End the call when the caller has sent no media for `limit` (not counting time on hold).
+async fn watch_media(shared: Arc<Shared>, caller: String, watch: Arc<MediaWatch>, limit: Duration) {
+    let step = (limit / 10).clamp(Duration::from_millis(100), Duration::from_secs(1));
+    loop {
+        tokio::time::sleep(step).await;
+        if watch.silent_for(Instant::now()) >= limit {
+            tracing::warn!(
+                call = %caller,
+                "no media from the caller for {} s; ending the call",
+                limit.as_secs_f64()
+            );
+            if let Some(tx) = shared.route_to(&caller) {
+                let _ = tx.send(Signal::MediaTimeout(limit));
+            }
+            return;
+        }
+    }
+}
+
+/// Socket, externalMedia channel and bridge (created at the same time), both channels in
+/// the bridge. Returns the socket and where Asterisk sends from; the error says what failed.
 async fn setup_media(
     shared: &Shared,
     caller: &str,
     media_id: &str,
+    bridge_id: &str,
     received: Instant,
     latency: &mut CallLatency,
-) -> Result<MediaSetup, (bool, Option<String>, String)> {
-    let socket = shared
-        .ports
-        .bind()
-        .await
-        .map_err(|e| (false, None, e.to_string()))?;
-    let local = socket
-        .local_addr()
-        .map_err(|e| (false, None, e.to_string()))?;
+) -> Result<(UdpSocket, SocketAddr), String> {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let socket = shared.ports.bind().await.map_err(|e| e.to_string())?;
+    let local = socket.local_addr().map_err(|e| e.to_string())?;
     let host = SocketAddr::new(shared.opts.rtp_advertise, local.port());
-    let t = Instant::now();
-    let em = shared
-        .ari
-        .external_media(&ExternalMedia {
-            app: shared.opts.app.clone(),
-            external_host: host.to_string(),
-            format: shared.opts.rtp_format.asterisk_name().to_string(),
-            channel_id: Some(media_id.to_string()),
-            variables: vec![("VCCTL_CALL".into(), caller.to_string())],
-        })
-        .await
-        .map_err(|e| {
-            (
-                false,
-                None,
-                format!("could not create the externalMedia channel: {e}"),
-            )
-        })?;
-    latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    // Asterisk answers the externalMedia request before the channel has entered Stasis (it
+    // is originated asynchronously) and refuses to bridge it until then: wait for its
+    // StasisStart rather than polling.
+    let (entered_tx, entered) = tokio::sync::oneshot::channel();
+    lock(&shared.in_stasis).insert(media_id.to_string(), entered_tx);
+    // Whatever way this function ends, the waiter goes.
+    struct Forget<'a>(&'a Shared, &'a str);
+    impl Drop for Forget<'_> {
+        fn drop(&mut self) {
+            lock(&self.0.in_stasis).remove(self.1);
+        }
+    }
+    let _forget = Forget(shared, media_id);
+    let em = async {
+        let t = Instant::now();
+        let r = shared
+            .ari
+            .external_media(&ExternalMedia {
+                app: shared.opts.app.clone(),
+                external_host: host.to_string(),
+                format: shared.opts.rtp_format.asterisk_name().to_string(),
+                channel_id: Some(media_id.to_string()),
+                variables: vec![("VCCTL_CALL".into(), caller.to_string())],
+            })
+            .await;
+        (r, t.elapsed())
+    };
+    let bridge = async {
+        let t = Instant::now();
+        let name = format!("vcctl-{caller}");
+        let r = shared
+            .ari
+            .create_bridge_with_id(bridge_id, "mixing", Some(&name))
+            .await;
+        (r, t.elapsed())
+    };
+    let ((em, em_t), (bridge, bridge_t)) = tokio::join!(em, bridge);
+    let em = em.map_err(|e| format!("could not create the externalMedia channel: {e}"))?;
+    latency.ari_rest_ms.push(ms(em_t));
+    bridge.map_err(|e| format!("could not create the bridge: {e}"))?;
+    latency.ari_rest_ms.push(ms(bridge_t));
     let peer = match unicast_peer(&em) {
         Some(p) => p,
         None => {
@@ -642,57 +856,39 @@ async fn setup_media(
                 .await;
             let port = shared.ari.get_var(media_id, "UNICASTRTP_LOCAL_PORT").await;
             match (addr, port) {
-                (Ok(a), Ok(p)) => format!("{a}:{p}").parse().map_err(|_| {
-                    (
-                        true,
-                        None,
-                        format!("Asterisk gave an unusable RTP address {a}:{p}"),
-                    )
-                })?,
+                (Ok(a), Ok(p)) => format!("{a}:{p}")
+                    .parse()
+                    .map_err(|_| format!("Asterisk gave an unusable RTP address {a}:{p}"))?,
                 _ => {
-                    return Err((
-                        true,
-                        None,
+                    return Err(
                         "Asterisk did not say where the externalMedia leg sends from".into(),
-                    ))
+                    )
                 }
             }
         }
     };
     let t = Instant::now();
-    let bridge = shared
-        .ari
-        .create_bridge("mixing", Some(&format!("vcctl-{caller}")))
-        .await
-        .map_err(|e| (true, None, format!("could not create the bridge: {e}")))?;
-    latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    let t = Instant::now();
-    // Asterisk answers externalMedia before its channel has entered Stasis (it is originated
-    // asynchronously), so a 422 "not in Stasis application" right after creation is retried.
-    let mut tries = 0;
+    // Bounded: if the event went missing, the 422 retry below still gets there.
+    let _ = tokio::time::timeout(Duration::from_secs(2), entered).await;
+    // Should the channel still not be in Stasis, a 422 "not in Stasis application" is retried.
+    let mut tries = 0u32;
     loop {
         let both = [caller.to_string(), media_id.to_string()];
-        match shared.ari.add_to_bridge(&bridge.id, &both).await {
+        match shared.ari.add_to_bridge(bridge_id, &both).await {
             Ok(()) => break,
             Err(crate::io::ari_http::AriError::Rejected { status: 422, .. }) if tries < 25 => {
                 tries += 1;
                 tracing::debug!(call = %caller, tries, "a channel is not in Stasis yet; retrying");
-                tokio::time::sleep(Duration::from_millis(20)).await;
+                tokio::time::sleep(Duration::from_millis(5 << tries.min(2))).await;
             }
-            Err(e) => {
-                return Err((
-                    true,
-                    Some(bridge.id.clone()),
-                    format!("could not bridge the call: {e}"),
-                ))
-            }
+            Err(e) => return Err(format!("could not bridge the call: {e}")),
         }
     }
-    latency.ari_rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    latency.ari_rest_ms.push(ms(t.elapsed()));
     // The handler's own share: StasisStart received -> caller and media leg bridged (the
     // agent connection runs in parallel and is measured on its own).
-    latency.handler_ms = Some(received.elapsed().as_secs_f64() * 1000.0);
-    Ok((socket, peer, bridge.id))
+    latency.handler_ms = Some(ms(received.elapsed()));
+    Ok((socket, peer))
 }
 
 /// `UNICASTRTP_LOCAL_ADDRESS:PORT` from the externalMedia response's channel variables.
@@ -766,6 +962,7 @@ fn pending_end(
             }
             Signal::ChannelGone { .. } => res.media_gone = true,
             Signal::Shutdown => end = end.or(Some(End::Shutdown)),
+            Signal::MediaTimeout(_) => {}
         }
     }
     end
@@ -780,6 +977,8 @@ struct ServeHooks<'a> {
     plugins: Vec<Box<dyn CallPlugin>>,
     /// The first agent audio has been sent (and noted in the call record).
     first_audio_sent: bool,
+    /// The caller's media activity (`--media-timeout`).
+    watch: Arc<MediaWatch>,
 }
 
 impl ServeHooks<'_> {
@@ -803,6 +1002,7 @@ impl ServeHooks<'_> {
 
 impl MediaHooks for ServeHooks<'_> {
     fn rtp_in(&mut self, at: Instant, from: SocketAddr, to: SocketAddr, data: &[u8]) {
+        self.watch.media_arrived(at);
         for p in &mut self.plugins {
             p.rtp_in(at, from, to, data);
         }
@@ -856,6 +1056,7 @@ async fn media_loop(
     media: CallMedia,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     res: &mut Resources,
+    watch: Arc<MediaWatch>,
 ) -> (End, CallMedia) {
     let mut hooks = ServeHooks {
         shared,
@@ -863,6 +1064,7 @@ async fn media_loop(
         profile,
         flushed: MediaStats::default(),
         first_audio_sent: false,
+        watch,
         plugins: shared
             .plugins
             .iter()
@@ -901,6 +1103,7 @@ async fn media_loop(
         }
         LoopEnd::Agent { normal, detail } => End::Agent { normal, detail },
         LoopEnd::Shutdown => End::Shutdown,
+        LoopEnd::MediaTimeout(after) => End::CallerSilent(after),
         LoopEnd::Error(e) => End::Error(e),
     };
     (end, media)
@@ -958,6 +1161,15 @@ async fn agent_failure(
         return end;
     }
     if let AgentFailurePolicy::Fallback { media, max } = &shared.opts.on_agent_failure {
+        // The prompt needs an answered channel.
+        if !res.answered {
+            match shared.ari.answer(caller).await {
+                Ok(()) => res.answered = true,
+                Err(e) => {
+                    tracing::warn!(call = %caller, "could not answer for the fallback prompt: {e}")
+                }
+            }
+        }
         match shared.ari.play(caller, media).await {
             Ok(_) => {
                 // Wait for the prompt (or the caller hanging up), at most `max`.
@@ -971,7 +1183,7 @@ async fn agent_failure(
                                 res.caller_gone = true;
                                 return End::Caller(cause);
                             }
-                            Some(Signal::Shutdown) | None => break,
+                            Some(Signal::Shutdown) | Some(Signal::MediaTimeout(_)) | None => break,
                             Some(_) => {}
                         }
                     }
@@ -1014,6 +1226,18 @@ fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<Strin
             EndedBy::System,
             Some("vcctl serve stopped".into()),
         ),
+        End::CallerSilent(after) => (
+            if agent_heard {
+                CallOutcome::Completed
+            } else {
+                CallOutcome::CallerAbandoned
+            },
+            EndedBy::System,
+            Some(format!(
+                "no media from the caller for {} s (--media-timeout)",
+                after.as_secs_f64()
+            )),
+        ),
         End::Error(e) => (CallOutcome::Error, EndedBy::System, Some(e.clone())),
     }
 }
@@ -1026,6 +1250,7 @@ async fn release_media(shared: &Shared, res: &mut Resources) {
                 tracing::warn!("could not destroy bridge {b}: {e}");
             }
         }
+        lock(&shared.bridges).remove(&b);
     }
     if let Some(m) = res.media_channel.take() {
         if !res.media_gone {
@@ -1050,6 +1275,8 @@ async fn teardown(shared: &Shared, caller: &str, res: &mut Resources, end: &End)
             (End::Agent { normal: false, .. }, AgentFailurePolicy::Hangup { reason }) => {
                 Some(reason.as_str())
             }
+            // Not answered yet (setup failed, shutting down): a final 503 for the caller.
+            _ if !res.answered => Some("congestion"),
             _ => Some("normal"),
         };
         if let Err(e) = shared.ari.hangup(caller, reason).await {

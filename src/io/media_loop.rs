@@ -29,6 +29,8 @@ pub enum Signal {
     },
     /// Stop now (serve shutting down, benchmark over).
     Shutdown,
+    /// The caller sent no media for this long (serve's `--media-timeout`): end the call.
+    MediaTimeout(Duration),
 }
 
 /// Why the loop stopped.
@@ -44,6 +46,8 @@ pub enum LoopEnd {
         detail: String,
     },
     Shutdown,
+    /// No media from the caller for this long.
+    MediaTimeout(Duration),
     Error(String),
 }
 
@@ -338,6 +342,7 @@ async fn run_loop(
                     return LoopEnd::Caller(cause);
                 }
                 Some(Signal::ChannelGone { .. }) => return LoopEnd::MediaLeg,
+                Some(Signal::MediaTimeout(after)) => return LoopEnd::MediaTimeout(after),
                 Some(Signal::Shutdown) | None => return LoopEnd::Shutdown,
             },
         }

@@ -6,6 +6,8 @@ pub mod app_probe;
 pub mod ari_events;
 pub mod ari_http;
 pub mod asterisk_media_ws;
+pub mod ari_retry;
+pub mod asterisk_host;
 pub mod bench;
 pub mod bench_peer;
 pub mod call;

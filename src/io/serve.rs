@@ -2,7 +2,7 @@
 //! connection (reconnecting with backoff), starts one task per caller ([`crate::io::call`]),
 //! routes hangups to those tasks, serves the HTTP API, and drains on shutdown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -16,7 +16,9 @@ use crate::core::ari_model::{parse_ari_time, EventHeader};
 use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
-use crate::io::call::{now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_CHANNEL_PREFIX};
+use crate::io::call::{
+    now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_BRIDGE_PREFIX, OWN_CHANNEL_PREFIX,
+};
 
 /// Run until `shutdown` resolves (then drain) or the app is taken over.
 pub async fn run(
@@ -64,6 +66,8 @@ pub async fn run(
 
     let draining = Arc::new(AtomicBool::new(false));
     let mut calls: JoinSet<()> = JoinSet::new();
+    let reconciler = (!shared.opts.reconcile_every.is_zero())
+        .then(|| tokio::spawn(reconcile_forever(shared.clone())));
     let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
     let mut first = true;
     tokio::pin!(shutdown);
@@ -150,6 +154,9 @@ pub async fn run(
         }
     }
     // Whatever is still running now is told to stop and given a moment to clean up.
+    if let Some(r) = reconciler {
+        r.abort();
+    }
     stop_all(&shared, &mut calls).await;
     shared.api.readiness.set_not_ready("shutting down");
     let _ = stop_http_tx.send(true);
@@ -177,8 +184,12 @@ fn dispatch(
     match ev.kind.as_str() {
         "StasisStart" => {
             let chan = ev.channel.clone()?;
-            if chan.id.starts_with(OWN_CHANNEL_PREFIX) || shared.route_to(&chan.id).is_some() {
-                return None; // our own externalMedia leg, or a channel re-entering
+            if chan.id.starts_with(OWN_CHANNEL_PREFIX) {
+                shared.own_channel_in_stasis(&chan.id); // our externalMedia leg: bridge it
+                return None;
+            }
+            if shared.route_to(&chan.id).is_some() {
+                return None; // a channel re-entering
             }
             let active = shared.routes.lock().map(|r| r.len()).unwrap_or(0);
             let full = shared.opts.max_calls.is_some_and(|m| calls.len() >= m);
@@ -188,9 +199,20 @@ fn dispatch(
                     "refusing a new call ({})",
                     if full { "at --max-calls" } else { "shutting down" }
                 );
+                shared
+                    .metrics
+                    .refused
+                    .with(&[if full { "max_calls" } else { "draining" }])
+                    .inc();
+                // Unanswered (the dialplan leaves answering to serve): the caller gets a
+                // final 503 Service Unavailable at once.
                 let ari = shared.ari.clone();
                 tokio::spawn(async move {
-                    let _ = ari.hangup(&chan.id, Some("congestion")).await;
+                    if let Err(e) = ari.hangup(&chan.id, Some("congestion")).await {
+                        if !e.is_not_found() {
+                            tracing::warn!(channel = %chan.id, "could not refuse the call: {e}");
+                        }
+                    }
                 });
                 return None;
             }
@@ -217,6 +239,11 @@ fn dispatch(
                         .or_else(|| ev.cause.map(|c| c.to_string())),
                 });
             }
+        }
+        "ChannelHold" | "ChannelUnhold" => {
+            // A caller on hold sends no media: --media-timeout waits while it lasts.
+            let chan = ev.channel.as_ref()?;
+            shared.caller_held(&chan.id, ev.kind == "ChannelHold");
         }
         "ApplicationReplaced" => {
             return Some(Error::Conflict(format!(
@@ -281,43 +308,112 @@ async fn stop_all(shared: &Arc<Shared>, calls: &mut JoinSet<()>) {
     calls.abort_all();
 }
 
-/// After a crash, channels and bridges may still sit in the app: release them.
-async fn cleanup_leftovers(shared: &Shared) {
-    let Ok(app) = shared.ari.application(&shared.opts.app).await else {
-        return;
+/// Channels and bridges that serve may have made or taken: those in its app, its own
+/// externalMedia channels, and bridges it named (`vcctl-...`, also after they lost their app
+/// subscription). `(channels, bridges)`, ids only. With `only_ours`, for a pass while serve
+/// runs (other serve processes with other apps may share this Asterisk): channels in the app
+/// only, and named bridges outside the app only when they are empty.
+async fn app_objects(shared: &Shared, only_ours: bool) -> Option<(Vec<String>, Vec<String>)> {
+    let app = shared.ari.application(&shared.opts.app).await.ok()?;
+    let mut channels: Vec<String> = app.channel_ids.clone();
+    let mut bridges: Vec<String> = app.bridge_ids.clone();
+    if let Ok(all) = shared.ari.bridges().await {
+        bridges.extend(
+            all.into_iter()
+                .filter(|b| b.name.starts_with("vcctl-") || b.id.starts_with(OWN_BRIDGE_PREFIX))
+                .filter(|b| !only_ours || b.channels.is_empty())
+                .map(|b| b.id),
+        );
+    }
+    if !only_ours {
+        if let Ok(all) = shared.ari.channels().await {
+            channels.extend(
+                all.into_iter()
+                    .filter(|c| c.id.starts_with(OWN_CHANNEL_PREFIX))
+                    .map(|c| c.id),
+            );
+        }
+    }
+    let dedup = |v: &mut Vec<String>| {
+        let mut seen = HashSet::new();
+        v.retain(|x| seen.insert(x.clone()));
     };
+    dedup(&mut channels);
+    dedup(&mut bridges);
+    Some((channels, bridges))
+}
+
+/// Destroy these bridges, then hang up these channels; how many went.
+async fn release(shared: &Shared, channels: &[String], bridges: &[String]) -> usize {
     let mut n = 0;
-    for b in &app.bridge_ids {
+    for b in bridges {
         if shared.ari.destroy_bridge(b).await.is_ok() {
             n += 1;
         }
     }
-    for c in &app.channel_ids {
+    for c in channels {
         if shared.ari.hangup(c, Some("normal")).await.is_ok() {
             n += 1;
         }
     }
-    // Bridges named by serve that lost their app subscription.
-    if let Ok(bridges) = shared.ari.bridges().await {
-        for b in bridges.iter().filter(|b| b.name.starts_with("vcctl-")) {
-            if shared.ari.destroy_bridge(&b.id).await.is_ok() {
-                n += 1;
-            }
-        }
-    }
-    if let Ok(chans) = shared.ari.channels().await {
-        for c in chans
-            .iter()
-            .filter(|c| c.id.starts_with(OWN_CHANNEL_PREFIX))
-        {
-            if shared.ari.hangup(&c.id, None).await.is_ok() {
-                n += 1;
-            }
-        }
-    }
+    n
+}
+
+/// After a crash, channels and bridges may still sit in the app: release them.
+async fn cleanup_leftovers(shared: &Shared) {
+    let Some((channels, bridges)) = app_objects(shared, false).await else {
+        return;
+    };
+    let n = release(shared, &channels, &bridges).await;
     if n > 0 {
         eprintln!("vcctl serve: released {n} channel(s)/bridge(s) left by a previous run");
     }
+}
+
+/// While serve runs: every `--reconcile-secs`, what the start-up cleanup would release and
+/// belongs to no live call is noted, and released when it is still there, still orphaned,
+/// at the next pass (a caller whose StasisStart is being handled right now is never
+/// touched). Catches what a failed teardown request left behind.
+async fn reconcile_forever(shared: Arc<Shared>) {
+    let mut suspects: HashSet<String> = HashSet::new();
+    loop {
+        tokio::time::sleep(shared.opts.reconcile_every).await;
+        suspects = reconcile_once(&shared, &suspects).await;
+    }
+}
+
+/// One pass: release what was orphaned last time and still is; return the new suspects.
+pub(crate) async fn reconcile_once(shared: &Shared, suspects: &HashSet<String>) -> HashSet<String> {
+    let Some((channels, bridges)) = app_objects(shared, true).await else {
+        return HashSet::new();
+    };
+    let live = shared.live_objects();
+    let orphan = |id: &String| !live.contains(id);
+    let (chan_now, br_now): (Vec<String>, Vec<String>) = (
+        channels.into_iter().filter(orphan).collect(),
+        bridges.into_iter().filter(orphan).collect(),
+    );
+    let confirmed = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .filter(|id| suspects.contains(*id))
+            .cloned()
+            .collect()
+    };
+    let (chan_gone, br_gone) = (confirmed(&chan_now), confirmed(&br_now));
+    if !chan_gone.is_empty() || !br_gone.is_empty() {
+        let n = release(shared, &chan_gone, &br_gone).await;
+        tracing::warn!(
+            channels = ?chan_gone,
+            bridges = ?br_gone,
+            "released {n} channel(s)/bridge(s) in the app that belonged to no call"
+        );
+        shared.metrics.reconciled.inc_by(n as u64);
+    }
+    chan_now
+        .into_iter()
+        .chain(br_now)
+        .filter(|id| !chan_gone.contains(id) && !br_gone.contains(id))
+        .collect()
 }
 
 /// Hangups may have been missed while events were disconnected: ask ARI which calls still exist.

@@ -40,6 +40,8 @@ pub struct ServeMetrics {
     pub ws_events: CounterVec,
     /// Samples that went through a resampler, by direction (0 on pass-through calls).
     pub resampled_samples: CounterVec,
+    pub reconciled: Counter,
+    pub refused: CounterVec,
 }
 
 impl ServeMetrics {
@@ -137,6 +139,15 @@ impl ServeMetrics {
                 "vcctl_resampled_samples_total",
                 "WebSocket transport: audio samples converted by the resampler, by direction (to_agent, to_caller); 0 when formats pass through.",
                 &["direction"],
+            ),
+            reconciled: r.counter(
+                "vcctl_ari_orphans_released_total",
+                "Channels and bridges in the app that belonged to no call, released by the periodic reconciliation.",
+            ),
+            refused: r.counter_vec(
+                "vcctl_calls_refused_total",
+                "Calls hung up unanswered on arrival, by reason (max_calls, draining).",
+                &["reason"],
             ),
             registry: r,
         }

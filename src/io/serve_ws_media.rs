@@ -109,6 +109,16 @@ pub(super) async fn run(
             return agent_failure(shared, id, res, rx, e.to_string()).await;
         }
     };
+    // Answer only now, as on the RTP path: the caller's 200 OK comes with the media bridged
+    // and the agent listening (a call refused until here got a final error response).
+    if !res.answered {
+        if let Err(e) = shared.ari.answer(id).await {
+            let _ = conn.sender.close().await;
+            close_link(mws).await;
+            return End::Error(format!("could not answer the call: {e}"));
+        }
+        res.answered = true;
+    }
     latency.set_agent(&conn.timings);
     shared
         .metrics
@@ -420,6 +430,7 @@ async fn media_loop(
                     res.media_gone = true;
                     break End::MediaLeg;
                 }
+                Some(Signal::MediaTimeout(after)) => break End::CallerSilent(after),
                 Some(Signal::Shutdown) | None => break End::Shutdown,
             },
             f = mws.recv() => match f {

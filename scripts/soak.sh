@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# soak.sh -- a long run through Asterisk, vcctl serve and agent-sim that must leak nothing:
+# first calls one after another, then many at once for a while; at the end no channel, no
+# bridge, no call in serve, serve's sockets and file descriptors back where they started,
+# and serve's memory (RSS) reported at the start and the end. Not a CI test: a command.
+#
+#   scripts/soak.sh            1000 calls in sequence, then 100 at once for 10 minutes
+#   scripts/soak.sh --short    50 calls in sequence, then 20 at once for 30 s (CI-sized)
+#   scripts/soak.sh --setup 1,20,40
+#                              instead: for each N, N calls started at the same moment
+#                              (CALL_SECS long), then serve's "Event Handler" component
+#                              (StasisStart received -> media bridged) and the ARI REST
+#                              round trips from latency-report over those N calls
+#
+# Needs a running Asterisk with the deployment's configs (scripts/asterisk-sandbox.sh up; in
+# a namespace of its own: scripts/isolated.sh NAME scripts/soak.sh --short). The script
+# starts its own agent-sim (echo) and serve (a fresh database in a temporary directory) and
+# stops them at the end. Settings (environment):
+#   VCCTL          vcctl binary            (default: target/release/vcctl, else target/debug/vcctl)
+#   URI            sip:test@127.0.0.1:5060 the extension that reaches serve
+#   SEQ_CALLS      1000 (short: 50)        calls in the sequential phase
+#   SEQ_SECS       1                       duration of each sequential call
+#   CONC           100 (short: 20)         calls at once in the concurrent phase
+#   CONC_SECS      600 (short: 30)         length of the concurrent phase
+#   CALL_SECS      20 (short: 10)          duration of each call in the concurrent phase
+#   SERVE_ARGS     (empty)                 extra flags for vcctl serve
+#   LOAD_CMD       (empty)                 a command that runs the concurrent phase instead
+#                                          of vcctl call processes, e.g. once `vcctl load`
+#                                          exists: LOAD_CMD='vcctl load sip:test@127.0.0.1:5060
+#                                          --concurrency 100 --hold 20 --calls 3000 --json'
+#                                          (it must exit 0 when every call had audio)
+#   ASTERISK_ARI_PASSWORD etc.             ARI settings, as for every vcctl command
+# Exit status: 0 when every call had audio (or was refused with a final SIP error) and
+# nothing leaked; 1 otherwise, with what failed on stderr.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+short=
+setup=
+case ${1:-} in
+    --short) short=1 ;;
+    --setup) setup=${2:?usage: soak.sh --setup N,N,...}; short=1 ;;
+esac
+vcctl=${VCCTL:-}
+if [ -z "$vcctl" ]; then
+    vcctl=$repo/target/release/vcctl
+    [ -x "$vcctl" ] || vcctl=$repo/target/debug/vcctl
+fi
+[ -x "$vcctl" ] || { echo "soak: no vcctl binary (cargo build --release, or set VCCTL)" >&2; exit 1; }
+uri=${URI:-sip:test@127.0.0.1:5060}
+seq_calls=${SEQ_CALLS:-$([ -n "$short" ] && echo 50 || echo 1000)}
+seq_secs=${SEQ_SECS:-1}
+conc=${CONC:-$([ -n "$short" ] && echo 20 || echo 100)}
+conc_secs=${CONC_SECS:-$([ -n "$short" ] && echo 30 || echo 600)}
+call_secs=${CALL_SECS:-$([ -n "$short" ] && echo 10 || echo 20)}
+export ASTERISK_ARI_PASSWORD=${ASTERISK_ARI_PASSWORD:-vcctl-sandbox-secret}
+
+say() { echo "soak: $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 10000)); }
+
+work=$(mktemp -d /tmp/vcctl-soak.XXXXXX)
+sim_port=$(free_port)
+api_port=$(free_port)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+"$vcctl" agent-sim --listen "127.0.0.1:$sim_port" --mode echo >"$work/agent-sim.log" 2>&1 &
+pids+=($!)
+# shellcheck disable=SC2086
+ELEVENLABS_AGENT_ID=soak "$vcctl" serve --agent-url "ws://127.0.0.1:$sim_port" \
+    --http "127.0.0.1:$api_port" --db "$work/serve.db" ${SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
+serve_pid=$!
+pids+=("$serve_pid")
+for _ in $(seq 150); do
+    curl -fs "http://127.0.0.1:$api_port/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fs "http://127.0.0.1:$api_port/readyz" >/dev/null || { cat "$work/serve.log" >&2; say "serve did not become ready"; exit 1; }
+
+rss() { awk '/^VmRSS/ {print $2 " kB"}' "/proc/$serve_pid/status"; }
+fds() { ls "/proc/$serve_pid/fd" | wc -l; }
+sockets() { find "/proc/$serve_pid/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
+rss0=$(rss); fds0=$(fds); sock0=$(sockets)
+say "serve pid $serve_pid: RSS $rss0, $fds0 fds ($sock0 sockets); logs in $work"
+
+# One call; prints "audio", "refused" or "failed: ...".
+one_call() {
+    local out code
+    out=$("$vcctl" call "$uri" --tone 1000 --duration "$1" --timeout 20 --json 2>"$work/err.$BASHPID") && code=0 || code=$?
+    if [ "$code" = 0 ] && echo "$out" | grep -Eq '"found": ?[1-9]'; then
+        echo audio
+    elif [ "$code" = 6 ]; then
+        echo refused
+    else
+        echo "failed: exit $code $(head -c 300 "$work/err.$BASHPID" | tr '\n' ' ')"
+    fi
+    rm -f "$work/err.$BASHPID"
+}
+
+if [ -n "$setup" ]; then
+    for n in ${setup//,/ }; do
+        : >"$work/results"
+        for _ in $(seq "$n"); do one_call "${CALL_SECS:-6}" >>"$work/results" & done
+        wait $(jobs -p | grep -vxF -e "${pids[0]}" -e "$serve_pid") 2>/dev/null || true
+        sleep 2
+        audio=$(grep -c '^audio' "$work/results" || true)
+        report=$("$vcctl" latency-report --db "$work/serve.db" --last "$n" 2>&1 || true)
+        handler=$(echo "$report" | grep -m1 'Event Handler' | awk -F'┆' '{gsub(/ /,"",$3); gsub(/ /,"",$4); print "p50 " $3 " ms, p95 " $4 " ms"}')
+        rest=$(echo "$report" | grep -o 'REST round trip p50 [^)]*')
+        echo "setup: $n calls at once: $audio with audio; Event Handler $handler; ARI $rest)"
+        sleep 3
+    done
+    exit 0
+fi
+
+say "phase 1: $seq_calls calls in sequence ($seq_secs s each)"
+: >"$work/results"
+for i in $(seq "$seq_calls"); do
+    one_call "$seq_secs" >>"$work/results"
+    if [ $((i % 100)) = 0 ]; then say "  $i calls, serve RSS $(rss)"; fi
+done
+
+say "phase 2: $conc calls at once for $conc_secs s ($call_secs s each)"
+if [ -n "${LOAD_CMD:-}" ]; then
+    if bash -c "$LOAD_CMD" >"$work/load.out" 2>&1; then echo audio >>"$work/results"; else
+        echo "failed: LOAD_CMD exited non-zero (see $work/load.out)" >>"$work/results"; fi
+else
+    end=$((SECONDS + conc_secs))
+    worker() {
+        while [ "$SECONDS" -lt "$end" ]; do one_call "$call_secs"; done
+    }
+    for _ in $(seq "$conc"); do worker >>"$work/results" & done
+    wait_pids=$(jobs -p | grep -vxF -e "${pids[0]}" -e "$serve_pid" || true)
+    # shellcheck disable=SC2086
+    wait $wait_pids 2>/dev/null || true
+fi
+
+# Let teardown and the last events settle, then look for leftovers. serve's idle keep-alive
+# connections to ARI close 5 s after their last request (ari_http.rs pool_idle_timeout).
+sleep 8
+calls=$(curl -fs "http://127.0.0.1:$api_port/calls" || echo '?')
+channels=$("$vcctl" channels list --json)
+bridges=$("$vcctl" bridge list --json)
+rss1=$(rss); fds1=$(fds); sock1=$(sockets)
+if [ "$sock1" -gt "$sock0" ] && command -v ss >/dev/null; then
+    ss -tunap 2>/dev/null | grep "pid=$serve_pid," >"$work/sockets.end" || true
+fi
+audio=$(grep -c '^audio' "$work/results" || true)
+refused=$(grep -c '^refused' "$work/results" || true)
+failed=$(grep -c '^failed' "$work/results" || true)
+say "calls: $audio with audio, $refused refused, $failed failed"
+say "serve RSS $rss0 -> $rss1, fds $fds0 -> $fds1, sockets $sock0 -> $sock1"
+bad=
+[ "$failed" = 0 ] || { bad=1; grep '^failed' "$work/results" | sort | uniq -c | head -5 >&2; }
+[ "$calls" = "[]" ] || { bad=1; say "serve still holds calls: $calls"; }
+[ "$(echo "$channels" | tr -d ' \n')" = "[]" ] || { bad=1; say "channels left in Asterisk: $channels"; }
+[ "$(echo "$bridges" | tr -d ' \n')" = "[]" ] || { bad=1; say "bridges left in Asterisk: $bridges"; }
+[ "$sock1" -le "$sock0" ] || { bad=1; say "serve holds $((sock1 - sock0)) more sockets than at the start"; }
+[ "$fds1" -le "$((fds0 + 2))" ] || { bad=1; say "serve holds $((fds1 - fds0)) more file descriptors than at the start"; }
+if [ -n "$bad" ]; then say "FAILED (logs in $work)"; exit 1; fi
+say "OK: nothing leaked"
+rm -rf "$work"
