@@ -103,6 +103,15 @@ pub struct RtpReceived {
     pub source: Option<SocketAddr>,
 }
 
+/// Live reception figures of a call.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LiveCounters {
+    pub received: u64,
+    pub expected: u64,
+    /// RFC 3550 interarrival jitter now.
+    pub jitter_ms: f64,
+}
+
 /// How much of the received media to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reception {
@@ -489,17 +498,26 @@ impl CallerMedia {
         r
     }
 
-    /// RTP packets received and expected on the main stream so far (cheap; for live totals).
-    pub fn counters(&self) -> (u64, u64) {
+    /// Packets received and expected on the main stream so far, and its current jitter
+    /// (cheap with `Light` reception; for live totals).
+    pub fn counters(&self) -> LiveCounters {
         match &self.rx {
             Rx::Light { streams, .. } => streams
                 .iter()
                 .max_by_key(|s| s.stats.received())
-                .map(|s| (s.stats.received() as u64, s.stats.expected() as u64))
-                .unwrap_or((0, 0)),
+                .map(|s| LiveCounters {
+                    received: s.stats.received() as u64,
+                    expected: s.stats.expected() as u64,
+                    jitter_ms: s.stats.jitter() * 1000.0 / RATE as f64,
+                })
+                .unwrap_or_default(),
             Rx::Full { .. } => {
                 let r = self.received();
-                (r.packets, r.expected)
+                LiveCounters {
+                    received: r.packets,
+                    expected: r.expected,
+                    jitter_ms: r.mean_jitter_ms,
+                }
             }
         }
     }
@@ -627,7 +645,8 @@ mod tests {
         assert_eq!((a.packets, a.expected, a.lost), (199, 200, 1));
         assert_eq!((b.packets, b.expected, b.lost), (199, 200, 1));
         assert!((b.loss_percent - 0.5).abs() < 1e-9);
-        assert_eq!(light.counters(), (199, 200));
+        let c = light.counters();
+        assert_eq!((c.received, c.expected), (199, 200));
         assert_eq!(b.streams, 1);
         assert_eq!(b.source, Some(from));
     }

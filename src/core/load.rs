@@ -337,6 +337,7 @@ pub struct Tally {
 #[derive(Debug, Clone, Default)]
 struct Acc {
     records: Vec<CallRecordLite>,
+    setups: Vec<f64>,
     roundtrips: Vec<f64>,
     samples: u64,
     up_sum: f64,
@@ -355,7 +356,6 @@ struct Acc {
 struct CallRecordLite {
     outcome: Outcome,
     code: Option<u16>,
-    setup_ms: Option<f64>,
     audio: Option<AudioVerdict>,
 }
 
@@ -376,20 +376,42 @@ impl Tally {
             .min(self.steps.len() - 1)
     }
 
-    /// A finished call: counted in the step it was placed in; its round trips in the step
-    /// each marker was sent in.
+    /// A finished call, counted in the step it was placed in (its setup time and round
+    /// trips come live, by [`Self::setup`] and [`Self::roundtrip`]).
     pub fn record(&mut self, r: &CallRecord) {
         let step = r.step.min(self.steps.len() - 1);
         self.steps[step].records.push(CallRecordLite {
             outcome: r.outcome,
             code: r.code,
-            setup_ms: r.setup_ms,
             audio: r.audio,
         });
-        for &(at, ms) in &r.roundtrips {
-            let s = self.step_of(at);
-            self.steps[s].roundtrips.push(ms);
-        }
+    }
+
+    /// A call placed in `step` was answered after `ms`.
+    pub fn setup(&mut self, step: usize, ms: f64) {
+        let step = step.min(self.steps.len() - 1);
+        self.steps[step].setups.push(ms);
+    }
+
+    /// A round trip of `ms` measured on a marker sent `at_s` after the start: counted in the
+    /// step in force then.
+    pub fn roundtrip(&mut self, at_s: f64, ms: f64) {
+        let s = self.step_of(at_s);
+        self.steps[s].roundtrips.push(ms);
+    }
+
+    /// Live figures of `step`: setup p95, round-trip p95, loss %.
+    pub fn live(&self, step: usize) -> (Option<f64>, Option<f64>, Option<f64>) {
+        let Some(a) = self.steps.get(step) else {
+            return (None, None, None);
+        };
+        let loss = (a.expected > 0)
+            .then(|| a.expected.saturating_sub(a.received) as f64 * 100.0 / a.expected as f64);
+        (
+            percentile(&a.setups, 95.0),
+            percentile(&a.roundtrips, 95.0),
+            loss,
+        )
     }
 
     /// A sample, counted in the step in force at its time.
@@ -424,7 +446,6 @@ impl Tally {
                     concurrency: self.plan.steps[i],
                     ..StepReport::default()
                 };
-                let mut setups = Vec::new();
                 for c in &a.records {
                     r.attempted += 1;
                     match c.outcome {
@@ -442,7 +463,6 @@ impl Tally {
                         Some(AudioVerdict::OneWay) => r.one_way_audio += 1,
                         _ => {}
                     }
-                    setups.extend(c.setup_ms);
                 }
                 // Calls the run stopped before their answer say nothing about the far end.
                 let judged = r.attempted - r.unfinished;
@@ -451,9 +471,9 @@ impl Tally {
                     let good = r.answered - r.no_audio - r.one_way_audio;
                     r.answered_with_audio_percent = Some(good as f64 * 100.0 / judged as f64);
                 }
-                r.setup_p50_ms = percentile(&setups, 50.0);
-                r.setup_p95_ms = percentile(&setups, 95.0);
-                r.setup_p99_ms = percentile(&setups, 99.0);
+                r.setup_p50_ms = percentile(&a.setups, 50.0);
+                r.setup_p95_ms = percentile(&a.setups, 95.0);
+                r.setup_p99_ms = percentile(&a.setups, 99.0);
                 r.roundtrips = a.roundtrips.len() as u64;
                 r.roundtrip_p50_ms = percentile(&a.roundtrips, 50.0);
                 r.roundtrip_p95_ms = percentile(&a.roundtrips, 95.0);
@@ -696,13 +716,16 @@ mod tests {
         let mut tally = Tally::new(plan, vec!["asterisk".into()]);
         let ok = Some(AudioVerdict::TwoWay);
         for k in 0..100 {
-            let mut r = rec(0, Outcome::Answered, Some(k as f64 + 1.0), ok);
+            tally.record(&rec(0, Outcome::Answered, Some(k as f64 + 1.0), ok));
+            tally.setup(0, k as f64 + 1.0);
             // Round trips: one sent in step 0, one in step 1 (a call that lives on).
-            r.roundtrips = vec![(5.0, 100.0 + k as f64), (15.0, 300.0)];
-            tally.record(&r);
+            tally.roundtrip(5.0, 100.0 + k as f64);
+            tally.roundtrip(15.0, 300.0);
         }
         tally.record(&rec(1, Outcome::Answered, Some(5.0), Some(AudioVerdict::OneWay)));
         tally.record(&rec(1, Outcome::Answered, Some(5.0), Some(AudioVerdict::None)));
+        tally.setup(1, 5.0);
+        tally.setup(1, 5.0);
         tally.record(&rec(1, Outcome::Refused, None, None));
         tally.record(&rec(1, Outcome::TimedOut, None, None));
         tally.record(&rec(1, Outcome::Unfinished, None, None));
@@ -733,6 +756,9 @@ mod tests {
             ..Sample::default()
         });
         let slo = Slo::default();
+        let (setup, rt, loss) = tally.live(1);
+        assert_eq!((setup, rt, loss), (Some(5.0), Some(300.0), Some(1.0)));
+        assert_eq!(tally.live(9), (None, None, None));
         let r = tally.reports(&slo, true);
         let s0 = &r[0];
         assert_eq!((s0.attempted, s0.answered, s0.refused), (100, 100, 0));

@@ -198,7 +198,7 @@ async fn send_rtcp(m: &mut CallerMedia, sock: &UdpSocket, now: Instant, last: bo
 /// The From URI when none is given: the digest user at our address (a PBX such as Asterisk
 /// identifies the caller by From's user part, so the challenge names the right account),
 /// else `vcctl`.
-fn default_from(credentials: Option<&Credentials>, local: SocketAddr) -> String {
+pub(crate) fn default_from(credentials: Option<&Credentials>, local: SocketAddr) -> String {
     let host = match local.ip() {
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
