@@ -262,37 +262,39 @@ impl MarkerPlan {
         }
         let max_lag = self.cfg.samples(self.cfg.max_delay_ms) as usize;
         let last = max_lag.min(received.len() - n - start);
-        let x: Vec<f64> = received[start..start + last + n]
-            .iter()
-            .map(|&s| s as f64)
-            .collect();
-        // Prefix sums of energy for the sliding window norm.
+        let x = &received[start..start + last + n];
+        // Prefix sums of energy for the sliding window norm (exact, in integers).
         let mut energy = Vec::with_capacity(x.len() + 1);
-        energy.push(0.0f64);
-        for v in &x {
-            energy.push(energy.last().copied().unwrap_or(0.0) + v * v);
+        energy.push(0i64);
+        let mut acc = 0i64;
+        for &v in x {
+            acc += v as i64 * v as i64;
+            energy.push(acc);
         }
         let ncc = |lag: usize| -> f64 {
             let e = energy[lag + n] - energy[lag];
             // Below about -90 dBFS RMS: digital silence, no shape to match (and no work:
             // a caller sending silence between markers pays only for the echo's windows).
-            if e < n as f64 {
+            if e < n as i64 {
                 return 0.0;
             }
-            dot(&x[lag..lag + n], t) / (t_norm * e.sqrt())
+            dot(&x[lag..lag + n], t) / (t_norm * (e as f64).sqrt())
         };
-        let scores: Vec<f64> = (0..=last).map(ncc).collect();
-        let (best, &peak) = scores
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))?;
+        // The peak (the last of equal ones), without keeping every lag's score.
+        let (mut best, mut peak) = (0usize, f64::NEG_INFINITY);
+        for lag in 0..=last {
+            let v = ncc(lag);
+            if v >= peak {
+                (best, peak) = (lag, v);
+            }
+        }
         // (NaN never passes.)
         if peak.is_nan() || peak < self.cfg.min_confidence {
             return None;
         }
         let mut frac = 0.0;
         if best > 0 && best < last {
-            let (a, b, c) = (scores[best - 1], peak, scores[best + 1]);
+            let (a, b, c) = (ncc(best - 1), peak, ncc(best + 1));
             let den = a - 2.0 * b + c;
             if den < 0.0 {
                 frac = (0.5 * (a - c) / den).clamp(-0.5, 0.5);
@@ -308,18 +310,19 @@ impl MarkerPlan {
     }
 }
 
-/// Dot product with eight independent sums, so the compiler can keep several multiply-adds
-/// in flight (a single running sum is latency-bound: about 8x slower on the marker search).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+/// Dot product of samples and a template with eight independent sums, so the compiler can
+/// keep several multiply-adds in flight (a single running sum is latency-bound: about 8x
+/// slower on the marker search).
+fn dot(a: &[i16], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
-            acc[k] += x[k] * y[k];
+            acc[k] += x[k] as f64 * y[k];
         }
     }
-    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| *x as f64 * y).sum();
     acc.iter().sum::<f64>() + tail
 }
 
