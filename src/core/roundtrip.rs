@@ -280,9 +280,22 @@ impl MarkerPlan {
             }
             dot(&x[lag..lag + n], t) / (t_norm * (e as f64).sqrt())
         };
+        // Over silence (a caller sending nothing but markers) only the lags overlapping the
+        // echoed chirp carry energy, and the window energy peaks where the window covers the
+        // whole chirp: search around that peak only (an eighth of a marker either way),
+        // not the 2 marker lengths of lags with energy (8x less work at hundreds of calls).
+        // Over a tone or noise every lag has energy: search them all.
+        let window = |lag: usize| energy[lag + n] - energy[lag];
+        let loud = (0..=last).filter(|&l| window(l) >= n as i64).count();
+        let (from, to) = if loud <= 3 * n {
+            let top = (0..=last).max_by_key(|&l| window(l)).unwrap_or(0);
+            (top.saturating_sub(n / 8), (top + n / 8).min(last))
+        } else {
+            (0, last)
+        };
         // The peak (the last of equal ones), without keeping every lag's score.
         let (mut best, mut peak) = (0usize, f64::NEG_INFINITY);
-        for lag in 0..=last {
+        for lag in from..=to {
             let v = ncc(lag);
             if v >= peak {
                 (best, peak) = (lag, v);
