@@ -213,7 +213,7 @@ pub async fn run(ctx: &Ctx, a: LoadArgs) -> Result<()> {
     let steps = run.tally.reports(&slo, markers);
     let highest = best_step(&steps).map(|s| s.concurrency);
     let audit = match &ari {
-        Some(ari) => Some(audit(ari, &a.serve, settle).await?),
+        Some(ari) => Some(audit(ari, &a.serve, settle).await),
         None => None,
     };
     if let Some(path) = &a.chart {
@@ -241,6 +241,11 @@ pub async fn run(ctx: &Ctx, a: LoadArgs) -> Result<()> {
         .filter(|s| !s.slo_met)
         .map(|s| format!("{} calls ({})", s.concurrency, s.slo_misses.join("; ")))
         .collect();
+    if let Some(e) = report.audit.as_ref().and_then(|a| a.ari_error.as_ref()) {
+        return Err(Error::Unreachable(format!(
+            "the audit could not list what Asterisk holds: {e}"
+        )));
+    }
     if let Some(a) = report.audit.as_ref().filter(|a| !a.clean) {
         return Err(Error::ChecksFailed(format!(
             "{} channel(s), {} bridge(s) and {} serve call(s) were left after the load{}",
@@ -263,21 +268,38 @@ pub async fn run(ctx: &Ctx, a: LoadArgs) -> Result<()> {
     Ok(())
 }
 
-/// What Asterisk and serve still hold after `settle`.
-async fn audit(ari: &crate::io::ari_http::AriClient, serve: &str, settle: Duration) -> Result<Audit> {
+/// What Asterisk and serve still hold after `settle`. A failed ARI request is tried again
+/// (Asterisk closes keep-alive connections under load) and, if it keeps failing, reported in
+/// the audit rather than losing the run's report.
+async fn audit(ari: &crate::io::ari_http::AriClient, serve: &str, settle: Duration) -> Audit {
     tokio::time::sleep(settle).await;
-    let channels = ari
-        .channels()
-        .await?
-        .into_iter()
-        .map(|c| format!("{} ({}, {})", c.id, c.name, c.state))
-        .collect::<Vec<_>>();
-    let bridges = ari
-        .bridges()
-        .await?
-        .into_iter()
-        .map(|b| format!("{} ({} channel(s))", b.id, b.channels.len()))
-        .collect::<Vec<_>>();
+    let mut asked = Err(String::new());
+    for attempt in 0..3 {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        asked = async {
+            let channels = ari.channels().await.map_err(|e| e.to_string())?;
+            let bridges = ari.bridges().await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((channels, bridges))
+        }
+        .await;
+        if asked.is_ok() {
+            break;
+        }
+    }
+    let (channels, bridges, ari_error) = match asked {
+        Ok((c, b)) => (
+            c.into_iter()
+                .map(|c| format!("{} ({}, {})", c.id, c.name, c.state))
+                .collect(),
+            b.into_iter()
+                .map(|b| format!("{} ({} channel(s))", b.id, b.channels.len()))
+                .collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Vec::new(), Some(e)),
+    };
     let (serve_calls, serve_error) = if serve.eq_ignore_ascii_case("none") {
         (None, None)
     } else {
@@ -286,17 +308,19 @@ async fn audit(ari: &crate::io::ari_http::AriClient, serve: &str, settle: Durati
             Err(e) => (None, Some(e)),
         }
     };
-    let clean = channels.is_empty()
+    let clean = ari_error.is_none()
+        && channels.is_empty()
         && bridges.is_empty()
         && serve_calls.as_ref().is_none_or(|c| c.is_empty());
-    Ok(Audit {
+    Audit {
         settle_seconds: settle.as_secs_f64(),
         channels,
         bridges,
+        ari_error,
         serve_calls,
         serve_error,
         clean,
-    })
+    }
 }
 
 /// The calls serve holds, from its HTTP API (`GET /calls`): "id (state)".

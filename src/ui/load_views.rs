@@ -16,6 +16,9 @@ pub struct Audit {
     /// Channels left: "id (name, state)".
     pub channels: Vec<String>,
     pub bridges: Vec<String>,
+    /// ARI could not be asked (why): channels and bridges are then unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ari_error: Option<String>,
     /// Calls serve still holds (`None`: serve was not asked).
     pub serve_calls: Option<Vec<String>>,
     /// serve could not be asked (why), when it was to be.
@@ -151,7 +154,9 @@ impl Render for LoadReport {
             Some(c) => format!("\nhighest step meeting the SLO ({slo}): {c} concurrent calls"),
             None => format!("\nno step met the SLO ({slo})"),
         });
-        if let Some(a) = &self.audit {
+        if let Some(e) = self.audit.as_ref().and_then(|a| a.ari_error.as_ref()) {
+            out.push_str(&format!("\naudit: Asterisk could not be asked: {e}"));
+        } else if let Some(a) = &self.audit {
             out.push_str(&format!(
                 "\naudit after {} s: {} channel(s), {} bridge(s) left in Asterisk",
                 a.settle_seconds,
