@@ -653,7 +653,12 @@ pub struct LoadArgs {
     #[arg(long, value_name = "U")]
     pub sip_user: Option<String>,
     /// Password for SIP digest authentication; prefer the environment to a flag
-    #[arg(long, value_name = "P", env = "VCCTL_SIP_PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "P",
+        env = "VCCTL_SIP_PASSWORD",
+        hide_env_values = true
+    )]
     pub sip_password: Option<String>,
     /// Local IP (or IP:PORT for SIP) of the calls; RTP uses the same IP [default: any]
     #[arg(long, value_name = "IP")]
@@ -693,7 +698,12 @@ pub struct LoadArgs {
     #[arg(long)]
     pub answer: bool,
     /// With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5090", requires = "answer")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:5090",
+        requires = "answer"
+    )]
     pub listen: std::net::SocketAddr,
 }
 

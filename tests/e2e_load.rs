@@ -221,7 +221,12 @@ fn audit_ari_catches_a_channel_left_up() {
         channels.iter().any(|c| c.starts_with(&left_id)),
         "{left_id} not in {channels:?}"
     );
-    assert!(channels.iter().all(|c| c.contains("Local/silence@vcctl-test")), "{channels:?}");
+    assert!(
+        channels
+            .iter()
+            .all(|c| c.contains("Local/silence@vcctl-test")),
+        "{channels:?}"
+    );
     assert!(audit["serve_calls"].is_null());
     sb.assert_clean();
 }

@@ -42,7 +42,9 @@ fn percent(flag: &str, v: f64) -> Result<f64> {
     if v.is_finite() && (0.0..=100.0).contains(&v) {
         Ok(v)
     } else {
-        Err(Error::Usage(format!("{flag} {v} must be between 0 and 100")))
+        Err(Error::Usage(format!(
+            "{flag} {v} must be between 0 and 100"
+        )))
     }
 }
 
@@ -402,7 +404,15 @@ mod tests {
 
     #[test]
     fn flags_make_a_plan() {
-        let a = args(&["sip:test@127.0.0.1", "--concurrency", "10", "--calls", "20", "--rate", "0"]);
+        let a = args(&[
+            "sip:test@127.0.0.1",
+            "--concurrency",
+            "10",
+            "--calls",
+            "20",
+            "--rate",
+            "0",
+        ]);
         let p = plan(&a).unwrap();
         assert_eq!(p.steps, [10]);
         assert_eq!(p.total_calls, Some(20));
@@ -414,11 +424,23 @@ mod tests {
         assert_eq!((p.total_calls, p.rate), (None, Some(10.0)));
         // Defaults: 10 at once, 10 in all, 10 calls/s.
         let p = plan(&args(&["sip:x@h"])).unwrap();
-        assert_eq!((p.steps[0], p.total_calls, p.rate), (10, Some(10), Some(10.0)));
-        assert!(plan(&args(&["sip:x@h", "--rate", "-1"])).is_err());
+        assert_eq!(
+            (p.steps[0], p.total_calls, p.rate),
+            (10, Some(10), Some(10.0))
+        );
+        assert!(plan(&args(&["sip:x@h", "--rate=-1"])).is_err());
         assert!(plan(&args(&["sip:x@h", "--calls", "0"])).is_err());
         // --ramp and --concurrency do not mix; a URI is needed unless answering.
-        assert!(Cli::try_parse_from(["vcctl", "load", "sip:x@h", "--ramp", "1", "--concurrency", "2"]).is_err());
+        assert!(Cli::try_parse_from([
+            "vcctl",
+            "load",
+            "sip:x@h",
+            "--ramp",
+            "1",
+            "--concurrency",
+            "2"
+        ])
+        .is_err());
         assert!(Cli::try_parse_from(["vcctl", "load"]).is_err());
         let a = args(&["--answer", "--listen", "127.0.0.1:5070"]);
         assert!(a.answer && a.uri.is_none());

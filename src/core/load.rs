@@ -680,7 +680,12 @@ mod tests {
         assert!(s2.done_starting(t0));
     }
 
-    fn rec(step: usize, outcome: Outcome, setup: Option<f64>, audio: Option<AudioVerdict>) -> CallRecord {
+    fn rec(
+        step: usize,
+        outcome: Outcome,
+        setup: Option<f64>,
+        audio: Option<AudioVerdict>,
+    ) -> CallRecord {
         CallRecord {
             index: 0,
             step,
@@ -722,8 +727,18 @@ mod tests {
             tally.roundtrip(5.0, 100.0 + k as f64);
             tally.roundtrip(15.0, 300.0);
         }
-        tally.record(&rec(1, Outcome::Answered, Some(5.0), Some(AudioVerdict::OneWay)));
-        tally.record(&rec(1, Outcome::Answered, Some(5.0), Some(AudioVerdict::None)));
+        tally.record(&rec(
+            1,
+            Outcome::Answered,
+            Some(5.0),
+            Some(AudioVerdict::OneWay),
+        ));
+        tally.record(&rec(
+            1,
+            Outcome::Answered,
+            Some(5.0),
+            Some(AudioVerdict::None),
+        ));
         tally.setup(1, 5.0);
         tally.setup(1, 5.0);
         tally.record(&rec(1, Outcome::Refused, None, None));
@@ -777,7 +792,13 @@ mod tests {
         assert!(s0.slo_met, "{:?}", s0.slo_misses);
         let s1 = &r[1];
         assert_eq!(
-            (s1.attempted, s1.answered, s1.refused, s1.timed_out, s1.unfinished),
+            (
+                s1.attempted,
+                s1.answered,
+                s1.refused,
+                s1.timed_out,
+                s1.unfinished
+            ),
             (5, 2, 1, 1, 1)
         );
         assert_eq!(s1.refused_by_code[&503], 1);
@@ -798,7 +819,11 @@ mod tests {
             ..slo
         };
         let r = tally.reports(&strict, true);
-        assert!(r[0].slo_misses[0].starts_with("round trip p95 19"), "{:?}", r[0].slo_misses);
+        assert!(
+            r[0].slo_misses[0].starts_with("round trip p95 19"),
+            "{:?}",
+            r[0].slo_misses
+        );
         assert_eq!(best_step(&r), None);
         let empty = Tally::new(
             LoadPlan {

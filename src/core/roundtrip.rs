@@ -796,12 +796,22 @@ mod tests {
         tl.push(1000, 2, 7, &[9; 10]);
         let all = tl.render();
         let mut out = Vec::new();
-        for (from, len) in [(0i64, 1010usize), (50, 20), (215, 800), (1005, 20), (-10, 30)] {
+        for (from, len) in [
+            (0i64, 1010usize),
+            (50, 20),
+            (215, 800),
+            (1005, 20),
+            (-10, 30),
+        ] {
             tl.render_range(from, len, &mut out);
             assert_eq!(out.len(), len);
             for (k, v) in out.iter().enumerate() {
                 let at = from + k as i64;
-                let want = if at < 0 { 0 } else { all.get(at as usize).copied().unwrap_or(0) };
+                let want = if at < 0 {
+                    0
+                } else {
+                    all.get(at as usize).copied().unwrap_or(0)
+                };
                 assert_eq!(*v, want, "sample {at}");
             }
         }

@@ -242,7 +242,7 @@ impl Answerer {
                     d.next_retx = Some(now + d.interval);
                 }
             }
-            !d.ended.is_some_and(|e| now >= e + LINGER)
+            d.ended.is_none_or(|e| now < e + LINGER)
         });
         self.stats.retransmissions += retx.len() as u64;
         self.out.extend(retx);
@@ -322,7 +322,10 @@ mod tests {
         uas.handle_timeout(t0 + T1);
         assert_eq!(uas.stats().retransmissions, 1);
         pump(&mut uac, &mut uas, t0 + T1, false, &mut events);
-        let Some(UaEvent::Answered { remote_sdp: Some(sdp) }) = events.first().cloned() else {
+        let Some(UaEvent::Answered {
+            remote_sdp: Some(sdp),
+        }) = events.first().cloned()
+        else {
             panic!("{events:?}")
         };
         let n = negotiate(&offer, &sdp).unwrap();
@@ -332,8 +335,23 @@ mod tests {
         assert_eq!(uas.stats().retransmissions, 1);
         assert_eq!(uas.stats().active, 1);
         uac.hangup(t0 + Duration::from_secs(2));
-        pump(&mut uac, &mut uas, t0 + Duration::from_secs(2), false, &mut events);
-        assert!(matches!(events.last(), Some(UaEvent::Ended { code: Some(200), .. })), "{events:?}");
+        pump(
+            &mut uac,
+            &mut uas,
+            t0 + Duration::from_secs(2),
+            false,
+            &mut events,
+        );
+        assert!(
+            matches!(
+                events.last(),
+                Some(UaEvent::Ended {
+                    code: Some(200),
+                    ..
+                })
+            ),
+            "{events:?}"
+        );
         let s = uas.stats();
         assert_eq!((s.answered, s.ended, s.active), (1, 1, 0));
         // Forgotten after the linger time.
@@ -346,7 +364,8 @@ mod tests {
         let t0 = Instant::now();
         let from: SocketAddr = "127.0.0.1:5070".parse().unwrap();
         let mut uas = Answerer::new(from, from, 1);
-        let body = "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nm=audio 4 RTP/AVP 9\r\n";
+        let body =
+            "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nm=audio 4 RTP/AVP 9\r\n";
         let invite = format!(
             "INVITE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\r\n\
              From: <sip:a@h>;tag=1\r\nTo: <sip:x@h>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n\
@@ -355,9 +374,16 @@ mod tests {
         );
         uas.handle_datagram(t0, from, invite.as_bytes());
         let (_, r) = uas.poll_transmit().unwrap();
-        assert!(r.starts_with(b"SIP/2.0 488"), "{}", String::from_utf8_lossy(&r));
+        assert!(
+            r.starts_with(b"SIP/2.0 488"),
+            "{}",
+            String::from_utf8_lossy(&r)
+        );
         assert_eq!(uas.stats().refused, 1);
-        let bye = invite.replace("INVITE sip", "BYE sip").replace("1 INVITE", "2 BYE").replace("c1", "c2");
+        let bye = invite
+            .replace("INVITE sip", "BYE sip")
+            .replace("1 INVITE", "2 BYE")
+            .replace("c1", "c2");
         uas.handle_datagram(t0, from, bye.as_bytes());
         let (_, r) = uas.poll_transmit().unwrap();
         assert!(r.starts_with(b"SIP/2.0 481"));

@@ -484,7 +484,11 @@ impl Engine {
                 }
             }
             UaEvent::Failed { code, reason } => {
-                c.outcome = Some((Outcome::Refused, Some(code), Some(format!("{code} {reason}"))))
+                c.outcome = Some((
+                    Outcome::Refused,
+                    Some(code),
+                    Some(format!("{code} {reason}")),
+                ))
             }
             UaEvent::AuthFailed {
                 code,
@@ -580,7 +584,11 @@ impl Engine {
                 }
             }
             if r.outcome == Outcome::Answered {
-                r.audio = Some(audio_verdict(r.rtp_received, r.markers_sent, r.markers_found));
+                r.audio = Some(audio_verdict(
+                    r.rtp_received,
+                    r.markers_sent,
+                    r.markers_found,
+                ));
             }
         }
         self.by_id.remove(c.ua.call_id());
@@ -724,8 +732,10 @@ pub fn run(
     super::bench::raise_fd_limit();
     let sip = UdpSocket::bind(opts.bind)
         .map_err(io_err(format!("binding the SIP socket to {}", opts.bind)))?;
-    sip.connect(opts.peer)
-        .map_err(io_err(format!("connecting the SIP socket to {}", opts.peer)))?;
+    sip.connect(opts.peer).map_err(io_err(format!(
+        "connecting the SIP socket to {}",
+        opts.peer
+    )))?;
     sip.set_nonblocking(true)
         .map_err(io_err("setting the SIP socket non-blocking"))?;
     let local_sip = sip
@@ -785,8 +795,7 @@ pub fn run(
     let (cpu0, others0) = cpu_now(&e.opts.watch);
     let mut prev = (t0, cpu0, others0);
     let mut next_sample = t0 + Duration::from_secs(1);
-    let mut events: Vec<libc::epoll_event> =
-        vec![libc::epoll_event { events: 0, u64: 0 }; 1024];
+    let mut events: Vec<libc::epoll_event> = vec![libc::epoll_event { events: 0, u64: 0 }; 1024];
     let mut pwait2 = true;
     let mut last_linger_sweep = t0;
     loop {
@@ -860,7 +869,10 @@ pub fn run(
         // wake-up (one send burst, one wake of the far end) instead of one each. Each call's
         // frames sit at a fixed offset on its 20 ms grid, so this delays a call's frames by a
         // constant (under 1 ms), which adds no jitter.
-        let ms = until.saturating_duration_since(t0).as_micros().div_ceil(1000) as u64;
+        let ms = until
+            .saturating_duration_since(t0)
+            .as_micros()
+            .div_ceil(1000) as u64;
         until = t0 + Duration::from_millis(ms);
         let wait = until.saturating_duration_since(Instant::now());
         let got = loop {
@@ -902,8 +914,8 @@ pub fn run(
             break r as usize;
         };
         let now = Instant::now();
-        for k in 0..got {
-            let token = events[k].u64;
+        for ev in events.iter().take(got) {
+            let token = ev.u64;
             if token == SIP_TOKEN {
                 loop {
                     match e.sip.recv(&mut e.sip_buf) {

@@ -213,7 +213,8 @@ fn echo(fd: i32, bufs: &mut [[u8; 2048]], names: &mut [libc::sockaddr_in]) -> u6
         let mut done = 0usize;
         while done < got {
             // SAFETY: msgs[done..got] hold the received packets and their sources.
-            let s = unsafe { libc::sendmmsg(fd, msgs[done..].as_mut_ptr(), (got - done) as u32, 0) };
+            let s =
+                unsafe { libc::sendmmsg(fd, msgs[done..].as_mut_ptr(), (got - done) as u32, 0) };
             if s <= 0 {
                 break;
             }

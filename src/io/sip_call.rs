@@ -182,7 +182,12 @@ async fn send_or_note(sock: &UdpSocket, bytes: &[u8], to: SocketAddr, what: &str
 }
 
 /// Send the frames due at `now`.
-async fn send_due(m: &mut CallerMedia, rtp: &UdpSocket, now: Instant, buf: &mut Vec<(Vec<u8>, SocketAddr)>) {
+async fn send_due(
+    m: &mut CallerMedia,
+    rtp: &UdpSocket,
+    now: Instant,
+    buf: &mut Vec<(Vec<u8>, SocketAddr)>,
+) {
     m.poll_rtp(now, |p, to| buf.push((p.to_vec(), to)));
     for (p, to) in buf.drain(..) {
         send_or_note(rtp, &p, to, "RTP").await;
@@ -354,7 +359,13 @@ pub async fn run_call(
                                         reception: Reception::Full,
                                         cname: cname.clone(),
                                     };
-                                    media = Some(CallerMedia::new(neg, rtcp_at, cfg, media_seed(), now));
+                                    media = Some(CallerMedia::new(
+                                        neg,
+                                        rtcp_at,
+                                        cfg,
+                                        media_seed(),
+                                        now,
+                                    ));
                                     answered_at = Some(now);
                                     media_end = opts.duration.map(|d| now + d);
                                     if stopped.is_some() {
@@ -378,10 +389,7 @@ pub async fn run_call(
                         }
                         UaEvent::RemoteSdp { remote_sdp } => {
                             if let (Some(m), Some(a)) = (&mut media, remote_sdp.audio()) {
-                                m.set_remote(
-                                    a.endpoint(&remote_sdp),
-                                    a.rtcp_endpoint(&remote_sdp),
-                                );
+                                m.set_remote(a.endpoint(&remote_sdp), a.rtcp_endpoint(&remote_sdp));
                             }
                         }
                         UaEvent::Ended { by, code } => {
@@ -436,14 +444,8 @@ pub async fn run_call(
         if media.is_some() && ua.phase() != crate::core::sip_ua::Phase::Established {
             sending = false;
         }
-        let pace_at = media
-            .as_ref()
-            .filter(|_| sending)
-            .map(|m| m.next_rtp_due());
-        let rtcp_at = media
-            .as_ref()
-            .filter(|_| sending)
-            .map(|m| m.rtcp_due());
+        let pace_at = media.as_ref().filter(|_| sending).map(|m| m.next_rtp_due());
+        let rtcp_at = media.as_ref().filter(|_| sending).map(|m| m.rtcp_due());
         let end_at = media_end.filter(|_| stopped.is_none());
         let give_up_at = stopped.map(|t| t + STOP_GRACE);
         let media_active = media.is_some();

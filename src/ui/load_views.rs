@@ -124,11 +124,7 @@ impl Render for LoadReport {
             );
             for s in &self.steps {
                 let mut row = vec![s.concurrency.to_string()];
-                row.extend(
-                    s.others_cpu_percent
-                        .values()
-                        .map(|v| format!("{v:.0}")),
-                );
+                row.extend(s.others_cpu_percent.values().map(|v| format!("{v:.0}")));
                 c.add_row(row);
             }
             out.push_str(&format!("\n{c}"));
