@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('check-firewall', 'check-firewall', [CompletionResultType]::ParameterValue, 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run the troubleshooting runbook end to end and print a checklist with fixes')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Place a SIP test call: timings, RTP statistics, audio round trip, recording')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Place and hold many SIP calls at once (concurrency steps, SLO verdicts); or answer them (--answer)')
             [CompletionResult]::new('capture', 'capture', [CompletionResultType]::ParameterValue, 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)')
             [CompletionResult]::new('rtp-stats', 'rtp-stats', [CompletionResultType]::ParameterValue, 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)')
             [CompletionResult]::new('sip-flow', 'sip-flow', [CompletionResultType]::ParameterValue, 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes')
@@ -967,6 +968,46 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'vcctl;load' {
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Calls in progress at once (placed and not yet ended)')
+            [CompletionResult]::new('--calls', '--calls', [CompletionResultType]::ParameterName, 'Calls to place in all [default: --concurrency]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Most calls started per second; 0: as fast as the concurrency allows')
+            [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Seconds each answered call stays up [default: 10; with --ramp: to the end of the run]')
+            [CompletionResult]::new('--ramp', '--ramp', [CompletionResultType]::ParameterName, 'Concurrency steps, e.g. 25,50,100,200: each held --step-secs, figures and SLO verdict per step')
+            [CompletionResult]::new('--step-secs', '--step-secs', [CompletionResultType]::ParameterName, 'Length of each --ramp step')
+            [CompletionResult]::new('--tone', '--tone', [CompletionResultType]::ParameterName, 'Send a sine tone of this frequency [default: silence; markers either way]')
+            [CompletionResult]::new('--play', '--play', [CompletionResultType]::ParameterName, 'Send this WAV file on every call (16-bit PCM; resampled to 8 kHz mono)')
+            [CompletionResult]::new('--codec', '--codec', [CompletionResultType]::ParameterName, 'Offer only this codec [default: offer ulaw, then alaw]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'From URI [default: sip:<--sip-user, else vcctl>@<local address>]')
+            [CompletionResult]::new('--sip-user', '--sip-user', [CompletionResultType]::ParameterName, 'User name for SIP digest authentication (when the PBX answers 401/407)')
+            [CompletionResult]::new('--sip-password', '--sip-password', [CompletionResultType]::ParameterName, 'Password for SIP digest authentication; prefer the environment to a flag')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Local IP (or IP:PORT for SIP) of the calls; RTP uses the same IP [default: any]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each call''s answer before giving up (CANCEL)')
+            [CompletionResult]::new('--slo-answer', '--slo-answer', [CompletionResultType]::ParameterName, 'SLO: calls answered with audio both ways, in % of those placed, at least')
+            [CompletionResult]::new('--slo-roundtrip-ms', '--slo-roundtrip-ms', [CompletionResultType]::ParameterName, 'SLO: audio round trip p95, at most (ignored with --no-markers)')
+            [CompletionResult]::new('--slo-loss', '--slo-loss', [CompletionResultType]::ParameterName, 'SLO: RTP received loss, at most')
+            [CompletionResult]::new('--chart', '--chart', [CompletionResultType]::ParameterName, 'Write a chart of answer ratio, setup p95 and round-trip p95 against concurrency (SVG)')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'With --audit-ari: seconds to wait after the last call ended')
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'With --audit-ari: HTTP API of vcctl serve ("none": do not ask serve)')
+            [CompletionResult]::new('--cpu-pid', '--cpu-pid', [CompletionResultType]::ParameterName, 'Also report the CPU of this process per step, e.g. asterisk=1234 (repeatable, up to 8)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--no-markers', '--no-markers', [CompletionResultType]::ParameterName, 'Do not write round-trip markers (short chirps) into the outgoing audio')
+            [CompletionResult]::new('--audit-ari', '--audit-ari', [CompletionResultType]::ParameterName, 'After the last call: wait --settle, then list channels and bridges left in Asterisk (ARI settings as usual) and calls serve still holds (--serve); fail when any remain')
+            [CompletionResult]::new('--answer', '--answer', [CompletionResultType]::ParameterName, 'Be the far end instead: answer every INVITE and echo its RTP (for measuring the generator alone)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'vcctl;capture' {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface to capture on, or `any` for all of them')
             [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Interface to capture on, or `any` for all of them')
@@ -1088,6 +1129,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('check-firewall', 'check-firewall', [CompletionResultType]::ParameterValue, 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run the troubleshooting runbook end to end and print a checklist with fixes')
             [CompletionResult]::new('call', 'call', [CompletionResultType]::ParameterValue, 'Place a SIP test call: timings, RTP statistics, audio round trip, recording')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Place and hold many SIP calls at once (concurrency steps, SLO verdicts); or answer them (--answer)')
             [CompletionResult]::new('capture', 'capture', [CompletionResultType]::ParameterValue, 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)')
             [CompletionResult]::new('rtp-stats', 'rtp-stats', [CompletionResultType]::ParameterValue, 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)')
             [CompletionResult]::new('sip-flow', 'sip-flow', [CompletionResultType]::ParameterValue, 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes')
@@ -1238,6 +1280,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;help;call' {
+            break
+        }
+        'vcctl;help;load' {
             break
         }
         'vcctl;help;capture' {

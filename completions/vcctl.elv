@@ -46,6 +46,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand check-firewall 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
             cand doctor 'Run the troubleshooting runbook end to end and print a checklist with fixes'
             cand call 'Place a SIP test call: timings, RTP statistics, audio round trip, recording'
+            cand load 'Place and hold many SIP calls at once (concurrency steps, SLO verdicts); or answer them (--answer)'
             cand capture 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)'
             cand rtp-stats 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)'
             cand sip-flow 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes'
@@ -887,6 +888,45 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'vcctl;load'= {
+            cand --concurrency 'Calls in progress at once (placed and not yet ended)'
+            cand --calls 'Calls to place in all [default: --concurrency]'
+            cand --rate 'Most calls started per second; 0: as fast as the concurrency allows'
+            cand --hold 'Seconds each answered call stays up [default: 10; with --ramp: to the end of the run]'
+            cand --ramp 'Concurrency steps, e.g. 25,50,100,200: each held --step-secs, figures and SLO verdict per step'
+            cand --step-secs 'Length of each --ramp step'
+            cand --tone 'Send a sine tone of this frequency [default: silence; markers either way]'
+            cand --play 'Send this WAV file on every call (16-bit PCM; resampled to 8 kHz mono)'
+            cand --codec 'Offer only this codec [default: offer ulaw, then alaw]'
+            cand --from 'From URI [default: sip:<--sip-user, else vcctl>@<local address>]'
+            cand --sip-user 'User name for SIP digest authentication (when the PBX answers 401/407)'
+            cand --sip-password 'Password for SIP digest authentication; prefer the environment to a flag'
+            cand --bind 'Local IP (or IP:PORT for SIP) of the calls; RTP uses the same IP [default: any]'
+            cand --timeout 'Seconds to wait for each call''s answer before giving up (CANCEL)'
+            cand --slo-answer 'SLO: calls answered with audio both ways, in % of those placed, at least'
+            cand --slo-roundtrip-ms 'SLO: audio round trip p95, at most (ignored with --no-markers)'
+            cand --slo-loss 'SLO: RTP received loss, at most'
+            cand --chart 'Write a chart of answer ratio, setup p95 and round-trip p95 against concurrency (SVG)'
+            cand --settle 'With --audit-ari: seconds to wait after the last call ended'
+            cand --serve 'With --audit-ari: HTTP API of vcctl serve ("none": do not ask serve)'
+            cand --cpu-pid 'Also report the CPU of this process per step, e.g. asterisk=1234 (repeatable, up to 8)'
+            cand --listen 'With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --no-markers 'Do not write round-trip markers (short chirps) into the outgoing audio'
+            cand --audit-ari 'After the last call: wait --settle, then list channels and bridges left in Asterisk (ARI settings as usual) and calls serve still holds (--serve); fail when any remain'
+            cand --answer 'Be the far end instead: answer every INVITE and echo its RTP (for measuring the generator alone)'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'vcctl;capture'= {
             cand -i 'Interface to capture on, or `any` for all of them'
             cand --interface 'Interface to capture on, or `any` for all of them'
@@ -1003,6 +1043,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand check-firewall 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
             cand doctor 'Run the troubleshooting runbook end to end and print a checklist with fixes'
             cand call 'Place a SIP test call: timings, RTP statistics, audio round trip, recording'
+            cand load 'Place and hold many SIP calls at once (concurrency steps, SLO verdicts); or answer them (--answer)'
             cand capture 'Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)'
             cand rtp-stats 'RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)'
             cand sip-flow 'SIP ladder of each call in a capture file, with missing ACKs and NAT mistakes'
@@ -1113,6 +1154,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;help;doctor'= {
         }
         &'vcctl;help;call'= {
+        }
+        &'vcctl;help;load'= {
         }
         &'vcctl;help;capture'= {
         }

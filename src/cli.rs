@@ -106,6 +106,8 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Place a SIP test call: timings, RTP statistics, audio round trip, recording
     Call(CallArgs),
+    /// Place and hold many SIP calls at once (concurrency steps, SLO verdicts); or answer them (--answer)
+    Load(LoadArgs),
     /// Capture SIP and RTP to pcap files (AF_PACKET + kernel filter; needs root or CAP_NET_RAW)
     Capture(CaptureArgs),
     /// RTP streams of a capture file: loss, jitter, sequence errors, problems (as Wireshark counts)
@@ -615,6 +617,101 @@ pub struct CallArgs {
     /// Do not write round-trip markers (short chirps) into the outgoing audio
     #[arg(long)]
     pub no_markers: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Whom to call, e.g. sip:test@127.0.0.1:5060 (SIP over UDP to its host and port)
+    #[arg(required_unless_present = "answer")]
+    pub uri: Option<String>,
+    /// Calls in progress at once (placed and not yet ended)
+    #[arg(long, value_name = "N", default_value_t = 10, conflicts_with = "ramp",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub concurrency: u32,
+    /// Calls to place in all [default: --concurrency]
+    #[arg(long, value_name = "TOTAL", conflicts_with = "ramp")]
+    pub calls: Option<u64>,
+    /// Most calls started per second; 0: as fast as the concurrency allows
+    #[arg(long, value_name = "CALLS_PER_S", default_value_t = 10.0)]
+    pub rate: f64,
+    /// Seconds each answered call stays up [default: 10; with --ramp: to the end of the run]
+    #[arg(long, value_name = "S")]
+    pub hold: Option<f64>,
+    /// Concurrency steps, e.g. 25,50,100,200: each held --step-secs, figures and SLO verdict per step
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',',
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub ramp: Vec<u32>,
+    /// Length of each --ramp step
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub step_secs: f64,
+    /// Send a sine tone of this frequency [default: silence; markers either way]
+    #[arg(long, value_name = "HZ", conflicts_with = "play")]
+    pub tone: Option<f64>,
+    /// Send this WAV file on every call (16-bit PCM; resampled to 8 kHz mono)
+    #[arg(long, value_name = "WAV")]
+    pub play: Option<PathBuf>,
+    /// Offer only this codec [default: offer ulaw, then alaw]
+    #[arg(long, value_enum)]
+    pub codec: Option<CallCodec>,
+    /// From URI [default: sip:<--sip-user, else vcctl>@<local address>]
+    #[arg(long, value_name = "URI")]
+    pub from: Option<String>,
+    /// User name for SIP digest authentication (when the PBX answers 401/407)
+    #[arg(long, value_name = "U")]
+    pub sip_user: Option<String>,
+    /// Password for SIP digest authentication; prefer the environment to a flag
+    #[arg(
+        long,
+        value_name = "P",
+        env = "VCCTL_SIP_PASSWORD",
+        hide_env_values = true
+    )]
+    pub sip_password: Option<String>,
+    /// Local IP (or IP:PORT for SIP) of the calls; RTP uses the same IP [default: any]
+    #[arg(long, value_name = "IP")]
+    pub bind: Option<String>,
+    /// Seconds to wait for each call's answer before giving up (CANCEL)
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Do not write round-trip markers (short chirps) into the outgoing audio
+    #[arg(long)]
+    pub no_markers: bool,
+    /// SLO: calls answered with audio both ways, in % of those placed, at least
+    #[arg(long, value_name = "PERCENT", default_value_t = 99.9)]
+    pub slo_answer: f64,
+    /// SLO: audio round trip p95, at most (ignored with --no-markers)
+    #[arg(long, value_name = "MS", default_value_t = 500.0)]
+    pub slo_roundtrip_ms: f64,
+    /// SLO: RTP received loss, at most
+    #[arg(long, value_name = "PERCENT", default_value_t = 0.5)]
+    pub slo_loss: f64,
+    /// Write a chart of answer ratio, setup p95 and round-trip p95 against concurrency (SVG)
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// After the last call: wait --settle, then list channels and bridges left in Asterisk
+    /// (ARI settings as usual) and calls serve still holds (--serve); fail when any remain
+    #[arg(long)]
+    pub audit_ari: bool,
+    /// With --audit-ari: seconds to wait after the last call ended
+    #[arg(long, value_name = "S", default_value_t = 5.0)]
+    pub settle: f64,
+    /// With --audit-ari: HTTP API of vcctl serve ("none": do not ask serve)
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8000")]
+    pub serve: String,
+    /// Also report the CPU of this process per step, e.g. asterisk=1234 (repeatable, up to 8)
+    #[arg(long = "cpu-pid", value_name = "NAME=PID", value_parser = parse_key_val)]
+    pub cpu_pids: Vec<(String, String)>,
+    /// Be the far end instead: answer every INVITE and echo its RTP (for measuring the generator alone)
+    #[arg(long)]
+    pub answer: bool,
+    /// With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:5090",
+        requires = "answer"
+    )]
+    pub listen: std::net::SocketAddr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

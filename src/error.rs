@@ -11,7 +11,7 @@
 //! | 5 | the named channel, bridge, endpoint, recording, record, network interface or file does not exist |
 //! | 6 | Asterisk refused the request (its own message is shown) |
 //! | 7 | timed out before the expected events or result arrived, or the database stayed locked by another process for 5 s |
-//! | 8 | a check found problems (doctor, check-firewall, latency-report over target) |
+//! | 8 | a check found problems (doctor, check-firewall, latency-report over target, a `load` step under its SLO or left-over channels) |
 //! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
 //! | 10 | an input file (a capture) is empty, malformed or truncated |
 //! | 11 | a server (ARI REST or events) presented a TLS certificate vcctl does not trust: unknown issuer (give `--ca-cert`), a CA used as the server certificate, expired or not yet valid, or for another name; the message says which and what to do |

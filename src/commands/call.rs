@@ -22,7 +22,7 @@ const TONE_AMPLITUDE: f64 = 0.3;
 const DEFAULT_DURATION: Duration = Duration::from_secs(10);
 
 /// The request URI as given, with `sip:` added to a bare `user@host`.
-fn request_uri(given: &str, uri: &SipUri) -> String {
+pub(crate) fn request_uri(given: &str, uri: &SipUri) -> String {
     let g = given.trim();
     if g.len() > 4 && g[..4].eq_ignore_ascii_case("sip:") {
         g.to_string()
@@ -32,7 +32,7 @@ fn request_uri(given: &str, uri: &SipUri) -> String {
 }
 
 /// `--bind`: an IP or IP:PORT.
-fn parse_bind(s: &str) -> Result<SocketAddr> {
+pub(crate) fn parse_bind(s: &str) -> Result<SocketAddr> {
     if let Ok(a) = s.parse::<SocketAddr>() {
         return Ok(a);
     }
@@ -60,7 +60,7 @@ fn duration(arg: Option<f64>, play: Option<&[i16]>) -> Result<Option<Duration>> 
 }
 
 /// Read a WAV file as 8 kHz mono.
-fn load_wav(path: &Path) -> Result<Vec<i16>> {
+pub(crate) fn load_wav(path: &Path) -> Result<Vec<i16>> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     let w = wav::decode(&bytes)

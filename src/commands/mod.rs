@@ -21,6 +21,7 @@ pub mod endpoints;
 pub mod events;
 pub mod info;
 pub mod latency_report;
+pub mod load;
 pub mod originate;
 pub mod recordings;
 pub mod rtp_stats;
@@ -72,6 +73,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::CheckFirewall(a) => check_firewall::run(&ctx, a).await,
         Command::Doctor(a) => doctor::run(&ctx, a).await,
         Command::Call(a) => call::run(&ctx, a).await,
+        Command::Load(a) => load::run(&ctx, a).await,
         Command::Capture(a) => capture::run(&ctx, a).await,
         Command::RtpStats(a) => rtp_stats::run(&ctx, a).await,
         Command::SipFlow(a) => sip_flow::run(&ctx, a).await,

@@ -17,6 +17,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::svg::{self, esc};
+
 /// One row of the documented latency table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ComponentSpec {
@@ -599,12 +601,6 @@ pub fn row_bar(r: &LatencyReport, row: &ComponentRow, width: usize) -> String {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// An SVG waterfall: one bar per component starting where the previous components' p50s end,
 /// solid to its p50 and light to its p95, labelled with name and figures; a final total bar;
 /// the target as a dashed vertical line. Components without data are listed as "no data".
@@ -626,13 +622,13 @@ pub fn waterfall_svg(r: &LatencyReport) -> String {
     .fold(1.0, f64::max)
         * 1.05;
     let x = |ms: f64| LABEL_W + ms / max * PLOT_W;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
-         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"13\">\n\
-         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
-         <text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">One-way latency \
-         breakdown (p50 solid, p95 light; target {} ms)</text>\n",
-        fmt_ms(r.target_ms)
+    let mut s = svg::open(
+        width,
+        height,
+        &format!(
+            "One-way latency breakdown (p50 solid, p95 light; target {} ms)",
+            fmt_ms(r.target_ms)
+        ),
     );
     let mut offset = 0.0;
     for (i, c) in r.components.iter().enumerate() {

@@ -358,7 +358,8 @@ pub fn raise_fd_limit() {
     }
 }
 
-fn cpu_seconds_self() -> f64 {
+/// CPU seconds (user + system) this process has used.
+pub fn cpu_seconds_self() -> f64 {
     unsafe {
         let mut u: libc::rusage = std::mem::zeroed();
         if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
@@ -370,7 +371,7 @@ fn cpu_seconds_self() -> f64 {
 }
 
 /// utime + stime of another process, from /proc/PID/stat.
-fn cpu_seconds_pid(pid: u32) -> f64 {
+pub fn cpu_seconds_pid(pid: u32) -> f64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0.0;
     };

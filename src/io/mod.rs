@@ -18,6 +18,8 @@ pub mod clock;
 pub mod health;
 pub mod http_api;
 pub mod latency_probe;
+pub mod load;
+pub mod load_answer;
 pub mod media_clock;
 pub mod media_loop;
 pub mod netcheck;

@@ -7,7 +7,6 @@
 //! error (nothing listens there) instead of a 32 s timeout; every SIP request and response
 //! therefore goes to that one peer.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -15,37 +14,17 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::net::UdpSocket;
 
-use crate::core::g711;
-use crate::core::pacer::Pacer;
-use crate::core::playout::RtpSender;
-use crate::core::roundtrip::{MarkerPlan, RoundTripConfig, RoundTripReport, Timeline};
-use crate::core::rtcp::{Ntp, RtcpSession, RtcpSummary, RtcpTiming, SenderInfo};
-use crate::core::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
-use crate::core::rtp_stats::{PayloadMap, StreamAnalyzer};
-use crate::core::sdp::{negotiate, Negotiated, Offer, G711};
+pub use crate::core::caller_media::{AudioSource, RtpReceived};
+use crate::core::caller_media::{CallerMedia, MediaConfig, MediaSeed, Reception};
+use crate::core::roundtrip::{RoundTripConfig, RoundTripReport};
+use crate::core::rtcp::RtcpSummary;
+use crate::core::sdp::{negotiate, Offer, G711};
 use crate::core::sip_ua::{
     Credentials, Party, SipTimings, TraceEntry, UaEvent, UaOutput, Uac, UacConfig,
 };
-use crate::core::tone::SineGen;
 
-const RATE: u32 = 8000;
-const FRAME: usize = 160;
-const PTIME: Duration = Duration::from_millis(20);
 /// After a stop request, how long to wait for the call to wind down before giving up.
 const STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// What to send.
-#[derive(Debug, Clone)]
-pub enum AudioSource {
-    Silence,
-    /// A sine of `hz` at `amplitude` (0.0..=1.0 of full scale).
-    Tone {
-        hz: f64,
-        amplitude: f64,
-    },
-    /// 8 kHz mono samples, played once, then silence.
-    Samples(Vec<i16>),
-}
 
 /// Settings of one call.
 #[derive(Debug, Clone)]
@@ -69,28 +48,6 @@ pub struct CallOptions {
     pub answer_timeout: Duration,
     /// Write round-trip markers into the outgoing audio and look for them.
     pub roundtrip: Option<RoundTripConfig>,
-}
-
-/// Statistics of the RTP received (the main stream by packet count; RFC 3550 jitter as
-/// Wireshark computes it).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct RtpReceived {
-    pub packets: u64,
-    pub expected: u64,
-    pub lost: i64,
-    pub loss_percent: f64,
-    pub mean_jitter_ms: f64,
-    pub max_jitter_ms: f64,
-    pub max_delta_ms: f64,
-    pub out_of_order: u64,
-    pub duplicates: u64,
-    /// Distinct SSRCs seen.
-    pub streams: usize,
-    /// Packets of other payload types (telephone-event, comfort noise) or unparsable.
-    pub other_packets: u64,
-    /// Where the packets came from (first packet).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<SocketAddr>,
 }
 
 /// The call's RTCP: where it went and what came of it.
@@ -205,240 +162,46 @@ fn random_u64() -> u64 {
     rand::random()
 }
 
-/// Outgoing audio generator.
-struct Source {
-    kind: AudioSource,
-    sine: Option<SineGen>,
-    pos: usize,
-}
-
-impl Source {
-    fn new(kind: AudioSource) -> Self {
-        let sine = match &kind {
-            AudioSource::Tone { hz, amplitude } => Some(SineGen::new(*hz, RATE, *amplitude)),
-            _ => None,
-        };
-        Source { kind, sine, pos: 0 }
-    }
-
-    fn fill(&mut self, out: &mut [i16]) {
-        match (&self.kind, &mut self.sine) {
-            (_, Some(g)) => g.fill(out),
-            (AudioSource::Samples(s), _) => {
-                for o in out.iter_mut() {
-                    *o = s.get(self.pos).copied().unwrap_or(0);
-                    self.pos += 1;
-                }
-            }
-            _ => out.fill(0),
-        }
+/// Random stream identifiers and the wall clock now.
+fn media_seed() -> MediaSeed {
+    MediaSeed {
+        ssrc: rand::random(),
+        seq: rand::random(),
+        timestamp: rand::random(),
+        wall: crate::io::clock::since_epoch(),
     }
 }
 
-/// Media of an answered call.
-struct Media {
-    neg: Negotiated,
-    remote: SocketAddr,
-    rtcp_remote: SocketAddr,
-    rtcp: RtcpSession,
-    sender: RtpSender,
-    pacer: Pacer,
-    anchor: Instant,
-    next_sample: u64,
-    source: Source,
-    plan: Option<MarkerPlan>,
-    timeline: Timeline,
-    analyzers: BTreeMap<u32, StreamAnalyzer>,
-    other_packets: u64,
-    rtp_from: Option<SocketAddr>,
-    wall0: Duration,
-    pcm: Vec<i16>,
-    payload: Vec<u8>,
-    decoded: Vec<i16>,
-    sending: bool,
+/// Send one packet; a refused RTP port is not fatal for a test call (noted and ignored).
+async fn send_or_note(sock: &UdpSocket, bytes: &[u8], to: SocketAddr, what: &str) {
+    if let Err(e) = sock.send_to(bytes, to).await {
+        tracing::debug!("sending {what} to {to}: {e}");
+    }
 }
 
-impl Media {
-    fn new(
-        neg: Negotiated,
-        rtcp_remote: SocketAddr,
-        cname: &str,
-        now: Instant,
-        opts: &CallOptions,
-    ) -> Self {
-        let total = opts
-            .duration
-            .map(|d| (d.as_secs_f64() * RATE as f64) as u64)
-            .unwrap_or(u64::MAX / 4);
-        let plan = opts.roundtrip.map(|cfg| {
-            MarkerPlan::new(
-                RoundTripConfig { rate: RATE, ..cfg },
-                total.min(24 * 3600 * RATE as u64),
-            )
-        });
-        let ssrc: u32 = rand::random();
-        Media {
-            remote: neg.remote,
-            rtcp_remote,
-            rtcp: RtcpSession::new(ssrc, cname, RATE, RtcpTiming::default(), now),
-            sender: RtpSender::new(
-                Ssrc(ssrc),
-                Pt(neg.codec.pt()),
-                SeqNo(rand::random()),
-                rand::random(),
-                FRAME as u32,
-            ),
-            neg,
-            pacer: Pacer::new(now, PTIME),
-            anchor: now,
-            next_sample: 0,
-            source: Source::new(opts.source.clone()),
-            plan,
-            timeline: Timeline::new(RATE),
-            analyzers: BTreeMap::new(),
-            other_packets: 0,
-            rtp_from: None,
-            wall0: crate::io::clock::since_epoch(),
-            pcm: vec![0; FRAME],
-            payload: Vec::with_capacity(FRAME),
-            decoded: Vec::with_capacity(FRAME),
-            sending: true,
-        }
+/// Send the frames due at `now`.
+async fn send_due(
+    m: &mut CallerMedia,
+    rtp: &UdpSocket,
+    now: Instant,
+    buf: &mut Vec<(Vec<u8>, SocketAddr)>,
+) {
+    m.poll_rtp(now, |p, to| buf.push((p.to_vec(), to)));
+    for (p, to) in buf.drain(..) {
+        send_or_note(rtp, &p, to, "RTP").await;
     }
+}
 
-    async fn send_due(&mut self, rtp: &UdpSocket, now: Instant) {
-        let tick = self.pacer.on_tick(now);
-        if tick.skipped > 0 {
-            self.sender.skip_frames(tick.skipped);
-            let mut scratch = vec![0i16; FRAME];
-            for _ in 0..tick.skipped.min(1000) {
-                self.source.fill(&mut scratch);
-            }
-            self.next_sample += tick.skipped * FRAME as u64;
-        }
-        for _ in 0..tick.frames_due {
-            self.source.fill(&mut self.pcm);
-            if let Some(p) = &self.plan {
-                p.apply(self.next_sample, &mut self.pcm);
-            }
-            self.payload.clear();
-            match self.neg.codec {
-                G711::Pcmu => g711::pcm_to_ulaw(&self.pcm, &mut self.payload),
-                G711::Pcma => g711::pcm_to_alaw(&self.pcm, &mut self.payload),
-            }
-            let first = self.sender.packets_sent() == 0;
-            let pkt = self.sender.packet(&self.payload, first);
-            if let Err(e) = rtp.send_to(pkt, self.remote).await {
-                // A refused RTP port is not fatal for a test call; note and go on.
-                tracing::debug!("sending RTP to {}: {e}", self.remote);
-            }
-            self.next_sample += FRAME as u64;
-        }
-    }
-
-    /// Our wall clock at `now` as NTP, advanced monotonically from the answer (so RTCP round
-    /// trips do not jump with clock adjustments during the call).
-    fn ntp(&self, now: Instant) -> Ntp {
-        Ntp::from_unix(self.wall0 + now.saturating_duration_since(self.anchor))
-    }
-
-    /// Sender information for an SR at `now`, or `None` before our first RTP packet.
-    fn sender_info(&self, now: Instant) -> Option<SenderInfo> {
-        let packets = self.sender.packets_sent();
-        if packets == 0 {
-            return None;
-        }
-        // The RTP timestamp of "now": the next packet's, less the samples not yet due.
-        let elapsed =
-            (now.saturating_duration_since(self.anchor).as_secs_f64() * RATE as f64).round() as i64;
-        let ahead = self.next_sample as i64 - elapsed;
-        Some(SenderInfo {
-            ntp: self.ntp(now),
-            rtp_timestamp: self.sender.next_timestamp().wrapping_sub(ahead as u32),
-            packet_count: packets as u32,
-            octet_count: (packets * FRAME as u64) as u32,
-        })
-    }
-
-    async fn send_rtcp(&mut self, sock: &UdpSocket, now: Instant, last: bool) {
-        let info = self.sender_info(now);
-        let bytes = if last {
-            self.rtcp.goodbye(now, info)
-        } else {
-            self.rtcp.report(now, info)
-        };
-        if let Err(e) = sock.send_to(&bytes, self.rtcp_remote).await {
-            tracing::debug!("sending RTCP to {}: {e}", self.rtcp_remote);
-        }
-    }
-
-    fn on_rtcp(&mut self, now: Instant, bytes: &[u8]) {
-        let ntp = self.ntp(now);
-        if let Err(e) = self.rtcp.on_rtcp(now, ntp, bytes) {
-            tracing::debug!("ignoring an RTCP datagram: {e}");
-        }
-    }
-
-    fn on_rtp(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
-        let Ok(p) = RtpPacket::parse(bytes) else {
-            self.other_packets += 1;
-            return;
-        };
-        self.rtp_from.get_or_insert(from);
-        let since = now.saturating_duration_since(self.anchor);
-        let arrival_units = (since.as_secs_f64() * RATE as f64) as u64 as u32;
-        self.rtcp
-            .on_rtp(now, p.ssrc.0, p.seq.0, p.timestamp, arrival_units);
-        self.analyzers
-            .entry(p.ssrc.0)
-            .or_insert_with(|| StreamAnalyzer::new(PayloadMap::new(), 100.0))
-            .push(self.wall0 + since, &p);
-        if p.payload_type.0 != self.neg.codec.pt() {
-            self.other_packets += 1;
-            return;
-        }
-        self.decoded.clear();
-        match self.neg.codec {
-            G711::Pcmu => g711::ulaw_to_pcm(p.payload, &mut self.decoded),
-            G711::Pcma => g711::alaw_to_pcm(p.payload, &mut self.decoded),
-        }
-        // Arrival on the sending clock; a packet read before the anchor counts as at 0.
-        let arrival = (since.as_secs_f64() * RATE as f64).round() as i64;
-        self.timeline
-            .push(arrival, p.ssrc.0, p.timestamp, &self.decoded);
-    }
-
-    fn received(&self) -> RtpReceived {
-        let main = self
-            .analyzers
-            .values()
-            .max_by_key(|a| a.packets())
-            .map(|a| a.stats());
-        let mut r = RtpReceived {
-            streams: self.analyzers.len(),
-            other_packets: self.other_packets,
-            source: self.rtp_from,
-            ..RtpReceived::default()
-        };
-        if let Some(s) = main {
-            r.packets = s.packets;
-            r.expected = s.expected;
-            r.lost = s.lost;
-            r.loss_percent = s.loss_percent;
-            r.mean_jitter_ms = s.mean_jitter_ms;
-            r.max_jitter_ms = s.max_jitter_ms;
-            r.max_delta_ms = s.max_delta_ms;
-            r.out_of_order = s.out_of_order;
-            r.duplicates = s.duplicates;
-        }
-        r
-    }
+/// Send an RTCP report (`last`: with BYE).
+async fn send_rtcp(m: &mut CallerMedia, sock: &UdpSocket, now: Instant, last: bool) {
+    let bytes = m.rtcp(now, last);
+    send_or_note(sock, &bytes, m.rtcp_remote(), "RTCP").await;
 }
 
 /// The From URI when none is given: the digest user at our address (a PBX such as Asterisk
 /// identifies the caller by From's user part, so the challenge names the right account),
 /// else `vcctl`.
-fn default_from(credentials: Option<&Credentials>, local: SocketAddr) -> String {
+pub(crate) fn default_from(credentials: Option<&Credentials>, local: SocketAddr) -> String {
     let host = match local.ip() {
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
@@ -534,7 +297,7 @@ pub async fn run_call(
 
     tokio::pin!(stop);
     let mut stopped: Option<Instant> = None;
-    let mut media: Option<Media> = None;
+    let mut media: Option<CallerMedia> = None;
     let mut answered_at: Option<Instant> = None;
     let mut media_end: Option<Instant> = None;
     let mut ended: Option<(Party, Option<u16>)> = None;
@@ -542,6 +305,8 @@ pub async fn run_call(
     let mut sip_buf = vec![0u8; 65536];
     let mut rtp_buf = vec![0u8; 2048];
     let mut rtcp_buf = vec![0u8; 2048];
+    let mut out_buf = Vec::new();
+    let mut sending = true;
 
     loop {
         // Flush what the UA wants done.
@@ -585,7 +350,20 @@ pub async fn run_call(
                                     // Early media queued before the answer would arrive
                                     // "now" with old timestamps and skew the alignment.
                                     while rtp.try_recv_from(&mut rtp_buf).is_ok() {}
-                                    media = Some(Media::new(neg, rtcp_at, &cname, now, &opts));
+                                    let cfg = MediaConfig {
+                                        source: opts.source.clone(),
+                                        duration: opts.duration,
+                                        roundtrip: opts.roundtrip,
+                                        reception: Reception::Full,
+                                        cname: cname.clone(),
+                                    };
+                                    media = Some(CallerMedia::new(
+                                        neg,
+                                        rtcp_at,
+                                        cfg,
+                                        media_seed(),
+                                        now,
+                                    ));
                                     answered_at = Some(now);
                                     media_end = opts.duration.map(|d| now + d);
                                     if stopped.is_some() {
@@ -609,12 +387,7 @@ pub async fn run_call(
                         }
                         UaEvent::RemoteSdp { remote_sdp } => {
                             if let (Some(m), Some(a)) = (&mut media, remote_sdp.audio()) {
-                                if let Some(ep) = a.endpoint(&remote_sdp) {
-                                    m.remote = ep;
-                                }
-                                if let Some(ep) = a.rtcp_endpoint(&remote_sdp) {
-                                    m.rtcp_remote = ep;
-                                }
+                                m.set_remote(a.endpoint(&remote_sdp), a.rtcp_endpoint(&remote_sdp));
                             }
                         }
                         UaEvent::Ended { by, code } => {
@@ -666,19 +439,11 @@ pub async fn run_call(
         if ua.is_terminated() {
             break;
         }
-        if let Some(m) = &mut media {
-            if ua.phase() != crate::core::sip_ua::Phase::Established {
-                m.sending = false;
-            }
+        if media.is_some() && ua.phase() != crate::core::sip_ua::Phase::Established {
+            sending = false;
         }
-        let pace_at = media
-            .as_ref()
-            .filter(|m| m.sending)
-            .map(|m| m.pacer.next_deadline());
-        let rtcp_at = media
-            .as_ref()
-            .filter(|m| m.sending)
-            .map(|m| m.rtcp.next_due());
+        let pace_at = media.as_ref().filter(|_| sending).map(|m| m.next_rtp_due());
+        let rtcp_at = media.as_ref().filter(|_| sending).map(|m| m.rtcp_due());
         let end_at = media_end.filter(|_| stopped.is_none());
         let give_up_at = stopped.map(|t| t + STOP_GRACE);
         let media_active = media.is_some();
@@ -705,13 +470,13 @@ pub async fn run_call(
             },
             _ = sleep_until(rtcp_at) => {
                 if let Some(m) = &mut media {
-                    m.send_rtcp(&rtcp, Instant::now(), false).await;
+                    send_rtcp(m, &rtcp, Instant::now(), false).await;
                 }
             },
             _ = sleep_until(ua.poll_timeout()) => ua.handle_timeout(Instant::now()),
             _ = sleep_until(pace_at) => {
                 if let Some(m) = &mut media {
-                    m.send_due(&rtp, Instant::now()).await;
+                    send_due(m, &rtp, Instant::now(), &mut out_buf).await;
                 }
             },
             _ = sleep_until(end_at) => {
@@ -739,32 +504,27 @@ pub async fn run_call(
         return Err(CallError::Interrupted { uri: opts.uri });
     };
     // The closing report (RTCP BYE); best effort, the far end may be gone.
-    m.send_rtcp(&rtcp, Instant::now(), true).await;
+    send_rtcp(&mut m, &rtcp, Instant::now(), true).await;
     let end = ended_at.unwrap_or_else(Instant::now);
-    let received_audio = m.timeline.render();
-    let roundtrip = m.plan.as_ref().map(|p| {
-        let mut p = p.clone();
-        p.truncate(m.next_sample);
-        p.detect(&received_audio)
-    });
+    let (roundtrip, received_audio) = m.finish();
     Ok(CallReport {
         uri: opts.uri,
         call_id: ua.call_id().to_string(),
         local_sip,
         local_rtp,
-        codec: m.neg.codec,
-        remote_media: m.neg.remote,
+        codec: m.negotiated().codec,
+        remote_media: m.negotiated().remote,
         ended_by: by,
         bye_status: code,
         media_seconds: end.saturating_duration_since(answered).as_secs_f64(),
         sip: *ua.timings(),
-        rtp_sent: m.sender.packets_sent(),
+        rtp_sent: m.rtp_sent(),
         rtp_received: m.received(),
         roundtrip,
         rtcp: CallRtcp {
             local: local_rtcp,
-            remote: m.rtcp_remote,
-            summary: m.rtcp.summary(),
+            remote: m.rtcp_remote(),
+            summary: m.rtcp_summary(),
         },
         sip_trace: ua.trace().to_vec(),
         received_audio,
@@ -847,24 +607,5 @@ mod tests {
         );
         let v6: SocketAddr = "[::1]:5070".parse().unwrap();
         assert_eq!(default_from(None, v6), "sip:vcctl@[::1]");
-    }
-
-    #[test]
-    fn sources_fill_frames() {
-        let mut s = Source::new(AudioSource::Samples(vec![1, 2, 3]));
-        let mut f = [9i16; 5];
-        s.fill(&mut f);
-        assert_eq!(f, [1, 2, 3, 0, 0]);
-        let mut t = Source::new(AudioSource::Tone {
-            hz: 1000.0,
-            amplitude: 0.5,
-        });
-        let mut f = [0i16; 8];
-        t.fill(&mut f);
-        assert_eq!(f[2], 16384);
-        let mut z = Source::new(AudioSource::Silence);
-        let mut f = [5i16; 4];
-        z.fill(&mut f);
-        assert_eq!(f, [0; 4]);
     }
 }

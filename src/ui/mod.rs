@@ -6,6 +6,7 @@ pub mod call_views;
 pub mod capture_views;
 pub mod check_views;
 pub mod latency_views;
+pub mod load_views;
 pub mod output;
 pub mod progress;
 pub mod record_views;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# load-capacity.sh -- the whole stack's capacity on this machine: the sandbox Asterisk (the
+# deployment's configs), `vcctl serve`, `vcctl agent-sim --mode echo` and `vcctl load`, all on
+# one host, with `vcctl load --ramp` reporting per step the answer ratio, setup and round-trip
+# percentiles, loss and the CPU of each process. Run it in a namespace of its own:
+#
+#   scripts/isolated.sh NAME scripts/load-capacity.sh [RAMP] [STEP_SECS] [OUT_DIR]
+#
+# RAMP defaults to 25,50,100,150,200, STEP_SECS to 60, OUT_DIR to /tmp/vcctl-load-capacity
+# (load.txt: the report; capacity.svg: the chart; serve.log, agent-sim.log). VCCTL_BIN picks
+# the binary (default target/release/vcctl); extra `vcctl load` flags go in VCCTL_LOAD_ARGS.
+# Exits with `vcctl load`'s code (8 when a step missed the SLO or something was left over).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${VCCTL_BIN:-$repo/target/release/vcctl}
+ramp=${1:-25,50,100,150,200}
+step=${2:-60}
+out=${3:-/tmp/vcctl-load-capacity}
+mkdir -p "$out"
+[ -x "$bin" ] || { echo "load-capacity: no $bin; run cargo build --release" >&2; exit 2; }
+
+"$repo/scripts/asterisk-sandbox.sh" up >/dev/null
+root=$(readlink -f "${VCCTL_SANDBOX_DIR:-/var/lib/vcctl-sandbox/rootfs}")
+ast=""
+for p in /proc/[0-9]*; do
+    if [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && [ "$(cat "$p/comm" 2>/dev/null)" = asterisk ]; then
+        ast=${p#/proc/}
+        break
+    fi
+done
+[ -n "$ast" ] || { echo "load-capacity: the sandbox Asterisk is not running" >&2; exit 1; }
+
+export VCCTL_ARI_URL=http://127.0.0.1:8088 ASTERISK_ARI_USERNAME=voiceclone
+export ASTERISK_ARI_PASSWORD=${ASTERISK_ARI_PASSWORD:-vcctl-sandbox-secret}
+"$bin" agent-sim --listen 127.0.0.1:9000 --mode echo >"$out/agent-sim.log" 2>&1 &
+sim=$!
+ELEVENLABS_AGENT_ID=sim-agent "$bin" serve --agent-url ws://127.0.0.1:9000 \
+    --http 127.0.0.1:8000 --db "$out/vcctl.db" --rtp-ports 10000-14999 >"$out/serve.log" 2>&1 &
+serve=$!
+cleanup() {
+    kill -TERM "$serve" 2>/dev/null || true
+    wait "$serve" 2>/dev/null || true
+    kill -TERM "$sim" 2>/dev/null || true
+    wait "$sim" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 150); do
+    curl -fsS http://127.0.0.1:8000/readyz >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fsS http://127.0.0.1:8000/readyz >/dev/null || { echo "load-capacity: serve is not ready" >&2; exit 1; }
+
+rc=0
+# shellcheck disable=SC2086
+"$bin" load sip:test@127.0.0.1:5060 --ramp "$ramp" --step-secs "$step" --rate 20 \
+    --audit-ari --settle 10 --serve http://127.0.0.1:8000 \
+    --cpu-pid asterisk="$ast" --cpu-pid serve="$serve" --cpu-pid agent-sim="$sim" \
+    --chart "$out/capacity.svg" ${VCCTL_LOAD_ARGS:-} | tee "$out/load.txt" || rc=$?
+echo "load-capacity: $(nproc) cores, commit $(git -C "$repo" rev-parse --short HEAD), report in $out" >&2
+exit "$rc"
