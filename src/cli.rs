@@ -503,9 +503,10 @@ pub struct NetCheckArgs {
     /// RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]
     #[arg(long, value_name = "A-B/PROTO")]
     pub rtp: Option<String>,
-    /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf)
-    #[arg(long, value_name = "DIR", default_value = "/etc/asterisk")]
-    pub asterisk_config: PathBuf,
+    /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf) [default:
+    /// /etc/asterisk as the running Asterisk sees it, inside its chroot or container]
+    #[arg(long, value_name = "DIR")]
+    pub asterisk_config: Option<PathBuf>,
     /// STUN server asked for the public address, or `none`
     #[arg(
         long,

@@ -14,6 +14,7 @@
 //! | 8 | a check found problems (doctor, check-firewall, latency-report over target) |
 //! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
 //! | 10 | an input file (a capture) is empty, malformed or truncated |
+//! | 11 | a test call (`call`) was answered but no audio came back, or none of its round-trip markers |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
@@ -52,6 +53,9 @@ pub enum Error {
     ChecksFailed(String),
     #[error("{0}")]
     Conflict(String),
+    /// A test call was answered but its media did not make the round trip.
+    #[error("{0}")]
+    NoMedia(String),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -77,7 +81,7 @@ impl Error {
             Error::Config(_) | Error::Usage(_) => 2,
             Error::Ari(e) => match e {
                 AriError::Unreachable { .. } | AriError::Timeout { .. } => 3,
-                AriError::Unauthorized { .. } => 4,
+                AriError::Unauthorized { .. } | AriError::NoPassword { .. } => 4,
                 AriError::NotFound { .. } => 5,
                 AriError::Rejected { .. } => 6,
                 AriError::Decode { .. } => 1,
@@ -85,7 +89,7 @@ impl Error {
             },
             Error::Events(e) => match e {
                 EventsError::Unreachable { .. } | EventsError::Closed(_) => 3,
-                EventsError::Unauthorized { .. } => 4,
+                EventsError::Unauthorized { .. } | EventsError::NoPassword { .. } => 4,
                 EventsError::Refused { .. } => 6,
                 EventsError::Tls(_) => 2,
             },
@@ -106,6 +110,7 @@ impl Error {
             Error::Timeout(_) => 7,
             Error::ChecksFailed(_) => 8,
             Error::Conflict(_) => 9,
+            Error::NoMedia(_) => 11,
             Error::Interrupted => 130,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Error::Io { .. } | Error::Other(_) => 1,
@@ -138,6 +143,7 @@ mod tests {
         );
         assert_eq!(Error::Usage("bad".into()).exit_code(), 2);
         assert_eq!(Error::Timeout("t".into()).exit_code(), 7);
+        assert_eq!(Error::NoMedia("m".into()).exit_code(), 11);
         let pipe = Error::io("writing", std::io::ErrorKind::BrokenPipe.into());
         assert_eq!(pipe.exit_code(), 0);
     }

@@ -41,7 +41,8 @@ pub struct NetOptions {
     pub ari: Option<PortSpec>,
     pub api: Option<PortSpec>,
     pub rtp: RtpChoice,
-    pub conf_dir: PathBuf,
+    /// Asterisk's configuration directory, and where that came from.
+    pub conf_dir: (PathBuf, String),
     /// `None`: STUN disabled.
     pub stun: Option<String>,
     pub external_ip: Option<IpAddr>,
@@ -97,7 +98,10 @@ impl NetOptions {
             ari: port_flag(a.ari.as_deref(), ari_default, "ari")?,
             api: port_flag(a.api.as_deref(), api_default, "api")?,
             rtp,
-            conf_dir: a.asterisk_config.clone(),
+            conf_dir: match &a.asterisk_config {
+                Some(d) => (d.clone(), "--asterisk-config".into()),
+                None => netcheck::asterisk_config_dir(&netcheck::read_listeners().0),
+            },
             stun,
             external_ip: a.external_ip,
             peer: a.peer.clone(),
@@ -105,6 +109,8 @@ impl NetOptions {
             expect: Expect {
                 external_callers: !a.local_only,
                 remote_clients: a.remote_clients,
+                // Set from the listeners found, in network_checks.
+                loopback_by_design: false,
             },
             family: if a.ipv6 { Family::Ipv6 } else { Family::Ipv4 },
             samples: a.samples as usize,
@@ -191,8 +197,11 @@ pub fn read_asterisk_config(dir: &Path) -> AsteriskConfig {
 /// Run every network check of `o`. `show_progress` draws a bar while probing (on a TTY).
 pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     let mut context = BTreeMap::new();
-    let conf = read_asterisk_config(&o.conf_dir);
-    context.insert("asterisk config".into(), o.conf_dir.display().to_string());
+    let conf = read_asterisk_config(&o.conf_dir.0);
+    context.insert(
+        "asterisk config".into(),
+        format!("{} ({})", o.conf_dir.0.display(), o.conf_dir.1),
+    );
 
     // The services and their ports.
     let (rtp, rtp_from_flag) = match o.rtp {
@@ -311,10 +320,23 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     }
     let rs_ref: std::result::Result<&Ruleset, &str> = ruleset.as_ref().map_err(String::as_str);
 
+    // Listening only on loopback, per service; ARI there means loopback by design.
+    let loopback_only = |p: &PortSpec| {
+        let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
+        !ls.is_empty() && ls.iter().all(|l| l.socket.is_loopback())
+    };
+    let mut expect = o.expect;
+    expect.loopback_by_design = services
+        .iter()
+        .any(|(s, p)| *s == Service::Ari && loopback_only(p));
+
     // Firewall rows first (pure and fast); their stretches guide the RTP samples.
     let mut firewall_rows: HashMap<Service, CheckRow> = HashMap::new();
     for (s, p) in &services {
-        firewall_rows.insert(*s, judge_firewall(*s, p, rs_ref, &template, o.expect));
+        firewall_rows.insert(
+            *s,
+            judge_firewall(*s, p, rs_ref, &template, expect, loopback_only(p)),
+        );
     }
 
     // Concurrently: what the HTTP ports speak, STUN, the reflector.
@@ -380,7 +402,7 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     };
     for (s, p) in &services {
         let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
-        rows.push(judge_listening(*s, p, &ls, o.expect, wire.get(s)));
+        rows.push(judge_listening(*s, p, &ls, expect, wire.get(s)));
         if let Some(r) = firewall_rows.remove(s) {
             rows.push(r);
         }

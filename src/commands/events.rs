@@ -148,7 +148,10 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
         };
         let mut stream = match connected {
             Ok(s) => s,
-            Err(e @ Error::Events(EventsError::Unauthorized { .. })) => return Err(e),
+            Err(
+                e
+                @ Error::Events(EventsError::Unauthorized { .. } | EventsError::NoPassword { .. }),
+            ) => return Err(e),
             Err(e @ Error::Usage(_)) => return Err(e),
             Err(e) if !args.follow => return Err(e),
             Err(e) => {

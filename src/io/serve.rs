@@ -67,7 +67,7 @@ pub async fn run(
     'outer: loop {
         let mut stream = match EventStream::connect(&ari, &app, false).await {
             Ok(s) => s,
-            Err(e @ EventsError::Unauthorized { .. }) => {
+            Err(e @ (EventsError::Unauthorized { .. } | EventsError::NoPassword { .. })) => {
                 result = Err(e.into());
                 break 'outer;
             }
