@@ -556,7 +556,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l sip -d 'S
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l api -d 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf) [default: /etc/asterisk as the running Asterisk sees it, inside its chroot or container]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l stun -d 'STUN server asked for the public address, or `none`' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l peer -d 'A reflector on another host (vcctl check-firewall --reflector) that probes each port' -r
@@ -580,7 +580,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l sip -d 'SIP port,
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l api -d 'HTTP API port of vcctl serve, or `none` [default: 8000/tcp; doctor: the port of --api-url]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf) [default: /etc/asterisk as the running Asterisk sees it, inside its chroot or container]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l stun -d 'STUN server asked for the public address, or `none`' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l peer -d 'A reflector on another host (vcctl check-firewall --reflector) that probes each port' -r

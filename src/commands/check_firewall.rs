@@ -479,7 +479,7 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
             transports: transports_ref,
             resolve: &resolve,
         },
-        o.expect,
+        expect,
     ));
     if let Some(r) = rtp {
         rows.push(judge_rtp_conf(

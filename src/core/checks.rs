@@ -405,7 +405,10 @@ pub fn judge_firewall(
             )
         }
     };
-    let must_open = expect.must_be_open(service);
+    // On a box that keeps Asterisk on loopback by design, no outside caller gets in anyway:
+    // the listening row says so; a closed port is not a second failure.
+    let must_open =
+        expect.must_be_open(service) && !(service.carries_calls() && expect.loopback_by_design);
     let mut pkt = template.clone();
     pkt.proto = spec.proto;
     let ranges = rs.evaluate_range(&pkt, spec.lo, spec.hi);
@@ -763,6 +766,14 @@ pub fn judge_nat(n: &NatInputs, expect: Expect) -> Vec<CheckRow> {
             target,
             Status::Skip,
             "not checked: --local-only (callers on this host need no NAT settings)",
+        )];
+    }
+    if expect.loopback_by_design {
+        return vec![CheckRow::new(
+            "nat",
+            target,
+            Status::Skip,
+            "not checked: Asterisk listens on loopback only, so no remote phone reaches it and NAT settings do not matter yet",
         )];
     }
     let (public, how) = match (&n.public, n.external_ip) {
@@ -1260,6 +1271,24 @@ COMMIT
         );
         assert_eq!(r.status, Status::Skip);
         assert_eq!(r.evidence, "not checked: nft/iptables not installed");
+        // SIP closed to other hosts on a box that keeps Asterisk on loopback by design is
+        // not a second failure (the listening row warns).
+        let closed_sip = Ruleset::from_iptables_save("*filter\n:INPUT DROP [0:0]\nCOMMIT\n", false);
+        let lab = Expect {
+            loopback_by_design: true,
+            ..EXT
+        };
+        assert_eq!(
+            judge_firewall(Service::Sip, &sip, Ok(&closed_sip), &pkt(), EXT, true).status,
+            Status::Fail
+        );
+        let r = judge_firewall(Service::Sip, &sip, Ok(&closed_sip), &pkt(), lab, true);
+        assert_eq!(r.status, Status::Pass, "{}", r.evidence);
+        assert!(
+            r.evidence.contains("closed to other hosts"),
+            "{}",
+            r.evidence
+        );
         // A firewall open to everyone in front of an ARI bound to 127.0.0.1 exposes nothing.
         let open = Ruleset::from_iptables_save("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", false);
         let r = judge_firewall(Service::Ari, &ari, Ok(&open), &pkt(), EXT, false);
@@ -1374,6 +1403,21 @@ COMMIT
             .as_deref()
             .unwrap()
             .contains("ASTERISK_EXTERNAL_IP=203.0.113.7"));
+        // Asterisk on loopback by design: NAT settings do not matter yet.
+        let rows = judge_nat(
+            &NatInputs {
+                public: stun.clone(),
+                external_ip: None,
+                local_addrs: &locals,
+                transports: Ok(&wrong),
+                resolve: &none,
+            },
+            Expect {
+                loopback_by_design: true,
+                ..EXT
+            },
+        );
+        assert_eq!(rows[0].status, Status::Skip, "{}", rows[0].evidence);
         let missing = transports("[t]\ntype=transport\nprotocol=udp\n");
         let rows = judge_nat(
             &NatInputs {

@@ -153,10 +153,10 @@ enum Unit {
 /// their name in words.
 const LABELS: &[(&str, &str, Unit)] = &[
     ("packets", "packets", Unit::Count("packets")),
-    ("bytes", "bytes", Unit::Bytes),
     ("lost", "lost", Unit::Count("packets")),
     ("loss_ratio", "loss", Unit::Percent),
     ("jitter_ms", "jitter (RFC 3550, at the end)", Unit::Ms),
+    ("bytes", "bytes", Unit::Bytes),
     (
         "dropped_foreign",
         "dropped: from another source",
@@ -220,17 +220,17 @@ const LABELS: &[(&str, &str, Unit)] = &[
         "ARI event delivery (event time to serve)",
         Unit::Ms,
     ),
-    ("ari_rest_ms", "ARI requests during setup, each", Unit::Ms),
     (
         "handler_ms",
         "setup in serve (StasisStart to bridged)",
         Unit::Ms,
     ),
+    ("ari_rest_ms", "ARI requests during setup, each", Unit::Ms),
     ("agent_signed_url_ms", "agent: signed URL request", Unit::Ms),
     ("agent_tcp_ms", "agent: TCP connect", Unit::Ms),
     (
         "agent_handshake_ms",
-        "agent: TLS + WebSocket handshake",
+        "agent: WebSocket handshake (and TLS for wss)",
         Unit::Ms,
     ),
     (
@@ -293,7 +293,15 @@ fn with_unit(v: &Value, unit: Option<Unit>) -> String {
 /// are indented under its name.
 fn labelled(v: &Value, indent: &str, rows: &mut Vec<(String, String)>) {
     let Value::Object(m) = v else { return };
-    for (k, x) in m {
+    // In the order of the label table (the order of a call), unknown keys and sections last.
+    let mut keys: Vec<(&String, &Value)> = m.iter().collect();
+    keys.sort_by_key(|(k, _)| {
+        LABELS
+            .iter()
+            .position(|(key, _, _)| key == k)
+            .unwrap_or(LABELS.len())
+    });
+    for (k, x) in keys {
         if let Value::Object(_) = x {
             let name = SECTIONS
                 .iter()
