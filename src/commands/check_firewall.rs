@@ -320,15 +320,19 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     }
     let rs_ref: std::result::Result<&Ruleset, &str> = ruleset.as_ref().map_err(String::as_str);
 
-    // Listening only on loopback, per service; ARI there means loopback by design.
+    // Listening only on loopback, per service. SIP and ARI both there: loopback by design
+    // (ASTERISK_BIND_ADDR=127.0.0.1 binds both; the sandbox), no outside caller gets in.
     let loopback_only = |p: &PortSpec| {
         let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
         !ls.is_empty() && ls.iter().all(|l| l.socket.is_loopback())
     };
+    let on_loopback = |service: Service| {
+        services
+            .iter()
+            .any(|(s, p)| *s == service && loopback_only(p))
+    };
     let mut expect = o.expect;
-    expect.loopback_by_design = services
-        .iter()
-        .any(|(s, p)| *s == Service::Ari && loopback_only(p));
+    expect.loopback_by_design = on_loopback(Service::Ari) && on_loopback(Service::Sip);
 
     // Firewall rows first (pure and fast); their stretches guide the RTP samples.
     let mut firewall_rows: HashMap<Service, CheckRow> = HashMap::new();

@@ -230,9 +230,10 @@ pub struct Expect {
     pub external_callers: bool,
     /// ARI and the HTTP API are used from other hosts (`--remote-clients`).
     pub remote_clients: bool,
-    /// ARI itself listens only on loopback: the box keeps Asterisk on loopback by design (the
-    /// sandbox, a demo; `ASTERISK_BIND_ADDR=127.0.0.1` binds SIP and ARI alike), so SIP or
-    /// RTP on loopback only is a WARN (remote phones cannot reach it), not a FAIL.
+    /// SIP and ARI both listen only on loopback: the box keeps Asterisk on loopback by design
+    /// (the sandbox, a demo; `ASTERISK_BIND_ADDR=127.0.0.1` binds SIP and ARI alike), so SIP
+    /// or RTP on loopback only is a WARN (remote phones cannot reach it), not a FAIL, and
+    /// the firewall and NAT settings for outside callers do not matter yet.
     pub loopback_by_design: bool,
 }
 
