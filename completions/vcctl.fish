@@ -566,7 +566,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l api -d 'H
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l transport -d 'The media transport vcctl serve uses (serve --transport): with websocket the agent leg\'s media runs over the ARI port (checked, with chan_websocket) instead of RTP' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
 websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
-complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf) [default: /etc/asterisk as the running Asterisk sees it, inside its chroot or container]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l stun -d 'STUN server asked for the public address, or `none`' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l peer -d 'A reflector on another host (vcctl check-firewall --reflector) that probes each port' -r
@@ -592,7 +592,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l api -d 'HTTP API 
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l rtp -d 'RTP port range, or `none` [default: rtpstart-rtpend of rtp.conf, else 16384-32768/udp]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l transport -d 'The media transport vcctl serve uses (serve --transport): with websocket the agent leg\'s media runs over the ARI port (checked, with chan_websocket) instead of RTP' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
 websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
-complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf)' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l asterisk-config -d 'Asterisk\'s configuration directory (pjsip.conf, rtp.conf, http.conf) [default: /etc/asterisk as the running Asterisk sees it, inside its chroot or container]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l stun -d 'STUN server asked for the public address, or `none`' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l external-ip -d 'The address callers use to reach this host (compared with STUN and PJSIP)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l peer -d 'A reflector on another host (vcctl check-firewall --reflector) that probes each port' -r

@@ -304,6 +304,23 @@ report_ready() {
     local version
     version=$(ari_ok | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')
     say "running Asterisk ${version:-?}: ARI $ari_url (user $ari_user)$(tls_on && echo ", and https://$ari_host:$tls_port/ari"), SIP udp $bind_addr:$sip_port"
+    say "for vcctl: $(vcctl_env)"
+}
+
+# What a shell needs for vcctl to reach this sandbox (vcctl's defaults cover the rest). A
+# password the caller chose is in their environment already and is not printed again.
+vcctl_env() {
+    local line=()
+    if [ "$ari_host:$http_port" != 127.0.0.1:8088 ]; then
+        line+=("VCCTL_ARI_URL=http://$ari_host:$http_port")
+    fi
+    if [ "$ari_user" != voiceclone ]; then line+=("ASTERISK_ARI_USERNAME=$ari_user"); fi
+    if [ -z "${ASTERISK_ARI_PASSWORD:-}" ]; then line+=("ASTERISK_ARI_PASSWORD=$ari_password"); fi
+    if [ ${#line[@]} -eq 0 ]; then
+        echo "(nothing to set: ASTERISK_ARI_PASSWORD is set in this environment)"
+    else
+        echo "export ${line[*]}"
+    fi
 }
 
 cmd_up() {

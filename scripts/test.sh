@@ -31,5 +31,8 @@ say "starting the sandbox Asterisk"
 scripts/asterisk-sandbox.sh up
 
 export VCCTL_E2E=1
+# A debug build of its own, not the README's release build: it keeps overflow checks and debug
+# assertions, and measured cheaper than optimizing vcctl's test harness (docs/architecture.md,
+# "Build").
 say "cargo test"
 cargo test "$@"

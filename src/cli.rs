@@ -512,9 +512,10 @@ pub struct NetCheckArgs {
     /// leg's media runs over the ARI port (checked, with chan_websocket) instead of RTP
     #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
     pub transport: TransportArg,
-    /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf)
-    #[arg(long, value_name = "DIR", default_value = "/etc/asterisk")]
-    pub asterisk_config: PathBuf,
+    /// Asterisk's configuration directory (pjsip.conf, rtp.conf, http.conf) [default:
+    /// /etc/asterisk as the running Asterisk sees it, inside its chroot or container]
+    #[arg(long, value_name = "DIR")]
+    pub asterisk_config: Option<PathBuf>,
     /// STUN server asked for the public address, or `none`
     #[arg(
         long,

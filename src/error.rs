@@ -15,6 +15,7 @@
 //! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
 //! | 10 | an input file (a capture) is empty, malformed or truncated |
 //! | 11 | a server (ARI REST or events) presented a TLS certificate vcctl does not trust: unknown issuer (give `--ca-cert`), a CA used as the server certificate, expired or not yet valid, or for another name; the message says which and what to do |
+//! | 12 | a test call (`call`) was answered but no audio came back, or none of its round-trip markers |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
@@ -53,6 +54,9 @@ pub enum Error {
     ChecksFailed(String),
     #[error("{0}")]
     Conflict(String),
+    /// A test call was answered but its media did not make the round trip.
+    #[error("{0}")]
+    NoMedia(String),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -80,7 +84,7 @@ impl Error {
                 AriError::Unreachable { .. }
                 | AriError::Timeout { .. }
                 | AriError::Closed { .. } => 3,
-                AriError::Unauthorized { .. } => 4,
+                AriError::Unauthorized { .. } | AriError::NoPassword { .. } => 4,
                 AriError::NotFound { .. } => 5,
                 AriError::Rejected { .. } => 6,
                 AriError::Decode { .. } => 1,
@@ -89,7 +93,7 @@ impl Error {
             },
             Error::Events(e) => match e {
                 EventsError::Unreachable { .. } | EventsError::Closed(_) => 3,
-                EventsError::Unauthorized { .. } => 4,
+                EventsError::Unauthorized { .. } | EventsError::NoPassword { .. } => 4,
                 EventsError::Refused { .. } => 6,
                 EventsError::Tls(_) => 2,
                 EventsError::Certificate { .. } => 11,
@@ -111,6 +115,7 @@ impl Error {
             Error::Timeout(_) => 7,
             Error::ChecksFailed(_) => 8,
             Error::Conflict(_) => 9,
+            Error::NoMedia(_) => 12,
             Error::Interrupted => 130,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Error::Io { .. } | Error::Other(_) => 1,
@@ -151,6 +156,7 @@ mod tests {
         assert!(cert.to_string().starts_with(
             "ARI at https://127.0.0.1:8089/ answered over TLS, but its certificate is not signed by a CA vcctl trusts"
         ));
+        assert_eq!(Error::NoMedia("m".into()).exit_code(), 12);
         let pipe = Error::io("writing", std::io::ErrorKind::BrokenPipe.into());
         assert_eq!(pipe.exit_code(), 0);
     }

@@ -5,7 +5,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() {
     let cli = vcctl::cli::Cli::parse();
-    init_logging(cli.global.verbose);
+    // serve is a service read in logs: its per-call lines (info) show by default.
+    let service = matches!(cli.command, vcctl::cli::Command::Serve(_));
+    init_logging(cli.global.verbose, service);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -28,8 +30,9 @@ fn main() {
     }
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, service: bool) {
     let default = match verbose {
+        0 if service => "warn,vcctl=info",
         0 => "warn",
         1 => "info,vcctl=info",
         2 => "info,vcctl=debug",
@@ -39,6 +42,8 @@ fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: serve's log is read from files and journals.
+        .with_ansi(vcctl::ui::progress::stderr_is_tty())
         .with_target(false)
         .init();
 }

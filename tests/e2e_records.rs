@@ -164,7 +164,8 @@ fn a_real_call_leaves_a_record_matching_what_the_test_saw() {
         "media bridged",
         "first agent audio",
         "ended by caller",
-        "inbound.packets",
+        "RTP from the caller",
+        "audio chunks sent to the agent",
     ] {
         assert!(shown.contains(want), "{want:?} not in\n{shown}");
     }

@@ -9,7 +9,7 @@ use crate::cli::{CallArgs, CallCodec};
 use crate::core::resample::Resampler;
 use crate::core::roundtrip::RoundTripConfig;
 use crate::core::sdp::G711;
-use crate::core::sip_ua::{Credentials, SipUri};
+use crate::core::sip_ua::{Credentials, Party, SipUri};
 use crate::core::wav::{self, WavSpec};
 use crate::error::{Error, Result};
 use crate::io::sip_call::{run_call, AudioSource, CallOptions};
@@ -178,7 +178,57 @@ pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
         }
         None => None,
     };
-    emit(&CallView { report, recording }, ctx.json())
+    let problem = media_problem(&MediaFacts {
+        uri: &report.uri,
+        media_seconds: report.media_seconds,
+        remote_hung_up: report.ended_by == Party::Remote,
+        rtp_sent: report.rtp_sent,
+        rtp_received: report.rtp_received.packets,
+        markers: report.roundtrip.as_ref().map(|r| (r.markers_sent, r.found)),
+    });
+    emit(&CallView { report, recording }, ctx.json())?;
+    match problem {
+        Some(p) => Err(Error::NoMedia(p)),
+        None => Ok(()),
+    }
+}
+
+/// What [`media_problem`] judges a test call by.
+struct MediaFacts<'a> {
+    uri: &'a str,
+    media_seconds: f64,
+    remote_hung_up: bool,
+    rtp_sent: u64,
+    rtp_received: u64,
+    /// Round-trip markers sent and found; `None` with `--no-markers`.
+    markers: Option<(usize, usize)>,
+}
+
+/// Why an answered test call failed its purpose: no audio came back at all, or audio came
+/// back without the markers we sent in it (the far end does not return our audio). `None`:
+/// it worked (a call too short for a marker is judged by the audio alone).
+fn media_problem(f: &MediaFacts<'_>) -> Option<String> {
+    if f.rtp_received == 0 {
+        let how = if f.remote_hung_up {
+            format!("the far end hung up after {:.1} s", f.media_seconds)
+        } else {
+            format!("in {:.1} s", f.media_seconds)
+        };
+        return Some(format!(
+            "the call to {} was answered but no audio came back ({how}; {} RTP packets sent, none received); \
+             check that something behind that extension answers with media (for the test extension: \
+             vcctl serve running and connected, see vcctl doctor)",
+            f.uri, f.rtp_sent
+        ));
+    }
+    match f.markers {
+        Some((sent, 0)) if sent > 0 => Some(format!(
+            "the call to {} got {} RTP packets back, but none of the {sent} round-trip markers it sent: \
+             the far end does not return our audio (give --no-markers when it is not meant to)",
+            f.uri, f.rtp_received
+        )),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -248,6 +298,45 @@ mod tests {
         );
         assert!(duration(Some(-1.0), None).is_err());
         assert!(duration(Some(f64::NAN), None).is_err());
+    }
+
+    #[test]
+    fn a_call_without_returning_audio_or_markers_is_a_failure_that_says_what_was_missing() {
+        let ok = MediaFacts {
+            uri: "sip:test@127.0.0.1:5060",
+            media_seconds: 5.0,
+            remote_hung_up: false,
+            rtp_sent: 250,
+            rtp_received: 249,
+            markers: Some((4, 4)),
+        };
+        assert_eq!(media_problem(&ok), None);
+        // The case of the issue: serve not running, Asterisk answers and hangs up at once.
+        let dead = MediaFacts {
+            media_seconds: 0.0,
+            remote_hung_up: true,
+            rtp_sent: 1,
+            rtp_received: 0,
+            markers: Some((0, 0)),
+            ..ok
+        };
+        let p = media_problem(&dead).unwrap();
+        assert!(
+            p.starts_with("the call to sip:test@127.0.0.1:5060 was answered but no audio came back (the far end hung up after 0.0 s; 1 RTP packets sent, none received)"),
+            "{p}"
+        );
+        assert_eq!(Error::NoMedia(p).exit_code(), 12);
+        let no_echo = MediaFacts {
+            markers: Some((4, 0)),
+            ..ok
+        };
+        assert!(media_problem(&no_echo)
+            .unwrap()
+            .contains("none of the 4 round-trip markers"));
+        // --no-markers, or too short for a marker: audio alone decides.
+        for markers in [None, Some((0, 0))] {
+            assert_eq!(media_problem(&MediaFacts { markers, ..ok }), None);
+        }
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub struct NetOptions {
     pub ari: Option<PortSpec>,
     pub api: Option<PortSpec>,
     pub rtp: RtpChoice,
-    pub conf_dir: PathBuf,
+    /// Asterisk's configuration directory, and where that came from.
+    pub conf_dir: (PathBuf, String),
     /// `None`: STUN disabled.
     pub stun: Option<String>,
     pub external_ip: Option<IpAddr>,
@@ -108,7 +109,10 @@ impl NetOptions {
             ari: port_flag(a.ari.as_deref(), ari_default, "ari")?,
             api: port_flag(a.api.as_deref(), api_default, "api")?,
             rtp,
-            conf_dir: a.asterisk_config.clone(),
+            conf_dir: match &a.asterisk_config {
+                Some(d) => (d.clone(), "--asterisk-config".into()),
+                None => netcheck::asterisk_config_dir(&netcheck::read_listeners().0),
+            },
             stun,
             external_ip: a.external_ip,
             peer: a.peer.clone(),
@@ -116,6 +120,8 @@ impl NetOptions {
             expect: Expect {
                 external_callers: !a.local_only,
                 remote_clients: a.remote_clients,
+                // Set from the listeners found, in network_checks.
+                loopback_by_design: false,
             },
             family: if a.ipv6 { Family::Ipv6 } else { Family::Ipv4 },
             samples: a.samples as usize,
@@ -203,8 +209,11 @@ pub fn read_asterisk_config(dir: &Path) -> AsteriskConfig {
 /// Run every network check of `o`. `show_progress` draws a bar while probing (on a TTY).
 pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     let mut context = BTreeMap::new();
-    let conf = read_asterisk_config(&o.conf_dir);
-    context.insert("asterisk config".into(), o.conf_dir.display().to_string());
+    let conf = read_asterisk_config(&o.conf_dir.0);
+    context.insert(
+        "asterisk config".into(),
+        format!("{} ({})", o.conf_dir.0.display(), o.conf_dir.1),
+    );
 
     // The services and their ports.
     let (rtp, rtp_from_flag) = match o.rtp {
@@ -336,10 +345,27 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     }
     let rs_ref: std::result::Result<&Ruleset, &str> = ruleset.as_ref().map_err(String::as_str);
 
+    // Listening only on loopback, per service. SIP and ARI both there: loopback by design
+    // (ASTERISK_BIND_ADDR=127.0.0.1 binds both; the sandbox), no outside caller gets in.
+    let loopback_only = |p: &PortSpec| {
+        let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
+        !ls.is_empty() && ls.iter().all(|l| l.socket.is_loopback())
+    };
+    let on_loopback = |service: Service| {
+        services
+            .iter()
+            .any(|(s, p)| *s == service && loopback_only(p))
+    };
+    let mut expect = o.expect;
+    expect.loopback_by_design = on_loopback(Service::Ari) && on_loopback(Service::Sip);
+
     // Firewall rows first (pure and fast); their stretches guide the RTP samples.
     let mut firewall_rows: HashMap<Service, CheckRow> = HashMap::new();
     for (s, p) in &services {
-        firewall_rows.insert(*s, judge_firewall(*s, p, rs_ref, &template, o.expect));
+        firewall_rows.insert(
+            *s,
+            judge_firewall(*s, p, rs_ref, &template, expect, loopback_only(p)),
+        );
     }
 
     // Concurrently: what the HTTP ports speak, STUN, the reflector.
@@ -405,7 +431,7 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
     };
     for (s, p) in &services {
         let ls = listeners_in(&listeners, p.proto, p.lo, p.hi);
-        rows.push(judge_listening(*s, p, &ls, o.expect, wire.get(s)));
+        rows.push(judge_listening(*s, p, &ls, expect, wire.get(s)));
         if let Some(r) = firewall_rows.remove(s) {
             rows.push(r);
         }
@@ -482,7 +508,7 @@ pub async fn network_checks(o: &NetOptions, show_progress: bool) -> NetChecks {
             transports: transports_ref,
             resolve: &resolve,
         },
-        o.expect,
+        expect,
     ));
     if let Some(r) = rtp {
         rows.push(judge_rtp_conf(

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::app_probe::{probe, PROBE_TIMEOUT};
 use crate::io::ari_http::{AriClient, AriError};
-use crate::io::health::{probe_agent, probe_api, AgentProbe, ApiProbe};
+use crate::io::health::{fetch_serve_settings, probe_agent, probe_api, AgentProbe, ApiProbe};
 use crate::ui::check_views::{CheckReport, Summary};
 use crate::ui::output::emit;
 use crate::ui::progress;
@@ -44,7 +44,15 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
         PortSpec::single(port_of(&api_url), Proto::Tcp),
     )?;
     let client = AriClient::with_timeout(&settings, Duration::from_secs(5))?;
-    let agent = agent_settings(ctx, &args, &settings);
+    // The agent a running serve uses beats this shell's idea of it.
+    let serve_settings = fetch_serve_settings(&api_url, Duration::from_secs(2)).await;
+    let choice = choose_agent(
+        &args,
+        serve_settings.as_ref().ok(),
+        ctx.layers.get("ELEVENLABS_BASE_URL"),
+        ctx.layers.get("ELEVENLABS_AGENT_ID"),
+    );
+    let agent = agent_settings(ctx, &choice, &settings);
 
     let spinner = progress::spinner("running the checklist");
     let (ari_rows, net, agent_row, api_row, host_row) = tokio::join!(
@@ -69,6 +77,13 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     let mut context = BTreeMap::new();
     context.insert("ari".to_string(), settings.url.to_string());
     context.insert("app".to_string(), settings.app.clone());
+    context.insert(
+        "agent".to_string(),
+        format!("{} ({})", choice.base_url, choice.source),
+    );
+    if let Ok(v) = &serve_settings {
+        context.insert("serve".to_string(), serve_summary(v));
+    }
     for k in [
         "asterisk config",
         "rtp range",
@@ -85,22 +100,88 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     fail_if_failed(&report)
 }
 
-fn agent_settings(
-    ctx: &Ctx,
+/// Which agent doctor checks, and why that one.
+#[derive(Debug, Clone, PartialEq)]
+struct AgentChoice {
+    base_url: String,
+    agent_id: Option<String>,
+    /// `--agent-url`, `the running vcctl serve`, `ELEVENLABS_BASE_URL` or `default`.
+    source: String,
+}
+
+/// The agent to check: `--agent-url`/`--agent-id` first, then what the running serve says it
+/// uses (`GET /settings`), then this shell's `ELEVENLABS_BASE_URL`/`ELEVENLABS_AGENT_ID`,
+/// then the public service.
+fn choose_agent(
     args: &DoctorArgs,
-    ari: &AriSettings,
-) -> std::result::Result<(AgentSettings, bool), String> {
-    let base = args
-        .agent_url
-        .clone()
-        .or_else(|| ctx.layers.get("ELEVENLABS_BASE_URL"))
-        .unwrap_or_else(|| DEFAULT_AGENT_BASE_URL.to_string());
-    let id = args
+    serve: Option<&serde_json::Value>,
+    env_url: Option<String>,
+    env_id: Option<String>,
+) -> AgentChoice {
+    let from_serve = |k: &str| {
+        serve
+            .and_then(|v| v["agent"][k].as_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let (base_url, source) = if let Some(u) = &args.agent_url {
+        (u.clone(), "--agent-url".to_string())
+    } else if let Some(u) = from_serve("base_url") {
+        let transport = from_serve("transport")
+            .map(|t| format!(", {t}"))
+            .unwrap_or_default();
+        (u, format!("what the running vcctl serve uses{transport}"))
+    } else if let Some(u) = env_url {
+        (u, "ELEVENLABS_BASE_URL".to_string())
+    } else {
+        (
+            DEFAULT_AGENT_BASE_URL.to_string(),
+            "default; no vcctl serve answered".to_string(),
+        )
+    };
+    let agent_id = args
         .agent_id
         .clone()
-        .or_else(|| ctx.layers.get("ELEVENLABS_AGENT_ID"));
+        .or_else(|| from_serve("default_agent_id"))
+        .or(env_id);
+    AgentChoice {
+        base_url,
+        agent_id,
+        source,
+    }
+}
+
+/// One line on what the running serve uses.
+fn serve_summary(v: &serde_json::Value) -> String {
+    let s = |p: &str| {
+        v.pointer(p)
+            .map(|x| match x {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| "?".into())
+    };
+    format!(
+        "vcctl {} as app '{}': agent {} (default agent id {}), RTP {}:{} {}",
+        s("/version"),
+        s("/app"),
+        s("/agent/conversation_url"),
+        s("/agent/default_agent_id"),
+        s("/rtp/bind"),
+        s("/rtp/ports"),
+        s("/rtp/format"),
+    )
+}
+
+fn agent_settings(
+    ctx: &Ctx,
+    choice: &AgentChoice,
+    ari: &AriSettings,
+) -> std::result::Result<(AgentSettings, bool), String> {
+    let id = choice.agent_id.clone();
     let has_id = id.is_some();
-    let mut s = AgentSettings::new(&base, id.unwrap_or_default()).map_err(|e| e.to_string())?;
+    let mut s =
+        AgentSettings::new(&choice.base_url, id.unwrap_or_default()).map_err(|e| e.to_string())?;
     s.api_key = ctx.layers.get("ELEVENLABS_API_KEY").map(Secret::new);
     s.ca_cert = ari.ca_cert.clone();
     Ok((s, has_id))
@@ -143,7 +224,7 @@ async fn ari_checks(client: &AriClient, s: &AriSettings, o: &NetOptions) -> [Che
                 true,
             )
         }
-        Err(AriError::Unauthorized { .. }) => (
+        Err(e @ (AriError::Unauthorized { .. } | AriError::NoPassword { .. })) => (
             CheckRow::new(
                 "asterisk",
                 url.clone(),
@@ -154,7 +235,14 @@ async fn ari_checks(client: &AriClient, s: &AriSettings, o: &NetOptions) -> [Che
                 "ari credentials",
                 s.user.clone(),
                 Status::Fail,
-                format!("ARI rejected user '{}' and the password given", s.user),
+                if matches!(e, AriError::NoPassword { .. }) {
+                    format!(
+                        "no ARI password is set: ARI refused user '{}' without one",
+                        s.user
+                    )
+                } else {
+                    format!("ARI rejected user '{}' and the password given", s.user)
+                },
             )
             .with_fix(format!(
                 "set ASTERISK_ARI_PASSWORD (environment or .env; or --password) to the password of [{}] in ari.conf (docker/.env ASTERISK_ARI_PASSWORD)",
@@ -254,7 +342,7 @@ async fn app_item(client: &AriClient, app: &str) -> CheckRow {
 
 /// Transports named in pjsip.conf, each confirmed loaded in Asterisk (sorcery over ARI).
 async fn transport_item(client: &AriClient, o: &NetOptions) -> CheckRow {
-    let conf = read_asterisk_config(&o.conf_dir);
+    let conf = read_asterisk_config(&o.conf_dir.0);
     let names: Vec<String> = match &conf.transports {
         Ok(t) => t.iter().map(|t| t.name.clone()).collect(),
         Err(e) => {
@@ -719,6 +807,55 @@ mod tests {
         ));
         assert_eq!(r.status, Status::Fail);
         assert!(r.evidence.contains("ARI events not connected"));
+    }
+
+    #[test]
+    fn the_agent_checked_is_the_one_the_running_serve_uses() {
+        use crate::cli::{Cli, Command};
+        use clap::Parser;
+        let args = |extra: &[&str]| {
+            let mut v = vec!["vcctl", "doctor"];
+            v.extend_from_slice(extra);
+            match Cli::try_parse_from(v).unwrap().command {
+                Command::Doctor(a) => a,
+                _ => unreachable!(),
+            }
+        };
+        let serve = serde_json::json!({"agent": {
+            "base_url": "ws://127.0.0.1:9000", "transport": "ws", "default_agent_id": "demo"}});
+        let c = choose_agent(
+            &args(&[]),
+            Some(&serve),
+            Some("https://x.example".into()),
+            None,
+        );
+        assert_eq!(c.base_url, "ws://127.0.0.1:9000");
+        assert_eq!(c.agent_id.as_deref(), Some("demo"));
+        assert_eq!(c.source, "what the running vcctl serve uses, ws");
+        // Flags win; without a serve, the environment; else the public service.
+        let c = choose_agent(
+            &args(&["--agent-url", "wss://eu.example", "--agent-id", "a1"]),
+            Some(&serve),
+            None,
+            None,
+        );
+        assert_eq!(
+            (c.base_url.as_str(), c.agent_id.as_deref()),
+            ("wss://eu.example", Some("a1"))
+        );
+        let c = choose_agent(
+            &args(&[]),
+            None,
+            Some("https://x.example".into()),
+            Some("e".into()),
+        );
+        assert_eq!(
+            (c.base_url.as_str(), c.source.as_str()),
+            ("https://x.example", "ELEVENLABS_BASE_URL")
+        );
+        let c = choose_agent(&args(&[]), None, None, None);
+        assert_eq!(c.base_url, DEFAULT_AGENT_BASE_URL);
+        assert_eq!(c.agent_id, None);
     }
 
     #[test]

@@ -158,7 +158,10 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
         };
         let mut stream = match connected {
             Ok(s) => s,
-            Err(e @ Error::Events(EventsError::Unauthorized { .. })) => return Err(e),
+            Err(
+                e
+                @ Error::Events(EventsError::Unauthorized { .. } | EventsError::NoPassword { .. }),
+            ) => return Err(e),
             // Retrying cannot make a certificate trusted.
             Err(e @ Error::Events(EventsError::Certificate { .. })) => return Err(e),
             Err(e @ Error::Usage(_)) => return Err(e),

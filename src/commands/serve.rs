@@ -3,8 +3,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::path::Path;
+
 use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs, TransportArg};
+use crate::config::{redact_userinfo, AriSettings, Layers};
 use crate::core::call_media::MediaSettings;
+use crate::core::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
 use crate::io::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
@@ -71,6 +75,53 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
     })
 }
 
+/// What `GET /settings` shows: the agent URL and transport, the default agent id (whether a
+/// key is set, never the key), the app, RTP and the database, so `vcctl doctor` checks what
+/// this serve really uses.
+pub fn settings_json(
+    opts: &ServeOptions,
+    ari: &AriSettings,
+    layers: &Layers,
+    db: &Path,
+) -> serde_json::Value {
+    let conversation = crate::io::agent_ws::AgentSettings::new(&opts.agent_base_url, "")
+        .ok()
+        .map(|s| {
+            let mut u = s.public_url();
+            u.set_query(None);
+            u.to_string()
+        });
+    let secure = conversation.as_deref().map(|u| u.starts_with("wss:"));
+    serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "app": opts.app,
+        "ari_url": ari.url.as_str(),
+        "http": opts.http.to_string(),
+        "db": db.display().to_string(),
+        "agent": {
+            "base_url": redact_userinfo(&opts.agent_base_url),
+            "conversation_url": conversation,
+            "transport": secure.map(|tls| if tls { "wss" } else { "ws" }),
+            "default_agent_id": layers.get(DEFAULT_AGENT_ID_ENV),
+            "default_api_key_set": layers.get(DEFAULT_API_KEY_ENV).is_some(),
+            "on_failure": match &opts.on_agent_failure {
+                AgentFailurePolicy::Hangup { reason } => format!("hangup ({reason})"),
+                AgentFailurePolicy::Fallback { media, .. } => format!("fallback ({media})"),
+            },
+        },
+        "rtp": {
+            "bind": opts.rtp_bind.to_string(),
+            "advertise": opts.rtp_advertise.to_string(),
+            "ports": opts.rtp_ports.to_string(),
+            "format": opts.rtp_format.asterisk_name(),
+            "chunk_ms": opts.media.chunk.as_millis() as u64,
+            "prebuffer_ms": opts.media.prebuffer.as_millis() as u64,
+        },
+        "max_calls": opts.max_calls,
+        "drain_timeout_seconds": opts.drain_timeout.as_secs_f64(),
+    })
+}
+
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     let opts = options(ctx, &a)?;
     // The agent URL is checked now, not at the first call.
@@ -104,13 +155,14 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         })?;
         plugins.push(crate::io::call_capture::factory(dir.clone()));
     }
+    let settings = settings_json(&opts, &ari_settings, &ctx.layers, &db);
     let shared = Arc::new(Shared {
         ari: AriClient::with_limits(
             &ari_settings,
             Duration::from_secs(10),
             a.ari_max_requests as usize,
         )?,
-        api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER),
+        api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER).with_settings(settings),
         metrics,
         ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
         store,

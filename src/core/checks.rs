@@ -230,6 +230,11 @@ pub struct Expect {
     pub external_callers: bool,
     /// ARI and the HTTP API are used from other hosts (`--remote-clients`).
     pub remote_clients: bool,
+    /// SIP and ARI both listen only on loopback: the box keeps Asterisk on loopback by design
+    /// (the sandbox, a demo; `ASTERISK_BIND_ADDR=127.0.0.1` binds SIP and ARI alike), so SIP
+    /// or RTP on loopback only is a WARN (remote phones cannot reach it), not a FAIL, and
+    /// the firewall and NAT settings for outside callers do not matter yet.
+    pub loopback_by_design: bool,
 }
 
 impl Expect {
@@ -318,6 +323,17 @@ pub fn judge_listening(
                 Service::Sip => "bind the PJSIP transport to all addresses: bind=0.0.0.0:PORT in pjsip.conf (ASTERISK_BIND_ADDR=0.0.0.0 in docker/.env), then restart Asterisk",
                 _ => "let Asterisk bind RTP to all addresses: remove media_address/bind_rtp_to_media_address from the endpoint, or bind the transport to 0.0.0.0, then restart Asterisk",
             };
+            if expect.loopback_by_design {
+                return row(
+                    Status::Warn,
+                    format!(
+                        "only on loopback: {}; remote phones cannot reach it (ARI is on loopback too, \
+                         so this looks intended: a sandbox or demo; --local-only if it is)",
+                        list(listeners)
+                    ),
+                )
+                .with_fix(fix.replace("PORT", &spec.lo.to_string()));
+            }
             return row(
                 Status::Fail,
                 format!(
@@ -368,12 +384,15 @@ pub fn judge_listening(
 // ---------------------------------------------------------------------------------------
 
 /// The host firewall verdict for a port or range, with the deciding rule and the fix.
+/// `loopback_only`: the service listens only on loopback, so a firewall that lets other
+/// hosts in does not expose it.
 pub fn judge_firewall(
     service: Service,
     spec: &PortSpec,
     ruleset: Result<&Ruleset, &str>,
     template: &Packet,
     expect: Expect,
+    loopback_only: bool,
 ) -> CheckRow {
     let target = target_label(service, spec);
     let rs = match ruleset {
@@ -387,7 +406,10 @@ pub fn judge_firewall(
             )
         }
     };
-    let must_open = expect.must_be_open(service);
+    // On a box that keeps Asterisk on loopback by design, no outside caller gets in anyway:
+    // the listening row says so; a closed port is not a second failure.
+    let must_open =
+        expect.must_be_open(service) && !(service.carries_calls() && expect.loopback_by_design);
     let mut pkt = template.clone();
     pkt.proto = spec.proto;
     let ranges = rs.evaluate_range(&pkt, spec.lo, spec.hi);
@@ -486,7 +508,14 @@ pub fn judge_firewall(
             ));
         }
     } else if !must_open && !service.carries_calls() && pkt.iif != "lo" {
-        evidence.push_str("; open to other hosts");
+        if loopback_only {
+            evidence.push_str(&format!(
+                "; the firewall lets other hosts in, but {} listens only on loopback, so they cannot reach it",
+                if service == Service::Ari { "ARI" } else { "the HTTP API" }
+            ));
+        } else {
+            evidence.push_str("; open to other hosts");
+        }
     }
     if !assumptions.is_empty() {
         evidence.push_str(&format!(
@@ -738,6 +767,14 @@ pub fn judge_nat(n: &NatInputs, expect: Expect) -> Vec<CheckRow> {
             target,
             Status::Skip,
             "not checked: --local-only (callers on this host need no NAT settings)",
+        )];
+    }
+    if expect.loopback_by_design {
+        return vec![CheckRow::new(
+            "nat",
+            target,
+            Status::Skip,
+            "not checked: Asterisk listens on loopback only, so no remote phone reaches it and NAT settings do not matter yet",
         )];
     }
     let (public, how) = match (&n.public, n.external_ip) {
@@ -1027,6 +1064,7 @@ mod tests {
     const EXT: Expect = Expect {
         external_callers: true,
         remote_clients: false,
+        loopback_by_design: false,
     };
 
     fn listener(addr: &str, proto: Proto) -> Listener {
@@ -1106,6 +1144,25 @@ mod tests {
             None,
         );
         assert_eq!(r.status, Status::Pass);
+        // On a box whose ARI is on loopback too (the sandbox), loopback SIP is by design.
+        let lab = Expect {
+            loopback_by_design: true,
+            ..EXT
+        };
+        let r = judge_listening(
+            Service::Sip,
+            &sip,
+            &[listener("127.0.0.1:5060", Proto::Udp)],
+            lab,
+            None,
+        );
+        assert_eq!(r.status, Status::Warn);
+        assert!(
+            r.evidence.contains("remote phones cannot reach it"),
+            "{}",
+            r.evidence
+        );
+        assert!(r.fix.unwrap().contains("bind=0.0.0.0:5060"));
         let r = judge_listening(Service::Sip, &sip, &[], EXT, None);
         assert_eq!(r.status, Status::Fail);
         let ari = PortSpec::single(8088, Proto::Tcp);
@@ -1169,7 +1226,7 @@ COMMIT
     fn firewall_rows_name_rules_and_fixes() {
         let rs = Ruleset::from_iptables_save(IPT, false);
         let sip = PortSpec::single(5060, Proto::Udp);
-        let r = judge_firewall(Service::Sip, &sip, Ok(&rs), &pkt(), EXT);
+        let r = judge_firewall(Service::Sip, &sip, Ok(&rs), &pkt(), EXT, false);
         assert_eq!(r.status, Status::Pass);
         assert_eq!(
             r.rule.as_deref(),
@@ -1180,7 +1237,7 @@ COMMIT
             hi: 32768,
             proto: Proto::Udp,
         };
-        let r = judge_firewall(Service::Rtp, &rtp, Ok(&rs), &pkt(), EXT);
+        let r = judge_firewall(Service::Rtp, &rtp, Ok(&rs), &pkt(), EXT, false);
         assert_eq!(r.status, Status::Fail);
         assert!(r.evidence.starts_with("partly open (arriving on eth0): closed 20000-24999 DROP by iptables filter voip rule 1"), "{}", r.evidence);
         assert_eq!(
@@ -1190,7 +1247,7 @@ COMMIT
         assert_eq!(r.ranges.len(), 3);
         // ARI closed from outside is fine unless remote clients are expected.
         let ari = PortSpec::single(8088, Proto::Tcp);
-        let r = judge_firewall(Service::Ari, &ari, Ok(&rs), &pkt(), EXT);
+        let r = judge_firewall(Service::Ari, &ari, Ok(&rs), &pkt(), EXT, false);
         assert_eq!(r.status, Status::Pass);
         assert!(
             r.evidence.contains("closed to other hosts"),
@@ -1201,7 +1258,7 @@ COMMIT
             remote_clients: true,
             ..EXT
         };
-        let r = judge_firewall(Service::Ari, &ari, Ok(&rs), &pkt(), remote);
+        let r = judge_firewall(Service::Ari, &ari, Ok(&rs), &pkt(), remote, false);
         assert_eq!(r.status, Status::Fail);
         assert!(r.rule.unwrap().contains("rule 3"));
         // No ruleset readers: not checked, not guessed.
@@ -1211,9 +1268,50 @@ COMMIT
             Err("nft/iptables not installed"),
             &pkt(),
             EXT,
+            false,
         );
         assert_eq!(r.status, Status::Skip);
         assert_eq!(r.evidence, "not checked: nft/iptables not installed");
+        // SIP closed to other hosts on a box that keeps Asterisk on loopback by design is
+        // not a second failure (the listening row warns).
+        let closed_sip = Ruleset::from_iptables_save("*filter\n:INPUT DROP [0:0]\nCOMMIT\n", false);
+        let lab = Expect {
+            loopback_by_design: true,
+            ..EXT
+        };
+        assert_eq!(
+            judge_firewall(Service::Sip, &sip, Ok(&closed_sip), &pkt(), EXT, true).status,
+            Status::Fail
+        );
+        let r = judge_firewall(Service::Sip, &sip, Ok(&closed_sip), &pkt(), lab, true);
+        assert_eq!(r.status, Status::Pass, "{}", r.evidence);
+        assert!(
+            r.evidence.contains("closed to other hosts"),
+            "{}",
+            r.evidence
+        );
+        // A firewall open to everyone in front of an ARI bound to 127.0.0.1 exposes nothing.
+        let open = Ruleset::from_iptables_save("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", false);
+        let r = judge_firewall(Service::Ari, &ari, Ok(&open), &pkt(), EXT, false);
+        assert!(
+            r.evidence.ends_with("; open to other hosts"),
+            "{}",
+            r.evidence
+        );
+        let r = judge_firewall(Service::Ari, &ari, Ok(&open), &pkt(), EXT, true);
+        assert_eq!(r.status, Status::Pass);
+        assert!(
+            !r.evidence.contains("open to other hosts"),
+            "{}",
+            r.evidence
+        );
+        assert!(
+            r.evidence.ends_with(
+                "the firewall lets other hosts in, but ARI listens only on loopback, so they cannot reach it"
+            ),
+            "{}",
+            r.evidence
+        );
     }
 
     #[test]
@@ -1306,6 +1404,21 @@ COMMIT
             .as_deref()
             .unwrap()
             .contains("ASTERISK_EXTERNAL_IP=203.0.113.7"));
+        // Asterisk on loopback by design: NAT settings do not matter yet.
+        let rows = judge_nat(
+            &NatInputs {
+                public: stun.clone(),
+                external_ip: None,
+                local_addrs: &locals,
+                transports: Ok(&wrong),
+                resolve: &none,
+            },
+            Expect {
+                loopback_by_design: true,
+                ..EXT
+            },
+        );
+        assert_eq!(rows[0].status, Status::Skip, "{}", rows[0].evidence);
         let missing = transports("[t]\ntype=transport\nprotocol=udp\n");
         let rows = judge_nat(
             &NatInputs {

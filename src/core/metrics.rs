@@ -467,6 +467,17 @@ macro_rules! vec_type {
             pub fn remove(&self, values: &[&str]) -> bool {
                 self.0.remove(values)
             }
+            /// Every series with its label values (e.g. for a summary).
+            pub fn series(&self) -> Vec<(Vec<String>, $one)> {
+                lock(&self.0.families)[self.0.index]
+                    .series
+                    .iter()
+                    .filter_map(|(k, s)| match s {
+                        Series::$one(x) => Some((k.clone(), x.clone())),
+                        _ => None,
+                    })
+                    .collect()
+            }
         }
     };
 }

@@ -6,6 +6,7 @@ pub mod ari_model;
 pub mod asterisk_conf;
 pub mod backoff;
 pub mod bpf;
+pub mod call_log;
 pub mod call_media;
 pub mod call_rtp;
 pub mod caller_media;

@@ -853,7 +853,7 @@ impl Conversation {
                 return;
             }
             if self.on_timers(ws).await.is_err() {
-                self.close_note = "send failed".into();
+                note_send_failure(&mut self.close_note);
                 return;
             }
         }
@@ -930,7 +930,7 @@ impl Conversation {
         match r {
             Ok(()) => Flow::Continue,
             Err(()) => {
-                self.close_note = "send failed".into();
+                note_send_failure(&mut self.close_note);
                 Flow::Stop
             }
         }
@@ -1197,18 +1197,31 @@ impl Conversation {
         add(&self.counters().pongs_missing, missing);
         if self.opts().log_connections {
             eprintln!(
-                "agent-sim: #{} {} ended after {:.1} s ({}): {} chunks in, {} audio events out, {} pongs ({} missing), {} interruptions",
+                "agent-sim: #{} {} ended after {:.1} s ({}): {}, {} out, {} ({missing} missing), {}",
                 self.no,
                 self.conversation_id,
                 self.started.elapsed().as_secs_f64(),
                 if self.close_note.is_empty() { "closed" } else { &self.close_note },
-                self.chunks_in,
-                self.events_out,
-                self.pongs,
-                missing,
-                self.interruptions
+                count(self.chunks_in, "chunk in", "chunks in"),
+                count(self.events_out, "audio event", "audio events"),
+                count(self.pongs, "pong", "pongs"),
+                count(self.interruptions, "interruption", "interruptions"),
             );
         }
+    }
+}
+
+/// `1 pong`, `2 pongs`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A send failed: the connection is gone. When the client had already closed it (a normal
+/// hangup: serve closes the conversation while audio is still due), that is the reason to
+/// report, not the failed send after it.
+fn note_send_failure(note: &mut String) {
+    if note.is_empty() {
+        *note = "send failed: the connection went away".into();
     }
 }
 
@@ -1222,6 +1235,19 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_normal_hangup_is_not_reported_as_a_failed_send_and_counts_read_well() {
+        let mut note = String::from("client closed (1000)");
+        note_send_failure(&mut note);
+        assert_eq!(note, "client closed (1000)");
+        let mut note = String::new();
+        note_send_failure(&mut note);
+        assert_eq!(note, "send failed: the connection went away");
+        assert_eq!(count(1, "pong", "pongs"), "1 pong");
+        assert_eq!(count(0, "pong", "pongs"), "0 pongs");
+        assert_eq!(count(12, "chunk in", "chunks in"), "12 chunks in");
+    }
 
     #[test]
     fn request_heads_parse() {

@@ -19,6 +19,8 @@ pub enum EventsError {
     Unreachable { url: String, reason: String },
     #[error("ARI rejected the credentials for user '{user}' on the events WebSocket; check --user/--password against ari.conf")]
     Unauthorized { user: String },
+    #[error("{}", crate::io::ari_http::no_password_sentence(.user))]
+    NoPassword { user: String },
     #[error("ARI refused the events WebSocket ({status}); {hint}")]
     Refused { status: u16, hint: String },
     #[error("the ARI events connection closed: {0}")]
@@ -79,7 +81,9 @@ impl EventStream {
                         reason: "no answer within 10 s".into(),
                     })
                 }
-                Ok(r) => r.map_err(|e| map_handshake_error(e, &shown, &settings.user))?,
+                Ok(r) => r.map_err(|e| {
+                    map_handshake_error(e, &shown, &settings.user, settings.password.is_empty())
+                })?,
             };
         Ok(EventStream {
             ws,
@@ -143,6 +147,7 @@ fn map_handshake_error(
     e: tokio_tungstenite::tungstenite::Error,
     url: &str,
     user: &str,
+    no_password: bool,
 ) -> EventsError {
     use tokio_tungstenite::tungstenite::Error as WsError;
     if let Some(problem) = crate::io::tls::certificate_problem(&e) {
@@ -153,6 +158,9 @@ fn map_handshake_error(
     }
     match e {
         WsError::Http(resp) => match resp.status() {
+            StatusCode::UNAUTHORIZED if no_password => EventsError::NoPassword {
+                user: user.to_string(),
+            },
             StatusCode::UNAUTHORIZED => EventsError::Unauthorized {
                 user: user.to_string(),
             },

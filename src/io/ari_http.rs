@@ -29,6 +29,8 @@ pub enum AriError {
     },
     #[error("ARI rejected the credentials for user '{user}'; check --user/--password (ASTERISK_ARI_USERNAME/ASTERISK_ARI_PASSWORD) against ari.conf")]
     Unauthorized { user: String },
+    #[error("{}", no_password_sentence(.user))]
+    NoPassword { user: String },
     #[error("no such {what}{}", detail(.message))]
     NotFound { what: String, message: String },
     #[error("Asterisk refused the request ({status}): {message}")]
@@ -50,6 +52,16 @@ fn attempts_note(attempts: u32) -> String {
     } else {
         String::new()
     }
+}
+
+/// The sentence for a 401 when no password was given at all: the fix is to set one, not to
+/// check the one given (shared with the events WebSocket).
+pub fn no_password_sentence(user: &str) -> String {
+    format!(
+        "no ARI password is set: ARI refused user '{user}' without one; set ASTERISK_ARI_PASSWORD \
+         (environment, or .env in the working directory) or give --password \
+         (scripts/asterisk-sandbox.sh up prints the sandbox's)"
+    )
 }
 
 fn detail(message: &str) -> String {
@@ -122,6 +134,8 @@ pub struct AriClient {
     base: url::Url,
     auth: HeaderValue,
     user: String,
+    /// No password was given: a 401 then says so instead of blaming the credentials.
+    no_password: bool,
     timeout: Duration,
     /// Requests in flight and the retry policy, shared by the clones of this client.
     limits: std::sync::Arc<Limits>,
@@ -173,6 +187,7 @@ impl AriClient {
             base: settings.url.clone(),
             auth: basic_auth(&settings.user, settings.password.expose()),
             user: settings.user.clone(),
+            no_password: settings.password.is_empty(),
             timeout,
             limits: std::sync::Arc::new(limits),
         })
@@ -276,6 +291,9 @@ impl AriClient {
             })
             .unwrap_or_else(|| text.trim().chars().take(200).collect());
         Err(match status {
+            StatusCode::UNAUTHORIZED if self.no_password => AriError::NoPassword {
+                user: self.user.clone(),
+            },
             StatusCode::UNAUTHORIZED => AriError::Unauthorized {
                 user: self.user.clone(),
             },
@@ -851,6 +869,14 @@ mod tests {
             message: String::new(),
         };
         assert_eq!(e.to_string(), "no such bridge b");
+        let e = AriError::NoPassword {
+            user: "voiceclone".into(),
+        };
+        assert!(
+            e.to_string()
+                .starts_with("no ARI password is set: ARI refused user 'voiceclone' without one; set ASTERISK_ARI_PASSWORD"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -417,13 +417,29 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         }
     }
     let (outcome, ended_by, cause) = classify(&end, agent_heard);
-    tracing::info!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
+    tracing::debug!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
     teardown(&shared, &id, &mut res, &end).await;
 
     let ended = now_unix();
     let rtp = media_stats
         .as_ref()
         .map(|s| crate::core::call_rtp::split(s, caller_rtp.as_ref()));
+    tracing::info!(
+        "{}",
+        crate::core::call_log::call_ended(&crate::core::call_log::CallEnded {
+            id: &id,
+            caller: &caller_number,
+            extension: &extension,
+            profile: &profile_name,
+            outcome: outcome.as_str(),
+            ended_by: ended_by.as_str(),
+            cause: cause.as_deref(),
+            duration_seconds: ended - started_unix,
+            inbound: rtp.as_ref().map(|(i, _)| i),
+            outbound: rtp.as_ref().map(|(_, o)| o),
+            agent_response_ms: &latency.agent_response_ms,
+        })
+    );
     let (rtp_in_json, rtp_out_json) = match &rtp {
         Some((i, o)) => (serde_json::to_value(i).ok(), serde_json::to_value(o).ok()),
         None => (None, None),

@@ -1,6 +1,7 @@
 //! Probes for `vcctl doctor`: the agent service step by step (signed URL when an API key is
 //! set, DNS, TCP, TLS + WebSocket upgrade, then a clean close: no conversation is started),
-//! and the HTTP API of `vcctl serve` (`/healthz`, `/readyz`).
+//! and the HTTP API of `vcctl serve` (`/healthz`, `/readyz`, and `/settings`: what the running
+//! serve uses).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -226,5 +227,35 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
         url: base.to_string(),
         healthz,
         readyz,
+    }
+}
+
+/// GET `/settings` of a running `vcctl serve` at `base`: the agent URL, transport and default
+/// agent id it uses (a JSON object), or why not (not running, or not a serve that has it).
+pub async fn fetch_serve_settings(
+    base: &Url,
+    timeout: Duration,
+) -> Result<serde_json::Value, String> {
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut u = base.clone();
+    u.set_path(&format!("{}/settings", base.path().trim_end_matches('/')));
+    let r = client.get(u).send().await.map_err(|e| {
+        let mut cur: &dyn std::error::Error = &e;
+        while let Some(n) = cur.source() {
+            cur = n;
+        }
+        cur.to_string()
+    })?;
+    if !r.status().is_success() {
+        return Err(format!("GET /settings answered HTTP {}", r.status()));
+    }
+    let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
+    if v.get("agent").is_some_and(|a| a.is_object()) {
+        Ok(v)
+    } else {
+        Err("GET /settings did not name an agent".into())
     }
 }

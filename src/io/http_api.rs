@@ -7,6 +7,7 @@
 //! | `GET /metrics` | Prometheus text format 0.0.4 from the [`Registry`] |
 //! | `GET /calls` | JSON array of live calls (the call engine's snapshots, ordered by id) |
 //! | `GET /calls/{id}` | one live call, or 404 `{"error":...}` |
+//! | `GET /settings` | the settings this serve runs with: app, agent URL and transport, default agent id, RTP; no secrets (whether an API key is set, not the key) |
 //! | `GET /events` | server-sent events: every ARI event serve receives as `data: <raw json>`; a client that falls behind gets `event: lagged` with `data: {"missed":N}` and continues |
 //!
 //! Everything else answers 404 with a JSON error. The API has no authentication: bind it to
@@ -125,6 +126,8 @@ pub struct ApiState {
     /// Raw ARI event JSON; send each event serve receives (`send` errors when nobody
     /// listens: ignore them). See [`ApiState::publish_event`].
     pub events: broadcast::Sender<Arc<str>>,
+    /// What `/settings` answers (see [`ApiState::with_settings`]).
+    settings: Arc<Value>,
     closing: watch::Sender<bool>,
 }
 
@@ -138,8 +141,16 @@ impl ApiState {
             metrics,
             calls: LiveCalls::default(),
             events,
+            settings: Arc::new(json!({})),
             closing,
         }
+    }
+
+    /// The settings `/settings` shows (a JSON object without secrets), so `vcctl doctor`
+    /// checks what this serve really uses.
+    pub fn with_settings(mut self, settings: Value) -> Self {
+        self.settings = Arc::new(settings);
+        self
     }
 
     /// Hand one raw ARI event to every `/events` client (cheap when there are none).
@@ -159,6 +170,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/calls", get(calls))
         .route("/calls/{id}", get(call))
         .route("/events", get(events))
+        .route("/settings", get(settings))
         .fallback(not_found)
         .with_state(state)
 }
@@ -201,7 +213,7 @@ fn json_error(status: StatusCode, message: String) -> Response {
 async fn not_found() -> Response {
     json_error(
         StatusCode::NOT_FOUND,
-        "no such endpoint; try /healthz, /readyz, /metrics, /calls, /calls/{id} or /events".into(),
+        "no such endpoint; try /healthz, /readyz, /metrics, /calls, /calls/{id}, /settings or /events".into(),
     )
 }
 
@@ -227,6 +239,10 @@ async fn metrics(State(s): State<ApiState>) -> Response {
         s.metrics.render(),
     )
         .into_response()
+}
+
+async fn settings(State(s): State<ApiState>) -> Json<Value> {
+    Json((*s.settings).clone())
 }
 
 async fn calls(State(s): State<ApiState>) -> Json<Vec<Value>> {
@@ -298,7 +314,8 @@ pub(crate) mod tests {
     async fn health_ready_metrics_and_calls_answer_over_http() {
         let registry = Registry::new();
         registry.counter("vcctl_calls_total", "Calls.").inc_by(7);
-        let state = ApiState::new(registry, 16);
+        let state = ApiState::new(registry, 16)
+            .with_settings(json!({"agent": {"base_url": "ws://127.0.0.1:9000"}}));
         let (base, stop, task) = start(state.clone()).await;
         let http = reqwest::Client::new();
         let get = |path: &str| http.get(format!("{base}{path}")).send();
@@ -354,6 +371,8 @@ pub(crate) mod tests {
             r.json::<Value>().await.unwrap()["error"],
             "no live call with id 'nope'"
         );
+        let body: Value = get("/settings").await.unwrap().json().await.unwrap();
+        assert_eq!(body["agent"]["base_url"], "ws://127.0.0.1:9000");
         let r = get("/nowhere").await.unwrap();
         assert_eq!(r.status(), 404);
         assert!(r.json::<Value>().await.unwrap()["error"].is_string());

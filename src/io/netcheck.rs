@@ -61,6 +61,43 @@ pub fn read_listeners() -> (Vec<Listener>, bool) {
     (listeners, complete)
 }
 
+/// Where the running Asterisk reads its configuration, and how that was found:
+/// `/etc/asterisk` as the `asterisk` process that listens in this network namespace sees it.
+/// A process in a chroot (the sandbox) gives `<its root>/etc/asterisk`, one in another
+/// mount namespace (a container) `/proc/PID/root/etc/asterisk`; otherwise, or when no such
+/// process is visible (not root), `/etc/asterisk`.
+pub fn asterisk_config_dir(listeners: &[Listener]) -> (PathBuf, String) {
+    let default = PathBuf::from("/etc/asterisk");
+    let mut pids: Vec<u32> = listeners
+        .iter()
+        .filter_map(|l| l.owner.as_ref())
+        .filter(|o| o.name == "asterisk")
+        .map(|o| o.pid)
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    let ns = |pid: &str| std::fs::read_link(format!("/proc/{pid}/ns/mnt")).ok();
+    for pid in pids {
+        let Ok(root) = std::fs::read_link(format!("/proc/{pid}/root")) else {
+            continue;
+        };
+        if root != Path::new("/") {
+            return (
+                root.join("etc/asterisk"),
+                format!("in the chroot of asterisk, pid {pid}"),
+            );
+        }
+        if ns(&pid.to_string()) != ns("self") {
+            return (
+                PathBuf::from(format!("/proc/{pid}/root/etc/asterisk")),
+                format!("in the container of asterisk, pid {pid}"),
+            );
+        }
+        return (default, format!("asterisk, pid {pid}, runs on this host"));
+    }
+    (default, "default: no asterisk seen listening".into())
+}
+
 /// Map socket inodes to the processes holding them (`/proc/PID/fd/N -> socket:[INODE]`).
 fn socket_owners(wanted: &HashSet<u64>) -> (HashMap<u64, Owner>, bool) {
     let mut owners = HashMap::new();

@@ -27,6 +27,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     let app = shared.opts.app.clone();
+    let started = Instant::now();
     // Credentials and reachability first: a wrong password should stop serve at once.
     let info = shared.ari.info().await?;
     let version = info.system.map(|s| s.version).unwrap_or_default();
@@ -76,7 +77,11 @@ pub async fn run(
     'outer: loop {
         let mut stream = match EventStream::connect(&ari, &app, false).await {
             Ok(s) => s,
-            Err(e @ (EventsError::Unauthorized { .. } | EventsError::Certificate { .. })) => {
+            Err(
+                e @ (EventsError::Unauthorized { .. }
+                | EventsError::NoPassword { .. }
+                | EventsError::Certificate { .. }),
+            ) => {
                 result = Err(e.into());
                 break 'outer;
             }
@@ -161,7 +166,28 @@ pub async fn run(
     shared.api.readiness.set_not_ready("shutting down");
     let _ = stop_http_tx.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(2), http).await;
+    eprintln!("vcctl serve: {}", shutdown_summary(&shared, started));
     result
+}
+
+/// What serve did while it ran, from its metrics.
+fn shutdown_summary(shared: &Shared, started: Instant) -> String {
+    let m = &shared.metrics;
+    let mut by_outcome: HashMap<String, u64> = HashMap::new();
+    for (labels, c) in m.calls.series() {
+        *by_outcome
+            .entry(labels.first().cloned().unwrap_or_default())
+            .or_default() += c.get();
+    }
+    crate::core::call_log::shutdown_summary(&crate::core::call_log::ServeTotals {
+        uptime_seconds: started.elapsed().as_secs_f64(),
+        by_outcome: by_outcome.into_iter().collect(),
+        duration_sum_seconds: m.call_duration.series().iter().map(|(_, h)| h.sum()).sum(),
+        rtp_in: m.rtp_in.get(),
+        rtp_out: m.rtp_out.get(),
+        underflows: m.underflows.get(),
+        ari_reconnects: m.ari_reconnects.get(),
+    })
 }
 
 /// Handle one event. Returns an error when serve must stop (app taken over).
@@ -219,7 +245,16 @@ fn dispatch(
             let lag = parse_ari_time(&ev.timestamp).map(|t| (now_unix() - t).max(0.0));
             let (tx, rx) = mpsc::unbounded_channel();
             shared.routes.lock().ok()?.insert(chan.id.clone(), tx);
-            tracing::info!(channel = %chan.id, name = %chan.name, args = ?ev.args, active, "new call");
+            tracing::info!(
+                "{}",
+                crate::core::call_log::call_started(
+                    &chan.id,
+                    ev.args.get(1).unwrap_or(&chan.caller.number),
+                    ev.args.first().unwrap_or(&chan.dialplan.exten),
+                    &chan.name,
+                    active,
+                )
+            );
             let call = NewCall {
                 channel: chan,
                 args: ev.args.clone(),

@@ -312,43 +312,313 @@ impl Render for Done {
     }
 }
 
-/// One line for an ARI event: time, type, channel name/state, bridge, args.
+/// One line for an ARI event: time, type, the channel (name, state, id) and what the event
+/// says, in its own terms: `ChannelVarset` the variable and value, `DeviceStateChanged` the
+/// device and its state, `ChannelDialplan` where the channel is and what runs there, `Dial`
+/// the peer, dial string and status, and so on; unknown types show their scalar fields.
+///
+/// An observer app never gets `StasisStart`/`StasisEnd` of another app, but it sees
+/// `STASISSTATUS`, which the Stasis application sets on entry (empty) and on exit (`SUCCESS`
+/// or `FAILED`): those lines say `-> entered app NAME` / `-> left app NAME`.
 pub fn event_line(raw: &str) -> String {
     let Some(e) = EventHeader::parse(raw) else {
         return format!("(unparsed) {raw}");
     };
+    let v: serde_json::Value = serde_json::from_str(raw).unwrap_or_default();
     let time = e.timestamp.get(11..23).unwrap_or(&e.timestamp).to_string();
-    let mut line = format!("{time}  {:<24}", e.kind);
+    let mut parts: Vec<String> = Vec::new();
     if let Some(c) = &e.channel {
-        line.push_str(&format!(" {} [{}] id={}", c.name, c.state, c.id));
+        parts.push(format!("{} [{}] id={}", c.name, c.state, c.id));
     }
-    if let Some(b) = &e.bridge {
-        line.push_str(&format!(" bridge={}", b.id));
+    event_details(&e, &v, &mut parts);
+    format!("{time}  {:<24} {}", e.kind, parts.join(" "))
+        .trim_end()
+        .to_string()
+}
+
+/// A variable's value on one line: runs of white space as one space, quoted when empty or
+/// when it has spaces.
+fn shown_value(v: &str) -> String {
+    let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+    if v.is_empty() || v.contains(' ') {
+        format!("{v:?}")
+    } else {
+        v
     }
-    if let Some(p) = &e.peer {
-        line.push_str(&format!(" peer={}", p.name));
+}
+
+/// The app a channel in `Stasis(app,args...)` is in, and its args.
+fn stasis_app(c: &Channel) -> Option<(String, String)> {
+    if !c.dialplan.app_name.eq_ignore_ascii_case("Stasis") {
+        return None;
     }
-    if let Some(ep) = &e.endpoint {
-        line.push_str(&format!(
-            " endpoint={}/{} [{}]",
-            ep.technology,
-            ep.resource,
-            ep.state.as_deref().unwrap_or("-")
-        ));
-    }
-    if let Some(d) = &e.digit {
-        line.push_str(&format!(" digit={d}"));
-    }
-    if let Some(c) = e.cause {
-        line.push_str(&format!(" cause={c}"));
-        if let Some(t) = &e.cause_txt {
-            line.push_str(&format!(" ({t})"));
+    let mut it = c.dialplan.app_data.splitn(2, ',');
+    let app = it.next().filter(|a| !a.is_empty())?.to_string();
+    Some((app, it.next().unwrap_or("").to_string()))
+}
+
+fn event_details(e: &EventHeader, v: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let s = |p: &str| {
+        v.pointer(p).and_then(|x| match x {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        })
+    };
+    let bridge = |out: &mut Vec<String>| {
+        if let Some(b) = &e.bridge {
+            let mut t = format!("bridge={}", b.id);
+            if !b.name.is_empty() {
+                t.push_str(&format!(" ({})", b.name));
+            }
+            out.push(t);
+        }
+    };
+    let cause = |out: &mut Vec<String>| {
+        if let Some(c) = e.cause {
+            let mut t = format!("cause={c}");
+            if let Some(txt) = &e.cause_txt {
+                t.push_str(&format!(" ({txt})"));
+            }
+            out.push(t);
+        }
+    };
+    match e.kind.as_str() {
+        "ChannelVarset" => {
+            if e.channel.is_none() {
+                out.push("(global)".into());
+            }
+            let var = s("/variable").unwrap_or_else(|| "?".into());
+            let value = v["value"].as_str().unwrap_or("");
+            out.push(format!("{var}={}", shown_value(value)));
+            if var == "STASISSTATUS" {
+                if let Some((app, args)) = e.channel.as_ref().and_then(stasis_app) {
+                    out.push(match value {
+                        "" if args.is_empty() => format!("-> entered app {app}"),
+                        "" => format!("-> entered app {app} (args {args})"),
+                        "SUCCESS" => format!("-> left app {app}"),
+                        other => format!(
+                            "-> left app {app} ({other}: the app was not registered or failed)"
+                        ),
+                    });
+                }
+            }
+        }
+        "DeviceStateChanged" => out.push(format!(
+            "device {} {}",
+            s("/device_state/name").unwrap_or_else(|| "?".into()),
+            s("/device_state/state").unwrap_or_else(|| "?".into())
+        )),
+        "ChannelDialplan" => {
+            if let Some(c) = &e.channel {
+                let d = &c.dialplan;
+                out.push(format!("at {},{},{}", d.context, d.exten, d.priority));
+            }
+            if let Some(app) = s("/dialplan_app") {
+                out.push(format!(
+                    "{app}({})",
+                    s("/dialplan_app_data").unwrap_or_default()
+                ));
+            }
+        }
+        "ChannelHangupRequest" => {
+            cause(out);
+            if v["soft"].as_bool() == Some(true) {
+                out.push("soft".into());
+            }
+        }
+        "ChannelEnteredBridge" | "ChannelLeftBridge" => bridge(out),
+        "BridgeCreated" | "BridgeDestroyed" | "BridgeMerged" | "BridgeVideoSourceChanged" => {
+            if let Some(b) = &e.bridge {
+                out.push(format!(
+                    "bridge={} {}{} channels={}",
+                    b.id,
+                    if b.bridge_type.is_empty() {
+                        "-"
+                    } else {
+                        &b.bridge_type
+                    },
+                    if b.name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" name={}", b.name)
+                    },
+                    b.channels.len()
+                ));
+            }
+            if let Some(from) = s("/bridge_from/id") {
+                out.push(format!("merged from {from}"));
+            }
+        }
+        "Dial" => {
+            if let Some(p) = &e.peer {
+                out.push(format!("peer={} [{}] id={}", p.name, p.state, p.id));
+            }
+            if let Some(c) = v.get("caller").and_then(|c| c["name"].as_str()) {
+                out.push(format!("caller={c}"));
+            }
+            if let Some(d) = s("/dialstring") {
+                out.push(format!("dialstring={d}"));
+            }
+            out.push(format!(
+                "status={}",
+                s("/dialstatus").unwrap_or_else(|| "(dialing)".into())
+            ));
+            if let Some(f) = s("/forward") {
+                out.push(format!("forward={f}"));
+            }
+        }
+        "ChannelDtmfReceived" => {
+            if let Some(d) = &e.digit {
+                out.push(format!("digit={d}"));
+            }
+            if let Some(ms) = s("/duration_ms") {
+                out.push(format!("({ms} ms)"));
+            }
+        }
+        "ChannelCallerId" => {
+            if let Some(c) = &e.channel {
+                out.push(format!("caller={}", caller(&c.caller)));
+            }
+            if let Some(p) = s("/caller_presentation_txt") {
+                out.push(format!("({p})"));
+            }
+        }
+        "ChannelConnectedLine" => {
+            if let Some(c) = &e.channel {
+                out.push(format!("connected={}", caller(&c.connected)));
+            }
+        }
+        "ChannelTalkingFinished" => {
+            if let Some(d) = s("/duration") {
+                out.push(format!("talked {d} ms"));
+            }
+        }
+        "ChannelHold" => {
+            if let Some(m) = s("/musicclass") {
+                out.push(format!("musicclass={m}"));
+            }
+        }
+        "ChannelUserevent" => {
+            if let Some(n) = s("/eventname") {
+                out.push(format!("event={n}"));
+            }
+        }
+        "PlaybackStarted" | "PlaybackContinuing" | "PlaybackFinished" => out.push(format!(
+            "playback={} {} [{}] on {}",
+            s("/playback/id").unwrap_or_default(),
+            s("/playback/media_uri").unwrap_or_default(),
+            s("/playback/state").unwrap_or_default(),
+            s("/playback/target_uri").unwrap_or_default()
+        )),
+        "RecordingStarted" | "RecordingFinished" | "RecordingFailed" => {
+            out.push(format!(
+                "recording={} [{}] on {}",
+                s("/recording/name").unwrap_or_default(),
+                s("/recording/state").unwrap_or_default(),
+                s("/recording/target_uri").unwrap_or_default()
+            ));
+            if let Some(d) = s("/recording/duration") {
+                out.push(format!("{d} s"));
+            }
+            if let Some(c) = s("/recording/cause") {
+                out.push(format!("cause={c}"));
+            }
+        }
+        "PeerStatusChange" | "ContactStatusChange" | "EndpointStateChange" => {
+            if let Some(ep) = &e.endpoint {
+                out.push(format!(
+                    "endpoint={}/{} [{}]",
+                    ep.technology,
+                    ep.resource,
+                    ep.state.as_deref().unwrap_or("-")
+                ));
+            }
+            if let Some(p) = s("/peer/peer_status") {
+                out.push(format!("peer {p}"));
+                if let Some(a) = s("/peer/address") {
+                    out.push(format!("from {a}"));
+                }
+            }
+            if let Some(st) = s("/contact_info/contact_status") {
+                out.push(format!(
+                    "contact {} {st}",
+                    s("/contact_info/uri").unwrap_or_default()
+                ));
+                if let Some(rtt) = s("/contact_info/roundtrip_usec") {
+                    out.push(format!("rtt {rtt} us"));
+                }
+            }
+        }
+        "TextMessageReceived" => out.push(format!(
+            "from {} to {}: {}",
+            s("/message/from").unwrap_or_default(),
+            s("/message/to").unwrap_or_default(),
+            shown_value(&s("/message/body").unwrap_or_default())
+        )),
+        "BridgeBlindTransfer" | "BridgeAttendedTransfer" => {
+            bridge(out);
+            for k in ["result", "exten", "context", "destination_type"] {
+                if let Some(x) = s(&format!("/{k}")) {
+                    out.push(format!("{k}={x}"));
+                }
+            }
+        }
+        _ => {
+            // The fields every event may carry, then the other scalar fields by name.
+            bridge(out);
+            if let Some(p) = &e.peer {
+                out.push(format!("peer={}", p.name));
+            }
+            if let Some(ep) = &e.endpoint {
+                out.push(format!(
+                    "endpoint={}/{} [{}]",
+                    ep.technology,
+                    ep.resource,
+                    ep.state.as_deref().unwrap_or("-")
+                ));
+            }
+            if let Some(d) = &e.digit {
+                out.push(format!("digit={d}"));
+            }
+            cause(out);
+            if let Value::Object(m) = v {
+                for (k, x) in m {
+                    let skip = [
+                        "type",
+                        "timestamp",
+                        "asterisk_id",
+                        "application",
+                        "cause",
+                        "cause_txt",
+                        "digit",
+                        "args",
+                    ];
+                    if skip.contains(&k.as_str()) {
+                        continue;
+                    }
+                    match x {
+                        Value::String(t) if !t.is_empty() => {
+                            out.push(format!("{k}={}", shown_value(t)))
+                        }
+                        Value::Number(n) => out.push(format!("{k}={n}")),
+                        Value::Bool(b) => out.push(format!("{k}={b}")),
+                        _ => {}
+                    }
+                }
+            }
         }
     }
     if !e.args.is_empty() {
-        line.push_str(&format!(" args={}", e.args.join(",")));
+        out.push(format!("args={}", e.args.join(",")));
     }
-    line.trim_end().to_string()
+    if e.kind == "StasisStart" {
+        if let Some(r) = s("/replace_channel/name") {
+            out.push(format!("replacing {r}"));
+        }
+    }
 }
 
 fn caller(c: &CallerId) -> String {
@@ -390,6 +660,58 @@ mod tests {
             "12:00:01.500  StasisStart              Local/test@incoming-1;2 [Up] id=1.1 args=test,1001"
         );
         assert_eq!(event_line("{bad"), "(unparsed) {bad");
+    }
+
+    /// Events as the sandbox's Asterisk 22 sends them to an observer during one call.
+    #[test]
+    fn event_lines_show_each_events_own_fields() {
+        let chan = |app: &str, data: &str| {
+            format!(
+                r#""channel":{{"id":"1.1","name":"PJSIP/anonymous-00000001","state":"Up","dialplan":{{"context":"incoming","exten":"test","priority":2,"app_name":"{app}","app_data":"{data}"}}}}"#
+            )
+        };
+        let ts = r#""timestamp":"2026-11-29T11:19:52.818+0000""#;
+        let line = |body: String| event_line(&format!("{{{ts},{body}}}"));
+        let stasis = chan("Stasis", "voiceclone-app,test,vcctl");
+        assert_eq!(
+            line(format!(r#""type":"ChannelVarset","variable":"SIPDOMAIN","value":"127.0.0.1",{}"#, chan("", ""))),
+            "11:19:52.818  ChannelVarset            PJSIP/anonymous-00000001 [Up] id=1.1 SIPDOMAIN=127.0.0.1"
+        );
+        assert_eq!(
+            line(format!(r#""type":"ChannelVarset","variable":"STASISSTATUS","value":"",{stasis}"#)),
+            "11:19:52.818  ChannelVarset            PJSIP/anonymous-00000001 [Up] id=1.1 STASISSTATUS=\"\" -> entered app voiceclone-app (args test,vcctl)"
+        );
+        assert!(line(format!(
+            r#""type":"ChannelVarset","variable":"STASISSTATUS","value":"SUCCESS",{stasis}"#
+        ))
+        .ends_with("STASISSTATUS=SUCCESS -> left app voiceclone-app"));
+        assert!(line(format!(r#""type":"ChannelVarset","variable":"RTPAUDIOQOSRTT","value":"   minrtt=000.000473;     maxrtt=000.002197;",{stasis}"#))
+            .ends_with("RTPAUDIOQOSRTT=\"minrtt=000.000473; maxrtt=000.002197;\""));
+        assert_eq!(
+            line(r#""type":"DeviceStateChanged","device_state":{"name":"PJSIP/anonymous","state":"INUSE"}"#.into()),
+            "11:19:52.818  DeviceStateChanged       device PJSIP/anonymous INUSE"
+        );
+        assert!(line(format!(r#""type":"ChannelDialplan","dialplan_app":"Stasis","dialplan_app_data":"voiceclone-app,test,vcctl",{stasis}"#))
+            .ends_with("id=1.1 at incoming,test,2 Stasis(voiceclone-app,test,vcctl)"));
+        assert!(line(format!(
+            r#""type":"ChannelHangupRequest","cause":16,"soft":true,{stasis}"#
+        ))
+        .ends_with("id=1.1 cause=16 soft"));
+        assert!(line(format!(
+            r#""type":"ChannelDestroyed","cause":16,"cause_txt":"Normal Clearing",{stasis}"#
+        ))
+        .ends_with("id=1.1 cause=16 (Normal Clearing)"));
+        assert!(line(r#""type":"Dial","dialstatus":"ANSWER","dialstring":"127.0.0.1:40000/c(ulaw)","peer":{"id":"vcctl-em-1","name":"UnicastRTP/127.0.0.1:40000-0x1","state":"Up"}"#.into())
+            .ends_with("Dial                     peer=UnicastRTP/127.0.0.1:40000-0x1 [Up] id=vcctl-em-1 dialstring=127.0.0.1:40000/c(ulaw) status=ANSWER"));
+        assert!(line(format!(r#""type":"ChannelEnteredBridge","bridge":{{"id":"b1","name":"vcctl-1.1","channels":["1.1"]}},{stasis}"#))
+            .ends_with("id=1.1 bridge=b1 (vcctl-1.1)"));
+        assert!(line(r#""type":"BridgeCreated","bridge":{"id":"b1","bridge_type":"mixing","name":"vcctl-1.1","channels":[]}"#.into())
+            .ends_with("bridge=b1 mixing name=vcctl-1.1 channels=0"));
+        // An unknown type shows its scalar fields.
+        assert!(
+            line(r#""type":"SomethingNew","color":"blue","n":3,"nested":{"x":1}"#.into())
+                .ends_with("SomethingNew             color=blue n=3")
+        );
     }
 
     #[test]

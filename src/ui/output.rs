@@ -43,7 +43,24 @@ pub fn write_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// A table with vcctl's look; the width follows the terminal when there is one.
+/// Width of tables when stdout is not a terminal and `COLUMNS` does not say otherwise: wide
+/// enough for five columns of evidence, narrow enough to read in a log or a mail.
+pub const PIPED_WIDTH: u16 = 120;
+
+/// The width tables wrap to: `None` on a terminal (comfy-table follows the terminal's
+/// width), else `COLUMNS` when it is a usable number, else [`PIPED_WIDTH`].
+pub fn table_width(stdout_tty: bool, columns: Option<&str>) -> Option<u16> {
+    if stdout_tty {
+        return None;
+    }
+    let given = columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c >= 40);
+    Some(given.unwrap_or(PIPED_WIDTH))
+}
+
+/// A table with vcctl's look; the width follows the terminal when there is one, else
+/// [`table_width`]: long cells wrap instead of making lines of hundreds of characters.
 pub fn table<I, S>(header: I) -> Table
 where
     I: IntoIterator<Item = S>,
@@ -53,6 +70,10 @@ where
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(w) = table_width(crate::ui::progress::stdout_is_tty(), columns.as_deref()) {
+        t.set_width(w);
+    }
     t
 }
 
@@ -73,6 +94,22 @@ pub fn none_line(what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn piped_tables_wrap_to_columns_or_a_sensible_width() {
+        assert_eq!(table_width(true, Some("300")), None);
+        assert_eq!(table_width(false, None), Some(PIPED_WIDTH));
+        assert_eq!(table_width(false, Some("200")), Some(200));
+        assert_eq!(table_width(false, Some("abc")), Some(PIPED_WIDTH));
+        assert_eq!(table_width(false, Some("5")), Some(PIPED_WIDTH));
+        // A row of a few hundred characters wraps within the width.
+        let mut t = table(["status", "evidence"]);
+        t.set_width(80);
+        t.add_row(["PASS".to_string(), "word ".repeat(80)]);
+        let text = t.to_string();
+        assert!(text.lines().count() > 5, "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    }
 
     #[test]
     fn kv_table_lists_each_row() {

@@ -5,9 +5,15 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// True when stderr is an interactive terminal (the one place TTY detection happens).
+/// True when stderr is an interactive terminal (with [`stdout_is_tty`], the one place TTY
+/// detection happens).
 pub fn stderr_is_tty() -> bool {
     std::io::stderr().is_terminal()
+}
+
+/// True when stdout is an interactive terminal.
+pub fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal()
 }
 
 /// A spinner with a message that refreshes itself; hidden when not on a terminal.

@@ -156,20 +156,186 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// `key: value` rows of a JSON object, nested objects as `outer.inner`.
-fn flatten(prefix: &str, v: &Value, rows: &mut Vec<(String, String)>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, rows);
-            }
+/// How a figure of a call record is shown: its label in words and its unit.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// A count of something: `249 packets`.
+    Count(&'static str),
+    Ms,
+    Bytes,
+    /// A fraction shown as a percentage.
+    Percent,
+}
+
+/// Labels of the figures `vcctl serve` records (RTP both ways, the caller's leg, latency),
+/// keyed by their path in the record. Keys not listed (from a newer serve) are shown with
+/// their name in words.
+const LABELS: &[(&str, &str, Unit)] = &[
+    ("packets", "packets", Unit::Count("packets")),
+    ("lost", "lost", Unit::Count("packets")),
+    ("loss_ratio", "loss", Unit::Percent),
+    ("jitter_ms", "jitter (RFC 3550, at the end)", Unit::Ms),
+    ("bytes", "bytes", Unit::Bytes),
+    (
+        "dropped_foreign",
+        "dropped: from another source",
+        Unit::Count("packets"),
+    ),
+    (
+        "dropped_malformed",
+        "dropped: not RTP",
+        Unit::Count("datagrams"),
+    ),
+    (
+        "agent_chunks",
+        "audio chunks sent to the agent",
+        Unit::Count("chunks"),
+    ),
+    (
+        "agent_keepalive_chunks",
+        "of them silence while Asterisk sent nothing",
+        Unit::Count("chunks"),
+    ),
+    (
+        "audio_frames",
+        "frames of agent audio",
+        Unit::Count("frames"),
+    ),
+    (
+        "silence_frames",
+        "frames of silence (filler)",
+        Unit::Count("frames"),
+    ),
+    ("talkspurts", "agent talkspurts", Unit::Count("talkspurts")),
+    (
+        "underflows",
+        "playout underflows (queue ran dry mid-speech)",
+        Unit::Count("times"),
+    ),
+    ("pacing_p50_ms", "packet clock lateness, median", Unit::Ms),
+    (
+        "pacing_p99_ms",
+        "packet clock lateness, 99th percentile",
+        Unit::Ms,
+    ),
+    ("pacing_max_ms", "packet clock lateness, worst", Unit::Ms),
+    (
+        "agent_audio_events",
+        "audio events from the agent",
+        Unit::Count("events"),
+    ),
+    (
+        "agent_audio_dropped_stale",
+        "agent audio dropped after an interruption",
+        Unit::Count("events"),
+    ),
+    (
+        "interruptions",
+        "interruptions (barge-in)",
+        Unit::Count("times"),
+    ),
+    (
+        "ari_event_ms",
+        "ARI event delivery (event time to serve)",
+        Unit::Ms,
+    ),
+    (
+        "handler_ms",
+        "setup in serve (StasisStart to bridged)",
+        Unit::Ms,
+    ),
+    ("ari_rest_ms", "ARI requests during setup, each", Unit::Ms),
+    ("agent_signed_url_ms", "agent: signed URL request", Unit::Ms),
+    ("agent_tcp_ms", "agent: TCP connect", Unit::Ms),
+    (
+        "agent_handshake_ms",
+        "agent: WebSocket handshake (and TLS for wss)",
+        Unit::Ms,
+    ),
+    (
+        "agent_metadata_ms",
+        "agent: until its conversation metadata",
+        Unit::Ms,
+    ),
+    ("agent_connect_ms", "agent: connection in all", Unit::Ms),
+    ("agent_ping_ms", "agent's own ping round trip", Unit::Ms),
+    (
+        "agent_response_ms",
+        "agent response (end of caller speech to agent audio), each",
+        Unit::Ms,
+    ),
+    ("caller_rtt_ms", "caller's leg round trip (RTCP)", Unit::Ms),
+];
+
+/// Sections of nested objects in a record, in words.
+const SECTIONS: &[(&str, &str)] = &[("caller_leg", "caller's leg (as Asterisk saw it)")];
+
+/// `snake_case_ms` in words with its unit, for figures without a label.
+fn words(key: &str) -> (String, Option<Unit>) {
+    match key.strip_suffix("_ms") {
+        Some(k) => (k.replace('_', " "), Some(Unit::Ms)),
+        None => (key.replace('_', " "), None),
+    }
+}
+
+/// One figure with its unit: `0.52 ms`, `249 packets`, `0.4 %`, `1, 2 ms` for a list.
+fn with_unit(v: &Value, unit: Option<Unit>) -> String {
+    let num = |v: &Value| match unit {
+        Some(Unit::Percent) => v.as_f64().map(|f| format!("{:.2} %", f * 100.0)),
+        Some(Unit::Ms) => v.as_f64().map(|f| {
+            let r = (f * 1000.0).round() / 1000.0;
+            format!("{r}")
+        }),
+        _ => None,
+    };
+    let text = match v {
+        Value::Array(a) if a.is_empty() => return "-".into(),
+        Value::Array(a) if a.iter().all(Value::is_number) => a
+            .iter()
+            .map(|x| num(x).unwrap_or_else(|| value_text(x)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Number(_) => num(v).unwrap_or_else(|| value_text(v)),
+        Value::Null => return "-".into(),
+        other => return value_text(other),
+    };
+    match unit {
+        Some(Unit::Ms) => format!("{text} ms"),
+        Some(Unit::Bytes) => format!("{text} bytes"),
+        Some(Unit::Count(what)) if text == "1" => format!("1 {}", what.trim_end_matches('s')),
+        Some(Unit::Count(what)) => format!("{text} {what}"),
+        Some(Unit::Percent) | None => text,
+    }
+}
+
+/// Labelled rows of a JSON object of figures; nested objects become a section whose rows
+/// are indented under its name.
+fn labelled(v: &Value, indent: &str, rows: &mut Vec<(String, String)>) {
+    let Value::Object(m) = v else { return };
+    // In the order of the label table (the order of a call), unknown keys and sections last.
+    let mut keys: Vec<(&String, &Value)> = m.iter().collect();
+    keys.sort_by_key(|(k, _)| {
+        LABELS
+            .iter()
+            .position(|(key, _, _)| key == k)
+            .unwrap_or(LABELS.len())
+    });
+    for (k, x) in keys {
+        if let Value::Object(_) = x {
+            let name = SECTIONS
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, n)| n.to_string())
+                .unwrap_or_else(|| words(k).0);
+            rows.push((format!("{indent}{name}"), String::new()));
+            labelled(x, &format!("{indent}  "), rows);
+            continue;
         }
-        other => rows.push((prefix.to_string(), value_text(other))),
+        let (label, unit) = match LABELS.iter().find(|(key, _, _)| key == k) {
+            Some((_, label, unit)) => (label.to_string(), Some(*unit)),
+            None => words(k),
+        };
+        rows.push((format!("{indent}{label}"), with_unit(x, unit)));
     }
 }
 
@@ -233,29 +399,38 @@ impl Render for CallView {
         for (at, what) in timeline(c) {
             out.push_str(&format!("  {:>+9.3} s  {what}\n", at));
         }
-        let mut rows = Vec::new();
-        for (name, v) in [("inbound", &c.rtp_inbound), ("outbound", &c.rtp_outbound)] {
+        for (title, v) in [
+            (
+                "RTP from the caller (Asterisk -> vcctl -> agent)",
+                &c.rtp_inbound,
+            ),
+            (
+                "RTP to the caller (agent -> vcctl -> Asterisk)",
+                &c.rtp_outbound,
+            ),
+        ] {
+            let mut rows = Vec::new();
             if let Some(v) = v {
-                flatten(name, v, &mut rows);
+                labelled(v, "", &mut rows);
             }
-        }
-        if !rows.is_empty() {
-            let rows: Vec<(&str, String)> =
-                rows.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            out.push_str("\nRTP (inbound: from the caller, outbound: to the caller)\n");
-            out.push_str(&kv_table(&rows));
-            out.push('\n');
+            if !rows.is_empty() {
+                let rows: Vec<(&str, String)> =
+                    rows.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                out.push_str(&format!("\n{title}\n"));
+                out.push_str(&kv_table(&rows));
+                out.push('\n');
+            }
         }
         if let Some(l) = &c.latency {
             let mut rows = Vec::new();
-            flatten("", l, &mut rows);
+            labelled(l, "", &mut rows);
             let rows: Vec<(&str, String)> = rows
                 .iter()
                 .filter(|(_, v)| v != "-")
                 .map(|(k, v)| (k.as_str(), v.clone()))
                 .collect();
             if !rows.is_empty() {
-                out.push_str("\nlatency (ms)\n");
+                out.push_str("\nlatency\n");
                 out.push_str(&kv_table(&rows));
                 out.push('\n');
             }
@@ -575,11 +750,65 @@ mod tests {
             "+0.200 s  media bridged",
             "+1.000 s  first agent audio",
             "+30.000 s  ended by caller (Normal Clearing)",
-            "inbound.packets",
-            "agent_response_ms",
-            "400, 600",
+            "RTP from the caller",
+            "1490 packets",
+            "0.5 ms",
+            "setup in serve (StasisStart to bridged)",
+            "210.5 ms",
+            "agent response (end of caller speech to agent audio), each",
+            "400, 600 ms",
             "[1.0 s] agent: Hello, how can I help?",
             "/rec/1700000000.1.wav",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in\n{text}");
+        }
+        // No raw field names (the examples), and units everywhere.
+        let mut r = record();
+        r.rtp_inbound = Some(
+            json!({"packets": 10, "agent_chunks": 5, "loss_ratio": 0.004,
+            "caller_leg": {"packets": 9, "lost": 1, "jitter_ms": 1.25}}),
+        );
+        r.rtp_outbound = Some(json!({"agent_audio_dropped_stale": 2, "pacing_p99_ms": 0.31}));
+        r.latency = Some(
+            json!({"agent_ping_ms": 12.0, "ari_rest_ms": [1.558, 0.351, 1.065],
+            "something_new_ms": 3.0}),
+        );
+        let text = CallView(r).render_text();
+        for raw in [
+            "inbound.",
+            "outbound.",
+            "agent_chunks",
+            "agent_audio_dropped_stale",
+            "agent_ping_ms",
+            "ari_rest_ms",
+            "_",
+        ] {
+            let figures = text.split("RTP from the caller").nth(1).unwrap();
+            let in_tables = figures.split("transcript").next().unwrap();
+            assert!(
+                !in_tables
+                    .lines()
+                    .filter(|l| l.starts_with('│'))
+                    .any(|l| l.contains(raw)),
+                "raw name {raw:?} in\n{text}"
+            );
+        }
+        for want in [
+            "audio chunks sent to the agent",
+            "5 chunks",
+            "0.40 %",
+            "agent audio dropped after an interruption",
+            "2 events",
+            "0.31 ms",
+            "caller's leg (as Asterisk saw it)",
+            "  lost",
+            "1 packet ",
+            "1.25 ms",
+            "agent's own ping round trip",
+            "12 ms",
+            "1.558, 0.351, 1.065 ms",
+            "something new",
+            "3 ms",
         ] {
             assert!(text.contains(want), "missing {want:?} in\n{text}");
         }
