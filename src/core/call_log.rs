@@ -42,7 +42,7 @@ pub struct CallEnded<'a> {
 
 /// `call 1.2 ended: completed after 5.0 s, by caller (Normal Clearing); 1001 -> test,
 /// profile default; from the caller 249 packets, 0 lost (0.0 %), jitter 0.4 ms; to the
-/// caller 250 packets (120 of agent audio), 0 underflows; 2 agent responses, median 310 ms`.
+/// caller 250 packets (120 of agent audio), 0 underflows; 2 agent responses, median 300 ms`.
 pub fn call_ended(c: &CallEnded<'_>) -> String {
     let mut s = format!(
         "call {} ended: {} after {:.1} s, by {}",
@@ -193,7 +193,7 @@ mod tests {
             line,
             "call 1.2 ended: completed after 5.0 s, by caller (Normal Clearing); 1001 -> test, \
              profile default; from the caller 249 packets, 1 lost (0.4 %), jitter 0.4 ms; \
-             to the caller 250 packets (120 of agent audio), 1 underflow; 2 agent responses, median 310 ms"
+             to the caller 250 packets (120 of agent audio), 1 underflow; 2 agent responses, median 300 ms"
         );
         let failed = call_ended(&CallEnded {
             id: "1.3",
