@@ -693,10 +693,14 @@ fn echo_round_trip_grows_by_the_agent_network_delay_and_the_report_adds_up_to_it
                     "{delay} ms each way: the round trip grew by {grew:.1} ms ({b:.1} -> \
                      {measured:.1}), the relay adds {injected} ms"
                 );
+                // serve answers only once the agent is connected (issue 12), so the caller's
+                // audio starts after that and hardly anything queues before the conversation
+                // is ready; the count is recorded either way (a dialplan that answers before
+                // Stasis is where the drop matters).
                 let stale = record["rtp_inbound"]["stale_before_agent"]
                     .as_u64()
-                    .unwrap();
-                assert!(stale >= delay / 20, "{delay} ms: {stale} stale packets");
+                    .expect("stale_before_agent recorded");
+                assert!(stale <= 5, "{delay} ms: {stale} stale packets");
             }
         }
     }
