@@ -600,51 +600,21 @@ async fn run_inner(
         let _ = conn.sender.close().await;
         return End::Error("the agent connected without a profile".into());
     };
-    // 2. Answer only now: the caller's 200 OK comes with the media bridged and the agent
-    // listening, never before (a call refused until here got a final error response).
-    if !res.answered {
-        if let Err(e) = shared.ari.answer(id).await {
-            let _ = conn.sender.close().await;
-            return End::Error(format!("could not answer the call: {e}"));
-        }
-        res.answered = true;
-    }
-    latency.set_agent(&conn.timings);
-    shared
-        .metrics
-        .agent_connect
-        .observe(conn.timings.total.as_secs_f64());
-    shared
-        .metrics
-        .setup
-        .observe(call.received.elapsed().as_secs_f64());
-    let now_u = now_unix();
-    let (mid, bid, conv) = (
-        media_id.clone(),
-        bridge_id.clone(),
-        conn.conversation_id.clone(),
-    );
-    let uid = id.clone();
-    let _ = shared
-        .store
-        .run_blocking(move |s| {
-            s.update_call_mark(&uid, CallMark::Bridged, now_u)?;
-            s.update_call_mark(&uid, CallMark::AgentConnected, now_u)?;
-            s.update_call(
-                &uid,
-                &CallUpdate {
-                    media_channel_id: Some(mid),
-                    bridge_id: Some(bid),
-                    conversation_id: Some(conv),
-                    transport: Some(MediaTransport::Rtp.as_str().into()),
-                    ..Default::default()
-                },
-            )
-        })
-        .await;
-    res.agent = Some(conn.sender.clone());
-    if shared.opts.record_ari {
-        start_ari_recording(shared, id, &bridge_id, res).await;
+    // 2. Answer (only now) and record the setup.
+    if let Err(e) = go_live(
+        shared,
+        call,
+        &conn,
+        &media_id,
+        &bridge_id,
+        MediaTransport::Rtp,
+        res,
+        latency,
+    )
+    .await
+    {
+        let _ = conn.sender.close().await;
+        return End::Error(e);
     }
 
     // 3. Media until someone hangs up.
@@ -711,6 +681,69 @@ async fn run_inner(
     *transcript = serde_json::to_value(media.transcript()).unwrap_or(Value::Null);
     *media_stats = Some(stats);
     end
+}
+
+/// The call's media is bridged and its agent connected: answer it (the caller's 200 OK comes
+/// only now, never before, so a call refused until here got a final error response), then
+/// count and record what the setup took. Err: why the answer failed.
+#[allow(clippy::too_many_arguments)]
+async fn go_live(
+    shared: &Shared,
+    call: &NewCall,
+    conn: &agent_ws::AgentConnection,
+    media_id: &str,
+    bridge_id: &str,
+    transport: MediaTransport,
+    res: &mut Resources,
+    latency: &mut CallLatency,
+) -> Result<(), String> {
+    let id = &call.channel.id;
+    if !res.answered {
+        shared
+            .ari
+            .answer(id)
+            .await
+            .map_err(|e| format!("could not answer the call: {e}"))?;
+        res.answered = true;
+    }
+    latency.set_agent(&conn.timings);
+    shared
+        .metrics
+        .agent_connect
+        .observe(conn.timings.total.as_secs_f64());
+    shared
+        .metrics
+        .setup
+        .observe(call.received.elapsed().as_secs_f64());
+    let now_u = now_unix();
+    let (mid, bid, conv) = (
+        media_id.to_string(),
+        bridge_id.to_string(),
+        conn.conversation_id.clone(),
+    );
+    let uid = id.clone();
+    let _ = shared
+        .store
+        .run_blocking(move |s| {
+            s.update_call_mark(&uid, CallMark::Bridged, now_u)?;
+            s.update_call_mark(&uid, CallMark::AgentConnected, now_u)?;
+            s.update_call(
+                &uid,
+                &CallUpdate {
+                    media_channel_id: Some(mid),
+                    bridge_id: Some(bid),
+                    conversation_id: Some(conv),
+                    transport: Some(transport.as_str().into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .await;
+    res.agent = Some(conn.sender.clone());
+    if shared.opts.record_ari {
+        start_ari_recording(shared, id, bridge_id, res).await;
+    }
+    Ok(())
 }
 
 /// What the agent side of the setup found: the profile (when routing got that far) and the

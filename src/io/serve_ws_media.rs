@@ -109,52 +109,22 @@ pub(super) async fn run(
             return agent_failure(shared, id, res, rx, e.to_string()).await;
         }
     };
-    // Answer only now, as on the RTP path: the caller's 200 OK comes with the media bridged
-    // and the agent listening (a call refused until here got a final error response).
-    if !res.answered {
-        if let Err(e) = shared.ari.answer(id).await {
-            let _ = conn.sender.close().await;
-            close_link(mws).await;
-            return End::Error(format!("could not answer the call: {e}"));
-        }
-        res.answered = true;
-    }
-    latency.set_agent(&conn.timings);
-    shared
-        .metrics
-        .agent_connect
-        .observe(conn.timings.total.as_secs_f64());
-    shared
-        .metrics
-        .setup
-        .observe(call.received.elapsed().as_secs_f64());
-    let now_u = now_unix();
-    let (mid, bid, conv) = (
-        media_id.clone(),
-        bridge.clone(),
-        conn.conversation_id.clone(),
-    );
-    let uid = id.clone();
-    let _ = shared
-        .store
-        .run_blocking(move |s| {
-            s.update_call_mark(&uid, CallMark::Bridged, now_u)?;
-            s.update_call_mark(&uid, CallMark::AgentConnected, now_u)?;
-            s.update_call(
-                &uid,
-                &CallUpdate {
-                    media_channel_id: Some(mid),
-                    bridge_id: Some(bid),
-                    conversation_id: Some(conv),
-                    transport: Some(MediaTransport::WebSocket.as_str().into()),
-                    ..Default::default()
-                },
-            )
-        })
-        .await;
-    res.agent = Some(conn.sender.clone());
-    if shared.opts.record_ari {
-        start_ari_recording(shared, id, &bridge, res).await;
+    // Answer only now, as on the RTP path, and record the setup.
+    if let Err(e) = super::go_live(
+        shared,
+        call,
+        &conn,
+        &media_id,
+        &bridge,
+        MediaTransport::WebSocket,
+        res,
+        latency,
+    )
+    .await
+    {
+        let _ = conn.sender.close().await;
+        close_link(mws).await;
+        return End::Error(e);
     }
 
     // Media until someone hangs up.
