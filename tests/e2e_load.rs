@@ -191,13 +191,24 @@ fn vanish_mid_call(sb: &common::Sandbox, uri: &str, wait_up: impl Fn()) -> Insta
 
 #[test]
 fn a_caller_killed_mid_call_is_ended_by_serve_after_the_media_timeout() {
+    vanished_caller_ended_by_serve(&["--media-timeout", "3"]);
+}
+
+#[test]
+fn over_websocket_media_a_caller_killed_mid_call_is_ended_by_serve_after_the_media_timeout() {
+    vanished_caller_ended_by_serve(&["--media-timeout", "3", "--transport", "websocket"]);
+}
+
+/// kill -9 of a `vcctl call` through `test@` (no BYE): serve ends the call after its 3 s
+/// `--media-timeout`, well before Asterisk's own rtp_timeout (15 s), and records why.
+fn vanished_caller_ended_by_serve(serve_args: &'static [&'static str]) {
     let Some(sb) = sandbox() else { return };
     sb.force_clean();
     let stack = Stack::start(
         &sb,
         StackOptions {
             sim_args: SIM,
-            serve_args: &["--media-timeout", "3"],
+            serve_args,
             ..Default::default()
         },
     );

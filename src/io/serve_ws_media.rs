@@ -388,6 +388,17 @@ async fn media_loop(
     let mut first_played = false;
     let mut every_second = tokio::time::interval(Duration::from_secs(1));
     every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // A caller that vanished without BYE: ended after --media-timeout, as on the RTP path.
+    let watch = Arc::new(MediaWatch::new(Instant::now()));
+    lock(&shared.watches).insert(id.clone(), watch.clone());
+    let watchdog = shared.opts.media_timeout.map(|limit| {
+        tokio::spawn(watch_media(
+            shared.clone(),
+            id.clone(),
+            watch.clone(),
+            limit,
+        ))
+    });
     let end = loop {
         tokio::select! {
             biased;
@@ -404,7 +415,10 @@ async fn media_loop(
                 Some(Signal::Shutdown) | None => break End::Shutdown,
             },
             f = mws.recv() => match f {
-                Some(FromAsterisk::CallerAudio { at, data }) => engine.handle_caller(at, &data),
+                Some(FromAsterisk::CallerAudio { at, data }) => {
+                    watch.media_arrived(at);
+                    engine.handle_caller(at, &data);
+                }
                 Some(FromAsterisk::Event { at, event }) => {
                     if let Some(end) = on_link_event(shared, cx, at, event, figs, &mut first_played) {
                         break end;
@@ -460,6 +474,10 @@ async fn media_loop(
             }
         }
     };
+    if let Some(w) = watchdog {
+        w.abort();
+    }
+    lock(&shared.watches).remove(id);
     drop(to_agent);
     let _ = tokio::time::timeout(Duration::from_millis(500), writer).await;
     (end, engine)
