@@ -954,6 +954,10 @@ pub struct BenchArgs {
     /// Calls set up per second
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub ramp: usize,
+    /// The media path to measure, as serve's --transport: rtp (serve paces RTP to a synthetic
+    /// Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)
+    #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
+    pub transport: TransportArg,
 }
 
 #[derive(Debug, Args)]

@@ -662,6 +662,11 @@ impl CallMedia {
         &self.pacing
     }
 
+    /// The playout queue's counters.
+    pub fn playout_stats(&self) -> PlayoutStats {
+        self.playout.stats()
+    }
+
     /// Agent audio message received -> the RTP packet carrying its first sample sent.
     pub fn agent_to_rtp(&self) -> &PacingStats {
         &self.agent_to_rtp
