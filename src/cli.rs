@@ -859,8 +859,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(10..=500))]
     pub chunk_ms: u64,
-    /// Agent audio queued before playout starts
-    #[arg(long, value_name = "MS", default_value_t = 40,
+    /// Agent audio queued before playout starts (0: a talkspurt starts as soon as one frame
+    /// is queued; a frame whose audio is up to 10 ms late waits for it instead of silence)
+    #[arg(long, value_name = "MS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub prebuffer_ms: u64,
     /// When the agent cannot be reached or fails: hang up, or play --fallback-media first

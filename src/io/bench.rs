@@ -476,10 +476,10 @@ async fn run_ws(
         let socket = asterisk_media_ws::connect(&ari, &i.to_string())
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        let mut mws = MediaWs::spawn(
-            socket,
-            MediaLink::new(LinkConfig::new(format, ControlFormat::Json), Instant::now()),
-        );
+        // The link as serve configures it.
+        let mut cfg = LinkConfig::new(format, ControlFormat::Json);
+        cfg.idle_silence = true;
+        let mut mws = MediaWs::spawn(socket, MediaLink::new(cfg, Instant::now()));
         // As serve does: media only once MEDIA_START is in.
         loop {
             match tokio::time::timeout(Duration::from_secs(5), mws.recv()).await {
@@ -584,7 +584,7 @@ async fn run_ws(
         lost_out += p.dropped_messages + p.dropped_partial_bytes.div_ceil(FRAME_BYTES);
         // Agent audio passes through byte for byte (ulaw both sides, whole 20 ms events): the
         // frame holding an event's first byte is the one the peer played at that index.
-        if link.padding_bytes == 0 && link.flushes == 0 {
+        if link.padding_bytes == 0 && link.flushes == 0 && link.idle_silence_flushes <= 1 {
             for &(at, before) in &r.log.agent_audio {
                 if let Some(played) = p.played_at.get((before / FRAME_BYTES) as usize) {
                     agent_to_played.record_error(played.saturating_duration_since(at));
