@@ -29,16 +29,18 @@ use crate::core::chan_websocket::{ControlFormat, Event, MediaStart};
 
 const FRAME: usize = 160;
 const PTIME: Duration = Duration::from_millis(20);
+const SILENCE: u8 = 0xFF;
 
 /// What the synthetic Asterisk saw of one call.
 #[derive(Debug, Clone, Default)]
 pub struct WsPeerLog {
     /// Caller frames sent to serve.
     pub caller_sent: u64,
-    /// When each frame of serve's audio was dequeued (played), in order.
+    /// When each frame of agent audio was dequeued (played), in order (serve's idle silence,
+    /// all 0xFF, is not agent audio: the echoed caller frames never contain 0xFF).
     pub played_at: Vec<Instant>,
-    /// Ticks that found the queue empty after the first frame had played (the caller hears
-    /// silence: the WebSocket path's underflow).
+    /// Ticks after the first agent frame that played no agent audio (nothing queued, or
+    /// serve's idle silence: the caller hears silence, the WebSocket path's underflow).
     pub empty_ticks: u64,
     /// Binary messages dropped whole at a full queue, and partial-frame bytes dropped.
     pub dropped_messages: u64,
@@ -212,9 +214,9 @@ async fn call(
                 }
                 log.caller_sent += 1;
                 match model.tick() {
-                    Some(_) => log.played_at.push(Instant::now()),
-                    None if !log.played_at.is_empty() => log.empty_ticks += 1,
-                    None => {}
+                    Some(f) if f.first() != Some(&SILENCE) => log.played_at.push(Instant::now()),
+                    _ if !log.played_at.is_empty() => log.empty_ticks += 1,
+                    _ => {}
                 }
                 if send_events(&mut model, &mut sink).await.is_err() || sink.flush().await.is_err() {
                     break;
