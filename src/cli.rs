@@ -959,6 +959,15 @@ pub struct BenchArgs {
     /// Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)
     #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
     pub transport: TransportArg,
+    /// RTP: agent audio queued before a talkspurt starts (serve's --prebuffer-ms)
+    #[arg(long, value_name = "MS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub prebuffer_ms: u64,
+    /// RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late
+    /// audio before it sends silence (serve uses 10; 0 is the behaviour before the grace)
+    #[arg(long, value_name = "MS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=19))]
+    pub underflow_grace_ms: u64,
 }
 
 #[derive(Debug, Args)]

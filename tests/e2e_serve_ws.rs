@@ -386,10 +386,20 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
         stop_ms < 200.0,
         "stopped {stop_ms:.0} ms after the caller spoke"
     );
-    // Nothing of the flushed 20 s comes back afterwards (the recording ends with the last
-    // packet Asterisk sent: chan_websocket sends nothing once its queue is empty).
+    // Nothing of the flushed 20 s comes back afterwards.
     let after = ((barge_at + 0.4) * 50.0) as usize;
     assert!(on.get(after..).unwrap_or(&[]).iter().all(|x| !x));
+    // But media does: serve sends silence after the flush (chan_websocket sends nothing once
+    // its queue is empty), so the caller's leg keeps receiving RTP to the end of the 7 s call
+    // (the recording keeps real time up to the last packet received).
+    let heard_secs = heard.len() as f64 / 8000.0;
+    eprintln!("barge-in: the caller received media for {heard_secs:.2} s of the 7 s call");
+    assert!(heard_secs > 6.5, "the caller's media stopped at {heard_secs:.2} s");
+    assert!(
+        rec["media_ws"]["link"]["idle_silence_frames"].as_u64().unwrap() > 50,
+        "{}",
+        rec["media_ws"]["link"]
+    );
     let stops = rec["latency"]["barge_in_stop_ms"]
         .as_array()
         .expect("barge_in_stop_ms");

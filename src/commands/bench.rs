@@ -25,6 +25,8 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
             TransportArg::Rtp => BenchTransport::Rtp,
             TransportArg::Websocket => BenchTransport::Websocket,
         },
+        prebuffer: Duration::from_millis(a.prebuffer_ms),
+        underflow_grace: Duration::from_millis(a.underflow_grace_ms),
     };
     // Each N runs in a child process of its own (see `io::bench::run`), told by this variable
     // to measure its one N and print the row as JSON.
@@ -53,7 +55,7 @@ impl Render for BenchReport {
             "agent->caller p50/p99 ms",
             "pacing p50/p99/max ms",
             "lost in/out",
-            "underflows",
+            "underflows (late)",
             "CPU %/call",
             "Asterisk CPU %/call",
             "sim CPU %/call",
@@ -78,7 +80,7 @@ impl Render for BenchReport {
                 ),
                 pacing,
                 format!("{} / {}", r.lost_inbound, r.lost_outbound),
-                r.underflows.to_string(),
+                format!("{} ({})", r.underflows, r.late_frames),
                 format!("{:.3}", r.cpu_percent_per_call),
                 format!("{:.3}", r.asterisk_cpu_percent_per_call),
                 format!("{:.3}", r.agent_sim_cpu_percent_per_call),

@@ -32,8 +32,8 @@ use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
-use crate::io::ws_media_loop::{self, WsHooks};
-use crate::io::media_loop::{self, LoopProbe, NoHooks, Signal};
+use crate::io::serve::ws_media_loop::{self, WsHooks};
+use crate::io::serve::media_loop::{self, LoopProbe, NoHooks, Signal};
 
 /// Settings of one benchmark run.
 #[derive(Debug, Clone)]
@@ -43,6 +43,9 @@ pub struct BenchOptions {
     /// Calls set up per second (agent connections are the slow part).
     pub ramp_per_second: usize,
     pub transport: BenchTransport,
+    /// RTP: the playout settings (serve's defaults unless measuring another choice).
+    pub prebuffer: Duration,
+    pub underflow_grace: Duration,
 }
 
 /// Which media path to Asterisk the benchmark measures (serve's `--transport`).
@@ -94,6 +97,9 @@ pub struct BenchRow {
     /// underflows (frames); WebSocket, 20 ms ticks that found Asterisk's queue empty after
     /// the call's first agent frame.
     pub underflows: u64,
+    /// RTP only: frames sent up to 10 ms after their slot because their audio came just
+    /// after it (each would have been an underflow without the grace).
+    pub late_frames: u64,
     /// CPU of the media path (the bench process less its synthetic Asterisk thread), % of one
     /// core per call.
     pub cpu_percent_per_call: f64,
@@ -148,6 +154,7 @@ struct CallResult {
     rtp_in: u64,
     rtp_out: u64,
     underflow_frames: u64,
+    late_frames: u64,
 }
 
 /// Set in the environment of a benchmark child process: measure one N, print its row as JSON.
@@ -173,6 +180,10 @@ async fn run_child(
             &opts.ramp_per_second.to_string(),
             "--transport",
             opts.transport.name(),
+            "--prebuffer-ms",
+            &opts.prebuffer.as_millis().to_string(),
+            "--underflow-grace-ms",
+            &opts.underflow_grace.as_millis().to_string(),
         ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -294,7 +305,11 @@ async fn run_rtp(
             .map_err(|e| Error::io("RTP address", e))?;
         let conn = agent_ws::connect(settings, InitiationClientData::default()).await?;
         let mut media = CallMedia::new(
-            MediaSettings::default(),
+            MediaSettings {
+                prebuffer: opts.prebuffer,
+                underflow_grace: opts.underflow_grace,
+                ..MediaSettings::default()
+            },
             conn.input_format,
             conn.output_format,
             StreamSeed {
@@ -334,6 +349,7 @@ async fn run_rtp(
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
                 underflow_frames: media.playout_stats().underflow_frames,
+                late_frames: s.playout_late_frames,
             }
         }));
         peer.add_call(serve_addr);
@@ -377,7 +393,7 @@ async fn run_rtp(
     let mut rtp_to_agent = PacingStats::new();
     let mut agent_to_rtp = PacingStats::new();
     let mut pacing = PacingStats::new();
-    let (mut serve_in, mut serve_out, mut underflows) = (0, 0, 0);
+    let (mut serve_in, mut serve_out, mut underflows, mut late_frames) = (0, 0, 0, 0);
     for r in &results {
         rtp_to_agent.merge(&r.probe.rtp_to_agent);
         agent_to_rtp.merge(&r.agent_to_rtp);
@@ -385,6 +401,7 @@ async fn run_rtp(
         serve_in += r.rtp_in;
         serve_out += r.rtp_out;
         underflows += r.underflow_frames;
+        late_frames += r.late_frames;
     }
     let sent = totals.sent;
     let lost_in = sent.saturating_sub(serve_in);
@@ -406,6 +423,7 @@ async fn run_rtp(
         frames_sent_by_serve: serve_out,
         lost_outbound: lost_out,
         underflows,
+        late_frames,
         cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
         asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
         agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,
@@ -609,6 +627,7 @@ async fn run_ws(
         frames_sent_by_serve: frames_out,
         lost_outbound: lost_out,
         underflows,
+        late_frames: 0,
         cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
         asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
         agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,

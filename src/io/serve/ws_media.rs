@@ -1,5 +1,5 @@
 //! `serve --transport websocket`: one call's media over Asterisk's WebSocket channel
-//! (chan_websocket; docs/websocket-media.md). A child module of [`crate::io::call`]: the
+//! (chan_websocket; docs/websocket-media.md). A child module of [`crate::io::serve::call`]: the
 //! call's record, routing, agent connection and teardown are the RTP path's; what differs
 //! is the media leg (externalMedia with `transport=websocket`, a WebSocket to Asterisk's
 //! HTTP server instead of a UDP socket) and the loop, which has no pacing: agent audio goes
@@ -15,7 +15,7 @@ use crate::core::chan_websocket::{
 use crate::core::ws_call_media::{WsCallMedia, WsMediaStats};
 use crate::io::ari_http::WebSocketMedia;
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
-use crate::io::ws_media_loop::{self, WsHooks};
+use crate::io::serve::ws_media_loop::{self, WsHooks};
 
 /// How long Asterisk may take to send `MEDIA_START` once the WebSocket is connected (the
 /// sandbox: under a millisecond).

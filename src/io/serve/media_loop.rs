@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use crate::core::call_media::{CallMedia, MediaEvent, MediaStats, Output};
 use crate::core::pacer::PacingStats;
 use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
-use crate::io::media_clock::{dup_socket, ClockedCall, MediaClock};
+use crate::io::serve::media_clock::{dup_socket, ClockedCall, MediaClock};
 
 /// A message to a running call.
 #[derive(Debug, Clone)]

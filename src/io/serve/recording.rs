@@ -21,8 +21,8 @@ use crate::core::playout::Codec;
 use crate::core::recorder::{AlignerConfig, Side, StereoAligner};
 use crate::core::rtp::{Pt, RtpPacket};
 use crate::core::wav::{self, WavSpec};
-use crate::io::call::{CallPlugin, PluginFactory};
-use crate::io::media_loop::MediaHooks;
+use crate::io::serve::call::{CallPlugin, PluginFactory};
+use crate::io::serve::media_loop::MediaHooks;
 
 /// The `kind` this plugin reports to the call record.
 pub const KIND: &str = "recording";

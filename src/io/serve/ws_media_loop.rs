@@ -17,7 +17,7 @@ use crate::core::pacer::PacingStats;
 use crate::core::ws_call_media::{WsCallMedia, WsOutput};
 use crate::io::agent_ws::{AgentReceiver, AgentSender};
 use crate::io::asterisk_media_ws::{FromAsterisk, MediaWs, ToAsterisk};
-use crate::io::media_loop::{LoopEnd, LoopProbe, Signal};
+use crate::io::serve::media_loop::{LoopEnd, LoopProbe, Signal};
 
 /// Observers of a WebSocket call's media. All methods have empty defaults.
 pub trait WsHooks {

@@ -24,10 +24,10 @@ use crate::core::port_range::PortRange;
 use crate::core::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
 use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
-use crate::io::http_api::ApiState;
-use crate::io::media_loop::{self, LoopEnd, MediaHooks};
-use crate::io::rtp_socket::PortPool;
-use crate::io::serve_metrics::ServeMetrics;
+use crate::io::serve::http_api::ApiState;
+use crate::io::serve::media_loop::{self, LoopEnd, MediaHooks};
+use crate::io::serve::rtp_socket::PortPool;
+use crate::io::serve::metrics::ServeMetrics;
 use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
 
 /// Prefix of the ids of channels serve creates itself (never treated as callers).
@@ -129,9 +129,9 @@ impl MediaTransport {
     }
 }
 
-pub use crate::io::media_loop::Signal;
+pub use crate::io::serve::media_loop::Signal;
 
-#[path = "serve_ws_media.rs"]
+#[path = "ws_media.rs"]
 mod ws_media;
 
 /// Something that follows one call's packets and leaves a file behind (per-call capture,
