@@ -851,6 +851,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 16000,
           value_parser = clap::value_parser!(u64).range(20..=19980))]
     pub ws_window_ms: u64,
+    /// --transport websocket: send silence frames between responses and after a barge-in so
+    /// the caller's leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it
+    /// on, two sandbox tests heard less or misplaced audio, not yet explained
+    /// (docs/websocket-media.md)
+    #[arg(long)]
+    pub ws_idle_silence: bool,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]
     #[arg(long, value_name = "URL")]

@@ -69,6 +69,7 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
             TransportArg::Websocket => MediaTransport::WebSocket,
         },
         ws_window: Duration::from_millis(a.ws_window_ms),
+        ws_idle_silence: a.ws_idle_silence,
         ari: ari.clone(),
         media_timeout: Some(secs("--media-timeout", a.media_timeout)?).filter(|d| !d.is_zero()),
         reconcile_every: secs("--reconcile-secs", a.reconcile_secs)?,

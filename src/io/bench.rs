@@ -494,9 +494,8 @@ async fn run_ws(
         let socket = asterisk_media_ws::connect(&ari, &i.to_string())
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        // The link as serve configures it.
-        let mut cfg = LinkConfig::new(format, ControlFormat::Json);
-        cfg.idle_silence = true;
+        // The link as serve configures it by default (no idle silence).
+        let cfg = LinkConfig::new(format, ControlFormat::Json);
         let mut mws = MediaWs::spawn(socket, MediaLink::new(cfg, Instant::now()));
         // As serve does: media only once MEDIA_START is in.
         loop {

@@ -101,6 +101,8 @@ pub struct ServeOptions {
     pub transport: MediaTransport,
     /// WebSocket transport: the link's window (agent audio sent and not yet played).
     pub ws_window: Duration,
+    /// WebSocket transport: silence between responses (`LinkConfig::idle_silence`).
+    pub ws_idle_silence: bool,
     /// The ARI settings (the WebSocket media connection uses ARI's host, port, TLS and CA).
     pub ari: crate::config::AriSettings,
     /// End a call whose caller sent no media for this long (`None`: never).

@@ -280,7 +280,7 @@ async fn setup(
     };
     let mut cfg = LinkConfig::new(format, ControlFormat::Json);
     cfg.window = shared.opts.ws_window;
-    cfg.idle_silence = true;
+    cfg.idle_silence = shared.opts.ws_idle_silence;
     if let Some(n) = var("MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE").and_then(|s| s.parse().ok()) {
         if n > 0 {
             cfg.frame_bytes = n;
