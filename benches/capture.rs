@@ -33,10 +33,10 @@ use std::time::{Duration, Instant};
 
 use vcctl::core::net::LinkType;
 use vcctl::core::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
+use vcctl::io::pcap::PcapWriter;
 use vcctl::io::serve::call::CallPlugin;
 use vcctl::io::serve::capture::CallCapture;
 use vcctl::io::serve::media_loop::MediaHooks;
-use vcctl::io::pcap::PcapWriter;
 
 const EPOCH: Duration = Duration::from_secs(1_704_067_200);
 const CALLS: usize = 20;

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::cli::BenchArgs;
-use crate::error::{Error, Result};
 use crate::cli::TransportArg;
+use crate::error::{Error, Result};
 use crate::io::bench::{self, BenchOptions, BenchReport, BenchTransport};
 use crate::ui::output::{emit, table, Render};
 use crate::ui::progress::spinner;

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
 use crate::io::serve::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
 use crate::io::serve::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
-use crate::io::serve::rtp_socket::PortPool;
 use crate::io::serve::metrics::ServeMetrics;
+use crate::io::serve::rtp_socket::PortPool;
 use crate::io::store::{resolve_db_path, Store};
 
 use super::Ctx;

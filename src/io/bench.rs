@@ -23,17 +23,19 @@ use std::collections::HashMap;
 
 use crate::config::{AriSettings, Secret};
 use crate::core::agent_proto::InitiationClientData;
-use crate::core::chan_websocket::{ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink};
-use crate::core::ws_call_media::WsCallMedia;
 use crate::core::call_media::{CallMedia, MediaSettings, StreamSeed};
+use crate::core::chan_websocket::{
+    ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
+};
 use crate::core::pacer::PacingStats;
+use crate::core::ws_call_media::WsCallMedia;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
-use crate::io::serve::ws_media_loop::{self, WsHooks};
 use crate::io::serve::media_loop::{self, LoopProbe, NoHooks, Signal};
+use crate::io::serve::ws_media_loop::{self, WsHooks};
 
 /// Settings of one benchmark run.
 #[derive(Debug, Clone)]
@@ -476,8 +478,7 @@ async fn run_ws(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<BenchRow> {
     let rss_before = rss_kib();
-    let peer =
-        BenchWsPeer::start().map_err(|e| Error::io("starting the synthetic Asterisk", e))?;
+    let peer = BenchWsPeer::start().map_err(|e| Error::io("starting the synthetic Asterisk", e))?;
     let ari = AriSettings {
         url: url::Url::parse(&peer.url()).map_err(|e| Error::Other(e.to_string()))?,
         user: String::new(),

@@ -294,7 +294,10 @@ mod tests {
             }
         }
         let (text, frames_before) = mark.expect("the mark was reported");
-        assert!(text.contains("MEDIA_MARK_PROCESSED") && text.contains("m1"), "{text}");
+        assert!(
+            text.contains("MEDIA_MARK_PROCESSED") && text.contains("m1"),
+            "{text}"
+        );
         // Reported at the tick after the third frame played: 3 or 4 caller frames by then.
         assert!((3..=5).contains(&frames_before), "{frames_before}");
         drop(ws);

@@ -616,7 +616,11 @@ fn idle_silence_feeds_every_tick_and_is_flushed_when_a_response_begins() {
     let mut rig = idle_rig();
     rig.run_for(400 * MS);
     // One silence frame per 20 ms tick from the first on, never more than one queued.
-    assert!(rig.asterisk.played.len() >= 19, "{}", rig.asterisk.played.len());
+    assert!(
+        rig.asterisk.played.len() >= 19,
+        "{}",
+        rig.asterisk.played.len()
+    );
     assert!(rig.asterisk.played.iter().all(|f| f == &[0xFFu8; 160]));
     assert!(rig.asterisk.max_queue_length <= 1);
     // A response begins: the silence possibly queued is flushed, the response's first frame
@@ -636,12 +640,20 @@ fn idle_silence_feeds_every_tick_and_is_flushed_when_a_response_begins() {
     assert!(s.idle_silence_frames >= 19 + 80, "{s:?}");
     assert_eq!(s.agent_bytes_in, 800);
     // Acknowledgements go on while idle: the window never fills.
-    assert!(rig.link.unacked_frames() <= 51, "{}", rig.link.unacked_frames());
+    assert!(
+        rig.link.unacked_frames() <= 51,
+        "{}",
+        rig.link.unacked_frames()
+    );
     // The response was timed as usual.
-    assert_eq!(rig.find(|e| match e {
-        LinkEvent::ResponsePlayed { .. } => Some(()),
-        _ => None,
-    }).len(), 1);
+    assert_eq!(
+        rig.find(|e| match e {
+            LinkEvent::ResponsePlayed { .. } => Some(()),
+            _ => None,
+        })
+        .len(),
+        1
+    );
 }
 
 #[test]

@@ -26,8 +26,8 @@ use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, Conne
 use crate::io::ari_http::{AriClient, ExternalMedia};
 use crate::io::serve::http_api::ApiState;
 use crate::io::serve::media_loop::{self, LoopEnd, MediaHooks};
-use crate::io::serve::rtp_socket::PortPool;
 use crate::io::serve::metrics::ServeMetrics;
+use crate::io::serve::rtp_socket::PortPool;
 use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
 
 /// Prefix of the ids of channels serve creates itself (never treated as callers).

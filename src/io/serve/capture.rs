@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::core::net::{synthesize_udp, LinkType};
+use crate::io::pcap::PcapWriter;
 use crate::io::serve::call::{CallPlugin, PluginFactory};
 use crate::io::serve::media_loop::MediaHooks;
-use crate::io::pcap::PcapWriter;
 
 /// Buffer of each call's file.
 const BUFFER: usize = 64 * 1024;

@@ -380,8 +380,15 @@ impl WsHooks for ServeWsHooks<'_, '_> {
     }
 
     fn link_event(&mut self, at: Instant, ev: LinkEvent) -> Option<LoopEnd> {
-        on_link_event(self.cx.shared, self.cx, at, ev, self.figs, &mut self.first_played)
-            .map(LoopEnd::Error)
+        on_link_event(
+            self.cx.shared,
+            self.cx,
+            at,
+            ev,
+            self.figs,
+            &mut self.first_played,
+        )
+        .map(LoopEnd::Error)
     }
 
     fn link_closed(&mut self, reason: &str, stats: LinkStats) {
