@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vcctl::core::rtp_stats::{analyze_capture, sip_flows, AnalysisOptions};
+use vcctl_core::analysis::rtp_stats::{analyze_capture, sip_flows, AnalysisOptions};
 use vcctl::io::pcap::PcapReader;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::config::AriSettings;
-use crate::core::ari_model::*;
 use crate::io::ari_retry::{self, Limits, Repeat};
+use vcctl_core::ari::model::*;
 
 /// What went wrong talking to ARI. Display is one sentence with what to try.
 #[derive(Debug, thiserror::Error)]

@@ -1,48 +1,38 @@
-//! Sans-IO core: pure functions and state machines, unit-tested without sockets or clocks.
+//! vcctl's sans-IO core: pure functions and state machines, unit-tested without sockets or
+//! clocks. No sockets, no tasks, no clock reads, no file system: time and randomness are
+//! parameters. The crate depends on no async runtime, HTTP client/server or database, and
+//! forbids `unsafe`, so the compiler keeps these rules (docs/architecture.md).
+//!
+//! # Layout, by domain
+//! - [`media`]: RTP, RTCP, G.711, resampling, pacing, playout, tones, WAV, round-trip
+//!   markers, recordings, and the per-call media engines of `serve` and of the test caller.
+//! - [`sip`]: SIP message and SDP parsing, SDP offers, the UAC and UAS state machines,
+//!   digest authentication.
+//! - [`agent`]: the ElevenLabs Agents protocol codec and transcript, agent profile routing.
+//! - [`ari`]: ARI models, the app liveness probe's format, Asterisk `.conf` files.
+//! - [`chan_websocket`]: Asterisk's WebSocket media channel.
+//! - [`capture`]: link/IP/UDP decoding, the capture's BPF filter, live-capture counters.
+//! - [`analysis`]: Wireshark-compatible RTP stream statistics and SIP ladders (`rtp-stats`),
+//!   the latency breakdown, call-record statistics.
+//! - [`netfilter`]: the host firewall model, its rule sources and fix commands.
+//! - [`checks`]: the verdicts of `doctor` and `check-firewall`, and their evidence parsers.
+//! - [`load`]: `vcctl load`'s scheduling, figures and SLO verdicts.
+//! - [`metrics`]: the Prometheus registry and its text-format parser.
+//! - [`serve`]: serve's log lines and the server-sent events decoder of its API's clients.
+//! - [`util`]: reconnect backoff, port ranges, SVG chart pieces.
 
-pub mod agent_proto;
-pub mod app_probe;
-pub mod ari_model;
-pub mod asterisk_conf;
-pub mod backoff;
-pub mod bpf;
-pub mod call_log;
-pub mod call_media;
-pub mod call_rtp;
-pub mod caller_media;
+#![forbid(unsafe_code)]
+
+pub mod agent;
+pub mod analysis;
+pub mod ari;
 pub mod capture;
 pub mod chan_websocket;
 pub mod checks;
-pub mod digest;
-pub mod echo;
-pub mod firewall;
-pub mod g711;
-pub mod host_check;
-pub mod latency;
 pub mod load;
-pub mod md5;
+pub mod media;
 pub mod metrics;
-pub mod net;
-pub mod pacer;
-pub mod playout;
-pub mod port_range;
-pub mod procnet;
-pub mod prom_text;
-pub mod recorder;
-pub mod resample;
-pub mod roundtrip;
-pub mod routing;
-pub mod rtcp;
-pub mod rtp;
-pub mod rtp_stats;
-pub mod sdp;
+pub mod netfilter;
+pub mod serve;
 pub mod sip;
-pub mod sip_ua;
-pub mod sip_uas;
-pub mod sse;
-pub mod stats;
-pub mod stun;
-pub mod svg;
-pub mod tone;
-pub mod wav;
-pub mod ws_call_media;
+pub mod util;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::stats::percentile;
+use crate::analysis::stats::percentile;
 
 /// What to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -552,7 +552,7 @@ pub fn best_step(steps: &[StepReport]) -> Option<&StepReport> {
 /// An SVG chart of the steps: answer ratio, setup p95 and round-trip p95 against the target
 /// concurrency, with the SLO bounds dashed.
 pub fn chart_svg(steps: &[StepReport], slo: &Slo) -> String {
-    use super::svg::{document, Panel};
+    use crate::util::svg::{document, Panel};
     let xs: Vec<f64> = steps.iter().map(|s| s.concurrency as f64).collect();
     let col = |f: &dyn Fn(&StepReport) -> Option<f64>| -> Vec<Option<f64>> {
         steps.iter().map(f).collect()

@@ -2,7 +2,7 @@
 //! with their ranges, one-way figures derived from call records, percentiles, verdicts, the
 //! total against the target, a text bar and an SVG waterfall. Pure: no clock, no I/O.
 //!
-//! Percentiles are nearest-rank ([`crate::core::stats::percentile`]): p-th of n sorted values
+//! Percentiles are nearest-rank ([`crate::analysis::stats::percentile`]): p-th of n sorted values
 //! is the value at rank ceil(p/100 * n).
 //! Every reported figure is a real sample; a component without samples has `None` (shown as
 //! "no data"), never 0. How each figure is derived: `docs/latency.md`.
@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::svg::{self, esc};
+use crate::util::svg::{self, esc};
 
 /// One row of the documented latency table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -270,8 +270,8 @@ pub fn samples_from_records<'a>(latencies: impl IntoIterator<Item = &'a Value>) 
     s
 }
 
-/// Nearest-rank percentile; `None` without values (the one definition, [`crate::core::stats::percentile`]).
-pub use crate::core::stats::percentile;
+/// Nearest-rank percentile; `None` without values (the one definition, [`crate::analysis::stats::percentile`]).
+pub use crate::analysis::stats::percentile;
 
 /// Where a figure stands against its documented range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

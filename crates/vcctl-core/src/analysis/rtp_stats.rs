@@ -33,9 +33,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::core::net::{self, Decoded, LinkType, Record, UdpDatagram};
-use crate::core::rtp::{looks_like_rtp, Pt, RtpPacket};
-use crate::core::sip::{self, Direction, RtpMap, Sdp, SipMessage};
+use crate::capture::net::{self, Decoded, LinkType, Record, UdpDatagram};
+use crate::media::rtp::{looks_like_rtp, Pt, RtpPacket};
+use crate::sip::message::{self as sip, Direction, RtpMap, Sdp, SipMessage};
 
 // The per-packet maps (flows, SSRCs, sequence bitmaps, sizes, steps) use rustc's
 // multiply-rotate hash: keys come from the capture, and an adversarial capture can at worst
@@ -2402,7 +2402,7 @@ impl fmt::Display for SipFlowReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rtp::{RtpHeader, SeqNo, Ssrc};
+    use crate::media::rtp::{RtpHeader, SeqNo, Ssrc};
 
     fn obs(seq: u16, ts: u32) -> RtpObs {
         RtpObs {

@@ -26,7 +26,7 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
 
 /// The 1-based nearest rank of the `p`-th percentile (0..=100; NaN counts as 100) among `n`
 /// sorted values (`n` > 0): `ceil(p/100 x n)`, clamped to 1..=n. Histograms that keep
-/// buckets instead of samples ([`crate::core::pacer::PacingStats`]) pick their bucket by it.
+/// buckets instead of samples ([`crate::media::pacer::PacingStats`]) pick their bucket by it.
 pub fn nearest_rank(n: usize, p: f64) -> usize {
     let p = if p.is_nan() {
         100.0

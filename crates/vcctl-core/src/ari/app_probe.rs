@@ -1,6 +1,6 @@
 //! Whether a live client holds an ARI app, not just whether Asterisk lists it: the wire format
 //! of the probe and the words for its verdict. Pure; the probe itself is
-//! [`crate::io::app_probe`].
+//! `vcctl::io::app_probe` (the binary crate).
 //!
 //! Why a probe: Asterisk (res_stasis, checked against 22.10) keeps an app in its registry
 //! after the app's events WebSocket has closed when the app still had subscriptions at that

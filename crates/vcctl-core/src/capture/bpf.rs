@@ -594,7 +594,7 @@ impl fmt::Display for Listing<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::net::{synthesize_ipv4_udp, synthesize_udp};
+    use crate::capture::net::{synthesize_ipv4_udp, synthesize_udp};
     use std::net::SocketAddrV4;
 
     const SNAP: u32 = 262_144;

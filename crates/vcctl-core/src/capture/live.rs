@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::core::net::{self, Decoded, LinkType};
-use crate::core::rtp::looks_like_rtp;
-use crate::core::sip::looks_like_sip;
+use crate::capture::net::{self, Decoded, LinkType};
+use crate::media::rtp::looks_like_rtp;
+use crate::sip::message::looks_like_sip;
 
 /// Length of a Linux cooked v2 (LINKTYPE_LINUX_SLL2) header.
 pub const SLL2_LEN: usize = 20;

@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::core::checks::{CheckRow, Status};
+use crate::checks::verdicts::{CheckRow, Status};
 
 /// Below this a lookup is quick.
 pub const QUICK: Duration = Duration::from_millis(100);

@@ -1,6 +1,6 @@
 //! Sockets from `/proc/net/{tcp,udp}{,6}`: which address and port something listens on, and
 //! the socket inode that links it to a process (via `/proc/PID/fd/* -> socket:[INODE]`,
-//! read by [`crate::io::netcheck`]). Pure parsing: the caller passes the file contents.
+//! read by `vcctl::io::netcheck`). Pure parsing: the caller passes the file contents.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 

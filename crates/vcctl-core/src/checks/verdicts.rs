@@ -9,9 +9,9 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::asterisk_conf::{PjsipTransport, RtpConf};
-use super::firewall::{fix_command, Packet, Ruleset, SubRange, Verdict};
-use super::procnet::{Listener, Proto};
+use crate::ari::asterisk_conf::{PjsipTransport, RtpConf};
+use crate::checks::procnet::{Listener, Proto};
+use crate::netfilter::model::{fix_command, Packet, Ruleset, SubRange, Verdict};
 
 /// Outcome of one check. Ordered from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -1057,9 +1057,9 @@ pub fn judge_clock(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::asterisk_conf::{parse_str, pjsip_transports, rtp_conf};
-    use crate::core::firewall::Family;
-    use crate::core::procnet::{ListenSocket, Owner};
+    use crate::ari::asterisk_conf::{parse_str, pjsip_transports, rtp_conf};
+    use crate::checks::procnet::{ListenSocket, Owner};
+    use crate::netfilter::model::Family;
 
     const EXT: Expect = Expect {
         external_callers: true,

@@ -13,16 +13,16 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::agent_proto::{
+use crate::agent::proto::{
     encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
 };
-use super::echo::{EchoMatcher, SampleLog, Spread};
-use super::g711;
-use super::pacer::{Pacer, PacingStats};
-use super::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
-use super::resample::Resampler;
-use super::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
-use super::tone::{Vad, VadConfig, VadEvent};
+use crate::media::echo::{EchoMatcher, SampleLog, Spread};
+use crate::media::g711;
+use crate::media::pacer::{Pacer, PacingStats};
+use crate::media::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
+use crate::media::resample::Resampler;
+use crate::media::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
+use crate::media::tone::{Vad, VadConfig, VadEvent};
 
 /// Settings of one call's media path.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,7 +68,7 @@ pub struct MediaTiming {
     /// Agent audio queued for playout, least and most in each second of the call (ms).
     pub playout_depth_ms: Vec<[u32; 2]>,
     /// Echo agents: a chunk of caller audio sent -> the agent's message with it received
-    /// (the network both ways plus the agent's own delay; see [`super::echo`]).
+    /// (the network both ways plus the agent's own delay; see [`crate::media::echo`]).
     pub echo_loop: Option<Spread>,
     /// Echo agents: caller audio arrived from Asterisk -> the same audio sent back to
     /// Asterisk (serve's whole share of the round trip, agent and network included).
@@ -773,8 +773,8 @@ fn silence_for(fmt: AudioFormat, bytes: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rtp::RtpHeader;
-    use crate::core::tone::{goertzel_power, SineGen};
+    use crate::media::rtp::RtpHeader;
+    use crate::media::tone::{goertzel_power, SineGen};
     use base64::Engine;
 
     const SEED: StreamSeed = StreamSeed {

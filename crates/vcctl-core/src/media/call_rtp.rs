@@ -11,8 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ari_model::RtpStat;
-use super::call_media::MediaStats;
+use crate::ari::model::RtpStat;
+use crate::media::call_media::MediaStats;
 
 /// Caller -> vcctl (RTP from Asterisk), as serve received it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

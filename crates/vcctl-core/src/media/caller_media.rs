@@ -20,15 +20,17 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::g711;
-use super::pacer::Pacer;
-use super::playout::RtpSender;
-use super::roundtrip::{MarkerPlan, MarkerTracker, RoundTripConfig, RoundTripReport, Timeline};
-use super::rtcp::{Ntp, ReceptionStats, RtcpSession, RtcpSummary, RtcpTiming, SenderInfo};
-use super::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
-use super::rtp_stats::{PayloadMap, StreamAnalyzer};
-use super::sdp::{Negotiated, G711};
-use super::tone::SineGen;
+use crate::analysis::rtp_stats::{PayloadMap, StreamAnalyzer};
+use crate::media::g711;
+use crate::media::pacer::Pacer;
+use crate::media::playout::RtpSender;
+use crate::media::roundtrip::{
+    MarkerPlan, MarkerTracker, RoundTripConfig, RoundTripReport, Timeline,
+};
+use crate::media::rtcp::{Ntp, ReceptionStats, RtcpSession, RtcpSummary, RtcpTiming, SenderInfo};
+use crate::media::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
+use crate::media::tone::SineGen;
+use crate::sip::sdp::{Negotiated, G711};
 
 /// Sample rate of G.711.
 pub const RATE: u32 = 8000;
@@ -438,7 +440,7 @@ impl CallerMedia {
 
     /// Light reception: search the markers whose echo window has passed by `now`; the
     /// estimates found so far (empty for `Full`, which searches at the end).
-    pub fn poll_markers(&mut self, now: Instant) -> &[super::roundtrip::Estimate] {
+    pub fn poll_markers(&mut self, now: Instant) -> &[crate::media::roundtrip::Estimate] {
         let at = (now.saturating_duration_since(self.anchor).as_secs_f64() * RATE as f64) as i64;
         match &mut self.rx {
             Rx::Light {
@@ -549,7 +551,7 @@ impl CallerMedia {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::sip::Direction;
+    use crate::sip::message::Direction;
 
     #[test]
     fn sources_fill_frames() {

@@ -173,7 +173,7 @@ impl SampleLog {
 
     /// p50, p95 and the number of samples offered; `None` without samples.
     pub fn spread(&self) -> Option<Spread> {
-        let p = |q| crate::core::stats::percentile(&self.values, q);
+        let p = |q| crate::analysis::stats::percentile(&self.values, q);
         Some(Spread {
             p50: p(50.0)?,
             p95: p(95.0)?,

@@ -282,14 +282,14 @@ impl PacingStats {
     }
 
     /// Error at quantile `q` in 0.0..=1.0: the bucket of the nearest-rank sample (the same
-    /// rank as [`crate::core::stats::percentile`]), reported as the bucket's upper edge, at
+    /// rank as [`crate::analysis::stats::percentile`]), reported as the bucket's upper edge, at
     /// most [`Self::max`].
     pub fn quantile(&self, q: f64) -> Duration {
         if self.count == 0 {
             return Duration::ZERO;
         }
         let n = usize::try_from(self.count).unwrap_or(usize::MAX);
-        let rank = crate::core::stats::nearest_rank(n, q * 100.0) as u64;
+        let rank = crate::analysis::stats::nearest_rank(n, q * 100.0) as u64;
         let mut seen = 0;
         for (i, &c) in self.buckets.iter().enumerate() {
             seen += c;

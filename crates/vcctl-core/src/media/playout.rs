@@ -14,8 +14,8 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use super::g711::{alaw_encode, ulaw_encode, ALAW_SILENCE, ULAW_SILENCE};
-use super::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
+use crate::media::g711::{alaw_encode, ulaw_encode, ALAW_SILENCE, ULAW_SILENCE};
+use crate::media::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
 
 /// RTP payload format of the outbound stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -477,9 +477,9 @@ impl RtpSender {
 
 #[cfg(test)]
 mod tests {
-    use super::super::g711::{pcm_to_ulaw, ulaw_decode};
-    use super::super::rtp::RtpPacket;
     use super::*;
+    use crate::media::g711::{pcm_to_ulaw, ulaw_decode};
+    use crate::media::rtp::RtpPacket;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)

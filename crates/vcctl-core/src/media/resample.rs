@@ -267,8 +267,8 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tone::{goertzel_power, SineGen};
     use super::*;
+    use crate::media::tone::{goertzel_power, SineGen};
 
     const RATES: [u32; 6] = [8000, 16000, 22050, 24000, 44100, 48000];
 

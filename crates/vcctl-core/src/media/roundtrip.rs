@@ -102,7 +102,7 @@ impl RoundTripReport {
         let mut d: Vec<f64> = estimates.iter().map(|e| e.delay_ms).collect();
         d.sort_by(|a, b| a.total_cmp(b));
         // The median is p50, nearest rank, like every percentile vcctl reports.
-        let median = (!d.is_empty()).then(|| crate::core::stats::percentile_sorted(&d, 50.0));
+        let median = (!d.is_empty()).then(|| crate::analysis::stats::percentile_sorted(&d, 50.0));
         RoundTripReport {
             markers_sent,
             found: estimates.len(),
@@ -548,8 +548,8 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::g711::{alaw_decode, alaw_encode, ulaw_decode, ulaw_encode};
-    use crate::core::tone::SineGen;
+    use crate::media::g711::{alaw_decode, alaw_encode, ulaw_decode, ulaw_encode};
+    use crate::media::tone::SineGen;
 
     /// Outgoing audio: a 1 kHz tone at 0.3 with markers written in.
     fn outgoing(plan: &MarkerPlan, total: usize) -> Vec<i16> {

@@ -746,7 +746,7 @@ impl RtcpSession {
         sorted.sort_by(f64::total_cmp);
         // The median is p50, nearest rank, like every percentile vcctl reports.
         let median =
-            (!sorted.is_empty()).then(|| crate::core::stats::percentile_sorted(&sorted, 50.0));
+            (!sorted.is_empty()).then(|| crate::analysis::stats::percentile_sorted(&sorted, 50.0));
         RtcpSummary {
             sent: self.sent,
             received: self.received,

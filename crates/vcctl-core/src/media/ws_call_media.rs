@@ -1,7 +1,7 @@
 //! The agent side of one call whose Asterisk leg is chan_websocket (`serve --transport
 //! websocket`), sans-IO: caller frames (in the channel's format) in, `user_audio_chunk`s out;
 //! agent messages in, channel audio, barge-in and replies out. The WebSocket side (whole
-//! frames, flow control, marks, flushes) is [`crate::core::chan_websocket::MediaLink`]; this
+//! frames, flow control, marks, flushes) is [`crate::chan_websocket::MediaLink`]; this
 //! engine only converts audio and speaks the agent protocol.
 //!
 //! Formats: with the channel in `ulaw` and an agent speaking `ulaw_8000`, or the channel in
@@ -17,14 +17,14 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::agent_proto::{
+use crate::agent::proto::{
     encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
 };
-use super::call_media::{MediaError, MediaEvent};
-use super::chan_websocket::MediaFormat;
-use super::g711;
-use super::resample::Resampler;
-use super::tone::{Vad, VadConfig, VadEvent};
+use crate::chan_websocket::MediaFormat;
+use crate::media::call_media::{MediaError, MediaEvent};
+use crate::media::g711;
+use crate::media::resample::Resampler;
+use crate::media::tone::{Vad, VadConfig, VadEvent};
 
 /// What the engine wants done.
 #[derive(Debug, Clone, PartialEq)]
@@ -328,7 +328,7 @@ fn decode(enc: Encoding, bytes: &[u8], out: &mut Vec<i16>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::tone::{goertzel_power, SineGen};
+    use crate::media::tone::{goertzel_power, SineGen};
     use base64::Engine;
 
     fn drain(m: &mut WsCallMedia) -> (Vec<Vec<u8>>, Vec<Vec<u8>>, usize) {

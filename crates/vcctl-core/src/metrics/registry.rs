@@ -487,7 +487,7 @@ vec_type!(GaugeVec, Gauge);
 vec_type!(HistogramVec, Histogram);
 
 #[cfg(test)]
-pub(crate) use super::prom_text as text_format;
+pub(crate) use crate::metrics::prom_text as text_format;
 
 #[cfg(test)]
 mod tests {

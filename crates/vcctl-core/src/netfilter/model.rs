@@ -23,7 +23,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::procnet::Proto;
+use crate::checks::procnet::Proto;
 
 /// IP version of a packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

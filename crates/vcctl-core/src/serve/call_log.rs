@@ -2,8 +2,8 @@
 //! ends (outcome, duration, who ended it, media figures both ways), and a summary when serve
 //! stops. Pure formatting; serve decides when to log them.
 
-use super::call_rtp::{RtpInbound, RtpOutbound};
-use super::stats::percentile;
+use crate::analysis::stats::percentile;
+use crate::media::call_rtp::{RtpInbound, RtpOutbound};
 
 /// `call 1.2 started: 1001 -> test on PJSIP/anonymous-00000004 (2 other calls active)`.
 pub fn call_started(

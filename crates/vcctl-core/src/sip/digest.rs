@@ -3,7 +3,7 @@
 //! `Authorization` / `Proxy-Authorization` value. MD5 and MD5-sess, `qop=auth` or no qop.
 //! Pure: the client nonce and nonce count are parameters.
 
-use super::md5::md5_hex;
+use crate::sip::md5::md5_hex;
 
 /// Why a challenge cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

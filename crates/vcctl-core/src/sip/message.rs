@@ -674,7 +674,7 @@ impl SdpMedia {
             .iter()
             .map(|&pt| match self.rtpmap(pt) {
                 Some(m) => format!("{}/{}", m.encoding, m.clock_rate),
-                None => match crate::core::rtp::Pt(pt).static_codec() {
+                None => match crate::media::rtp::Pt(pt).static_codec() {
                     Some((name, rate)) => format!("{name}/{rate}"),
                     None => pt.to_string(),
                 },

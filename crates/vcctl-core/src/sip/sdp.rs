@@ -1,12 +1,12 @@
 //! SDP offers for a G.711 caller (RFC 3264 / RFC 4566) and the negotiation of the answer.
-//! Parsing lives in [`super::sip`]; this file only builds and interprets.
+//! Parsing lives in [`crate::sip::message`]; this file only builds and interprets.
 
 use std::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
 
-use super::playout::Codec;
-use super::sip::{Direction, Sdp};
+use crate::media::playout::Codec;
+use crate::sip::message::{Direction, Sdp};
 
 /// A G.711 law that can be offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

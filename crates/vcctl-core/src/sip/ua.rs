@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::digest::{self, DigestInput};
-use super::sip::{uri_of, Header, Sdp, SipMessage, Start};
+use crate::sip::digest::{self, DigestInput};
+use crate::sip::message::{uri_of, Header, Sdp, SipMessage, Start};
 
 /// RFC 3261 default round-trip estimate.
 pub const T1: Duration = Duration::from_millis(500);
@@ -1021,14 +1021,14 @@ impl Uac {
             .filter(|h| {
                 ["Via", "From", "To", "Call-ID", "CSeq"]
                     .iter()
-                    .any(|n| super::sip::same_header(&h.name, n))
+                    .any(|n| crate::sip::message::same_header(&h.name, n))
             })
             .cloned()
             .collect();
         if code > 100 && req.to_tag().is_none() {
             if let Some(h) = headers
                 .iter_mut()
-                .find(|h| super::sip::same_header(&h.name, "To"))
+                .find(|h| crate::sip::message::same_header(&h.name, "To"))
             {
                 h.value = format!("{};tag={}", h.value, self.local_tag);
             }
@@ -1236,7 +1236,7 @@ fn bump_sdp_version(sdp: &str, version: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::digest::Challenge;
+    use crate::sip::digest::Challenge;
 
     const PEER: &str = "127.0.0.1:5060";
 
@@ -1402,7 +1402,7 @@ mod tests {
         assert_eq!(ack.to_tag(), Some("as1"));
         assert_eq!(
             ack.cseq().unwrap(),
-            crate::core::sip::CSeq {
+            crate::sip::message::CSeq {
                 seq: 1,
                 method: "ACK".into()
             }
@@ -1692,7 +1692,7 @@ mod tests {
         assert_eq!(top_branch(&cancel), top_branch(&inv));
         assert_eq!(
             cancel.cseq().unwrap(),
-            crate::core::sip::CSeq {
+            crate::sip::message::CSeq {
                 seq: 1,
                 method: "CANCEL".into()
             }

@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::sdp::{negotiate, Offer, G711};
-use super::sip::{same_header, Header, SipMessage, Start};
-use super::sip_ua::{T1, T2};
+use crate::sip::message::{same_header, Header, SipMessage, Start};
+use crate::sip::sdp::{negotiate, Offer, G711};
+use crate::sip::ua::{T1, T2};
 
 /// Counters of the answerer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -264,7 +264,7 @@ impl Answerer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::sip_ua::{UaEvent, UaOutput, Uac, UacConfig};
+    use crate::sip::ua::{UaEvent, UaOutput, Uac, UacConfig};
 
     /// Run a real UAC against the answerer on synthetic time.
     #[test]
