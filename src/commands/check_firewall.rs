@@ -21,7 +21,7 @@ use vcctl_core::checks::verdicts::{
     choose_samples, judge_firewall, judge_listening, judge_nat, judge_reachability, judge_rtp_conf,
     CheckRow, Expect, NatInputs, PortSpec, ProbeOutcome, PublicAddress, Service, Status,
 };
-use vcctl_core::netfilter::model::{Family, Packet, Ruleset};
+use vcctl_core::netfilter::{Family, Packet, Ruleset};
 
 use super::Ctx;
 

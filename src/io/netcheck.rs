@@ -29,7 +29,7 @@ use tokio::task::JoinSet;
 use vcctl_core::checks::procnet::{self, Listener, Owner, Proto};
 use vcctl_core::checks::stun;
 use vcctl_core::checks::verdicts::WireProtocol;
-use vcctl_core::netfilter::model::{Ruleset, Sources};
+use vcctl_core::netfilter::{Ruleset, Sources};
 
 // ---------------------------------------------------------------------------------------
 // Listening sockets

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::ari::asterisk_conf::{PjsipTransport, RtpConf};
 use crate::checks::procnet::{Listener, Proto};
-use crate::netfilter::model::{fix_command, Packet, Ruleset, SubRange, Verdict};
+use crate::netfilter::{fix_command, Packet, Ruleset, SubRange, Verdict};
 
 /// Outcome of one check. Ordered from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -1059,7 +1059,7 @@ mod tests {
     use super::*;
     use crate::ari::asterisk_conf::{parse_str, pjsip_transports, rtp_conf};
     use crate::checks::procnet::{ListenSocket, Owner};
-    use crate::netfilter::model::Family;
+    use crate::netfilter::Family;
 
     const EXT: Expect = Expect {
         external_callers: true,
