@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn pkt(proto: Proto, dport: u16) -> Packet {
