@@ -1,6 +1,6 @@
 //! Asterisk's WebSocket media channel (chan_websocket) against the real sandbox Asterisk
 //! 22.10, through ARI externalMedia (`transport=websocket`, `encapsulation=none`,
-//! `connection_type=server`) and `core::chan_websocket` / `io::asterisk_media_ws`:
+//! `connection_type=server`) and `vcctl_core::chan_websocket` / `io::asterisk_media_ws`:
 //! a Local channel playing a 1000 Hz tone (`tone-rec`, which records what it hears) is
 //! bridged with the WebSocket channel; the test receives the tone, sends tones back in whole
 //! frames, times a response with marks, floods Asterisk (held back by the link's window, or

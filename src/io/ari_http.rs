@@ -122,7 +122,7 @@ pub struct ExternalMedia {
 pub struct WebSocketMedia {
     pub app: String,
     pub format: String,
-    /// Dial-string options, e.g. `f(json)` (see `core::chan_websocket::transport_data`).
+    /// Dial-string options, e.g. `f(json)` (see `vcctl_core::chan_websocket::transport_data`).
     pub transport_data: Option<String>,
     pub channel_id: Option<String>,
     pub variables: Vec<(String, String)>,

@@ -1,6 +1,6 @@
 //! Active probes of `vcctl latency-report --probe`: SIP OPTIONS round trips, a short call to
 //! an echo extension, ARI REST round trips and an agent connection. Each returns raw
-//! measurements (ms); `core::latency` and the command turn them into one-way figures.
+//! measurements (ms); `vcctl_core::analysis::latency` and the command turn them into one-way figures.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
