@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::media::rtp::{RtpHeader, SeqNo, Ssrc};
 
