@@ -22,13 +22,6 @@ use tokio::sync::mpsc;
 use std::collections::HashMap;
 
 use crate::config::{AriSettings, Secret};
-use crate::core::agent_proto::InitiationClientData;
-use crate::core::call_media::{CallMedia, MediaSettings, StreamSeed};
-use crate::core::chan_websocket::{
-    ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
-};
-use crate::core::pacer::PacingStats;
-use crate::core::ws_call_media::WsCallMedia;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
@@ -36,6 +29,13 @@ use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
 use crate::io::serve::media_loop::{self, LoopProbe, NoHooks, Signal};
 use crate::io::serve::ws_media_loop::{self, WsHooks};
+use vcctl_core::agent::proto::InitiationClientData;
+use vcctl_core::chan_websocket::{
+    ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
+};
+use vcctl_core::media::call_media::{CallMedia, MediaSettings, StreamSeed};
+use vcctl_core::media::pacer::PacingStats;
+use vcctl_core::media::ws_call_media::WsCallMedia;
 
 /// Settings of one benchmark run.
 #[derive(Debug, Clone)]

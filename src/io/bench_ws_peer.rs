@@ -23,9 +23,9 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::core::chan_websocket::proto::encode_event;
-use crate::core::chan_websocket::sim::ChanWebsocketModel;
-use crate::core::chan_websocket::{ControlFormat, Event, MediaStart};
+use vcctl_core::chan_websocket::proto::encode_event;
+use vcctl_core::chan_websocket::sim::ChanWebsocketModel;
+use vcctl_core::chan_websocket::{ControlFormat, Event, MediaStart};
 
 const FRAME: usize = 160;
 const PTIME: Duration = Duration::from_millis(20);
@@ -159,6 +159,7 @@ async fn serve(
     cpu_ns.store(thread_cpu_ns(), Ordering::Relaxed);
 }
 
+#[allow(clippy::result_large_err)] // the handshake callback's error type is tungstenite's
 async fn call(
     tcp: tokio::net::TcpStream,
     grid: tokio::time::Instant,
@@ -258,7 +259,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::chan_websocket::{parse_event, Event};
+    use vcctl_core::chan_websocket::{parse_event, Event};
 
     #[tokio::test]
     async fn starts_media_sends_caller_frames_and_plays_what_it_gets_with_marks() {

@@ -1,5 +1,5 @@
 //! The I/O loop of one call whose Asterisk leg is chan_websocket: the media WebSocket's task
-//! ([`MediaWs`], which owns the connection and its [`crate::core::chan_websocket::MediaLink`])
+//! ([`MediaWs`], which owns the connection and its [`vcctl_core::chan_websocket::MediaLink`])
 //! and the agent WebSocket around a [`WsCallMedia`] engine. Shared by `serve --transport
 //! websocket` and `vcctl bench --transport websocket`; what else wants to see the call
 //! (records, metrics, live snapshots, the benchmark's figures) plugs in as [`WsHooks`].
@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use crate::core::call_media::MediaEvent;
-use crate::core::chan_websocket::{LinkEvent, LinkStats};
-use crate::core::pacer::PacingStats;
-use crate::core::ws_call_media::{WsCallMedia, WsOutput};
 use crate::io::agent_ws::{AgentReceiver, AgentSender};
 use crate::io::asterisk_media_ws::{FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::serve::media_loop::{LoopEnd, LoopProbe, Signal};
+use vcctl_core::chan_websocket::{LinkEvent, LinkStats};
+use vcctl_core::media::call_media::MediaEvent;
+use vcctl_core::media::pacer::PacingStats;
+use vcctl_core::media::ws_call_media::{WsCallMedia, WsOutput};
 
 /// Observers of a WebSocket call's media. All methods have empty defaults.
 pub trait WsHooks {
@@ -46,6 +46,7 @@ impl WsHooks for NoWsHooks {}
 /// Run until a signal, Asterisk, the agent or an error ends the call; the engine comes back
 /// with why. `caller_id` is the caller's channel (a [`Signal::ChannelGone`] for another
 /// channel is the media leg's).
+#[allow(clippy::too_many_arguments)] // the call's transports, engine and observers, as `media_loop::run` takes them
 pub async fn run(
     mws: &mut MediaWs,
     sender: AgentSender,
