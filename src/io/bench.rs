@@ -362,20 +362,22 @@ async fn run_rtp(
     }
 
     // Measure only the steady state: every call running.
-    progress(&format!(
-        "{n} calls: measuring for {} s",
-        opts.duration.as_secs()
-    ));
-    let cpu0 = cpu_seconds_self();
-    let peer0 = peer.cpu_seconds();
-    let sim0 = cpu_seconds_pid(sim_pid);
-    let t0 = Instant::now();
-    tokio::time::sleep(opts.duration).await;
-    let seconds = t0.elapsed().as_secs_f64();
-    let peer_cpu = peer.cpu_seconds() - peer0;
-    let cpu = (cpu_seconds_self() - cpu0 - peer_cpu).max(0.0);
-    let sim_cpu = cpu_seconds_pid(sim_pid) - sim0;
-    let rss = rss_kib().saturating_sub(rss_before);
+    let w = steady_state(
+        n,
+        opts.duration,
+        progress,
+        &|| peer.cpu_seconds(),
+        sim_pid,
+        rss_before,
+    )
+    .await;
+    let Window {
+        seconds,
+        cpu,
+        peer_cpu,
+        sim_cpu,
+        rss,
+    } = w;
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
     let totals = tokio::task::spawn_blocking(move || peer.stop())
@@ -438,6 +440,46 @@ async fn run_rtp(
             && row.pacing_p99_ms.is_some_and(|p| p < 2.0),
         ..row
     })
+}
+
+/// What the steady-state window measured: its length, CPU seconds of the media path (this
+/// process less the synthetic Asterisk's thread), of that thread and of agent-sim, and the
+/// RSS grown since the calls started (KiB).
+struct Window {
+    seconds: f64,
+    cpu: f64,
+    peer_cpu: f64,
+    sim_cpu: f64,
+    rss: u64,
+}
+
+/// Sleep through `duration` with all `n` calls running, and measure it.
+async fn steady_state(
+    n: usize,
+    duration: Duration,
+    progress: &(dyn Fn(&str) + Sync),
+    peer_cpu_seconds: &(dyn Fn() -> f64 + Sync),
+    sim_pid: u32,
+    rss_before: u64,
+) -> Window {
+    progress(&format!(
+        "{n} calls: measuring for {} s",
+        duration.as_secs()
+    ));
+    let cpu0 = cpu_seconds_self();
+    let peer0 = peer_cpu_seconds();
+    let sim0 = cpu_seconds_pid(sim_pid);
+    let t0 = Instant::now();
+    tokio::time::sleep(duration).await;
+    let seconds = t0.elapsed().as_secs_f64();
+    let peer_cpu = peer_cpu_seconds() - peer0;
+    Window {
+        seconds,
+        cpu: (cpu_seconds_self() - cpu0 - peer_cpu).max(0.0),
+        peer_cpu,
+        sim_cpu: cpu_seconds_pid(sim_pid) - sim0,
+        rss: rss_kib().saturating_sub(rss_before),
+    }
 }
 
 /// What one WebSocket call's loop saw, for the figures.
@@ -557,20 +599,23 @@ async fn run_ws(
         tokio::time::sleep(ramp_gap).await;
     }
 
-    progress(&format!(
-        "{n} calls: measuring for {} s",
-        opts.duration.as_secs()
-    ));
-    let cpu0 = cpu_seconds_self();
-    let peer0 = peer.cpu_seconds();
-    let sim0 = cpu_seconds_pid(sim_pid);
-    let t0 = Instant::now();
-    tokio::time::sleep(opts.duration).await;
-    let seconds = t0.elapsed().as_secs_f64();
-    let peer_cpu = peer.cpu_seconds() - peer0;
-    let cpu = (cpu_seconds_self() - cpu0 - peer_cpu).max(0.0);
-    let sim_cpu = cpu_seconds_pid(sim_pid) - sim0;
-    let rss = rss_kib().saturating_sub(rss_before);
+    // Measure only the steady state: every call running.
+    let w = steady_state(
+        n,
+        opts.duration,
+        progress,
+        &|| peer.cpu_seconds(),
+        sim_pid,
+        rss_before,
+    )
+    .await;
+    let Window {
+        seconds,
+        cpu,
+        peer_cpu,
+        sim_cpu,
+        rss,
+    } = w;
 
     // The synthetic Asterisk closes every connection; each call's loop then ends on its own
     // after taking the caller frames still in flight (TCP loses none).

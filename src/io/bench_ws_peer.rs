@@ -23,6 +23,7 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::io::bench_peer::thread_cpu_ns;
 use vcctl_core::chan_websocket::proto::encode_event;
 use vcctl_core::chan_websocket::sim::ChanWebsocketModel;
 use vcctl_core::chan_websocket::{ControlFormat, Event, MediaStart};
@@ -113,16 +114,6 @@ impl Drop for BenchWsPeer {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
     }
-}
-
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
 async fn serve(

@@ -1143,7 +1143,14 @@ async fn media_loop(
             res.files.push((kind, path));
         }
     }
-    let end = match end {
+    let end = call_end(end, res);
+    (end, media)
+}
+
+/// Why a media loop (either transport) stopped, as the call's end; notes which channel is
+/// already gone.
+fn call_end(end: LoopEnd, res: &mut Resources) -> End {
+    match end {
         LoopEnd::Caller(c) => {
             res.caller_gone = true;
             End::Caller(c)
@@ -1156,8 +1163,7 @@ async fn media_loop(
         LoopEnd::Shutdown => End::Shutdown,
         LoopEnd::MediaTimeout(after) => End::CallerSilent(after),
         LoopEnd::Error(e) => End::Error(e),
-    };
-    (end, media)
+    }
 }
 
 /// Add the counters accumulated since the last flush to the global metrics.

@@ -450,20 +450,7 @@ async fn media_loop(
         w.abort();
     }
     lock(&shared.watches).remove(id);
-    let end = match end {
-        LoopEnd::Caller(c) => {
-            res.caller_gone = true;
-            End::Caller(c)
-        }
-        LoopEnd::MediaLeg => {
-            res.media_gone = true;
-            End::MediaLeg
-        }
-        LoopEnd::Agent { normal, detail } => End::Agent { normal, detail },
-        LoopEnd::Shutdown => End::Shutdown,
-        LoopEnd::MediaTimeout(after) => End::CallerSilent(after),
-        LoopEnd::Error(e) => End::Error(e),
-    };
+    let end = super::call_end(end, res);
     (end, engine)
 }
 
