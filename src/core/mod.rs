@@ -29,6 +29,7 @@ pub mod port_range;
 pub mod procnet;
 pub mod prom_text;
 pub mod recorder;
+pub mod records;
 pub mod resample;
 pub mod roundtrip;
 pub mod routing;

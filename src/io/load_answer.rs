@@ -12,22 +12,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 
-use crate::core::sip_uas::{Answerer, AnswererStats};
+pub use crate::core::sip_uas::AnswerTotals;
+use crate::core::sip_uas::Answerer;
 
 const BATCH: usize = 64;
 
-/// What the answerer did.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct AnswerTotals {
-    #[serde(flatten)]
-    pub sip: AnswererStats,
-    /// RTP packets echoed.
-    pub rtp_echoed: u64,
-    pub seconds: f64,
-    pub cpu_seconds: f64,
-}
 
 /// The sockets of a running answerer.
 pub struct AnswerSockets {

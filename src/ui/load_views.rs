@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::core::load::{CallRecord, Slo, StepReport};
-use crate::io::load::Live;
-use crate::io::load_answer::AnswerTotals;
+use crate::core::load::Live;
+use crate::core::sip_uas::AnswerTotals;
 
 use super::output::{table, Render};
 

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::core::stats::{percentile, ProfileStats};
-use crate::io::store::CallRecord;
+use crate::core::records::CallRecord;
 use crate::ui::output::{kv_table, none_line, table, Render};
 
 /// A Unix time as `2025-01-31T12:00:00Z` (UTC).
@@ -632,7 +632,7 @@ pub fn write_csv(calls: &[CallRecord], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::store::{CallOutcome, EndedBy};
+    use crate::core::records::{CallOutcome, EndedBy};
     use serde_json::json;
 
     fn record() -> CallRecord {
