@@ -19,6 +19,7 @@ pub mod firewall;
 pub mod g711;
 pub mod host_check;
 pub mod latency;
+pub mod latency_probes;
 pub mod load;
 pub mod md5;
 pub mod metrics;

@@ -13,6 +13,7 @@ use crate::core::sdp::G711;
 use crate::io::agent_ws::{connect, AgentSettings};
 use crate::io::ari_http::AriClient;
 use crate::io::sip_call::{run_call, AudioSource, CallOptions, CallReport};
+pub use crate::core::latency_probes::{AgentProbe, EventTrip};
 
 /// Round trips (ms) of `count` out-of-dialog OPTIONS requests to `uri` at `peer`; each waits
 /// up to `timeout` for any final response (200, or 404 for an unknown user: both are a round
@@ -163,16 +164,6 @@ pub async fn ari_rest_rtts(client: &AriClient, count: u32) -> Result<Vec<f64>, S
     Ok(out)
 }
 
-/// One user event's trip (ms).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EventTrip {
-    /// The REST request sent -> the event received on the WebSocket: request one-way,
-    /// Asterisk's handling and the event's one-way delivery.
-    pub send_to_event_ms: f64,
-    /// The event's own `timestamp` (Asterisk's clock) -> received (ours): the delivery alone
-    /// when the clocks agree; timestamps have millisecond resolution.
-    pub stamp_to_event_ms: Option<f64>,
-}
 
 /// ARI event delivery, measured with `count` user events: connect an events WebSocket as a
 /// probe app of our own (a unique name, so `vcctl serve`'s app is not disturbed), then for
@@ -264,15 +255,6 @@ pub async fn ari_event_trips(
     }
 }
 
-/// Agent connection figures (ms).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgentProbe {
-    pub tcp_ms: f64,
-    pub handshake_ms: f64,
-    /// Initiation data sent to metadata received: one request/answer round trip.
-    pub metadata_ms: f64,
-    pub signed_url_ms: Option<f64>,
-}
 
 /// Open (and drop) one conversation with the agent, `count` times.
 pub async fn agent_connects(
