@@ -1,6 +1,7 @@
 //! Sans-IO core: pure functions and state machines, unit-tested without sockets or clocks.
 
 pub mod agent_proto;
+pub mod agent_sim;
 pub mod app_probe;
 pub mod ari_model;
 pub mod asterisk_conf;
