@@ -48,6 +48,7 @@ pub mod sse;
 pub mod stats;
 pub mod stun;
 pub mod svg;
+pub mod test_call;
 pub mod tone;
 pub mod wav;
 pub mod ws_call_media;

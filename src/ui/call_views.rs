@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::core::sdp::G711;
 use crate::core::sip_ua::Party;
-use crate::io::sip_call::CallReport;
+use crate::core::test_call::CallReport;
 use crate::ui::output::{kv_table, Render};
 
 /// Where the received audio was written.
