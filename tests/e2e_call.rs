@@ -461,7 +461,10 @@ impl Drop for Baresip {
 /// Whether baresip may be missing (plain `cargo test`) or must be there (CI, VCCTL_E2E=1).
 fn baresip_or_skip() -> bool {
     if !have_baresip() {
-        common::cannot_run("baresip is not installed", "Install it: apt-get install -y baresip");
+        common::cannot_run(
+            "baresip is not installed",
+            "Install it: apt-get install -y baresip",
+        );
     }
     true
 }

@@ -580,7 +580,10 @@ fn baresip_hears_its_tone_back_through_websocket_serve() {
         .status()
         .is_ok();
     if !have {
-        common::cannot_run("baresip is not installed", "Install it: apt-get install -y baresip");
+        common::cannot_run(
+            "baresip is not installed",
+            "Install it: apt-get install -y baresip",
+        );
     }
     sb.force_clean();
     let stack = ws_stack(&sb, &["--response-delay-ms", "0"]);

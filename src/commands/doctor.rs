@@ -30,7 +30,6 @@ use crate::ui::progress;
 use super::net_checks::{fail_if_failed, network_checks, read_asterisk_config, NetOptions};
 use super::{now_unix, Ctx};
 
-
 pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     let settings = ctx.ari_settings()?;
     let api_url = Url::parse(&args.api_url)
@@ -301,8 +300,6 @@ async fn websocket_media_item(client: &AriClient, o: &NetOptions) -> CheckRow {
     websocket_media_row(version.as_deref(), loaded, &port)
 }
 
-
-
 async fn agent_check(settings: std::result::Result<(AgentSettings, bool), String>) -> CheckRow {
     let (s, has_id) = match settings {
         Ok(x) => x,
@@ -315,7 +312,6 @@ async fn agent_check(settings: std::result::Result<(AgentSettings, bool), String
     let probe = probe_agent(&s, Duration::from_secs(5)).await;
     judge_agent(&probe, has_id)
 }
-
 
 /// Whether Asterisk resolves its own host name locally and quickly (it does, per call).
 async fn host_name_check(ari_port: u16) -> CheckRow {
@@ -333,7 +329,6 @@ async fn host_name_check(ari_port: u16) -> CheckRow {
 async fn api_check(url: &Url) -> CheckRow {
     judge_api(&probe_api(url, Duration::from_secs(3)).await)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -16,8 +16,7 @@ use crate::core::checks::{
 };
 use crate::core::firewall::{Family, Packet, Ruleset};
 use crate::core::firewall_checks::{
-    agent_media_phrase, failed_sentence, probe_outcome, rtp_range, ProbeKind, ProbeSide,
-    RtpChoice,
+    agent_media_phrase, failed_sentence, probe_outcome, rtp_range, ProbeKind, ProbeSide, RtpChoice,
 };
 use crate::core::procnet::{listeners_in, Listener, Proto};
 use crate::error::{Error, Result};

@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::agent_proto::{AudioFormat, ClientMessage, Encoding, InitiationClientData, ServerMessage};
+use super::agent_proto::{
+    AudioFormat, ClientMessage, Encoding, InitiationClientData, ServerMessage,
+};
 use super::g711;
 use super::tone::{SineGen, Vad, VadConfig, VadEvent};
 
@@ -802,10 +804,14 @@ mod tests {
         );
         let counts = conv.take_counts();
         assert_eq!((counts.conversations, counts.tool_calls), (1, 1));
-        assert_eq!(conv.take_counts(), ConvCounts::default(), "counts are taken once");
-        assert!(conv.start_line("127.0.0.1:5", "agent1").ends_with(
-            "for agent 'agent1' started (ulaw_8000, Echo, 2 dynamic variables)"
-        ));
+        assert_eq!(
+            conv.take_counts(),
+            ConvCounts::default(),
+            "counts are taken once"
+        );
+        assert!(conv
+            .start_line("127.0.0.1:5", "agent1")
+            .ends_with("for agent 'agent1' started (ulaw_8000, Echo, 2 dynamic variables)"));
         assert!(!conv.ended());
     }
 
@@ -827,7 +833,10 @@ mod tests {
         let out = drain(&mut conv);
         assert!(matches!(
             out[0],
-            SimOutput::Send(ServerMessage::Error { code: Some(1008), .. })
+            SimOutput::Send(ServerMessage::Error {
+                code: Some(1008),
+                ..
+            })
         ));
         assert_eq!(
             out[1],
@@ -841,7 +850,9 @@ mod tests {
         assert_eq!(conv.poll_timeout(), None);
         // An unknown agent gets the service's error, then 1008.
         let [err, close] = agent_not_found("nope");
-        assert!(matches!(err, SimOutput::Send(ServerMessage::Error { message: Some(m), .. }) if m == "Agent with id nope was not found"));
+        assert!(
+            matches!(err, SimOutput::Send(ServerMessage::Error { message: Some(m), .. }) if m == "Agent with id nope was not found")
+        );
         assert_eq!(
             close,
             SimOutput::Close {
@@ -864,7 +875,10 @@ mod tests {
         conv.handle_text(&chunk(&b), t0 + 20 * MS);
         assert_eq!(conv.poll_timeout(), Some(t0 + 300 * MS));
         conv.handle_timeout(t0 + 299 * MS);
-        assert!(audio(&drain(&mut conv)).is_empty(), "nothing before the delay");
+        assert!(
+            audio(&drain(&mut conv)).is_empty(),
+            "nothing before the delay"
+        );
         // Both due by then: merged (320 bytes), split into 240 + 80, ids in order.
         conv.handle_timeout(t0 + 320 * MS);
         let got = audio(&drain(&mut conv));
@@ -971,7 +985,10 @@ mod tests {
         assert_eq!(first[0].1.len(), 800);
         assert!(said < msgs.len() - 1);
         let due = conv.poll_timeout().unwrap();
-        assert!(due > t - 20 * MS && due <= t + 100 * MS, "next chunk in real time");
+        assert!(
+            due > t - 20 * MS && due <= t + 100 * MS,
+            "next chunk in real time"
+        );
         // The whole second arrives over a second, ten chunks of 800 bytes.
         let mut n = 1;
         let mut at = t;
@@ -1081,7 +1098,10 @@ mod tests {
         drain(&mut conv);
         conv.handle_text(&chunk(&[1, 2, 3]), t0);
         conv.handle_text(&chunk(&[4, 5, 6, 7]), t0);
-        assert_eq!(conv.samples_in, 3, "3 + 4 bytes: three samples, one byte left");
+        assert_eq!(
+            conv.samples_in, 3,
+            "3 + 4 bytes: three samples, one byte left"
+        );
         assert_eq!(conv.odd_byte, Some(7));
     }
 }

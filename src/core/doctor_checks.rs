@@ -619,7 +619,11 @@ mod tests {
             &AriAnswer::Unauthorized { no_password: true },
         );
         assert_eq!((ast.status, cred.status), (Status::Pass, Status::Fail));
-        assert!(cred.evidence.starts_with("no ARI password is set"), "{}", cred.evidence);
+        assert!(
+            cred.evidence.starts_with("no ARI password is set"),
+            "{}",
+            cred.evidence
+        );
         assert!(cred.fix.unwrap().contains("[vcctl] in ari.conf"));
         assert!(reachable && !authorized);
         let (ast, cred, reachable, _) = judge_ari(
@@ -631,8 +635,11 @@ mod tests {
         assert_eq!(ast.fix.as_deref(), Some(START_ASTERISK));
         assert_eq!(cred.evidence, "not checked: Asterisk is not reachable");
         assert!(!reachable);
-        let (ast, cred, ..) =
-            judge_ari("http://pbx:8088/", "vcctl", &AriAnswer::Unexpected("HTTP 404".into()));
+        let (ast, cred, ..) = judge_ari(
+            "http://pbx:8088/",
+            "vcctl",
+            &AriAnswer::Unexpected("HTTP 404".into()),
+        );
         assert!(ast.fix.unwrap().contains("ari.conf enabled=yes"));
         assert_eq!(cred.evidence, "not checked: ARI did not answer as expected");
     }
@@ -643,7 +650,10 @@ mod tests {
         assert_eq!(app.status, Status::Fail);
         assert!(app.fix.unwrap().contains("ASTERISK_ARI_APP"));
         let app = judge_app("voiceclone-app", Err("ARI timed out".into()));
-        assert_eq!((app.status, app.evidence.as_str()), (Status::Fail, "ARI timed out"));
+        assert_eq!(
+            (app.status, app.evidence.as_str()),
+            (Status::Fail, "ARI timed out")
+        );
 
         let none = judge_endpoints(Ok(vec![]));
         assert_eq!(none.status, Status::Fail);
@@ -652,7 +662,10 @@ mod tests {
             ("6001".into(), None),
         ]));
         assert_eq!(some.status, Status::Pass);
-        assert_eq!(some.evidence, "PJSIP/anonymous (online), PJSIP/6001 (unknown)");
+        assert_eq!(
+            some.evidence,
+            "PJSIP/anonymous (online), PJSIP/6001 (unknown)"
+        );
 
         assert_eq!(judge_transports(&[], &[]).status, Status::Fail);
         let ok = judge_transports(&["transport-udp (udp 0.0.0.0:5060)".into()], &[]);
@@ -660,8 +673,14 @@ mod tests {
         assert_eq!(ok.evidence, "loaded: transport-udp (udp 0.0.0.0:5060)");
         let bad = judge_transports(&["a (udp x)".into()], &["b".into()]);
         assert_eq!(bad.status, Status::Fail);
-        assert_eq!(bad.evidence, "in pjsip.conf but not loaded: b; loaded: a (udp x)");
-        assert_eq!(transports_unread("could not read pjsip.conf").status, Status::Skip);
+        assert_eq!(
+            bad.evidence,
+            "in pjsip.conf but not loaded: b; loaded: a (udp x)"
+        );
+        assert_eq!(
+            transports_unread("could not read pjsip.conf").status,
+            Status::Skip
+        );
     }
 
     #[test]
@@ -675,10 +694,7 @@ mod tests {
         let r = rtp_item(&rows, true);
         assert_eq!(r.status, Status::Warn);
         assert_eq!(r.target, "rtp 10000-20000/udp");
-        assert_eq!(
-            r.evidence,
-            "rtp.conf: 10000-20000; firewall: half open"
-        );
+        assert_eq!(r.evidence, "rtp.conf: 10000-20000; firewall: half open");
         assert_eq!(r.fix.as_deref(), Some("open the rest"));
         assert_eq!(rtp_item(&rows, false).status, Status::Skip);
         assert!(row_for(&rows, "firewall", Service::Ari).is_none());

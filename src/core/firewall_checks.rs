@@ -224,9 +224,19 @@ mod tests {
         };
         let udp = ProbeKind::UdpToken;
         // Caught by our listener beats anything the reflector says.
-        let r = probe_outcome(udp, Some((ProbeResult::Sent, "")), side(true, true, true), &owner);
+        let r = probe_outcome(
+            udp,
+            Some((ProbeResult::Sent, "")),
+            side(true, true, true),
+            &owner,
+        );
         assert_eq!(r, (Some(true), "caught by vcctl's probe listener".into()));
-        let r = probe_outcome(udp, Some((ProbeResult::Sent, "")), side(false, true, true), &owner);
+        let r = probe_outcome(
+            udp,
+            Some((ProbeResult::Sent, "")),
+            side(false, true, true),
+            &owner,
+        );
         assert_eq!(r, (Some(false), "sent but never arrived: dropped".into()));
         let r = probe_outcome(
             udp,
@@ -249,9 +259,18 @@ mod tests {
             &owner,
         );
         assert_eq!(r.0, Some(false));
-        assert!(r.1.contains("no SIP answer from asterisk (pid 7)"), "{}", r.1);
+        assert!(
+            r.1.contains("no SIP answer from asterisk (pid 7)"),
+            "{}",
+            r.1
+        );
         // A UDP service that does not answer tokens: not known.
-        let r = probe_outcome(udp, Some((ProbeResult::Sent, "")), side(false, false, true), &owner);
+        let r = probe_outcome(
+            udp,
+            Some((ProbeResult::Sent, "")),
+            side(false, false, true),
+            &owner,
+        );
         assert_eq!(
             r,
             (
@@ -278,7 +297,13 @@ mod tests {
             (None, "no result from the reflector".into())
         );
         assert_eq!(
-            probe_outcome(udp, Some((ProbeResult::Error, "EPERM")), side(false, false, false), &owner).1,
+            probe_outcome(
+                udp,
+                Some((ProbeResult::Error, "EPERM")),
+                side(false, false, false),
+                &owner
+            )
+            .1,
             "the reflector could not send: EPERM"
         );
     }
@@ -291,6 +316,8 @@ mod tests {
         );
         assert!(agent_media_phrase(false, None).starts_with("RTP: externalMedia"));
         let ari = PortSpec::single(8088, Proto::Tcp);
-        assert!(agent_media_phrase(true, Some(ari)).starts_with("websocket over the ARI port 8088/tcp"));
+        assert!(
+            agent_media_phrase(true, Some(ari)).starts_with("websocket over the ARI port 8088/tcp")
+        );
     }
 }

@@ -236,7 +236,10 @@ mod tests {
         s.push(RTP_FWD, 12.0, "records");
         // No OPTIONS round trip: no SIP processing figure either.
         let note = echo_call_samples(&mut s, Some(9.0), None, &[], "sip:echo@pbx").unwrap();
-        assert!(note.contains("sip:echo@pbx returned none of its markers"), "{note}");
+        assert!(
+            note.contains("sip:echo@pbx returned none of its markers"),
+            "{note}"
+        );
         assert!(s.values[RTP_FWD].is_empty() && s.sources[RTP_FWD].is_none());
         assert!(s.values[SIP_PROC].is_empty());
     }
@@ -264,7 +267,10 @@ mod tests {
         assert!(s.agent_urls.contains("wss://api.example"));
         assert_eq!(rest_detail(&mut s, &[]), None);
         assert_eq!(rest_detail(&mut s, &[7.0, 9.0]), Some(7.0));
-        assert_eq!(s.details[ARI_EVENT], ["probe: REST round trip p50 7.0 ms (2 requests)"]);
+        assert_eq!(
+            s.details[ARI_EVENT],
+            ["probe: REST round trip p50 7.0 ms (2 requests)"]
+        );
     }
 
     #[test]

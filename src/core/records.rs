@@ -201,7 +201,6 @@ pub struct CallRecord {
     pub media_ws: Option<Value>,
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::caller_media::{AudioSource, CallerMedia, MediaConfig, MediaSeed, Reception, RtpReceived};
+use super::caller_media::{
+    AudioSource, CallerMedia, MediaConfig, MediaSeed, Reception, RtpReceived,
+};
 use super::roundtrip::{RoundTripConfig, RoundTripReport};
 use super::rtcp::RtcpSummary;
 use super::sdp::{negotiate, Offer, G711};
@@ -620,16 +622,31 @@ mod tests {
         };
         let (end, rtp_out) = run(&mut call, &mut far, t0, Duration::from_secs(10), None);
         assert_eq!(call.outcome(), Some(&Ok(())));
-        assert!(end < t0 + Duration::from_millis(3100), "ended {:?} after start", end - t0);
+        assert!(
+            end < t0 + Duration::from_millis(3100),
+            "ended {:?} after start",
+            end - t0
+        );
         let (bye, report) = call.finish(end);
         let report = report.unwrap();
-        assert!(matches!(bye, Some(CallOutput::Transmit { via: Via::Rtcp, .. })));
+        assert!(matches!(
+            bye,
+            Some(CallOutput::Transmit { via: Via::Rtcp, .. })
+        ));
         // 3 s of 20 ms frames, paced on the synthetic clock.
-        assert!((149..=151).contains(&report.rtp_sent), "{} sent", report.rtp_sent);
+        assert!(
+            (149..=151).contains(&report.rtp_sent),
+            "{} sent",
+            report.rtp_sent
+        );
         assert_eq!(report.rtp_sent as usize, rtp_out);
         assert_eq!(report.ended_by, Party::Local);
         assert_eq!(report.bye_status, Some(200));
-        assert!((report.media_seconds - 3.0).abs() < 0.01, "{}", report.media_seconds);
+        assert!(
+            (report.media_seconds - 3.0).abs() < 0.01,
+            "{}",
+            report.media_seconds
+        );
         assert_eq!(report.remote_media, media);
         assert_eq!(report.codec, G711::Pcmu);
         // Everything sent came back; the markers' round trip is the echo's 40 ms.
@@ -685,7 +702,13 @@ mod tests {
 
         let mut call = TestCall::new(config(None), t0);
         let stop = Duration::from_millis(500);
-        let (end, _) = run(&mut call, &mut silent, t0, Duration::from_secs(60), Some(stop));
+        let (end, _) = run(
+            &mut call,
+            &mut silent,
+            t0,
+            Duration::from_secs(60),
+            Some(stop),
+        );
         assert_eq!(call.outcome(), Some(&Err(CallFailure::Interrupted)));
         assert!(end <= t0 + stop + STOP_GRACE, "{:?}", end - t0);
     }
@@ -710,7 +733,14 @@ mod tests {
         assert_eq!(call.outcome(), Some(&Ok(())));
         let (_, report) = call.finish(end);
         let report = report.unwrap();
-        assert_eq!((report.ended_by, report.bye_status), (Party::Local, Some(200)));
-        assert!((report.media_seconds - 2.0).abs() < 0.05, "{}", report.media_seconds);
+        assert_eq!(
+            (report.ended_by, report.bye_status),
+            (Party::Local, Some(200))
+        );
+        assert!(
+            (report.media_seconds - 2.0).abs() < 0.05,
+            "{}",
+            report.media_seconds
+        );
     }
 }

@@ -32,8 +32,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-pub use crate::core::agent_sim::SimMode;
 use crate::core::agent_proto::AudioFormat;
+pub use crate::core::agent_sim::SimMode;
 use crate::core::agent_sim::{
     agent_not_found, ConvCounts, ConversationConfig, SimConversation, SimOutput,
 };
@@ -501,7 +501,12 @@ async fn run_conversation(
     let opts = &shared.opts;
     let counters = &shared.counters;
     let conversation_id = format!("conv_sim{:024x}", rand::random::<u128>() >> 32);
-    let mut conv = SimConversation::new(opts.conversation(), no, conversation_id, Instant::now().into_std());
+    let mut conv = SimConversation::new(
+        opts.conversation(),
+        no,
+        conversation_id,
+        Instant::now().into_std(),
+    );
     // The agent must exist.
     if opts.known_agent.as_deref().is_some_and(|k| k != agent_id) {
         for out in agent_not_found(&agent_id) {

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
 
 use crate::core::agent_proto::InitiationClientData;
+pub use crate::core::latency_probes::{AgentProbe, EventTrip};
 use crate::core::roundtrip::RoundTripConfig;
 use crate::core::sdp::G711;
 use crate::io::agent_ws::{connect, AgentSettings};
 use crate::io::ari_http::AriClient;
 use crate::io::sip_call::{run_call, AudioSource, CallOptions, CallReport};
-pub use crate::core::latency_probes::{AgentProbe, EventTrip};
 
 /// Round trips (ms) of `count` out-of-dialog OPTIONS requests to `uri` at `peer`; each waits
 /// up to `timeout` for any final response (200, or 404 for an unknown user: both are a round
@@ -164,7 +164,6 @@ pub async fn ari_rest_rtts(client: &AriClient, count: u32) -> Result<Vec<f64>, S
     Ok(out)
 }
 
-
 /// ARI event delivery, measured with `count` user events: connect an events WebSocket as a
 /// probe app of our own (a unique name, so `vcctl serve`'s app is not disturbed), then for
 /// each event `POST /events/user/{name}?application=APP` and wait for the
@@ -254,7 +253,6 @@ pub async fn ari_event_trips(
         _ => Ok(out),
     }
 }
-
 
 /// Open (and drop) one conversation with the agent, `count` times.
 pub async fn agent_connects(

@@ -70,7 +70,6 @@ pub struct LoadRun {
     pub interrupted: bool,
 }
 
-
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {

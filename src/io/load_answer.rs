@@ -12,12 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-
 pub use crate::core::sip_uas::AnswerTotals;
 use crate::core::sip_uas::Answerer;
 
 const BATCH: usize = 64;
-
 
 /// The sockets of a running answerer.
 pub struct AnswerSockets {

@@ -27,8 +27,8 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::JoinSet;
 
 use crate::core::checks::WireProtocol;
-pub use crate::core::firewall_checks::{ProbeKind, ProbeResult};
 use crate::core::firewall::{Ruleset, Sources};
+pub use crate::core::firewall_checks::{ProbeKind, ProbeResult};
 use crate::core::procnet::{self, Listener, Owner, Proto};
 use crate::core::stun;
 
@@ -495,7 +495,6 @@ pub struct ProbeRequest {
     pub timeout_ms: u64,
     pub probes: Vec<ProbeSpec>,
 }
-
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

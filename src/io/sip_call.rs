@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
 
-pub use crate::core::caller_media::{AudioSource, RtpReceived};
 use crate::core::caller_media::MediaSeed;
+pub use crate::core::caller_media::{AudioSource, RtpReceived};
 use crate::core::roundtrip::RoundTripConfig;
 use crate::core::sdp::G711;
 use crate::core::sip_ua::Credentials;
-pub use crate::core::test_call::{CallReport, CallRtcp};
 use crate::core::test_call::{CallFailure, CallOutput, TestCall, TestCallConfig, Via};
+pub use crate::core::test_call::{CallReport, CallRtcp};
 
 /// Settings of one call.
 #[derive(Debug, Clone)]

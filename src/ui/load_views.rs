@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::core::load::{CallRecord, Slo, StepReport};
 use crate::core::load::Live;
+use crate::core::load::{CallRecord, Slo, StepReport};
 use crate::core::sip_uas::AnswerTotals;
 
 use super::output::{table, Render};

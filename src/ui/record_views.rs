@@ -6,8 +6,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::core::stats::{percentile, ProfileStats};
 use crate::core::records::CallRecord;
+use crate::core::stats::{percentile, ProfileStats};
 use crate::ui::output::{kv_table, none_line, table, Render};
 
 /// A Unix time as `2025-01-31T12:00:00Z` (UTC).

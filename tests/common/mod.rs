@@ -62,7 +62,8 @@ pub fn sandbox() -> Sandbox {
     let wait = if starting() { 60 } else { 2 };
     let deadline = Instant::now() + Duration::from_secs(wait);
     loop {
-        if !ABSENT.load(std::sync::atomic::Ordering::Relaxed) && sb.vcctl(&["info"]).status.success()
+        if !ABSENT.load(std::sync::atomic::Ordering::Relaxed)
+            && sb.vcctl(&["info"]).status.success()
         {
             sb.recover_if_wedged();
             return sb;
