@@ -312,8 +312,9 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn paces_each_call_on_its_own_20_ms_grid_and_gives_the_engine_back() {
         let asterisk = UdpSocket::bind("127.0.0.1:0").unwrap();
+        // Generous: a stalled machine delays packets, and delay is not what this test checks.
         asterisk
-            .set_read_timeout(Some(Duration::from_secs(1)))
+            .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
         let serve = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let clock = MediaClock::global();
@@ -363,8 +364,12 @@ mod tests {
         }
         let call = clock.remove(call).await;
         let media = call.into_media();
-        assert!(media.stats().rtp_out_packets >= 25);
-        assert!(media.pacing().count() >= 25);
+        let sent_out = media.stats().rtp_out_packets;
+        assert!(sent_out >= 25);
+        // One pacing record per wake-up that sent: a late wake-up sends its backlog at once,
+        // so a busy machine records fewer than the packets, never more.
+        let wakeups = media.pacing().count();
+        assert!(wakeups >= 1 && wakeups <= sent_out, "{wakeups} wake-ups, {sent_out} packets");
         // Off the clock: at most a packet already in flight, then nothing for 100 ms.
         asterisk
             .set_read_timeout(Some(Duration::from_millis(100)))
