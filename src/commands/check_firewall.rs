@@ -9,12 +9,12 @@ use std::net::SocketAddr;
 use super::net_checks::{fail_if_failed, network_checks, NetOptions};
 use super::Ctx;
 use crate::cli::CheckFirewallArgs;
-use crate::core::checks::PortSpec;
-use crate::core::procnet::Proto;
 use crate::error::{Error, Result};
 use crate::io::netcheck;
 use crate::ui::check_views::CheckReport;
 use crate::ui::output::emit;
+use vcctl_core::checks::procnet::Proto;
+use vcctl_core::checks::verdicts::PortSpec;
 
 pub async fn run(ctx: &Ctx, args: CheckFirewallArgs) -> Result<()> {
     if args.reflector {

@@ -11,13 +11,6 @@ use url::Url;
 
 use crate::cli::DoctorArgs;
 use crate::config::{AriSettings, Secret};
-use crate::core::ari_model::parse_ari_time;
-use crate::core::checks::{judge_clock, CheckRow, PortSpec, Status};
-use crate::core::doctor_checks::{
-    firewall_summary, judge_agent, judge_api, judge_app, judge_ari, judge_endpoints,
-    judge_transports, rtp_item, transports_unread, websocket_media_row, AriAnswer,
-};
-use crate::core::procnet::Proto;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::app_probe::{probe, PROBE_TIMEOUT};
@@ -26,6 +19,13 @@ use crate::io::health::{fetch_serve_settings, probe_agent, probe_api};
 use crate::ui::check_views::CheckReport;
 use crate::ui::output::emit;
 use crate::ui::progress;
+use vcctl_core::ari::model::parse_ari_time;
+use vcctl_core::checks::doctor::{
+    firewall_summary, judge_agent, judge_api, judge_app, judge_ari, judge_endpoints,
+    judge_transports, rtp_item, transports_unread, websocket_media_row, AriAnswer,
+};
+use vcctl_core::checks::procnet::Proto;
+use vcctl_core::checks::verdicts::{judge_clock, CheckRow, PortSpec, Status};
 
 use super::net_checks::{fail_if_failed, network_checks, read_asterisk_config, NetOptions};
 use super::{now_unix, Ctx};
@@ -316,7 +316,7 @@ async fn agent_check(settings: std::result::Result<(AgentSettings, bool), String
 /// Whether Asterisk resolves its own host name locally and quickly (it does, per call).
 async fn host_name_check(ari_port: u16) -> CheckRow {
     match crate::io::asterisk_host::probe(ari_port, Duration::from_secs(5)).await {
-        Ok(lookup) => crate::core::host_check::judge_host_lookup(&lookup),
+        Ok(lookup) => vcctl_core::checks::host_name::judge_host_lookup(&lookup),
         Err(why) => CheckRow::new(
             "asterisk host name",
             "Asterisk",

@@ -6,18 +6,18 @@ use std::time::Duration;
 
 use super::{now_unix, Ctx};
 use crate::cli::LatencyReportArgs;
-use crate::core::latency::{samples_from_records, waterfall_svg, LatencyReport, Samples};
-use crate::core::latency_probes::{
-    agent_samples, check_target, echo_call_samples, event_samples, options_samples,
-    over_target_message, rest_detail, EVENT_PROBES,
-};
-use crate::core::sip_ua::SipUri;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::latency_probe;
 use crate::io::store::{resolve_db_path, CallFilter, CallRecord, Store};
 use crate::ui::latency_views::LatencyView;
 use crate::ui::output::emit;
+use vcctl_core::analysis::latency::{samples_from_records, waterfall_svg, LatencyReport, Samples};
+use vcctl_core::analysis::latency_probes::{
+    agent_samples, check_target, echo_call_samples, event_samples, options_samples,
+    over_target_message, rest_detail, EVENT_PROBES,
+};
+use vcctl_core::sip::ua::SipUri;
 
 const DEFAULT_LAST: u32 = 50;
 

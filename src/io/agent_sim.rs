@@ -1,5 +1,5 @@
 //! A local stand-in for the ElevenLabs Agents service, speaking the same protocol
-//! ([`crate::core::agent_proto`]) on one TCP port, served with axum:
+//! ([`vcctl_core::agent::proto`]) on one TCP port, served with axum:
 //!
 //! - `GET /v1/convai/conversation/get-signed-url?agent_id=ID` with `xi-api-key` ->
 //!   `{"signed_url":"ws://HOST/v1/convai/conversation?agent_id=ID&conversation_signature=.."}`;
@@ -8,7 +8,7 @@
 //!   above, or without one unless signed URLs are required).
 //!
 //! Each conversation is a [`SimConversation`] (the sans-IO engine in
-//! [`crate::core::agent_sim`]: echo, tone, pings, interruptions); this file only moves its
+//! [`vcctl_core::agent::sim`]: echo, tone, pings, interruptions); this file only moves its
 //! frames and its time, counts, and logs.
 
 use std::collections::HashMap;
@@ -32,9 +32,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::core::agent_proto::AudioFormat;
-pub use crate::core::agent_sim::SimMode;
-use crate::core::agent_sim::{
+use vcctl_core::agent::proto::AudioFormat;
+pub use vcctl_core::agent::sim::SimMode;
+use vcctl_core::agent::sim::{
     agent_not_found, ConvCounts, ConversationConfig, SimConversation, SimOutput,
 };
 

@@ -10,8 +10,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use url::Url;
 
-pub use crate::core::doctor_checks::{AgentProbe, ApiProbe, Step};
 use crate::io::agent_ws::{fetch_signed_url, AgentSettings};
+pub use vcctl_core::checks::doctor::{AgentProbe, ApiProbe, Step};
 
 fn shown(u: &Url) -> String {
     let mut s = u.clone();

@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
 
-use crate::core::agent_proto::InitiationClientData;
-pub use crate::core::latency_probes::{AgentProbe, EventTrip};
-use crate::core::roundtrip::RoundTripConfig;
-use crate::core::sdp::G711;
 use crate::io::agent_ws::{connect, AgentSettings};
 use crate::io::ari_http::AriClient;
 use crate::io::sip_call::{run_call, AudioSource, CallOptions, CallReport};
+use vcctl_core::agent::proto::InitiationClientData;
+pub use vcctl_core::analysis::latency_probes::{AgentProbe, EventTrip};
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::sip::sdp::G711;
 
 /// Round trips (ms) of `count` out-of-dialog OPTIONS requests to `uri` at `peer`; each waits
 /// up to `timeout` for any final response (200, or 404 for an unknown user: both are a round
@@ -173,8 +173,8 @@ pub async fn ari_event_trips(
     client: &AriClient,
     count: u32,
 ) -> Result<Vec<EventTrip>, String> {
-    use crate::core::ari_model::parse_ari_time;
     use crate::io::ari_events::EventStream;
+    use vcctl_core::ari::model::parse_ari_time;
 
     let app = format!("vcctl-latency-probe-{:08x}", rand::random::<u32>());
     let mut stream = EventStream::connect(settings, &app, false)

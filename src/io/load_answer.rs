@@ -1,5 +1,5 @@
 //! `vcctl load --answer`: the far end for a load without a PBX (SIPp's `uas` scenario with
-//! `rtp_echo`). One thread: the SIP socket driven by [`crate::core::sip_uas::Answerer`], and
+//! `rtp_echo`). One thread: the SIP socket driven by [`vcctl_core::sip::uas::Answerer`], and
 //! one RTP socket for every call that sends each packet back where it came from (its SSRC
 //! changed, as a real far end's would be), drained with `recvmmsg` and answered with
 //! `sendmmsg`, 64 at a time, so the answerer costs little beside the generator it measures
@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use crate::core::sip_uas::AnswerTotals;
-use crate::core::sip_uas::Answerer;
+pub use vcctl_core::sip::uas::AnswerTotals;
+use vcctl_core::sip::uas::Answerer;
 
 const BATCH: usize = 64;
 

@@ -26,11 +26,11 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::JoinSet;
 
-use crate::core::checks::WireProtocol;
-use crate::core::firewall::{Ruleset, Sources};
-pub use crate::core::firewall_checks::{ProbeKind, ProbeResult};
-use crate::core::procnet::{self, Listener, Owner, Proto};
-use crate::core::stun;
+pub use vcctl_core::checks::firewall::{ProbeKind, ProbeResult};
+use vcctl_core::checks::procnet::{self, Listener, Owner, Proto};
+use vcctl_core::checks::stun;
+use vcctl_core::checks::verdicts::WireProtocol;
+use vcctl_core::netfilter::{Ruleset, Sources};
 
 // ---------------------------------------------------------------------------------------
 // Listening sockets

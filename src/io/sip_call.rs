@@ -1,4 +1,4 @@
-//! One SIP test call over UDP: the sockets around [`crate::core::test_call::TestCall`] (the
+//! One SIP test call over UDP: the sockets around [`vcctl_core::sip::test_call::TestCall`] (the
 //! UAC and the call's media: paced 20 ms G.711 of a tone, a file or silence with round-trip
 //! markers, reception onto the sending clock, RTCP). One socket for SIP, an even/odd pair
 //! for RTP and RTCP; the engine decides everything else and returns the report.
@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
 
-use crate::core::caller_media::MediaSeed;
-pub use crate::core::caller_media::{AudioSource, RtpReceived};
-use crate::core::roundtrip::RoundTripConfig;
-use crate::core::sdp::G711;
-use crate::core::sip_ua::Credentials;
-use crate::core::test_call::{CallFailure, CallOutput, TestCall, TestCallConfig, Via};
-pub use crate::core::test_call::{CallReport, CallRtcp};
+use vcctl_core::media::caller_media::MediaSeed;
+pub use vcctl_core::media::caller_media::{AudioSource, RtpReceived};
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::sip::sdp::G711;
+use vcctl_core::sip::test_call::{CallFailure, CallOutput, TestCall, TestCallConfig, Via};
+pub use vcctl_core::sip::test_call::{CallReport, CallRtcp};
+use vcctl_core::sip::ua::Credentials;
 
 /// Settings of one call.
 #[derive(Debug, Clone)]

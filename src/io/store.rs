@@ -32,9 +32,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde_json::Value;
 
 use crate::config::Layers;
-use crate::core::routing::{AgentProfile, ProfileError};
+use vcctl_core::agent::routing::{AgentProfile, ProfileError};
 // The record types live in the core (ui renders them without importing io).
-pub use crate::core::records::{
+pub use vcctl_core::serve::records::{
     CallEnd, CallFilter, CallMark, CallOutcome, CallRecord, CallStart, CallUpdate, EndedBy,
 };
 

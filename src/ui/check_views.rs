@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::core::checks::Summary;
-use crate::core::checks::{worst, CheckRow, Status};
 use crate::ui::output::{table, Render};
+pub use vcctl_core::checks::verdicts::Summary;
+use vcctl_core::checks::verdicts::{worst, CheckRow, Status};
 
 /// A checklist.
 #[derive(Debug, Clone, Serialize)]

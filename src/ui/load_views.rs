@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::core::load::Live;
-use crate::core::load::{CallRecord, Slo, StepReport};
-use crate::core::sip_uas::AnswerTotals;
+use vcctl_core::load::Live;
+use vcctl_core::load::{CallRecord, Slo, StepReport};
+use vcctl_core::sip::uas::AnswerTotals;
 
 use super::output::{table, Render};
 
