@@ -535,7 +535,7 @@ async fn run_inner(
     agent_heard: &mut bool,
 ) -> End {
     let id = &call.channel.id;
-    // --transport websocket: its own setup and media loop (serve_ws_media.rs), once the call
+    // --transport websocket: its own setup and media loop (serve/ws_media.rs), once the call
     // is recorded and routed.
     if shared.opts.transport == MediaTransport::WebSocket {
         let profile = match route_call(shared, call, start, extension, caller_number).await {
