@@ -210,8 +210,9 @@ impl Shared {
         lock(&self.routes).get(channel).cloned()
     }
 
-    fn register(&self, channel: &str, tx: &mpsc::UnboundedSender<Signal>) {
+    fn register(&self, call: &str, channel: &str, tx: &mpsc::UnboundedSender<Signal>) {
         lock(&self.routes).insert(channel.to_string(), tx.clone());
+        self.api.journals.own(channel, call);
     }
 
     fn unregister(&self, channel: &str) {
@@ -364,6 +365,12 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         ..Default::default()
     };
     shared.metrics.calls_active.inc();
+    // The call's timeline and logs (`vcctl top`, `calls bundle`).
+    let journal = shared.api.journals.open_call(&id, shared.api.settings());
+    journal.note(
+        "call",
+        json!({"caller": caller_number, "extension": extension, "channel": call.channel.name}),
+    );
     let mut latency = CallLatency {
         ari_event_ms: call.event_lag.map(|d| d.as_secs_f64() * 1000.0),
         ..Default::default()
@@ -383,7 +390,8 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         let (shared, id) = (shared.clone(), id.clone());
         let last = Arc::new(Mutex::new(None::<f64>));
         let seen = last.clone();
-        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen).await });
+        let j = journal.clone();
+        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen, &j).await });
         (task, last)
     };
 
@@ -485,8 +493,29 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     if let Some((i, o)) = &rtp {
         m.observe_call_rtp(i, o);
     }
+    let how = match outcome {
+        CallOutcome::Completed => crate::core::timeline::Finished::Success,
+        CallOutcome::AgentFailed => crate::core::timeline::Finished::AgentFailed,
+        _ => crate::core::timeline::Finished::Other,
+    };
+    shared
+        .api
+        .journals
+        .close_call(&id, &res.files, outcome.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
+}
+
+/// The caller leg as Asterisk sees it, for the live view: what it received from the phone
+/// (`rx`) and what the phone reported of Asterisk's stream (`tx`, by RTCP).
+fn caller_leg_json(s: &crate::core::ari_model::RtpStat) -> Value {
+    json!({
+        "rx_lost": s.rxploss,
+        "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
+        "tx_lost": s.txploss,
+        "tx_jitter_ms": s.txjitter.map(|j| j * 1000.0),
+        "rtt_ms": rtt_ms(s),
+    })
 }
 
 /// The RTCP round trip (ms) in a leg's RTP statistics; Asterisk reports 0 until an RTCP
@@ -501,7 +530,12 @@ fn rtt_ms(s: &crate::core::ari_model::RtpStat) -> Option<f64> {
 /// second until a round trip shows up (Asterisk sends its first report after its RTCP
 /// interval: 1 s in the deployment's rtp.conf, 5 s by default), then every 15 s to follow it,
 /// so a call costs Asterisk few requests.
-async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) {
+async fn watch_caller_rtt(
+    ari: &AriClient,
+    id: &str,
+    last: &Mutex<Option<f64>>,
+    journal: &crate::io::call_journal::Journal,
+) {
     loop {
         let wait = if lock(last).is_some() { 15 } else { 1 };
         tokio::time::sleep(Duration::from_secs(wait)).await;
@@ -510,6 +544,7 @@ async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) 
                 if let Some(rtt) = rtt_ms(&s) {
                     *lock(last) = Some(rtt);
                 }
+                journal.set_caller_leg(caller_leg_json(&s));
             }
             Err(crate::io::ari_http::AriError::NotFound { .. }) => return,
             Err(e) => tracing::debug!(call = %id, "reading the caller's RTP statistics: {e}"),
@@ -561,9 +596,10 @@ async fn run_inner(
     let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
     let bridge_id = format!("{OWN_BRIDGE_PREFIX}{:016x}", rand::random::<u64>());
     if let Some(tx) = &shared.route_to(id) {
-        shared.register(&media_id, tx);
+        shared.register(id, &media_id, tx);
     }
     lock(&shared.bridges).insert(bridge_id.clone());
+    shared.api.journals.own(&bridge_id, id);
     res.media_channel = Some(media_id.clone());
     res.bridge = Some(bridge_id.clone());
     let agent_fut = prepare_agent(shared, call, start, extension, caller_number);
@@ -1028,6 +1064,8 @@ struct ServeHooks<'a> {
     first_audio_sent: bool,
     /// The caller's media activity (`--media-timeout`).
     watch: Arc<MediaWatch>,
+    /// The call's timeline and logs.
+    journal: Option<Arc<crate::io::call_journal::Journal>>,
 }
 
 impl ServeHooks<'_> {
@@ -1071,6 +1109,12 @@ impl MediaHooks for ServeHooks<'_> {
         for p in &mut self.plugins {
             p.event(ev);
         }
+        if let Some(j) = &self.journal {
+            journal_media_event(j, ev);
+        }
+        if matches!(ev, MediaEvent::AgentError { .. }) {
+            self.shared.api.journals.agent_error();
+        }
         let id = &self.call.channel.id;
         match ev {
             MediaEvent::AgentResponse { latency } => {
@@ -1088,8 +1132,23 @@ impl MediaHooks for ServeHooks<'_> {
         }
     }
 
+    fn agent_in(&mut self, msg: &crate::core::agent_proto::ServerMessage) {
+        if let Some(j) = &self.journal {
+            j.agent_in(msg);
+        }
+    }
+
+    fn agent_out(&mut self, text: &str) {
+        if let Some(j) = &self.journal {
+            j.agent_out(text);
+        }
+    }
+
     fn every_second(&mut self, s: &MediaStats) {
         flush_counters(self.shared, s, &mut self.flushed);
+    }
+
+    fn live(&mut self, s: &MediaStats) {
         snapshot(self.shared, self.call, self.profile, "bridged", Some(s));
     }
 }
@@ -1114,6 +1173,7 @@ async fn media_loop(
         flushed: MediaStats::default(),
         first_audio_sent: false,
         watch,
+        journal: shared.api.journals.get(&call.channel.id),
         plugins: shared
             .plugins
             .iter()
@@ -1174,7 +1234,37 @@ fn flush_counters(shared: &Shared, s: &MediaStats, last: &mut MediaStats) {
     *last = s.clone();
 }
 
-/// Publish the live state of a call on `/calls`.
+/// A media event into the call's timeline.
+pub(crate) fn journal_media_event(j: &crate::io::call_journal::Journal, ev: &MediaEvent) {
+    match ev {
+        MediaEvent::CallerSpeech { speaking } => j.media(
+            if *speaking {
+                "caller speaking"
+            } else {
+                "caller stopped"
+            },
+            json!({}),
+        ),
+        MediaEvent::AgentResponse { latency } => j.media(
+            "agent responded",
+            json!({"latency_ms": latency.as_secs_f64() * 1000.0}),
+        ),
+        MediaEvent::Interrupted { event_id } => j.media("barge-in", json!({"event_id": event_id})),
+        MediaEvent::AgentError { message } => j.media("agent error", json!({"message": message})),
+    }
+}
+
+/// Who is speaking now: `caller`, `agent`, `both` or `none`.
+pub(crate) fn speaking(caller: bool, agent: bool) -> &'static str {
+    match (caller, agent) {
+        (true, true) => "both",
+        (true, false) => "caller",
+        (false, true) => "agent",
+        (false, false) => "none",
+    }
+}
+
+/// Publish the live state of a call on `/calls` (documented in README, "serve's HTTP API").
 fn snapshot(
     shared: &Shared,
     call: &NewCall,
@@ -1182,6 +1272,11 @@ fn snapshot(
     state: &str,
     stats: Option<&MediaStats>,
 ) {
+    let leg = shared
+        .api
+        .journals
+        .get(&call.channel.id)
+        .and_then(|j| j.caller_leg());
     shared.api.calls.upsert(
         call.channel.id.clone(),
         json!({
@@ -1191,8 +1286,12 @@ fn snapshot(
             "extension": call.args.first(),
             "profile": profile,
             "state": state,
+            "transport": "rtp",
             "age_seconds": call.received.elapsed().as_secs_f64(),
+            "speaking": stats.map(|s| speaking(s.caller_speaking, s.agent_speaking)),
+            "last_response_ms": stats.and_then(|s| s.response_latency_ms.last().copied()),
             "media": stats,
+            "caller_leg": leg,
         }),
     );
 }

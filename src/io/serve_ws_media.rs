@@ -72,7 +72,7 @@ pub(super) async fn run(
     let format = channel_format(shared.opts.rtp_format);
     let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
     if let Some(tx) = shared.route_to(id) {
-        shared.register(&media_id, &tx);
+        shared.register(id, &media_id, &tx);
     }
     let agent_fut = connect_agent(shared, cx.profile, call, cx.extension, cx.caller_number);
     let media_fut = setup(shared, id, &media_id, format, call.received, latency);
@@ -81,6 +81,7 @@ pub(super) async fn run(
         Ok(m) => {
             res.media_channel = Some(media_id.clone());
             res.bridge = Some(m.1.clone());
+            shared.api.journals.own(&m.1, id);
             m
         }
         Err((created_media, created_bridge, e)) => {
@@ -399,6 +400,7 @@ async fn media_loop(
             limit,
         ))
     });
+    let journal = shared.api.journals.get(id);
     let end = loop {
         tokio::select! {
             biased;
@@ -433,7 +435,12 @@ async fn media_loop(
                 None => break End::MediaLeg,
             },
             m = receiver.next() => match m {
-                Some(msg) => engine.handle_agent(Instant::now(), &msg),
+                Some(msg) => {
+                    if let Some(j) = &journal {
+                        j.agent_in(&msg);
+                    }
+                    engine.handle_agent(Instant::now(), &msg)
+                }
                 None => {
                     let (normal, detail) = receiver
                         .close_info()
@@ -453,6 +460,9 @@ async fn media_loop(
         while let Some(out) = engine.poll_output() {
             match out {
                 WsOutput::Agent(text) => {
+                    if let Some(j) = &journal {
+                        j.agent_out(&text);
+                    }
                     let _ = to_agent.send(text);
                 }
                 WsOutput::Channel(audio) => {
@@ -462,15 +472,20 @@ async fn media_loop(
                     figs.interrupts.push_back(Instant::now());
                     mws.send(ToAsterisk::Interrupt);
                 }
-                WsOutput::Event(ev) => match ev {
-                    MediaEvent::AgentError { message } => {
-                        tracing::warn!(call = %id, "agent error: {message}")
+                WsOutput::Event(ev) => {
+                    if let Some(j) = &journal {
+                        super::journal_media_event(j, &ev);
                     }
-                    MediaEvent::Interrupted { event_id } => {
-                        tracing::debug!(call = %id, event_id, "barge-in")
+                    match ev {
+                        MediaEvent::AgentError { message } => {
+                            tracing::warn!(call = %id, "agent error: {message}")
+                        }
+                        MediaEvent::Interrupted { event_id } => {
+                            tracing::debug!(call = %id, event_id, "barge-in")
+                        }
+                        other => tracing::trace!(call = %id, ?other, "media event"),
                     }
-                    other => tracing::trace!(call = %id, ?other, "media event"),
-                },
+                }
             }
         }
     };
