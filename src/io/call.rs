@@ -1011,7 +1011,23 @@ async fn connect_agent(
         user_id: Some(caller_number.to_string()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
-    agent_ws::connect(&settings, init).await
+    let journal = shared.api.journals.get(&call.channel.id);
+    let sent = journal.as_ref().map(|_| {
+        crate::core::agent_proto::ClientMessage::InitiationClientData(init.clone()).to_json()
+    });
+    let conn = agent_ws::connect(&settings, init).await?;
+    // The handshake's two messages, for the call's agent log (the media loop logs the rest).
+    if let (Some(j), Some(sent)) = (journal, sent) {
+        j.agent_out(&sent);
+        j.agent_in(
+            &crate::core::agent_proto::ServerMessage::InitiationMetadata {
+                conversation_id: conn.conversation_id.clone(),
+                output_format: conn.output_format,
+                input_format: conn.input_format,
+            },
+        );
+    }
+    Ok(conn)
 }
 
 /// `--record-ari`: Asterisk records the bridge into the stored recording `<call id>`, which
@@ -1288,6 +1304,7 @@ fn snapshot(
             "state": state,
             "transport": "rtp",
             "age_seconds": call.received.elapsed().as_secs_f64(),
+            "started": now_unix() - call.received.elapsed().as_secs_f64(),
             "speaking": stats.map(|s| speaking(s.caller_speaking, s.agent_speaking)),
             "last_response_ms": stats.and_then(|s| s.response_latency_ms.last().copied()),
             "media": stats,

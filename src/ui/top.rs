@@ -23,6 +23,9 @@ pub struct CallRow {
     pub extension: String,
     pub profile: String,
     pub age_seconds: f64,
+    /// When the call started (Unix s), for sorting by age: ages are computed at each
+    /// call's own snapshot time, up to a refresh apart.
+    pub started: Option<f64>,
     pub state: String,
     /// `caller`, `agent`, `both` or `none`; empty when serve does not say.
     pub speaking: String,
@@ -54,6 +57,7 @@ impl CallRow {
             extension: s(&v["extension"]),
             profile: s(&v["profile"]),
             age_seconds: v["age_seconds"].as_f64().unwrap_or(0.0),
+            started: v["started"].as_f64(),
             state: s(&v["state"]),
             speaking: s(&v["speaking"]),
             in_dbfs: m["caller_level_dbfs"].as_f64(),
@@ -122,6 +126,32 @@ impl Column {
         }
     }
 
+    /// Titles of the piped table (narrower: it has the id column too).
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Column::In => "IN dB",
+            Column::Out => "OUT dB",
+            Column::Loss => "LOSS i/o",
+            Column::Jitter => "JIT i/o",
+            Column::Underflows => "UFL",
+            Column::Response => "RESP",
+            other => other.title(),
+        }
+    }
+
+    /// A cell of the piped table: levels as numbers, no meters.
+    fn plain_cell(self, r: &CallRow) -> String {
+        let level = |d: Option<f64>| {
+            d.map(|d| format!("{:.0}", d.max(-99.0)))
+                .unwrap_or("-".into())
+        };
+        match self {
+            Column::In => level(r.in_dbfs),
+            Column::Out => level(r.out_dbfs),
+            other => other.cell(r),
+        }
+    }
+
     fn width(self) -> u16 {
         match self {
             Column::Caller => 14,
@@ -176,7 +206,10 @@ impl Column {
             Column::Caller => a.caller.cmp(&b.caller),
             Column::Extension => a.extension.cmp(&b.extension),
             Column::Profile => a.profile.cmp(&b.profile),
-            Column::Age => cmp(a.age_seconds, b.age_seconds),
+            Column::Age => match (a.started, b.started) {
+                (Some(x), Some(y)) => cmp(y, x),
+                _ => cmp(a.age_seconds, b.age_seconds),
+            },
             Column::State => a.state.cmp(&b.state),
             Column::Speaking => a.speaking.cmp(&b.speaking),
             Column::In => cmp(f(a.in_dbfs), f(b.in_dbfs)),
@@ -635,10 +668,12 @@ impl Render for TopSnapshot {
             return s;
         }
         let mut table = crate::ui::output::table(
-            std::iter::once("ID").chain(COLUMNS.iter().map(|c| c.title())),
+            std::iter::once("ID").chain(COLUMNS.iter().map(|c| c.short_title())),
         );
         for r in &self.calls {
-            table.add_row(std::iter::once(r.id.clone()).chain(COLUMNS.iter().map(|c| c.cell(r))));
+            table.add_row(
+                std::iter::once(r.id.clone()).chain(COLUMNS.iter().map(|c| c.plain_cell(r))),
+            );
         }
         s.push_str(&table.to_string());
         s
@@ -655,7 +690,7 @@ mod tests {
     fn call(id: &str, caller: &str, age: f64, resp: Option<f64>) -> Value {
         json!({
             "id": id, "caller": caller, "extension": "test", "profile": "default",
-            "age_seconds": age, "state": "bridged", "speaking": "agent",
+            "age_seconds": age, "started": 1000.0 - age, "state": "bridged", "speaking": "agent",
             "last_response_ms": resp,
             "media": {"caller_level_dbfs": -30.0, "agent_level_dbfs": -12.0, "rtp_in_lost": 2,
                       "rtp_in_jitter_ms": 1.25, "playout": {"underflows": 1}, "interruptions": 3},
