@@ -192,6 +192,27 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
         !screen.contains("calls up"),
         "the view stayed on screen:\n{screen}"
     );
+
+    // A hang-up (SSH gone, tmux killed) ends top too: it must not live on, spinning on the
+    // dead terminal (a regression seen: crossterm's reader loops on end of file).
+    tmux.run(&["respawn-pane", "-k", "-t", "top", &cmd]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
+    assert!(ok, "top did not start again:\n{screen}");
+    let pid: i32 = tmux
+        .run(&["display-message", "-p", "-t", "top", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .expect("pane pid");
+    tmux.run(&["kill-server"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let alive = Path::new(&format!("/proc/{pid}")).exists();
+    if alive {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    assert!(!alive, "vcctl top outlived its terminal");
     drop(stack);
     sb.assert_clean();
 }

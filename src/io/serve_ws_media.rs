@@ -599,6 +599,8 @@ fn live_snapshot(cx: &CallCtx<'_>, engine: &WsCallMedia, figs: &WsFigures) {
             "state": "bridged",
             "transport": "websocket",
             "age_seconds": call.received.elapsed().as_secs_f64(),
+            "started": now_unix() - call.received.elapsed().as_secs_f64(),
+            "last_response_ms": engine.stats().response_latency_ms.last(),
             "media": engine.stats(),
             "media_ws": figs,
         }),

@@ -148,7 +148,10 @@ pub async fn run(
         }
     };
     stop.store(true, Ordering::Relaxed);
-    let _ = reader.join();
+    // Not joined: after a hang-up (SSH gone, tmux killed) crossterm's read spins on the
+    // terminal's end of file inside `event::read` and never returns; the thread ends with
+    // the process, which exits right after this.
+    drop(reader);
     result
 }
 
