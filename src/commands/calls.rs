@@ -10,11 +10,11 @@ use crate::cli::{
     CallOutcomeArg, CallsAction, CallsArgs, CallsBundleArgs, CallsExportArgs, CallsFilterArgs,
     CallsListArgs, CallsStatsArgs, ExportFormat,
 };
-use crate::core::stats::{summarize, CallSample};
 use crate::error::{Error, Result};
 use crate::io::store::{resolve_db_path, CallFilter, CallOutcome, CallRecord, Store};
 use crate::ui::output::{emit, write_stdout};
 use crate::ui::record_views::{self, CallList, CallStatsView, CallView};
+use vcctl_core::analysis::stats::{summarize, CallSample};
 
 pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
     let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);
@@ -115,7 +115,7 @@ pub fn bundle_call(
 pub fn bundle_secrets(ctx: &Ctx) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (k, v) in ctx.layers.env.iter().chain(ctx.layers.dotenv.iter()) {
-        if crate::core::bundle::is_secret_name(k) && !k.ends_with("_FILE") {
+        if vcctl_core::serve::bundle::is_secret_name(k) && !k.ends_with("_FILE") {
             out.push(v.clone());
         }
     }

@@ -1,5 +1,5 @@
 //! One call of `vcctl serve`: set up the agent conversation and the externalMedia leg, run
-//! the media engine ([`crate::core::call_media`]) between a UDP socket and the agent
+//! the media engine ([`vcctl_core::media::call_media`]) between a UDP socket and the agent
 //! WebSocket, and release everything the call created, whatever ends it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -15,13 +15,6 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::config::{Layers, Secret};
-use crate::core::agent_proto::InitiationClientData;
-use crate::core::ari_model::Channel;
-use crate::core::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
-use crate::core::echo::Spread;
-use crate::core::playout::Codec;
-use crate::core::port_range::PortRange;
-use crate::core::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
 use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
 use crate::io::http_api::ApiState;
@@ -29,6 +22,13 @@ use crate::io::media_loop::{self, LoopEnd, MediaHooks};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
 use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
+use vcctl_core::agent::proto::InitiationClientData;
+use vcctl_core::agent::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
+use vcctl_core::ari::model::Channel;
+use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
+use vcctl_core::media::echo::Spread;
+use vcctl_core::media::playout::Codec;
+use vcctl_core::util::port_range::PortRange;
 
 /// Prefix of the ids of channels serve creates itself (never treated as callers).
 pub const OWN_CHANNEL_PREFIX: &str = "vcctl-em-";
@@ -431,10 +431,10 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     let ended = now_unix();
     let rtp = media_stats
         .as_ref()
-        .map(|s| crate::core::call_rtp::split(s, caller_rtp.as_ref()));
+        .map(|s| vcctl_core::media::call_rtp::split(s, caller_rtp.as_ref()));
     tracing::info!(
         "{}",
-        crate::core::call_log::call_ended(&crate::core::call_log::CallEnded {
+        vcctl_core::serve::call_log::call_ended(&vcctl_core::serve::call_log::CallEnded {
             id: &id,
             caller: &caller_number,
             extension: &extension,
@@ -494,9 +494,9 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         m.observe_call_rtp(i, o);
     }
     let how = match outcome {
-        CallOutcome::Completed => crate::core::timeline::Finished::Success,
-        CallOutcome::AgentFailed => crate::core::timeline::Finished::AgentFailed,
-        _ => crate::core::timeline::Finished::Other,
+        CallOutcome::Completed => vcctl_core::serve::timeline::Finished::Success,
+        CallOutcome::AgentFailed => vcctl_core::serve::timeline::Finished::AgentFailed,
+        _ => vcctl_core::serve::timeline::Finished::Other,
     };
     shared
         .api
@@ -508,7 +508,7 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
 
 /// The caller leg as Asterisk sees it, for the live view: what it received from the phone
 /// (`rx`) and what the phone reported of Asterisk's stream (`tx`, by RTCP).
-fn caller_leg_json(s: &crate::core::ari_model::RtpStat) -> Value {
+fn caller_leg_json(s: &vcctl_core::ari::model::RtpStat) -> Value {
     json!({
         "rx_lost": s.rxploss,
         "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
@@ -520,7 +520,7 @@ fn caller_leg_json(s: &crate::core::ari_model::RtpStat) -> Value {
 
 /// The RTCP round trip (ms) in a leg's RTP statistics; Asterisk reports 0 until an RTCP
 /// report has come back, which is "unknown", not 0 ms.
-fn rtt_ms(s: &crate::core::ari_model::RtpStat) -> Option<f64> {
+fn rtt_ms(s: &vcctl_core::ari::model::RtpStat) -> Option<f64> {
     s.rtt
         .filter(|r| *r > 0.0 && r.is_finite())
         .map(|r| r * 1000.0)
@@ -1013,14 +1013,14 @@ async fn connect_agent(
     };
     let journal = shared.api.journals.get(&call.channel.id);
     let sent = journal.as_ref().map(|_| {
-        crate::core::agent_proto::ClientMessage::InitiationClientData(init.clone()).to_json()
+        vcctl_core::agent::proto::ClientMessage::InitiationClientData(init.clone()).to_json()
     });
     let conn = agent_ws::connect(&settings, init).await?;
     // The handshake's two messages, for the call's agent log (the media loop logs the rest).
     if let (Some(j), Some(sent)) = (journal, sent) {
         j.agent_out(&sent);
         j.agent_in(
-            &crate::core::agent_proto::ServerMessage::InitiationMetadata {
+            &vcctl_core::agent::proto::ServerMessage::InitiationMetadata {
                 conversation_id: conn.conversation_id.clone(),
                 output_format: conn.output_format,
                 input_format: conn.input_format,
@@ -1148,7 +1148,7 @@ impl MediaHooks for ServeHooks<'_> {
         }
     }
 
-    fn agent_in(&mut self, msg: &crate::core::agent_proto::ServerMessage) {
+    fn agent_in(&mut self, msg: &vcctl_core::agent::proto::ServerMessage) {
         if let Some(j) = &self.journal {
             j.agent_in(msg);
         }

@@ -12,11 +12,11 @@ use flate2::Compression;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::core::agent_proto::Transcript;
-use crate::core::bundle::{readme, BundleFile, Redactor};
-use crate::core::timeline::summarize_agent_message;
 use crate::io::call_journal::paths;
 use crate::io::store::CallRecord;
+use vcctl_core::agent::proto::Transcript;
+use vcctl_core::serve::bundle::{readme, BundleFile, Redactor};
+use vcctl_core::serve::timeline::summarize_agent_message;
 
 /// What to bundle and how.
 #[derive(Debug, Clone)]

@@ -28,11 +28,13 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
-use crate::core::agent_proto::ServerMessage;
-use crate::core::ari_model::EventHeader;
-use crate::core::timeline::DEFAULT_TIMELINE_ENTRIES;
-use crate::core::timeline::{summarize_agent_message, Finished, Timeline, Totals, TotalsView};
 use crate::io::clock::now_unix;
+use vcctl_core::agent::proto::ServerMessage;
+use vcctl_core::ari::model::EventHeader;
+use vcctl_core::serve::timeline::DEFAULT_TIMELINE_ENTRIES;
+use vcctl_core::serve::timeline::{
+    summarize_agent_message, Finished, Timeline, Totals, TotalsView,
+};
 
 /// Calls whose files are kept unless told otherwise.
 pub const DEFAULT_KEEP_CALLS: usize = 1000;

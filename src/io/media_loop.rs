@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use crate::core::agent_proto::ServerMessage;
-use crate::core::call_media::{CallMedia, MediaEvent, MediaStats, Output};
-use crate::core::pacer::PacingStats;
 use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
 use crate::io::media_clock::{dup_socket, ClockedCall, MediaClock};
+use vcctl_core::agent::proto::ServerMessage;
+use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaStats, Output};
+use vcctl_core::media::pacer::PacingStats;
 
 /// How often [`MediaHooks::live`] sees the counters: several times a second for `vcctl top`'s
 /// level meters and speaking state, checked only when the loop wakes anyway (a packet, an

@@ -186,9 +186,9 @@ fn path_segment(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::metrics::Registry;
     use crate::io::http_api::ApiState;
     use serde_json::json;
+    use vcctl_core::metrics::registry::Registry;
 
     #[tokio::test]
     async fn reads_calls_totals_timelines_and_hangs_up_through_serves_api() {

@@ -12,8 +12,8 @@ use ratatui::Frame;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::timeline::describe;
 use crate::ui::output::Render;
+use vcctl_core::serve::timeline::describe;
 
 /// One live call as the view shows it (from serve's `/calls` snapshot).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
