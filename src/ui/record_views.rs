@@ -823,3 +823,26 @@ mod tests {
         assert!(list.render_text().contains("completed"));
     }
 }
+
+/// What `calls bundle` wrote.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct BundleView(pub crate::io::call_bundle::BundleReport);
+
+impl Render for BundleView {
+    fn render_text(&self) -> String {
+        let r = &self.0;
+        let mut t = crate::ui::output::table(["file", "bytes", "what it is"]);
+        for f in &r.files {
+            t.add_row([f.name.clone(), f.bytes.to_string(), f.about.clone()]);
+        }
+        let mut s = format!(
+            "bundle of call {} written to {} ({} bytes)\n{t}\n",
+            r.call, r.path, r.bytes
+        );
+        for n in &r.notes {
+            s.push_str(&format!("note: {n}\n"));
+        }
+        s
+    }
+}
