@@ -7,22 +7,19 @@ use std::path::Path;
 use super::{now_unix, Ctx};
 use crate::cli::{
     CallOutcomeArg, CallsAction, CallsArgs, CallsExportArgs, CallsFilterArgs, CallsListArgs,
-    CallsStatsArgs, ExportFormat,
+    CallsStatsArgs, ExportFormat, StatsBy,
 };
 use crate::core::stats::{summarize, CallSample};
 use crate::error::{Error, Result};
-use crate::io::store::{resolve_db_path, CallFilter, CallOutcome, CallRecord, Store};
+use crate::io::db::{resolve_db, Db};
+use crate::io::store::{CallFilter, CallOutcome, CallRecord};
 use crate::ui::output::{emit, write_stdout};
 use crate::ui::record_views::{self, CallList, CallStatsView, CallView};
 
 pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
-    let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);
+    let loc = resolve_db(args.db.db.as_deref(), &ctx.layers);
     // Reading never creates a database: a missing file simply has no calls.
-    let store = if path.exists() {
-        Store::open(&path)?
-    } else {
-        Store::open_in_memory()?
-    };
+    let store = Db::open_read(&loc)?;
     let json = ctx.json();
     match args.action.unwrap_or(CallsAction::List(CallsListArgs {
         limit: 50,
@@ -37,7 +34,7 @@ pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
                 &CallList {
                     calls,
                     limited,
-                    database: path.display().to_string(),
+                    database: loc.to_string(),
                 },
                 json,
             )
@@ -86,11 +83,12 @@ fn filter(a: &CallsFilterArgs, now: f64) -> Result<CallFilter> {
         in_progress,
         profile: a.profile.clone(),
         caller: a.caller.clone(),
+        node: a.node.clone(),
         ..Default::default()
     })
 }
 
-fn export(store: &Store, a: &CallsExportArgs) -> Result<()> {
+fn export(store: &Db, a: &CallsExportArgs) -> Result<()> {
     let calls = store.list_calls(&filter(&a.filter, now_unix())?)?;
     let mut text = String::new();
     match a.format {
@@ -117,6 +115,24 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
         .map_err(|e| Error::io(what(), e))
 }
 
+/// What `calls stats` needs of a record, grouped `by` profile or node.
+pub fn sample_by(c: &CallRecord, by: StatsBy) -> CallSample {
+    let mut s = sample(c);
+    let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unknown)".into());
+    match by {
+        StatsBy::Profile => {}
+        StatsBy::Node => {
+            s.profile = Some(format!(
+                "{} ({})",
+                or_unknown(&c.serve_instance),
+                or_unknown(&c.asterisk_id)
+            ))
+        }
+        StatsBy::Asterisk => s.profile = Some(or_unknown(&c.asterisk_id)),
+    }
+    s
+}
+
 /// What `calls stats` needs of a record.
 pub fn sample(c: &CallRecord) -> CallSample {
     let response_ms = c
@@ -135,20 +151,26 @@ pub fn sample(c: &CallRecord) -> CallSample {
     }
 }
 
-fn stats(store: &Store, a: &CallsStatsArgs, json: bool) -> Result<()> {
+fn stats(store: &Db, a: &CallsStatsArgs, json: bool) -> Result<()> {
     let f = filter(
         &CallsFilterArgs {
             since: a.since.clone(),
             profile: a.profile.clone(),
+            node: a.node.clone(),
             ..Default::default()
         },
         now_unix(),
     )?;
     let calls = store.list_calls(&f)?;
-    let samples: Vec<CallSample> = calls.iter().map(sample).collect();
+    let samples: Vec<CallSample> = calls.iter().map(|c| sample_by(c, a.by)).collect();
     emit(
         &CallStatsView {
             since: f.since,
+            by: match a.by {
+                StatsBy::Profile => "profile",
+                StatsBy::Node => "node",
+                StatsBy::Asterisk => "asterisk",
+            },
             profiles: summarize(&samples),
         },
         json,
@@ -230,6 +252,8 @@ mod tests {
             recording: None,
             transport: None,
             media_ws: None,
+            asterisk_id: None,
+            serve_instance: None,
         };
         let s = sample(&c);
         assert!(s.finished && s.completed);

@@ -28,7 +28,8 @@ use crate::io::http_api::ApiState;
 use crate::io::media_loop::{self, LoopEnd, MediaHooks};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
-use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
+use crate::io::db::Db;
+use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy};
 
 /// Prefix of the ids of channels serve creates itself (never treated as callers).
 pub const OWN_CHANNEL_PREFIX: &str = "vcctl-em-";
@@ -150,7 +151,11 @@ pub struct Shared {
     pub plugins: Vec<PluginFactory>,
     pub ari: AriClient,
     pub opts: ServeOptions,
-    pub store: Store,
+    pub store: Db,
+    /// This node, as its call records name it: the serve instance (`--instance`) and the
+    /// entity id of its Asterisk (set when serve first reaches ARI).
+    pub instance: String,
+    pub asterisk_id: std::sync::OnceLock<String>,
     pub api: ApiState,
     pub metrics: ServeMetrics,
     pub ports: PortPool,
@@ -361,6 +366,8 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         caller_name: Some(call.channel.caller.name.clone()).filter(|s| !s.is_empty()),
         extension: Some(extension.clone()).filter(|s| !s.is_empty()),
         stasis_start: started_unix,
+        asterisk_id: shared.asterisk_id.get().cloned(),
+        serve_instance: Some(shared.instance.clone()),
         ..Default::default()
     };
     shared.metrics.calls_active.inc();

@@ -105,7 +105,15 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE calls ADD COLUMN transport TEXT;
     ALTER TABLE calls ADD COLUMN media_ws TEXT;
     "#,
-    // v5: append the next migration here.
+    // v5: which node handled the call (issue 18: several Asterisk + serve nodes share one
+    // PostgreSQL store): Asterisk's entity id (the `asterisk_id` of its ARI events) and the
+    // serve instance (`serve --instance`, default host name:API port).
+    r#"
+    ALTER TABLE calls ADD COLUMN asterisk_id TEXT;
+    ALTER TABLE calls ADD COLUMN serve_instance TEXT;
+    CREATE INDEX calls_asterisk_id ON calls(asterisk_id);
+    "#,
+    // v6: append the next migration here (and its PostgreSQL twin in io/store_pg.rs).
 ];
 
 /// The schema version this vcctl writes.
@@ -429,7 +437,8 @@ impl Store {
         let conn = self.lock();
         let r = conn.execute(
             "INSERT INTO calls (id, caller_channel_id, caller_number, caller_name, extension,
-                profile, agent_id, stasis_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                profile, agent_id, stasis_start, asterisk_id, serve_instance)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 c.id,
                 c.caller_channel_id,
@@ -438,7 +447,9 @@ impl Store {
                 c.extension,
                 c.profile,
                 c.agent_id,
-                c.stasis_start
+                c.stasis_start,
+                c.asterisk_id,
+                c.serve_instance
             ],
         );
         match r {
@@ -559,6 +570,11 @@ impl Store {
         }
         if let Some(c) = &filter.caller {
             push("caller_number =", c.clone().into());
+        }
+        if let Some(n) = &filter.node {
+            args.push(n.clone().into());
+            let i = args.len();
+            sql.push_str(&format!(" AND (asterisk_id = ?{i} OR serve_instance = ?{i})"));
         }
         if filter.in_progress {
             sql.push_str(" AND outcome IS NULL");
@@ -752,7 +768,7 @@ impl std::str::FromStr for EndedBy {
 }
 
 /// Milestones of a call, each a Unix time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallMark {
     /// The caller and the media channel share a bridge.
     Bridged,
@@ -763,7 +779,7 @@ pub enum CallMark {
 }
 
 impl CallMark {
-    fn column(self) -> &'static str {
+    pub(crate) fn column(self) -> &'static str {
         match self {
             CallMark::Bridged => "bridged",
             CallMark::AgentConnected => "agent_connected",
@@ -773,7 +789,7 @@ impl CallMark {
 }
 
 /// What is known when a call enters Stasis.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallStart {
     /// The call id serve uses everywhere (e.g. the caller's channel id).
     pub id: String,
@@ -784,10 +800,16 @@ pub struct CallStart {
     pub profile: Option<String>,
     pub agent_id: Option<String>,
     pub stasis_start: f64,
+    /// See [`CallRecord::asterisk_id`].
+    #[serde(default)]
+    pub asterisk_id: Option<String>,
+    /// See [`CallRecord::serve_instance`].
+    #[serde(default)]
+    pub serve_instance: Option<String>,
 }
 
 /// Fields to set on a call in progress; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallUpdate {
     pub media_channel_id: Option<String>,
     pub bridge_id: Option<String>,
@@ -808,7 +830,7 @@ pub struct CallUpdate {
 }
 
 /// How a call ended; `None` statistics keep what an earlier update stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallEnd {
     pub ended: f64,
     pub end_cause: Option<String>,
@@ -832,6 +854,8 @@ pub struct CallFilter {
     pub in_progress: bool,
     pub profile: Option<String>,
     pub caller: Option<String>,
+    /// Only calls this node handled: its Asterisk entity id or its serve instance.
+    pub node: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -870,12 +894,19 @@ pub struct CallRecord {
     /// `websocket` calls: the counters of the Asterisk link and the agent side (JSON).
     #[serde(default)]
     pub media_ws: Option<Value>,
+    /// The entity id of the Asterisk that carried the call (schema v5).
+    #[serde(default)]
+    pub asterisk_id: Option<String>,
+    /// The `vcctl serve` instance that handled it (schema v5).
+    #[serde(default)]
+    pub serve_instance: Option<String>,
 }
 
 const CALL_COLUMNS: &str = "id, caller_channel_id, media_channel_id, bridge_id, caller_number, \
      caller_name, extension, profile, agent_id, conversation_id, stasis_start, bridged, \
      agent_connected, first_agent_audio, ended, duration_seconds, end_cause, ended_by, outcome, \
-     rtp_inbound, rtp_outbound, latency, transcript, recording, transport, media_ws";
+     rtp_inbound, rtp_outbound, latency, transcript, recording, transport, media_ws, asterisk_id, \
+     serve_instance";
 
 fn parsed<T: std::str::FromStr<Err = String>>(
     row: &Row<'_>,
@@ -922,6 +953,8 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         recording: row.get(23)?,
         transport: row.get(24)?,
         media_ws: json_column(row, 25)?,
+        asterisk_id: row.get(26)?,
+        serve_instance: row.get(27)?,
     })
 }
 
@@ -1081,15 +1114,15 @@ mod tests {
         {
             let v2 = Store::open_upto(&path, 2).unwrap();
             assert_eq!(v2.schema_version().unwrap(), 2);
-            v2.insert_call_start(&CallStart {
-                id: "old".into(),
-                caller_channel_id: "chan-old".into(),
-                caller_number: Some("1001".into()),
-                profile: Some("sales".into()),
-                stasis_start: 50.0,
-                ..Default::default()
-            })
-            .unwrap();
+            // The rows as a v2 vcctl wrote them (today's insert names v5's columns).
+            v2.lock()
+                .execute_batch(
+                    "INSERT INTO calls (id, caller_channel_id, caller_number, profile, stasis_start)
+                        VALUES ('old', 'chan-old', '1001', 'sales', 50.0);
+                     INSERT INTO calls (id, caller_channel_id, stasis_start)
+                        VALUES ('live', 'chan-live', 90.0);",
+                )
+                .unwrap();
             v2.finish_call(
                 "old",
                 &CallEnd {
@@ -1104,13 +1137,6 @@ mod tests {
                 },
             )
             .unwrap();
-            v2.insert_call_start(&CallStart {
-                id: "live".into(),
-                caller_channel_id: "chan-live".into(),
-                stasis_start: 90.0,
-                ..Default::default()
-            })
-            .unwrap();
         }
         let s = Store::open(&path).unwrap();
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
@@ -1119,7 +1145,14 @@ mod tests {
         assert_eq!(old.duration_seconds, Some(30.0));
         assert_eq!(old.rtp_inbound, Some(json!({"packets": 1500})));
         assert_eq!(old.recording, None);
+        assert_eq!((old.asterisk_id, old.serve_instance), (None, None));
         assert_eq!(s.list_calls(&CallFilter::default()).unwrap().len(), 2);
+        // Old rows have no node: a node filter leaves them out.
+        let on_node = CallFilter {
+            node: Some("node-1".into()),
+            ..Default::default()
+        };
+        assert!(s.list_calls(&on_node).unwrap().is_empty());
         // The new column works on old rows.
         s.update_call(
             "live",
