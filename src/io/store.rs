@@ -769,6 +769,7 @@ impl std::str::FromStr for EndedBy {
 
 /// Milestones of a call, each a Unix time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CallMark {
     /// The caller and the media channel share a bridge.
     Bridged,
