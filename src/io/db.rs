@@ -118,6 +118,10 @@ pub trait StoreBackend: Send + Sync + fmt::Debug {
     fn list_calls(&self, filter: &CallFilter) -> Result<Vec<CallRecord>>;
     fn get_call(&self, id: &str) -> Result<CallRecord>;
     fn delete_calls_before(&self, before: f64) -> Result<usize>;
+    /// A store several nodes share (PostgreSQL), where call ids must be unique across nodes.
+    fn is_shared(&self) -> bool {
+        false
+    }
     /// Whether writes reach the store or wait in the queue.
     fn health(&self) -> StoreHealth {
         StoreHealth::Ok

@@ -34,6 +34,16 @@ pub async fn run(
     if let Some(id) = info.system.as_ref().map(|s| s.entity_id.clone()) {
         let _ = shared.asterisk_id.set(id);
     }
+    // Call ids are Asterisk's channel ids, unique per Asterisk only unless its system name
+    // prefixes them: on a store shared by several nodes they would collide.
+    let system_name = info.config.as_ref().map(|c| c.name.as_str()).unwrap_or("");
+    if shared.store.is_shared() && system_name.is_empty() {
+        tracing::warn!(
+            "Asterisk has no systemname (asterisk.conf): its channel ids, which are the call \
+             ids, can repeat another node's in the shared store, and such calls go unrecorded; \
+             set a systemname per node (ASTERISK_SYSTEM_NAME in the Docker image)"
+        );
+    }
     let version = info.system.map(|s| s.version).unwrap_or_default();
     let instance = shared.instance.clone();
     let marked = shared

@@ -148,6 +148,16 @@ struct Inner {
     profiles: Mutex<Option<Vec<AgentProfile>>>,
 }
 
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the client's runtime too (see outside_runtime).
+        let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(c) = conn {
+            outside_runtime(move || drop(c));
+        }
+    }
+}
+
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore").field("url", &self.shown).finish()
@@ -165,6 +175,26 @@ struct SpoolState {
     pending: VecDeque<SpooledWrite>,
     /// Why the last attempt failed.
     reason: String,
+}
+
+/// Run blocking PostgreSQL work where blocking is allowed. The `postgres` client drives its
+/// own small tokio runtime, which tokio refuses to start on a thread that already runs async
+/// tasks (the commands call the store from async functions): on a multi-thread runtime the
+/// worker hands its tasks off for the while (`block_in_place`), on a current-thread one the
+/// work runs on a scoped thread; outside any runtime (the spool thread, spawn_blocking) as is.
+fn outside_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Err(_) => f(),
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        Ok(_) => std::thread::scope(|s| {
+            s.spawn(f)
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        }),
+    }
 }
 
 /// Is this a failure to reach the server (worth spooling), rather than a refused statement?
@@ -201,6 +231,10 @@ fn sql_err(e: postgres::Error) -> StoreError {
 impl PgStore {
     /// Connect, migrate, and (with `spool`) replay writes a previous run spooled.
     pub fn open(url: &str, spool: Option<&Path>) -> Result<Self> {
+        outside_runtime(|| Self::open_here(url, spool))
+    }
+
+    fn open_here(url: &str, spool: Option<&Path>) -> Result<Self> {
         let shown = redact_url(url);
         let open_err = |reason: String| StoreError::Open {
             path: shown.clone(),
@@ -805,52 +839,58 @@ impl StoreBackend for PgStore {
     }
 
     fn schema_version(&self) -> Result<i64> {
-        self.inner
-            .read(|c, _| c.query_one("SELECT version FROM vcctl_schema", &[]))
-            .map(|r| r.get(0))
+        outside_runtime(|| {
+            self.inner
+                .read(|c, _| c.query_one("SELECT version FROM vcctl_schema", &[]))
+                .map(|r| r.get(0))
+        })
     }
 
     fn list_profiles(&self) -> Result<Vec<AgentProfile>> {
-        let cached = || {
-            self.inner
-                .profiles
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone()
-        };
-        // While writes are spooled the server is away: do not wait for it on every call.
-        if let Some(s) = &self.inner.spool {
-            if !s.is_empty() {
-                if let Some(p) = cached() {
-                    return Ok(p);
+        outside_runtime(|| {
+            let cached = || {
+                self.inner
+                    .profiles
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone()
+            };
+            // While writes are spooled the server is away: do not wait for it on every call.
+            if let Some(s) = &self.inner.spool {
+                if !s.is_empty() {
+                    if let Some(p) = cached() {
+                        return Ok(p);
+                    }
                 }
             }
-        }
-        let rows = self.inner.with_client(|c, _| {
-            c.query(
-                &format!("SELECT {PROFILE_COLUMNS} FROM agent_profiles ORDER BY position, name"),
-                &[],
-            )
-        });
-        match rows {
-            Ok(rows) => {
-                let list = rows
-                    .iter()
-                    .map(profile_from_row)
-                    .collect::<Result<Vec<_>>>()?;
-                *self.inner.profiles.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(list.clone());
-                Ok(list)
+            let rows = self.inner.with_client(|c, _| {
+                c.query(
+                    &format!("SELECT {PROFILE_COLUMNS} FROM agent_profiles ORDER BY position, name"),
+                    &[],
+                )
+            });
+            match rows {
+                Ok(rows) => {
+                    let list = rows
+                        .iter()
+                        .map(profile_from_row)
+                        .collect::<Result<Vec<_>>>()?;
+                    *self.inner.profiles.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(list.clone());
+                    Ok(list)
+                }
+                Err((true, e)) if self.inner.spool.is_some() => cached().ok_or(e),
+                Err((_, e)) => Err(e),
             }
-            Err((true, e)) if self.inner.spool.is_some() => cached().ok_or(e),
-            Err((_, e)) => Err(e),
-        }
+        })
     }
 
     fn get_profile(&self, name: &str) -> Result<AgentProfile> {
-        let mut g = self.inner.client()?;
-        get_profile(g.as_mut().expect("connected"), name)?
-            .ok_or_else(|| StoreError::ProfileNotFound(name.to_string()))
+        outside_runtime(|| {
+            let mut g = self.inner.client()?;
+            get_profile(g.as_mut().expect("connected"), name)?
+                .ok_or_else(|| StoreError::ProfileNotFound(name.to_string()))
+        })
     }
 
     fn add_profile(
@@ -859,194 +899,218 @@ impl StoreBackend for PgStore {
         position: Option<i64>,
         replace: bool,
     ) -> Result<AgentProfile> {
-        profile.validate()?;
-        profile_tx(&self.inner, |tx| {
-            let old = get_profile(tx, &profile.name)?;
-            if old.is_some() && !replace {
-                return Err(StoreError::DuplicateProfile(profile.name.clone()));
-            }
-            if let Some(old) = &old {
-                delete_and_close_gap(tx, old)?;
-            }
-            let count: i64 = tx
-                .query_one("SELECT count(*) FROM agent_profiles", &[])
-                .map_err(sql_err)?
-                .get(0);
-            let target = position
-                .or(old.as_ref().map(|o| o.position.min(count + 1)))
-                .unwrap_or(count + 1);
-            if !(1..=count + 1).contains(&target) {
-                return Err(StoreError::BadPosition {
-                    given: target,
-                    max: count + 1,
-                });
-            }
-            tx.execute(
-                "UPDATE agent_profiles SET position = position + 1 WHERE position >= $1",
-                &[&target],
-            )
-            .map_err(sql_err)?;
-            let vars = serde_json::to_string(&profile.dynamic_variables)
-                .map_err(|e| StoreError::Sql(e.to_string()))?;
-            let now = now_unix();
-            let ext = profile.extension_pattern.as_deref().filter(|p| !p.is_empty());
-            let caller = profile.caller_pattern.as_deref().filter(|p| !p.is_empty());
-            let params: [&(dyn ToSql + Sync); 11] = [
-                &profile.name,
-                &target,
-                &profile.agent_id,
-                &profile.api_key_env,
-                &profile.voice_id,
-                &profile.first_message,
-                &profile.language,
-                &vars,
-                &ext,
-                &caller,
-                &now,
-            ];
-            tx.execute(
-                "INSERT INTO agent_profiles (name, position, agent_id, api_key_env, voice_id,
-                    first_message, language, dynamic_variables, extension_pattern,
-                    caller_pattern, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-                &params,
-            )
-            .map_err(sql_err)?;
-            get_profile(tx, &profile.name)?
-                .ok_or_else(|| StoreError::Sql("the profile vanished while being added".into()))
+        outside_runtime(|| {
+            profile.validate()?;
+            profile_tx(&self.inner, |tx| {
+                let old = get_profile(tx, &profile.name)?;
+                if old.is_some() && !replace {
+                    return Err(StoreError::DuplicateProfile(profile.name.clone()));
+                }
+                if let Some(old) = &old {
+                    delete_and_close_gap(tx, old)?;
+                }
+                let count: i64 = tx
+                    .query_one("SELECT count(*) FROM agent_profiles", &[])
+                    .map_err(sql_err)?
+                    .get(0);
+                let target = position
+                    .or(old.as_ref().map(|o| o.position.min(count + 1)))
+                    .unwrap_or(count + 1);
+                if !(1..=count + 1).contains(&target) {
+                    return Err(StoreError::BadPosition {
+                        given: target,
+                        max: count + 1,
+                    });
+                }
+                tx.execute(
+                    "UPDATE agent_profiles SET position = position + 1 WHERE position >= $1",
+                    &[&target],
+                )
+                .map_err(sql_err)?;
+                let vars = serde_json::to_string(&profile.dynamic_variables)
+                    .map_err(|e| StoreError::Sql(e.to_string()))?;
+                let now = now_unix();
+                let ext = profile.extension_pattern.as_deref().filter(|p| !p.is_empty());
+                let caller = profile.caller_pattern.as_deref().filter(|p| !p.is_empty());
+                let params: [&(dyn ToSql + Sync); 11] = [
+                    &profile.name,
+                    &target,
+                    &profile.agent_id,
+                    &profile.api_key_env,
+                    &profile.voice_id,
+                    &profile.first_message,
+                    &profile.language,
+                    &vars,
+                    &ext,
+                    &caller,
+                    &now,
+                ];
+                tx.execute(
+                    "INSERT INTO agent_profiles (name, position, agent_id, api_key_env, voice_id,
+                        first_message, language, dynamic_variables, extension_pattern,
+                        caller_pattern, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                    &params,
+                )
+                .map_err(sql_err)?;
+                get_profile(tx, &profile.name)?
+                    .ok_or_else(|| StoreError::Sql("the profile vanished while being added".into()))
+            })
         })
     }
 
     fn remove_profile(&self, name: &str) -> Result<AgentProfile> {
-        profile_tx(&self.inner, |tx| {
-            let old = get_profile(tx, name)?
-                .ok_or_else(|| StoreError::ProfileNotFound(name.to_string()))?;
-            delete_and_close_gap(tx, &old)?;
-            Ok(old)
+        outside_runtime(|| {
+            profile_tx(&self.inner, |tx| {
+                let old = get_profile(tx, name)?
+                    .ok_or_else(|| StoreError::ProfileNotFound(name.to_string()))?;
+                delete_and_close_gap(tx, &old)?;
+                Ok(old)
+            })
         })
     }
 
     fn insert_call_start(&self, c: &CallStart) -> Result<()> {
-        let w = SpooledWrite::Start(c.clone());
-        if self.inner.spool.is_none() || self.inner.spool.as_ref().is_some_and(Spool::is_empty) {
-            // Report a duplicate id as such (a replay after a lost connection cannot be one).
-            let r = self.inner.with_client(|cl, replay| match apply(cl, &w, replay) {
-                Err(e) if is_unique_violation(&e) => Ok(false),
-                r => r.map(|_| true),
-            });
-            match r {
-                Ok(true) => return Ok(()),
-                Ok(false) => return Err(StoreError::DuplicateCall(c.id.clone())),
-                Err((false, e)) => return Err(e),
-                Err((true, e)) => match &self.inner.spool {
-                    None => return Err(e),
-                    Some(s) => {
-                        tracing::warn!(db = %self.inner.shown, "the store is unreachable, spooling records: {e}");
-                        return s.push(w, Some(e.to_string()));
-                    }
-                },
+        outside_runtime(|| {
+            let w = SpooledWrite::Start(c.clone());
+            if self.inner.spool.is_none() || self.inner.spool.as_ref().is_some_and(Spool::is_empty) {
+                // Report a duplicate id as such (a replay after a lost connection cannot be one).
+                let r = self.inner.with_client(|cl, replay| match apply(cl, &w, replay) {
+                    Err(e) if is_unique_violation(&e) => Ok(false),
+                    r => r.map(|_| true),
+                });
+                match r {
+                    Ok(true) => return Ok(()),
+                    Ok(false) => return Err(StoreError::DuplicateCall(c.id.clone())),
+                    Err((false, e)) => return Err(e),
+                    Err((true, e)) => match &self.inner.spool {
+                        None => return Err(e),
+                        Some(s) => {
+                            tracing::warn!(db = %self.inner.shown, "the store is unreachable, spooling records: {e}");
+                            return s.push(w, Some(e.to_string()));
+                        }
+                    },
+                }
             }
-        }
-        self.inner.write(w)
+            self.inner.write(w)
+        })
     }
 
     fn update_call_mark(&self, id: &str, mark: CallMark, at: f64) -> Result<()> {
-        self.inner.write(SpooledWrite::Mark {
-            id: id.into(),
-            mark,
-            at,
+        outside_runtime(|| {
+            self.inner.write(SpooledWrite::Mark {
+                id: id.into(),
+                mark,
+                at,
+            })
         })
     }
 
     fn update_call(&self, id: &str, u: &CallUpdate) -> Result<()> {
-        self.inner.write(SpooledWrite::Update {
-            id: id.into(),
-            update: u.clone(),
+        outside_runtime(|| {
+            self.inner.write(SpooledWrite::Update {
+                id: id.into(),
+                update: u.clone(),
+            })
         })
     }
 
     fn finish_call(&self, id: &str, end: &CallEnd) -> Result<()> {
-        self.inner.write(SpooledWrite::Finish {
-            id: id.into(),
-            end: end.clone(),
+        outside_runtime(|| {
+            self.inner.write(SpooledWrite::Finish {
+                id: id.into(),
+                end: end.clone(),
+            })
         })
     }
 
     fn mark_unfinished_on_start(&self, serve_instance: Option<&str>) -> Result<usize> {
-        // Only this node's calls: the others' are live on their nodes.
-        self.inner
-            .read(|c, _| {
-                c.execute(
-                    "UPDATE calls SET outcome = 'unfinished',
-                        end_cause = COALESCE(end_cause, 'vcctl stopped before the call ended')
-                     WHERE outcome IS NULL AND ($1::TEXT IS NULL OR serve_instance = $1)",
-                    &[&serve_instance],
-                )
-            })
-            .map(|n| n as usize)
+        outside_runtime(|| {
+            // Only this node's calls: the others' are live on their nodes.
+            self.inner
+                .read(|c, _| {
+                    c.execute(
+                        "UPDATE calls SET outcome = 'unfinished',
+                            end_cause = COALESCE(end_cause, 'vcctl stopped before the call ended')
+                         WHERE outcome IS NULL AND ($1::TEXT IS NULL OR serve_instance = $1)",
+                        &[&serve_instance],
+                    )
+                })
+                .map(|n| n as usize)
+        })
     }
 
     fn list_calls(&self, filter: &CallFilter) -> Result<Vec<CallRecord>> {
-        let mut sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE 1=1");
-        let mut args: Vec<Box<dyn ToSql + Sync>> = Vec::new();
-        let mut push = |cond: &str, v: Box<dyn ToSql + Sync>| {
-            args.push(v);
-            sql.push_str(&format!(" AND {cond} ${}", args.len()));
-        };
-        if let Some(t) = filter.since {
-            push("stasis_start >=", Box::new(t));
-        }
-        if let Some(t) = filter.until {
-            push("stasis_start <", Box::new(t));
-        }
-        if let Some(o) = filter.outcome {
-            push("outcome =", Box::new(o.as_str().to_string()));
-        }
-        if let Some(p) = &filter.profile {
-            push("profile =", Box::new(p.clone()));
-        }
-        if let Some(c) = &filter.caller {
-            push("caller_number =", Box::new(c.clone()));
-        }
-        if let Some(n) = &filter.node {
-            args.push(Box::new(n.clone()));
-            let i = args.len();
-            sql.push_str(&format!(" AND (asterisk_id = ${i} OR serve_instance = ${i})"));
-        }
-        if filter.in_progress {
-            sql.push_str(" AND outcome IS NULL");
-        }
-        sql.push_str(" ORDER BY stasis_start DESC, id");
-        if let Some(l) = filter.limit {
-            sql.push_str(&format!(" LIMIT {l}"));
-        }
-        let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|b| &**b).collect();
-        let rows = self.inner.read(|c, _| c.query(&sql, &params))?;
-        rows.iter().map(call_from_row).collect()
+        outside_runtime(|| {
+            let mut sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE 1=1");
+            let mut args: Vec<Box<dyn ToSql + Sync>> = Vec::new();
+            let mut push = |cond: &str, v: Box<dyn ToSql + Sync>| {
+                args.push(v);
+                sql.push_str(&format!(" AND {cond} ${}", args.len()));
+            };
+            if let Some(t) = filter.since {
+                push("stasis_start >=", Box::new(t));
+            }
+            if let Some(t) = filter.until {
+                push("stasis_start <", Box::new(t));
+            }
+            if let Some(o) = filter.outcome {
+                push("outcome =", Box::new(o.as_str().to_string()));
+            }
+            if let Some(p) = &filter.profile {
+                push("profile =", Box::new(p.clone()));
+            }
+            if let Some(c) = &filter.caller {
+                push("caller_number =", Box::new(c.clone()));
+            }
+            if let Some(n) = &filter.node {
+                args.push(Box::new(n.clone()));
+                let i = args.len();
+                sql.push_str(&format!(" AND (asterisk_id = ${i} OR serve_instance = ${i})"));
+            }
+            if filter.in_progress {
+                sql.push_str(" AND outcome IS NULL");
+            }
+            sql.push_str(" ORDER BY stasis_start DESC, id");
+            if let Some(l) = filter.limit {
+                sql.push_str(&format!(" LIMIT {l}"));
+            }
+            let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|b| &**b).collect();
+            let rows = self.inner.read(|c, _| c.query(&sql, &params))?;
+            rows.iter().map(call_from_row).collect()
+        })
     }
 
     fn get_call(&self, id: &str) -> Result<CallRecord> {
-        let row = self.inner.read(|c, _| {
-            c.query_opt(
-                &format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = $1"),
-                &[&id],
-            )
-        })?;
-        match row {
-            Some(r) => call_from_row(&r),
-            None => Err(StoreError::CallNotFound(id.to_string())),
-        }
+        outside_runtime(|| {
+            let row = self.inner.read(|c, _| {
+                c.query_opt(
+                    &format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = $1"),
+                    &[&id],
+                )
+            })?;
+            match row {
+                Some(r) => call_from_row(&r),
+                None => Err(StoreError::CallNotFound(id.to_string())),
+            }
+        })
     }
 
     fn delete_calls_before(&self, before: f64) -> Result<usize> {
-        self.inner
-            .read(|c, _| {
-                c.execute(
-                    "DELETE FROM calls WHERE stasis_start < $1 AND outcome IS NOT NULL",
-                    &[&before],
-                )
-            })
-            .map(|n| n as usize)
+        outside_runtime(|| {
+            self.inner
+                .read(|c, _| {
+                    c.execute(
+                        "DELETE FROM calls WHERE stasis_start < $1 AND outcome IS NOT NULL",
+                        &[&before],
+                    )
+                })
+                .map(|n| n as usize)
+        })
+    }
+
+    fn is_shared(&self) -> bool {
+        true
     }
 
     fn health(&self) -> StoreHealth {
