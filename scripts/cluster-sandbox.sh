@@ -17,7 +17,9 @@
 #
 # Settings (environment): VCCTL_CLUSTER_DIR (/var/lib/vcctl-cluster-NAME, NAME the namespace
 # name of scripts/isolated.sh, else "default"), VCCTL_SANDBOX_DIR (the root filesystem the
-# nodes copy; scripts/isolated.sh sets it), ASTERISK_ARI_PASSWORD as for asterisk-sandbox.sh.
+# nodes copy; scripts/isolated.sh sets it), VCCTL_CLUSTER_SIP_PORT (Kamailio's port, 5060; the
+# tests use 5070 beside the single sandbox Asterisk), ASTERISK_ARI_PASSWORD as for
+# asterisk-sandbox.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 name=${VCCTL_NETNS_NAME:-default}
@@ -25,6 +27,7 @@ dir=${VCCTL_CLUSTER_DIR:-/var/lib/vcctl-cluster-$name}
 base=${VCCTL_SANDBOX_DIR:-/var/lib/vcctl-sandbox/rootfs}
 nodes=(127.0.0.2 127.0.0.3)
 ctl=unix:$dir/kamailio/kamailio_ctl
+sip_port=${VCCTL_CLUSTER_SIP_PORT:-5060}
 
 say() { echo "cluster-sandbox: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -70,7 +73,7 @@ kamailio_up() {
     fi
     kamailio -f "$repo/docker/kamailio/kamailio.cfg" -P "$dir/kamailio/kamailio.pid" \
         -Y "$dir/kamailio" -w "$dir/kamailio" \
-        -A 'LISTEN=udp:127.0.0.1:5060' -A "DSLIST=\"$dir/kamailio/dispatcher.list\"" \
+        -A "LISTEN=udp:127.0.0.1:$sip_port" -A "DSLIST=\"$dir/kamailio/dispatcher.list\"" \
         -A "CTLSOCK=\"$ctl\"" -E >>"$dir/kamailio/kamailio.log" 2>&1
     local i
     for i in $(seq 50); do
@@ -99,7 +102,7 @@ up)
         node_env "$n" "$repo/scripts/asterisk-sandbox.sh" up
     done
     kamailio_up
-    say "up: Kamailio udp:127.0.0.1:5060 -> Asterisk ${nodes[*]} (ARI :8088 each), PostgreSQL $("$repo/scripts/postgres-sandbox.sh" url | sed 's/:[^:@]*@/:***@/')"
+    say "up: Kamailio udp:127.0.0.1:$sip_port -> Asterisk ${nodes[*]} (ARI :8088 each), PostgreSQL $("$repo/scripts/postgres-sandbox.sh" url | sed 's/:[^:@]*@/:***@/')"
     ;;
 down)
     kamailio_down
