@@ -256,6 +256,10 @@ fn load_through_kamailio_spreads_calls_over_both_nodes() {
 }
 
 #[test]
+#[ignore = "unfinished (issue 18): in a manual run the calls of `load --rate 2 --hold 4` all \
+reached Stasis within 6 s and were recorded completed before node 2 was stopped, so the \
+calls this test expects to be cut off never are; the load's pacing through Kamailio needs \
+understanding first. Kamailio taking node 2 out (FLAGS IP within 2 s) was seen in that run."]
 fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     let Some(c) = Cluster::up("dead") else { return };
     // Calls keep coming while node 2's Asterisk is stopped under them.
