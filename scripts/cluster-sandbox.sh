@@ -11,7 +11,8 @@
 #
 #   scripts/cluster-sandbox.sh up                 PostgreSQL, both Asterisks, Kamailio
 #   scripts/cluster-sandbox.sh down               stop all of them
-#   scripts/cluster-sandbox.sh node N stop|start  stop or start node N's Asterisk (1 or 2)
+#   scripts/cluster-sandbox.sh node N stop|kill|start  stop (graceful), kill -9 or start node N's
+#                                                 Asterisk (1 or 2)
 #   scripts/cluster-sandbox.sh dispatcher         kamcmd dispatcher.list (Kamailio's view)
 #   scripts/cluster-sandbox.sh status             exit 0 only if every part answers
 #
@@ -116,8 +117,17 @@ node)
     case $n in 1 | 2) ;; *) die "node 1 or node 2" ;; esac
     case ${3:-} in
     stop) node_env "$n" "$repo/scripts/asterisk-sandbox.sh" down ;;
+    kill)
+        # A dead node: Asterisk killed (SIGKILL), no BYE to anyone. `start` brings it back.
+        real=$(readlink -f "$(node_root "$n")")
+        for p in /proc/[0-9]*; do
+            if [ "$(readlink "$p/root" 2>/dev/null)" = "$real" ]; then
+                kill -9 "${p#/proc/}" 2>/dev/null || true
+            fi
+        done
+        ;;
     start) node_env "$n" "$repo/scripts/asterisk-sandbox.sh" up ;;
-    *) die "node N stop|start" ;;
+    *) die "node N stop|kill|start" ;;
     esac
     ;;
 dispatcher) kamcmd -s "$ctl" dispatcher.list ;;

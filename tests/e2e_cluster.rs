@@ -256,18 +256,18 @@ fn load_through_kamailio_spreads_calls_over_both_nodes() {
 }
 
 #[test]
-#[ignore = "unfinished (issue 18): in a manual run the calls of `load --rate 2 --hold 4` all \
-reached Stasis within 6 s and were recorded completed before node 2 was stopped, so the \
-calls this test expects to be cut off never are; the load's pacing through Kamailio needs \
-understanding first. Kamailio taking node 2 out (FLAGS IP within 2 s) was seen in that run."]
+#[ignore = "unfinished (issue 18): one run showed node 2 killed, taken out by Kamailio, node 1 \
+taking the new calls (37/13) and no call left in progress, but the test's timing is not \
+reliable on the loaded machine (in other runs all 50 calls were recorded before the kill \
+was measured) and the cut-off calls' records were not yet checked; run with --ignored"]
 fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     let Some(c) = Cluster::up("dead") else { return };
     // Calls keep coming while node 2's Asterisk is stopped under them.
     let loader = {
         let mut cmd = vcctl();
         cmd.args([
-            "load", KAMAILIO, "--json", "--hold", "4", "--timeout", "10", "--calls", "30",
-            "--concurrency", "8", "--rate", "2",
+            "load", KAMAILIO, "--json", "--hold", "6", "--timeout", "10", "--calls", "50",
+            "--concurrency", "14", "--rate", "2",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -276,9 +276,15 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     std::thread::sleep(Duration::from_secs(5));
     let before = c.per_node();
     assert!(before.1 > 0, "node 2 took no call before it was stopped: {before:?}");
-    let out = cluster(&["node", "2", "stop"]);
+    let out = cluster(&["node", "2", "kill"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stopped = Instant::now();
+    let killed_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    // What the nodes had when node 2 died: from now on it can take no call.
+    let at_out = c.per_node();
     // Kamailio's OPTIONS probe takes it out within a few seconds.
     loop {
         let f = node2_flags(&c.dispatcher());
@@ -288,7 +294,6 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
         assert!(stopped.elapsed() < Duration::from_secs(10), "node 2 still {f} after 10 s");
         std::thread::sleep(Duration::from_millis(250));
     }
-    let at_out = c.per_node();
     let out = loader.wait_with_output().unwrap();
     let load: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("load JSON: {e}: {}", String::from_utf8_lossy(&out.stderr)));
@@ -320,16 +325,27 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
         answered(&load),
         c.logs()
     );
+    // Node 2's calls that were up when its Asterisk died have ended, with the cause (serve
+    // ends them when it finds their channels gone).
     let cut: Vec<&Value> = calls
         .iter()
-        .filter(|c| c["serve_instance"] == "node2" && c["outcome"] != "completed")
+        .filter(|c| {
+            c["serve_instance"] == "node2"
+                && c["stasis_start"].as_f64().unwrap() < killed_unix
+                && c["ended"].as_f64().is_none_or(|e| e > killed_unix)
+        })
         .collect();
+    eprintln!("cut off on node 2: {cut:#?}");
     assert!(
         calls.iter().all(|c| !c["outcome"].is_null()),
         "calls left in progress: {:?}",
         calls.iter().filter(|c| c["outcome"].is_null()).map(|c| &c["id"]).collect::<Vec<_>>()
     );
     assert!(!cut.is_empty(), "no call of node 2 was recorded as cut off by the stop");
+    for c in &cut {
+        assert!(c["end_cause"].is_string(), "{c}");
+        assert_ne!(c["outcome"], "completed", "{c}");
+    }
     // And it takes calls again.
     let again = c.load(&["--calls", "6", "--concurrency", "3", "--rate", "6"]);
     assert_eq!(answered(&again), 6, "{again}");
