@@ -12,7 +12,7 @@ use std::sync::{Arc, Barrier, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use vcctl::core::routing::AgentProfile;
+use vcctl_core::agent::routing::AgentProfile;
 use vcctl::io::db::{Db, DbLocation, StoreBackend, StoreHealth};
 use vcctl::io::store::{
     CallEnd, CallFilter, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, StoreError,

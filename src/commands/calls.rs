@@ -9,12 +9,12 @@ use crate::cli::{
     CallOutcomeArg, CallsAction, CallsArgs, CallsExportArgs, CallsFilterArgs, CallsListArgs,
     CallsStatsArgs, ExportFormat, StatsBy,
 };
-use crate::core::stats::{summarize, CallSample};
 use crate::error::{Error, Result};
 use crate::io::db::{resolve_db, Db};
 use crate::io::store::{CallFilter, CallOutcome, CallRecord};
 use crate::ui::output::{emit, write_stdout};
 use crate::ui::record_views::{self, CallList, CallStatsView, CallView};
+use vcctl_core::analysis::stats::{summarize, CallSample};
 
 pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
     let loc = resolve_db(args.db.db.as_deref(), &ctx.layers);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{redact_userinfo, Layers, Secret};
-use crate::core::routing::AgentProfile;
+use vcctl_core::agent::routing::AgentProfile;
 use crate::io::store::{
     resolve_db_path, CallEnd, CallFilter, CallMark, CallRecord, CallStart, CallUpdate, Store,
     StoreError, DB_ENV,

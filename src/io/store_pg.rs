@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::core::routing::AgentProfile;
+use vcctl_core::agent::routing::AgentProfile;
 use crate::io::clock::now_unix;
 use crate::io::db::{redact_url, StoreBackend, StoreHealth};
 use crate::io::store::{
