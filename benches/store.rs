@@ -98,7 +98,10 @@ fn one_call(db: &Db, id: &str, t0: f64, lat: &mut Vec<f64>) {
         )
         .unwrap()
     });
-    timed(&mut || db.update_call_mark(id, CallMark::Bridged, t0 + 0.2).unwrap());
+    timed(&mut || {
+        db.update_call_mark(id, CallMark::Bridged, t0 + 0.2)
+            .unwrap()
+    });
     timed(&mut || {
         db.update_call_mark(id, CallMark::AgentConnected, t0 + 0.4)
             .unwrap()
@@ -134,9 +137,11 @@ fn one_call(db: &Db, id: &str, t0: f64, lat: &mut Vec<f64>) {
         .unwrap()
     });
     let turns: Vec<_> = (0..6)
-        .map(|i| json!({"role": if i % 2 == 0 {"agent"} else {"user"},
+        .map(|i| {
+            json!({"role": if i % 2 == 0 {"agent"} else {"user"},
                         "text": "Guten Tag, hier ist der Kundenservice, wie kann ich helfen?",
-                        "at": t0 + i as f64}))
+                        "at": t0 + i as f64})
+        })
         .collect();
     timed(&mut || {
         db.finish_call(
@@ -208,7 +213,10 @@ fn main() {
         "store benchmark: {} calls per writer, {WRITES_PER_CALL} writes + 1 read per call (serve's RTP call)",
         o.calls
     );
-    let base = o.sqlite_dir.clone().unwrap_or_else(|| std::env::current_dir().unwrap());
+    let base = o
+        .sqlite_dir
+        .clone()
+        .unwrap_or_else(|| std::env::current_dir().unwrap());
     let dir = tempfile::tempdir_in(&base).unwrap();
     let db = Db::open(&DbLocation::Sqlite(dir.path().join("bench.db"))).unwrap();
     let (s, mut l) = run(std::slice::from_ref(&db), 1, o.calls, "s1");

@@ -261,15 +261,25 @@ fn render_names_a_cluster_node_and_refuses_bad_names() {
         ("ASTERISK_ENTITY_ID", "02:00:00:00:00:07"),
         ("ASTERISK_SYSTEM_NAME", "node7"),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let conf = read(dir.path(), "asterisk.conf");
     assert!(conf.contains("\nentityid = 02:00:00:00:00:07\n"), "{conf}");
     assert!(conf.contains("\nsystemname = node7\n"), "{conf}");
     let (out, dir) = render(&[("ASTERISK_ARI_PASSWORD", "s3cret")]);
     assert!(out.status.success());
     let conf = read(dir.path(), "asterisk.conf");
-    assert!(!conf.contains("entityid") && !conf.contains("systemname"), "{conf}");
-    for bad in [("ASTERISK_ENTITY_ID", "02:00"), ("ASTERISK_SYSTEM_NAME", "node 1;x")] {
+    assert!(
+        !conf.contains("entityid") && !conf.contains("systemname"),
+        "{conf}"
+    );
+    for bad in [
+        ("ASTERISK_ENTITY_ID", "02:00"),
+        ("ASTERISK_SYSTEM_NAME", "node 1;x"),
+    ] {
         let (out, _d) = render(&[("ASTERISK_ARI_PASSWORD", "s3cret"), bad]);
         assert!(!out.status.success(), "{bad:?} accepted");
     }
@@ -289,13 +299,28 @@ fn the_cluster_compose_kamailio_and_dispatcher_agree() {
     assert_eq!(nodes.len(), 2, "{list}");
     for (i, uri) in nodes.iter().enumerate() {
         let ip = uri.trim_start_matches("sip:").trim_end_matches(":5060");
-        assert!(compose.contains(&format!("ASTERISK_BIND_ADDR: {ip}")), "{ip}");
-        assert!(compose.contains(&format!("VCCTL_ARI_URL: http://{ip}:8088")), "{ip}");
+        assert!(
+            compose.contains(&format!("ASTERISK_BIND_ADDR: {ip}")),
+            "{ip}"
+        );
+        assert!(
+            compose.contains(&format!("VCCTL_ARI_URL: http://{ip}:8088")),
+            "{ip}"
+        );
         assert!(compose.contains(&format!("ASTERISK_SYSTEM_NAME: node{}", i + 1)));
     }
     // Entity ids and RTP ranges differ between the nodes.
-    assert_eq!(compose.matches("ASTERISK_ENTITY_ID: \"02:00:00:00:00:0").count(), 2);
-    for f in ["Dockerfile.kamailio", "kamailio/kamailio.cfg", "kamailio/dispatcher.list"] {
+    assert_eq!(
+        compose
+            .matches("ASTERISK_ENTITY_ID: \"02:00:00:00:00:0")
+            .count(),
+        2
+    );
+    for f in [
+        "Dockerfile.kamailio",
+        "kamailio/kamailio.cfg",
+        "kamailio/dispatcher.list",
+    ] {
         assert!(d.join(f).exists(), "{f}");
     }
     assert!(read(&d, "Dockerfile.kamailio").contains("kamailio/kamailio.cfg"));

@@ -38,7 +38,13 @@ fn cluster(args: &[&str]) -> Output {
 
 fn vcctl() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vcctl"));
-    for k in ["VCCTL_ARI_URL", "ASTERISK_ARI_HOST", "ASTERISK_ARI_PORT", "RUST_LOG", "VCCTL_DB"] {
+    for k in [
+        "VCCTL_ARI_URL",
+        "ASTERISK_ARI_HOST",
+        "ASTERISK_ARI_PORT",
+        "RUST_LOG",
+        "VCCTL_DB",
+    ] {
         c.env_remove(k);
     }
     c.env("ASTERISK_ARI_PASSWORD", "vcctl-sandbox-secret")
@@ -113,7 +119,8 @@ impl Cluster {
             .iter()
             .enumerate()
             .map(|(i, ip)| {
-                let log = std::fs::File::create(dir.path().join(format!("serve{}.log", i + 1))).unwrap();
+                let log =
+                    std::fs::File::create(dir.path().join(format!("serve{}.log", i + 1))).unwrap();
                 Proc(
                     vcctl()
                         .args([
@@ -131,7 +138,10 @@ impl Cluster {
                             "--agent-url",
                             "ws://127.0.0.1:9100",
                         ])
-                        .env("VCCTL_DB_SPOOL", dir.path().join(format!("spool{}.jsonl", i + 1)))
+                        .env(
+                            "VCCTL_DB_SPOOL",
+                            dir.path().join(format!("spool{}.jsonl", i + 1)),
+                        )
                         .stdout(Stdio::null())
                         .stderr(log)
                         .spawn()
@@ -158,14 +168,23 @@ impl Cluster {
         let deadline = Instant::now() + within;
         loop {
             let ok = Command::new("curl")
-                .args(["-fsS", "--max-time", "2", &format!("http://{ip}:8000/readyz")])
+                .args([
+                    "-fsS",
+                    "--max-time",
+                    "2",
+                    &format!("http://{ip}:8000/readyz"),
+                ])
                 .output()
                 .map(|o| o.status.success())
                 .unwrap_or(false);
             if ok {
                 return;
             }
-            assert!(Instant::now() < deadline, "serve on {ip} not ready: {}", self.logs());
+            assert!(
+                Instant::now() < deadline,
+                "serve on {ip} not ready: {}",
+                self.logs()
+            );
             std::thread::sleep(Duration::from_millis(300));
         }
     }
@@ -174,7 +193,10 @@ impl Cluster {
         let mut s = String::new();
         for n in 1..=2 {
             let p = self.dir.path().join(format!("serve{n}.log"));
-            s.push_str(&format!("--- serve{n}\n{}", std::fs::read_to_string(p).unwrap_or_default()));
+            s.push_str(&format!(
+                "--- serve{n}\n{}",
+                std::fs::read_to_string(p).unwrap_or_default()
+            ));
         }
         s
     }
@@ -199,9 +221,15 @@ impl Cluster {
             .args(["calls", "list", "--limit", "0", "--json", "--db", &self.db])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        v.as_array().cloned().expect("calls list --json is an array of records")
+        v.as_array()
+            .cloned()
+            .expect("calls list --json is an array of records")
     }
 
     fn per_node(&self) -> (usize, usize) {
@@ -220,14 +248,19 @@ impl Drop for Cluster {
         // The serves stop first (fields drop after this), then the database goes.
         self._serves.clear();
         if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
 
 /// Node 2's flags in `kamcmd dispatcher.list` (`AP`/`AX` active, `IP`/`IX` inactive).
 fn node2_flags(list: &str) -> String {
-    let at = list.find("sip:127.0.0.3:5060").expect("node 2 in the dispatcher list");
+    let at = list
+        .find("sip:127.0.0.3:5060")
+        .expect("node 2 in the dispatcher list");
     let rest = &list[at..];
     let f = rest.find("FLAGS:").unwrap();
     rest[f + 6..].split_whitespace().next().unwrap().to_string()
@@ -235,12 +268,17 @@ fn node2_flags(list: &str) -> String {
 
 fn answered(load: &Value) -> u64 {
     let steps = load["steps"].as_array().expect("load's steps");
-    steps.iter().map(|s| s["answered"].as_u64().unwrap_or(0)).sum()
+    steps
+        .iter()
+        .map(|s| s["answered"].as_u64().unwrap_or(0))
+        .sum()
 }
 
 #[test]
 fn load_through_kamailio_spreads_calls_over_both_nodes() {
-    let Some(c) = Cluster::up("spread") else { return };
+    let Some(c) = Cluster::up("spread") else {
+        return;
+    };
     let load = c.load(&["--calls", "12", "--concurrency", "6", "--rate", "6"]);
     assert_eq!(answered(&load), 12, "{load}\n{}", c.logs());
     std::thread::sleep(Duration::from_secs(1));
@@ -250,8 +288,13 @@ fn load_through_kamailio_spreads_calls_over_both_nodes() {
     assert!(n1 >= 4 && n2 >= 4, "node1 {n1}, node2 {n2}");
     for call in c.calls() {
         assert_eq!(call["outcome"], "completed", "{call}");
-        assert!(call["asterisk_id"].as_str().is_some_and(|a| a.starts_with("02:00:00:00:00:0")));
-        assert!(call["id"].as_str().unwrap().starts_with("node"), "ids carry the systemname");
+        assert!(call["asterisk_id"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("02:00:00:00:00:0")));
+        assert!(
+            call["id"].as_str().unwrap().starts_with("node"),
+            "ids carry the systemname"
+        );
     }
 }
 
@@ -266,8 +309,19 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     let loader = {
         let mut cmd = vcctl();
         cmd.args([
-            "load", KAMAILIO, "--json", "--hold", "6", "--timeout", "10", "--calls", "50",
-            "--concurrency", "14", "--rate", "2",
+            "load",
+            KAMAILIO,
+            "--json",
+            "--hold",
+            "6",
+            "--timeout",
+            "10",
+            "--calls",
+            "50",
+            "--concurrency",
+            "14",
+            "--rate",
+            "2",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -275,9 +329,16 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     };
     std::thread::sleep(Duration::from_secs(5));
     let before = c.per_node();
-    assert!(before.1 > 0, "node 2 took no call before it was stopped: {before:?}");
+    assert!(
+        before.1 > 0,
+        "node 2 took no call before it was stopped: {before:?}"
+    );
     let out = cluster(&["node", "2", "kill"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stopped = Instant::now();
     let killed_unix = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -291,7 +352,10 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
         if f.starts_with('I') {
             break;
         }
-        assert!(stopped.elapsed() < Duration::from_secs(10), "node 2 still {f} after 10 s");
+        assert!(
+            stopped.elapsed() < Duration::from_secs(10),
+            "node 2 still {f} after 10 s"
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
     let out = loader.wait_with_output().unwrap();
@@ -299,12 +363,22 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
         .unwrap_or_else(|e| panic!("load JSON: {e}: {}", String::from_utf8_lossy(&out.stderr)));
     let after = c.per_node();
     // New calls went to node 1 only once node 2 was out.
-    assert_eq!(after.1, at_out.1, "node 2 took calls while out: {at_out:?} -> {after:?}");
-    assert!(after.0 > at_out.0, "node 1 took no new calls: {at_out:?} -> {after:?}");
+    assert_eq!(
+        after.1, at_out.1,
+        "node 2 took calls while out: {at_out:?} -> {after:?}"
+    );
+    assert!(
+        after.0 > at_out.0,
+        "node 1 took no new calls: {at_out:?} -> {after:?}"
+    );
     // Bring node 2 back: its serve reconnects, its calls cut off by the stop get an outcome,
     // and Kamailio puts it back.
     let out = cluster(&["node", "2", "start"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     c.wait_ready(NODES[1], Duration::from_secs(30));
     let back = Instant::now();
     loop {
@@ -312,7 +386,10 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
         if f.starts_with('A') {
             break;
         }
-        assert!(back.elapsed() < Duration::from_secs(15), "node 2 still {f} 15 s after its start");
+        assert!(
+            back.elapsed() < Duration::from_secs(15),
+            "node 2 still {f} 15 s after its start"
+        );
         std::thread::sleep(Duration::from_millis(250));
     }
     // No record lost: every answered call has one; none is left in progress.
@@ -339,9 +416,16 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     assert!(
         calls.iter().all(|c| !c["outcome"].is_null()),
         "calls left in progress: {:?}",
-        calls.iter().filter(|c| c["outcome"].is_null()).map(|c| &c["id"]).collect::<Vec<_>>()
+        calls
+            .iter()
+            .filter(|c| c["outcome"].is_null())
+            .map(|c| &c["id"])
+            .collect::<Vec<_>>()
     );
-    assert!(!cut.is_empty(), "no call of node 2 was recorded as cut off by the stop");
+    assert!(
+        !cut.is_empty(),
+        "no call of node 2 was recorded as cut off by the stop"
+    );
     for c in &cut {
         assert!(c["end_cause"].is_string(), "{c}");
         assert_ne!(c["outcome"], "completed", "{c}");
@@ -350,5 +434,8 @@ fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
     let again = c.load(&["--calls", "6", "--concurrency", "3", "--rate", "6"]);
     assert_eq!(answered(&again), 6, "{again}");
     let last = c.per_node();
-    assert!(last.1 > after.1, "node 2 took no call after it came back: {after:?} -> {last:?}");
+    assert!(
+        last.1 > after.1,
+        "node 2 took no call after it came back: {after:?} -> {last:?}"
+    );
 }

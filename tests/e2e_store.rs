@@ -12,13 +12,13 @@ use std::sync::{Arc, Barrier, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use vcctl_core::agent::routing::AgentProfile;
 use vcctl::io::db::{Db, DbLocation, StoreBackend, StoreHealth};
 use vcctl::io::store::{
     CallEnd, CallFilter, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, StoreError,
     SCHEMA_VERSION,
 };
 use vcctl::io::store_pg::PgStore;
+use vcctl_core::agent::routing::AgentProfile;
 
 const DEFAULT_PG_URL: &str =
     "postgres://vcctl:vcctl-sandbox-secret@127.0.0.1:5432/vcctl?sslmode=disable";
@@ -78,7 +78,10 @@ impl PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -136,7 +139,8 @@ fn behaviour(db: &Db) -> Vec<vcctl::io::store::CallRecord> {
     // Profiles in routing order.
     db.add_profile(&prof("a", Some("1*")), None, false).unwrap();
     db.add_profile(&prof("b", None), None, false).unwrap();
-    db.add_profile(&prof("c", Some("2*")), Some(1), false).unwrap();
+    db.add_profile(&prof("c", Some("2*")), Some(1), false)
+        .unwrap();
     let order = |db: &Db| -> Vec<(String, i64)> {
         db.list_profiles()
             .unwrap()
@@ -174,7 +178,8 @@ fn behaviour(db: &Db) -> Vec<vcctl::io::store::CallRecord> {
         db.insert_call_start(&start("c1", 100.0, "1")),
         Err(StoreError::DuplicateCall(_))
     ));
-    db.update_call_mark("c1", CallMark::Bridged, 100.25).unwrap();
+    db.update_call_mark("c1", CallMark::Bridged, 100.25)
+        .unwrap();
     db.update_call_mark("c1", CallMark::FirstAgentAudio, 101.0)
         .unwrap();
     db.update_call_mark("c1", CallMark::FirstAgentAudio, 109.0)
@@ -193,7 +198,11 @@ fn behaviour(db: &Db) -> Vec<vcctl::io::store::CallRecord> {
     db.insert_call_start(&start("c2", 200.0, "2")).unwrap();
     db.insert_call_start(&start("c3", 300.0, "1")).unwrap();
     let ids = |f: CallFilter| -> Vec<String> {
-        db.list_calls(&f).unwrap().into_iter().map(|c| c.id).collect()
+        db.list_calls(&f)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
     };
     assert_eq!(ids(CallFilter::default()), ["c3", "c2", "c1"]);
     assert_eq!(
@@ -258,7 +267,10 @@ fn the_store_behaves_the_same_on_sqlite_and_postgresql() {
     let Some(pg) = PgDb::new("same") else { return };
     let db = Db::new(PgStore::open(&pg.url, None).unwrap());
     let from_pg = behaviour(&db);
-    assert_eq!(from_pg, from_sqlite, "the two stores returned different records");
+    assert_eq!(
+        from_pg, from_sqlite,
+        "the two stores returned different records"
+    );
     // Scoped to the restarting node on the shared store.
     assert_eq!(db.mark_unfinished_on_start(Some("serve-2")).unwrap(), 1);
     assert_eq!(
@@ -308,7 +320,9 @@ fn rusqlite_columns(path: &std::path::Path) -> Vec<(String, Vec<String>)> {
         .into_iter()
         .map(|t| {
             let mut st = c
-                .prepare(&format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"))
+                .prepare(&format!(
+                    "SELECT name FROM pragma_table_info('{t}') ORDER BY cid"
+                ))
                 .unwrap();
             let cols = st
                 .query_map([], |r| r.get::<_, String>(0))
@@ -363,8 +377,10 @@ fn stopping_postgresql_mid_stream_loses_no_record() {
                 for i in 0..per_writer {
                     let id = format!("w{w}-{i}");
                     let t = 1000.0 + (w * per_writer + i) as f64;
-                    db.insert_call_start(&start(&id, t, &w.to_string())).unwrap();
-                    db.update_call_mark(&id, CallMark::Bridged, t + 0.1).unwrap();
+                    db.insert_call_start(&start(&id, t, &w.to_string()))
+                        .unwrap();
+                    db.update_call_mark(&id, CallMark::Bridged, t + 0.1)
+                        .unwrap();
                     db.update_call(
                         &id,
                         &CallUpdate {
@@ -414,7 +430,9 @@ fn stopping_postgresql_mid_stream_loses_no_record() {
 
 #[test]
 fn a_spool_left_by_a_serve_that_stopped_is_written_by_the_next_one() {
-    let Some(pg) = PgDb::new("replay") else { return };
+    let Some(pg) = PgDb::new("replay") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let spool = dir.path().join("spool.jsonl");
     // What a serve left: a start that reached the server before the connection broke (so it

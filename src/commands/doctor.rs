@@ -823,7 +823,12 @@ mod tests {
         d.store_degraded = Some("12 record writes queued (connection refused)".into());
         let r = judge_api(&d);
         assert_eq!(r.status, Status::Warn);
-        assert!(r.evidence.contains("store is degraded: 12 record writes queued"), "{}", r.evidence);
+        assert!(
+            r.evidence
+                .contains("store is degraded: 12 record writes queued"),
+            "{}",
+            r.evidence
+        );
         assert!(r.fix.unwrap().contains("PostgreSQL"));
     }
 

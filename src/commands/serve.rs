@@ -8,10 +8,10 @@ use crate::config::{redact_userinfo, AriSettings, Layers};
 use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
 use crate::io::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
+use crate::io::db::{resolve_db, spool_path, Db, DbLocation};
 use crate::io::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
-use crate::io::db::{resolve_db, spool_path, Db, DbLocation};
 use vcctl_core::agent::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use vcctl_core::media::call_media::MediaSettings;
 

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{redact_userinfo, Layers, Secret};
-use vcctl_core::agent::routing::AgentProfile;
 use crate::io::store::{
     resolve_db_path, CallEnd, CallFilter, CallMark, CallRecord, CallStart, CallUpdate, Store,
     StoreError, DB_ENV,
 };
+use vcctl_core::agent::routing::AgentProfile;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -56,7 +56,11 @@ pub fn redact_url(raw: &str) -> String {
             let pairs: Vec<(String, String)> = u
                 .query_pairs()
                 .map(|(k, v)| {
-                    let v = if k == "password" { "***".into() } else { v.into_owned() };
+                    let v = if k == "password" {
+                        "***".into()
+                    } else {
+                        v.into_owned()
+                    };
                     (k.into_owned(), v)
                 })
                 .collect();
@@ -90,7 +94,10 @@ pub fn resolve_db(flag: Option<&str>, layers: &Layers) -> DbLocation {
 pub enum StoreHealth {
     Ok,
     /// Writes are queued (on disk) until the store is back.
-    Degraded { queued: usize, reason: String },
+    Degraded {
+        queued: usize,
+        reason: String,
+    },
 }
 
 /// What serve, `calls`, `agents` and `latency-report` need of a store. Methods block; async
@@ -145,7 +152,12 @@ impl StoreBackend for Store {
     fn get_profile(&self, name: &str) -> Result<AgentProfile> {
         Store::get_profile(self, name)
     }
-    fn add_profile(&self, p: &AgentProfile, pos: Option<i64>, replace: bool) -> Result<AgentProfile> {
+    fn add_profile(
+        &self,
+        p: &AgentProfile,
+        pos: Option<i64>,
+        replace: bool,
+    ) -> Result<AgentProfile> {
         Store::add_profile(self, p, pos, replace)
     }
     fn remove_profile(&self, name: &str) -> Result<AgentProfile> {
@@ -286,7 +298,10 @@ mod tests {
         assert!(matches!(loc, DbLocation::Postgres(_)));
         let shown = format!("{loc} {loc:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("db.example:5433/calls?sslmode=require"), "{shown}");
+        assert!(
+            shown.contains("db.example:5433/calls?sslmode=require"),
+            "{shown}"
+        );
         let q = redact_url("postgres://h/db?user=a&password=hunter2");
         assert!(!q.contains("hunter2") && q.contains("user=a"), "{q}");
         // The flag wins over the environment.
@@ -307,7 +322,8 @@ mod tests {
             spool_path(&l, "node-1:8000"),
             PathBuf::from("/data/vcctl/pg-spool-node-1_8000.jsonl")
         );
-        l.env.insert("VCCTL_DB_SPOOL".into(), "/var/spool/v.jsonl".into());
+        l.env
+            .insert("VCCTL_DB_SPOOL".into(), "/var/spool/v.jsonl".into());
         assert_eq!(spool_path(&l, "x"), PathBuf::from("/var/spool/v.jsonl"));
     }
 }

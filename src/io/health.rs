@@ -221,7 +221,9 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
                 if body.get("store").and_then(|v| v.as_str()) == Some("degraded") {
                     store_degraded = Some(format!(
                         "{} record writes queued ({})",
-                        body.get("store_queued").and_then(|v| v.as_u64()).unwrap_or(0),
+                        body.get("store_queued")
+                            .and_then(|v| v.as_u64())
+                            .unwrap_or(0),
                         body.get("store_reason")
                             .and_then(|v| v.as_str())
                             .unwrap_or("no reason given")

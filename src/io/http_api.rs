@@ -76,10 +76,7 @@ impl Readiness {
         *self.store.lock().unwrap_or_else(|e| e.into_inner()) = degraded;
     }
     pub fn store_degraded(&self) -> Option<(usize, String)> {
-        self.store
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.store.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Acquire)
@@ -373,7 +370,9 @@ pub(crate) mod tests {
         assert_eq!(body["store_queued"], 3);
         assert_eq!(body["store_reason"], "connection refused");
         state.readiness.set_store_degraded(None);
-        state.readiness.set_not_ready("ARI events disconnected: refused; retrying");
+        state
+            .readiness
+            .set_not_ready("ARI events disconnected: refused; retrying");
 
         let r = get("/metrics").await.unwrap();
         assert_eq!(r.status(), 200);

@@ -14,10 +14,10 @@ use tokio::task::JoinSet;
 use crate::config::AriSettings;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
-use crate::io::db::StoreHealth;
 use crate::io::call::{
     now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_BRIDGE_PREFIX, OWN_CHANNEL_PREFIX,
 };
+use crate::io::db::StoreHealth;
 use vcctl_core::ari::model::{parse_ari_time, EventHeader};
 use vcctl_core::util::backoff::Backoff;
 

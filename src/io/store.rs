@@ -574,7 +574,9 @@ impl Store {
         if let Some(n) = &filter.node {
             args.push(n.clone().into());
             let i = args.len();
-            sql.push_str(&format!(" AND (asterisk_id = ?{i} OR serve_instance = ?{i})"));
+            sql.push_str(&format!(
+                " AND (asterisk_id = ?{i} OR serve_instance = ?{i})"
+            ));
         }
         if filter.in_progress {
             sql.push_str(" AND outcome IS NULL");

@@ -38,13 +38,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use vcctl_core::agent::routing::AgentProfile;
 use crate::io::clock::now_unix;
 use crate::io::db::{redact_url, StoreBackend, StoreHealth};
 use crate::io::store::{
     CallEnd, CallFilter, CallMark, CallRecord, CallStart, CallUpdate, EndedBy, StoreError,
     MIGRATIONS,
 };
+use vcctl_core::agent::routing::AgentProfile;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -151,7 +151,11 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         // Closing a connection blocks on the client's runtime too (see outside_runtime).
-        let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        let conn = self
+            .conn
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(c) = conn {
             outside_runtime(move || drop(c));
         }
@@ -186,9 +190,7 @@ fn outside_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     use tokio::runtime::{Handle, RuntimeFlavor};
     match Handle::try_current() {
         Err(_) => f(),
-        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
         Ok(_) => std::thread::scope(|s| {
             s.spawn(f)
                 .join()
@@ -241,12 +243,15 @@ impl PgStore {
             reason,
         };
         let (config, ca) = parse_url(url).map_err(open_err)?;
-        let tls = crate::io::tls::client_config(ca.as_deref())
-            .map_err(|e| open_err(e.to_string()))?;
+        let tls =
+            crate::io::tls::client_config(ca.as_deref()).map_err(|e| open_err(e.to_string()))?;
         let tls = MakeRustlsConnect::new((*tls).clone());
         let spool = match spool {
             Some(p) => Some(Spool::load(p).map_err(|e| {
-                open_err(format!("the spool file {} cannot be used: {e}", p.display()))
+                open_err(format!(
+                    "the spool file {} cannot be used: {e}",
+                    p.display()
+                ))
             })?),
             None => None,
         };
@@ -283,11 +288,10 @@ impl PgStore {
     #[cfg(test)]
     pub fn open_upto(url: &str, upto: usize) -> Result<Self> {
         let (config, _) = parse_url(url).map_err(StoreError::Sql)?;
-        let mut client = config
-            .connect(postgres::NoTls)
-            .map_err(sql_err)?;
+        let mut client = config.connect(postgres::NoTls).map_err(sql_err)?;
         migrate(&mut client, url, upto)?;
-        let tls = crate::io::tls::client_config(None).map_err(|e| StoreError::Sql(e.to_string()))?;
+        let tls =
+            crate::io::tls::client_config(None).map_err(|e| StoreError::Sql(e.to_string()))?;
         Ok(PgStore {
             inner: Arc::new(Inner {
                 shown: redact_url(url),
@@ -430,7 +434,9 @@ impl Inner {
     /// A write of serve: straight to the server, or to the spool (see the module docs).
     fn write(&self, w: SpooledWrite) -> Result<()> {
         let Some(spool) = &self.spool else {
-            return self.with_client(|c, replay| apply(c, &w, replay)).map_err(|(_, e)| e);
+            return self
+                .with_client(|c, replay| apply(c, &w, replay))
+                .map_err(|(_, e)| e);
         };
         if !spool.is_empty() {
             return spool.push(w, None);
@@ -466,7 +472,11 @@ fn apply(
 ) -> std::result::Result<(), postgres::Error> {
     match w {
         SpooledWrite::Start(s) => {
-            let conflict = if replay { " ON CONFLICT (id) DO NOTHING" } else { "" };
+            let conflict = if replay {
+                " ON CONFLICT (id) DO NOTHING"
+            } else {
+                ""
+            };
             c.execute(
                 &format!(
                     "INSERT INTO calls (id, caller_channel_id, caller_number, caller_name,
@@ -865,7 +875,9 @@ impl StoreBackend for PgStore {
             }
             let rows = self.inner.with_client(|c, _| {
                 c.query(
-                    &format!("SELECT {PROFILE_COLUMNS} FROM agent_profiles ORDER BY position, name"),
+                    &format!(
+                        "SELECT {PROFILE_COLUMNS} FROM agent_profiles ORDER BY position, name"
+                    ),
                     &[],
                 )
             });
@@ -875,8 +887,11 @@ impl StoreBackend for PgStore {
                         .iter()
                         .map(profile_from_row)
                         .collect::<Result<Vec<_>>>()?;
-                    *self.inner.profiles.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Some(list.clone());
+                    *self
+                        .inner
+                        .profiles
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) = Some(list.clone());
                     Ok(list)
                 }
                 Err((true, e)) if self.inner.spool.is_some() => cached().ok_or(e),
@@ -930,7 +945,10 @@ impl StoreBackend for PgStore {
                 let vars = serde_json::to_string(&profile.dynamic_variables)
                     .map_err(|e| StoreError::Sql(e.to_string()))?;
                 let now = now_unix();
-                let ext = profile.extension_pattern.as_deref().filter(|p| !p.is_empty());
+                let ext = profile
+                    .extension_pattern
+                    .as_deref()
+                    .filter(|p| !p.is_empty());
                 let caller = profile.caller_pattern.as_deref().filter(|p| !p.is_empty());
                 let params: [&(dyn ToSql + Sync); 11] = [
                     &profile.name,
@@ -973,12 +991,15 @@ impl StoreBackend for PgStore {
     fn insert_call_start(&self, c: &CallStart) -> Result<()> {
         outside_runtime(|| {
             let w = SpooledWrite::Start(c.clone());
-            if self.inner.spool.is_none() || self.inner.spool.as_ref().is_some_and(Spool::is_empty) {
+            if self.inner.spool.is_none() || self.inner.spool.as_ref().is_some_and(Spool::is_empty)
+            {
                 // Report a duplicate id as such (a replay after a lost connection cannot be one).
-                let r = self.inner.with_client(|cl, replay| match apply(cl, &w, replay) {
-                    Err(e) if is_unique_violation(&e) => Ok(false),
-                    r => r.map(|_| true),
-                });
+                let r = self
+                    .inner
+                    .with_client(|cl, replay| match apply(cl, &w, replay) {
+                        Err(e) if is_unique_violation(&e) => Ok(false),
+                        r => r.map(|_| true),
+                    });
                 match r {
                     Ok(true) => return Ok(()),
                     Ok(false) => return Err(StoreError::DuplicateCall(c.id.clone())),
@@ -1066,7 +1087,9 @@ impl StoreBackend for PgStore {
             if let Some(n) = &filter.node {
                 args.push(Box::new(n.clone()));
                 let i = args.len();
-                sql.push_str(&format!(" AND (asterisk_id = ${i} OR serve_instance = ${i})"));
+                sql.push_str(&format!(
+                    " AND (asterisk_id = ${i} OR serve_instance = ${i})"
+                ));
             }
             if filter.in_progress {
                 sql.push_str(" AND outcome IS NULL");
@@ -1141,7 +1164,11 @@ impl StoreBackend for PgStore {
             if left.is_zero() {
                 return false;
             }
-            st = s.changed.wait_timeout(st, left).map(|(g, _)| g).unwrap_or_else(|e| e.into_inner().0);
+            st = s
+                .changed
+                .wait_timeout(st, left)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
         }
         true
     }
@@ -1232,7 +1259,9 @@ mod tests {
                     let t = line.trim();
                     let name = if let Some(r) = t.strip_prefix("ALTER TABLE calls ADD COLUMN ") {
                         r.split_whitespace().next()
-                    } else if t.ends_with(',') || ["TEXT", "REAL", "DOUBLE"].iter().any(|k| t.contains(k)) {
+                    } else if t.ends_with(',')
+                        || ["TEXT", "REAL", "DOUBLE"].iter().any(|k| t.contains(k))
+                    {
                         t.split_whitespace().next()
                     } else {
                         None
