@@ -114,7 +114,7 @@ pub const PG_MIGRATIONS: &[&str] = &[
 const _: () = assert!(PG_MIGRATIONS.len() == MIGRATIONS.len());
 
 /// The advisory lock key migrations take (`vcctl` in ASCII).
-const MIGRATION_LOCK: i64 = 0x7663_6374_6c;
+const MIGRATION_LOCK: i64 = 0x0076_6363_746c;
 /// How long a connection attempt may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// At most this many writes wait in the spool; later ones fail (and are logged by serve).
