@@ -1445,7 +1445,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__export)
-            opts="-o -v -h -V --since --outcome --profile --caller --format --output --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-o -v -h -V --since --outcome --profile --caller --node --format --output --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1464,6 +1464,10 @@ _vcctl() {
                     return 0
                     ;;
                 --caller)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1595,7 +1599,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__list)
-            opts="-v -h -V --since --outcome --profile --caller --limit --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --since --outcome --profile --caller --node --limit --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1614,6 +1618,10 @@ _vcctl() {
                     return 0
                     ;;
                 --caller)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1691,7 +1699,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__stats)
-            opts="-v -h -V --since --profile --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --since --profile --node --by --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1703,6 +1711,14 @@ _vcctl() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "profile node asterisk" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -3197,7 +3213,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__latency__subcmd__report)
-            opts="-v -h -V --db --probe --last --call --since --target-ms --chart --sip-uri --agent-url --probe-count --no-call --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --probe --last --call --since --node --target-ms --chart --sip-uri --agent-url --probe-count --no-call --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3216,6 +3232,10 @@ _vcctl() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3711,13 +3731,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --instance --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
