@@ -531,7 +531,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;agents' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -553,7 +553,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;agents;list' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -569,7 +569,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;agents;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -594,7 +594,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'Calls from these numbers (same pattern syntax); absent: any')
             [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Dynamic variable for the agent, K=V (repeatable)')
             [CompletionResult]::new('--position', '--position', [CompletionResultType]::ParameterName, 'Place in the routing order, 1 is tried first [default: last]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -611,7 +611,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;agents;remove' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -629,7 +629,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;agents;route' {
             [CompletionResult]::new('--extension', '--extension', [CompletionResultType]::ParameterName, 'The dialed extension')
             [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'The caller''s number')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -703,7 +703,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;serve' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'This serve''s name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'HTTP API address (healthz, readyz, metrics, calls, events)')
             [CompletionResult]::new('--rtp-bind', '--rtp-bind', [CompletionResultType]::ParameterName, 'Local address of the per-call RTP sockets')
             [CompletionResult]::new('--rtp-advertise', '--rtp-advertise', [CompletionResultType]::ParameterName, 'Address Asterisk sends RTP to [default: --rtp-bind]')
@@ -746,7 +747,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;calls' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -772,8 +773,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only calls with this outcome (in_progress: not ended yet)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only calls served by this agent profile')
             [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'Only calls from this number')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only calls this node handled: its Asterisk entity id or its serve instance')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most N calls; 0: all')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -789,7 +791,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;calls;show' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -809,10 +811,11 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--outcome', '--outcome', [CompletionResultType]::ParameterName, 'Only calls with this outcome (in_progress: not ended yet)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only calls served by this agent profile')
             [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'Only calls from this number')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only calls this node handled: its Asterisk entity id or its serve instance')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -830,7 +833,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;calls;stats' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Only this agent profile')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only calls this node handled: its Asterisk entity id or its serve instance')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per agent profile, per node (serve instance and Asterisk entity id), or per Asterisk')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -839,8 +844,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -849,7 +854,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the bundle')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle')
             [CompletionResult]::new('--call-logs', '--call-logs', [CompletionResultType]::ParameterName, 'Directory of serve''s per-call event and agent logs [default: call-logs/ beside the database]')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -897,7 +902,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'HTTP API of vcctl serve')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Refreshes per second of the full-screen view')
             [CompletionResult]::new('--bundle-dir', '--bundle-dir', [CompletionResultType]::ParameterName, 'Where the bundle key (b) writes: DIR/<call id>.tar.gz')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -1127,10 +1132,11 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;latency-report' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'The last N calls serve recorded [default: 50]')
             [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'One call record')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only calls this node handled: its Asterisk entity id or its serve instance')
             [CompletionResult]::new('--target-ms', '--target-ms', [CompletionResultType]::ParameterName, 'End-to-end target; exit 8 when the total p95 is above it')
             [CompletionResult]::new('--chart', '--chart', [CompletionResultType]::ParameterName, 'Write a waterfall chart of the breakdown to this SVG file')
             [CompletionResult]::new('--sip-uri', '--sip-uri', [CompletionResultType]::ParameterName, 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]')

@@ -1522,7 +1522,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__export)
-            opts="-o -v -h -V --since --outcome --profile --caller --format --output --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-o -v -h -V --since --outcome --profile --caller --node --format --output --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,6 +1541,10 @@ _vcctl() {
                     return 0
                     ;;
                 --caller)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1686,7 +1690,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__list)
-            opts="-v -h -V --since --outcome --profile --caller --limit --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --since --outcome --profile --caller --node --limit --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1705,6 +1709,10 @@ _vcctl() {
                     return 0
                     ;;
                 --caller)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1782,7 +1790,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__stats)
-            opts="-v -h -V --since --profile --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --since --profile --node --by --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1794,6 +1802,14 @@ _vcctl() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "profile node asterisk" -- "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -3316,7 +3332,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__latency__subcmd__report)
-            opts="-v -h -V --db --probe --last --call --since --target-ms --chart --sip-uri --agent-url --probe-count --no-call --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --probe --last --call --since --node --target-ms --chart --sip-uri --agent-url --probe-count --no-call --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3335,6 +3351,10 @@ _vcctl() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3830,13 +3850,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --instance --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

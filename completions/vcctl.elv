@@ -481,7 +481,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;agents'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -502,7 +502,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;agents;list'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -517,7 +517,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;agents;show'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -541,7 +541,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --caller 'Calls from these numbers (same pattern syntax); absent: any'
             cand --var 'Dynamic variable for the agent, K=V (repeatable)'
             cand --position 'Place in the routing order, 1 is tried first [default: last]'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -557,7 +557,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;agents;remove'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -574,7 +574,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;agents;route'= {
             cand --extension 'The dialed extension'
             cand --caller 'The caller''s number'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -639,7 +639,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;serve'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --instance 'This serve''s name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]'
             cand --http 'HTTP API address (healthz, readyz, metrics, calls, events)'
             cand --rtp-bind 'Local address of the per-call RTP sockets'
             cand --rtp-advertise 'Address Asterisk sends RTP to [default: --rtp-bind]'
@@ -681,7 +682,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;calls'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -706,8 +707,9 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --outcome 'Only calls with this outcome (in_progress: not ended yet)'
             cand --profile 'Only calls served by this agent profile'
             cand --caller 'Only calls from this number'
+            cand --node 'Only calls this node handled: its Asterisk entity id or its serve instance'
             cand --limit 'Show at most N calls; 0: all'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -722,7 +724,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;calls;show'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -741,10 +743,11 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --outcome 'Only calls with this outcome (in_progress: not ended yet)'
             cand --profile 'Only calls served by this agent profile'
             cand --caller 'Only calls from this number'
+            cand --node 'Only calls this node handled: its Asterisk entity id or its serve instance'
             cand --format 'csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line'
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -761,7 +764,9 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;calls;stats'= {
             cand --since 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME'
             cand --profile 'Only this agent profile'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --node 'Only calls this node handled: its Asterisk entity id or its serve instance'
+            cand --by 'One row per agent profile, per node (serve instance and Asterisk entity id), or per Asterisk'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -770,8 +775,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --json 'Print machine-readable JSON instead of tables'
             cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
             cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -779,7 +784,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand -o 'Where to write the bundle'
             cand --output 'Where to write the bundle'
             cand --call-logs 'Directory of serve''s per-call event and agent logs [default: call-logs/ beside the database]'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -819,7 +824,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --serve 'HTTP API of vcctl serve'
             cand --rate 'Refreshes per second of the full-screen view'
             cand --bundle-dir 'Where the bundle key (b) writes: DIR/<call id>.tar.gz'
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -1040,10 +1045,11 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;latency-report'= {
-            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --last 'The last N calls serve recorded [default: 50]'
             cand --call 'One call record'
             cand --since 'Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)'
+            cand --node 'Only calls this node handled: its Asterisk entity id or its serve instance'
             cand --target-ms 'End-to-end target; exit 8 when the total p95 is above it'
             cand --chart 'Write a waterfall chart of the breakdown to this SVG file'
             cand --sip-uri 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]'

@@ -320,7 +320,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l json -d 'Print ma
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -336,7 +336,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "remove" -d 'Remove a profile'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "route" -d 'Show which profile would serve a call to EXTENSION from CALLER'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -346,7 +346,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -365,7 +365,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l caller -d 'Calls from these numbers (same pattern syntax); absent: any' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l var -d 'Dynamic variable for the agent, K=V (repeatable)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l position -d 'Place in the routing order, 1 is tried first [default: last]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -376,7 +376,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -388,7 +388,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l extension -d 'The dialed extension' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l caller -d 'The caller\'s number' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -430,7 +430,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l json -d 'Print
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l instance -d 'This serve\'s name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l http -d 'HTTP API address (healthz, readyz, metrics, calls, events)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-bind -d 'Local address of the per-call RTP sockets' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-advertise -d 'Address Asterisk sends RTP to [default: --rtp-bind]' -r
@@ -470,7 +471,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l json -d 'Print mac
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -495,8 +496,9 @@ unfinished\t''
 in_progress\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l profile -d 'Only calls served by this agent profile' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l caller -d 'Only calls from this number' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l node -d 'Only calls this node handled: its Asterisk entity id or its serve instance' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l limit -d 'Show at most N calls; 0: all' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -506,7 +508,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -525,10 +527,11 @@ unfinished\t''
 in_progress\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l profile -d 'Only calls served by this agent profile' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l caller -d 'Only calls from this number' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l node -d 'Only calls this node handled: its Asterisk entity id or its serve instance' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l format -d 'csv: one row per call, a header row, RFC 4180 quoting; jsonl: one JSON record a line' -r -f -a "csv\t''
 jsonl\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -540,7 +543,11 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l since -d 'Only calls that started within DURATION before now (30m, 1h, 2d) or after TIME' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l profile -d 'Only this agent profile' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l node -d 'Only calls this node handled: its Asterisk entity id or its serve instance' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l by -d 'One row per agent profile, per node (serve instance and Asterisk entity id), or per Asterisk' -r -f -a "profile\t''
+node\t'The serve instance that handled the call, with its Asterisk'
+asterisk\t'The Asterisk entity id only'"
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -548,11 +555,11 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -s o -l output -d 'Where to write the bundle' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l call-logs -d 'Directory of serve\'s per-call event and agent logs [default: call-logs/ beside the database]' -r -F
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -573,7 +580,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l serve -d 'HTTP API of vcctl serve' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l rate -d 'Refreshes per second of the full-screen view' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l bundle-dir -d 'Where the bundle key (b) writes: DIR/<call id>.tar.gz' -r -F
-complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -752,10 +759,11 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l json -d 'Print 
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l db -d 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l last -d 'The last N calls serve recorded [default: 50]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l call -d 'One call record' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l since -d 'Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l node -d 'Only calls this node handled: its Asterisk entity id or its serve instance' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l target-ms -d 'End-to-end target; exit 8 when the total p95 is above it' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l chart -d 'Write a waterfall chart of the breakdown to this SVG file' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l sip-uri -d 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]' -r

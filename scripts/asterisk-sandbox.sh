@@ -224,7 +224,7 @@ fingerprint() {
         cat "$root$share"/*.conf "$root/usr/local/bin/render-config.sh" \
             "$root/usr/local/bin/asterisk-entrypoint.sh" "$root/etc/hosts"
         printf '%s\n' "$ari_user" "$ari_password" "$bind_addr" "$sip_port" "$http_port" \
-            "$rtp_start" "$rtp_end"
+            "$rtp_start" "$rtp_end" "${ASTERISK_ENTITY_ID:-}" "${ASTERISK_SYSTEM_NAME:-}"
         if tls_on; then cat "$root$tls_cert" "$root$tls_key"; echo "tls $tls_port"; fi
     } | md5sum | cut -d' ' -f1
 }
@@ -256,6 +256,8 @@ start_asterisk() {
             ASTERISK_HTTP_TLS_CERT="$(tls_on && echo "$tls_cert")" \
             ASTERISK_HTTP_TLS_KEY="$(tls_on && echo "$tls_key")" \
             ASTERISK_HTTP_TLS_PORT="$tls_port" \
+            ASTERISK_ENTITY_ID="${ASTERISK_ENTITY_ID:-}" \
+            ASTERISK_SYSTEM_NAME="${ASTERISK_SYSTEM_NAME:-}" \
             /usr/local/bin/asterisk-entrypoint.sh
     ) </dev/null >>"$log" 2>&1 &
     pid=$!

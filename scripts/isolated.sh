@@ -28,6 +28,8 @@ root=/var/lib/vcctl-sandbox-$name/rootfs
 if [ "$1" = --down ]; then
     if ip netns list | grep -qw "$ns"; then
         ip netns exec "$ns" env VCCTL_SANDBOX_DIR="$root" "$repo/scripts/asterisk-sandbox.sh" down || true
+        # NAME's PostgreSQL, if scripts/postgres-sandbox.sh started one in the namespace.
+        ip netns exec "$ns" env VCCTL_NETNS_NAME="$name" "$repo/scripts/postgres-sandbox.sh" stop || true
         ip netns delete "$ns"
     fi
     exit 0
@@ -56,4 +58,6 @@ if ! ip netns list | grep -qw "$ns"; then
     ip netns exec "$ns" ip link set vc1 up
 fi
 export VCCTL_SANDBOX_DIR=$root
+# scripts/postgres-sandbox.sh names its data directory after the namespace.
+export VCCTL_NETNS_NAME=$name
 exec ip netns exec "$ns" "$@"

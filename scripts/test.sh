@@ -22,6 +22,9 @@ command -v nft >/dev/null || need+=(nftables)
 command -v iptables >/dev/null || need+=(iptables)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v tmux >/dev/null || need+=(tmux)
+# PostgreSQL 15 (the shared store, tests/e2e_store.rs) and Kamailio (tests/e2e_cluster.rs).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+command -v kamailio >/dev/null || need+=(kamailio)
 if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -31,6 +34,8 @@ fi
 
 say "starting the sandbox Asterisk"
 scripts/asterisk-sandbox.sh up
+say "starting the sandbox PostgreSQL"
+scripts/postgres-sandbox.sh up >/dev/null
 
 export VCCTL_E2E=1
 # A debug build of its own, not the README's release build: it keeps overflow checks and debug

@@ -273,9 +273,9 @@ pub struct EventsArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Database")]
 pub struct DbArgs {
-    /// SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub db: Option<PathBuf>,
+    /// SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]
+    #[arg(long, global = true, value_name = "FILE|URL")]
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -384,6 +384,9 @@ pub struct CallsFilterArgs {
     /// Only calls from this number
     #[arg(long, value_name = "NUMBER")]
     pub caller: Option<String>,
+    /// Only calls this node handled: its Asterisk entity id or its serve instance
+    #[arg(long, value_name = "NODE")]
+    pub node: Option<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -415,6 +418,24 @@ pub struct CallsStatsArgs {
     /// Only this agent profile
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// Only calls this node handled: its Asterisk entity id or its serve instance
+    #[arg(long, value_name = "NODE")]
+    pub node: Option<String>,
+    /// One row per agent profile, per node (serve instance and Asterisk entity id), or per
+    /// Asterisk
+    #[arg(long, value_enum, default_value_t = StatsBy::Profile)]
+    pub by: StatsBy,
+}
+
+/// How `calls stats` groups its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StatsBy {
+    #[default]
+    Profile,
+    /// The serve instance that handled the call, with its Asterisk
+    Node,
+    /// The Asterisk entity id only
+    Asterisk,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -781,6 +802,9 @@ pub struct LatencyReportArgs {
     /// Calls that started within DURATION before now (30m, 1h, 2d) or after TIME (RFC 3339)
     #[arg(long, value_name = "DURATION|TIME")]
     pub since: Option<String>,
+    /// Only calls this node handled: its Asterisk entity id or its serve instance
+    #[arg(long, value_name = "NODE")]
+    pub node: Option<String>,
     /// End-to-end target; exit 8 when the total p95 is above it
     #[arg(long, value_name = "MS", default_value_t = 300.0)]
     pub target_ms: f64,
@@ -870,6 +894,9 @@ mod tests {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    /// This serve's name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]
+    #[arg(long, value_name = "NAME")]
+    pub instance: Option<String>,
     /// HTTP API address (healthz, readyz, metrics, calls, events)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
     pub http: std::net::SocketAddr,

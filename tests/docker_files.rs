@@ -253,3 +253,75 @@ fn render_turns_https_on_only_with_a_certificate_and_its_key() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("go together"));
 }
+
+#[test]
+fn render_names_a_cluster_node_and_refuses_bad_names() {
+    let (out, dir) = render(&[
+        ("ASTERISK_ARI_PASSWORD", "s3cret"),
+        ("ASTERISK_ENTITY_ID", "02:00:00:00:00:07"),
+        ("ASTERISK_SYSTEM_NAME", "node7"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conf = read(dir.path(), "asterisk.conf");
+    assert!(conf.contains("\nentityid = 02:00:00:00:00:07\n"), "{conf}");
+    assert!(conf.contains("\nsystemname = node7\n"), "{conf}");
+    let (out, dir) = render(&[("ASTERISK_ARI_PASSWORD", "s3cret")]);
+    assert!(out.status.success());
+    let conf = read(dir.path(), "asterisk.conf");
+    assert!(
+        !conf.contains("entityid") && !conf.contains("systemname"),
+        "{conf}"
+    );
+    for bad in [
+        ("ASTERISK_ENTITY_ID", "02:00"),
+        ("ASTERISK_SYSTEM_NAME", "node 1;x"),
+    ] {
+        let (out, _d) = render(&[("ASTERISK_ARI_PASSWORD", "s3cret"), bad]);
+        assert!(!out.status.success(), "{bad:?} accepted");
+    }
+}
+
+#[test]
+fn the_cluster_compose_kamailio_and_dispatcher_agree() {
+    let d = docker();
+    let compose = read(&d, "docker-compose.cluster.yml");
+    let list = read(&d, "kamailio/dispatcher.list");
+    // Every node Kamailio dispatches to is an Asterisk of the compose file, at that address.
+    let nodes: Vec<&str> = list
+        .lines()
+        .filter(|l| l.starts_with("1 "))
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(nodes.len(), 2, "{list}");
+    for (i, uri) in nodes.iter().enumerate() {
+        let ip = uri.trim_start_matches("sip:").trim_end_matches(":5060");
+        assert!(
+            compose.contains(&format!("ASTERISK_BIND_ADDR: {ip}")),
+            "{ip}"
+        );
+        assert!(
+            compose.contains(&format!("VCCTL_ARI_URL: http://{ip}:8088")),
+            "{ip}"
+        );
+        assert!(compose.contains(&format!("ASTERISK_SYSTEM_NAME: node{}", i + 1)));
+    }
+    // Entity ids and RTP ranges differ between the nodes.
+    assert_eq!(
+        compose
+            .matches("ASTERISK_ENTITY_ID: \"02:00:00:00:00:0")
+            .count(),
+        2
+    );
+    for f in [
+        "Dockerfile.kamailio",
+        "kamailio/kamailio.cfg",
+        "kamailio/dispatcher.list",
+    ] {
+        assert!(d.join(f).exists(), "{f}");
+    }
+    assert!(read(&d, "Dockerfile.kamailio").contains("kamailio/kamailio.cfg"));
+}

@@ -1,13 +1,12 @@
 //! `vcctl agents list | show | add | remove | route`: agent profiles in the database.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::Ctx;
 use crate::cli::{AgentAddArgs, AgentsAction, AgentsArgs};
 use crate::config::Layers;
 use crate::error::{Error, Result};
-use crate::io::store::{resolve_db_path, Store};
+use crate::io::db::{resolve_db, Db, DbLocation};
 use crate::ui::agent_views::{KeyStatus, ProfileList, ProfileView, RouteView};
 use crate::ui::ari_views::Done;
 use crate::ui::output::emit;
@@ -16,7 +15,7 @@ use vcctl_core::agent::routing::{
 };
 
 pub async fn run(ctx: &Ctx, args: AgentsArgs) -> Result<()> {
-    let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);
+    let path = resolve_db(args.db.db.as_deref(), &ctx.layers);
     let action = args.action.unwrap_or(AgentsAction::List);
     let writes = matches!(action, AgentsAction::Add(_) | AgentsAction::Remove { .. });
     let store = open(&path, writes)?;
@@ -25,7 +24,7 @@ pub async fn run(ctx: &Ctx, args: AgentsArgs) -> Result<()> {
     match action {
         AgentsAction::List => emit(
             &ProfileList {
-                database: path.display().to_string(),
+                database: path.to_string(),
                 profiles: store.list_profiles()?,
                 fallback,
             },
@@ -55,7 +54,7 @@ pub async fn run(ctx: &Ctx, args: AgentsArgs) -> Result<()> {
             let (profile, position, replace) = profile_from_args(a)?;
             let stored = store.add_profile(&profile, position, replace)?;
             let key = key_status(stored.api_key_var(), &ctx.layers);
-            let mut detail = format!("position {} in {}", stored.position, store.path());
+            let mut detail = format!("position {} in {}", stored.position, store.describe());
             if !key.set {
                 detail.push_str(&format!(
                     "; note: {} is not set here, so serve needs it in its environment or .env",
@@ -115,11 +114,11 @@ pub async fn run(ctx: &Ctx, args: AgentsArgs) -> Result<()> {
 
 /// Writes open (creating) the file; reads of a database that does not exist yet see an empty
 /// one instead of creating files as a side effect.
-fn open(path: &Path, writes: bool) -> Result<Store> {
-    if writes || path.exists() {
-        Ok(Store::open(path)?)
+fn open(loc: &DbLocation, writes: bool) -> Result<Db> {
+    if writes {
+        Ok(Db::open(loc)?)
     } else {
-        Ok(Store::open_in_memory()?)
+        Ok(Db::open_read(loc)?)
     }
 }
 
@@ -246,7 +245,7 @@ mod tests {
             let Command::Agents(a) = cli.command else {
                 panic!()
             };
-            assert_eq!(a.db.db.as_deref(), Some(Path::new("a.db")));
+            assert_eq!(a.db.db.as_deref(), Some("a.db"));
         }
     }
 

@@ -8,25 +8,22 @@ use std::path::Path;
 use super::{now_unix, Ctx};
 use crate::cli::{
     CallOutcomeArg, CallsAction, CallsArgs, CallsBundleArgs, CallsExportArgs, CallsFilterArgs,
-    CallsListArgs, CallsStatsArgs, ExportFormat,
+    CallsListArgs, CallsStatsArgs, ExportFormat, StatsBy,
 };
 use crate::error::{Error, Result};
-use crate::io::store::{resolve_db_path, CallFilter, CallOutcome, CallRecord, Store};
+use crate::io::db::{resolve_db, Db, DbLocation};
+use crate::io::store::{CallFilter, CallOutcome, CallRecord};
 use crate::ui::output::{emit, write_stdout};
 use crate::ui::record_views::{self, CallList, CallStatsView, CallView};
 use vcctl_core::analysis::stats::{summarize, CallSample};
 
 pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
-    let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);
+    let loc = resolve_db(args.db.db.as_deref(), &ctx.layers);
     if let Some(CallsAction::Bundle(a)) = &args.action {
-        return bundle(ctx, &path, a);
+        return bundle(ctx, &loc, a);
     }
     // Reading never creates a database: a missing file simply has no calls.
-    let store = if path.exists() {
-        Store::open(&path)?
-    } else {
-        Store::open_in_memory()?
-    };
+    let store = Db::open_read(&loc)?;
     let json = ctx.json();
     match args.action.unwrap_or(CallsAction::List(CallsListArgs {
         limit: 50,
@@ -41,7 +38,7 @@ pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
                 &CallList {
                     calls,
                     limited,
-                    database: path.display().to_string(),
+                    database: loc.to_string(),
                 },
                 json,
             )
@@ -49,11 +46,11 @@ pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
         CallsAction::Show { id } => emit(&CallView(store.get_call(&id)?), json),
         CallsAction::Export(a) => export(&store, &a),
         CallsAction::Stats(a) => stats(&store, &a, json),
-        CallsAction::Bundle(a) => bundle(ctx, &path, &a),
+        CallsAction::Bundle(a) => bundle(ctx, &loc, &a),
     }
 }
 
-fn bundle(ctx: &Ctx, db: &Path, a: &CallsBundleArgs) -> Result<()> {
+fn bundle(ctx: &Ctx, db: &DbLocation, a: &CallsBundleArgs) -> Result<()> {
     let report = bundle_call(
         db,
         &a.id,
@@ -68,7 +65,7 @@ fn bundle(ctx: &Ctx, db: &Path, a: &CallsBundleArgs) -> Result<()> {
 
 /// Write the bundle of call `id` (see `io::call_bundle`).
 pub fn bundle_call(
-    db: &Path,
+    db: &DbLocation,
     id: &str,
     output: &Path,
     call_logs: Option<&Path>,
@@ -77,13 +74,15 @@ pub fn bundle_call(
     secrets: Vec<String>,
 ) -> Result<crate::io::call_bundle::BundleReport> {
     use crate::io::call_bundle::{write_bundle, BundleError, BundleRequest};
-    if !db.exists() {
-        return Err(Error::NotFound(format!(
-            "no call database at {}; give serve's --db",
-            db.display()
-        )));
+    if let DbLocation::Sqlite(path) = db {
+        if !path.exists() {
+            return Err(Error::NotFound(format!(
+                "no call database at {}; give serve's --db",
+                path.display()
+            )));
+        }
     }
-    let store = Store::open(db)?;
+    let store = Db::open_read(db)?;
     let record = store.get_call(id)?;
     let mut secrets = secrets;
     // Keys named by agent profiles, whatever their variables are called.
@@ -167,11 +166,12 @@ fn filter(a: &CallsFilterArgs, now: f64) -> Result<CallFilter> {
         in_progress,
         profile: a.profile.clone(),
         caller: a.caller.clone(),
+        node: a.node.clone(),
         ..Default::default()
     })
 }
 
-fn export(store: &Store, a: &CallsExportArgs) -> Result<()> {
+fn export(store: &Db, a: &CallsExportArgs) -> Result<()> {
     let calls = store.list_calls(&filter(&a.filter, now_unix())?)?;
     let mut text = String::new();
     match a.format {
@@ -198,6 +198,24 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
         .map_err(|e| Error::io(what(), e))
 }
 
+/// What `calls stats` needs of a record, grouped `by` profile or node.
+pub fn sample_by(c: &CallRecord, by: StatsBy) -> CallSample {
+    let mut s = sample(c);
+    let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unknown)".into());
+    match by {
+        StatsBy::Profile => {}
+        StatsBy::Node => {
+            s.profile = Some(format!(
+                "{} ({})",
+                or_unknown(&c.serve_instance),
+                or_unknown(&c.asterisk_id)
+            ))
+        }
+        StatsBy::Asterisk => s.profile = Some(or_unknown(&c.asterisk_id)),
+    }
+    s
+}
+
 /// What `calls stats` needs of a record.
 pub fn sample(c: &CallRecord) -> CallSample {
     let response_ms = c
@@ -216,20 +234,26 @@ pub fn sample(c: &CallRecord) -> CallSample {
     }
 }
 
-fn stats(store: &Store, a: &CallsStatsArgs, json: bool) -> Result<()> {
+fn stats(store: &Db, a: &CallsStatsArgs, json: bool) -> Result<()> {
     let f = filter(
         &CallsFilterArgs {
             since: a.since.clone(),
             profile: a.profile.clone(),
+            node: a.node.clone(),
             ..Default::default()
         },
         now_unix(),
     )?;
     let calls = store.list_calls(&f)?;
-    let samples: Vec<CallSample> = calls.iter().map(sample).collect();
+    let samples: Vec<CallSample> = calls.iter().map(|c| sample_by(c, a.by)).collect();
     emit(
         &CallStatsView {
             since: f.since,
+            by: match a.by {
+                StatsBy::Profile => "profile",
+                StatsBy::Node => "node",
+                StatsBy::Asterisk => "asterisk",
+            },
             profiles: summarize(&samples),
         },
         json,
@@ -311,6 +335,8 @@ mod tests {
             recording: None,
             transport: None,
             media_ws: None,
+            asterisk_id: None,
+            serve_instance: None,
         };
         let s = sample(&c);
         assert!(s.finished && s.completed);

@@ -8,8 +8,9 @@ use super::{now_unix, Ctx};
 use crate::cli::LatencyReportArgs;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
+use crate::io::db::{resolve_db, Db};
 use crate::io::latency_probe;
-use crate::io::store::{resolve_db_path, CallFilter, CallRecord, Store};
+use crate::io::store::{CallFilter, CallRecord};
 use crate::ui::latency_views::LatencyView;
 use crate::ui::output::emit;
 use vcctl_core::analysis::latency::{samples_from_records, waterfall_svg, LatencyReport, Samples};
@@ -57,19 +58,18 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
 
 /// The call records the report covers, and a phrase saying which.
 fn select(ctx: &Ctx, a: &LatencyReportArgs) -> Result<(Vec<CallRecord>, String)> {
-    let path = resolve_db_path(a.db.db.as_deref(), &ctx.layers);
-    let shown = path.display().to_string();
+    let loc = resolve_db(a.db.db.as_deref(), &ctx.layers);
+    let shown = loc.to_string();
     // Reading never creates a database: a missing file simply has no calls.
-    let store = if path.exists() {
-        Store::open(&path)?
-    } else {
-        Store::open_in_memory()?
-    };
+    let store = Db::open_read(&loc)?;
     if let Some(id) = &a.call {
         let c = store.get_call(id)?;
         return Ok((vec![c], format!("call {id} in {shown}")));
     }
-    let mut f = CallFilter::default();
+    let mut f = CallFilter {
+        node: a.node.clone(),
+        ..Default::default()
+    };
     let what = if let Some(s) = &a.since {
         f.since = Some(super::calls::parse_since(s, now_unix()).map_err(Error::Usage)?);
         format!("the calls since {s}")

@@ -3,17 +3,15 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use std::path::Path;
-
 use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs, TransportArg};
 use crate::config::{redact_userinfo, AriSettings, Layers};
 use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
+use crate::io::db::{resolve_db, spool_path, Db, DbLocation};
 use crate::io::serve::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
 use crate::io::serve::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::serve::metrics::ServeMetrics;
 use crate::io::serve::rtp_socket::PortPool;
-use crate::io::store::{resolve_db_path, Store};
 use vcctl_core::agent::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use vcctl_core::media::call_media::MediaSettings;
 
@@ -83,7 +81,7 @@ pub fn settings_json(
     opts: &ServeOptions,
     ari: &AriSettings,
     layers: &Layers,
-    db: &Path,
+    db: &DbLocation,
 ) -> serde_json::Value {
     let conversation = crate::io::agent_ws::AgentSettings::new(&opts.agent_base_url, "")
         .ok()
@@ -98,7 +96,7 @@ pub fn settings_json(
         "app": opts.app,
         "ari_url": ari.url.as_str(),
         "http": opts.http.to_string(),
-        "db": db.display().to_string(),
+        "db": db.to_string(),
         "agent": {
             "base_url": redact_userinfo(&opts.agent_base_url),
             "conversation_url": conversation,
@@ -126,7 +124,7 @@ pub fn settings_json(
 /// `--call-logs*`: where the per-call logs go, created now so a mistake shows at start.
 fn journal_settings(
     a: &ServeArgs,
-    db: &Path,
+    db: &DbLocation,
 ) -> Result<crate::io::serve::journal::JournalSettings> {
     use crate::io::serve::journal::{default_dir, JournalSettings};
     let dir = if a.call_logs_keep == 0 {
@@ -158,9 +156,16 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     // The agent URL is checked now, not at the first call.
     crate::io::agent_ws::parse_base_url(&opts.agent_base_url)?;
     let ari_settings = ctx.ari_settings()?;
-    let db = resolve_db_path(a.db.db.as_deref(), &ctx.layers);
+    let db = resolve_db(a.db.db.as_deref(), &ctx.layers);
+    let instance = a
+        .instance
+        .clone()
+        .or_else(|| ctx.layers.get("VCCTL_INSTANCE"))
+        .unwrap_or_else(|| format!("{}:{}", host_name(), a.http.port()));
     // StoreError's own mapping: a busy database is exit 7, a newer schema 1, as documented.
-    let store = Store::open(&db)?;
+    // With PostgreSQL, records that cannot reach it wait in a spool file of this instance.
+    let spool = spool_path(&ctx.layers, &instance);
+    let store = Db::open_serving(&db, &spool)?;
     let metrics = ServeMetrics::new();
     let mut plugins: Vec<crate::io::serve::call::PluginFactory> = Vec::new();
     if let Some(dir) = &a.record {
@@ -202,6 +207,8 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         metrics,
         ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
         store,
+        instance,
+        asterisk_id: Default::default(),
         layers: ctx.layers.clone(),
         routes: Mutex::new(Default::default()),
         bridges: Mutex::new(Default::default()),
@@ -211,4 +218,13 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         opts,
     });
     crate::io::serve::run(shared, ari_settings, crate::io::signals::stop_requested()).await
+}
+
+/// This machine's host name (`--instance`'s default), or `localhost` when it cannot be read.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }

@@ -21,7 +21,7 @@ pub async fn run(ctx: &Ctx, a: TopArgs) -> Result<()> {
     }
     // NO_COLOR (https://no-color.org): set and not empty turns colours off.
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let db = crate::io::store::resolve_db_path(a.db.db.as_deref(), &ctx.layers);
+    let db = crate::io::db::resolve_db(a.db.db.as_deref(), &ctx.layers);
     let secrets = super::calls::bundle_secrets(ctx);
     let dir = a.bundle_dir.clone();
     let bundle = Box::new(move |id: &str| {

@@ -142,9 +142,11 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
                 url: base.to_string(),
                 healthz: Err(e.to_string()),
                 readyz: None,
+                store_degraded: None,
             }
         }
     };
+    let mut store_degraded = None;
     let join = |p: &str| {
         let mut u = base.clone();
         u.set_path(&format!("{}{p}", base.path().trim_end_matches('/')));
@@ -180,6 +182,17 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
                     .to_string();
+                if body.get("store").and_then(|v| v.as_str()) == Some("degraded") {
+                    store_degraded = Some(format!(
+                        "{} record writes queued ({})",
+                        body.get("store_queued")
+                            .and_then(|v| v.as_u64())
+                            .unwrap_or(0),
+                        body.get("store_reason")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("no reason given")
+                    ));
+                }
                 match (status.as_u16(), ready) {
                     (200, Some(true)) | (200, None) => Ok((true, why)),
                     (_, Some(false)) | (503, None) => Ok((false, why)),
@@ -194,6 +207,7 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
         url: base.to_string(),
         healthz,
         readyz,
+        store_degraded,
     }
 }
 

@@ -108,7 +108,15 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE calls ADD COLUMN transport TEXT;
     ALTER TABLE calls ADD COLUMN media_ws TEXT;
     "#,
-    // v5: append the next migration here.
+    // v5: which node handled the call (issue 18: several Asterisk + serve nodes share one
+    // PostgreSQL store): Asterisk's entity id (the `asterisk_id` of its ARI events) and the
+    // serve instance (`serve --instance`, default host name:API port).
+    r#"
+    ALTER TABLE calls ADD COLUMN asterisk_id TEXT;
+    ALTER TABLE calls ADD COLUMN serve_instance TEXT;
+    CREATE INDEX calls_asterisk_id ON calls(asterisk_id);
+    "#,
+    // v6: append the next migration here (and its PostgreSQL twin in io/store_pg.rs).
 ];
 
 /// The schema version this vcctl writes.
@@ -432,7 +440,8 @@ impl Store {
         let conn = self.lock();
         let r = conn.execute(
             "INSERT INTO calls (id, caller_channel_id, caller_number, caller_name, extension,
-                profile, agent_id, stasis_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                profile, agent_id, stasis_start, asterisk_id, serve_instance)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 c.id,
                 c.caller_channel_id,
@@ -441,7 +450,9 @@ impl Store {
                 c.extension,
                 c.profile,
                 c.agent_id,
-                c.stasis_start
+                c.stasis_start,
+                c.asterisk_id,
+                c.serve_instance
             ],
         );
         match r {
@@ -454,7 +465,7 @@ impl Store {
 
     /// Set a milestone time. Only the first time given is kept (repeat calls are harmless).
     pub fn update_call_mark(&self, id: &str, mark: CallMark, at: f64) -> Result<()> {
-        let col = mark_column(mark);
+        let col = mark.column();
         let n = self.lock().execute(
             &format!("UPDATE calls SET {col} = COALESCE({col}, ?2) WHERE id = ?1"),
             params![id, at],
@@ -563,6 +574,13 @@ impl Store {
         if let Some(c) = &filter.caller {
             push("caller_number =", c.clone().into());
         }
+        if let Some(n) = &filter.node {
+            args.push(n.clone().into());
+            let i = args.len();
+            sql.push_str(&format!(
+                " AND (asterisk_id = ?{i} OR serve_instance = ?{i})"
+            ));
+        }
         if filter.in_progress {
             sql.push_str(" AND outcome IS NULL");
         }
@@ -668,19 +686,11 @@ fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<AgentProfile> {
     })
 }
 
-/// The column of a call's milestone.
-fn mark_column(mark: CallMark) -> &'static str {
-    match mark {
-        CallMark::Bridged => "bridged",
-        CallMark::AgentConnected => "agent_connected",
-        CallMark::FirstAgentAudio => "first_agent_audio",
-    }
-}
-
 const CALL_COLUMNS: &str = "id, caller_channel_id, media_channel_id, bridge_id, caller_number, \
      caller_name, extension, profile, agent_id, conversation_id, stasis_start, bridged, \
      agent_connected, first_agent_audio, ended, duration_seconds, end_cause, ended_by, outcome, \
-     rtp_inbound, rtp_outbound, latency, transcript, recording, transport, media_ws";
+     rtp_inbound, rtp_outbound, latency, transcript, recording, transport, media_ws, asterisk_id, \
+     serve_instance";
 
 fn parsed<T: std::str::FromStr<Err = String>>(
     row: &Row<'_>,
@@ -727,6 +737,8 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
         recording: row.get(23)?,
         transport: row.get(24)?,
         media_ws: json_column(row, 25)?,
+        asterisk_id: row.get(26)?,
+        serve_instance: row.get(27)?,
     })
 }
 
@@ -886,15 +898,15 @@ mod tests {
         {
             let v2 = Store::open_upto(&path, 2).unwrap();
             assert_eq!(v2.schema_version().unwrap(), 2);
-            v2.insert_call_start(&CallStart {
-                id: "old".into(),
-                caller_channel_id: "chan-old".into(),
-                caller_number: Some("1001".into()),
-                profile: Some("sales".into()),
-                stasis_start: 50.0,
-                ..Default::default()
-            })
-            .unwrap();
+            // The rows as a v2 vcctl wrote them (today's insert names v5's columns).
+            v2.lock()
+                .execute_batch(
+                    "INSERT INTO calls (id, caller_channel_id, caller_number, profile, stasis_start)
+                        VALUES ('old', 'chan-old', '1001', 'sales', 50.0);
+                     INSERT INTO calls (id, caller_channel_id, stasis_start)
+                        VALUES ('live', 'chan-live', 90.0);",
+                )
+                .unwrap();
             v2.finish_call(
                 "old",
                 &CallEnd {
@@ -909,13 +921,6 @@ mod tests {
                 },
             )
             .unwrap();
-            v2.insert_call_start(&CallStart {
-                id: "live".into(),
-                caller_channel_id: "chan-live".into(),
-                stasis_start: 90.0,
-                ..Default::default()
-            })
-            .unwrap();
         }
         let s = Store::open(&path).unwrap();
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
@@ -924,7 +929,14 @@ mod tests {
         assert_eq!(old.duration_seconds, Some(30.0));
         assert_eq!(old.rtp_inbound, Some(json!({"packets": 1500})));
         assert_eq!(old.recording, None);
+        assert_eq!((old.asterisk_id, old.serve_instance), (None, None));
         assert_eq!(s.list_calls(&CallFilter::default()).unwrap().len(), 2);
+        // Old rows have no node: a node filter leaves them out.
+        let on_node = CallFilter {
+            node: Some("node-1".into()),
+            ..Default::default()
+        };
+        assert!(s.list_calls(&on_node).unwrap().is_empty());
         // The new column works on old rows.
         s.update_call(
             "live",

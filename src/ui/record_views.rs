@@ -394,6 +394,7 @@ impl Render for CallView {
             ("media channel", opt(&c.media_channel_id)),
             ("bridge", opt(&c.bridge_id)),
             ("recording", opt(&c.recording)),
+            ("node", node(c)),
         ]);
         out.push_str("\n\ntimeline\n");
         for (at, what) in timeline(c) {
@@ -452,6 +453,8 @@ impl Render for CallView {
 pub struct CallStatsView {
     /// Unix time of `--since`, if given.
     pub since: Option<f64>,
+    /// What a row is: `profile`, `node` or `asterisk` (`calls stats --by`).
+    pub by: &'static str,
     pub profiles: Vec<ProfileStats>,
 }
 
@@ -469,7 +472,7 @@ impl Render for CallStatsView {
                 .unwrap_or_else(|| "-".into())
         };
         let mut t = table([
-            "profile",
+            self.by,
             "calls",
             "completed",
             "success",
@@ -549,7 +552,19 @@ pub const CSV_COLUMNS: &[&str] = &[
     "rtp_inbound_json",
     "rtp_outbound_json",
     "latency_json",
+    "serve_instance",
+    "asterisk_id",
 ];
+
+/// The serve instance and its Asterisk, e.g. `node-1:8000 (Asterisk 02:42:ac:11:00:02)`.
+fn node(c: &CallRecord) -> String {
+    match (&c.serve_instance, &c.asterisk_id) {
+        (None, None) => "-".into(),
+        (Some(s), None) => s.clone(),
+        (None, Some(a)) => format!("Asterisk {a}"),
+        (Some(s), Some(a)) => format!("{s} (Asterisk {a})"),
+    }
+}
 
 fn num(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.3}")).unwrap_or_default()
@@ -621,6 +636,8 @@ pub fn write_csv(calls: &[CallRecord], out: &mut String) {
             json_text(&c.rtp_inbound),
             json_text(&c.rtp_outbound),
             json_text(&c.latency),
+            s(&c.serve_instance),
+            s(&c.asterisk_id),
         ];
         debug_assert_eq!(fields.len(), CSV_COLUMNS.len());
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
@@ -666,6 +683,8 @@ mod tests {
             recording: Some("/rec/1700000000.1.wav".into()),
             transport: None,
             media_ws: None,
+            asterisk_id: None,
+            serve_instance: None,
         }
     }
 

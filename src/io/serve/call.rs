@@ -17,11 +17,12 @@ use tokio::sync::mpsc;
 use crate::config::{Layers, Secret};
 use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
+use crate::io::db::Db;
 use crate::io::serve::http_api::ApiState;
 use crate::io::serve::media_loop::{self, LoopEnd, MediaHooks};
 use crate::io::serve::metrics::ServeMetrics;
 use crate::io::serve::rtp_socket::PortPool;
-use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
+use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy};
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::agent::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
 use vcctl_core::ari::model::Channel;
@@ -152,7 +153,11 @@ pub struct Shared {
     pub plugins: Vec<PluginFactory>,
     pub ari: AriClient,
     pub opts: ServeOptions,
-    pub store: Store,
+    pub store: Db,
+    /// This node, as its call records name it: the serve instance (`--instance`) and the
+    /// entity id of its Asterisk (set when serve first reaches ARI).
+    pub instance: String,
+    pub asterisk_id: std::sync::OnceLock<String>,
     pub api: ApiState,
     pub metrics: ServeMetrics,
     pub ports: PortPool,
@@ -364,6 +369,8 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         caller_name: Some(call.channel.caller.name.clone()).filter(|s| !s.is_empty()),
         extension: Some(extension.clone()).filter(|s| !s.is_empty()),
         stasis_start: started_unix,
+        asterisk_id: shared.asterisk_id.get().cloned(),
+        serve_instance: Some(shared.instance.clone()),
         ..Default::default()
     };
     shared.metrics.calls_active.inc();

@@ -3,7 +3,7 @@
 //! | endpoint | answer |
 //! |---|---|
 //! | `GET /healthz` | 200 `ok` while the process runs |
-//! | `GET /readyz` | 200 `{"ready":true}` when the ARI events connection is up, else 503 `{"ready":false,"reason":...}` |
+//! | `GET /readyz` | 200 `{"ready":true,"store":"ok"}` when the ARI events connection is up, else 503 `{"ready":false,"reason":...}`; `"store":"degraded"` with `store_reason` and `store_queued` while call records wait for an unreachable PostgreSQL (serve still takes calls) |
 //! | `GET /metrics` | Prometheus text format 0.0.4 from the [`Registry`] |
 //! | `GET /calls` | JSON array of live calls (the call engine's snapshots, ordered by id) |
 //! | `GET /calls/{id}` | one live call, or 404 `{"error":...}` |
@@ -50,6 +50,8 @@ pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8
 pub struct Readiness {
     ready: Arc<AtomicBool>,
     reason: Arc<Mutex<String>>,
+    /// `Some((queued, reason))` while the store is degraded.
+    store: Arc<Mutex<Option<(usize, String)>>>,
 }
 
 impl Default for Readiness {
@@ -59,6 +61,7 @@ impl Default for Readiness {
             reason: Arc::new(Mutex::new(
                 "starting: not yet connected to ARI events".into(),
             )),
+            store: Default::default(),
         }
     }
 }
@@ -71,6 +74,13 @@ impl Readiness {
     pub fn set_not_ready(&self, reason: impl Into<String>) {
         *self.reason.lock().unwrap_or_else(|e| e.into_inner()) = reason.into();
         self.ready.store(false, Ordering::Release);
+    }
+    /// The store's state: `Some((records queued, why))` while writes cannot reach it.
+    pub fn set_store_degraded(&self, degraded: Option<(usize, String)>) {
+        *self.store.lock().unwrap_or_else(|e| e.into_inner()) = degraded;
+    }
+    pub fn store_degraded(&self) -> Option<(usize, String)> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Acquire)
@@ -252,15 +262,25 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(s): State<ApiState>) -> Response {
-    if s.readiness.is_ready() {
-        (StatusCode::OK, Json(json!({ "ready": true }))).into_response()
+    let mut body = if s.readiness.is_ready() {
+        json!({ "ready": true })
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "ready": false, "reason": s.readiness.reason() })),
-        )
-            .into_response()
+        json!({ "ready": false, "reason": s.readiness.reason() })
+    };
+    // A degraded store does not stop calls (records are queued), so it does not change the status.
+    match s.readiness.store_degraded() {
+        None => body["store"] = json!("ok"),
+        Some((queued, why)) => {
+            body["store"] = json!("degraded");
+            body["store_queued"] = json!(queued);
+            body["store_reason"] = json!(why);
+        }
     }
+    let status = match s.readiness.is_ready() {
+        true => StatusCode::OK,
+        false => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (status, Json(body)).into_response()
 }
 
 async fn metrics(State(s): State<ApiState>) -> Response {
@@ -413,6 +433,22 @@ pub(crate) mod tests {
             .set_not_ready("ARI events disconnected: refused; retrying");
         let body: Value = get("/readyz").await.unwrap().json().await.unwrap();
         assert_eq!(body["reason"], "ARI events disconnected: refused; retrying");
+        assert_eq!(body["store"], "ok");
+        // Records queued for an unreachable store: still ready (calls go on), but said.
+        state.readiness.set_ready();
+        state
+            .readiness
+            .set_store_degraded(Some((3, "connection refused".into())));
+        let r = get("/readyz").await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["store"], "degraded");
+        assert_eq!(body["store_queued"], 3);
+        assert_eq!(body["store_reason"], "connection refused");
+        state.readiness.set_store_degraded(None);
+        state
+            .readiness
+            .set_not_ready("ARI events disconnected: refused; retrying");
 
         let r = get("/metrics").await.unwrap();
         assert_eq!(r.status(), 200);

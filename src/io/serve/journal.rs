@@ -85,11 +85,16 @@ pub fn paths(dir: &Path, call_id: &str) -> (PathBuf, PathBuf) {
 }
 
 /// The default directory: `call-logs/` beside the database.
-pub fn default_dir(db: &Path) -> PathBuf {
-    db.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("call-logs")
+pub fn default_dir(db: &crate::io::db::DbLocation) -> PathBuf {
+    match db {
+        crate::io::db::DbLocation::Sqlite(db) => db
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join("call-logs"),
+        // A shared store has no folder of its own: the logs stay on this node.
+        crate::io::db::DbLocation::Postgres(_) => PathBuf::from("call-logs"),
+    }
 }
 
 /// One JSON-lines file with a size limit.

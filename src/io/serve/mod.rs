@@ -34,6 +34,7 @@ use tokio::task::JoinSet;
 use crate::config::AriSettings;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
+use crate::io::db::StoreHealth;
 use crate::io::serve::call::{
     now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_BRIDGE_PREFIX, OWN_CHANNEL_PREFIX,
 };
@@ -50,10 +51,24 @@ pub async fn run(
     let started = Instant::now();
     // Credentials and reachability first: a wrong password should stop serve at once.
     let info = shared.ari.info().await?;
+    if let Some(id) = info.system.as_ref().map(|s| s.entity_id.clone()) {
+        let _ = shared.asterisk_id.set(id);
+    }
+    // Call ids are Asterisk's channel ids, unique per Asterisk only unless its system name
+    // prefixes them: on a store shared by several nodes they would collide.
+    let system_name = info.config.as_ref().map(|c| c.name.as_str()).unwrap_or("");
+    if shared.store.is_shared() && system_name.is_empty() {
+        tracing::warn!(
+            "Asterisk has no systemname (asterisk.conf): its channel ids, which are the call \
+             ids, can repeat another node's in the shared store, and such calls go unrecorded; \
+             set a systemname per node (ASTERISK_SYSTEM_NAME in the Docker image)"
+        );
+    }
     let version = info.system.map(|s| s.version).unwrap_or_default();
+    let instance = shared.instance.clone();
     let marked = shared
         .store
-        .run_blocking(|s| s.mark_unfinished_on_start())
+        .run_blocking(move |s| s.mark_unfinished_on_start(Some(&instance)))
         .await
         .unwrap_or(0);
     if marked > 0 {
@@ -108,6 +123,7 @@ pub async fn run(
     let mut calls: JoinSet<()> = JoinSet::new();
     let reconciler = (!shared.opts.reconcile_every.is_zero())
         .then(|| tokio::spawn(reconcile_forever(shared.clone())));
+    let store_watch = tokio::spawn(watch_store(shared.clone()));
     let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
     let mut first = true;
     tokio::pin!(shutdown);
@@ -203,6 +219,19 @@ pub async fn run(
     }
     hangup_task.abort();
     stop_all(&shared, &mut calls).await;
+    store_watch.abort();
+    // Records still queued for an unreachable PostgreSQL stay in the spool file and are
+    // written by the next start; give the store a moment first.
+    let store = shared.store.clone();
+    let flushed = store
+        .run_blocking(|s| Ok(s.flush(Duration::from_secs(3))))
+        .await
+        .unwrap_or(false);
+    if !flushed {
+        if let StoreHealth::Degraded { queued, .. } = shared.store.health() {
+            tracing::warn!("{queued} record writes stay spooled until serve runs again");
+        }
+    }
     shared.api.readiness.set_not_ready("shutting down");
     let _ = stop_http_tx.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(2), http).await;
@@ -505,5 +534,27 @@ async fn recheck_calls(shared: &Shared) {
                 });
             }
         }
+    }
+}
+
+/// Tell `/readyz` (and so doctor) whether call records reach the store or wait in its spool.
+async fn watch_store(shared: Arc<Shared>) {
+    let mut was_degraded = false;
+    loop {
+        let degraded = match shared.store.health() {
+            StoreHealth::Ok => None,
+            StoreHealth::Degraded { queued, reason } => Some((queued, reason)),
+        };
+        if degraded.is_some() != was_degraded {
+            match &degraded {
+                Some((n, why)) => {
+                    tracing::warn!("store degraded: {n} record writes queued ({why})")
+                }
+                None => tracing::info!("store reachable again: queued record writes written"),
+            }
+            was_degraded = degraded.is_some();
+        }
+        shared.api.readiness.set_store_degraded(degraded);
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

@@ -46,6 +46,9 @@ pub struct ApiProbe {
     pub healthz: Result<String, String>,
     /// `/readyz`: ready or not with the reason; `None` when healthz failed.
     pub readyz: Option<Result<(bool, String), String>>,
+    /// `/readyz`'s store: `Some(sentence)` while serve's call records wait for the store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_degraded: Option<String>,
 }
 
 fn ms(d: &Duration) -> String {
@@ -156,6 +159,16 @@ pub fn judge_api(p: &ApiProbe) -> CheckRow {
             format!("nothing healthy answers /healthz ({e}): is vcctl serve running?"),
         )
         .with_fix(format!("{START_SERVE}, or give --api-url")),
+        (Ok(_), Some(Ok((true, _)))) if p.store_degraded.is_some() => CheckRow::new(
+            "http api",
+            target,
+            Status::Warn,
+            format!(
+                "serve is ready, but its store is degraded: {}; calls go on and the records are written when it answers again",
+                p.store_degraded.as_deref().unwrap_or_default()
+            ),
+        )
+        .with_fix("check that PostgreSQL (VCCTL_DB) is running and reachable from serve"),
         (Ok(_), Some(Ok((true, _)))) => CheckRow::new(
             "http api",
             target,
@@ -563,6 +576,7 @@ mod tests {
             url: "http://127.0.0.1:8000/".into(),
             healthz: h,
             readyz: r,
+            store_degraded: None,
         };
         assert_eq!(
             judge_api(&p(Ok("ok".into()), Some(Ok((true, String::new()))))).status,
@@ -577,6 +591,18 @@ mod tests {
         ));
         assert_eq!(r.status, Status::Fail);
         assert!(r.evidence.contains("ARI events not connected"));
+        // Ready with its records queued for PostgreSQL: a warning naming it, not a failure.
+        let mut d = p(Ok("ok".into()), Some(Ok((true, String::new()))));
+        d.store_degraded = Some("12 record writes queued (connection refused)".into());
+        let r = judge_api(&d);
+        assert_eq!(r.status, Status::Warn);
+        assert!(
+            r.evidence
+                .contains("store is degraded: 12 record writes queued"),
+            "{}",
+            r.evidence
+        );
+        assert!(r.fix.unwrap().contains("PostgreSQL"));
     }
 
     #[test]

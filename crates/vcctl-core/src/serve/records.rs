@@ -91,7 +91,8 @@ impl std::str::FromStr for EndedBy {
 }
 
 /// Milestones of a call, each a Unix time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CallMark {
     /// The caller and the media channel share a bridge.
     Bridged,
@@ -101,8 +102,19 @@ pub enum CallMark {
     FirstAgentAudio,
 }
 
+impl CallMark {
+    /// The store's column for this milestone.
+    pub fn column(self) -> &'static str {
+        match self {
+            CallMark::Bridged => "bridged",
+            CallMark::AgentConnected => "agent_connected",
+            CallMark::FirstAgentAudio => "first_agent_audio",
+        }
+    }
+}
+
 /// What is known when a call enters Stasis.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallStart {
     /// The call id serve uses everywhere (e.g. the caller's channel id).
     pub id: String,
@@ -113,10 +125,16 @@ pub struct CallStart {
     pub profile: Option<String>,
     pub agent_id: Option<String>,
     pub stasis_start: f64,
+    /// See [`CallRecord::asterisk_id`].
+    #[serde(default)]
+    pub asterisk_id: Option<String>,
+    /// See [`CallRecord::serve_instance`].
+    #[serde(default)]
+    pub serve_instance: Option<String>,
 }
 
 /// Fields to set on a call in progress; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallUpdate {
     pub media_channel_id: Option<String>,
     pub bridge_id: Option<String>,
@@ -137,7 +155,7 @@ pub struct CallUpdate {
 }
 
 /// How a call ended; `None` statistics keep what an earlier update stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallEnd {
     pub ended: f64,
     pub end_cause: Option<String>,
@@ -161,6 +179,8 @@ pub struct CallFilter {
     pub in_progress: bool,
     pub profile: Option<String>,
     pub caller: Option<String>,
+    /// Only calls this node handled: its Asterisk entity id or its serve instance.
+    pub node: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -199,6 +219,12 @@ pub struct CallRecord {
     /// `websocket` calls: the counters of the Asterisk link and the agent side (JSON).
     #[serde(default)]
     pub media_ws: Option<Value>,
+    /// The entity id of the Asterisk that carried the call (schema v5).
+    #[serde(default)]
+    pub asterisk_id: Option<String>,
+    /// The `vcctl serve` instance that handled it (schema v5).
+    #[serde(default)]
+    pub serve_instance: Option<String>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,447 @@
+//! The cluster (issue 18): `vcctl load` through Kamailio (scripts/cluster-sandbox.sh, on
+//! 127.0.0.1:5070 beside the single sandbox) to two Asterisk nodes, each with its own
+//! `vcctl serve`, all writing to one PostgreSQL.
+//!
+//! Needs root and the cluster's addresses (127.0.0.2, 127.0.0.3): run it in a namespace of your
+//! own, `scripts/isolated.sh NAME env VCCTL_E2E=1 cargo test --test e2e_cluster`. Without
+//! `VCCTL_E2E=1` (or `CI`) it fails with a sentence saying how to run it; with it, the test
+//! brings the cluster up.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const PG_ADMIN: &str = "postgres://vcctl:vcctl-sandbox-secret@127.0.0.1:5432/vcctl?sslmode=disable";
+const KAMAILIO: &str = "sip:test@127.0.0.1:5070";
+const NODES: [&str; 2] = ["127.0.0.2", "127.0.0.3"];
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cluster(args: &[&str]) -> Output {
+    Command::new(repo().join("scripts/cluster-sandbox.sh"))
+        .args(args)
+        .env("VCCTL_CLUSTER_SIP_PORT", "5070")
+        .output()
+        .unwrap()
+}
+
+fn vcctl() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vcctl"));
+    for k in [
+        "VCCTL_ARI_URL",
+        "ASTERISK_ARI_HOST",
+        "ASTERISK_ARI_PORT",
+        "RUST_LOG",
+        "VCCTL_DB",
+    ] {
+        c.env_remove(k);
+    }
+    c.env("ASTERISK_ARI_PASSWORD", "vcctl-sandbox-secret")
+        .env("ELEVENLABS_AGENT_ID", "agent_cluster")
+        .env_remove("ELEVENLABS_API_KEY")
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null());
+    c
+}
+
+/// Kills the process when dropped.
+struct Proc(Child);
+impl Drop for Proc {
+    fn drop(&mut self) {
+        // SIGTERM first: serve drains and records its calls.
+        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The cluster up, a database of its own, agent-sim and one serve per node.
+struct Cluster {
+    db: String,
+    admin: String,
+    name: String,
+    _serves: Vec<Proc>,
+    _agent: Proc,
+    dir: tempfile::TempDir,
+    _guard: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Cluster {
+    fn up(tag: &str) -> Option<Cluster> {
+        let guard = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        if !required() {
+            // Never a silent pass: it needs root, Kamailio, PostgreSQL and two Asterisk copies.
+            panic!(
+                "this end-to-end test cannot run here: the cluster test brings up Kamailio, \
+                 PostgreSQL and two Asterisk nodes; run it with VCCTL_E2E=1 (as root), e.g. \
+                 scripts/isolated.sh NAME env VCCTL_E2E=1 cargo test --test e2e_cluster, or run \
+                 scripts/test.sh"
+            );
+        }
+        let out = cluster(&["up"]);
+        assert!(
+            out.status.success(),
+            "cluster-sandbox.sh up: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let admin = std::env::var("VCCTL_E2E_PG_URL").unwrap_or_else(|_| PG_ADMIN.into());
+        let name = format!("vcctl_c_{tag}_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let mut u = url::Url::parse(&admin).unwrap();
+        u.set_path(&format!("/{name}"));
+        let db = u.to_string();
+        let dir = tempfile::tempdir().unwrap();
+        let agent = Proc(
+            vcctl()
+                .args(["agent-sim", "--listen", "127.0.0.1:9100"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let serves: Vec<Proc> = NODES
+            .iter()
+            .enumerate()
+            .map(|(i, ip)| {
+                let log =
+                    std::fs::File::create(dir.path().join(format!("serve{}.log", i + 1))).unwrap();
+                Proc(
+                    vcctl()
+                        .args([
+                            "serve",
+                            "--ari-url",
+                            &format!("http://{ip}:8088"),
+                            "--http",
+                            &format!("{ip}:8000"),
+                            "--rtp-bind",
+                            ip,
+                            "--instance",
+                            &format!("node{}", i + 1),
+                            "--db",
+                            &db,
+                            "--agent-url",
+                            "ws://127.0.0.1:9100",
+                        ])
+                        .env(
+                            "VCCTL_DB_SPOOL",
+                            dir.path().join(format!("spool{}.jsonl", i + 1)),
+                        )
+                        .stdout(Stdio::null())
+                        .stderr(log)
+                        .spawn()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        let c = Cluster {
+            db,
+            admin,
+            name,
+            _serves: serves,
+            _agent: agent,
+            dir,
+            _guard: guard,
+        };
+        for ip in NODES {
+            c.wait_ready(ip, Duration::from_secs(30));
+        }
+        Some(c)
+    }
+
+    fn wait_ready(&self, ip: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            let ok = Command::new("curl")
+                .args([
+                    "-fsS",
+                    "--max-time",
+                    "2",
+                    &format!("http://{ip}:8000/readyz"),
+                ])
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false);
+            if ok {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve on {ip} not ready: {}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    fn logs(&self) -> String {
+        let mut s = String::new();
+        for n in 1..=2 {
+            let p = self.dir.path().join(format!("serve{n}.log"));
+            s.push_str(&format!(
+                "--- serve{n}\n{}",
+                std::fs::read_to_string(p).unwrap_or_default()
+            ));
+        }
+        s
+    }
+
+    fn load(&self, args: &[&str]) -> Value {
+        let out = vcctl()
+            .args(["load", KAMAILIO, "--json", "--hold", "3", "--timeout", "10"])
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "load printed no JSON ({e}): {}\n{}",
+                String::from_utf8_lossy(&out.stderr),
+                self.logs()
+            )
+        })
+    }
+
+    fn calls(&self) -> Vec<Value> {
+        let out = vcctl()
+            .args(["calls", "list", "--limit", "0", "--json", "--db", &self.db])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array()
+            .cloned()
+            .expect("calls list --json is an array of records")
+    }
+
+    fn per_node(&self) -> (usize, usize) {
+        let calls = self.calls();
+        let on = |n: &str| calls.iter().filter(|c| c["serve_instance"] == n).count();
+        (on("node1"), on("node2"))
+    }
+
+    fn dispatcher(&self) -> String {
+        String::from_utf8_lossy(&cluster(&["dispatcher"]).stdout).to_string()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // The serves stop first (fields drop after this), then the database goes.
+        self._serves.clear();
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// Node 2's flags in `kamcmd dispatcher.list` (`AP`/`AX` active, `IP`/`IX` inactive).
+fn node2_flags(list: &str) -> String {
+    let at = list
+        .find("sip:127.0.0.3:5060")
+        .expect("node 2 in the dispatcher list");
+    let rest = &list[at..];
+    let f = rest.find("FLAGS:").unwrap();
+    rest[f + 6..].split_whitespace().next().unwrap().to_string()
+}
+
+fn answered(load: &Value) -> u64 {
+    let steps = load["steps"].as_array().expect("load's steps");
+    steps
+        .iter()
+        .map(|s| s["answered"].as_u64().unwrap_or(0))
+        .sum()
+}
+
+#[test]
+fn load_through_kamailio_spreads_calls_over_both_nodes() {
+    let Some(c) = Cluster::up("spread") else {
+        return;
+    };
+    let load = c.load(&["--calls", "12", "--concurrency", "6", "--rate", "6"]);
+    assert_eq!(answered(&load), 12, "{load}\n{}", c.logs());
+    std::thread::sleep(Duration::from_secs(1));
+    let (n1, n2) = c.per_node();
+    assert_eq!(n1 + n2, 12, "a record per call: {n1} + {n2}\n{}", c.logs());
+    // Round robin: each node gets half, give or take the calls of the other steps.
+    assert!(n1 >= 4 && n2 >= 4, "node1 {n1}, node2 {n2}");
+    for call in c.calls() {
+        assert_eq!(call["outcome"], "completed", "{call}");
+        assert!(call["asterisk_id"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("02:00:00:00:00:0")));
+        assert!(
+            call["id"].as_str().unwrap().starts_with("node"),
+            "ids carry the systemname"
+        );
+    }
+}
+
+#[test]
+#[ignore = "unfinished (issue 18): one run showed node 2 killed, taken out by Kamailio, node 1 \
+taking the new calls (37/13) and no call left in progress, but the test's timing is not \
+reliable on the loaded machine (in other runs all 50 calls were recorded before the kill \
+was measured) and the cut-off calls' records were not yet checked; run with --ignored"]
+fn a_dead_node_is_taken_out_its_calls_recorded_and_it_comes_back() {
+    let Some(c) = Cluster::up("dead") else { return };
+    // Calls keep coming while node 2's Asterisk is stopped under them.
+    let loader = {
+        let mut cmd = vcctl();
+        cmd.args([
+            "load",
+            KAMAILIO,
+            "--json",
+            "--hold",
+            "6",
+            "--timeout",
+            "10",
+            "--calls",
+            "50",
+            "--concurrency",
+            "14",
+            "--rate",
+            "2",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        cmd.spawn().unwrap()
+    };
+    std::thread::sleep(Duration::from_secs(5));
+    let before = c.per_node();
+    assert!(
+        before.1 > 0,
+        "node 2 took no call before it was stopped: {before:?}"
+    );
+    let out = cluster(&["node", "2", "kill"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stopped = Instant::now();
+    let killed_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    // What the nodes had when node 2 died: from now on it can take no call.
+    let at_out = c.per_node();
+    // Kamailio's OPTIONS probe takes it out within a few seconds.
+    loop {
+        let f = node2_flags(&c.dispatcher());
+        if f.starts_with('I') {
+            break;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(10),
+            "node 2 still {f} after 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let out = loader.wait_with_output().unwrap();
+    let load: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("load JSON: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let after = c.per_node();
+    // New calls went to node 1 only once node 2 was out.
+    assert_eq!(
+        after.1, at_out.1,
+        "node 2 took calls while out: {at_out:?} -> {after:?}"
+    );
+    assert!(
+        after.0 > at_out.0,
+        "node 1 took no new calls: {at_out:?} -> {after:?}"
+    );
+    // Bring node 2 back: its serve reconnects, its calls cut off by the stop get an outcome,
+    // and Kamailio puts it back.
+    let out = cluster(&["node", "2", "start"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    c.wait_ready(NODES[1], Duration::from_secs(30));
+    let back = Instant::now();
+    loop {
+        let f = node2_flags(&c.dispatcher());
+        if f.starts_with('A') {
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(15),
+            "node 2 still {f} 15 s after its start"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // No record lost: every answered call has one; none is left in progress.
+    std::thread::sleep(Duration::from_secs(2));
+    let calls = c.calls();
+    assert!(
+        calls.len() as u64 >= answered(&load),
+        "{} records for {} answered calls\n{}",
+        calls.len(),
+        answered(&load),
+        c.logs()
+    );
+    // Node 2's calls that were up when its Asterisk died have ended, with the cause (serve
+    // ends them when it finds their channels gone).
+    let cut: Vec<&Value> = calls
+        .iter()
+        .filter(|c| {
+            c["serve_instance"] == "node2"
+                && c["stasis_start"].as_f64().unwrap() < killed_unix
+                && c["ended"].as_f64().is_none_or(|e| e > killed_unix)
+        })
+        .collect();
+    eprintln!("cut off on node 2: {cut:#?}");
+    assert!(
+        calls.iter().all(|c| !c["outcome"].is_null()),
+        "calls left in progress: {:?}",
+        calls
+            .iter()
+            .filter(|c| c["outcome"].is_null())
+            .map(|c| &c["id"])
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        !cut.is_empty(),
+        "no call of node 2 was recorded as cut off by the stop"
+    );
+    for c in &cut {
+        assert!(c["end_cause"].is_string(), "{c}");
+        assert_ne!(c["outcome"], "completed", "{c}");
+    }
+    // And it takes calls again.
+    let again = c.load(&["--calls", "6", "--concurrency", "3", "--rate", "6"]);
+    assert_eq!(answered(&again), 6, "{again}");
+    let last = c.per_node();
+    assert!(
+        last.1 > after.1,
+        "node 2 took no call after it came back: {after:?} -> {last:?}"
+    );
+}
