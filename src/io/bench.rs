@@ -346,6 +346,8 @@ pub async fn run_one(
 
 /// Lift the soft open-files limit to the hard limit (each call holds a few sockets).
 pub fn raise_fd_limit() {
+    // SAFETY: `r` is a live rlimit that getrlimit fills and setrlimit reads; both calls
+    // take its address for their duration only.
     unsafe {
         let mut r = libc::rlimit {
             rlim_cur: 0,
@@ -360,6 +362,7 @@ pub fn raise_fd_limit() {
 
 /// CPU seconds (user + system) this process has used.
 pub fn cpu_seconds_self() -> f64 {
+    // SAFETY: all-zero is a valid rusage (plain integers), which getrusage fills in place.
     unsafe {
         let mut u: libc::rusage = std::mem::zeroed();
         if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
@@ -378,6 +381,7 @@ pub fn cpu_seconds_pid(pid: u32) -> f64 {
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // SAFETY: sysconf takes a constant and touches no memory of ours.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     (ticks(11) + ticks(12)) / hz
 }
