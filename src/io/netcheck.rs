@@ -966,6 +966,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn interface_addrs_lists_the_loopback_of_every_host() {
+        // Every Linux network namespace has lo up with 127.0.0.1 (the sandbox's too).
+        let addrs = interface_addrs();
+        assert!(
+            addrs.contains(&("lo".to_string(), IpAddr::V4(Ipv4Addr::LOCALHOST))),
+            "{addrs:?}"
+        );
+    }
+
+    #[test]
     fn tokens_round_trip() {
         assert_eq!(find_token(b"x vcctl-probe-abc-42\n", "abc"), Some(42));
         assert_eq!(find_token(b"vcctl-probe-other-42", "abc"), None);
