@@ -385,6 +385,7 @@ fn exec_measured(args: &[String]) -> ! {
     // SAFETY: rusage is plain data; wait4 fills it for our own child, which std has not
     // reaped (we never call wait on `child`).
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `status` and `ru` are live locals that wait4 fills (see above).
     let r = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut ru) };
     let wall = t.elapsed();
     assert!(r > 0, "wait4 failed");

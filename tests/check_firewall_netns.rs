@@ -30,7 +30,7 @@ use serde_json::Value;
 
 /// True when namespace tests can run; panics when they must but cannot.
 fn netns_available() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
+    // SAFETY: geteuid(2) takes no arguments and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     let ip = Command::new("ip")
         .args(["netns", "list"])
@@ -164,6 +164,8 @@ fn in_netns<T: Send + 'static>(ns: &str, f: impl FnOnce() -> T + Send + 'static)
     let path = format!("/run/netns/{ns}");
     std::thread::spawn(move || {
         let fd = std::fs::File::open(&path).expect("open netns");
+        // SAFETY: `fd` is an open namespace file for the whole call; setns changes only
+        // this (new) thread's network namespace and reads no memory of ours.
         let r = unsafe { libc::setns(fd.as_raw_fd(), libc::CLONE_NEWNET) };
         assert_eq!(r, 0, "setns {path}: {}", std::io::Error::last_os_error());
         f()

@@ -248,6 +248,8 @@ fn sigterm_drains_active_calls_then_exits_cleanly() {
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
     let t = std::time::Instant::now();
+    // SAFETY: kill(2) reads no memory of ours; the pid is our own child, not yet reaped
+    // (std waits for it only in `finish`), so it cannot name a recycled process.
     unsafe {
         libc::kill(stack.serve_pid() as i32, libc::SIGTERM);
     }
@@ -267,6 +269,8 @@ fn a_restart_after_a_crash_releases_what_the_dead_process_left() {
     let mut stack = Stack::start(&sb, StackOptions::default());
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
+    // SAFETY: kill(2) reads no memory of ours; the pid is our own child, not yet reaped
+    // (std waits for it only in `finish`), so it cannot name a recycled process.
     unsafe {
         libc::kill(stack.serve_pid() as i32, libc::SIGKILL);
     }
@@ -465,6 +469,8 @@ fn a_killed_serve_is_not_reported_as_connected() {
     );
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
+    // SAFETY: kill(2) reads no memory of ours; the pid is our own child, not yet reaped
+    // (std waits for it only in `finish`), so it cannot name a recycled process.
     unsafe {
         libc::kill(stack.serve_pid() as i32, libc::SIGKILL);
     }

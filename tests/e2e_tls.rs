@@ -254,6 +254,8 @@ fn with_the_ca_rest_events_and_serve_work_over_tls_and_without_it_the_issuer_is_
         assert!(Instant::now() < deadline, "the call did not end");
         std::thread::sleep(Duration::from_millis(50));
     }
+    // SAFETY: kill(2) reads no memory of ours; the pid is our own child, not yet reaped
+    // (std waits for it only in `finish`), so it cannot name a recycled process.
     unsafe {
         libc::kill(serve.child.id() as i32, libc::SIGTERM);
     }

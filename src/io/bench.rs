@@ -650,7 +650,7 @@ async fn run_ws(
         if link.padding_bytes == 0 && link.flushes == 0 && link.idle_silence_flushes <= 1 {
             for &(at, before) in &r.log.agent_audio {
                 if let Some(played) = p.played_at.get((before / FRAME_BYTES) as usize) {
-                    agent_to_played.record_error(played.saturating_duration_since(at));
+                    agent_to_played.record_duration(played.saturating_duration_since(at));
                 }
             }
         }
@@ -686,6 +686,8 @@ const FRAME_BYTES: u64 = 160;
 
 /// Lift the soft open-files limit to the hard limit (each call holds a few sockets).
 pub fn raise_fd_limit() {
+    // SAFETY: `r` is a live rlimit that getrlimit fills and setrlimit reads; both calls
+    // take its address for their duration only.
     unsafe {
         let mut r = libc::rlimit {
             rlim_cur: 0,
@@ -700,6 +702,7 @@ pub fn raise_fd_limit() {
 
 /// CPU seconds (user + system) this process has used.
 pub fn cpu_seconds_self() -> f64 {
+    // SAFETY: all-zero is a valid rusage (plain integers), which getrusage fills in place.
     unsafe {
         let mut u: libc::rusage = std::mem::zeroed();
         if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
@@ -718,6 +721,7 @@ pub fn cpu_seconds_pid(pid: u32) -> f64 {
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // SAFETY: sysconf takes a constant and touches no memory of ours.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
     (ticks(11) + ticks(12)) / hz
 }

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use nix::net::if_::InterfaceFlags;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
@@ -232,7 +233,7 @@ pub async fn read_ruleset() -> Result<Ruleset, String> {
         None => None,
     };
     if nft_json.is_none() && iptables.is_none() && ip6tables.is_none() {
-        let hint = if unsafe { libc::geteuid() } != 0 {
+        let hint = if !nix::unistd::geteuid().is_root() {
             "; reading the ruleset needs root"
         } else {
             ""
@@ -260,38 +261,21 @@ pub async fn read_ruleset() -> Result<Ruleset, String> {
 
 /// Every address of every interface that is up: (interface, address).
 pub fn interface_addrs() -> Vec<(String, IpAddr)> {
-    let mut out = Vec::new();
-    // SAFETY: getifaddrs fills a linked list that we walk read-only and free once.
-    unsafe {
-        let mut ifap: *mut libc::ifaddrs = std::ptr::null_mut();
-        if libc::getifaddrs(&mut ifap) != 0 {
-            return out;
-        }
-        let mut cur = ifap;
-        while !cur.is_null() {
-            let ifa = &*cur;
-            cur = ifa.ifa_next;
-            if ifa.ifa_addr.is_null() || ifa.ifa_flags & libc::IFF_UP as u32 == 0 {
-                continue;
-            }
-            let name = std::ffi::CStr::from_ptr(ifa.ifa_name)
-                .to_string_lossy()
-                .into_owned();
-            let fam = (*ifa.ifa_addr).sa_family as i32;
-            let ip = if fam == libc::AF_INET {
-                let sa = &*(ifa.ifa_addr as *const libc::sockaddr_in);
-                IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr)))
-            } else if fam == libc::AF_INET6 {
-                let sa = &*(ifa.ifa_addr as *const libc::sockaddr_in6);
-                IpAddr::V6(std::net::Ipv6Addr::from(sa.sin6_addr.s6_addr))
+    let Ok(addrs) = nix::ifaddrs::getifaddrs() else {
+        return Vec::new();
+    };
+    addrs
+        .filter(|ifa| ifa.flags.contains(InterfaceFlags::IFF_UP))
+        .filter_map(|ifa| {
+            let sa = ifa.address?;
+            let ip = if let Some(v4) = sa.as_sockaddr_in() {
+                IpAddr::V4(v4.ip())
             } else {
-                continue;
+                IpAddr::V6(sa.as_sockaddr_in6()?.ip())
             };
-            out.push((name, ip));
-        }
-        libc::freeifaddrs(ifap);
-    }
-    out
+            Some((ifa.interface_name, ip))
+        })
+        .collect()
 }
 
 /// The interface outside traffic arrives on: the one of the IPv4 default route, else the
@@ -943,6 +927,16 @@ pub fn new_run_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interface_addrs_lists_the_loopback_of_every_host() {
+        // Every Linux network namespace has lo up with 127.0.0.1 (the sandbox's too).
+        let addrs = interface_addrs();
+        assert!(
+            addrs.contains(&("lo".to_string(), IpAddr::V4(Ipv4Addr::LOCALHOST))),
+            "{addrs:?}"
+        );
+    }
 
     #[test]
     fn tokens_round_trip() {

@@ -287,6 +287,8 @@ impl Spawned {
 
     /// Send SIGINT (what Ctrl-C does) and wait.
     pub fn interrupt(&mut self, timeout: Duration) -> Option<i32> {
+        // SAFETY: kill(2) reads no memory of ours; the pid is our own child, not yet reaped
+        // (std waits for it only in `finish`), so it cannot name a recycled process.
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGINT);
         }

@@ -213,6 +213,8 @@ impl Drop for Stack {
     /// Stop serve the way an operator would (SIGTERM), so its app registration is gone before
     /// the next test registers the same app.
     fn drop(&mut self) {
+        // SAFETY: kill(2) reads no memory of ours; the pid is our own child, not yet reaped
+        // (std waits for it only in `finish`), so it cannot name a recycled process.
         unsafe {
             libc::kill(self.serve.child.id() as i32, libc::SIGTERM);
         }

@@ -150,7 +150,7 @@ pub async fn run(
                 WriterMsg::Text(text, rtp_at) => {
                     let r = writer_sender.send_text(text).await;
                     if let (true, Some(t), true) = (measure, rtp_at, r.is_ok()) {
-                        written.record_error(t.elapsed());
+                        written.record_duration(t.elapsed());
                     }
                     r
                 }
@@ -279,7 +279,7 @@ impl AgentWriter<'_> {
 
     fn record(&mut self, rtp_at: Option<Instant>) {
         if let (true, Some(t)) = (self.measure, rtp_at) {
-            self.written.record_error(t.elapsed());
+            self.written.record_duration(t.elapsed());
         }
     }
 }

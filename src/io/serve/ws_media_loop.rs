@@ -76,7 +76,7 @@ pub async fn run(
                 break;
             }
             if let (true, Some(t)) = (measure, caller_at) {
-                written.record_error(t.elapsed());
+                written.record_duration(t.elapsed());
             }
         }
         written

@@ -20,6 +20,7 @@ use crate::media::echo::{EchoMatcher, SampleLog, Spread};
 use crate::media::g711;
 use crate::media::pacer::{Pacer, PacingStats};
 use crate::media::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
+use crate::media::reception::{arrival_units, ReceptionStats};
 use crate::media::resample::Resampler;
 use crate::media::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
 use crate::media::tone::{Vad, VadConfig, VadEvent};
@@ -220,10 +221,13 @@ pub struct CallMedia {
     echo_loop: SampleLog,
     echo_round_trip: SampleLog,
     pcm: Vec<i16>,
-    pcm2: Vec<i16>,
+    pcm_resampled: Vec<i16>,
     last_rx: Option<Instant>,
     next_keepalive: Instant,
-    in_stats: LiveStats,
+    /// RFC 3550 loss and jitter of the inbound stream, from its first packet (one stream:
+    /// a new SSRC continues it, a sequence jump is taken after two sequential packets).
+    in_stats: Option<ReceptionStats>,
+    rtp_rate: u32,
     vad: Vad,
     vad_events: Vec<VadEvent>,
     caller_speaking: bool,
@@ -305,10 +309,11 @@ impl CallMedia {
             echo_loop: SampleLog::new(SAMPLE_CAP),
             echo_round_trip: SampleLog::new(SAMPLE_CAP),
             pcm: Vec::with_capacity(1024),
-            pcm2: Vec::with_capacity(2048),
+            pcm_resampled: Vec::with_capacity(2048),
             last_rx: None,
             next_keepalive: now + settings.keepalive_after,
-            in_stats: LiveStats::new(rtp_rate),
+            in_stats: None,
+            rtp_rate,
             vad: Vad::new(VadConfig::for_rate(rtp_rate)),
             vad_events: Vec::new(),
             caller_speaking: false,
@@ -360,8 +365,10 @@ impl CallMedia {
         self.stats.rtp_in_packets += 1;
         self.stats.rtp_in_bytes += data.len() as u64;
         self.last_rx = Some(now);
+        let arrival = arrival_units(now.duration_since(self.started), self.rtp_rate);
         self.in_stats
-            .push(now.duration_since(self.started), pkt.seq.0, pkt.timestamp);
+            .get_or_insert_with(|| ReceptionStats::new(pkt.ssrc.0, pkt.seq.0))
+            .on_packet(pkt.seq.0, pkt.timestamp, arrival);
         if !self.pt_learned {
             // Answer with the payload type Asterisk uses (matters for dynamic L16 types).
             self.sender.set_payload_type(pkt.payload_type);
@@ -389,9 +396,9 @@ impl CallMedia {
         } else {
             let pcm: &[i16] = match &mut self.up {
                 Some(r) => {
-                    self.pcm2.clear();
-                    r.process(&self.pcm, &mut self.pcm2);
-                    &self.pcm2
+                    self.pcm_resampled.clear();
+                    r.process(&self.pcm, &mut self.pcm_resampled);
+                    &self.pcm_resampled
                 }
                 None => &self.pcm,
             };
@@ -486,9 +493,9 @@ impl CallMedia {
                     self.stats.agent_level_dbfs = crate::media::tone::rms_dbfs(&self.pcm);
                     let pcm: &[i16] = match &mut self.down {
                         Some(r) => {
-                            self.pcm2.clear();
-                            r.process(&self.pcm, &mut self.pcm2);
-                            &self.pcm2
+                            self.pcm_resampled.clear();
+                            r.process(&self.pcm, &mut self.pcm_resampled);
+                            &self.pcm_resampled
                         }
                         None => &self.pcm,
                     };
@@ -559,7 +566,7 @@ impl CallMedia {
             }
             if tick.frames_due > 0 {
                 // The send time's distance from the grid, early or late.
-                self.pacing.record_error(tick.late_by.abs_diff(lead));
+                self.pacing.record_duration(tick.late_by.abs_diff(lead));
             }
             let first_slot = (now + lead).checked_sub(tick.late_by).unwrap_or(now);
             for i in 0..tick.frames_due {
@@ -596,7 +603,8 @@ impl CallMedia {
         self.held = None;
         if self.send_frame(now) {
             self.stats.playout_late_frames += 1;
-            self.late.record_error(now.saturating_duration_since(slot));
+            self.late
+                .record_duration(now.saturating_duration_since(slot));
         }
     }
 
@@ -609,7 +617,7 @@ impl CallMedia {
             while self.pending_audio.front().is_some_and(|p| p.ahead < n) {
                 if let Some(p) = self.pending_audio.pop_front() {
                     let waited = now.saturating_duration_since(p.arrived);
-                    self.agent_to_rtp.record_error(waited);
+                    self.agent_to_rtp.record_duration(waited);
                     self.playout_wait.push(ms_f64(waited));
                     if let Some(o) = p.origin {
                         self.echo_round_trip
@@ -710,8 +718,10 @@ impl CallMedia {
         let mut s = self.stats.clone();
         s.playout = self.playout.stats().into();
         s.playout_queued_ms = self.playout.queued().as_secs_f64() * 1000.0;
-        s.rtp_in_lost = self.in_stats.lost();
-        s.rtp_in_jitter_ms = self.in_stats.jitter_ms();
+        if let Some(r) = &self.in_stats {
+            s.rtp_in_lost = r.lost();
+            s.rtp_in_jitter_ms = r.jitter_ms(self.rtp_rate);
+        }
         s.pacing_p50_ms = self.pacing.p50().as_secs_f64() * 1000.0;
         s.pacing_p99_ms = self.pacing.p99().as_secs_f64() * 1000.0;
         s.pacing_max_ms = self.pacing.max().as_secs_f64() * 1000.0;
@@ -753,77 +763,6 @@ impl CallMedia {
     /// Agent audio message received -> the RTP packet carrying its first sample sent.
     pub fn agent_to_rtp(&self) -> &PacingStats {
         &self.agent_to_rtp
-    }
-}
-
-/// Constant-memory loss and interarrival jitter of the inbound stream (RFC 3550 A.3 and
-/// 6.4.1), for live calls. Offline analysis of captures is `rtp_stats`, which keeps more.
-#[derive(Debug, Clone)]
-struct LiveStats {
-    clock_rate: f64,
-    base_ext: Option<i64>,
-    highest_ext: i64,
-    received: i64,
-    last_transit: Option<f64>,
-    jitter: f64,
-}
-
-impl LiveStats {
-    fn new(clock_rate: u32) -> Self {
-        LiveStats {
-            clock_rate: clock_rate as f64,
-            base_ext: None,
-            highest_ext: 0,
-            received: 0,
-            last_transit: None,
-            jitter: 0.0,
-        }
-    }
-
-    fn push(&mut self, arrival: Duration, seq: u16, ts: u32) {
-        self.received += 1;
-        let ext = match self.base_ext {
-            None => {
-                self.base_ext = Some(seq as i64);
-                self.highest_ext = seq as i64;
-                seq as i64
-            }
-            Some(_) => {
-                // Unwrap the 16-bit sequence relative to the highest seen.
-                let cycle = self.highest_ext & !0xffff;
-                let mut ext = cycle | seq as i64;
-                if ext < self.highest_ext - 0x8000 {
-                    ext += 0x10000;
-                } else if ext > self.highest_ext + 0x8000 {
-                    ext -= 0x10000;
-                }
-                self.highest_ext = self.highest_ext.max(ext);
-                ext
-            }
-        };
-        let _ = ext;
-        // Transit in timestamp units; the difference of two transits is what matters.
-        let transit = arrival.as_secs_f64() * self.clock_rate - ts as f64;
-        if let Some(last) = self.last_transit {
-            let mut d = (transit - last).abs();
-            // A 32-bit timestamp wrap shows as a huge jump; fold it back.
-            if d > 2f64.powi(31) {
-                d = (d - 2f64.powi(32)).abs();
-            }
-            self.jitter += (d - self.jitter) / 16.0;
-        }
-        self.last_transit = Some(transit);
-    }
-
-    fn lost(&self) -> i64 {
-        match self.base_ext {
-            Some(base) => self.highest_ext - base + 1 - self.received,
-            None => 0,
-        }
-    }
-
-    fn jitter_ms(&self) -> f64 {
-        self.jitter / self.clock_rate * 1000.0
     }
 }
 
@@ -1577,5 +1516,28 @@ mod tests {
         let s = m.stats();
         assert_eq!(s.rtp_in_lost, 1);
         assert!(s.rtp_in_jitter_ms.abs() < 1e-6, "{}", s.rtp_in_jitter_ms);
+    }
+
+    #[test]
+    fn inbound_jitter_is_rfc3550_in_milliseconds() {
+        // 20 ms packets on time except the third, 4 ms late: |D| = 32 units (4 ms at 8 kHz)
+        // twice, so J = 32/16 + (32 - 2)/16 = 3.875 units = 0.484375 ms.
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        for seq in [10u16, 11, 12, 13] {
+            let late = if seq == 12 { 4 } else { 0 };
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * seq as u64 + late),
+                peer(),
+                &rtp(seq, &[0xff; 160]),
+            );
+        }
+        let s = m.stats();
+        assert_eq!(s.rtp_in_lost, 0);
+        assert!(
+            (s.rtp_in_jitter_ms - 0.484375).abs() < 1e-9,
+            "{}",
+            s.rtp_in_jitter_ms
+        );
     }
 }

@@ -24,10 +24,11 @@ use crate::analysis::rtp_stats::{PayloadMap, StreamAnalyzer};
 use crate::media::g711;
 use crate::media::pacer::Pacer;
 use crate::media::playout::RtpSender;
+use crate::media::reception::{arrival_units, ReceptionStats};
 use crate::media::roundtrip::{
     MarkerPlan, MarkerTracker, RoundTripConfig, RoundTripReport, Timeline,
 };
-use crate::media::rtcp::{Ntp, ReceptionStats, RtcpSession, RtcpSummary, RtcpTiming, SenderInfo};
+use crate::media::rtcp::{Ntp, RtcpSession, RtcpSummary, RtcpTiming, SenderInfo};
 use crate::media::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
 use crate::media::tone::SineGen;
 use crate::sip::sdp::{Negotiated, G711};
@@ -375,7 +376,7 @@ impl CallerMedia {
         };
         self.rtp_from.get_or_insert(from);
         let since = now.saturating_duration_since(self.anchor);
-        let arrival_units = (since.as_secs_f64() * RATE as f64) as u64 as u32;
+        let arrival_units = arrival_units(since, RATE);
         self.rtcp
             .on_rtp(now, p.ssrc.0, p.seq.0, p.timestamp, arrival_units);
         match &mut self.rx {

@@ -1,5 +1,5 @@
-//! Media: packets and codecs (`rtp`, `rtcp`, `g711`, `resample`, `wav`, `tone`), timing
-//! (`pacer`, `playout`), round-trip markers (`roundtrip`) and echo timing (`echo`), and the
+//! Media: packets and codecs (`rtp`, `rtcp`, `g711`, `resample`, `wav`, `tone`), RFC 3550
+//! reception statistics (`reception`), timing (`pacer`, `playout`), round-trip markers (`roundtrip`) and echo timing (`echo`), and the
 //! per-call engines: serve's (`call_media`, `ws_call_media` for chan_websocket, with
 //! `recorder` and `call_rtp`) and the test caller's (`caller_media`).
 
@@ -10,6 +10,7 @@ pub mod echo;
 pub mod g711;
 pub mod pacer;
 pub mod playout;
+pub mod reception;
 pub mod recorder;
 pub mod resample;
 pub mod roundtrip;

@@ -235,11 +235,12 @@ impl PacingStats {
         if actual < ideal {
             self.early += 1;
         }
-        self.record_error(actual.saturating_duration_since(ideal));
+        self.record_duration(actual.saturating_duration_since(ideal));
     }
 
-    /// Record one lateness value (e.g. [`Tick::late_by`]).
-    pub fn record_error(&mut self, err: Duration) {
+    /// Record one duration: a lateness (e.g. [`Tick::late_by`]) or a latency that these
+    /// statistics summarise the same way.
+    pub fn record_duration(&mut self, err: Duration) {
         let ns = u64::try_from(err.as_nanos()).unwrap_or(u64::MAX);
         self.buckets[bucket_of(ns)] += 1;
         self.count += 1;
@@ -487,7 +488,7 @@ mod tests {
         }
         s.record(base, base + ms(2));
         s.record(base + ms(30), base); // early: counted as 0 error
-        s.record_error(ms(30));
+        s.record_duration(ms(30));
         assert_eq!(s.count(), 101);
         assert_eq!(s.early_count(), 1);
         assert_eq!(s.max(), ms(30));

@@ -1,5 +1,5 @@
 //! RTCP (RFC 3550 section 6): sender and receiver reports, SDES CNAME, BYE, compound packets,
-//! the reception statistics a report block carries (appendix A.1, A.3, A.8), and the round
+//! the report block built from a source's reception statistics (`media::reception`), and the round
 //! trip from a report block about our own stream (section 6.4.1: arrival - LSR - DLSR).
 //!
 //! [`RtcpSession`] is one media session's RTCP side for a sending and receiving endpoint
@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+
+pub use crate::media::reception::ReceptionStats;
 
 pub const PT_SR: u8 = 200;
 pub const PT_RR: u8 = 201;
@@ -397,120 +399,6 @@ pub fn parse_compound(b: &[u8]) -> Result<Vec<RtcpPacket>, RtcpError> {
         at += len;
     }
     Ok(out)
-}
-
-const RTP_SEQ_MOD: u32 = 1 << 16;
-const MAX_DROPOUT: u16 = 3000;
-const MAX_MISORDER: u16 = 100;
-
-/// Reception statistics of one source (RFC 3550 A.1 without probation, A.3, A.8).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReceptionStats {
-    ssrc: u32,
-    max_seq: u16,
-    cycles: u32,
-    base_seq: u32,
-    bad_seq: u32,
-    received: u32,
-    expected_prior: u32,
-    received_prior: u32,
-    /// Interarrival jitter in timestamp units (the A.8 estimator, unscaled).
-    jitter: f64,
-    transit: Option<i64>,
-}
-
-impl ReceptionStats {
-    pub fn new(ssrc: u32, seq: u16) -> ReceptionStats {
-        ReceptionStats {
-            ssrc,
-            max_seq: seq,
-            cycles: 0,
-            base_seq: seq as u32,
-            bad_seq: RTP_SEQ_MOD + 1,
-            received: 0,
-            expected_prior: 0,
-            received_prior: 0,
-            jitter: 0.0,
-            transit: None,
-        }
-    }
-
-    /// One packet: its sequence number, RTP timestamp and arrival time in timestamp units
-    /// (any origin, the same for every packet).
-    pub fn on_packet(&mut self, seq: u16, rtp_ts: u32, arrival: u32) {
-        let udelta = seq.wrapping_sub(self.max_seq);
-        if udelta < MAX_DROPOUT {
-            if seq < self.max_seq {
-                self.cycles += RTP_SEQ_MOD;
-            }
-            self.max_seq = seq;
-        } else if udelta as u32 <= RTP_SEQ_MOD - MAX_MISORDER as u32 {
-            // A large jump: accept it after two sequential packets (the source restarted).
-            if seq as u32 == self.bad_seq {
-                *self = ReceptionStats::new(self.ssrc, seq);
-            } else {
-                self.bad_seq = (seq as u32 + 1) & (RTP_SEQ_MOD - 1);
-                return;
-            }
-        }
-        // else: duplicate or reordered, counted.
-        self.received += 1;
-        let transit = arrival.wrapping_sub(rtp_ts) as i32 as i64;
-        if let Some(prev) = self.transit {
-            let d = (transit - prev).abs() as f64;
-            self.jitter += (d - self.jitter) / 16.0;
-        }
-        self.transit = Some(transit);
-    }
-
-    pub fn ssrc(&self) -> u32 {
-        self.ssrc
-    }
-
-    pub fn extended_max(&self) -> u32 {
-        self.cycles + self.max_seq as u32
-    }
-
-    pub fn expected(&self) -> u32 {
-        self.extended_max()
-            .wrapping_sub(self.base_seq)
-            .wrapping_add(1)
-    }
-
-    pub fn received(&self) -> u32 {
-        self.received
-    }
-
-    /// Interarrival jitter in timestamp units.
-    pub fn jitter(&self) -> f64 {
-        self.jitter
-    }
-
-    /// The report block about this source, with `lsr`/`dlsr` from its last SR; starts a new
-    /// interval for the fraction lost.
-    pub fn report_block(&mut self, lsr: u32, dlsr: u32) -> ReportBlock {
-        let expected = self.expected();
-        let lost = expected as i64 - self.received as i64;
-        let expected_interval = expected.wrapping_sub(self.expected_prior);
-        let received_interval = self.received.wrapping_sub(self.received_prior);
-        self.expected_prior = expected;
-        self.received_prior = self.received;
-        let lost_interval = expected_interval as i64 - received_interval as i64;
-        let fraction = if expected_interval == 0 || lost_interval <= 0 {
-            0
-        } else {
-            ((lost_interval << 8) / expected_interval as i64).min(255) as u8
-        };
-        ReportBlock {
-            ssrc: self.ssrc,
-            fraction_lost: fraction,
-            cumulative_lost: lost.clamp(-0x80_0000, 0x7f_ffff) as i32,
-            highest_seq: self.extended_max(),
-            jitter: self.jitter as u32,
-            lsr,
-            dlsr,
-        }
-    }
 }
 
 /// When reports go out: the first after `first`, then every `interval`.
@@ -982,46 +870,6 @@ mod tests {
         let arrival = Ntp(0x0001_0000_1000_0000); // middle32 = 0x0000_1000
         let rtt = round_trip(arrival, 0xffff_f000, 0x0000_1000).unwrap();
         assert_eq!(rtt, Duration::from_secs_f64(0x1000 as f64 / 65536.0));
-    }
-
-    #[test]
-    fn reception_statistics_count_loss_wrap_and_jitter() {
-        let mut s = ReceptionStats::new(42, 65533);
-        // 65533, 65534, (65535 lost), 0, 1 ... 4: sequence wraps once.
-        for (i, seq) in [65533u16, 65534, 0, 1, 2, 3, 4].iter().enumerate() {
-            let ts = seq.wrapping_sub(65533) as u32 * 160;
-            // Arrivals on time except the sixth (seq 3), 8 samples late.
-            let late = if i == 5 { 8 } else { 0 };
-            s.on_packet(*seq, ts, ts.wrapping_add(1000 + late));
-        }
-        assert_eq!(s.extended_max(), 65536 + 4);
-        assert_eq!(s.expected(), 8);
-        assert_eq!(s.received(), 7);
-        let b = s.report_block(0x1234_5678, 0x100);
-        assert_eq!(b.cumulative_lost, 1);
-        assert_eq!(b.fraction_lost, 32); // 1/8 of 256
-        assert_eq!(b.highest_seq, 0x0001_0004);
-        assert_eq!((b.lsr, b.dlsr), (0x1234_5678, 0x100));
-        // Jitter: |D| = 8 then 8 again: 8/16 + (8 - 0.5)/16 = 0.96875.
-        assert!((s.jitter() - 0.96875).abs() < 1e-9, "{}", s.jitter());
-        assert_eq!(b.jitter, 0);
-        // Next interval: nothing lost.
-        s.on_packet(5, 8 * 160, 8 * 160 + 1000);
-        assert_eq!(s.report_block(0, 0).fraction_lost, 0);
-        // A duplicate counts as received: cumulative loss can go negative.
-        s.on_packet(5, 8 * 160, 8 * 160 + 1000);
-        s.on_packet(5, 8 * 160, 8 * 160 + 1000);
-        assert_eq!(s.report_block(0, 0).cumulative_lost, -1);
-    }
-
-    #[test]
-    fn a_restarted_source_is_accepted_after_two_sequential_packets() {
-        let mut s = ReceptionStats::new(1, 100);
-        s.on_packet(100, 0, 0);
-        s.on_packet(20000, 0, 0);
-        assert_eq!(s.received(), 1, "one far jump is ignored");
-        s.on_packet(20001, 160, 160);
-        assert_eq!((s.received(), s.expected()), (1, 1));
     }
 
     #[test]

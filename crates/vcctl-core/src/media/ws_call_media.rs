@@ -78,7 +78,7 @@ pub struct WsCallMedia {
     chunk_bytes: usize,
     chunk: Vec<u8>,
     pcm: Vec<i16>,
-    pcm2: Vec<i16>,
+    pcm_resampled: Vec<i16>,
     vad: Vad,
     vad_events: Vec<VadEvent>,
     caller_speaking: bool,
@@ -137,7 +137,7 @@ impl WsCallMedia {
             chunk_bytes,
             chunk: Vec::with_capacity(chunk_bytes * 2),
             pcm: Vec::with_capacity(1024),
-            pcm2: Vec::with_capacity(2048),
+            pcm_resampled: Vec::with_capacity(2048),
             vad: Vad::new(VadConfig::for_rate(rate)),
             vad_events: Vec::new(),
             caller_speaking: false,
@@ -177,9 +177,9 @@ impl WsCallMedia {
             let pcm: &[i16] = match &mut self.up {
                 Some(r) => {
                     self.stats.resampled_samples_in += self.pcm.len() as u64;
-                    self.pcm2.clear();
-                    r.process(&self.pcm, &mut self.pcm2);
-                    &self.pcm2
+                    self.pcm_resampled.clear();
+                    r.process(&self.pcm, &mut self.pcm_resampled);
+                    &self.pcm_resampled
                 }
                 None => &self.pcm,
             };
@@ -246,9 +246,9 @@ impl WsCallMedia {
                     let pcm: &[i16] = match &mut self.down {
                         Some(r) => {
                             self.stats.resampled_samples_out += self.pcm.len() as u64;
-                            self.pcm2.clear();
-                            r.process(&self.pcm, &mut self.pcm2);
-                            &self.pcm2
+                            self.pcm_resampled.clear();
+                            r.process(&self.pcm, &mut self.pcm_resampled);
+                            &self.pcm_resampled
                         }
                         None => &self.pcm,
                     };

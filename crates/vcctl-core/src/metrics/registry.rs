@@ -10,6 +10,14 @@
 //! `_bytes`), counters end in `_total`. Registration mistakes (bad names, one name registered
 //! twice with different kinds or labels, wrong number of label values) are programming errors
 //! and panic with a message naming the metric.
+//!
+//! Why not `prometheus-client` (judged for issue #16): it renders only OpenMetrics text (a
+//! `# EOF` line, `_total` added to counter names by the crate, an
+//! `application/openmetrics-text` content type), while serve's `/metrics`, and the tests that
+//! check it with `prom_text` (a strict 0.0.4 parser, which the crate does not provide), are
+//! built on the Prometheus 0.0.4 text format. Switching changes the format every scraper of
+//! serve reads, to save about 400 lines; the hot path is an atomic add on a held handle in
+//! both, so no cost difference was measured.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -8,8 +8,10 @@ use super::*;
 // Evaluation
 // ---------------------------------------------------------------------------------------
 
+/// Whether a rule's condition matches the packet: yes, no, or not known (with what could
+/// not be decided, e.g. an unresolved set).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Tri {
+pub(super) enum RuleMatch {
     Yes,
     No,
     Unknown(String),
@@ -217,13 +219,13 @@ impl EvalCtx<'_, '_> {
             let mut matched = true;
             for c in &rule.conds {
                 match self.cond(c) {
-                    Tri::Yes => {}
-                    Tri::No => {
+                    RuleMatch::Yes => {}
+                    RuleMatch::No => {
                         matched = false;
                         unknown = None;
                         break;
                     }
-                    Tri::Unknown(why) => {
+                    RuleMatch::Unknown(why) => {
                         matched = false;
                         unknown.get_or_insert(why);
                     }
@@ -280,9 +282,9 @@ impl EvalCtx<'_, '_> {
                         neg: false,
                         pat: pat.clone(),
                     }) {
-                        Tri::Yes => return self.action(act, chain, rule, depth),
-                        Tri::No => {}
-                        Tri::Unknown(why) => {
+                        RuleMatch::Yes => return self.action(act, chain, rule, depth),
+                        RuleMatch::No => {}
+                        RuleMatch::Unknown(why) => {
                             let r = self.rule_ref(chain, rule);
                             self.assumptions
                                 .push(format!("skipped an entry of {r} (cannot evaluate {why})"));
@@ -294,12 +296,12 @@ impl EvalCtx<'_, '_> {
         }
     }
 
-    fn cond(&self, c: &Cond) -> Tri {
+    fn cond(&self, c: &Cond) -> RuleMatch {
         let p = self.pkt;
         match c {
-            Cond::Const(b) => tri(*b),
-            Cond::Unknown(w) => Tri::Unknown(w.clone()),
-            Cond::Family(f) => tri(*f == p.family),
+            Cond::Const(b) => rule_match(*b),
+            Cond::Unknown(w) => RuleMatch::Unknown(w.clone()),
+            Cond::Family(f) => rule_match(*f == p.family),
             Cond::TcpFlags {
                 mask,
                 comp,
@@ -307,19 +309,19 @@ impl EvalCtx<'_, '_> {
                 neg,
             } => {
                 if p.proto != Proto::Tcp {
-                    return Tri::No;
+                    return RuleMatch::No;
                 }
                 let m = if *any {
                     SYN & mask != 0
                 } else {
                     SYN & mask == *comp
                 };
-                tri(m != *neg)
+                rule_match(m != *neg)
             }
             Cond::Match { sel, neg, pat } => {
                 let pat = match pat {
                     Pat::SetRef(name) => {
-                        return Tri::Unknown(format!("the unresolved set @{name}"));
+                        return RuleMatch::Unknown(format!("the unresolved set @{name}"));
                     }
                     p => p,
                 };
@@ -331,29 +333,29 @@ impl EvalCtx<'_, '_> {
                 let m = match sel {
                     Sel::DPort(req) => {
                         if !l4_ok(req) {
-                            return Tri::No;
+                            return RuleMatch::No;
                         }
                         ports_contain(pat, p.dport)
                     }
                     Sel::SPort(req) => {
                         if !l4_ok(req) {
-                            return Tri::No;
+                            return RuleMatch::No;
                         }
                         match p.sport {
                             Some(s) => ports_contain(pat, s),
-                            None => return Tri::Unknown("a source port match".into()),
+                            None => return RuleMatch::Unknown("a source port match".into()),
                         }
                     }
                     Sel::EitherPort(req) => {
                         if !l4_ok(req) {
-                            return Tri::No;
+                            return RuleMatch::No;
                         }
                         if ports_contain(pat, p.dport) {
                             true
                         } else {
                             match p.sport {
                                 Some(s) => ports_contain(pat, s),
-                                None => return Tri::Unknown("a source port match".into()),
+                                None => return RuleMatch::Unknown("a source port match".into()),
                             }
                         }
                     }
@@ -370,7 +372,7 @@ impl EvalCtx<'_, '_> {
                     Sel::SAddr(f) | Sel::DAddr(f) => {
                         if let Some(f) = f {
                             if *f != p.family {
-                                return Tri::No;
+                                return RuleMatch::No;
                             }
                         }
                         let addr = if matches!(sel, Sel::SAddr(_)) {
@@ -384,11 +386,11 @@ impl EvalCtx<'_, '_> {
                             } else {
                                 "a destination address match"
                             };
-                            return Tri::Unknown(which.into());
+                            return RuleMatch::Unknown(which.into());
                         };
                         match pat {
                             Pat::Addrs(list) => list.iter().any(|r| r.contains(a)),
-                            _ => return Tri::Unknown("an address match".into()),
+                            _ => return RuleMatch::Unknown("an address match".into()),
                         }
                     }
                     Sel::Iif => names_match(pat, &p.iif),
@@ -406,17 +408,17 @@ impl EvalCtx<'_, '_> {
                     }
                     Sel::PktType => words_contain(pat, &["unicast", "host"]),
                 };
-                tri(m != *neg)
+                rule_match(m != *neg)
             }
         }
     }
 }
 
-pub(super) fn tri(b: bool) -> Tri {
+pub(super) fn rule_match(b: bool) -> RuleMatch {
     if b {
-        Tri::Yes
+        RuleMatch::Yes
     } else {
-        Tri::No
+        RuleMatch::No
     }
 }
 

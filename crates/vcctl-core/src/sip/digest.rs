@@ -3,7 +3,7 @@
 //! `Authorization` / `Proxy-Authorization` value. MD5 and MD5-sess, `qop=auth` or no qop.
 //! Pure: the client nonce and nonce count are parameters.
 
-use crate::sip::md5::md5_hex;
+use md5::{Digest, Md5};
 
 /// Why a challenge cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -222,6 +222,15 @@ pub fn authorization(ch: &Challenge, i: &DigestInput<'_>) -> Result<String, Dige
     Ok(v)
 }
 
+/// Lowercase hex MD5 of `data`, as digest authentication writes it. MD5 only because RFC 2617
+/// and RFC 7616 `algorithm=MD5` still mandate it; nothing here needs collision resistance.
+fn md5_hex(data: &[u8]) -> String {
+    Md5::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,5 +354,38 @@ mod tests {
         let p = params(r#"username="a\"b", realm=r"#);
         assert_eq!(p[0], ("username".into(), "a\"b".into()));
         assert_eq!(p[1], ("realm".into(), "r".into()));
+    }
+
+    #[test]
+    fn rfc1321_test_suite() {
+        let cases = [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("a", "0cc175b9c0f1b6a831c399e269772661"),
+            ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+            ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+            (
+                "abcdefghijklmnopqrstuvwxyz",
+                "c3fcd3d76192e4007dfb496cca67e13b",
+            ),
+            (
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                "d174ab98d277d9f5a5611c2c9f419d9f",
+            ),
+            (
+                "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+                "57edf4a22be3c955ac49da2e2107b67a",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(md5_hex(input.as_bytes()), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn padding_boundaries() {
+        // Lengths around the 55/56/64-byte padding edges against known digests.
+        assert_eq!(md5_hex(&[b'a'; 55]), "ef1772b6dff9a122358552954ad0df65");
+        assert_eq!(md5_hex(&[b'a'; 56]), "3b0c8ac703f828b04c6c197006d17218");
+        assert_eq!(md5_hex(&[b'a'; 64]), "014842d480b571495a4a0363793f7367");
     }
 }
