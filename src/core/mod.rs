@@ -22,6 +22,7 @@ pub mod latency;
 pub mod load;
 pub mod md5;
 pub mod metrics;
+pub mod mos;
 pub mod net;
 pub mod pacer;
 pub mod playout;
