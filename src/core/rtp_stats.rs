@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::core::mos::{Codec, MosEstimate, StreamQuality};
 use crate::core::net::{self, Decoded, LinkType, Record, UdpDatagram};
 use crate::core::rtp::{looks_like_rtp, Pt, RtpPacket};
 use crate::core::sip::{self, Direction, RtpMap, Sdp, SipMessage};
@@ -992,6 +993,27 @@ pub struct StreamReport {
     pub start_rel_s: f64,
     #[serde(flatten)]
     pub stats: StreamStats,
+    /// The E-model's estimate for a listener at `dst` ([`crate::core::mos`]): from the codec,
+    /// the loss, the mean jitter (a jitter buffer of twice that) and the packet time; a
+    /// capture has no one-way delay, so the network's share of it is taken as 0. `None` for
+    /// codecs without E-model figures (anything but G.711 and L16).
+    pub mos: Option<MosEstimate>,
+}
+
+/// The MOS estimate of a stream received with `stats` (see [`StreamReport::mos`]).
+pub fn stream_mos(codec: &str, payload_type: u8, stats: &StreamStats) -> Option<MosEstimate> {
+    let codec = Codec::from_name(codec).or_else(|| Codec::from_payload_type(payload_type))?;
+    Some(
+        StreamQuality {
+            codec,
+            loss_percent: stats.loss_percent,
+            jitter_ms: stats.mean_jitter_ms,
+            ptime_ms: stats.ptime_ms,
+            one_way_delay_ms: None,
+            burst_ratio: None,
+        }
+        .estimate(),
+    )
 }
 
 /// What kind of problem.
@@ -1589,19 +1611,22 @@ impl CaptureAnalyzer {
             let stats = a.stats();
             rtp_packets += t.packets();
             let flow = &self.flow_list[t.flow];
+            let codec = codec_name(t.first_pt, acc.map.get(&t.first_pt));
+            let mos = stream_mos(&codec, t.first_pt, &stats);
             streams.push(StreamReport {
                 src: flow.key.src,
                 dst: flow.key.dst,
                 ssrc: t.ssrc,
                 ssrc_hex: format!("0x{:08X}", t.ssrc),
                 payload_type: t.first_pt,
-                codec: codec_name(t.first_pt, acc.map.get(&t.first_pt)),
+                codec,
                 detection: acc.detection.clone(),
                 call_id: acc.call.map(|ci| calls_sdp[ci].call_id.clone()),
                 start_rel_s: (t.first_ts.as_nanos() as i128 - capture_start.as_nanos() as i128)
                     as f64
                     / 1e9,
                 stats,
+                mos,
             });
         }
         let mut summary = self.summary.clone();
@@ -2276,6 +2301,13 @@ impl fmt::Display for CaptureReport {
                     None => String::new(),
                 }
             )?;
+            if let Some(m) = &s.mos {
+                writeln!(
+                    f,
+                    "   MOS {:.2} (R {:.1}; E-model: loss {:.1}%, jitter buffer {:.0} ms, delay {:.0} ms)",
+                    m.mos, m.r, m.loss_percent, m.jitter_buffer_ms, m.delay_ms
+                )?;
+            }
         }
         if !self.problems.is_empty() {
             writeln!(f)?;
@@ -2830,6 +2862,34 @@ mod tests {
         );
         let json = serde_json::to_string(&r).unwrap();
         assert!(json.contains("\"detection\":\"sdp\""), "{json}");
+    }
+
+    #[test]
+    fn every_g711_stream_carries_a_mos_that_loss_lowers() {
+        // Two PCMU streams of 100 packets at 20 ms: one clean, one missing every tenth.
+        let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+        for i in 0..100u16 {
+            let b = rtp_bytes(i, 160 * i as u32, 1);
+            a.push_udp(at(i as u64 * 20), &udp("10.0.0.1:4000", "10.0.0.2:5000", &b));
+            if i % 10 != 5 {
+                let b = rtp_bytes(i, 160 * i as u32, 2);
+                a.push_udp(at(i as u64 * 20), &udp("10.0.0.2:5000", "10.0.0.1:4000", &b));
+            }
+        }
+        let r = a.finish();
+        let by_ssrc = |ssrc| r.streams.iter().find(|s| s.ssrc == ssrc).unwrap();
+        let clean = by_ssrc(1).mos.expect("PCMU has E-model figures");
+        let lossy = by_ssrc(2).mos.expect("PCMU has E-model figures");
+        assert_eq!(clean.codec, crate::core::mos::Codec::Pcmu);
+        // 20 ms packets, a 20 ms buffer (no jitter), no network delay known.
+        assert_eq!((clean.delay_ms, clean.delay_measured), (40.0, false));
+        assert!(clean.mos > 4.3, "{clean:?}");
+        // 10 % random loss without concealment: Ie,eff = 95 x 10 / 14.3 = 66.4.
+        assert!((lossy.loss_percent - 10.0).abs() < 1e-9, "{lossy:?}");
+        assert!(lossy.mos < 2.0, "{lossy:?}");
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(json["streams"][0]["mos"]["mos"].is_number(), "{json}");
+        assert!(r.to_string().contains("MOS "), "{r}");
     }
 
     #[test]
