@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::latency_probe;
 use crate::io::store::{resolve_db_path, CallFilter, CallRecord, Store};
-use crate::ui::latency_views::LatencyView;
+use crate::ui::latency_views::{LatencyView, MosSummary};
 use crate::ui::output::emit;
 
 const DEFAULT_LAST: u32 = 50;
@@ -43,6 +43,7 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
     }
     let over = report.over_target;
     let total = report.total.p95_ms;
+    let mos = mos_summary(&calls, total);
     emit(
         &LatencyView {
             scope,
@@ -50,6 +51,7 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
             probe: a.probe,
             report,
             notes,
+            mos,
         },
         ctx.json(),
     )?;
@@ -61,6 +63,34 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// MOS percentiles of `calls` (as `calls stats` computes them), and the E-model's MOS of
+/// a loss-free G.711 call delayed by `total_p95_ms`; `None` when no record has a MOS.
+pub fn mos_summary(calls: &[CallRecord], total_p95_ms: Option<f64>) -> Option<MosSummary> {
+    let samples: Vec<_> = calls
+        .iter()
+        .map(super::calls::sample)
+        .filter(|s| s.mos_inbound.is_some() || s.mos_outbound.is_some())
+        .map(|s| crate::core::stats::CallSample {
+            profile: None,
+            ..s
+        })
+        .collect();
+    let all = crate::core::stats::summarize(&samples).pop()?;
+    let at_total_p95 = total_p95_ms.map(|ms| {
+        let input = crate::core::mos::EModelInput::default().with_delay(ms);
+        let r = crate::core::mos::r_factor(&input).r;
+        (crate::core::mos::mos_from_r(r) * 100.0).round() / 100.0
+    });
+    Some(MosSummary {
+        calls: samples.len() as u64,
+        inbound_p50: all.mos_inbound_p50,
+        inbound_p5: all.mos_inbound_p5,
+        outbound_p50: all.mos_outbound_p50,
+        outbound_p5: all.mos_outbound_p5,
+        at_total_p95,
+    })
 }
 
 /// The call records the report covers, and a phrase saying which.

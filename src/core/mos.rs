@@ -18,11 +18,11 @@
 //! sized at twice the RFC 3550 interarrival jitter, never less than one packet time.
 //! See docs/mos.md for the formula, the inputs and their defaults.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The codecs vcctl meets, with their E-model figures (ITU-T G.113 Appendix I, Table I.1
 /// and I.3): `Ie` the equipment impairment, `Bpl` the packet-loss robustness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Codec {
     /// G.711 µ-law (RTP payload type 0, `PCMU`, Asterisk's `ulaw`).
@@ -256,7 +256,7 @@ pub struct StreamQuality {
 pub const DEFAULT_PTIME_MS: f64 = 20.0;
 
 /// One MOS estimate with the inputs it came from.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MosEstimate {
     /// Listening-and-talking MOS, 1..=4.5, rounded to two decimals.
     pub mos: f64,
