@@ -137,10 +137,11 @@ pub fn api_access(http: std::net::SocketAddr, token: Option<ApiToken>) -> Result
 }
 
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
-    let opts = options(ctx, &a)?;
+    // Who may use the API is settled first: a network listener without a token stops here.
     let token = load_api_token_from(&ctx.layers, a.api_token_file.as_deref())?;
     let api_token_set = token.is_some();
-    let access = api_access(opts.http, token)?;
+    let access = api_access(a.http, token)?;
+    let opts = options(ctx, &a)?;
     // The agent URL is checked now, not at the first call.
     crate::io::agent_ws::parse_base_url(&opts.agent_base_url)?;
     let ari_settings = ctx.ari_settings()?;
