@@ -837,6 +837,11 @@ fn mos_falls_when_a_relay_delays_and_drops_the_phone_leg_s_rtp() {
         "MOS clean: heard {clean_heard}, caller leg in {clean_in} out {clean_out}; \
          150 ms + 10 % loss: heard {heard}, far end {sent}, caller leg in {bad_in} out {bad_out}"
     );
+    eprintln!("vcctl call: {}", bad["mos"]);
+    eprintln!(
+        "serve's record: in {} out {}",
+        bad_rec["rtp_inbound"]["caller_leg"], bad_rec["rtp_outbound"]["caller_leg"]
+    );
     drop(stack);
     sb.assert_clean();
 }
