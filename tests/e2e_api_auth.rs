@@ -76,7 +76,9 @@ impl ClientNs {
             name: format!("vcauth-c-{id}"),
             here: "10.203.7.1".into(),
         };
-        let _ = Command::new("ip").args(["netns", "delete", &ns.name]).output();
+        let _ = Command::new("ip")
+            .args(["netns", "delete", &ns.name])
+            .output();
         sh(&["ip", "netns", "add", &ns.name]);
         let (a, b) = (format!("vah{id}"), format!("vac{id}"));
         sh(&[
@@ -96,10 +98,18 @@ impl ClientNs {
     }
 
     /// One HTTP/1.1 request from inside the client namespace: (status, body).
-    fn request(&self, addr: SocketAddr, method: &str, path: &str, auth: Option<&str>) -> (u16, String) {
+    fn request(
+        &self,
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+    ) -> (u16, String) {
         let ns = self.name.clone();
         let (method, path) = (method.to_string(), path.to_string());
-        let auth = auth.map(|a| format!("Authorization: {a}\r\n")).unwrap_or_default();
+        let auth = auth
+            .map(|a| format!("Authorization: {a}\r\n"))
+            .unwrap_or_default();
         std::thread::spawn(move || {
             // setns moves only this thread into the client namespace.
             let f = File::open(format!("/run/netns/{ns}")).unwrap();
@@ -141,7 +151,9 @@ impl ClientNs {
 impl Drop for ClientNs {
     fn drop(&mut self) {
         // Deleting the namespace deletes the veth pair with it.
-        let _ = Command::new("ip").args(["netns", "delete", &self.name]).output();
+        let _ = Command::new("ip")
+            .args(["netns", "delete", &self.name])
+            .output();
     }
 }
 
@@ -170,7 +182,10 @@ fn serve_refuses_a_network_listener_without_a_token_and_never_prints_one() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("too short") && !err.contains("shortsecret"), "{err}");
+    assert!(
+        err.contains("too short") && !err.contains("shortsecret"),
+        "{err}"
+    );
     // A token file that is not there: exit 5, named.
     let out = bare_command()
         .args(["serve", "--api-token-file", "/nonexistent/vcctl-token"])
@@ -237,20 +252,37 @@ fn a_client_in_another_namespace_needs_the_token_for_all_but_health() {
     let bearer = format!("Bearer {TOKEN}");
     let wrong = format!("Bearer {TOKEN}x");
     // Health and readiness answer anyone.
-    assert_eq!(ns.request(addr, "GET", "/healthz", None), (200, "ok\n".into()));
+    assert_eq!(
+        ns.request(addr, "GET", "/healthz", None),
+        (200, "ok\n".into())
+    );
     let deadline = Instant::now() + Duration::from_secs(15);
     while ns.request(addr, "GET", "/readyz", None).0 != 200 {
         assert!(Instant::now() < deadline, "serve not ready");
         std::thread::sleep(Duration::from_millis(100));
     }
     // Everything else: the same bare 401 without the right token, an answer with it.
-    for path in ["/calls", "/calls/none", "/metrics", "/settings", "/events", "/nowhere"] {
+    for path in [
+        "/calls",
+        "/calls/none",
+        "/metrics",
+        "/settings",
+        "/events",
+        "/nowhere",
+    ] {
         for auth in [None, Some(wrong.as_str()), Some(TOKEN), Some("Bearer")] {
             let (status, body) = ns.request(addr, "GET", path, auth);
-            assert_eq!((status, body.as_str()), (401, r#"{"error":"unauthorized"}"#), "{path} {auth:?}");
+            assert_eq!(
+                (status, body.as_str()),
+                (401, r#"{"error":"unauthorized"}"#),
+                "{path} {auth:?}"
+            );
         }
     }
-    assert_eq!(ns.request(addr, "GET", "/calls", Some(&bearer)), (200, "[]".into()));
+    assert_eq!(
+        ns.request(addr, "GET", "/calls", Some(&bearer)),
+        (200, "[]".into())
+    );
     let (status, settings) = ns.request(addr, "GET", "/settings", Some(&bearer));
     assert_eq!(status, 200);
     assert!(settings.contains(r#""api_token_set":true"#), "{settings}");
@@ -260,17 +292,31 @@ fn a_client_in_another_namespace_needs_the_token_for_all_but_health() {
     // Actions (anything but GET/HEAD) need it too; with it they reach the router.
     for method in ["POST", "DELETE"] {
         assert_eq!(ns.request(addr, method, "/calls/none/hangup", None).0, 401);
-        assert_eq!(ns.request(addr, method, "/calls/none/hangup", Some(&wrong)).0, 401);
-        assert_ne!(ns.request(addr, method, "/calls/none/hangup", Some(&bearer)).0, 401);
+        assert_eq!(
+            ns.request(addr, method, "/calls/none/hangup", Some(&wrong))
+                .0,
+            401
+        );
+        assert_ne!(
+            ns.request(addr, method, "/calls/none/hangup", Some(&bearer))
+                .0,
+            401
+        );
     }
 
     // events --serve from the other namespace: exit 4 without the token; with it, past the
     // gate (no ARI event arrives in 2 s: exit 7, timed out).
     let url = format!("http://{addr}");
-    let out = ns.vcctl(&[], &["events", "--serve", &url, "--count", "1", "--timeout", "2"]);
+    let out = ns.vcctl(
+        &[],
+        &["events", "--serve", &url, "--count", "1", "--timeout", "2"],
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
-    assert!(err.contains("401") && err.contains("VCCTL_API_TOKEN"), "{err}");
+    assert!(
+        err.contains("401") && err.contains("VCCTL_API_TOKEN"),
+        "{err}"
+    );
     let out = ns.vcctl(
         &[("VCCTL_API_TOKEN", TOKEN)],
         &["events", "--serve", &url, "--count", "1", "--timeout", "2"],
@@ -281,23 +327,36 @@ fn a_client_in_another_namespace_needs_the_token_for_all_but_health() {
 
     // doctor from there: without the token it says serve wants one; with it, no such row.
     let doctor = |env: &[(&str, &str)]| {
-        let mut e = vec![("VCCTL_ARI_URL", "http://127.0.0.1:1"), ("ASTERISK_ARI_PASSWORD", "x")];
+        let mut e = vec![
+            ("VCCTL_ARI_URL", "http://127.0.0.1:1"),
+            ("ASTERISK_ARI_PASSWORD", "x"),
+        ];
         e.extend_from_slice(env);
         let out = ns.vcctl(&e, &["doctor", "--api-url", &url, "--json"]);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("doctor --json: {e}: {}", String::from_utf8_lossy(&out.stderr))
+            panic!(
+                "doctor --json: {e}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
         });
         v.to_string()
     };
     let without = doctor(&[]);
-    assert!(without.contains("api token") && without.contains("HTTP 401"), "{without}");
+    assert!(
+        without.contains("api token") && without.contains("HTTP 401"),
+        "{without}"
+    );
     let with = doctor(&[("VCCTL_API_TOKEN", TOKEN)]);
     assert!(!with.contains("api token"), "{with}");
     assert!(!with.contains(TOKEN) && !without.contains(TOKEN));
 
     // serve's own output (debug logging) never shows the token.
     assert_eq!(serve.interrupt(Duration::from_secs(20)), Some(0));
-    let all = format!("{}\n{}", serve.seen_out.join("\n"), serve.seen_err.join("\n"));
+    let all = format!(
+        "{}\n{}",
+        serve.seen_out.join("\n"),
+        serve.seen_err.join("\n")
+    );
     assert!(!all.contains(TOKEN), "token in serve's output:\n{all}");
     drop(ns);
     sb.assert_clean();

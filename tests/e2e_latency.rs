@@ -782,16 +782,27 @@ fn mos_falls_when_a_relay_delays_and_drops_the_phone_leg_s_rtp() {
     assert!((8.0..12.0).contains(&loss), "loss we heard: {heard}");
     assert_eq!(heard["delay_measured"], true, "{heard}");
     let heard = heard["mos"].as_f64().unwrap();
-    assert!(heard < 2.5 && heard < clean_heard - 1.5, "heard {heard} vs {clean_heard}");
+    assert!(
+        heard < 2.5 && heard < clean_heard - 1.5,
+        "heard {heard} vs {clean_heard}"
+    );
     // What Asterisk heard of us (its RTCP report on our stream), in the call's result too.
-    let sent = bad["mos"]["sent"]["mos"].as_f64().unwrap_or_else(|| panic!("{}", bad["mos"]));
+    let sent = bad["mos"]["sent"]["mos"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{}", bad["mos"]));
     assert!(sent < 2.5, "far end: {}", bad["mos"]);
     // serve's record: both directions of the caller's leg fell; the media leg (loopback,
     // behind Asterisk) did not.
     let bad_in = caller_leg_mos(&bad_rec, "rtp_inbound");
     let bad_out = caller_leg_mos(&bad_rec, "rtp_outbound");
-    assert!(bad_in < clean_in - 1.5, "caller -> Asterisk: {bad_in} vs {clean_in}");
-    assert!(bad_out < clean_out - 1.5, "Asterisk -> caller: {bad_out} vs {clean_out}");
+    assert!(
+        bad_in < clean_in - 1.5,
+        "caller -> Asterisk: {bad_in} vs {clean_in}"
+    );
+    assert!(
+        bad_out < clean_out - 1.5,
+        "Asterisk -> caller: {bad_out} vs {clean_out}"
+    );
     assert_eq!(
         bad_rec["rtp_inbound"]["caller_leg"]["mos"]["delay_measured"], true,
         "{}",
@@ -807,9 +818,16 @@ fn mos_falls_when_a_relay_delays_and_drops_the_phone_leg_s_rtp() {
         .unwrap()
         .clone();
     let p5 = all["mos_inbound_p5"].as_f64().unwrap();
-    assert!((p5 - bad_in.min(bad_rec["rtp_inbound"]["mos"]["mos"].as_f64().unwrap())).abs() < 1e-9, "{all}");
+    assert!(
+        (p5 - bad_in.min(bad_rec["rtp_inbound"]["mos"]["mos"].as_f64().unwrap())).abs() < 1e-9,
+        "{all}"
+    );
     let id = bad_rec["id"].as_str().unwrap();
-    let out = sb.command().args(["calls", "show", id, "--db", &db]).output().unwrap();
+    let out = sb
+        .command()
+        .args(["calls", "show", id, "--db", &db])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("MOS (E-model, G.107)"), "{text}");
     // /metrics: two calls in the caller leg's histograms, one of them below 2.58.
@@ -825,7 +843,10 @@ fn mos_falls_when_a_relay_delays_and_drops_the_phone_leg_s_rtp() {
             .parse::<f64>()
             .unwrap()
     };
-    assert_eq!(line(r#"vcctl_rtp_mos_count{leg="caller",direction="outbound"}"#), 2.0);
+    assert_eq!(
+        line(r#"vcctl_rtp_mos_count{leg="caller",direction="outbound"}"#),
+        2.0
+    );
     assert_eq!(
         line(r#"vcctl_rtp_mos_bucket{leg="caller",direction="outbound",le="2.58"}"#),
         1.0

@@ -126,11 +126,11 @@ pub fn sample(c: &CallRecord) -> CallSample {
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
         .unwrap_or_default();
-    let mos = |v: Option<&serde_json::Value>| {
-        v.and_then(|m| m.get("mos")).and_then(|m| m.as_f64())
-    };
+    let mos = |v: Option<&serde_json::Value>| v.and_then(|m| m.get("mos")).and_then(|m| m.as_f64());
     let inbound = c.rtp_inbound.as_ref();
-    let caller_in = mos(inbound.and_then(|i| i.get("caller_leg")).and_then(|l| l.get("mos")));
+    let caller_in = mos(inbound
+        .and_then(|i| i.get("caller_leg"))
+        .and_then(|l| l.get("mos")));
     let media_in = mos(inbound.and_then(|i| i.get("mos")));
     CallSample {
         profile: c.profile.clone(),

@@ -72,10 +72,7 @@ pub fn mos_summary(calls: &[CallRecord], total_p95_ms: Option<f64>) -> Option<Mo
         .iter()
         .map(super::calls::sample)
         .filter(|s| s.mos_inbound.is_some() || s.mos_outbound.is_some())
-        .map(|s| crate::core::stats::CallSample {
-            profile: None,
-            ..s
-        })
+        .map(|s| crate::core::stats::CallSample { profile: None, ..s })
         .collect();
     let all = crate::core::stats::summarize(&samples).pop()?;
     let at_total_p95 = total_p95_ms.map(|ms| {

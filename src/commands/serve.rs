@@ -10,9 +10,9 @@ use crate::config::{redact_userinfo, AriSettings, Layers};
 use crate::core::call_media::MediaSettings;
 use crate::core::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use crate::error::{Error, Result};
+use crate::io::api_token::{load_api_token_from, ApiToken};
 use crate::io::ari_http::AriClient;
 use crate::io::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
-use crate::io::api_token::{load_api_token_from, ApiToken};
 use crate::io::http_api::{Access, ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
@@ -207,7 +207,10 @@ mod tests {
         let e = api_access("0.0.0.0:8000".parse().unwrap(), None).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         let msg = e.to_string();
-        assert!(msg.contains("0.0.0.0:8000") && msg.contains("VCCTL_API_TOKEN"), "{msg}");
+        assert!(
+            msg.contains("0.0.0.0:8000") && msg.contains("VCCTL_API_TOKEN"),
+            "{msg}"
+        );
         assert!(!msg.contains('\n'));
         assert!(api_access("192.168.1.5:8000".parse().unwrap(), None).is_err());
         // Loopback needs none; with a token any address is fine.

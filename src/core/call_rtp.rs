@@ -158,7 +158,13 @@ pub fn split(
                 lost: a.rxploss,
                 loss_ratio: ratio,
                 jitter_ms: jitter,
-                mos: leg_mos(codec, a.rxcount + a.rxploss.max(0), ratio, jitter, caller_rtt_ms),
+                mos: leg_mos(
+                    codec,
+                    a.rxcount + a.rxploss.max(0),
+                    ratio,
+                    jitter,
+                    caller_rtt_ms,
+                ),
             }
         }),
     };
@@ -182,7 +188,13 @@ pub fn split(
                 lost: a.txploss,
                 loss_ratio: ratio,
                 jitter_ms: jitter,
-                mos: leg_mos(codec, a.txcount + a.txploss.max(0), ratio, jitter, caller_rtt_ms),
+                mos: leg_mos(
+                    codec,
+                    a.txcount + a.txploss.max(0),
+                    ratio,
+                    jitter,
+                    caller_rtt_ms,
+                ),
             }
         }),
     };
@@ -265,8 +277,14 @@ mod tests {
         assert_eq!(caller_in.delay_ms, 140.0);
         // 5 % lost and 30 ms of jitter towards the phone: far worse than the clean way in.
         assert_eq!(caller_out.jitter_buffer_ms, 60.0);
-        assert!(caller_out.mos < caller_in.mos - 1.0, "{caller_out:?} {caller_in:?}");
-        assert!(media.mos < caller_in.mos, "1 % loss: {media:?} {caller_in:?}");
+        assert!(
+            caller_out.mos < caller_in.mos - 1.0,
+            "{caller_out:?} {caller_in:?}"
+        );
+        assert!(
+            media.mos < caller_in.mos,
+            "1 % loss: {media:?} {caller_in:?}"
+        );
         // Stored records carry them, and read back.
         let back: RtpOutbound = serde_json::from_value(serde_json::to_value(&o).unwrap()).unwrap();
         assert_eq!(back.caller_leg.unwrap().mos, Some(caller_out));

@@ -137,22 +137,18 @@ pub fn call_mos(
         }
         .estimate()
     });
-    let sent = rtcp
-        .remote_view
-        .as_ref()
-        .filter(|_| rtp_sent > 0)
-        .map(|v| {
-            let lost = v.cumulative_lost.max(0) as f64;
-            StreamQuality {
-                codec,
-                loss_percent: 100.0 * lost / (rtp_sent as f64).max(lost),
-                jitter_ms: v.jitter_ms,
-                ptime_ms: Some(ptime_ms),
-                one_way_delay_ms: one_way,
-                burst_ratio: None,
-            }
-            .estimate()
-        });
+    let sent = rtcp.remote_view.as_ref().filter(|_| rtp_sent > 0).map(|v| {
+        let lost = v.cumulative_lost.max(0) as f64;
+        StreamQuality {
+            codec,
+            loss_percent: 100.0 * lost / (rtp_sent as f64).max(lost),
+            jitter_ms: v.jitter_ms,
+            ptime_ms: Some(ptime_ms),
+            one_way_delay_ms: one_way,
+            burst_ratio: None,
+        }
+        .estimate()
+    });
     CallMos { received, sent }
 }
 

@@ -154,7 +154,11 @@ const MT: f64 = 100.0;
 const ST: f64 = 1.0;
 
 fn db_sum(levels: &[f64]) -> f64 {
-    10.0 * levels.iter().map(|l| 10f64.powf(l / 10.0)).sum::<f64>().log10()
+    10.0 * levels
+        .iter()
+        .map(|l| 10f64.powf(l / 10.0))
+        .sum::<f64>()
+        .log10()
 }
 
 /// The E-model's R for `input`, with its terms (G.107 equations 7-1 to 7-29).
@@ -175,7 +179,8 @@ pub fn r_factor(input: &EModelInput) -> RFactor {
     let y = (ro - 100.0) / 15.0 + 46.0 / 8.4 - g / 9.0;
     let iq = 15.0 * (1.0 + 10f64.powf(y) + 10f64.powf(z)).log10();
     let t = input.t_ms.max(0.0);
-    let stmro = -10.0 * (10f64.powf(-STMR / 10.0) + (-t / 4.0).exp() * 10f64.powf(-TELR / 10.0)).log10();
+    let stmro =
+        -10.0 * (10f64.powf(-STMR / 10.0) + (-t / 4.0).exp() * 10f64.powf(-TELR / 10.0)).log10();
     let ist = 12.0 * (1.0 + ((stmro - 13.0) / 6.0).powi(8)).powf(1.0 / 8.0)
         - 28.0 * (1.0 + ((stmro + 1.0) / 19.4).powi(35)).powf(1.0 / 35.0)
         - 13.0 * (1.0 + ((stmro - 3.0) / 33.0).powi(13)).powf(1.0 / 13.0)
@@ -186,8 +191,8 @@ pub fn r_factor(input: &EModelInput) -> RFactor {
 
     // Delay impairment (7-17 .. 7-27).
     let roe = -1.5 * (no - RLR);
-    let mut terv = TELR - 40.0 * ((1.0 + t / 10.0) / (1.0 + t / 150.0)).log10()
-        + 6.0 * (-0.3 * t * t).exp();
+    let mut terv =
+        TELR - 40.0 * ((1.0 + t / 10.0) / (1.0 + t / 150.0)).log10() + 6.0 * (-0.3 * t * t).exp();
     if STMR < 9.0 {
         terv += ist / 2.0;
     }
@@ -207,7 +212,8 @@ pub fn r_factor(input: &EModelInput) -> RFactor {
     } else {
         let x = (ta / MT).ln() / 2f64.ln();
         let p = 6.0 * ST;
-        25.0 * ((1.0 + x.powf(p)).powf(1.0 / p) - 3.0 * (1.0 + (x / 3.0).powf(p)).powf(1.0 / p) + 2.0)
+        25.0 * ((1.0 + x.powf(p)).powf(1.0 / p) - 3.0 * (1.0 + (x / 3.0).powf(p)).powf(1.0 / p)
+            + 2.0)
     };
     let id = idte + idle + idd;
 
@@ -350,26 +356,55 @@ mod tests {
         assert_eq!(mos_from_r(120.0), 4.5);
         // The boundaries of G.109's categories, R 90 / 80 / 70 / 60 / 50 -> MOS 4.34 / 4.03 /
         // 3.60 / 3.10 / 2.58 (G.107 Figure B.1; the last is 2.575 exactly).
-        for (r, mos) in [(90.0, 4.339), (80.0, 4.024), (70.0, 3.597), (60.0, 3.1), (50.0, 2.575)] {
-            assert!(close(mos_from_r(r), mos, 0.0005), "R {r}: {}", mos_from_r(r));
+        for (r, mos) in [
+            (90.0, 4.339),
+            (80.0, 4.024),
+            (70.0, 3.597),
+            (60.0, 3.1),
+            (50.0, 2.575),
+        ] {
+            assert!(
+                close(mos_from_r(r), mos, 0.0005),
+                "R {r}: {}",
+                mos_from_r(r)
+            );
         }
     }
 
     #[test]
     fn random_loss_follows_g113_appendix_i() {
         // G.711 without PLC (Bpl 4.3), 1 % random loss: Ie,eff = 95 * 1 / (1 + 4.3) = 17.92.
-        let r = r_factor(&EModelInput { ppl: 1.0, ..EModelInput::default() });
+        let r = r_factor(&EModelInput {
+            ppl: 1.0,
+            ..EModelInput::default()
+        });
         assert!(close(r.ie_eff, 17.92, 0.01), "{r:?}");
         assert!(close(r.r, 93.2 - 17.92, 0.06), "{r:?}");
         // With PLC (Bpl 25.1), 2 % random loss: 95 * 2 / 27.1 = 7.01.
-        let r = r_factor(&EModelInput { ppl: 2.0, bpl: BPL_G711_PLC, ..EModelInput::default() });
+        let r = r_factor(&EModelInput {
+            ppl: 2.0,
+            bpl: BPL_G711_PLC,
+            ..EModelInput::default()
+        });
         assert!(close(r.ie_eff, 7.01, 0.01), "{r:?}");
         // Bursty loss hurts more than the same random loss.
-        let random = r_factor(&EModelInput { ppl: 5.0, ..EModelInput::default() }).r;
-        let bursty = r_factor(&EModelInput { ppl: 5.0, burst_r: 2.0, ..EModelInput::default() }).r;
+        let random = r_factor(&EModelInput {
+            ppl: 5.0,
+            ..EModelInput::default()
+        })
+        .r;
+        let bursty = r_factor(&EModelInput {
+            ppl: 5.0,
+            burst_r: 2.0,
+            ..EModelInput::default()
+        })
+        .r;
         assert!(bursty < random, "{bursty} < {random}");
         // All lost: Ie,eff = 95 * 100 / (100 + 4.3).
-        let r = r_factor(&EModelInput { ppl: 100.0, ..EModelInput::default() });
+        let r = r_factor(&EModelInput {
+            ppl: 100.0,
+            ..EModelInput::default()
+        });
         assert!(r.r < 5.0 && mos_from_r(r.r) < 1.2, "{r:?}");
     }
 
@@ -380,7 +415,11 @@ mod tests {
         // At Ta = 400 ms, X = 2: 25 (65^(1/6) - 3 (1 + (2/3)^6)^(1/6) + 2) = 24.07.
         let only_ta = |ta: f64| {
             let base = r_factor(&EModelInput::default()).id;
-            r_factor(&EModelInput { ta_ms: ta, ..EModelInput::default() }).id - base
+            r_factor(&EModelInput {
+                ta_ms: ta,
+                ..EModelInput::default()
+            })
+            .id - base
         };
         assert!(close(only_ta(100.0), 0.0, 1e-12));
         assert!(close(only_ta(200.0), 3.044, 0.005), "{}", only_ta(200.0));
@@ -395,7 +434,10 @@ mod tests {
         let mut last = r_at(0.0);
         for ms in (10..=600).step_by(10) {
             let r = r_at(ms as f64);
-            assert!(r < last, "R must fall with delay: {ms} ms -> {r} after {last}");
+            assert!(
+                r < last,
+                "R must fall with delay: {ms} ms -> {r} after {last}"
+            );
             last = r;
         }
         assert!(r_at(150.0) > 85.0 && r_at(150.0) < 92.0, "{}", r_at(150.0));
@@ -431,16 +473,32 @@ mod tests {
             burst_ratio: None,
         };
         let clean = base.estimate();
-        let lossy = StreamQuality { loss_percent: 5.0, ..base }.estimate();
-        let jittery = StreamQuality { jitter_ms: 80.0, ..base }.estimate();
-        let far = StreamQuality { one_way_delay_ms: Some(300.0), ..base }.estimate();
+        let lossy = StreamQuality {
+            loss_percent: 5.0,
+            ..base
+        }
+        .estimate();
+        let jittery = StreamQuality {
+            jitter_ms: 80.0,
+            ..base
+        }
+        .estimate();
+        let far = StreamQuality {
+            one_way_delay_ms: Some(300.0),
+            ..base
+        }
+        .estimate();
         assert!(clean.delay_measured);
         assert!(lossy.mos < clean.mos - 1.0, "{lossy:?} vs {clean:?}");
         assert_eq!(jittery.jitter_buffer_ms, 160.0);
         assert!(jittery.mos < clean.mos, "{jittery:?} vs {clean:?}");
         assert!(far.mos < clean.mos - 0.3, "{far:?} vs {clean:?}");
         // Duplicates make loss negative in Wireshark's count: no bonus for them.
-        let dup = StreamQuality { loss_percent: -2.0, ..base }.estimate();
+        let dup = StreamQuality {
+            loss_percent: -2.0,
+            ..base
+        }
+        .estimate();
         assert_eq!(dup.mos, clean.mos);
     }
 

@@ -2870,10 +2870,16 @@ mod tests {
         let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
         for i in 0..100u16 {
             let b = rtp_bytes(i, 160 * i as u32, 1);
-            a.push_udp(at(i as u64 * 20), &udp("10.0.0.1:4000", "10.0.0.2:5000", &b));
+            a.push_udp(
+                at(i as u64 * 20),
+                &udp("10.0.0.1:4000", "10.0.0.2:5000", &b),
+            );
             if i % 10 != 5 {
                 let b = rtp_bytes(i, 160 * i as u32, 2);
-                a.push_udp(at(i as u64 * 20), &udp("10.0.0.2:5000", "10.0.0.1:4000", &b));
+                a.push_udp(
+                    at(i as u64 * 20),
+                    &udp("10.0.0.2:5000", "10.0.0.1:4000", &b),
+                );
             }
         }
         let r = a.finish();

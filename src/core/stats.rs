@@ -110,7 +110,8 @@ impl Acc {
         self.responses
             .extend(c.response_ms.iter().copied().filter(|r| r.is_finite()));
         self.mos_in.extend(c.mos_inbound.filter(|m| m.is_finite()));
-        self.mos_out.extend(c.mos_outbound.filter(|m| m.is_finite()));
+        self.mos_out
+            .extend(c.mos_outbound.filter(|m| m.is_finite()));
     }
 
     fn into_stats(self, profile: String) -> ProfileStats {
@@ -235,9 +236,15 @@ mod tests {
             ..Default::default()
         });
         let s = &summarize(&calls)[0];
-        assert_eq!((s.mos_inbound_p50, s.mos_inbound_p5), (Some(4.4), Some(4.4)));
+        assert_eq!(
+            (s.mos_inbound_p50, s.mos_inbound_p5),
+            (Some(4.4), Some(4.4))
+        );
         // Nearest rank of the 5th percentile of 20 values is the first: the bad call.
-        assert_eq!((s.mos_outbound_p50, s.mos_outbound_p5), (Some(4.4), Some(2.1)));
+        assert_eq!(
+            (s.mos_outbound_p50, s.mos_outbound_p5),
+            (Some(4.4), Some(2.1))
+        );
         let none = summarize(&[CallSample::default()]);
         assert_eq!(none[0].mos_inbound_p50, None);
     }

@@ -42,7 +42,9 @@ impl fmt::Display for ApiToken {
 /// Why a token could not be had. Never contains the token.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiTokenError {
-    #[error("could not read the API token file {path}: {source}; check the path given by {origin}")]
+    #[error(
+        "could not read the API token file {path}: {source}; check the path given by {origin}"
+    )]
     Read {
         path: PathBuf,
         origin: &'static str,
@@ -186,7 +188,9 @@ mod tests {
         assert!(!t.accepts(Some(TOKEN.as_bytes())), "no scheme");
         assert!(!t.accepts(Some(format!("Basic {TOKEN}").as_bytes())));
         assert!(!t.accepts(Some(format!("Bearer {TOKEN}x").as_bytes())));
-        assert!(!t.accepts(Some(format!("Bearer {}", &TOKEN[..TOKEN.len() - 1]).as_bytes())));
+        assert!(!t.accepts(Some(
+            format!("Bearer {}", &TOKEN[..TOKEN.len() - 1]).as_bytes()
+        )));
         assert!(!t.accepts(Some(b"Bearer ")));
         let mut wrong = TOKEN.to_string().into_bytes();
         wrong[0] ^= 1;
@@ -241,6 +245,9 @@ mod tests {
         let e = load_api_token_from(&layers(&[(TOKEN_FILE_ENV, "/nonexistent/tok")]), None)
             .unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("/nonexistent/tok") && msg.contains(TOKEN_FILE_ENV), "{msg}");
+        assert!(
+            msg.contains("/nonexistent/tok") && msg.contains(TOKEN_FILE_ENV),
+            "{msg}"
+        );
     }
 }

@@ -422,16 +422,14 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     teardown(&shared, &id, &mut res, &end).await;
 
     let ended = now_unix();
-    let rtp = media_stats
-        .as_ref()
-        .map(|s| {
-            crate::core::call_rtp::split(
-                s,
-                caller_rtp.as_ref(),
-                crate::core::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name()),
-                latency.caller_rtt_ms,
-            )
-        });
+    let rtp = media_stats.as_ref().map(|s| {
+        crate::core::call_rtp::split(
+            s,
+            caller_rtp.as_ref(),
+            crate::core::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name()),
+            latency.caller_rtt_ms,
+        )
+    });
     tracing::info!(
         "{}",
         crate::core::call_log::call_ended(&crate::core::call_log::CallEnded {

@@ -231,7 +231,8 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
 }
 
 /// How [`fetch_serve_settings`]'s error starts when serve refused the API token.
-pub const SETTINGS_UNAUTHORIZED: &str = "GET /settings answered HTTP 401 (serve wants its API token)";
+pub const SETTINGS_UNAUTHORIZED: &str =
+    "GET /settings answered HTTP 401 (serve wants its API token)";
 
 /// GET `/settings` of a running `vcctl serve` at `base`: the agent URL, transport and default
 /// agent id it uses (a JSON object), or why not (not running, or not a serve that has it).

@@ -523,7 +523,9 @@ pub(crate) mod tests {
             reads_need_token: true,
         };
         let state = ApiState::new(Registry::new(), 16).with_access(access);
-        state.calls.upsert("c1", json!({"id": "c1", "caller": "+15550001"}));
+        state
+            .calls
+            .upsert("c1", json!({"id": "c1", "caller": "+15550001"}));
         let (base, stop, task) = start(state).await;
         let http = reqwest::Client::new();
         let get = |path: &str, auth: Option<&str>| {
@@ -536,15 +538,30 @@ pub(crate) mod tests {
         assert_eq!(get("/healthz", None).await.unwrap().status(), 200);
         assert_eq!(get("/readyz", None).await.unwrap().status(), 503);
         let mut bodies = Vec::new();
-        for auth in [None, Some("Bearer nope"), Some(TOKEN), Some("Basic dXNlcjpwYXNz")] {
-            for path in ["/calls", "/calls/c1", "/metrics", "/events", "/settings", "/nowhere"] {
+        for auth in [
+            None,
+            Some("Bearer nope"),
+            Some(TOKEN),
+            Some("Basic dXNlcjpwYXNz"),
+        ] {
+            for path in [
+                "/calls",
+                "/calls/c1",
+                "/metrics",
+                "/events",
+                "/settings",
+                "/nowhere",
+            ] {
                 let r = get(path, auth).await.unwrap();
                 assert_eq!(r.status(), 401, "{path} with {auth:?}");
                 assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer");
                 bodies.push(r.text().await.unwrap());
             }
         }
-        assert!(bodies.iter().all(|b| b == r#"{"error":"unauthorized"}"#), "{bodies:?}");
+        assert!(
+            bodies.iter().all(|b| b == r#"{"error":"unauthorized"}"#),
+            "{bodies:?}"
+        );
         let good = format!("Bearer {TOKEN}");
         let r = get("/calls", Some(&good)).await.unwrap();
         assert_eq!(r.status(), 200);
@@ -574,10 +591,22 @@ pub(crate) mod tests {
     #[tokio::test]
     async fn loopback_reads_are_open_and_actions_still_need_the_token() {
         let access = Access::for_listener("127.0.0.1:0".parse().unwrap(), Some(token()));
-        let (base, stop, task) = start(ApiState::new(Registry::new(), 16).with_access(access)).await;
+        let (base, stop, task) =
+            start(ApiState::new(Registry::new(), 16).with_access(access)).await;
         let http = reqwest::Client::new();
-        assert_eq!(http.get(format!("{base}/calls")).send().await.unwrap().status(), 200);
-        let r = http.delete(format!("{base}/calls/c1")).send().await.unwrap();
+        assert_eq!(
+            http.get(format!("{base}/calls"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let r = http
+            .delete(format!("{base}/calls/c1"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 401);
         let r = http
             .delete(format!("{base}/calls/c1"))

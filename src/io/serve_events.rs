@@ -288,7 +288,10 @@ mod tests {
         assert_eq!(crate::error::Error::from(e).exit_code(), 3);
 
         let (base, stop, _task) = start(ApiState::new(Registry::new(), 4)).await;
-        let e = connect(&format!("{base}/healthz"), None).await.err().unwrap();
+        let e = connect(&format!("{base}/healthz"), None)
+            .await
+            .err()
+            .unwrap();
         assert!(
             matches!(e, ServeEventsError::Refused { status: 404, .. }),
             "{e}"
@@ -314,7 +317,10 @@ mod tests {
         assert_eq!(crate::error::Error::from(e).exit_code(), 4);
         let mut s = connect(&base, Some(&token)).await.unwrap();
         state.publish_event(r#"{"type":"StasisStart"}"#);
-        assert_eq!(next(&mut s).await, ServeEvent::Ari(r#"{"type":"StasisStart"}"#.into()));
+        assert_eq!(
+            next(&mut s).await,
+            ServeEvent::Ari(r#"{"type":"StasisStart"}"#.into())
+        );
         let _ = stop.send(());
     }
 }

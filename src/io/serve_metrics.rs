@@ -224,7 +224,9 @@ mod tests {
                 "counter" => assert!(name.ends_with("_total"), "{name}"),
                 // MOS is a score without unit (1 to 4.5), named as such.
                 "histogram" => assert!(
-                    name.ends_with("_seconds") || name.ends_with("_ratio") || name.ends_with("_mos"),
+                    name.ends_with("_seconds")
+                        || name.ends_with("_ratio")
+                        || name.ends_with("_mos"),
                     "{name}: histograms are in base units"
                 ),
                 _ => {}

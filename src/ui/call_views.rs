@@ -125,11 +125,18 @@ impl Render for CallView {
                 m.loss_percent,
                 m.jitter_buffer_ms,
                 m.delay_ms,
-                if m.delay_measured { " with half the RTCP round trip" } else { "" }
+                if m.delay_measured {
+                    " with half the RTCP round trip"
+                } else {
+                    ""
+                }
             ),
             None => none.to_string(),
         };
-        rows.push(("MOS heard here", mos(&r.mos.received, "- (nothing received)")));
+        rows.push((
+            "MOS heard here",
+            mos(&r.mos.received, "- (nothing received)"),
+        ));
         rows.push((
             "MOS at the far end",
             mos(&r.mos.sent, "- (no RTCP report from the far end)"),

@@ -263,7 +263,10 @@ mod tests {
             text.contains("MOS (E-model, G.107) over 4 calls: caller -> agent p50 4.39, p5 3.90; agent -> caller no figures"),
             "{text}"
         );
-        assert!(text.contains("3.0 ms one way (the total p95) scores MOS 4.40"), "{text}");
+        assert!(
+            text.contains("3.0 ms one way (the total p95) scores MOS 4.40"),
+            "{text}"
+        );
         let json = serde_json::to_value(&v).unwrap();
         assert_eq!(json["mos"]["inbound_p50"], 4.39);
     }
