@@ -55,7 +55,7 @@ pub enum ApiTokenError {
     Empty { origin: String },
     #[error("the API token from {origin} is too short ({len} bytes); use at least {MIN_TOKEN_LEN}, e.g. `openssl rand -hex 32`")]
     TooShort { origin: String, len: usize },
-    #[error("the API token from {origin} contains white space or control characters inside it; a bearer token is one word")]
+    #[error("the API token from {origin} contains white space, control or non-ASCII characters; a bearer token is one word of visible ASCII, e.g. `openssl rand -hex 32`")]
     Invalid { origin: String },
     #[error("both {TOKEN_ENV} and {TOKEN_FILE_ENV} are set; keep one of them")]
     Both,
@@ -71,7 +71,7 @@ impl ApiToken {
                 origin: origin.into(),
             });
         }
-        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if !t.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(ApiTokenError::Invalid {
                 origin: origin.into(),
             });
@@ -94,7 +94,7 @@ impl ApiToken {
     /// leave it out of their debug output.
     pub fn header_value(&self) -> reqwest::header::HeaderValue {
         let mut v = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .expect("a parsed token is visible ASCII without white space");
+            .expect("a parsed token is visible ASCII (checked in ApiToken::parse)");
         v.set_sensitive(true);
         v
     }
@@ -206,6 +206,8 @@ mod tests {
         assert!(matches!(e, ApiTokenError::TooShort { len: 5, .. }), "{e}");
         assert!(!e.to_string().contains("short,") && !e.to_string().contains("'short'"));
         let e = ApiToken::parse("abcdefgh ijklmnopq", TOKEN_ENV).unwrap_err();
+        assert!(matches!(e, ApiTokenError::Invalid { .. }), "{e}");
+        let e = ApiToken::parse("abcdefghijklmnopqé", TOKEN_ENV).unwrap_err();
         assert!(matches!(e, ApiTokenError::Invalid { .. }), "{e}");
         assert!(!e.to_string().contains("ijklmnopq"));
         // A file's trailing newline is not part of the token.
