@@ -198,6 +198,8 @@ struct WsState {
     seq_cycles: i32,
     clock_rate: u32,
     problem: bool,
+    /// Forward sequence gaps (runs of lost packets), for the burst ratio; not Wireshark's.
+    loss_runs: u64,
 }
 
 /// Statistics of one stream. Times in milliseconds unless named `_s`.
@@ -221,6 +223,11 @@ pub struct StreamStats {
     pub clock_rate: Option<u32>,
     /// Wireshark's "Problems?" column: a sequence or timestamp error was seen.
     pub wireshark_problem: bool,
+    /// Runs of lost packets (forward sequence gaps), and the E-model's burst ratio from them:
+    /// mean run length x (1 - loss), 1 for random loss, above 1 for bursty loss (G.107
+    /// `BurstR`); `None` without loss.
+    pub loss_runs: u64,
+    pub burst_ratio: Option<f64>,
     pub first_arrival_s: f64,
     pub last_arrival_s: f64,
     pub duration_s: f64,
@@ -647,6 +654,7 @@ impl StreamAnalyzer {
         } else if in_time_sequence && (last + 1 < seq || last - seq > 0xFF00) {
             s.seq_num = p.seq;
             s.sequence += 1;
+            s.loss_runs += 1;
             s.flags |= FLAG_WRONG_SEQ;
         } else if last + 1 > seq {
             s.sequence += 1;
@@ -876,6 +884,11 @@ impl StreamAnalyzer {
             max_skew_ms: s.max_skew,
             clock_rate: clock,
             wireshark_problem: s.problem,
+            loss_runs: s.loss_runs,
+            burst_ratio: (lost > 0 && s.loss_runs > 0 && expected > 0).then(|| {
+                let p = lost as f64 / expected as f64;
+                (lost as f64 / s.loss_runs as f64) * (1.0 - p)
+            }),
             first_arrival_s: first.as_secs_f64(),
             last_arrival_s: abs_s(last_ms),
             duration_s: last_ms / 1000.0,
@@ -994,7 +1007,7 @@ pub struct StreamReport {
     #[serde(flatten)]
     pub stats: StreamStats,
     /// The E-model's estimate for a listener at `dst` ([`crate::core::mos`]): from the codec,
-    /// the loss, the mean jitter (a jitter buffer of twice that) and the packet time; a
+    /// the loss and its burst ratio, the mean jitter (a jitter buffer of twice that) and the packet time; a
     /// capture has no one-way delay, so the network's share of it is taken as 0. `None` for
     /// codecs without E-model figures (anything but G.711 and L16).
     pub mos: Option<MosEstimate>,
@@ -1010,7 +1023,7 @@ pub fn stream_mos(codec: &str, payload_type: u8, stats: &StreamStats) -> Option<
             jitter_ms: stats.mean_jitter_ms,
             ptime_ms: stats.ptime_ms,
             one_way_delay_ms: None,
-            burst_ratio: None,
+            burst_ratio: stats.burst_ratio,
         }
         .estimate(),
     )
@@ -2893,9 +2906,33 @@ mod tests {
         // 10 % random loss without concealment: Ie,eff = 95 x 10 / 14.3 = 66.4.
         assert!((lossy.loss_percent - 10.0).abs() < 1e-9, "{lossy:?}");
         assert!(lossy.mos < 2.0, "{lossy:?}");
+        // Every 10th lost: runs of one, spread out, BurstR 0.9 (counted as random).
+        let st = &by_ssrc(2).stats;
+        assert_eq!((st.lost, st.loss_runs), (10, 10));
+        assert!((st.burst_ratio.unwrap() - 0.9).abs() < 1e-9, "{st:?}");
+        assert_eq!(by_ssrc(1).stats.burst_ratio, None);
         let json = serde_json::to_value(&r).unwrap();
         assert!(json["streams"][0]["mos"]["mos"].is_number(), "{json}");
         assert!(r.to_string().contains("MOS "), "{r}");
+    }
+
+    #[test]
+    fn bursty_loss_scores_lower_than_the_same_loss_spread_out() {
+        // 200 packets, 20 lost: in runs of 5 (4 bursts) or one by one (every 10th).
+        let stream = |lost: &dyn Fn(u16) -> bool| {
+            let mut p = clean(200);
+            p.retain(|&(_, seq, _)| !lost(seq - 100));
+            run(&p)
+        };
+        let bursty = stream(&|i| i % 50 >= 20 && i % 50 < 25);
+        let spread = stream(&|i| i % 10 == 5);
+        assert_eq!((bursty.lost, bursty.loss_runs), (20, 4));
+        assert_eq!((spread.lost, spread.loss_runs), (20, 20));
+        // Mean run 5 x (1 - 0.1) = 4.5.
+        assert!((bursty.burst_ratio.unwrap() - 4.5).abs() < 1e-9);
+        let b = stream_mos("PCMU", 0, &bursty).unwrap();
+        let s = stream_mos("PCMU", 0, &spread).unwrap();
+        assert!(b.mos < s.mos, "bursty {b:?} spread {s:?}");
     }
 
     #[test]
