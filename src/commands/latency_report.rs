@@ -6,17 +6,17 @@ use std::time::Duration;
 
 use super::{now_unix, Ctx};
 use crate::cli::LatencyReportArgs;
-use crate::core::latency::{
-    fmt_ms, percentile, samples_from_records, waterfall_svg, LatencyReport, Samples, ARI_EVENT,
-    NET_AGENT, NET_PHONE, RTP_FWD, SIP_PROC,
-};
-use crate::core::sip_ua::SipUri;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::latency_probe;
 use crate::io::store::{resolve_db_path, CallFilter, CallRecord, Store};
 use crate::ui::latency_views::{LatencyView, MosSummary};
 use crate::ui::output::emit;
+use vcctl_core::analysis::latency::{
+    fmt_ms, percentile, samples_from_records, waterfall_svg, LatencyReport, Samples, ARI_EVENT,
+    NET_AGENT, NET_PHONE, RTP_FWD, SIP_PROC,
+};
+use vcctl_core::sip::ua::SipUri;
 
 const DEFAULT_LAST: u32 = 50;
 
@@ -72,13 +72,13 @@ pub fn mos_summary(calls: &[CallRecord], total_p95_ms: Option<f64>) -> Option<Mo
         .iter()
         .map(super::calls::sample)
         .filter(|s| s.mos_inbound.is_some() || s.mos_outbound.is_some())
-        .map(|s| crate::core::stats::CallSample { profile: None, ..s })
+        .map(|s| vcctl_core::analysis::stats::CallSample { profile: None, ..s })
         .collect();
-    let all = crate::core::stats::summarize(&samples).pop()?;
+    let all = vcctl_core::analysis::stats::summarize(&samples).pop()?;
     let at_total_p95 = total_p95_ms.map(|ms| {
-        let input = crate::core::mos::EModelInput::default().with_delay(ms);
-        let r = crate::core::mos::r_factor(&input).r;
-        (crate::core::mos::mos_from_r(r) * 100.0).round() / 100.0
+        let input = vcctl_core::analysis::mos::EModelInput::default().with_delay(ms);
+        let r = vcctl_core::analysis::mos::r_factor(&input).r;
+        (vcctl_core::analysis::mos::mos_from_r(r) * 100.0).round() / 100.0
     });
     Some(MosSummary {
         calls: samples.len() as u64,

@@ -5,8 +5,8 @@
 //! `caller` (phone <-> Asterisk, as Asterisk reports it for the caller's channel, when that
 //! channel has RTP), and `direction` is `inbound` (from the caller) or `outbound` (to it).
 
-use crate::core::call_rtp::{RtpInbound, RtpOutbound};
-use crate::core::metrics::{
+use vcctl_core::media::call_rtp::{RtpInbound, RtpOutbound};
+use vcctl_core::metrics::registry::{
     Counter, CounterVec, Gauge, Histogram, HistogramVec, Registry, LATENCY_BUCKETS,
 };
 
@@ -202,7 +202,7 @@ impl Default for ServeMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::prom_text;
+    use vcctl_core::metrics::prom_text;
 
     const DOCS: &str = include_str!("../../docs/metrics.md");
 
@@ -253,8 +253,8 @@ mod tests {
 
     #[test]
     fn each_call_s_mos_lands_in_its_leg_and_direction() {
-        use crate::core::call_media::MediaStats;
-        use crate::core::mos::Codec;
+        use vcctl_core::analysis::mos::Codec;
+        use vcctl_core::media::call_media::MediaStats;
         let m = ServeMetrics::new();
         let clean = MediaStats {
             rtp_in_packets: 500,
@@ -266,7 +266,7 @@ mod tests {
             ..Default::default()
         };
         for s in [&clean, &lossy] {
-            let (i, o) = crate::core::call_rtp::split(s, None, Some(Codec::Pcmu), None);
+            let (i, o) = vcctl_core::media::call_rtp::split(s, None, Some(Codec::Pcmu), None);
             m.observe_call_rtp(&i, &o);
         }
         let samples = prom_text::parse(&m.registry.render()).unwrap();
