@@ -22,6 +22,7 @@ pub mod events;
 pub mod info;
 pub mod latency_report;
 pub mod load;
+pub mod net_checks;
 pub mod originate;
 pub mod recordings;
 pub mod rtp_stats;

@@ -195,11 +195,11 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::http_api::ApiState;
+    use crate::io::serve::http_api::ApiState;
     use tokio::net::TcpListener;
     use vcctl_core::metrics::registry::Registry;
 
-    use crate::io::http_api::tests::start;
+    use crate::io::serve::http_api::tests::start;
 
     async fn next(s: &mut ServeEventStream) -> ServeEvent {
         tokio::time::timeout(Duration::from_secs(5), s.next())
@@ -302,7 +302,7 @@ mod tests {
     #[tokio::test]
     async fn the_token_is_sent_and_a_refusal_is_exit_4() {
         use crate::io::api_token::ApiToken;
-        use crate::io::http_api::Access;
+        use crate::io::serve::http_api::Access;
         let token = ApiToken::parse("events-token-0123456789", "test").unwrap();
         // A listener that needs the token for reads, as one on a non-loopback address does.
         let access = Access::for_listener("0.0.0.0:8000".parse().unwrap(), Some(token.clone()));

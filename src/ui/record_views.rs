@@ -6,9 +6,9 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::io::store::CallRecord;
 use crate::ui::output::{kv_table, none_line, table, Render};
 use vcctl_core::analysis::stats::{percentile, ProfileStats};
+use vcctl_core::serve::records::CallRecord;
 
 /// A Unix time as `2025-01-31T12:00:00Z` (UTC).
 pub fn utc(t: f64) -> String {
@@ -670,8 +670,8 @@ pub fn write_csv(calls: &[CallRecord], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::store::{CallOutcome, EndedBy};
     use serde_json::json;
+    use vcctl_core::serve::records::{CallOutcome, EndedBy};
 
     fn record() -> CallRecord {
         CallRecord {
