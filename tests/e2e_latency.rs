@@ -747,7 +747,7 @@ fn caller_leg_mos(record: &Value, direction: &str) -> f64 {
 
 #[test]
 fn mos_falls_when_a_relay_delays_and_drops_the_phone_leg_s_rtp() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     let db = stack.db.display().to_string();
