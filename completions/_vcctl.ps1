@@ -705,7 +705,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;serve' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
             [CompletionResult]::new('--instance', '--instance', [CompletionResultType]::ParameterName, 'This serve''s name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]')
-            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'HTTP API address (healthz, readyz, metrics, calls, events)')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'HTTP API address (healthz, readyz, metrics, calls, events); an address other than loopback needs an API token (VCCTL_API_TOKEN, VCCTL_API_TOKEN_FILE or --api-token-file)')
+            [CompletionResult]::new('--api-token-file', '--api-token-file', [CompletionResultType]::ParameterName, 'File holding the HTTP API''s bearer token (wins over VCCTL_API_TOKEN and VCCTL_API_TOKEN_FILE; there is no flag for the token itself: `ps` would show it)')
             [CompletionResult]::new('--rtp-bind', '--rtp-bind', [CompletionResultType]::ParameterName, 'Local address of the per-call RTP sockets')
             [CompletionResult]::new('--rtp-advertise', '--rtp-advertise', [CompletionResultType]::ParameterName, 'Address Asterisk sends RTP to [default: --rtp-bind]')
             [CompletionResult]::new('--rtp-ports', '--rtp-ports', [CompletionResultType]::ParameterName, 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk''s rtp.conf range)')

@@ -641,7 +641,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;serve'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
             cand --instance 'This serve''s name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]'
-            cand --http 'HTTP API address (healthz, readyz, metrics, calls, events)'
+            cand --http 'HTTP API address (healthz, readyz, metrics, calls, events); an address other than loopback needs an API token (VCCTL_API_TOKEN, VCCTL_API_TOKEN_FILE or --api-token-file)'
+            cand --api-token-file 'File holding the HTTP API''s bearer token (wins over VCCTL_API_TOKEN and VCCTL_API_TOKEN_FILE; there is no flag for the token itself: `ps` would show it)'
             cand --rtp-bind 'Local address of the per-call RTP sockets'
             cand --rtp-advertise 'Address Asterisk sends RTP to [default: --rtp-bind]'
             cand --rtp-ports 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk''s rtp.conf range)'

@@ -432,7 +432,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s h -l help -d '
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l instance -d 'This serve\'s name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l http -d 'HTTP API address (healthz, readyz, metrics, calls, events)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l http -d 'HTTP API address (healthz, readyz, metrics, calls, events); an address other than loopback needs an API token (VCCTL_API_TOKEN, VCCTL_API_TOKEN_FILE or --api-token-file)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l api-token-file -d 'File holding the HTTP API\'s bearer token (wins over VCCTL_API_TOKEN and VCCTL_API_TOKEN_FILE; there is no flag for the token itself: `ps` would show it)' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-bind -d 'Local address of the per-call RTP sockets' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-advertise -d 'Address Asterisk sends RTP to [default: --rtp-bind]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l rtp-ports -d 'UDP ports for the per-call RTP sockets (keep them apart from Asterisk\'s rtp.conf range)' -r

@@ -897,9 +897,14 @@ pub struct ServeArgs {
     /// This serve's name in call records, to tell the nodes of a cluster apart [env: VCCTL_INSTANCE] [default: host name:HTTP port]
     #[arg(long, value_name = "NAME")]
     pub instance: Option<String>,
-    /// HTTP API address (healthz, readyz, metrics, calls, events)
+    /// HTTP API address (healthz, readyz, metrics, calls, events); an address other than
+    /// loopback needs an API token (VCCTL_API_TOKEN, VCCTL_API_TOKEN_FILE or --api-token-file)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
     pub http: std::net::SocketAddr,
+    /// File holding the HTTP API's bearer token (wins over VCCTL_API_TOKEN and
+    /// VCCTL_API_TOKEN_FILE; there is no flag for the token itself: `ps` would show it)
+    #[arg(long, value_name = "PATH")]
+    pub api_token_file: Option<std::path::PathBuf>,
     /// Local address of the per-call RTP sockets
     #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     pub rtp_bind: std::net::IpAddr,

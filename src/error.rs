@@ -39,6 +39,8 @@ pub enum Error {
     Call(#[from] crate::io::sip_call::CallError),
     #[error(transparent)]
     Capture(#[from] crate::io::capture::CaptureError),
+    #[error(transparent)]
+    ApiToken(#[from] crate::io::api_token::ApiTokenError),
     /// An input file (a capture) is empty, malformed or truncated.
     #[error("{0}")]
     BadFile(String),
@@ -54,6 +56,9 @@ pub enum Error {
     ChecksFailed(String),
     #[error("{0}")]
     Conflict(String),
+    /// A server (serve's HTTP API) refused our credentials.
+    #[error("{0}")]
+    Unauthorized(String),
     /// A test call was answered but its media did not make the round trip.
     #[error("{0}")]
     NoMedia(String),
@@ -109,12 +114,21 @@ impl Error {
             },
             Error::Call(e) => e.exit_code(),
             Error::Capture(e) => e.exit_code(),
+            Error::ApiToken(e) => match e {
+                crate::io::api_token::ApiTokenError::Read { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    5
+                }
+                _ => 2,
+            },
             Error::BadFile(_) => 10,
             Error::Unreachable(_) => 3,
             Error::NotFound(_) => 5,
             Error::Timeout(_) => 7,
             Error::ChecksFailed(_) => 8,
             Error::Conflict(_) => 9,
+            Error::Unauthorized(_) => 4,
             Error::NoMedia(_) => 12,
             Error::Interrupted => 130,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => 0,

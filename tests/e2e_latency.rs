@@ -47,12 +47,28 @@ fn udp_delay_relay_with(
     front: UdpSocket,
     upstream: SocketAddr,
     delay: Duration,
+    back_to_front: impl FnMut(&[u8]) -> Vec<u8> + Send + 'static,
+) -> SocketAddr {
+    udp_relay(front, upstream, delay, 0, back_to_front)
+}
+
+/// The relay itself: every datagram waits `delay`, and with `drop_every` = N > 0 the N-th,
+/// 2N-th, ... datagram of each direction is dropped (a loss of exactly 1/N, spread out).
+fn udp_relay(
+    front: UdpSocket,
+    upstream: SocketAddr,
+    delay: Duration,
+    drop_every: u64,
     mut back_to_front: impl FnMut(&[u8]) -> Vec<u8> + Send + 'static,
 ) -> SocketAddr {
     let back = UdpSocket::bind("127.0.0.1:0").unwrap();
     back.connect(upstream).unwrap();
     let addr = front.local_addr().unwrap();
     let client = std::sync::Arc::new(std::sync::Mutex::new(None::<SocketAddr>));
+    let dropped = move |n: &mut u64| {
+        *n += 1;
+        drop_every > 0 && *n % drop_every == 0
+    };
     {
         let (front, back, client) = (
             front.try_clone().unwrap(),
@@ -61,8 +77,12 @@ fn udp_delay_relay_with(
         );
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
+            let mut count = 0;
             while let Ok((n, from)) = front.recv_from(&mut buf) {
                 *client.lock().unwrap() = Some(from);
+                if dropped(&mut count) {
+                    continue;
+                }
                 let data = buf[..n].to_vec();
                 let back = back.try_clone().unwrap();
                 std::thread::spawn(move || {
@@ -74,7 +94,11 @@ fn udp_delay_relay_with(
     }
     std::thread::spawn(move || {
         let mut buf = [0u8; 65536];
+        let mut count = 0;
         while let Ok(n) = back.recv(&mut buf) {
+            if dropped(&mut count) {
+                continue;
+            }
             let data = back_to_front(&buf[..n]);
             let to = *client.lock().unwrap();
             let front = front.try_clone().unwrap();
@@ -108,6 +132,12 @@ fn udp_pair() -> (UdpSocket, UdpSocket) {
 /// to and from Asterisk (which answers where packets come from: rtp_symmetric) take the
 /// delay too. Returns the SIP address to call.
 fn sip_media_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
+    sip_media_impair_relay(upstream, delay, 0)
+}
+
+/// [`sip_media_delay_relay`] that also drops every `drop_every`-th RTP packet each way
+/// (0: none); SIP and RTCP are only delayed.
+fn sip_media_impair_relay(upstream: SocketAddr, delay: Duration, drop_every: u64) -> SocketAddr {
     let mut relays: std::collections::HashMap<u16, u16> = Default::default();
     let front = UdpSocket::bind("127.0.0.1:0").unwrap();
     udp_delay_relay_with(front, upstream, delay, move |msg| {
@@ -116,7 +146,7 @@ fn sip_media_delay_relay(upstream: SocketAddr, delay: Duration) -> SocketAddr {
                 let (rtp, rtcp) = udp_pair();
                 let up = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
                 udp_delay_relay_on(rtcp, up(port + 1), delay);
-                udp_delay_relay_on(rtp, up(port), delay).port()
+                udp_relay(rtp, up(port), delay, drop_every, |b| b.to_vec()).port()
             })
         })
     })
@@ -705,5 +735,134 @@ fn echo_round_trip_grows_by_the_agent_network_delay_and_the_report_adds_up_to_it
         }
     }
     let _ = sim.child.kill();
+    sb.assert_clean();
+}
+
+/// MOS of one direction of a call record's leg: `rtp_inbound`/`rtp_outbound`, caller's leg.
+fn caller_leg_mos(record: &Value, direction: &str) -> f64 {
+    record[direction]["caller_leg"]["mos"]["mos"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no caller-leg MOS in {direction}: {}", record[direction]))
+}
+
+#[test]
+fn mos_falls_when_a_relay_delays_and_drops_the_phone_leg_s_rtp() {
+    let sb = sandbox();
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    let db = stack.db.display().to_string();
+    let call = |uri: &str| {
+        // 6 s: Asterisk's RTCP (1 s interval in the sandbox) reports our loss a few times.
+        let v = sb.json(&["call", uri, "--duration", "6", "--no-markers"]);
+        stack.wait_no_calls(Duration::from_secs(10));
+        let rec = sb.json(&["calls", "list", "--db", &db, "--limit", "1"])[0].clone();
+        (v, rec)
+    };
+
+    // Straight to Asterisk on loopback: near the G.711 ceiling of 4.41 everywhere.
+    let (clean, clean_rec) = call("sip:test@127.0.0.1:5060");
+    let clean_heard = clean["mos"]["received"]["mos"].as_f64().unwrap();
+    assert!(clean_heard > 4.3, "clean call heard: {}", clean["mos"]);
+    let clean_in = caller_leg_mos(&clean_rec, "rtp_inbound");
+    let clean_out = caller_leg_mos(&clean_rec, "rtp_outbound");
+    assert!(clean_in > 4.3 && clean_out > 4.3, "{clean_in} {clean_out}");
+    let media = clean_rec["rtp_inbound"]["mos"]["mos"].as_f64().unwrap();
+    assert!(media > 4.3, "media leg: {}", clean_rec["rtp_inbound"]);
+
+    // Through a relay delaying SIP, RTP and RTCP by 150 ms each way and dropping every
+    // 10th RTP packet each way: 10 % loss without concealment (Ie,eff 66) and Ta ~ 190 ms.
+    let relay = sip_media_impair_relay(
+        "127.0.0.1:5060".parse().unwrap(),
+        Duration::from_millis(150),
+        10,
+    );
+    let (bad, bad_rec) = call(&format!("sip:test@{relay}"));
+    let heard = &bad["mos"]["received"];
+    let loss = heard["loss_percent"].as_f64().unwrap();
+    assert!((8.0..12.0).contains(&loss), "loss we heard: {heard}");
+    assert_eq!(heard["delay_measured"], true, "{heard}");
+    let heard = heard["mos"].as_f64().unwrap();
+    assert!(
+        heard < 2.5 && heard < clean_heard - 1.5,
+        "heard {heard} vs {clean_heard}"
+    );
+    // What Asterisk heard of us (its RTCP report on our stream), in the call's result too.
+    let sent = bad["mos"]["sent"]["mos"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{}", bad["mos"]));
+    assert!(sent < 2.5, "far end: {}", bad["mos"]);
+    // serve's record: both directions of the caller's leg fell; the media leg (loopback,
+    // behind Asterisk) did not.
+    let bad_in = caller_leg_mos(&bad_rec, "rtp_inbound");
+    let bad_out = caller_leg_mos(&bad_rec, "rtp_outbound");
+    assert!(
+        bad_in < clean_in - 1.5,
+        "caller -> Asterisk: {bad_in} vs {clean_in}"
+    );
+    assert!(
+        bad_out < clean_out - 1.5,
+        "Asterisk -> caller: {bad_out} vs {clean_out}"
+    );
+    assert_eq!(
+        bad_rec["rtp_inbound"]["caller_leg"]["mos"]["delay_measured"], true,
+        "{}",
+        bad_rec["rtp_inbound"]
+    );
+    // calls stats: the worse call is the 5th percentile; calls show prints it.
+    let stats = sb.json(&["calls", "stats", "--db", &db]);
+    let all = stats["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["profile"] == "(all)")
+        .unwrap()
+        .clone();
+    let p5 = all["mos_inbound_p5"].as_f64().unwrap();
+    assert!(
+        (p5 - bad_in.min(bad_rec["rtp_inbound"]["mos"]["mos"].as_f64().unwrap())).abs() < 1e-9,
+        "{all}"
+    );
+    let id = bad_rec["id"].as_str().unwrap();
+    let out = sb
+        .command()
+        .args(["calls", "show", id, "--db", &db])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("MOS (E-model, G.107)"), "{text}");
+    // /metrics: two calls in the caller leg's histograms, one of them below 2.58.
+    let metrics = stack.metrics();
+    let line = |needle: &str| {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(needle))
+            .unwrap_or_else(|| panic!("no {needle} in\n{metrics}"))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert_eq!(
+        line(r#"vcctl_rtp_mos_count{leg="caller",direction="outbound"}"#),
+        2.0
+    );
+    assert_eq!(
+        line(r#"vcctl_rtp_mos_bucket{leg="caller",direction="outbound",le="2.58"}"#),
+        1.0
+    );
+    // latency-report carries the same percentiles.
+    let report = sb.json(&["latency-report", "--db", &db, "--last", "2"]);
+    assert_eq!(report["mos"]["calls"], 2, "{}", report["mos"]);
+    eprintln!(
+        "MOS clean: heard {clean_heard}, caller leg in {clean_in} out {clean_out}; \
+         150 ms + 10 % loss: heard {heard}, far end {sent}, caller leg in {bad_in} out {bad_out}"
+    );
+    eprintln!("vcctl call: {}", bad["mos"]);
+    eprintln!(
+        "serve's record: in {} out {}",
+        bad_rec["rtp_inbound"]["caller_leg"], bad_rec["rtp_outbound"]["caller_leg"]
+    );
+    drop(stack);
     sb.assert_clean();
 }

@@ -116,10 +116,15 @@ fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
 fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     let sb = sandbox();
     sb.force_clean();
+    // Hanging a call up is an action: serve takes it only with its API token, on any address
+    // (serve inherits the variable; top gets it in tmux's command line below).
+    const TOKEN: &str = "tok-e2e-top-hangup-0123456789";
+    std::env::set_var("VCCTL_API_TOKEN", TOKEN);
     let stack = Stack::start(&sb, StackOptions::default());
+    std::env::remove_var("VCCTL_API_TOKEN");
     let url = format!("http://127.0.0.1:{}", stack.http);
     let cmd = format!(
-        "exec env NO_COLOR=1 {} top --serve {url} --rate 5",
+        "exec env NO_COLOR=1 VCCTL_API_TOKEN={TOKEN} {} top --serve {url} --rate 5",
         common::bin().display()
     );
     let tmux = Tmux::new(&cmd);

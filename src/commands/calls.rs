@@ -225,12 +225,28 @@ pub fn sample(c: &CallRecord) -> CallSample {
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
         .unwrap_or_default();
+    let mos = |v: Option<&serde_json::Value>| v.and_then(|m| m.get("mos")).and_then(|m| m.as_f64());
+    let inbound = c.rtp_inbound.as_ref();
+    let caller_in = mos(inbound
+        .and_then(|i| i.get("caller_leg"))
+        .and_then(|l| l.get("mos")));
+    let media_in = mos(inbound.and_then(|i| i.get("mos")));
     CallSample {
         profile: c.profile.clone(),
         finished: c.outcome.is_some(),
         completed: c.outcome == Some(CallOutcome::Completed),
         duration_seconds: c.duration_seconds,
         response_ms,
+        // Caller -> agent crosses both legs: the worse of the two is what the agent got.
+        mos_inbound: match (caller_in, media_in) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        mos_outbound: mos(c
+            .rtp_outbound
+            .as_ref()
+            .and_then(|o| o.get("caller_leg"))
+            .and_then(|l| l.get("mos"))),
     }
 }
 
@@ -342,5 +358,16 @@ mod tests {
         assert!(s.finished && s.completed);
         assert_eq!(s.response_ms, vec![300.0, 500.5]);
         assert_eq!(s.duration_seconds, Some(2.0));
+        assert_eq!((s.mos_inbound, s.mos_outbound), (None, None));
+
+        // Caller -> agent takes the worse leg; agent -> caller the phone's report.
+        let c = CallRecord {
+            rtp_inbound: Some(json!({"mos": {"mos": 4.1},
+                "caller_leg": {"packets": 9, "mos": {"mos": 3.5}}})),
+            rtp_outbound: Some(json!({"caller_leg": {"mos": {"mos": 4.3}}})),
+            ..c
+        };
+        let s = sample(&c);
+        assert_eq!((s.mos_inbound, s.mos_outbound), (Some(3.5), Some(4.3)));
     }
 }

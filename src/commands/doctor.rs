@@ -42,7 +42,9 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     )?;
     let client = AriClient::with_timeout(&settings, Duration::from_secs(5))?;
     // The agent a running serve uses beats this shell's idea of it.
-    let serve_settings = fetch_serve_settings(&api_url, Duration::from_secs(2)).await;
+    let api_token = crate::io::api_token::load_api_token_from(&ctx.layers, None)?;
+    let serve_settings =
+        fetch_serve_settings(&api_url, Duration::from_secs(2), api_token.as_ref()).await;
     let choice = choose_agent(
         &args,
         serve_settings.as_ref().ok(),
@@ -70,6 +72,15 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     rows.push(firewall_summary(&net.rows));
     rows.push(agent_row);
     rows.push(api_row);
+    if let Err(e) = &serve_settings {
+        if e.starts_with(crate::io::health::SETTINGS_UNAUTHORIZED) {
+            rows.push(
+                CheckRow::new("api token", api_url.to_string(), Status::Warn, e.clone()).with_fix(
+                    "give doctor the token serve uses: VCCTL_API_TOKEN or VCCTL_API_TOKEN_FILE",
+                ),
+            );
+        }
+    }
     rows.push(clock);
     let mut context = BTreeMap::new();
     context.insert("ari".to_string(), settings.url.to_string());

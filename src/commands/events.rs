@@ -97,6 +97,11 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
         Some(_) => None,
         None => Some(ctx.ari_settings()?),
     };
+    // serve's API token, sent with --serve (VCCTL_API_TOKEN or VCCTL_API_TOKEN_FILE).
+    let api_token = match &args.serve {
+        Some(_) => crate::io::api_token::load_api_token_from(&ctx.layers, None)?,
+        None => None,
+    };
     // Registered is not connected: Asterisk keeps an app whose client has gone while channels
     // were in it. Refuse only when a live client answers through the app.
     let responder = match registering {
@@ -143,11 +148,12 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
     tokio::pin!(stop);
     loop {
         let connected = match (&args.serve, &settings) {
-            (Some(url), _) => ServeEventStream::connect(url)
+            (Some(url), _) => ServeEventStream::connect(url, api_token.as_ref())
                 .await
                 .map(|s| Source::Serve(Box::new(s)))
                 .map_err(|e| match e {
                     ServeEventsError::BadUrl(_) => Error::Usage(e.to_string()),
+                    ServeEventsError::Unauthorized { .. } => Error::from(e),
                     other => Error::Unreachable(other.to_string()),
                 }),
             (None, Some(settings)) => EventStream::connect(settings, &app, subscribe_all)
@@ -165,6 +171,8 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
             // Retrying cannot make a certificate trusted.
             Err(e @ Error::Events(EventsError::Certificate { .. })) => return Err(e),
             Err(e @ Error::Usage(_)) => return Err(e),
+            // Retrying cannot make a refused API token right.
+            Err(e @ Error::Unauthorized(_)) => return Err(e),
             Err(e) if !args.follow => return Err(e),
             Err(e) => {
                 let wait = backoff.next_delay(rand::random::<f64>());

@@ -11,7 +11,7 @@ use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::db::{resolve_db, Db};
 use crate::io::latency_probe;
 use crate::io::store::{CallFilter, CallRecord};
-use crate::ui::latency_views::LatencyView;
+use crate::ui::latency_views::{LatencyView, MosSummary};
 use crate::ui::output::emit;
 use vcctl_core::analysis::latency::{samples_from_records, waterfall_svg, LatencyReport, Samples};
 use vcctl_core::analysis::latency_probes::{
@@ -40,6 +40,7 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
     }
     let over = report.over_target;
     let total = report.total.p95_ms;
+    let mos = mos_summary(&calls, total);
     emit(
         &LatencyView {
             scope,
@@ -47,6 +48,7 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
             probe: a.probe,
             report,
             notes,
+            mos,
         },
         ctx.json(),
     )?;
@@ -54,6 +56,31 @@ pub async fn run(ctx: &Ctx, a: LatencyReportArgs) -> Result<()> {
         return Err(Error::ChecksFailed(over_target_message(total, a.target_ms)));
     }
     Ok(())
+}
+
+/// MOS percentiles of `calls` (as `calls stats` computes them), and the E-model's MOS of
+/// a loss-free G.711 call delayed by `total_p95_ms`; `None` when no record has a MOS.
+pub fn mos_summary(calls: &[CallRecord], total_p95_ms: Option<f64>) -> Option<MosSummary> {
+    let samples: Vec<_> = calls
+        .iter()
+        .map(super::calls::sample)
+        .filter(|s| s.mos_inbound.is_some() || s.mos_outbound.is_some())
+        .map(|s| vcctl_core::analysis::stats::CallSample { profile: None, ..s })
+        .collect();
+    let all = vcctl_core::analysis::stats::summarize(&samples).pop()?;
+    let at_total_p95 = total_p95_ms.map(|ms| {
+        let input = vcctl_core::analysis::mos::EModelInput::default().with_delay(ms);
+        let r = vcctl_core::analysis::mos::r_factor(&input).r;
+        (vcctl_core::analysis::mos::mos_from_r(r) * 100.0).round() / 100.0
+    });
+    Some(MosSummary {
+        calls: samples.len() as u64,
+        inbound_p50: all.mos_inbound_p50,
+        inbound_p5: all.mos_inbound_p5,
+        outbound_p50: all.mos_outbound_p50,
+        outbound_p5: all.mos_outbound_p5,
+        at_total_p95,
+    })
 }
 
 /// The call records the report covers, and a phrase saying which.

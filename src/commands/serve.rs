@@ -6,10 +6,11 @@ use std::time::Duration;
 use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs, TransportArg};
 use crate::config::{redact_userinfo, AriSettings, Layers};
 use crate::error::{Error, Result};
+use crate::io::api_token::{load_api_token_from, ApiToken};
 use crate::io::ari_http::AriClient;
 use crate::io::db::{resolve_db, spool_path, Db, DbLocation};
 use crate::io::serve::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
-use crate::io::serve::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
+use crate::io::serve::http_api::{Access, ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::serve::metrics::ServeMetrics;
 use crate::io::serve::rtp_socket::PortPool;
 use vcctl_core::agent::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
@@ -151,7 +152,24 @@ fn journal_settings(
     })
 }
 
+/// Who may use the HTTP API on `http` with `token`; refuses a listener other than loopback
+/// without a token (exit 2), before anything else starts.
+pub fn api_access(http: std::net::SocketAddr, token: Option<ApiToken>) -> Result<Access> {
+    if token.is_none() && !http.ip().is_loopback() {
+        return Err(Error::Usage(format!(
+            "serve will not listen on {http} without an API token, since anyone who reaches it \
+             could read every caller's number and hang up calls; set VCCTL_API_TOKEN (or \
+             VCCTL_API_TOKEN_FILE, or --api-token-file PATH), or listen on 127.0.0.1"
+        )));
+    }
+    Ok(Access::for_listener(http, token))
+}
+
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
+    // Who may use the API is settled first: a network listener without a token stops here.
+    let token = load_api_token_from(&ctx.layers, a.api_token_file.as_deref())?;
+    let api_token_set = token.is_some();
+    let access = api_access(a.http, token)?;
     let opts = options(ctx, &a)?;
     // The agent URL is checked now, not at the first call.
     crate::io::agent_ws::parse_base_url(&opts.agent_base_url)?;
@@ -194,7 +212,8 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         plugins.push(crate::io::serve::capture::factory(dir));
     }
     let journals = journal_settings(&a, &db)?;
-    let settings = settings_json(&opts, &ari_settings, &ctx.layers, &db);
+    let mut settings = settings_json(&opts, &ari_settings, &ctx.layers, &db);
+    settings["api_token_set"] = api_token_set.into();
     let shared = Arc::new(Shared {
         ari: AriClient::with_limits(
             &ari_settings,
@@ -203,7 +222,8 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         )?,
         api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER)
             .with_settings(settings)
-            .with_journals(crate::io::serve::journal::Journals::new(journals)),
+            .with_journals(crate::io::serve::journal::Journals::new(journals))
+            .with_access(access),
         metrics,
         ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
         store,
@@ -227,4 +247,27 @@ fn host_name() -> String {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "localhost".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_network_listener_without_a_token_is_refused_in_one_sentence() {
+        let e = api_access("0.0.0.0:8000".parse().unwrap(), None).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let msg = e.to_string();
+        assert!(
+            msg.contains("0.0.0.0:8000") && msg.contains("VCCTL_API_TOKEN"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+        assert!(api_access("192.168.1.5:8000".parse().unwrap(), None).is_err());
+        // Loopback needs none; with a token any address is fine.
+        assert!(api_access("127.0.0.1:8000".parse().unwrap(), None).is_ok());
+        assert!(api_access("[::1]:8000".parse().unwrap(), None).is_ok());
+        let t = ApiToken::parse("0123456789abcdef0123", "test").unwrap();
+        assert!(api_access("0.0.0.0:8000".parse().unwrap(), Some(t)).is_ok());
+    }
 }

@@ -211,11 +211,17 @@ pub async fn probe_api(base: &Url, timeout: Duration) -> ApiProbe {
     }
 }
 
+/// How [`fetch_serve_settings`]'s error starts when serve refused the API token.
+pub const SETTINGS_UNAUTHORIZED: &str =
+    "GET /settings answered HTTP 401 (serve wants its API token)";
+
 /// GET `/settings` of a running `vcctl serve` at `base`: the agent URL, transport and default
 /// agent id it uses (a JSON object), or why not (not running, or not a serve that has it).
+/// `token` is sent as `Authorization: Bearer` (needed when serve listens beyond loopback).
 pub async fn fetch_serve_settings(
     base: &Url,
     timeout: Duration,
+    token: Option<&crate::io::api_token::ApiToken>,
 ) -> Result<serde_json::Value, String> {
     let client = reqwest::Client::builder()
         .timeout(timeout)
@@ -223,13 +229,27 @@ pub async fn fetch_serve_settings(
         .map_err(|e| e.to_string())?;
     let mut u = base.clone();
     u.set_path(&format!("{}/settings", base.path().trim_end_matches('/')));
-    let r = client.get(u).send().await.map_err(|e| {
+    let mut req = client.get(u);
+    if let Some(t) = token {
+        req = req.header(reqwest::header::AUTHORIZATION, t.header_value());
+    }
+    let r = req.send().await.map_err(|e| {
         let mut cur: &dyn std::error::Error = &e;
         while let Some(n) = cur.source() {
             cur = n;
         }
         cur.to_string()
     })?;
+    if r.status() == reqwest::StatusCode::UNAUTHORIZED {
+        return Err(format!(
+            "{SETTINGS_UNAUTHORIZED}: {}",
+            if token.is_some() {
+                "the one set here (VCCTL_API_TOKEN or VCCTL_API_TOKEN_FILE) is not it"
+            } else {
+                "set VCCTL_API_TOKEN or VCCTL_API_TOKEN_FILE"
+            }
+        ));
+    }
     if !r.status().is_success() {
         return Err(format!("GET /settings answered HTTP {}", r.status()));
     }

@@ -321,6 +321,7 @@ impl Engine {
             roundtrip_median_ms: None,
             roundtrips: Vec::new(),
             audio: None,
+            mos: None,
         };
         self.failed += 1;
         self.tally.record(&r);
@@ -539,6 +540,7 @@ impl Engine {
             roundtrip_median_ms: None,
             roundtrips: Vec::new(),
             audio: None,
+            mos: None,
         };
         if let Some(m) = &mut c.media {
             let b = m.rtcp(now, true);
@@ -554,6 +556,15 @@ impl Engine {
             r.loss_percent = rx.loss_percent;
             r.jitter_mean_ms = rx.mean_jitter_ms;
             r.jitter_max_ms = rx.max_jitter_ms;
+            r.mos = vcctl_core::media::caller_media::call_mos(
+                m.negotiated().codec,
+                vcctl_core::media::caller_media::PTIME.as_secs_f64() * 1000.0,
+                &rx,
+                &m.rtcp_summary(),
+                r.rtp_sent,
+            )
+            .received
+            .map(|e| e.mos);
             let (rt, _) = m.finish();
             if let (Some(rt), Some(a)) = (rt, answered_s) {
                 r.markers_sent = rt.markers_sent;

@@ -1,6 +1,7 @@
 //! A client of serve's HTTP API for `vcctl top`: live calls, totals, a call's timeline, and
 //! the hang-up action, with serve's API token when one is set.
 
+use crate::io::api_token::ApiToken;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -43,32 +44,22 @@ pub struct TimelinePage {
     pub missed: u64,
 }
 
-/// serve's API token for clients.
-// TODO(merge): use io::api_token (h17a's loader, same two variables) once it is on main.
-fn api_token() -> Option<String> {
-    if let Some(t) = std::env::var("VCCTL_API_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-    {
-        return Some(t.trim().to_string());
-    }
-    let path = std::env::var("VCCTL_API_TOKEN_FILE").ok()?;
-    std::fs::read_to_string(path)
-        .ok()
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
+/// serve's API token for clients (`VCCTL_API_TOKEN` or `VCCTL_API_TOKEN_FILE`, read by
+/// [`crate::io::api_token`]); a malformed one counts as none, and serve's 401 then says what to set.
+fn api_token() -> Option<ApiToken> {
+    crate::io::api_token::load_api_token().ok().flatten()
 }
 
 /// The token's value, for callers that must keep it out of what they write (bundles).
 pub fn api_token_secret() -> Option<String> {
-    api_token()
+    api_token().map(|t| t.expose().to_string())
 }
 
 #[derive(Debug, Clone)]
 pub struct ServeClient {
     base: String,
     http: reqwest::Client,
-    token: Option<String>,
+    token: Option<ApiToken>,
 }
 
 impl ServeClient {
@@ -94,7 +85,7 @@ impl ServeClient {
         url: &str,
     ) -> Result<Value, ServeClientError> {
         let req = match &self.token {
-            Some(t) => req.bearer_auth(t),
+            Some(t) => req.header(reqwest::header::AUTHORIZATION, t.header_value()),
             None => req,
         };
         let r = req

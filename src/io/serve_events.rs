@@ -15,6 +15,8 @@ pub enum ServeEventsError {
     BadUrl(String),
     #[error("vcctl serve is not reachable at {url} ({reason}); is it running, and is its HTTP API bound there?")]
     Unreachable { url: String, reason: String },
+    #[error("vcctl serve at {url} refused the API token (HTTP 401); set VCCTL_API_TOKEN or VCCTL_API_TOKEN_FILE to the token serve uses")]
+    Unauthorized { url: String },
     #[error("{url} answered {status} instead of an event stream; is that a vcctl serve HTTP API?")]
     Refused { url: String, status: u16 },
     #[error("the event stream from vcctl serve ended: {0}")]
@@ -30,6 +32,7 @@ impl From<ServeEventsError> for crate::error::Error {
             ServeEventsError::Unreachable { .. } | ServeEventsError::Closed(_) => {
                 Error::Unreachable(text)
             }
+            ServeEventsError::Unauthorized { .. } => Error::Unauthorized(text),
             ServeEventsError::Refused { .. } => Error::Other(text),
         }
     }
@@ -73,7 +76,11 @@ pub fn events_url(base: &str) -> Result<url::Url, ServeEventsError> {
 impl ServeEventStream {
     /// Connect to `{base}/events`; returns once serve has answered with the stream (from then
     /// on every event serve receives is delivered).
-    pub async fn connect(base: &str) -> Result<Self, ServeEventsError> {
+    /// `token` is sent as `Authorization: Bearer` (see [`crate::io::api_token`]).
+    pub async fn connect(
+        base: &str,
+        token: Option<&crate::io::api_token::ApiToken>,
+    ) -> Result<Self, ServeEventsError> {
         let url = events_url(base)?;
         let shown = url.to_string();
         let client = reqwest::Client::builder()
@@ -83,10 +90,13 @@ impl ServeEventStream {
                 url: shown.clone(),
                 reason: e.to_string(),
             })?;
-        let send = client
+        let mut req = client
             .get(url)
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .send();
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        if let Some(t) = token {
+            req = req.header(reqwest::header::AUTHORIZATION, t.header_value());
+        }
+        let send = req.send();
         let resp = match tokio::time::timeout(Duration::from_secs(10), send).await {
             Err(_) => {
                 return Err(ServeEventsError::Unreachable {
@@ -107,6 +117,9 @@ impl ServeEventStream {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"));
+        if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
+            return Err(ServeEventsError::Unauthorized { url: shown });
+        }
         if !resp.status().is_success() || !is_sse {
             return Err(ServeEventsError::Refused {
                 url: shown,
@@ -163,8 +176,11 @@ impl ServeEventStream {
 }
 
 /// Convenience: connect to `{base}/events` (see [`ServeEventStream::connect`]).
-pub async fn connect(base: &str) -> Result<ServeEventStream, ServeEventsError> {
-    ServeEventStream::connect(base).await
+pub async fn connect(
+    base: &str,
+    token: Option<&crate::io::api_token::ApiToken>,
+) -> Result<ServeEventStream, ServeEventsError> {
+    ServeEventStream::connect(base, token).await
 }
 
 /// reqwest's Display stops at "error sending request"; the useful part is the innermost cause.
@@ -208,8 +224,8 @@ mod tests {
     async fn events_reach_every_client_and_lagging_ones_are_told_and_go_on() {
         let state = ApiState::new(Registry::new(), 4);
         let (base, stop, task) = start(state.clone()).await;
-        let mut a = connect(&base).await.unwrap();
-        let mut b = connect(&format!("{base}/")).await.unwrap();
+        let mut a = connect(&base, None).await.unwrap();
+        let mut b = connect(&format!("{base}/"), None).await.unwrap();
         assert_eq!(state.events.receiver_count(), 2);
 
         let first = r#"{"type":"StasisStart","channel":{"id":"c1"}}"#;
@@ -267,15 +283,43 @@ mod tests {
         let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = l.local_addr().unwrap();
         drop(l);
-        let e = connect(&addr.to_string()).await.err().unwrap();
+        let e = connect(&addr.to_string(), None).await.err().unwrap();
         assert!(matches!(e, ServeEventsError::Unreachable { .. }), "{e}");
         assert_eq!(crate::error::Error::from(e).exit_code(), 3);
 
         let (base, stop, _task) = start(ApiState::new(Registry::new(), 4)).await;
-        let e = connect(&format!("{base}/healthz")).await.err().unwrap();
+        let e = connect(&format!("{base}/healthz"), None)
+            .await
+            .err()
+            .unwrap();
         assert!(
             matches!(e, ServeEventsError::Refused { status: 404, .. }),
             "{e}"
+        );
+        let _ = stop.send(());
+    }
+
+    #[tokio::test]
+    async fn the_token_is_sent_and_a_refusal_is_exit_4() {
+        use crate::io::api_token::ApiToken;
+        use crate::io::serve::http_api::Access;
+        let token = ApiToken::parse("events-token-0123456789", "test").unwrap();
+        // A listener that needs the token for reads, as one on a non-loopback address does.
+        let access = Access::for_listener("0.0.0.0:8000".parse().unwrap(), Some(token.clone()));
+        let state = ApiState::new(Registry::new(), 4).with_access(access);
+        let (base, stop, _task) = start(state.clone()).await;
+        let e = connect(&base, None).await.err().unwrap();
+        assert!(matches!(e, ServeEventsError::Unauthorized { .. }), "{e}");
+        let wrong = ApiToken::parse("events-token-0123456788", "test").unwrap();
+        let e = connect(&base, Some(&wrong)).await.err().unwrap();
+        let text = e.to_string();
+        assert!(!text.contains("events-token"), "{text}");
+        assert_eq!(crate::error::Error::from(e).exit_code(), 4);
+        let mut s = connect(&base, Some(&token)).await.unwrap();
+        state.publish_event(r#"{"type":"StasisStart"}"#);
+        assert_eq!(
+            next(&mut s).await,
+            ServeEvent::Ari(r#"{"type":"StasisStart"}"#.into())
         );
         let _ = stop.send(());
     }

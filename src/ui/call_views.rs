@@ -117,6 +117,30 @@ impl Render for CallView {
                 )
             },
         ));
+        let mos = |m: &Option<vcctl_core::analysis::mos::MosEstimate>, none: &str| match m {
+            Some(m) => format!(
+                "{:.2} (R {:.1}; loss {:.1} %, jitter buffer {:.0} ms, delay {:.0} ms{})",
+                m.mos,
+                m.r,
+                m.loss_percent,
+                m.jitter_buffer_ms,
+                m.delay_ms,
+                if m.delay_measured {
+                    " with half the RTCP round trip"
+                } else {
+                    ""
+                }
+            ),
+            None => none.to_string(),
+        };
+        rows.push((
+            "MOS heard here",
+            mos(&r.mos.received, "- (nothing received)"),
+        ));
+        rows.push((
+            "MOS at the far end",
+            mos(&r.mos.sent, "- (no RTCP report from the far end)"),
+        ));
         match &r.roundtrip {
             None => rows.push(("round trip", "not measured (--no-markers)".into())),
             Some(rt) if rt.markers_sent == 0 => rows.push((

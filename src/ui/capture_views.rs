@@ -79,6 +79,7 @@ impl Render for CaptureReport {
                 "max delta ms",
                 "max jitter ms",
                 "mean jitter ms",
+                "MOS",
                 "call",
             ]);
             for (i, s) in self.streams.iter().enumerate() {
@@ -95,6 +96,7 @@ impl Render for CaptureReport {
                     ms(st.max_delta_ms),
                     ms(st.max_jitter_ms),
                     ms(st.mean_jitter_ms),
+                    s.mos.map_or("-".into(), |m| format!("{:.2}", m.mos)),
                     match (&s.call_id, &s.detection) {
                         (Some(id), _) => id.clone(),
                         (None, Detection::Sdp) => "(SDP)".into(),

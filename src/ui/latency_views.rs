@@ -23,6 +23,23 @@ pub struct LatencyView {
     /// Probe steps that failed, one sentence each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The E-model MOS of the same calls (docs/mos.md), when their records have it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mos: Option<MosSummary>,
+}
+
+/// MOS percentiles of a set of calls, per direction, and what the measured one-way total
+/// alone costs in the E-model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MosSummary {
+    /// Calls with a MOS in at least one direction.
+    pub calls: u64,
+    pub inbound_p50: Option<f64>,
+    pub inbound_p5: Option<f64>,
+    pub outbound_p50: Option<f64>,
+    pub outbound_p5: Option<f64>,
+    /// MOS of a G.711 call without loss whose mouth-to-ear delay is the total p95 above.
+    pub at_total_p95: Option<f64>,
 }
 
 fn range(r: [f64; 2]) -> String {
@@ -129,6 +146,24 @@ impl Render for LatencyView {
                 f.samples
             ));
         }
+        if let Some(m) = &self.mos {
+            let pair = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                (Some(a), Some(b)) => format!("p50 {a:.2}, p5 {b:.2}"),
+                _ => "no figures".into(),
+            };
+            out.push_str(&format!(
+                "MOS (E-model, G.107) over {} calls: caller -> agent {}; agent -> caller {}\n",
+                m.calls,
+                pair(m.inbound_p50, m.inbound_p5),
+                pair(m.outbound_p50, m.outbound_p5),
+            ));
+            if let (Some(mos), Some(p95)) = (m.at_total_p95, r.total.p95_ms) {
+                out.push_str(&format!(
+                    "A G.711 call without loss and {} ms one way (the total p95) scores MOS {mos:.2}\n",
+                    fmt_ms(p95)
+                ));
+            }
+        }
         for n in &self.notes {
             out.push_str(&format!("note: {n}\n"));
         }
@@ -205,7 +240,35 @@ mod tests {
             probe: false,
             report: LatencyReport::build(s, 300.0),
             notes: vec![],
+            mos: None,
         }
+    }
+
+    #[test]
+    fn the_mos_line_names_both_directions_and_the_total_s_share() {
+        let mut s = Samples::default();
+        s.set(HANDLER, vec![2.0, 3.0], "records");
+        let mut v = view(&s);
+        assert!(!v.render_text().contains("MOS"));
+        v.mos = Some(MosSummary {
+            calls: 4,
+            inbound_p50: Some(4.39),
+            inbound_p5: Some(3.9),
+            outbound_p50: None,
+            outbound_p5: None,
+            at_total_p95: Some(4.4),
+        });
+        let text = v.render_text();
+        assert!(
+            text.contains("MOS (E-model, G.107) over 4 calls: caller -> agent p50 4.39, p5 3.90; agent -> caller no figures"),
+            "{text}"
+        );
+        assert!(
+            text.contains("3.0 ms one way (the total p95) scores MOS 4.40"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["mos"]["inbound_p50"], 4.39);
     }
 
     #[test]

@@ -70,6 +70,7 @@ impl Render for LoadReport {
             "round trip ms\np50/p95/p99",
             "loss %",
             "jitter ms\nmean/max",
+            "MOS\np50/p5",
             "load CPU %\n(/call)",
             "SLO",
         ]);
@@ -107,6 +108,7 @@ impl Render for LoadReport {
                 trio(s.roundtrip_p50_ms, s.roundtrip_p95_ms, s.roundtrip_p99_ms),
                 opt(s.loss_percent, 2),
                 format!("{} / {}", opt(s.jitter_mean_ms, 1), opt(s.jitter_max_ms, 1)),
+                format!("{} / {}", opt(s.mos_p50, 2), opt(s.mos_p5, 2)),
                 format!(
                     "{} ({})",
                     opt(s.cpu_percent, 0),

@@ -321,6 +321,12 @@ fn labelled(v: &Value, indent: &str, rows: &mut Vec<(String, String)>) {
             .unwrap_or(LABELS.len())
     });
     for (k, x) in keys {
+        if k == "mos" {
+            if let Some(line) = mos_line(x) {
+                rows.push((format!("{indent}MOS (E-model, G.107)"), line));
+                continue;
+            }
+        }
         if let Value::Object(_) = x {
             let name = SECTIONS
                 .iter()
@@ -337,6 +343,25 @@ fn labelled(v: &Value, indent: &str, rows: &mut Vec<(String, String)>) {
         };
         rows.push((format!("{indent}{label}"), with_unit(x, unit)));
     }
+}
+
+/// A stored MOS estimate in one line: `4.39 (R 92.6; loss 0.00 %, jitter buffer 20 ms,
+/// delay 40 ms)`, "measured" when the network delay came from RTCP.
+pub fn mos_line(v: &Value) -> Option<String> {
+    let f = |k: &str| v.get(k).and_then(Value::as_f64);
+    let mos = f("mos")?;
+    Some(format!(
+        "{mos:.2} (R {:.1}; loss {:.2} %, jitter buffer {:.0} ms, delay {:.0} ms{})",
+        f("r").unwrap_or(f64::NAN),
+        f("loss_percent").unwrap_or(0.0),
+        f("jitter_buffer_ms").unwrap_or(0.0),
+        f("delay_ms").unwrap_or(0.0),
+        if v.get("delay_measured").and_then(Value::as_bool) == Some(true) {
+            ", RTCP round trip included"
+        } else {
+            ""
+        }
+    ))
 }
 
 /// Transcript lines `[12.3 s] agent: text`, times from StasisStart when known.
@@ -481,6 +506,8 @@ impl Render for CallStatsView {
             "responses",
             "response p50",
             "response p95",
+            "MOS in p50/p5",
+            "MOS out p50/p5",
         ]);
         for p in &self.profiles {
             t.add_row([
@@ -499,11 +526,22 @@ impl Render for CallStatsView {
                 p.responses.to_string(),
                 ms(p.response_p50_ms),
                 ms(p.response_p95_ms),
+                mos_pair(p.mos_inbound_p50, p.mos_inbound_p5),
+                mos_pair(p.mos_outbound_p50, p.mos_outbound_p5),
             ]);
         }
         format!(
-            "calls{since} (success: completed / ended; response: end of caller speech to agent audio)\n{t}"
+            "calls{since} (success: completed / ended; response: end of caller speech to agent audio; \
+             MOS: E-model estimate, in = caller to agent, out = agent to caller, p5 = the worst 5 %)\n{t}"
         )
+    }
+}
+
+/// `4.39 / 4.10`, or `-` without figures.
+fn mos_pair(p50: Option<f64>, p5: Option<f64>) -> String {
+    match (p50, p5) {
+        (Some(a), Some(b)) => format!("{a:.2} / {b:.2}"),
+        _ => "-".into(),
     }
 }
 
@@ -785,7 +823,11 @@ mod tests {
         let mut r = record();
         r.rtp_inbound = Some(
             json!({"packets": 10, "agent_chunks": 5, "loss_ratio": 0.004,
-            "caller_leg": {"packets": 9, "lost": 1, "jitter_ms": 1.25}}),
+            "mos": {"mos": 4.29, "r": 88.1, "codec": "pcmu", "loss_percent": 0.4,
+                    "jitter_buffer_ms": 20.0, "delay_ms": 40.0, "delay_measured": false},
+            "caller_leg": {"packets": 9, "lost": 1, "jitter_ms": 1.25,
+                "mos": {"mos": 3.12, "r": 60.4, "codec": "pcmu", "loss_percent": 10.0,
+                        "jitter_buffer_ms": 20.0, "delay_ms": 52.0, "delay_measured": true}}}),
         );
         r.rtp_outbound = Some(json!({"agent_audio_dropped_stale": 2, "pacing_p99_ms": 0.31}));
         r.latency = Some(
@@ -813,6 +855,9 @@ mod tests {
             );
         }
         for want in [
+            "MOS (E-model, G.107)",
+            "4.29 (R 88.1; loss 0.40 %, jitter buffer 20 ms, delay 40 ms)",
+            "3.12 (R 60.4; loss 10.00 %, jitter buffer 20 ms, delay 52 ms, RTCP round trip",
             "audio chunks sent to the agent",
             "5 chunks",
             "0.40 %",

@@ -229,6 +229,10 @@ pub struct CallRecord {
     pub roundtrips: Vec<(f64, f64)>,
     /// `None` for calls not answered.
     pub audio: Option<AudioVerdict>,
+    /// E-model MOS of what the call heard (loss, jitter, half the RTCP round trip; see
+    /// [`crate::media::caller_media::call_mos`]); `None` when nothing was received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mos: Option<f64>,
 }
 
 /// What the calls up looked like at one moment (the I/O side sends one a second).
@@ -315,6 +319,9 @@ pub struct StepReport {
     pub loss_percent: Option<f64>,
     pub jitter_mean_ms: Option<f64>,
     pub jitter_max_ms: Option<f64>,
+    /// MOS of the calls placed in the step: median and 5th percentile (the worst 5 %).
+    pub mos_p50: Option<f64>,
+    pub mos_p5: Option<f64>,
     /// CPU of the load generator, % of one core, and per call up.
     pub cpu_percent: Option<f64>,
     pub cpu_percent_per_call: Option<f64>,
@@ -338,6 +345,7 @@ pub struct Tally {
 struct Acc {
     records: Vec<CallRecordLite>,
     setups: Vec<f64>,
+    mos: Vec<f64>,
     roundtrips: Vec<f64>,
     samples: u64,
     up_sum: f64,
@@ -385,6 +393,9 @@ impl Tally {
             code: r.code,
             audio: r.audio,
         });
+        if let Some(m) = r.mos.filter(|m| m.is_finite()) {
+            self.steps[step].mos.push(m);
+        }
     }
 
     /// A call placed in `step` was answered after `ms`.
@@ -488,6 +499,8 @@ impl Tally {
                     r.jitter_mean_ms = Some(a.jitter_sum / a.jitter_n as f64);
                 }
                 r.jitter_max_ms = a.jitter_max;
+                r.mos_p50 = percentile(&a.mos, 50.0);
+                r.mos_p5 = percentile(&a.mos, 5.0);
                 if a.samples > 0 {
                     r.calls_up_mean = a.up_sum / a.samples as f64;
                 }
@@ -723,6 +736,7 @@ mod tests {
             roundtrip_median_ms: None,
             roundtrips: vec![],
             audio,
+            mos: None,
         }
     }
 
@@ -737,7 +751,12 @@ mod tests {
         let mut tally = Tally::new(plan, vec!["asterisk".into()]);
         let ok = Some(AudioVerdict::TwoWay);
         for k in 0..100 {
-            tally.record(&rec(0, Outcome::Answered, Some(k as f64 + 1.0), ok));
+            // MOS 4.4 on 95 calls, 2.0 + k/100 on the five worst.
+            let mos = if k < 5 { 2.0 + k as f64 / 100.0 } else { 4.4 };
+            tally.record(&CallRecord {
+                mos: Some(mos),
+                ..rec(0, Outcome::Answered, Some(k as f64 + 1.0), ok)
+            });
             tally.setup(0, k as f64 + 1.0);
             // Round trips: one sent in step 0, one in step 1 (a call that lives on).
             tally.roundtrip(5.0, 100.0 + k as f64);
@@ -800,6 +819,9 @@ mod tests {
         assert_eq!(s0.roundtrip_p50_ms, Some(149.0));
         assert_eq!(s0.loss_percent, Some(0.0));
         assert_eq!(s0.jitter_mean_ms, Some(0.5));
+        // Nearest rank 5 of 100: the best of the five bad calls.
+        assert_eq!((s0.mos_p50, s0.mos_p5), (Some(4.4), Some(2.04)));
+        assert_eq!(r[1].mos_p50, None);
         assert_eq!(s0.jitter_max_ms, Some(0.9));
         assert_eq!(s0.calls_up_mean, 10.0);
         assert!((s0.cpu_percent.unwrap() - 10.0).abs() < 1e-9);

@@ -13,8 +13,15 @@
 //! | `GET /settings` | the settings this serve runs with: app, agent URL and transport, default agent id, RTP; no secrets (whether an API key is set, not the key) |
 //! | `GET /events` | server-sent events: every ARI event serve receives as `data: <raw json>`; a client that falls behind gets `event: lagged` with `data: {"missed":N}` and continues |
 //!
-//! Everything else answers 404 with a JSON error. The API has no authentication: bind it to
-//! loopback (the default) or a management network.
+//! Everything else answers 404 with a JSON error.
+//!
+//! Who may look and act ([`Access`]): `/healthz` and `/readyz` are open to everyone. A bearer
+//! token (`Authorization: Bearer <token>`, see [`crate::io::api_token`]) is required for every
+//! other `GET` when serve listens on a non-loopback address, and for every request that is
+//! not a `GET` or `HEAD` (an action that changes a call, such as a hang-up) on any address;
+//! without a configured token such actions are refused. A missing or wrong token gets
+//! 401 with `WWW-Authenticate: Bearer` and `{"error":"unauthorized"}`, the same answer for
+//! both, before routing (so an unknown path does not reveal itself either).
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -24,8 +31,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -35,6 +43,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, mpsc, watch};
 
+use crate::io::api_token::ApiToken;
 use crate::io::serve::journal::Journals;
 use vcctl_core::metrics::registry::Registry;
 
@@ -147,6 +156,48 @@ pub struct ApiState {
     pub journals: Journals,
     /// Where `POST /calls/{id}/hangup` sends the call id (serve hangs it up).
     hangups: Option<mpsc::UnboundedSender<String>>,
+    access: Access,
+}
+
+/// Who may use the API: the token, and whether reads need it too (a non-loopback listener).
+#[derive(Debug, Clone)]
+pub struct Access {
+    token: Option<ApiToken>,
+    reads_need_token: bool,
+}
+
+impl Access {
+    /// The policy of a listener on `addr` with `token`: reads are open on loopback only.
+    pub fn for_listener(addr: SocketAddr, token: Option<ApiToken>) -> Access {
+        Access {
+            token,
+            reads_need_token: !addr.ip().is_loopback(),
+        }
+    }
+
+    /// Whether a request with this method, path and `Authorization` header may pass.
+    pub fn allows(&self, method: &Method, path: &str, authorization: Option<&[u8]>) -> bool {
+        let read = method == Method::GET || method == Method::HEAD;
+        if read && matches!(path, "/healthz" | "/readyz") {
+            return true;
+        }
+        if read && !self.reads_need_token {
+            return true;
+        }
+        self.token
+            .as_ref()
+            .is_some_and(|t| t.accepts(authorization))
+    }
+}
+
+impl Default for Access {
+    /// Loopback without a token: reads open, actions refused.
+    fn default() -> Self {
+        Access {
+            token: None,
+            reads_need_token: false,
+        }
+    }
 }
 
 impl ApiState {
@@ -163,6 +214,7 @@ impl ApiState {
             closing,
             journals: Journals::default(),
             hangups: None,
+            access: Access::default(),
         }
     }
 
@@ -175,6 +227,12 @@ impl ApiState {
     /// Hang-up requests go to `tx` (without it, `POST /calls/{id}/hangup` answers 503).
     pub fn with_hangups(mut self, tx: mpsc::UnboundedSender<String>) -> Self {
         self.hangups = Some(tx);
+        self
+    }
+
+    /// Who may use the API (default: [`Access::default`]).
+    pub fn with_access(mut self, access: Access) -> Self {
+        self.access = access;
         self
     }
 
@@ -212,7 +270,30 @@ pub fn router(state: ApiState) -> Router {
         .route("/events", get(events))
         .route("/settings", get(settings))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.access.clone(),
+            require_token,
+        ))
         .with_state(state)
+}
+
+/// The gate in front of every route (see the module documentation). It never logs the
+/// header, and its answer does not say whether a token was missing or wrong.
+async fn require_token(State(access): State<Access>, req: Request, next: Next) -> Response {
+    let auth = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
+    if access.allows(req.method(), req.uri().path(), auth) {
+        next.run(req).await
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Json(json!({ "error": "unauthorized" })),
+        )
+            .into_response()
+    }
 }
 
 /// Bind `addr`, with a sentence naming the address when that fails (e.g. already in use).
@@ -566,5 +647,151 @@ pub(crate) mod tests {
         let addr = taken.local_addr().unwrap();
         let e = bind(addr).await.unwrap_err();
         assert!(e.to_string().contains(&addr.to_string()), "{e}");
+    }
+
+    const TOKEN: &str = "test-token-0123456789abcdef";
+
+    fn token() -> ApiToken {
+        ApiToken::parse(TOKEN, "test").unwrap()
+    }
+
+    #[test]
+    fn the_policy_by_address_method_and_path() {
+        let loopback = Access::for_listener("127.0.0.1:8000".parse().unwrap(), Some(token()));
+        let open_net = Access::for_listener("0.0.0.0:8000".parse().unwrap(), Some(token()));
+        let no_token = Access::for_listener("127.0.0.1:8000".parse().unwrap(), None);
+        let good = format!("Bearer {TOKEN}");
+        let good = Some(good.as_bytes());
+        let bad = Some(&b"Bearer test-token-0123456789abcdeX"[..]);
+        // Health and readiness: always open, whatever the address.
+        for a in [&loopback, &open_net, &no_token] {
+            assert!(a.allows(&Method::GET, "/healthz", None));
+            assert!(a.allows(&Method::GET, "/readyz", None));
+        }
+        // Reads: open on loopback, the token elsewhere.
+        assert!(loopback.allows(&Method::GET, "/calls", None));
+        assert!(!open_net.allows(&Method::GET, "/calls", None));
+        assert!(!open_net.allows(&Method::GET, "/calls", bad));
+        assert!(!open_net.allows(&Method::GET, "/metrics", None));
+        assert!(open_net.allows(&Method::GET, "/calls", good));
+        // Actions: the token on every address; without a configured token, nobody.
+        for m in [Method::POST, Method::DELETE, Method::PUT, Method::PATCH] {
+            assert!(!loopback.allows(&m, "/calls/c1/hangup", None));
+            assert!(!loopback.allows(&m, "/calls/c1/hangup", bad));
+            assert!(loopback.allows(&m, "/calls/c1/hangup", good));
+            assert!(!no_token.allows(&m, "/calls/c1/hangup", good));
+            // A POST to /healthz is not a health probe.
+            assert!(!loopback.allows(&m, "/healthz", None));
+        }
+        // IPv6 loopback is loopback; a LAN address is not.
+        let v6 = Access::for_listener("[::1]:8000".parse().unwrap(), None);
+        assert!(v6.allows(&Method::GET, "/calls", None));
+        let lan = Access::for_listener("10.1.2.3:8000".parse().unwrap(), None);
+        assert!(!lan.allows(&Method::GET, "/events", None));
+    }
+
+    #[tokio::test]
+    async fn missing_or_wrong_tokens_get_the_same_bare_401() {
+        // The policy of a non-loopback listener, served on loopback for the test (the
+        // end-to-end test in tests/e2e_api_auth.rs uses a real other network namespace).
+        let access = Access {
+            token: Some(token()),
+            reads_need_token: true,
+        };
+        let state = ApiState::new(Registry::new(), 16).with_access(access);
+        state
+            .calls
+            .upsert("c1", json!({"id": "c1", "caller": "+15550001"}));
+        let (base, stop, task) = start(state).await;
+        let http = reqwest::Client::new();
+        let get = |path: &str, auth: Option<&str>| {
+            let mut r = http.get(format!("{base}{path}"));
+            if let Some(a) = auth {
+                r = r.header(header::AUTHORIZATION, a);
+            }
+            r.send()
+        };
+        assert_eq!(get("/healthz", None).await.unwrap().status(), 200);
+        assert_eq!(get("/readyz", None).await.unwrap().status(), 503);
+        let mut bodies = Vec::new();
+        for auth in [
+            None,
+            Some("Bearer nope"),
+            Some(TOKEN),
+            Some("Basic dXNlcjpwYXNz"),
+        ] {
+            for path in [
+                "/calls",
+                "/calls/c1",
+                "/metrics",
+                "/events",
+                "/settings",
+                "/nowhere",
+            ] {
+                let r = get(path, auth).await.unwrap();
+                assert_eq!(r.status(), 401, "{path} with {auth:?}");
+                assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer");
+                bodies.push(r.text().await.unwrap());
+            }
+        }
+        assert!(
+            bodies.iter().all(|b| b == r#"{"error":"unauthorized"}"#),
+            "{bodies:?}"
+        );
+        let good = format!("Bearer {TOKEN}");
+        let r = get("/calls", Some(&good)).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.json::<Value>().await.unwrap()[0]["caller"], "+15550001");
+        assert_eq!(get("/nowhere", Some(&good)).await.unwrap().status(), 404);
+
+        // An action without the token is refused before routing; with it, it reaches the
+        // router (no hang-up route in this test: 404).
+        let post = |auth: Option<&str>| {
+            let mut r = http.post(format!("{base}/calls/c1/hangup"));
+            if let Some(a) = auth {
+                r = r.header(header::AUTHORIZATION, a);
+            }
+            r.send()
+        };
+        assert_eq!(post(None).await.unwrap().status(), 401);
+        assert_eq!(post(Some("Bearer wrong")).await.unwrap().status(), 401);
+        assert_eq!(post(Some(&good)).await.unwrap().status(), 404);
+
+        stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn loopback_reads_are_open_and_actions_still_need_the_token() {
+        let access = Access::for_listener("127.0.0.1:0".parse().unwrap(), Some(token()));
+        let (base, stop, task) =
+            start(ApiState::new(Registry::new(), 16).with_access(access)).await;
+        let http = reqwest::Client::new();
+        assert_eq!(
+            http.get(format!("{base}/calls"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let r = http
+            .delete(format!("{base}/calls/c1"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let r = http
+            .delete(format!("{base}/calls/c1"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 405, "past the gate: the route has no DELETE");
+        stop.send(()).unwrap();
+        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
     }
 }

@@ -13,6 +13,9 @@ use vcctl_core::metrics::registry::{
 const DURATION_BUCKETS: &[f64] = &[5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0];
 const JITTER_BUCKETS: &[f64] = &[0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1];
 const LOSS_BUCKETS: &[f64] = &[0.0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5];
+/// MOS buckets: G.109's category boundaries (R 50/60/70/80/90 are MOS 2.58/3.10/3.60/4.03/
+/// 4.34) and finer steps near the G.711 ceiling of 4.41.
+const MOS_BUCKETS: &[f64] = &[1.5, 2.0, 2.58, 3.1, 3.6, 4.03, 4.2, 4.34, 4.4];
 
 #[derive(Debug, Clone)]
 pub struct ServeMetrics {
@@ -26,6 +29,7 @@ pub struct ServeMetrics {
     pub rtp_loss_ratio: HistogramVec,
     pub rtp_jitter: HistogramVec,
     pub rtp_lost: CounterVec,
+    pub rtp_mos: HistogramVec,
     pub underflows: Counter,
     pub agent_connect: Histogram,
     pub agent_response: HistogramVec,
@@ -84,6 +88,12 @@ impl ServeMetrics {
                 "RTP interarrival jitter (RFC 3550) of each call at its end, by leg and direction.",
                 &["leg", "direction"],
                 JITTER_BUCKETS,
+            ),
+            rtp_mos: r.histogram_vec(
+                "vcctl_rtp_mos",
+                "E-model (ITU-T G.107) MOS estimate of each ended call, by leg and direction (docs/mos.md).",
+                &["leg", "direction"],
+                MOS_BUCKETS,
             ),
             rtp_lost: r.counter_vec(
                 "vcctl_rtp_packets_lost_total",
@@ -163,6 +173,9 @@ impl ServeMetrics {
             self.rtp_loss_ratio.with(&l).observe(i.loss_ratio);
             self.rtp_jitter.with(&l).observe(i.jitter_ms / 1000.0);
             self.rtp_lost.with(&l).inc_by(i.lost.max(0) as u64);
+            if let Some(m) = &i.mos {
+                self.rtp_mos.with(&l).observe(m.mos);
+            }
         }
         for (dir, leg) in [("inbound", &i.caller_leg), ("outbound", &o.caller_leg)] {
             if let Some(leg) = leg.as_ref().filter(|l| l.packets > 0 || l.lost > 0) {
@@ -172,6 +185,9 @@ impl ServeMetrics {
                     self.rtp_jitter.with(&l).observe(j / 1000.0);
                 }
                 self.rtp_lost.with(&l).inc_by(leg.lost.max(0) as u64);
+                if let Some(m) = &leg.mos {
+                    self.rtp_mos.with(&l).observe(m.mos);
+                }
             }
         }
     }
@@ -206,8 +222,11 @@ mod tests {
             assert!(name.starts_with("vcctl_"), "{name}");
             match kind {
                 "counter" => assert!(name.ends_with("_total"), "{name}"),
+                // MOS is a score without unit (1 to 4.5), named as such.
                 "histogram" => assert!(
-                    name.ends_with("_seconds") || name.ends_with("_ratio"),
+                    name.ends_with("_seconds")
+                        || name.ends_with("_ratio")
+                        || name.ends_with("_mos"),
                     "{name}: histograms are in base units"
                 ),
                 _ => {}
@@ -230,5 +249,45 @@ mod tests {
             prom_text::value(&samples, "vcctl_ari_reconnects_total", &[]),
             Some(0.0)
         );
+    }
+
+    #[test]
+    fn each_call_s_mos_lands_in_its_leg_and_direction() {
+        use vcctl_core::analysis::mos::Codec;
+        use vcctl_core::media::call_media::MediaStats;
+        let m = ServeMetrics::new();
+        let clean = MediaStats {
+            rtp_in_packets: 500,
+            ..Default::default()
+        };
+        let lossy = MediaStats {
+            rtp_in_packets: 450,
+            rtp_in_lost: 50,
+            ..Default::default()
+        };
+        for s in [&clean, &lossy] {
+            let (i, o) = vcctl_core::media::call_rtp::split(s, None, Some(Codec::Pcmu), None);
+            m.observe_call_rtp(&i, &o);
+        }
+        let samples = prom_text::parse(&m.registry.render()).unwrap();
+        let get = |name: &str, le: Option<&str>| {
+            samples
+                .iter()
+                .find(|s| {
+                    s.name == name
+                        && s.labels.get("leg").map(String::as_str) == Some("media")
+                        && s.labels.get("direction").map(String::as_str) == Some("inbound")
+                        && s.labels.get("le").map(String::as_str) == le
+                })
+                .map(|s| s.value)
+        };
+        assert_eq!(get("vcctl_rtp_mos_count", None), Some(2.0));
+        // 10 % loss is below 2.0; the clean call (about 4.39) only in the top buckets.
+        assert_eq!(get("vcctl_rtp_mos_bucket", Some("2")), Some(1.0));
+        assert_eq!(get("vcctl_rtp_mos_bucket", Some("4.34")), Some(1.0));
+        assert_eq!(get("vcctl_rtp_mos_bucket", Some("4.4")), Some(2.0));
+        // The caller's leg was not reported: no sample for it.
+        assert!(!samples.iter().any(|s| s.name == "vcctl_rtp_mos_count"
+            && s.labels.get("leg").map(String::as_str) == Some("caller")));
     }
 }

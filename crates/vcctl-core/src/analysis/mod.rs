@@ -1,8 +1,10 @@
 //! Offline analysis: RTP stream statistics computed the way Wireshark computes them, with SDP
 //! correlation and SIP ladders (`rtp_stats`, for `vcctl rtp-stats`), the latency breakdown
-//! of `latency-report` (`latency`) and how its active probes become samples (`latency_probes`) and call-record statistics (`stats`).
+//! of `latency-report` (`latency`) and how its active probes become samples (`latency_probes`), call-record statistics (`stats`) and the ITU-T G.107
+//! E-model's MOS estimate of a stream (`mos`).
 
 pub mod latency;
 pub mod latency_probes;
+pub mod mos;
 pub mod rtp_stats;
 pub mod stats;

@@ -48,6 +48,11 @@ pub struct CallSample {
     pub duration_seconds: Option<f64>,
     /// End of caller speech to first agent audio, each response of the call (ms).
     pub response_ms: Vec<f64>,
+    /// The call's E-model MOS of the caller's audio (caller -> agent: the worse of the
+    /// caller's leg and the media leg) and of the agent's audio at the phone (agent ->
+    /// caller: the caller's leg as the phone reported it), when known.
+    pub mos_inbound: Option<f64>,
+    pub mos_outbound: Option<f64>,
 }
 
 /// Figures of one profile, or of all calls (`profile` = [`ALL_PROFILES`]).
@@ -66,6 +71,12 @@ pub struct ProfileStats {
     pub responses: u64,
     pub response_p50_ms: Option<f64>,
     pub response_p95_ms: Option<f64>,
+    /// MOS per direction (see [`CallSample`]): the median, and the 5th percentile (the
+    /// worst 5 % of calls score at most this); `None` without figures.
+    pub mos_inbound_p50: Option<f64>,
+    pub mos_inbound_p5: Option<f64>,
+    pub mos_outbound_p50: Option<f64>,
+    pub mos_outbound_p5: Option<f64>,
 }
 
 /// Name of the row covering every call.
@@ -80,6 +91,8 @@ struct Acc {
     completed: u64,
     durations: Vec<f64>,
     responses: Vec<f64>,
+    mos_in: Vec<f64>,
+    mos_out: Vec<f64>,
 }
 
 impl Acc {
@@ -96,6 +109,9 @@ impl Acc {
         }
         self.responses
             .extend(c.response_ms.iter().copied().filter(|r| r.is_finite()));
+        self.mos_in.extend(c.mos_inbound.filter(|m| m.is_finite()));
+        self.mos_out
+            .extend(c.mos_outbound.filter(|m| m.is_finite()));
     }
 
     fn into_stats(self, profile: String) -> ProfileStats {
@@ -110,6 +126,10 @@ impl Acc {
             responses: self.responses.len() as u64,
             response_p50_ms: percentile(&self.responses, 50.0),
             response_p95_ms: percentile(&self.responses, 95.0),
+            mos_inbound_p50: percentile(&self.mos_in, 50.0),
+            mos_inbound_p5: percentile(&self.mos_in, 5.0),
+            mos_outbound_p50: percentile(&self.mos_out, 50.0),
+            mos_outbound_p5: percentile(&self.mos_out, 5.0),
         }
     }
 }
@@ -165,6 +185,7 @@ mod tests {
             completed,
             duration_seconds: finished.then_some(d),
             response_ms: r.to_vec(),
+            ..Default::default()
         };
         let calls = [
             call(Some("sales"), true, true, 10.0, &[500.0, 700.0]),
@@ -193,5 +214,38 @@ mod tests {
         let only_live = summarize(&[call(Some("x"), false, false, 0.0, &[])]);
         assert_eq!(only_live[0].success_rate, None);
         assert_eq!(only_live[0].duration_p50_seconds, None);
+    }
+
+    #[test]
+    fn mos_percentiles_per_direction_look_at_the_worst_calls() {
+        // 20 calls: 19 clean (4.4), one with loss (2.1) towards the caller only.
+        let mut calls: Vec<CallSample> = (0..20)
+            .map(|_| CallSample {
+                profile: Some("p".into()),
+                finished: true,
+                mos_inbound: Some(4.4),
+                mos_outbound: Some(4.4),
+                ..Default::default()
+            })
+            .collect();
+        calls[3].mos_outbound = Some(2.1);
+        // A call without figures (Local channel caller, WebSocket transport) counts as none.
+        calls.push(CallSample {
+            profile: Some("p".into()),
+            finished: true,
+            ..Default::default()
+        });
+        let s = &summarize(&calls)[0];
+        assert_eq!(
+            (s.mos_inbound_p50, s.mos_inbound_p5),
+            (Some(4.4), Some(4.4))
+        );
+        // Nearest rank of the 5th percentile of 20 values is the first: the bad call.
+        assert_eq!(
+            (s.mos_outbound_p50, s.mos_outbound_p5),
+            (Some(4.4), Some(2.1))
+        );
+        let none = summarize(&[CallSample::default()]);
+        assert_eq!(none[0].mos_inbound_p50, None);
     }
 }

@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::mos::{Codec, MosEstimate, StreamQuality};
 use crate::ari::model::RtpStat;
 use crate::media::call_media::MediaStats;
 
@@ -39,6 +40,10 @@ pub struct RtpInbound {
     /// The caller's leg: packets Asterisk received from the phone, lost, jitter (ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller_leg: Option<LegStats>,
+    /// E-model MOS of the media leg's audio as serve received it (loss, jitter; the leg is
+    /// local, so no network delay), see [`crate::analysis::mos`]. `None` without RTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mos: Option<MosEstimate>,
 }
 
 /// One direction of the caller's leg, as Asterisk saw it.
@@ -49,6 +54,10 @@ pub struct LegStats {
     pub loss_ratio: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jitter_ms: Option<f64>,
+    /// E-model MOS of this direction of the caller's leg: its loss and jitter, and half the
+    /// RTCP round trip as network delay when Asterisk measured one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mos: Option<MosEstimate>,
 }
 
 /// vcctl -> caller (RTP to Asterisk): what serve sent, and what Asterisk saw of it.
@@ -86,25 +95,77 @@ pub fn loss_ratio(received: u64, lost: i64) -> f64 {
     }
 }
 
+/// One leg and direction's MOS; `None` when nothing was expected or the codec has no
+/// E-model figures.
+fn leg_mos(
+    codec: Option<Codec>,
+    received: i64,
+    loss_ratio: f64,
+    jitter_ms: Option<f64>,
+    rtt_ms: Option<f64>,
+) -> Option<MosEstimate> {
+    let codec = codec?;
+    if received <= 0 {
+        return None;
+    }
+    Some(
+        StreamQuality {
+            codec,
+            loss_percent: loss_ratio * 100.0,
+            jitter_ms: jitter_ms.unwrap_or(0.0),
+            ptime_ms: None,
+            one_way_delay_ms: rtt_ms.map(|r| r / 2.0),
+            burst_ratio: None,
+        }
+        .estimate(),
+    )
+}
+
 /// Split serve's figures into the two directions; `caller_leg` is the caller channel's RTP
-/// statistics from Asterisk (jitter in seconds), when it has them.
-pub fn split(s: &MediaStats, caller_leg: Option<&RtpStat>) -> (RtpInbound, RtpOutbound) {
+/// statistics from Asterisk (jitter in seconds), when it has them. `codec` is the media
+/// leg's (it rates the caller's leg too: G.711 and L16 share their E-model figures),
+/// `caller_rtt_ms` the caller leg's RTCP round trip.
+pub fn split(
+    s: &MediaStats,
+    caller_leg: Option<&RtpStat>,
+    codec: Option<Codec>,
+    caller_rtt_ms: Option<f64>,
+) -> (RtpInbound, RtpOutbound) {
+    let media_loss = loss_ratio(s.rtp_in_packets, s.rtp_in_lost);
     let inbound = RtpInbound {
         packets: s.rtp_in_packets,
         bytes: s.rtp_in_bytes,
         lost: s.rtp_in_lost,
-        loss_ratio: loss_ratio(s.rtp_in_packets, s.rtp_in_lost),
+        loss_ratio: media_loss,
         jitter_ms: s.rtp_in_jitter_ms,
+        mos: leg_mos(
+            codec,
+            s.rtp_in_packets as i64 + s.rtp_in_lost.max(0),
+            media_loss,
+            Some(s.rtp_in_jitter_ms),
+            None,
+        ),
         dropped_foreign: s.rtp_dropped_foreign,
         dropped_malformed: s.rtp_dropped_malformed,
         agent_chunks: s.agent_chunks_out,
         agent_keepalive_chunks: s.agent_keepalive_chunks,
         stale_before_agent: s.rtp_in_stale_dropped,
-        caller_leg: caller_leg.map(|a| LegStats {
-            packets: a.rxcount,
-            lost: a.rxploss,
-            loss_ratio: loss_ratio(a.rxcount.max(0) as u64, a.rxploss),
-            jitter_ms: a.rxjitter.map(|j| j * 1000.0),
+        caller_leg: caller_leg.map(|a| {
+            let ratio = loss_ratio(a.rxcount.max(0) as u64, a.rxploss);
+            let jitter = a.rxjitter.map(|j| j * 1000.0);
+            LegStats {
+                packets: a.rxcount,
+                lost: a.rxploss,
+                loss_ratio: ratio,
+                jitter_ms: jitter,
+                mos: leg_mos(
+                    codec,
+                    a.rxcount + a.rxploss.max(0),
+                    ratio,
+                    jitter,
+                    caller_rtt_ms,
+                ),
+            }
         }),
     };
     let outbound = RtpOutbound {
@@ -119,11 +180,22 @@ pub fn split(s: &MediaStats, caller_leg: Option<&RtpStat>) -> (RtpInbound, RtpOu
         agent_audio_events: s.agent_audio_events,
         agent_audio_dropped_stale: s.agent_audio_dropped_stale,
         interruptions: s.interruptions,
-        caller_leg: caller_leg.map(|a| LegStats {
-            packets: a.txcount,
-            lost: a.txploss,
-            loss_ratio: loss_ratio(a.txcount.max(0) as u64, a.txploss),
-            jitter_ms: a.txjitter.map(|j| j * 1000.0),
+        caller_leg: caller_leg.map(|a| {
+            let ratio = loss_ratio(a.txcount.max(0) as u64, a.txploss);
+            let jitter = a.txjitter.map(|j| j * 1000.0);
+            LegStats {
+                packets: a.txcount,
+                lost: a.txploss,
+                loss_ratio: ratio,
+                jitter_ms: jitter,
+                mos: leg_mos(
+                    codec,
+                    a.txcount + a.txploss.max(0),
+                    ratio,
+                    jitter,
+                    caller_rtt_ms,
+                ),
+            }
         }),
     };
     (inbound, outbound)
@@ -146,7 +218,7 @@ mod tests {
         };
         s.playout.underflows = 2;
         s.playout.audio_frames = 300;
-        let (i, o) = split(&s, None);
+        let (i, o) = split(&s, None, Some(Codec::Pcmu), None);
         assert_eq!(i.packets, 990);
         assert!((i.loss_ratio - 0.01).abs() < 1e-12);
         assert_eq!(i.jitter_ms, 1.5);
@@ -166,7 +238,7 @@ mod tests {
             txjitter: Some(0.004),
             ..Default::default()
         };
-        let (i, o) = split(&s, Some(&ast));
+        let (i, o) = split(&s, Some(&ast), Some(Codec::Pcmu), Some(40.0));
         let leg = i.caller_leg.unwrap();
         assert_eq!((leg.packets, leg.lost), (995, 5));
         assert!((leg.loss_ratio - 0.005).abs() < 1e-12);
@@ -175,6 +247,52 @@ mod tests {
         assert_eq!((leg.packets, leg.lost), (1000, 20));
         assert!((leg.loss_ratio - 20.0 / 1020.0).abs() < 1e-12);
         assert!((leg.jitter_ms.unwrap() - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn each_leg_and_direction_gets_a_mos_that_follows_its_impairments() {
+        let s = MediaStats {
+            rtp_in_packets: 990,
+            rtp_in_lost: 10,
+            rtp_in_jitter_ms: 1.5,
+            ..Default::default()
+        };
+        let ast = RtpStat {
+            rxcount: 1000,
+            rxploss: 0,
+            rxjitter: Some(0.001),
+            txcount: 950,
+            txploss: 50,
+            txjitter: Some(0.030),
+            ..Default::default()
+        };
+        let (i, o) = split(&s, Some(&ast), Some(Codec::Pcmu), Some(200.0));
+        let media = i.mos.unwrap();
+        assert!((media.loss_percent - 1.0).abs() < 1e-9);
+        assert!(!media.delay_measured);
+        let caller_in = i.caller_leg.as_ref().unwrap().mos.unwrap();
+        let caller_out = o.caller_leg.as_ref().unwrap().mos.unwrap();
+        // Half the round trip is the leg's network delay: 100 + 20 (packet) + 20 (buffer).
+        assert!(caller_in.delay_measured);
+        assert_eq!(caller_in.delay_ms, 140.0);
+        // 5 % lost and 30 ms of jitter towards the phone: far worse than the clean way in.
+        assert_eq!(caller_out.jitter_buffer_ms, 60.0);
+        assert!(
+            caller_out.mos < caller_in.mos - 1.0,
+            "{caller_out:?} {caller_in:?}"
+        );
+        assert!(
+            media.mos < caller_in.mos,
+            "1 % loss: {media:?} {caller_in:?}"
+        );
+        // Stored records carry them, and read back.
+        let back: RtpOutbound = serde_json::from_value(serde_json::to_value(&o).unwrap()).unwrap();
+        assert_eq!(back.caller_leg.unwrap().mos, Some(caller_out));
+        // No RTP (the WebSocket transport), or a codec without figures: no MOS.
+        let (i, _) = split(&MediaStats::default(), None, Some(Codec::Pcmu), None);
+        assert_eq!(i.mos, None);
+        let (i, _) = split(&s, None, None, None);
+        assert_eq!(i.mos, None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::analysis::mos::{Codec, MosEstimate, StreamQuality};
 use crate::analysis::rtp_stats::{PayloadMap, StreamAnalyzer};
 use crate::media::g711;
 use crate::media::pacer::Pacer;
@@ -104,6 +105,54 @@ pub struct RtpReceived {
     /// Where the packets came from (first packet).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SocketAddr>,
+}
+
+/// The E-model MOS of a test call, each way (see [`crate::analysis::mos`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CallMos {
+    /// What we heard: our reception's loss and jitter, half the RTCP round trip.
+    pub received: Option<MosEstimate>,
+    /// What the far end heard of us, from its RTCP report (loss and jitter on our stream).
+    pub sent: Option<MosEstimate>,
+}
+
+/// [`CallMos`] from a call's figures: `rtp_sent` packets sent, `ptime_ms` our packet time.
+pub fn call_mos(
+    codec: G711,
+    ptime_ms: f64,
+    rx: &RtpReceived,
+    rtcp: &RtcpSummary,
+    rtp_sent: u64,
+) -> CallMos {
+    let codec = match codec {
+        G711::Pcmu => Codec::Pcmu,
+        G711::Pcma => Codec::Pcma,
+    };
+    let one_way = rtcp.rtt_median_ms.map(|r| r / 2.0);
+    let received = (rx.packets > 0).then(|| {
+        StreamQuality {
+            codec,
+            loss_percent: rx.loss_percent,
+            jitter_ms: rx.mean_jitter_ms,
+            ptime_ms: Some(ptime_ms),
+            one_way_delay_ms: one_way,
+            burst_ratio: None,
+        }
+        .estimate()
+    });
+    let sent = rtcp.remote_view.as_ref().filter(|_| rtp_sent > 0).map(|v| {
+        let lost = v.cumulative_lost.max(0) as f64;
+        StreamQuality {
+            codec,
+            loss_percent: 100.0 * lost / (rtp_sent as f64).max(lost),
+            jitter_ms: v.jitter_ms,
+            ptime_ms: Some(ptime_ms),
+            one_way_delay_ms: one_way,
+            burst_ratio: None,
+        }
+        .estimate()
+    });
+    CallMos { received, sent }
 }
 
 /// Live reception figures of a call.
@@ -652,5 +701,38 @@ mod tests {
         assert_eq!((c.received, c.expected), (199, 200));
         assert_eq!(b.streams, 1);
         assert_eq!(b.source, Some(from));
+    }
+
+    #[test]
+    fn a_test_call_gets_a_mos_each_way_from_its_reception_and_the_far_end_s_report() {
+        let rx = RtpReceived {
+            packets: 500,
+            expected: 500,
+            mean_jitter_ms: 0.4,
+            ..Default::default()
+        };
+        let mut rtcp = RtcpSummary {
+            rtt_median_ms: Some(2.0),
+            ..Default::default()
+        };
+        let m = call_mos(G711::Pcma, 20.0, &rx, &rtcp, 500);
+        let got = m.received.unwrap();
+        assert_eq!(got.codec, Codec::Pcma);
+        assert!(got.delay_measured && got.delay_ms == 41.0, "{got:?}");
+        assert!(got.mos > 4.3);
+        // No report from the far end: nothing known of what it heard.
+        assert_eq!(m.sent, None);
+        rtcp.remote_view = Some(crate::media::rtcp::RemoteView {
+            fraction_lost: 0.1,
+            cumulative_lost: 50,
+            jitter_ms: 12.0,
+        });
+        let sent = call_mos(G711::Pcma, 20.0, &rx, &rtcp, 500).sent.unwrap();
+        assert!((sent.loss_percent - 10.0).abs() < 1e-9, "{sent:?}");
+        assert_eq!(sent.jitter_buffer_ms, 24.0);
+        assert!(sent.mos < 2.0, "{sent:?}");
+        // Nothing received: no estimate.
+        let silent = call_mos(G711::Pcmu, 20.0, &RtpReceived::default(), &rtcp, 500);
+        assert_eq!(silent.received, None);
     }
 }

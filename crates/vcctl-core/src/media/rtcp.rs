@@ -457,7 +457,7 @@ struct Source {
 }
 
 /// Counters and round trips of a session, for the call report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RtcpSummary {
     pub sent: u64,
     pub received: u64,

@@ -137,6 +137,8 @@ pub struct CallReport {
     pub roundtrip: Option<RoundTripReport>,
     /// Sender/receiver reports both ways and the RTCP round trip of our stream.
     pub rtcp: CallRtcp,
+    /// E-model MOS each way (docs/mos.md).
+    pub mos: crate::media::caller_media::CallMos,
     pub sip_trace: Vec<TraceEntry>,
     /// Received audio on the sending clock (8 kHz mono), for recording.
     #[serde(skip)]
@@ -448,6 +450,15 @@ impl TestCall {
         };
         let end = ended_at.unwrap_or(now);
         let (roundtrip, received_audio) = m.finish();
+        let rtp_received = m.received();
+        let rtcp_summary = m.rtcp_summary();
+        let mos = crate::media::caller_media::call_mos(
+            m.negotiated().codec,
+            crate::media::caller_media::PTIME.as_secs_f64() * 1000.0,
+            &rtp_received,
+            &rtcp_summary,
+            m.rtp_sent(),
+        );
         let report = CallReport {
             call_id: ua.call_id().to_string(),
             local_sip: cfg.local_sip,
@@ -459,13 +470,14 @@ impl TestCall {
             media_seconds: end.saturating_duration_since(answered).as_secs_f64(),
             sip: *ua.timings(),
             rtp_sent: m.rtp_sent(),
-            rtp_received: m.received(),
+            rtp_received,
             roundtrip,
             rtcp: CallRtcp {
                 local: cfg.local_rtcp,
                 remote: m.rtcp_remote(),
-                summary: m.rtcp_summary(),
+                summary: rtcp_summary,
             },
+            mos,
             sip_trace: ua.trace().to_vec(),
             received_audio,
             uri: cfg.uri,

@@ -33,6 +33,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::analysis::mos::{Codec, MosEstimate, StreamQuality};
 use crate::capture::net::{self, Decoded, LinkType, Record, UdpDatagram};
 use crate::media::rtp::{looks_like_rtp, Pt, RtpPacket};
 use crate::sip::message::{self as sip, Direction, RtpMap, Sdp, SipMessage};
@@ -130,6 +131,27 @@ pub struct StreamReport {
     pub start_rel_s: f64,
     #[serde(flatten)]
     pub stats: StreamStats,
+    /// The E-model's estimate for a listener at `dst` ([`crate::analysis::mos`]): from the
+    /// codec, the loss and its burst ratio, the mean jitter (a jitter buffer of twice that)
+    /// and the packet time; a capture has no one-way delay, so the network's share of it is
+    /// taken as 0. `None` for codecs without E-model figures (anything but G.711 and L16).
+    pub mos: Option<MosEstimate>,
+}
+
+/// The MOS estimate of a stream received with `stats` (see [`StreamReport::mos`]).
+pub fn stream_mos(codec: &str, payload_type: u8, stats: &StreamStats) -> Option<MosEstimate> {
+    let codec = Codec::from_name(codec).or_else(|| Codec::from_payload_type(payload_type))?;
+    Some(
+        StreamQuality {
+            codec,
+            loss_percent: stats.loss_percent,
+            jitter_ms: stats.mean_jitter_ms,
+            ptime_ms: stats.ptime_ms,
+            one_way_delay_ms: None,
+            burst_ratio: stats.burst_ratio,
+        }
+        .estimate(),
+    )
 }
 
 /// What kind of problem.
@@ -727,19 +749,22 @@ impl CaptureAnalyzer {
             let stats = a.stats();
             rtp_packets += t.packets();
             let flow = &self.flow_list[t.flow];
+            let codec = codec_name(t.first_pt, acc.map.get(&t.first_pt));
+            let mos = stream_mos(&codec, t.first_pt, &stats);
             streams.push(StreamReport {
                 src: flow.key.src,
                 dst: flow.key.dst,
                 ssrc: t.ssrc,
                 ssrc_hex: format!("0x{:08X}", t.ssrc),
                 payload_type: t.first_pt,
-                codec: codec_name(t.first_pt, acc.map.get(&t.first_pt)),
+                codec,
                 detection: acc.detection.clone(),
                 call_id: acc.call.map(|ci| calls_sdp[ci].call_id.clone()),
                 start_rel_s: (t.first_ts.as_nanos() as i128 - capture_start.as_nanos() as i128)
                     as f64
                     / 1e9,
                 stats,
+                mos,
             });
         }
         let mut summary = self.summary.clone();

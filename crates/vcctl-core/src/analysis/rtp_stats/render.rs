@@ -62,6 +62,13 @@ impl fmt::Display for CaptureReport {
                     None => String::new(),
                 }
             )?;
+            if let Some(m) = &s.mos {
+                writeln!(
+                    f,
+                    "   MOS {:.2} (R {:.1}; E-model: loss {:.1}%, jitter buffer {:.0} ms, delay {:.0} ms)",
+                    m.mos, m.r, m.loss_percent, m.jitter_buffer_ms, m.delay_ms
+                )?;
+            }
         }
         if !self.problems.is_empty() {
             writeln!(f)?;

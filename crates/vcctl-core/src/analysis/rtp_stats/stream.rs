@@ -66,6 +66,8 @@ pub(super) struct WsState {
     seq_cycles: i32,
     clock_rate: u32,
     problem: bool,
+    /// Forward sequence gaps (runs of lost packets), for the burst ratio; not Wireshark's.
+    loss_runs: u64,
 }
 
 /// Statistics of one stream. Times in milliseconds unless named `_s`.
@@ -89,6 +91,11 @@ pub struct StreamStats {
     pub clock_rate: Option<u32>,
     /// Wireshark's "Problems?" column: a sequence or timestamp error was seen.
     pub wireshark_problem: bool,
+    /// Runs of lost packets (forward sequence gaps), and the E-model's burst ratio from them:
+    /// mean run length x (1 - loss), 1 for random loss, above 1 for bursty loss (G.107
+    /// `BurstR`); `None` without loss.
+    pub loss_runs: u64,
+    pub burst_ratio: Option<f64>,
     pub first_arrival_s: f64,
     pub last_arrival_s: f64,
     pub duration_s: f64,
@@ -515,6 +522,7 @@ impl StreamAnalyzer {
         } else if in_time_sequence && (last + 1 < seq || last - seq > 0xFF00) {
             s.seq_num = p.seq;
             s.sequence += 1;
+            s.loss_runs += 1;
             s.flags |= FLAG_WRONG_SEQ;
         } else if last + 1 > seq {
             s.sequence += 1;
@@ -744,6 +752,11 @@ impl StreamAnalyzer {
             max_skew_ms: s.max_skew,
             clock_rate: clock,
             wireshark_problem: s.problem,
+            loss_runs: s.loss_runs,
+            burst_ratio: (lost > 0 && s.loss_runs > 0 && expected > 0).then(|| {
+                let p = lost as f64 / expected as f64;
+                (lost as f64 / s.loss_runs as f64) * (1.0 - p)
+            }),
             first_arrival_s: first.as_secs_f64(),
             last_arrival_s: abs_s(last_ms),
             duration_s: last_ms / 1000.0,

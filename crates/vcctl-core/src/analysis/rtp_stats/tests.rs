@@ -429,6 +429,64 @@ fn sdp_announced_flow_is_rtp_even_on_an_odd_port() {
 }
 
 #[test]
+fn every_g711_stream_carries_a_mos_that_loss_lowers() {
+    // Two PCMU streams of 100 packets at 20 ms: one clean, one missing every tenth.
+    let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
+    for i in 0..100u16 {
+        let b = rtp_bytes(i, 160 * i as u32, 1);
+        a.push_udp(
+            at(i as u64 * 20),
+            &udp("10.0.0.1:4000", "10.0.0.2:5000", &b),
+        );
+        if i % 10 != 5 {
+            let b = rtp_bytes(i, 160 * i as u32, 2);
+            a.push_udp(
+                at(i as u64 * 20),
+                &udp("10.0.0.2:5000", "10.0.0.1:4000", &b),
+            );
+        }
+    }
+    let r = a.finish();
+    let by_ssrc = |ssrc| r.streams.iter().find(|s| s.ssrc == ssrc).unwrap();
+    let clean = by_ssrc(1).mos.expect("PCMU has E-model figures");
+    let lossy = by_ssrc(2).mos.expect("PCMU has E-model figures");
+    assert_eq!(clean.codec, crate::analysis::mos::Codec::Pcmu);
+    // 20 ms packets, a 20 ms buffer (no jitter), no network delay known.
+    assert_eq!((clean.delay_ms, clean.delay_measured), (40.0, false));
+    assert!(clean.mos > 4.3, "{clean:?}");
+    // 10 % random loss without concealment: Ie,eff = 95 x 10 / 14.3 = 66.4.
+    assert!((lossy.loss_percent - 10.0).abs() < 1e-9, "{lossy:?}");
+    assert!(lossy.mos < 2.0, "{lossy:?}");
+    // Every 10th lost: runs of one, spread out, BurstR 0.9 (counted as random).
+    let st = &by_ssrc(2).stats;
+    assert_eq!((st.lost, st.loss_runs), (10, 10));
+    assert!((st.burst_ratio.unwrap() - 0.9).abs() < 1e-9, "{st:?}");
+    assert_eq!(by_ssrc(1).stats.burst_ratio, None);
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json["streams"][0]["mos"]["mos"].is_number(), "{json}");
+    assert!(r.to_string().contains("MOS "), "{r}");
+}
+
+#[test]
+fn bursty_loss_scores_lower_than_the_same_loss_spread_out() {
+    // 200 packets, 20 lost: in runs of 5 (4 bursts) or one by one (every 10th).
+    let stream = |lost: &dyn Fn(u16) -> bool| {
+        let mut p = clean(200);
+        p.retain(|&(_, seq, _)| !lost(seq - 100));
+        run(&p)
+    };
+    let bursty = stream(&|i| i % 50 >= 20 && i % 50 < 25);
+    let spread = stream(&|i| i % 10 == 5);
+    assert_eq!((bursty.lost, bursty.loss_runs), (20, 4));
+    assert_eq!((spread.lost, spread.loss_runs), (20, 20));
+    // Mean run 5 x (1 - 0.1) = 4.5.
+    assert!((bursty.burst_ratio.unwrap() - 4.5).abs() < 1e-9);
+    let b = stream_mos("PCMU", 0, &bursty).unwrap();
+    let s = stream_mos("PCMU", 0, &spread).unwrap();
+    assert!(b.mos < s.mos, "bursty {b:?} spread {s:?}");
+}
+
+#[test]
 fn flows_flag_unanswered_invite() {
     let mut a = CaptureAnalyzer::new(AnalysisOptions::default());
     let invite = "INVITE sip:b@x SIP/2.0\r\nCall-ID: c2\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCSeq: 4 INVITE\r\n\r\n";
