@@ -170,15 +170,22 @@ pub struct PlayoutSummary {
     pub silence_frames: u64,
     pub talkspurts: u64,
     pub underflows: u64,
+    /// Times a standing delay was dropped from the playout queue, and how much (ms).
+    pub standing_drops: u64,
+    pub standing_dropped_ms: u64,
 }
 
-impl From<PlayoutStats> for PlayoutSummary {
-    fn from(s: PlayoutStats) -> Self {
+impl PlayoutSummary {
+    /// The counters of a playout queue of `codec`.
+    pub fn new(s: PlayoutStats, codec: Codec) -> Self {
+        let per_ms = codec.clock_rate() as u64 * codec.bytes_per_sample() as u64 / 1000;
         PlayoutSummary {
             audio_frames: s.audio_frames,
             silence_frames: s.silence_frames,
             talkspurts: s.talkspurts,
             underflows: s.underflows,
+            standing_drops: s.standing_drops,
+            standing_dropped_ms: s.standing_dropped_bytes / per_ms.max(1),
         }
     }
 }
@@ -633,7 +640,7 @@ impl CallMedia {
 
     pub fn stats(&self) -> MediaStats {
         let mut s = self.stats.clone();
-        s.playout = self.playout.stats().into();
+        s.playout = PlayoutSummary::new(self.playout.stats(), self.settings.rtp_codec);
         s.playout_queued_ms = self.playout.queued().as_secs_f64() * 1000.0;
         s.rtp_in_lost = self.in_stats.lost();
         s.rtp_in_jitter_ms = self.in_stats.jitter_ms();
