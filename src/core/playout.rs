@@ -230,7 +230,8 @@ impl Playout {
         let ptime_ns = cfg.ptime.as_nanos().max(1);
         let starve_frames =
             (cfg.starve_timeout.as_nanos() / ptime_ns).clamp(1, u32::MAX as u128) as u32;
-        let standing_frames = (cfg.standing_window.as_nanos() / ptime_ns).min(u32::MAX as u128) as u32;
+        let standing_frames =
+            (cfg.standing_window.as_nanos() / ptime_ns).min(u32::MAX as u128) as u32;
         let standing_bytes = c.samples_in(cfg.max_standing).saturating_mul(bps);
         Playout {
             cfg,
@@ -830,7 +831,12 @@ mod tests {
     /// sends 100 ms (800 µ-law bytes), and at frame `stall_at` it is `stall_ms` late, its
     /// audio of that time arriving at once afterwards. The least depth (ms) of each second of
     /// playing, as serve records it, for `secs` seconds.
-    fn stream_with_a_stall(p: &mut Playout, stall_at: usize, stall_ms: usize, secs: usize) -> Vec<usize> {
+    fn stream_with_a_stall(
+        p: &mut Playout,
+        stall_at: usize,
+        stall_ms: usize,
+        secs: usize,
+    ) -> Vec<usize> {
         let mut least = Vec::new();
         let mut lo = usize::MAX;
         let mut held = 0;
@@ -879,7 +885,10 @@ mod tests {
         // 60 ms over the prebuffer is tolerated (max_standing): no drop, no gap in the audio.
         let mut p = ulaw(40);
         let least = stream_with_a_stall(&mut p, 250, 100, 12);
-        assert!(least[6..].iter().all(|&ms| (80..=100).contains(&ms)), "{least:?}");
+        assert!(
+            least[6..].iter().all(|&ms| (80..=100).contains(&ms)),
+            "{least:?}"
+        );
         assert_eq!(p.stats().standing_drops, 0);
     }
 
@@ -889,7 +898,11 @@ mod tests {
         // standing delay (the first drains, the second grows), so nothing is dropped.
         for per_frame in [0usize, 320] {
             let mut p = ulaw(40);
-            let total = if per_frame == 0 { 80_000 } else { 250 * per_frame };
+            let total = if per_frame == 0 {
+                80_000
+            } else {
+                250 * per_frame
+            };
             if per_frame == 0 {
                 p.push_payload(1, &vec![0x55; total]);
             }
