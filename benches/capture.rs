@@ -31,12 +31,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vcctl::core::net::LinkType;
-use vcctl::core::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
 use vcctl::io::call::CallPlugin;
 use vcctl::io::call_capture::CallCapture;
 use vcctl::io::media_loop::MediaHooks;
 use vcctl::io::pcap::PcapWriter;
+use vcctl_core::capture::net::LinkType;
+use vcctl_core::media::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
 
 const EPOCH: Duration = Duration::from_secs(1_704_067_200);
 const CALLS: usize = 20;

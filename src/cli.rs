@@ -441,8 +441,8 @@ pub struct AgentSimArgs {
     pub response_delay_ms: u64,
     /// Audio format of both directions: ulaw_8000, alaw_8000, pcm_8000, pcm_16000, pcm_22050, pcm_24000, pcm_44100, pcm_48000
     #[arg(long, value_name = "FORMAT", default_value = "ulaw_8000",
-          value_parser = crate::core::agent_proto::AudioFormat::parse)]
-    pub format: crate::core::agent_proto::AudioFormat,
+          value_parser = vcctl_core::agent::proto::AudioFormat::parse)]
+    pub format: vcctl_core::agent::proto::AudioFormat,
     /// Send `interruption` when the caller starts speaking while the agent talks
     #[arg(long)]
     pub interrupt_on_speech: bool,
@@ -838,7 +838,7 @@ pub struct ServeArgs {
     pub rtp_advertise: Option<std::net::IpAddr>,
     /// UDP ports for the per-call RTP sockets (keep them apart from Asterisk's rtp.conf range)
     #[arg(long, value_name = "A-B", default_value = "40000-40999")]
-    pub rtp_ports: crate::core::port_range::PortRange,
+    pub rtp_ports: vcctl_core::util::port_range::PortRange,
     /// RTP format of the externalMedia leg
     #[arg(long, value_enum, default_value_t = RtpFormatArg::Ulaw)]
     pub format: RtpFormatArg,
@@ -971,7 +971,7 @@ pub struct CaptureArgs {
     pub sip_port: u16,
     /// RTP port range (UDP, either direction), e.g. Asterisk's rtp.conf range
     #[arg(long, value_name = "A-B", default_value = "16384-32768")]
-    pub rtp_ports: crate::core::port_range::PortRange,
+    pub rtp_ports: vcctl_core::util::port_range::PortRange,
     /// Only traffic from or to this address
     #[arg(long, value_name = "ADDR")]
     pub host: Option<std::net::IpAddr>,

@@ -607,11 +607,12 @@ fn stun_server(mapped: SocketAddr) -> (SocketAddr, Arc<AtomicBool>) {
         let mut buf = [0u8; 1500];
         while !st.load(Ordering::SeqCst) {
             if let Ok((n, from)) = s.recv_from(&mut buf) {
-                if let Ok((vcctl::core::stun::BINDING_REQUEST, txid)) =
-                    vcctl::core::stun::decode_request(&buf[..n])
+                if let Ok((vcctl_core::checks::stun::BINDING_REQUEST, txid)) =
+                    vcctl_core::checks::stun::decode_request(&buf[..n])
                 {
-                    let resp =
-                        vcctl::core::stun::encode_binding_success(&txid, mapped, false, true);
+                    let resp = vcctl_core::checks::stun::encode_binding_success(
+                        &txid, mapped, false, true,
+                    );
                     let _ = s.send_to(&resp, from);
                 }
             }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use common::stack::{Stack, StackOptions};
 use common::{bare_command, sandbox};
 use serde_json::Value;
-use vcctl::core::tone::goertzel_power;
-use vcctl::core::wav;
+use vcctl_core::media::tone::goertzel_power;
+use vcctl_core::media::wav;
 
 fn run_json(cmd: &mut Command) -> (Option<i32>, Value, String) {
     let out = cmd.output().expect("run vcctl");
@@ -23,7 +23,7 @@ fn run_json(cmd: &mut Command) -> (Option<i32>, Value, String) {
 
 /// Power of `hz` relative to the total power of `samples` (1.0 = a pure tone).
 fn tone_share(samples: &[i16], hz: f64) -> f64 {
-    let total = vcctl::core::tone::rms(samples).powi(2);
+    let total = vcctl_core::media::tone::rms(samples).powi(2);
     if total == 0.0 {
         return 0.0;
     }
@@ -402,7 +402,8 @@ fn have_baresip() -> bool {
 
 fn write_tone_wav(path: &Path, hz: f64, seconds: f64) {
     let mut s = Vec::new();
-    vcctl::core::tone::SineGen::new(hz, 8000, 0.3).extend((seconds * 8000.0) as usize, &mut s);
+    vcctl_core::media::tone::SineGen::new(hz, 8000, 0.3)
+        .extend((seconds * 8000.0) as usize, &mut s);
     std::fs::write(path, wav::encode(wav::WavSpec::TELEPHONE, &s)).unwrap();
 }
 

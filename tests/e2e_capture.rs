@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use common::stack::{Stack, StackOptions};
 use common::{bare_command, sandbox, Spawned};
 use serde_json::Value;
-use vcctl::core::net::{decode, Decoded, LinkType};
-use vcctl::core::wav;
+use vcctl_core::capture::net::{decode, Decoded, LinkType};
+use vcctl_core::media::wav;
 
 fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
@@ -158,7 +158,7 @@ fn assert_agrees_with_tshark(report: &Value, tshark: &[TsharkStream]) {
 fn baresip_dir(dir: &Path) {
     let tone = dir.join("tone.wav");
     let mut s = Vec::new();
-    vcctl::core::tone::SineGen::new(1000.0, 8000, 0.3).extend(8000 * 20, &mut s);
+    vcctl_core::media::tone::SineGen::new(1000.0, 8000, 0.3).extend(8000 * 20, &mut s);
     std::fs::write(&tone, wav::encode(wav::WavSpec::TELEPHONE, &s)).unwrap();
     let config = format!(
         "sip_listen\t\t127.0.0.1:5062\n\

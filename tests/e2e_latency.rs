@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::sandbox;
 use common::stack::{free_port, Stack, StackOptions};
 use serde_json::Value;
-use vcctl::core::wav::{self, WavSpec};
+use vcctl_core::media::wav::{self, WavSpec};
 
 fn close_to(got: f64, want: f64, what: &str) {
     let tol = (want * 0.10).max(3.0);

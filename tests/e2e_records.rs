@@ -15,10 +15,10 @@ use std::time::Duration;
 use common::sandbox;
 use common::stack::{call, Stack, StackOptions};
 use serde_json::Value;
-use vcctl::core::prom_text;
-use vcctl::core::tone::{goertzel_power, rms};
-use vcctl::core::wav;
 use vcctl::io::store::{CallOutcome, CallRecord, EndedBy};
+use vcctl_core::media::tone::{goertzel_power, rms};
+use vcctl_core::media::wav;
+use vcctl_core::metrics::prom_text;
 
 fn now_unix() -> f64 {
     std::time::SystemTime::now()

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use common::sandbox;
 use common::stack::{call, monitor_dir, read_wav_i16, Stack, StackOptions};
-use vcctl::core::tone::goertzel_power;
+use vcctl_core::media::tone::goertzel_power;
 
 fn finish(sb: &common::Sandbox, stack: &Stack) {
     stack.wait_no_calls(Duration::from_secs(10));
@@ -386,7 +386,7 @@ fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "wav"))
         .expect("the call's recording");
-    let wav = vcctl::core::wav::decode(&std::fs::read(&path).unwrap()).unwrap();
+    let wav = vcctl_core::media::wav::decode(&std::fs::read(&path).unwrap()).unwrap();
     // The recording is at the RTP rate: 16 kHz, caller left, agent right.
     assert_eq!(wav.spec.rate, 16000);
     assert_eq!(wav.spec.channels, 2);

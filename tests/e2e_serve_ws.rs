@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use common::sandbox;
 use common::stack::{call, monitor_dir, read_wav_i16, Stack, StackOptions};
-use vcctl::core::tone::goertzel_power;
-use vcctl::core::wav;
+use vcctl_core::media::tone::goertzel_power;
+use vcctl_core::media::wav;
 
 /// UDP sockets the process `pid` holds (its socket inodes found in /proc/net/udp{,6}).
 fn udp_sockets_of(pid: u32) -> usize {
@@ -268,7 +268,7 @@ fn script_wav(path: &std::path::Path, parts: &[(f64, f64)]) {
     for &(secs, hz) in parts {
         let n = (secs * 8000.0) as usize;
         if hz > 0.0 {
-            vcctl::core::tone::SineGen::new(hz, 8000, 0.5).extend(n, &mut s);
+            vcctl_core::media::tone::SineGen::new(hz, 8000, 0.5).extend(n, &mut s);
         } else {
             s.extend(std::iter::repeat_n(0i16, n));
         }
@@ -600,7 +600,7 @@ fn baresip_hears_its_tone_back_through_websocket_serve() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut tone = Vec::new();
-    vcctl::core::tone::SineGen::new(440.0, 8000, 0.3).extend(20 * 8000, &mut tone);
+    vcctl_core::media::tone::SineGen::new(440.0, 8000, 0.3).extend(20 * 8000, &mut tone);
     std::fs::write(
         d.join("tone.wav"),
         wav::encode(wav::WavSpec::TELEPHONE, &tone),

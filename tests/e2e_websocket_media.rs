@@ -1,6 +1,6 @@
 //! Asterisk's WebSocket media channel (chan_websocket) against the real sandbox Asterisk
 //! 22.10, through ARI externalMedia (`transport=websocket`, `encapsulation=none`,
-//! `connection_type=server`) and `core::chan_websocket` / `io::asterisk_media_ws`:
+//! `connection_type=server`) and `vcctl_core::chan_websocket` / `io::asterisk_media_ws`:
 //! a Local channel playing a 1000 Hz tone (`tone-rec`, which records what it hears) is
 //! bridged with the WebSocket channel; the test receives the tone, sends tones back in whole
 //! frames, times a response with marks, floods Asterisk (held back by the link's window, or
@@ -20,14 +20,14 @@ use tokio::sync::mpsc;
 use common::sandbox;
 use common::stack::{monitor_dir, read_wav_i16};
 use vcctl::config::{AriSettings, Secret};
-use vcctl::core::chan_websocket::{
-    transport_data, ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
-};
-use vcctl::core::g711;
-use vcctl::core::tone::{goertzel_power, SineGen};
 use vcctl::io::ari_events::EventStream;
 use vcctl::io::ari_http::{AriClient, Originate, WebSocketMedia};
 use vcctl::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, MediaWsError, ToAsterisk};
+use vcctl_core::chan_websocket::{
+    transport_data, ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
+};
+use vcctl_core::media::g711;
+use vcctl_core::media::tone::{goertzel_power, SineGen};
 
 /// ARI events of our app: (type, channel id), as they arrive.
 type Events = mpsc::UnboundedReceiver<(String, String)>;

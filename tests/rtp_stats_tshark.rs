@@ -20,12 +20,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use pcapgen::*;
-use vcctl::core::net::LinkType;
-use vcctl::core::rtp_stats::{
+use vcctl::io::pcap::{self, PcapError};
+use vcctl_core::analysis::rtp_stats::{
     analyze_capture, sip_flows, AnalysisOptions, CaptureReport, Detection, ProblemKind,
     StreamReport,
 };
-use vcctl::io::pcap::{self, PcapError};
+use vcctl_core::capture::net::LinkType;
 
 const A: &str = "10.0.0.1:40000";
 const B: &str = "10.0.0.2:50000";

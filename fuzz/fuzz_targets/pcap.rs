@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vcctl::core::rtp_stats::{analyze_capture, sip_flows, AnalysisOptions};
 use vcctl::io::pcap::PcapReader;
+use vcctl_core::analysis::rtp_stats::{analyze_capture, sip_flows, AnalysisOptions};
 
 fuzz_target!(|data: &[u8]| {
     if PcapReader::new(data).is_ok() {

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use vcctl::core::net::{decode, LinkType};
-use vcctl::core::rtcp::{encode_compound, parse_compound};
-use vcctl::core::rtp::RtpPacket;
-use vcctl::core::rtp_stats::{PayloadMap, StreamAnalyzer};
+use vcctl_core::analysis::rtp_stats::{PayloadMap, StreamAnalyzer};
+use vcctl_core::capture::net::{decode, LinkType};
+use vcctl_core::media::rtcp::{encode_compound, parse_compound};
+use vcctl_core::media::rtp::RtpPacket;
 
 fuzz_target!(|data: &[u8]| {
     for lt in [0, 1, 12, 14, 101, 108, 113, 228, 229, 276] {

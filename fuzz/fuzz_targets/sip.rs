@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vcctl::core::sip::{Sdp, SipMessage};
+use vcctl_core::sip::message::{Sdp, SipMessage};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(m) = SipMessage::parse(data) {

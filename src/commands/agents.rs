@@ -6,14 +6,14 @@ use std::path::Path;
 use super::Ctx;
 use crate::cli::{AgentAddArgs, AgentsAction, AgentsArgs};
 use crate::config::Layers;
-use crate::core::routing::{
-    default_profile, AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV, DEFAULT_PROFILE_NAME,
-};
 use crate::error::{Error, Result};
 use crate::io::store::{resolve_db_path, Store};
 use crate::ui::agent_views::{KeyStatus, ProfileList, ProfileView, RouteView};
 use crate::ui::ari_views::Done;
 use crate::ui::output::emit;
+use vcctl_core::agent::routing::{
+    default_profile, AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV, DEFAULT_PROFILE_NAME,
+};
 
 pub async fn run(ctx: &Ctx, args: AgentsArgs) -> Result<()> {
     let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);

@@ -6,15 +6,15 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cli::{CallArgs, CallCodec};
-use crate::core::resample::Resampler;
-use crate::core::roundtrip::RoundTripConfig;
-use crate::core::sdp::G711;
-use crate::core::sip_ua::{Credentials, Party, SipUri};
-use crate::core::wav::{self, WavSpec};
 use crate::error::{Error, Result};
 use crate::io::sip_call::{run_call, AudioSource, CallOptions};
 use crate::ui::call_views::{CallView, Recording};
 use crate::ui::output::emit;
+use vcctl_core::media::resample::Resampler;
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::media::wav::{self, WavSpec};
+use vcctl_core::sip::sdp::G711;
+use vcctl_core::sip::ua::{Credentials, Party, SipUri};
 
 use super::Ctx;
 

@@ -9,11 +9,11 @@ use crate::cli::{
     CallOutcomeArg, CallsAction, CallsArgs, CallsExportArgs, CallsFilterArgs, CallsListArgs,
     CallsStatsArgs, ExportFormat,
 };
-use crate::core::stats::{summarize, CallSample};
 use crate::error::{Error, Result};
 use crate::io::store::{resolve_db_path, CallFilter, CallOutcome, CallRecord, Store};
 use crate::ui::output::{emit, write_stdout};
 use crate::ui::record_views::{self, CallList, CallStatsView, CallView};
+use vcctl_core::analysis::stats::{summarize, CallSample};
 
 pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
     let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::CaptureArgs;
-use crate::core::bpf::{self, FilterSpec, Listing};
-use crate::core::capture::rotated_path;
 use crate::error::{Error, Result};
 use crate::io::capture::{self, Interface, Options, SNAPLEN};
 use crate::ui::output::{emit, write_stdout};
 use crate::ui::progress;
+use vcctl_core::capture::bpf::{self, FilterSpec, Listing};
+use vcctl_core::capture::live::rotated_path;
 
 use super::Ctx;
 

@@ -10,18 +10,18 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::{CheckFirewallArgs, NetCheckArgs};
-use crate::core::asterisk_conf::{self, HttpConf, PjsipTransport, RtpConf};
-use crate::core::checks::{
-    choose_samples, judge_firewall, judge_listening, judge_nat, judge_reachability, judge_rtp_conf,
-    CheckRow, Expect, NatInputs, PortSpec, ProbeOutcome, PublicAddress, Service, Status,
-};
-use crate::core::firewall::{Family, Packet, Ruleset};
-use crate::core::procnet::{listeners_in, Listener, Proto};
 use crate::error::{Error, Result};
 use crate::io::netcheck::{self, ProbeKind, ProbeRequest, ProbeResult, ProbeSpec};
 use crate::ui::check_views::CheckReport;
 use crate::ui::output::emit;
 use crate::ui::progress;
+use vcctl_core::ari::asterisk_conf::{self, HttpConf, PjsipTransport, RtpConf};
+use vcctl_core::checks::procnet::{listeners_in, Listener, Proto};
+use vcctl_core::checks::verdicts::{
+    choose_samples, judge_firewall, judge_listening, judge_nat, judge_reachability, judge_rtp_conf,
+    CheckRow, Expect, NatInputs, PortSpec, ProbeOutcome, PublicAddress, Service, Status,
+};
+use vcctl_core::netfilter::{Family, Packet, Ruleset};
 
 use super::Ctx;
 

@@ -11,10 +11,6 @@ use url::Url;
 
 use crate::cli::DoctorArgs;
 use crate::config::{AriSettings, Secret};
-use crate::core::app_probe::Liveness;
-use crate::core::ari_model::parse_ari_time;
-use crate::core::checks::{judge_clock, CheckRow, PortSpec, Service, Status};
-use crate::core::procnet::Proto;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::app_probe::{probe, PROBE_TIMEOUT};
@@ -23,6 +19,10 @@ use crate::io::health::{fetch_serve_settings, probe_agent, probe_api, AgentProbe
 use crate::ui::check_views::{CheckReport, Summary};
 use crate::ui::output::emit;
 use crate::ui::progress;
+use vcctl_core::ari::app_probe::Liveness;
+use vcctl_core::ari::model::parse_ari_time;
+use vcctl_core::checks::procnet::Proto;
+use vcctl_core::checks::verdicts::{judge_clock, CheckRow, PortSpec, Service, Status};
 
 use super::check_firewall::{
     fail_if_failed, network_checks, read_asterisk_config, row_for, NetOptions,
@@ -658,7 +658,7 @@ pub fn judge_agent(p: &AgentProbe, has_id: bool) -> CheckRow {
 /// Whether Asterisk resolves its own host name locally and quickly (it does, per call).
 async fn host_name_check(ari_port: u16) -> CheckRow {
     match crate::io::asterisk_host::probe(ari_port, Duration::from_secs(5)).await {
-        Ok(lookup) => crate::core::host_check::judge_host_lookup(&lookup),
+        Ok(lookup) => vcctl_core::checks::host_name::judge_host_lookup(&lookup),
         Err(why) => CheckRow::new(
             "asterisk host name",
             "Asterisk",

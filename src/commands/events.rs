@@ -3,9 +3,6 @@
 use std::time::{Duration, Instant};
 
 use crate::cli::EventsArgs;
-use crate::core::app_probe::Liveness;
-use crate::core::ari_model::EventHeader;
-use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::io::app_probe;
 use crate::io::ari_events::{EventStream, EventsError};
@@ -13,6 +10,9 @@ use crate::io::serve_events::{ServeEvent, ServeEventStream, ServeEventsError};
 use crate::io::signals::stop_requested;
 use crate::ui::ari_views::{event_line, BridgeList, ChannelList};
 use crate::ui::output::{write_stdout, Render};
+use vcctl_core::ari::app_probe::Liveness;
+use vcctl_core::ari::model::EventHeader;
+use vcctl_core::util::backoff::Backoff;
 
 use super::Ctx;
 

@@ -6,17 +6,17 @@ use std::time::Duration;
 
 use super::{now_unix, Ctx};
 use crate::cli::LatencyReportArgs;
-use crate::core::latency::{
-    fmt_ms, percentile, samples_from_records, waterfall_svg, LatencyReport, Samples, ARI_EVENT,
-    NET_AGENT, NET_PHONE, RTP_FWD, SIP_PROC,
-};
-use crate::core::sip_ua::SipUri;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{AgentSettings, DEFAULT_AGENT_BASE_URL};
 use crate::io::latency_probe;
 use crate::io::store::{resolve_db_path, CallFilter, CallRecord, Store};
 use crate::ui::latency_views::LatencyView;
 use crate::ui::output::emit;
+use vcctl_core::analysis::latency::{
+    fmt_ms, percentile, samples_from_records, waterfall_svg, LatencyReport, Samples, ARI_EVENT,
+    NET_AGENT, NET_PHONE, RTP_FWD, SIP_PROC,
+};
+use vcctl_core::sip::ua::SipUri;
 
 const DEFAULT_LAST: u32 = 50;
 

@@ -7,11 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cli::{CallCodec, LoadArgs};
-use crate::core::caller_media::AudioSource;
-use crate::core::load::{best_step, chart_svg, LoadPlan, Slo, MAX_WATCHED};
-use crate::core::roundtrip::RoundTripConfig;
-use crate::core::sdp::G711;
-use crate::core::sip_ua::{Credentials, SipUri};
 use crate::error::{Error, Result};
 use crate::io::load::{self, LoadOptions};
 use crate::io::load_answer::{self, AnswerSockets};
@@ -19,6 +14,11 @@ use crate::io::signals::stop_requested;
 use crate::ui::load_views::{live_line, Audit, LoadReport};
 use crate::ui::output::emit;
 use crate::ui::progress::{spinner, stderr_is_tty};
+use vcctl_core::load::{best_step, chart_svg, LoadPlan, Slo, MAX_WATCHED};
+use vcctl_core::media::caller_media::AudioSource;
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::sip::sdp::G711;
+use vcctl_core::sip::ua::{Credentials, SipUri};
 
 use super::call::{load_wav, parse_bind, request_uri};
 use super::Ctx;

@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use crate::cli::RtpStatsArgs;
-use crate::core::rtp_stats::{AnalysisOptions, CaptureAnalyzer, CaptureReport};
 use crate::error::{Error, Result};
 use crate::io::pcap::{self, PcapError};
 use crate::ui::output::emit;
 use crate::ui::progress;
+use vcctl_core::analysis::rtp_stats::{AnalysisOptions, CaptureAnalyzer, CaptureReport};
 
 use super::Ctx;
 

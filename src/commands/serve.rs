@@ -7,8 +7,6 @@ use std::path::Path;
 
 use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs, TransportArg};
 use crate::config::{redact_userinfo, AriSettings, Layers};
-use crate::core::call_media::MediaSettings;
-use crate::core::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
 use crate::io::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
@@ -16,6 +14,8 @@ use crate::io::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
 use crate::io::store::{resolve_db_path, Store};
+use vcctl_core::agent::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
+use vcctl_core::media::call_media::MediaSettings;
 
 use super::Ctx;
 

@@ -1,9 +1,9 @@
 //! `vcctl sip-flow FILE`: the SIP ladder of each call in a capture file, or JSON.
 
 use crate::cli::SipFlowArgs;
-use crate::core::rtp_stats::CaptureAnalyzer;
 use crate::error::{Error, Result};
 use crate::ui::output::emit;
+use vcctl_core::analysis::rtp_stats::CaptureAnalyzer;
 
 use super::rtp_stats::for_each_frame;
 use super::Ctx;

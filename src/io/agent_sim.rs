@@ -1,5 +1,5 @@
 //! A local stand-in for the ElevenLabs Agents service, speaking the same protocol
-//! ([`crate::core::agent_proto`]) on one TCP port:
+//! ([`vcctl_core::agent::proto`]) on one TCP port:
 //!
 //! - `GET /v1/convai/conversation/get-signed-url?agent_id=ID` with `xi-api-key` ->
 //!   `{"signed_url":"ws://HOST/v1/convai/conversation?agent_id=ID&conversation_signature=.."}`;
@@ -37,11 +37,11 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
-use crate::core::agent_proto::{
+use vcctl_core::agent::proto::{
     AudioFormat, ClientMessage, Encoding, InitiationClientData, ServerMessage,
 };
-use crate::core::g711;
-use crate::core::tone::{SineGen, Vad, VadConfig, VadEvent};
+use vcctl_core::media::g711;
+use vcctl_core::media::tone::{SineGen, Vad, VadConfig, VadEvent};
 
 const CONVERSATION_PATH: &str = "/v1/convai/conversation";
 const SIGNED_URL_PATH: &str = "/v1/convai/conversation/get-signed-url";

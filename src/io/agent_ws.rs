@@ -1,12 +1,12 @@
 //! The ElevenLabs Agents WebSocket client: resolve the URL (signed when an API key is
 //! given), open the socket, send the initiation data, wait for the conversation metadata,
 //! then hand out a cloneable [`AgentSender`] and an [`AgentReceiver`] of
-//! [`ServerMessage`]s. Message shapes live in [`crate::core::agent_proto`].
+//! [`ServerMessage`]s. Message shapes live in [`vcctl_core::agent::proto`].
 //!
 //! Pings: once [`connect`] has returned, they are yielded like every other message (their
 //! `ping_ms` feeds the latency report) and the caller answers them, with
 //! [`AgentSender::answer_ping`] or its own pong (serve's media engine,
-//! [`crate::core::call_media`], queues one for each ping). Pings that arrive while [`connect`]
+//! [`vcctl_core::media::call_media`], queues one for each ping). Pings that arrive while [`connect`]
 //! still waits for the conversation metadata have no caller to go to: [`connect`] answers
 //! those itself and does not yield them.
 //!
@@ -29,10 +29,10 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use url::Url;
 
 use crate::config::Secret;
-use crate::core::agent_proto::{
+use crate::io::tls::TlsError;
+use vcctl_core::agent::proto::{
     encode_user_audio_chunk, AudioFormat, ClientMessage, InitiationClientData, ServerMessage,
 };
-use crate::io::tls::TlsError;
 
 /// The public (US/global) service. EU and India residency use
 /// `https://api.eu.residency.elevenlabs.io` and `https://api.in.residency.elevenlabs.io`.
@@ -968,13 +968,13 @@ mod tests {
 
     // ---- end to end against the simulator --------------------------------------------
 
-    use crate::core::agent_proto::Encoding;
-    use crate::core::g711;
-    use crate::core::tone::{dominant_frequency, SineGen};
     use crate::io::agent_sim::{serve, SimMode, SimOptions, SimStats};
     use std::net::SocketAddr;
     use tokio::sync::oneshot;
     use tokio::task::JoinHandle;
+    use vcctl_core::agent::proto::Encoding;
+    use vcctl_core::media::g711;
+    use vcctl_core::media::tone::{dominant_frequency, SineGen};
 
     struct Sim {
         addr: SocketAddr,
@@ -1173,9 +1173,9 @@ mod tests {
         for c in loud_ulaw(200, 300.0).chunks(160) {
             conn.sender.send_audio(c).await.unwrap();
         }
-        let mut transcript = crate::core::agent_proto::Transcript::new();
+        let mut transcript = vcctl_core::agent::proto::Transcript::new();
         transcript.push(
-            crate::core::agent_proto::Speaker::Agent,
+            vcctl_core::agent::proto::Speaker::Agent,
             "Hello, this is a long greeting from the simulator.",
             0,
         );

@@ -1,12 +1,12 @@
 //! Ask whether a live client holds an ARI app, and answer that question when we hold one.
-//! The protocol and why it is needed: [`crate::core::app_probe`].
+//! The protocol and why it is needed: [`vcctl_core::ari::app_probe`].
 
 use std::time::{Duration, Instant};
 
-use crate::core::app_probe::{
+use crate::io::ari_http::{AriClient, AriError};
+use vcctl_core::ari::app_probe::{
     parse_reply, probe_reply_var, reply_value, reply_var, request_variables, Liveness, PROBE_EVENT,
 };
-use crate::io::ari_http::{AriClient, AriError};
 
 /// How long a prober waits for the answer. A vcctl client answers within a few REST round
 /// trips (milliseconds on a LAN), even while it carries calls.

@@ -1,5 +1,5 @@
 //! ARI events over WebSocket (`/ari/events`): connect with the Basic header, yield raw JSON
-//! text frames. Reconnection policy lives in [`crate::core::backoff`]; this file only connects.
+//! text frames. Reconnection policy lives in [`vcctl_core::util::backoff`]; this file only connects.
 
 use std::time::{Duration, Instant};
 

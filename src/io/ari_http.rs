@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::config::AriSettings;
-use crate::core::ari_model::*;
 use crate::io::ari_retry::{self, Limits, Repeat};
+use vcctl_core::ari::model::*;
 
 /// What went wrong talking to ARI. Display is one sentence with what to try.
 #[derive(Debug, thiserror::Error)]
@@ -122,7 +122,7 @@ pub struct ExternalMedia {
 pub struct WebSocketMedia {
     pub app: String,
     pub format: String,
-    /// Dial-string options, e.g. `f(json)` (see `core::chan_websocket::transport_data`).
+    /// Dial-string options, e.g. `f(json)` (see `vcctl_core::chan_websocket::transport_data`).
     pub transport_data: Option<String>,
     pub channel_id: Option<String>,
     pub variables: Vec<(String, String)>,

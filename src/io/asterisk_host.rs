@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::core::host_check::{hosts_file_names, HostLookup};
-use crate::core::procnet::Proto;
+use vcctl_core::checks::host_name::{hosts_file_names, HostLookup};
+use vcctl_core::checks::procnet::Proto;
 
 /// Look up Asterisk's host name as Asterisk would. `Err`: why it could not be checked.
 pub async fn probe(ari_port: u16, timeout: Duration) -> Result<HostLookup, String> {

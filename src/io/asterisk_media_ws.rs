@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::config::AriSettings;
-use crate::core::chan_websocket::{LinkEvent, LinkStats, MediaLink, Output};
+use vcctl_core::chan_websocket::{LinkEvent, LinkStats, MediaLink, Output};
 
 pub type MediaSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -303,8 +303,8 @@ async fn flush(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::chan_websocket::{ControlFormat, LinkConfig, MediaFormat};
     use tokio::net::TcpListener;
+    use vcctl_core::chan_websocket::{ControlFormat, LinkConfig, MediaFormat};
 
     /// A WebSocket server on loopback that accepts one connection; `answer` decides whether it
     /// reads (and so answers pings) or holds the connection without reading.

@@ -13,13 +13,13 @@ use serde::Serialize;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use crate::core::agent_proto::InitiationClientData;
-use crate::core::call_media::{CallMedia, MediaSettings, StreamSeed};
-use crate::core::pacer::PacingStats;
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::media_loop::{self, LoopProbe, NoHooks, Signal};
+use vcctl_core::agent::proto::InitiationClientData;
+use vcctl_core::media::call_media::{CallMedia, MediaSettings, StreamSeed};
+use vcctl_core::media::pacer::PacingStats;
 
 /// Settings of one benchmark run.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@ use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::core::rtp::{Pt, RtpHeader, RtpPacket, SeqNo, Ssrc};
+use vcctl_core::media::rtp::{Pt, RtpHeader, RtpPacket, SeqNo, Ssrc};
 
 const SLOTS: usize = 20;
 const SLOT: Duration = Duration::from_millis(1);

@@ -1,5 +1,5 @@
 //! One call of `vcctl serve`: set up the agent conversation and the externalMedia leg, run
-//! the media engine ([`crate::core::call_media`]) between a UDP socket and the agent
+//! the media engine ([`vcctl_core::media::call_media`]) between a UDP socket and the agent
 //! WebSocket, and release everything the call created, whatever ends it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -15,13 +15,6 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::config::{Layers, Secret};
-use crate::core::agent_proto::InitiationClientData;
-use crate::core::ari_model::Channel;
-use crate::core::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
-use crate::core::echo::Spread;
-use crate::core::playout::Codec;
-use crate::core::port_range::PortRange;
-use crate::core::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
 use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
 use crate::io::http_api::ApiState;
@@ -29,6 +22,13 @@ use crate::io::media_loop::{self, LoopEnd, MediaHooks};
 use crate::io::rtp_socket::PortPool;
 use crate::io::serve_metrics::ServeMetrics;
 use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
+use vcctl_core::agent::proto::InitiationClientData;
+use vcctl_core::agent::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
+use vcctl_core::ari::model::Channel;
+use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
+use vcctl_core::media::echo::Spread;
+use vcctl_core::media::playout::Codec;
+use vcctl_core::util::port_range::PortRange;
 
 /// Prefix of the ids of channels serve creates itself (never treated as callers).
 pub const OWN_CHANNEL_PREFIX: &str = "vcctl-em-";
@@ -423,10 +423,10 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     let ended = now_unix();
     let rtp = media_stats
         .as_ref()
-        .map(|s| crate::core::call_rtp::split(s, caller_rtp.as_ref()));
+        .map(|s| vcctl_core::media::call_rtp::split(s, caller_rtp.as_ref()));
     tracing::info!(
         "{}",
-        crate::core::call_log::call_ended(&crate::core::call_log::CallEnded {
+        vcctl_core::serve::call_log::call_ended(&vcctl_core::serve::call_log::CallEnded {
             id: &id,
             caller: &caller_number,
             extension: &extension,
@@ -491,7 +491,7 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
 
 /// The RTCP round trip (ms) in a leg's RTP statistics; Asterisk reports 0 until an RTCP
 /// report has come back, which is "unknown", not 0 ms.
-fn rtt_ms(s: &crate::core::ari_model::RtpStat) -> Option<f64> {
+fn rtt_ms(s: &vcctl_core::ari::model::RtpStat) -> Option<f64> {
     s.rtt
         .filter(|r| *r > 0.0 && r.is_finite())
         .map(|r| r * 1000.0)

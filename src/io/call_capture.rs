@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::core::net::{synthesize_udp, LinkType};
 use crate::io::call::{CallPlugin, PluginFactory};
 use crate::io::media_loop::MediaHooks;
 use crate::io::pcap::PcapWriter;
+use vcctl_core::capture::net::{synthesize_udp, LinkType};
 
 /// Buffer of each call's file.
 const BUFFER: usize = 64 * 1024;
@@ -142,8 +142,8 @@ pub fn factory(dir: PathBuf) -> PluginFactory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::net::{decode, Decoded};
     use crate::io::pcap;
+    use vcctl_core::capture::net::{decode, Decoded};
 
     #[test]
     fn names_are_safe() {

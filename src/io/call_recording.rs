@@ -3,7 +3,7 @@
 //!
 //! The file is written while the call runs: a header with an open-ended data length first
 //! (so a file cut short by a crash still reads), then samples as the aligner
-//! ([`crate::core::recorder`]) releases them, and at the end the real RIFF and data sizes.
+//! ([`vcctl_core::media::recorder`]) releases them, and at the end the real RIFF and data sizes.
 //! Memory stays at the aligner's hold time plus a write buffer, whatever the call length.
 //!
 //! Payloads are decoded by RTP payload type: 0 µ-law, 8 A-law, anything else big-endian L16
@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::core::g711;
-use crate::core::playout::Codec;
-use crate::core::recorder::{AlignerConfig, Side, StereoAligner};
-use crate::core::rtp::{Pt, RtpPacket};
-use crate::core::wav::{self, WavSpec};
 use crate::io::call::{CallPlugin, PluginFactory};
 use crate::io::media_loop::MediaHooks;
+use vcctl_core::media::g711;
+use vcctl_core::media::playout::Codec;
+use vcctl_core::media::recorder::{AlignerConfig, Side, StereoAligner};
+use vcctl_core::media::rtp::{Pt, RtpPacket};
+use vcctl_core::media::wav::{self, WavSpec};
 
 /// The `kind` this plugin reports to the call record.
 pub const KIND: &str = "recording";
@@ -214,9 +214,9 @@ impl CallPlugin for WavRecorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::rtp::{RtpHeader, SeqNo, Ssrc};
-    use crate::core::tone::{goertzel_power, SineGen};
     use std::time::Duration;
+    use vcctl_core::media::rtp::{RtpHeader, SeqNo, Ssrc};
+    use vcctl_core::media::tone::{goertzel_power, SineGen};
 
     fn packet(pt: Pt, seq: u16, ts: u32, ssrc: u32, payload: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();

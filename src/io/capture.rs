@@ -1,5 +1,5 @@
 //! Live capture without libpcap: an `AF_PACKET` socket with a classic BPF filter
-//! ([`crate::core::bpf`]) attached in the kernel, so only SIP and RTP-range UDP is copied
+//! ([`vcctl_core::capture::bpf`]) attached in the kernel, so only SIP and RTP-range UDP is copied
 //! to user space, written to classic pcap files (nanosecond timestamps from the kernel).
 //!
 //! Socket and link type:
@@ -26,12 +26,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::core::bpf::{self, BpfError, FilterSpec, Insn, LinkLayer};
-use crate::core::capture::{
+use crate::io::pcap::{PcapWriter, WriteError, WRITER_SNAPLEN};
+use vcctl_core::capture::bpf::{self, BpfError, FilterSpec, Insn, LinkLayer};
+use vcctl_core::capture::live::{
     rotated_path, sll2_header, CaptureFile, CaptureReport, LiveCounters, StopReason, SLL2_LEN,
 };
-use crate::core::net::LinkType;
-use crate::io::pcap::{PcapWriter, WriteError, WRITER_SNAPLEN};
+use vcctl_core::capture::net::LinkType;
 
 /// Why a capture could not start or went wrong. Each renders as one sentence.
 #[derive(Debug, thiserror::Error)]

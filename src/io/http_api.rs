@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
 
-use crate::core::metrics::Registry;
+use vcctl_core::metrics::registry::Registry;
 
 /// Where the API listens unless told otherwise.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8000";
@@ -287,7 +287,7 @@ async fn events(State(s): State<ApiState>) -> Sse<impl Stream<Item = Result<Even
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::core::metrics::text_format;
+    use vcctl_core::metrics::prom_text as text_format;
 
     /// Serve `state` on 127.0.0.1:0; returns the base URL, a stop handle and the task.
     pub(crate) async fn start(

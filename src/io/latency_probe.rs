@@ -1,18 +1,18 @@
 //! Active probes of `vcctl latency-report --probe`: SIP OPTIONS round trips, a short call to
 //! an echo extension, ARI REST round trips and an agent connection. Each returns raw
-//! measurements (ms); `core::latency` and the command turn them into one-way figures.
+//! measurements (ms); `vcctl_core::analysis::latency` and the command turn them into one-way figures.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
 
-use crate::core::agent_proto::InitiationClientData;
-use crate::core::roundtrip::RoundTripConfig;
-use crate::core::sdp::G711;
 use crate::io::agent_ws::{connect, AgentSettings};
 use crate::io::ari_http::AriClient;
 use crate::io::sip_call::{run_call, AudioSource, CallOptions, CallReport};
+use vcctl_core::agent::proto::InitiationClientData;
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::sip::sdp::G711;
 
 /// Round trips (ms) of `count` out-of-dialog OPTIONS requests to `uri` at `peer`; each waits
 /// up to `timeout` for any final response (200, or 404 for an unknown user: both are a round
@@ -183,8 +183,8 @@ pub async fn ari_event_trips(
     client: &AriClient,
     count: u32,
 ) -> Result<Vec<EventTrip>, String> {
-    use crate::core::ari_model::parse_ari_time;
     use crate::io::ari_events::EventStream;
+    use vcctl_core::ari::model::parse_ari_time;
 
     let app = format!("vcctl-latency-probe-{:08x}", rand::random::<u32>());
     let mut stream = EventStream::connect(settings, &app, false)

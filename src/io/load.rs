@@ -1,7 +1,7 @@
 //! `vcctl load`'s engine: one thread that places, holds and ends every call of the run.
 //!
-//! Each call is what `vcctl call` makes ([`crate::core::sip_ua::Uac`] for SIP with digest
-//! auth, [`crate::core::caller_media::CallerMedia`] for paced G.711 with round-trip
+//! Each call is what `vcctl call` makes ([`vcctl_core::sip::ua::Uac`] for SIP with digest
+//! auth, [`vcctl_core::media::caller_media::CallerMedia`] for paced G.711 with round-trip
 //! markers and RTCP), with an RTP socket and an RTCP socket of its own; SIP for all calls
 //! goes over one socket, told apart by Call-ID (as a trunk's would).
 //!
@@ -23,14 +23,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::core::caller_media::{AudioSource, CallerMedia, MediaConfig, MediaSeed, Reception};
-use crate::core::load::{
+use vcctl_core::load::{
     audio_verdict, CallRecord, LoadPlan, Outcome, Sample, Scheduler, Tally, MAX_WATCHED,
 };
-use crate::core::roundtrip::RoundTripConfig;
-use crate::core::sdp::{negotiate, Offer, G711};
-use crate::core::sip::SipMessage;
-use crate::core::sip_ua::{Credentials, Phase, UaEvent, UaOutput, Uac, UacConfig};
+use vcctl_core::media::caller_media::{
+    AudioSource, CallerMedia, MediaConfig, MediaSeed, Reception,
+};
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::sip::message::SipMessage;
+use vcctl_core::sip::sdp::{negotiate, Offer, G711};
+use vcctl_core::sip::ua::{Credentials, Phase, UaEvent, UaOutput, Uac, UacConfig};
 
 /// After a stop, how long calls get to hang up before the run gives up on them.
 const STOP_GRACE: Duration = Duration::from_secs(5);

@@ -1,5 +1,5 @@
 //! `vcctl load --answer`: the far end for a load without a PBX (SIPp's `uas` scenario with
-//! `rtp_echo`). One thread: the SIP socket driven by [`crate::core::sip_uas::Answerer`], and
+//! `rtp_echo`). One thread: the SIP socket driven by [`vcctl_core::sip::uas::Answerer`], and
 //! one RTP socket for every call that sends each packet back where it came from (its SSRC
 //! changed, as a real far end's would be), drained with `recvmmsg` and answered with
 //! `sendmmsg`, 64 at a time, so the answerer costs little beside the generator it measures
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::core::sip_uas::{Answerer, AnswererStats};
+use vcctl_core::sip::uas::{Answerer, AnswererStats};
 
 const BATCH: usize = 64;
 

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Instant;
 
-use crate::core::call_media::CallMedia;
+use vcctl_core::media::call_media::CallMedia;
 
 /// A call's media as shared between its task and the pacing thread.
 pub struct ClockedCall {
@@ -292,10 +292,10 @@ pub fn dup_socket(socket: &tokio::net::UdpSocket) -> std::io::Result<UdpSocket> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::agent_proto::AudioFormat;
-    use crate::core::call_media::{MediaSettings, StreamSeed};
-    use crate::core::rtp::RtpPacket;
     use std::time::Duration;
+    use vcctl_core::agent::proto::AudioFormat;
+    use vcctl_core::media::call_media::{MediaSettings, StreamSeed};
+    use vcctl_core::media::rtp::RtpPacket;
 
     fn engine(peer: SocketAddr) -> CallMedia {
         let seed = StreamSeed {

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use crate::core::call_media::{CallMedia, MediaEvent, MediaStats, Output};
-use crate::core::pacer::PacingStats;
 use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
 use crate::io::media_clock::{dup_socket, ClockedCall, MediaClock};
+use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaStats, Output};
+use vcctl_core::media::pacer::PacingStats;
 
 /// A message to a running call.
 #[derive(Debug, Clone)]

@@ -26,10 +26,10 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::JoinSet;
 
-use crate::core::checks::WireProtocol;
-use crate::core::firewall::{Ruleset, Sources};
-use crate::core::procnet::{self, Listener, Owner, Proto};
-use crate::core::stun;
+use vcctl_core::checks::procnet::{self, Listener, Owner, Proto};
+use vcctl_core::checks::stun;
+use vcctl_core::checks::verdicts::WireProtocol;
+use vcctl_core::netfilter::{Ruleset, Sources};
 
 // ---------------------------------------------------------------------------------------
 // Listening sockets

@@ -17,8 +17,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::core::net::{synthesize_udp, NetError};
-pub use crate::core::net::{LinkType, Record};
+use vcctl_core::capture::net::{synthesize_udp, NetError};
+pub use vcctl_core::capture::net::{LinkType, Record};
 
 /// Largest record accepted (captured length). Wireshark's own limit is 256 KiB for most
 /// link types; this leaves room for odd ones while refusing absurd length fields.
@@ -1129,8 +1129,8 @@ mod tests {
         assert_eq!(recs[3].data, frame);
         for r in &recs[1..] {
             assert!(matches!(
-                crate::core::net::decode(r.linktype, &r.data),
-                Ok(crate::core::net::Decoded::Udp(_))
+                vcctl_core::capture::net::decode(r.linktype, &r.data),
+                Ok(vcctl_core::capture::net::Decoded::Udp(_))
             ));
         }
     }
@@ -1196,8 +1196,8 @@ mod tests {
             LinkType::LINUX_SLL2,
         ] {
             let f = frame_ip(lt, &ip).unwrap();
-            match crate::core::net::decode(lt, &f).unwrap() {
-                crate::core::net::Decoded::Udp(u) => assert_eq!(u.payload, b"hi"),
+            match vcctl_core::capture::net::decode(lt, &f).unwrap() {
+                vcctl_core::capture::net::Decoded::Udp(u) => assert_eq!(u.payload, b"hi"),
                 other => panic!("{lt}: {other:?}"),
             }
         }

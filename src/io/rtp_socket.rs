@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::net::UdpSocket;
 
-use crate::core::port_range::PortRange;
+use vcctl_core::util::port_range::PortRange;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RtpSocketError {

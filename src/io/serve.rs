@@ -12,13 +12,13 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::config::AriSettings;
-use crate::core::ari_model::{parse_ari_time, EventHeader};
-use crate::core::backoff::Backoff;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
 use crate::io::call::{
     now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_BRIDGE_PREFIX, OWN_CHANNEL_PREFIX,
 };
+use vcctl_core::ari::model::{parse_ari_time, EventHeader};
+use vcctl_core::util::backoff::Backoff;
 
 /// Run until `shutdown` resolves (then drain) or the app is taken over.
 pub async fn run(
@@ -179,7 +179,7 @@ fn shutdown_summary(shared: &Shared, started: Instant) -> String {
             .entry(labels.first().cloned().unwrap_or_default())
             .or_default() += c.get();
     }
-    crate::core::call_log::shutdown_summary(&crate::core::call_log::ServeTotals {
+    vcctl_core::serve::call_log::shutdown_summary(&vcctl_core::serve::call_log::ServeTotals {
         uptime_seconds: started.elapsed().as_secs_f64(),
         by_outcome: by_outcome.into_iter().collect(),
         duration_sum_seconds: m.call_duration.series().iter().map(|(_, h)| h.sum()).sum(),
@@ -247,7 +247,7 @@ fn dispatch(
             shared.routes.lock().ok()?.insert(chan.id.clone(), tx);
             tracing::info!(
                 "{}",
-                crate::core::call_log::call_started(
+                vcctl_core::serve::call_log::call_started(
                     &chan.id,
                     ev.args.get(1).unwrap_or(&chan.caller.number),
                     ev.args.first().unwrap_or(&chan.dialplan.exten),

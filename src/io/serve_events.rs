@@ -1,10 +1,10 @@
 //! Client of serve's `GET /events` (server-sent events), for `vcctl events --follow --serve URL`:
 //! the same raw ARI event JSON serve receives, without registering another ARI app.
-//! Reconnecting is the caller's job (see [`crate::core::backoff`]), as for ARI events.
+//! Reconnecting is the caller's job (see [`vcctl_core::util::backoff`]), as for ARI events.
 
 use std::time::Duration;
 
-use crate::core::sse::{SseDecoder, SseEvent};
+use vcctl_core::serve::sse::{SseDecoder, SseEvent};
 
 /// serve sends a keep-alive every 15 s; silence for this long means the connection is dead.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
@@ -179,9 +179,9 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::metrics::Registry;
     use crate::io::http_api::ApiState;
     use tokio::net::TcpListener;
+    use vcctl_core::metrics::registry::Registry;
 
     use crate::io::http_api::tests::start;
 

@@ -5,8 +5,8 @@
 //! `caller` (phone <-> Asterisk, as Asterisk reports it for the caller's channel, when that
 //! channel has RTP), and `direction` is `inbound` (from the caller) or `outbound` (to it).
 
-use crate::core::call_rtp::{RtpInbound, RtpOutbound};
-use crate::core::metrics::{
+use vcctl_core::media::call_rtp::{RtpInbound, RtpOutbound};
+use vcctl_core::metrics::registry::{
     Counter, CounterVec, Gauge, Histogram, HistogramVec, Registry, LATENCY_BUCKETS,
 };
 
@@ -191,7 +191,7 @@ impl Default for ServeMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::prom_text;
+    use vcctl_core::metrics::prom_text;
 
     const DOCS: &str = include_str!("../../docs/metrics.md");
 

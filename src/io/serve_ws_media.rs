@@ -9,12 +9,12 @@
 use std::collections::VecDeque;
 
 use super::*;
-use crate::core::chan_websocket::{
-    transport_data, ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
-};
-use crate::core::ws_call_media::{WsCallMedia, WsMediaStats, WsOutput};
 use crate::io::ari_http::WebSocketMedia;
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
+use vcctl_core::chan_websocket::{
+    transport_data, ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
+};
+use vcctl_core::media::ws_call_media::{WsCallMedia, WsMediaStats, WsOutput};
 
 /// How long Asterisk may take to send `MEDIA_START` once the WebSocket is connected (the
 /// sandbox: under a millisecond).

@@ -1,4 +1,4 @@
-//! One SIP test call over UDP: the adapter around [`crate::core::sip_ua::Uac`] (one socket
+//! One SIP test call over UDP: the adapter around [`vcctl_core::sip::ua::Uac`] (one socket
 //! for SIP, one for RTP). It sends paced 20 ms G.711 frames of a tone, a file or silence with
 //! round-trip markers written in, receives and decodes the far end's audio onto the sending
 //! clock, and returns timings, RTP statistics, round-trip estimates and the received audio.
@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::net::UdpSocket;
 
-pub use crate::core::caller_media::{AudioSource, RtpReceived};
-use crate::core::caller_media::{CallerMedia, MediaConfig, MediaSeed, Reception};
-use crate::core::roundtrip::{RoundTripConfig, RoundTripReport};
-use crate::core::rtcp::RtcpSummary;
-use crate::core::sdp::{negotiate, Offer, G711};
-use crate::core::sip_ua::{
+pub use vcctl_core::media::caller_media::{AudioSource, RtpReceived};
+use vcctl_core::media::caller_media::{CallerMedia, MediaConfig, MediaSeed, Reception};
+use vcctl_core::media::roundtrip::{RoundTripConfig, RoundTripReport};
+use vcctl_core::media::rtcp::RtcpSummary;
+use vcctl_core::sip::sdp::{negotiate, Offer, G711};
+use vcctl_core::sip::ua::{
     Credentials, Party, SipTimings, TraceEntry, UaEvent, UaOutput, Uac, UacConfig,
 };
 
@@ -439,7 +439,7 @@ pub async fn run_call(
         if ua.is_terminated() {
             break;
         }
-        if media.is_some() && ua.phase() != crate::core::sip_ua::Phase::Established {
+        if media.is_some() && ua.phase() != vcctl_core::sip::ua::Phase::Established {
             sending = false;
         }
         let pace_at = media.as_ref().filter(|_| sending).map(|m| m.next_rtp_due());

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::Layers;
-use crate::core::routing::{AgentProfile, ProfileError};
+use vcctl_core::agent::routing::{AgentProfile, ProfileError};
 
 /// Environment variable (or `.env` entry) naming the database file.
 pub const DB_ENV: &str = "VCCTL_DB";

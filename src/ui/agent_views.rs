@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::core::routing::{AgentProfile, DEFAULT_AGENT_ID_ENV};
 use crate::ui::output::{kv_table, table, Render};
+use vcctl_core::agent::routing::{AgentProfile, DEFAULT_AGENT_ID_ENV};
 
 /// Whether the environment variable named by a profile is set. Never holds the value.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

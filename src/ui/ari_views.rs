@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::core::ari_model::*;
 use crate::ui::output::{kv_table, none_line, table, Render};
+use vcctl_core::ari::model::*;
 
 /// `vcctl info`: Asterisk's own info plus the uptime computed from it.
 #[derive(Debug, Serialize)]

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::core::sdp::G711;
-use crate::core::sip_ua::Party;
 use crate::io::sip_call::CallReport;
 use crate::ui::output::{kv_table, Render};
+use vcctl_core::sip::sdp::G711;
+use vcctl_core::sip::ua::Party;
 
 /// Where the received audio was written.
 #[derive(Debug, Clone, Serialize)]

@@ -1,9 +1,9 @@
 //! Text renderings of `capture`, `rtp-stats` and `sip-flow` (their JSON form is the report
 //! itself).
 
-use crate::core::capture::{human_bytes, CaptureReport as LiveReport, StopReason};
-use crate::core::rtp_stats::{CaptureReport, Detection, SipFlowReport};
 use crate::ui::output::{kv_table, table, Render};
+use vcctl_core::analysis::rtp_stats::{CaptureReport, Detection, SipFlowReport};
+use vcctl_core::capture::live::{human_bytes, CaptureReport as LiveReport, StopReason};
 
 impl Render for LiveReport {
     fn render_text(&self) -> String {

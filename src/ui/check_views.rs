@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::core::checks::{counts, worst, CheckRow, Status};
 use crate::ui::output::{table, Render};
+use vcctl_core::checks::verdicts::{counts, worst, CheckRow, Status};
 
 /// How many rows ended how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::core::latency::{
+use crate::ui::output::{table, Render};
+use vcctl_core::analysis::latency::{
     fmt_ms, row_bar, LatencyReport, Verdict, AGENT_PROC, DOCUMENTED, NET_AGENT, NET_PHONE, PLAYOUT,
     RTP_FWD,
 };
-use crate::ui::output::{table, Render};
 
 const BAR_WIDTH: usize = 24;
 
@@ -196,7 +196,7 @@ fn round_trip_text(r: &LatencyReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::latency::{Samples, HANDLER};
+    use vcctl_core::analysis::latency::{Samples, HANDLER};
 
     fn view(s: &Samples) -> LatencyView {
         LatencyView {
@@ -254,7 +254,7 @@ mod tests {
             "agent_echo_ms": {"p50": 382.0, "p95": 390.0, "n": 9},
             "playout_wait_ms": {"p50": 27.0, "p95": 29.0, "n": 150},
             "echo_round_trip_ms": {"p50": 410.0, "p95": 412.0, "n": 9}});
-        let s = crate::core::latency::samples_from_records([&call]);
+        let s = vcctl_core::analysis::latency::samples_from_records([&call]);
         let text = view(&s).render_text();
         for want in [
             "components: 2 × 0.5 + 2 × no data + 2 × 40.0 + 302 + 27.0 = 410 ms",

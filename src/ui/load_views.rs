@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::core::load::{CallRecord, Slo, StepReport};
 use crate::io::load::Live;
 use crate::io::load_answer::AnswerTotals;
+use vcctl_core::load::{CallRecord, Slo, StepReport};
 
 use super::output::{table, Render};
 

@@ -6,9 +6,9 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::core::stats::{percentile, ProfileStats};
 use crate::io::store::CallRecord;
 use crate::ui::output::{kv_table, none_line, table, Render};
+use vcctl_core::analysis::stats::{percentile, ProfileStats};
 
 /// A Unix time as `2025-01-31T12:00:00Z` (UTC).
 pub fn utc(t: f64) -> String {

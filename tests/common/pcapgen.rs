@@ -10,9 +10,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use vcctl::core::net::LinkType;
-use vcctl::core::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
 use vcctl::io::pcap::{PcapNgWriter, PcapWriter};
+use vcctl_core::capture::net::LinkType;
+use vcctl_core::media::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
 
 /// Base time of generated captures: 2024-01-01T00:00:00Z.
 pub const EPOCH: Duration = Duration::from_secs(1_704_067_200);

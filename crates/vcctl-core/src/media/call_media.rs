@@ -1,0 +1,1362 @@
+//! The media engine of one call, sans-IO: Asterisk's RTP in, agent audio chunks out; agent
+//! audio in, paced RTP out. The caller feeds [`CallMedia::handle_rtp`],
+//! [`CallMedia::handle_agent`] and [`CallMedia::handle_timeout`] with the time of the input,
+//! and drains [`CallMedia::poll_output`]; it sleeps until [`CallMedia::next_timeout`].
+//!
+//! Audio formats: with `ulaw_8000` on both the agent side and RTP (the default), payloads pass
+//! through untouched. Any other agent format (`pcm_16000`, `pcm_24000`, ...) is converted with
+//! the G.711 codec and the band-limited resampler.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::agent::proto::{
+    encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
+};
+use crate::media::echo::{EchoMatcher, SampleLog, Spread};
+use crate::media::g711;
+use crate::media::pacer::{Pacer, PacingStats};
+use crate::media::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
+use crate::media::resample::Resampler;
+use crate::media::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
+use crate::media::tone::{Vad, VadConfig, VadEvent};
+
+/// Settings of one call's media path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MediaSettings {
+    /// The RTP format agreed with Asterisk's externalMedia channel (`ulaw` or `slin16`).
+    pub rtp_codec: Codec,
+    /// RTP packet duration.
+    pub ptime: Duration,
+    /// Duration of each `user_audio_chunk` sent to the agent.
+    pub chunk: Duration,
+    /// Agent audio queued before playout starts.
+    pub prebuffer: Duration,
+    /// With no RTP from Asterisk for this long, silence is streamed to the agent instead.
+    pub keepalive_after: Duration,
+    /// An empty playout queue counts as the end of the agent's response (not an underflow)
+    /// when the agent has sent no audio for this long.
+    pub response_gap: Duration,
+    /// Frames may leave this much before their grid time: a driver whose timer always wakes
+    /// a little late aims this much early so send times centre on the grid (serve's pacing
+    /// thread wakes about 50-100 µs late).
+    pub pacing_lead: Duration,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            rtp_codec: Codec::Pcmu,
+            ptime: Duration::from_millis(20),
+            chunk: Duration::from_millis(20),
+            prebuffer: Duration::from_millis(40),
+            keepalive_after: Duration::from_millis(100),
+            response_gap: Duration::from_millis(250),
+            pacing_lead: Duration::from_micros(60),
+        }
+    }
+}
+
+/// How long the media path held audio over a call: the figures a call record keeps.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct MediaTiming {
+    /// Agent audio message received -> the RTP packet with its first sample sent (ms).
+    pub playout_wait: Option<Spread>,
+    /// Agent audio queued for playout, least and most in each second of the call (ms).
+    pub playout_depth_ms: Vec<[u32; 2]>,
+    /// Echo agents: a chunk of caller audio sent -> the agent's message with it received
+    /// (the network both ways plus the agent's own delay; see [`crate::media::echo`]).
+    pub echo_loop: Option<Spread>,
+    /// Echo agents: caller audio arrived from Asterisk -> the same audio sent back to
+    /// Asterisk (serve's whole share of the round trip, agent and network included).
+    pub echo_round_trip: Option<Spread>,
+}
+
+/// How far back an echo of the caller's audio is looked for (see [`EchoMatcher::new`]).
+const ECHO_WINDOW: Duration = Duration::from_millis(1500);
+/// Exact samples kept per figure and call.
+const SAMPLE_CAP: usize = 4096;
+
+/// Agent audio in the playout queue, waiting for its first sample to be sent.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    arrived: Instant,
+    /// Queued bytes ahead of it.
+    ahead: usize,
+    /// When the caller audio it echoes arrived from Asterisk (echo agents).
+    origin: Option<Instant>,
+}
+
+/// Random starting values of the outbound stream (RFC 3550 wants them random).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamSeed {
+    pub ssrc: u32,
+    pub seq: u16,
+    pub timestamp: u32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum MediaError {
+    #[error("the agent's audio format {agent} cannot be converted to or from RTP {rtp}: {reason}")]
+    Unservable {
+        agent: String,
+        rtp: String,
+        reason: String,
+    },
+}
+
+/// What the engine wants done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Send this RTP packet to Asterisk.
+    Rtp(Vec<u8>),
+    /// Send this JSON text frame to the agent.
+    Agent(String),
+    /// Something worth logging or recording happened.
+    Event(MediaEvent),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaEvent {
+    /// The caller started or stopped speaking (inbound VAD).
+    CallerSpeech { speaking: bool },
+    /// First agent audio after the caller stopped speaking: the agent's response latency.
+    AgentResponse { latency: Duration },
+    /// The agent interrupted its own speech (barge-in).
+    Interrupted { event_id: u64 },
+    /// The agent reported an error.
+    AgentError { message: String },
+}
+
+/// Counters and figures of one call's media, for `/calls`, records and metrics.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct MediaStats {
+    pub rtp_in_packets: u64,
+    pub rtp_in_bytes: u64,
+    /// Packets Asterisk sent before the agent conversation was ready, dropped unread so the
+    /// agent hears the caller in real time (see [`CallMedia::note_stale_rtp`]).
+    pub rtp_in_stale_dropped: u64,
+    /// Packets from an address other than Asterisk's externalMedia leg (never forwarded).
+    pub rtp_dropped_foreign: u64,
+    /// Packets that were not valid RTP.
+    pub rtp_dropped_malformed: u64,
+    pub rtp_in_lost: i64,
+    pub rtp_in_jitter_ms: f64,
+    pub rtp_out_packets: u64,
+    pub agent_chunks_out: u64,
+    /// Silence chunks sent to keep the agent alive while Asterisk sent nothing.
+    pub agent_keepalive_chunks: u64,
+    pub agent_audio_events: u64,
+    pub agent_audio_dropped_stale: u64,
+    pub pings: u64,
+    pub last_ping_ms: Option<u64>,
+    pub interruptions: u64,
+    pub playout: PlayoutSummary,
+    /// Agent audio waiting in the playout queue now (ms).
+    pub playout_queued_ms: f64,
+    /// Agent response latencies (caller's end of speech to first agent audio), ms.
+    pub response_latency_ms: Vec<f64>,
+    pub pacing_p50_ms: f64,
+    pub pacing_p99_ms: f64,
+    pub pacing_max_ms: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct PlayoutSummary {
+    pub audio_frames: u64,
+    pub silence_frames: u64,
+    pub talkspurts: u64,
+    pub underflows: u64,
+    /// Times a standing delay was dropped from the playout queue, and how much (ms).
+    pub standing_drops: u64,
+    pub standing_dropped_ms: u64,
+}
+
+impl PlayoutSummary {
+    /// The counters of a playout queue of `codec`.
+    pub fn new(s: PlayoutStats, codec: Codec) -> Self {
+        let per_ms = codec.clock_rate() as u64 * codec.bytes_per_sample() as u64 / 1000;
+        PlayoutSummary {
+            audio_frames: s.audio_frames,
+            silence_frames: s.silence_frames,
+            talkspurts: s.talkspurts,
+            underflows: s.underflows,
+            standing_drops: s.standing_drops,
+            standing_dropped_ms: s.standing_dropped_bytes / per_ms.max(1),
+        }
+    }
+}
+
+pub struct CallMedia {
+    settings: MediaSettings,
+    agent_in: AudioFormat,
+    agent_out: AudioFormat,
+    started: Instant,
+    peer: Option<SocketAddr>,
+    // inbound: RTP -> agent
+    passthrough_in: bool,
+    up: Option<Resampler>,
+    chunk_bytes: usize,
+    chunk: Vec<u8>,
+    /// When the RTP packet with the first byte in `chunk` arrived.
+    chunk_arrived: Option<Instant>,
+    echo: EchoMatcher,
+    echo_loop: SampleLog,
+    echo_round_trip: SampleLog,
+    pcm: Vec<i16>,
+    pcm2: Vec<i16>,
+    last_rx: Option<Instant>,
+    next_keepalive: Instant,
+    in_stats: LiveStats,
+    vad: Vad,
+    vad_events: Vec<VadEvent>,
+    caller_speaking: bool,
+    speech_end_at: Option<Instant>,
+    // outbound: agent -> RTP
+    passthrough_out: bool,
+    down: Option<Resampler>,
+    playout: Playout,
+    /// Standing-backlog bytes the playout had dropped at the last frame.
+    standing_dropped_seen: u64,
+    sender: RtpSender,
+    pt_learned: bool,
+    pacer: Pacer,
+    pacing: PacingStats,
+    last_agent_audio: Option<Instant>,
+    /// Agent audio messages waiting to be played.
+    pending_audio: VecDeque<Pending>,
+    agent_to_rtp: PacingStats,
+    playout_wait: SampleLog,
+    /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
+    depth: Vec<[u32; 2]>,
+    depth_now: Option<(u64, u32, u32)>,
+    // shared
+    transcript: Transcript,
+    stats: MediaStats,
+    out: VecDeque<Output>,
+}
+
+impl CallMedia {
+    pub fn new(
+        settings: MediaSettings,
+        agent_in: AudioFormat,
+        agent_out: AudioFormat,
+        seed: StreamSeed,
+        now: Instant,
+    ) -> Result<Self, MediaError> {
+        let codec = settings.rtp_codec;
+        let rtp_rate = codec.clock_rate();
+        let resampler =
+            |from: u32, to: u32, fmt: AudioFormat| -> Result<Option<Resampler>, MediaError> {
+                if from == to {
+                    return Ok(None);
+                }
+                Resampler::new(from, to)
+                    .map(Some)
+                    .map_err(|e| MediaError::Unservable {
+                        agent: fmt.name(),
+                        rtp: format!("{codec:?}"),
+                        reason: e.to_string(),
+                    })
+            };
+        let up = resampler(rtp_rate, agent_in.sample_rate, agent_in)?;
+        let down = resampler(agent_out.sample_rate, rtp_rate, agent_out)?;
+        let pt = codec.static_pt().unwrap_or(Pt(118));
+        let spf = codec.samples_per_frame(settings.ptime) as u32;
+        let mut pcfg = PlayoutConfig::new(codec);
+        pcfg.ptime = settings.ptime;
+        pcfg.prebuffer = settings.prebuffer;
+        let chunk_bytes = agent_in
+            .bytes_for_ms(settings.chunk.as_millis().max(1) as u32)
+            .max(1);
+        Ok(CallMedia {
+            passthrough_in: codec == Codec::Pcmu && agent_in == AudioFormat::ULAW_8000
+                || codec == Codec::Pcma && agent_in == AudioFormat::ALAW_8000,
+            passthrough_out: codec == Codec::Pcmu && agent_out == AudioFormat::ULAW_8000
+                || codec == Codec::Pcma && agent_out == AudioFormat::ALAW_8000,
+            settings,
+            agent_in,
+            agent_out,
+            started: now,
+            peer: None,
+            up,
+            chunk_bytes,
+            chunk: Vec::with_capacity(chunk_bytes * 2),
+            chunk_arrived: None,
+            echo: EchoMatcher::new(chunk_bytes, ECHO_WINDOW),
+            echo_loop: SampleLog::new(SAMPLE_CAP),
+            echo_round_trip: SampleLog::new(SAMPLE_CAP),
+            pcm: Vec::with_capacity(1024),
+            pcm2: Vec::with_capacity(2048),
+            last_rx: None,
+            next_keepalive: now + settings.keepalive_after,
+            in_stats: LiveStats::new(rtp_rate),
+            vad: Vad::new(VadConfig::for_rate(rtp_rate)),
+            vad_events: Vec::new(),
+            caller_speaking: false,
+            speech_end_at: None,
+            down,
+            playout: Playout::new(pcfg),
+            standing_dropped_seen: 0,
+            sender: RtpSender::new(Ssrc(seed.ssrc), pt, SeqNo(seed.seq), seed.timestamp, spf),
+            pt_learned: false,
+            pacer: Pacer::new(now + settings.ptime, settings.ptime),
+            pacing: PacingStats::new(),
+            last_agent_audio: None,
+            pending_audio: VecDeque::new(),
+            agent_to_rtp: PacingStats::new(),
+            playout_wait: SampleLog::new(SAMPLE_CAP),
+            depth: Vec::new(),
+            depth_now: None,
+            transcript: Transcript::new(),
+            stats: MediaStats::default(),
+            out: VecDeque::new(),
+        })
+    }
+
+    /// The address Asterisk sends from and listens on (UNICASTRTP_LOCAL_ADDRESS/PORT).
+    /// Until it is set, inbound RTP is dropped and nothing is sent.
+    pub fn set_peer(&mut self, peer: SocketAddr) {
+        self.peer = Some(peer);
+    }
+
+    pub fn peer(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+
+    /// One UDP datagram arrived from `from`.
+    pub fn handle_rtp(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
+        if Some(from) != self.peer {
+            self.stats.rtp_dropped_foreign += 1;
+            return;
+        }
+        let Ok(pkt) = RtpPacket::parse(data) else {
+            self.stats.rtp_dropped_malformed += 1;
+            return;
+        };
+        self.stats.rtp_in_packets += 1;
+        self.stats.rtp_in_bytes += data.len() as u64;
+        self.last_rx = Some(now);
+        self.in_stats
+            .push(now.duration_since(self.started), pkt.seq.0, pkt.timestamp);
+        if !self.pt_learned {
+            // Answer with the payload type Asterisk uses (matters for dynamic L16 types).
+            self.sender.set_payload_type(pkt.payload_type);
+            self.pt_learned = true;
+        }
+        self.inbound_payload(now, pkt.payload);
+    }
+
+    fn inbound_payload(&mut self, now: Instant, payload: &[u8]) {
+        // Linear PCM at the RTP rate, for VAD and (if needed) conversion.
+        self.pcm.clear();
+        match self.settings.rtp_codec {
+            Codec::Pcmu => g711::ulaw_to_pcm(payload, &mut self.pcm),
+            Codec::Pcma => g711::alaw_to_pcm(payload, &mut self.pcm),
+            Codec::L16 { .. } => {
+                g711::l16be_from_bytes(payload, &mut self.pcm);
+            }
+        }
+        self.run_vad(now);
+        if self.chunk.is_empty() {
+            self.chunk_arrived = Some(now);
+        }
+        if self.passthrough_in {
+            self.chunk.extend_from_slice(payload);
+        } else {
+            let pcm: &[i16] = match &mut self.up {
+                Some(r) => {
+                    self.pcm2.clear();
+                    r.process(&self.pcm, &mut self.pcm2);
+                    &self.pcm2
+                }
+                None => &self.pcm,
+            };
+            encode_agent(self.agent_in.encoding, pcm, &mut self.chunk);
+        }
+        self.flush_chunks(now);
+    }
+
+    fn run_vad(&mut self, now: Instant) {
+        self.vad_events.clear();
+        self.vad.push(&self.pcm, &mut self.vad_events);
+        for ev in self.vad_events.drain(..) {
+            match ev {
+                VadEvent::SpeechStart { .. } => {
+                    self.caller_speaking = true;
+                    self.speech_end_at = None;
+                    self.out
+                        .push_back(Output::Event(MediaEvent::CallerSpeech { speaking: true }));
+                }
+                VadEvent::SpeechEnd { at } => {
+                    self.caller_speaking = false;
+                    // The end is reported a hangover later; date it back to the last voiced sample.
+                    let rate = self.settings.rtp_codec.clock_rate() as u64;
+                    let behind = self.vad.samples_seen().saturating_sub(at);
+                    let ago = Duration::from_nanos(behind * 1_000_000_000 / rate.max(1));
+                    self.speech_end_at = Some(now.checked_sub(ago).unwrap_or(now));
+                    self.out
+                        .push_back(Output::Event(MediaEvent::CallerSpeech { speaking: false }));
+                }
+            }
+        }
+    }
+
+    fn flush_chunks(&mut self, now: Instant) {
+        while self.chunk.len() >= self.chunk_bytes {
+            let piece = &self.chunk[..self.chunk_bytes];
+            let msg = encode_user_audio_chunk(piece);
+            self.echo
+                .sent(now, self.chunk_arrived.unwrap_or(now), piece);
+            self.chunk.drain(..self.chunk_bytes);
+            // What is left came with the packet just received.
+            self.chunk_arrived = (!self.chunk.is_empty()).then_some(now);
+            self.stats.agent_chunks_out += 1;
+            self.out.push_back(Output::Agent(msg));
+        }
+    }
+
+    /// `n` packets Asterisk sent before the agent conversation was ready were dropped unread.
+    /// Sending them now, in one burst, would put the caller that far behind for the rest of
+    /// the call wherever the audio comes back in real time (an echo agent): the burst returns
+    /// as a burst, and the playout queue, fed in real time from then on, never drains it.
+    pub fn note_stale_rtp(&mut self, n: u64) {
+        self.stats.rtp_in_stale_dropped += n;
+    }
+
+    /// A message from the agent arrived.
+    pub fn handle_agent(&mut self, now: Instant, msg: &ServerMessage) {
+        let at_ms = now.duration_since(self.started).as_millis() as u64;
+        self.transcript.observe(msg, at_ms);
+        match msg {
+            ServerMessage::Audio { event_id, audio } => {
+                self.stats.agent_audio_events += 1;
+                self.last_agent_audio = Some(now);
+                let echo = self.echo.find(now, audio);
+                if let Some(m) = echo {
+                    self.echo_loop
+                        .push(ms_f64(now.saturating_duration_since(m.sent)));
+                }
+                // An echo of what the caller said before the end of speech is not the
+                // answer to it.
+                let old_echo =
+                    matches!((echo, self.speech_end_at), (Some(m), Some(end)) if m.sent < end);
+                if let Some(end) = self.speech_end_at.filter(|_| !old_echo) {
+                    self.speech_end_at = None;
+                    let latency = now.saturating_duration_since(end);
+                    self.stats
+                        .response_latency_ms
+                        .push(latency.as_secs_f64() * 1000.0);
+                    self.out
+                        .push_back(Output::Event(MediaEvent::AgentResponse { latency }));
+                }
+                let ahead = self.playout.queued_bytes();
+                let accepted = if self.passthrough_out {
+                    self.playout.push_payload(*event_id, audio)
+                } else {
+                    self.pcm.clear();
+                    decode_agent(self.agent_out.encoding, audio, &mut self.pcm);
+                    let pcm: &[i16] = match &mut self.down {
+                        Some(r) => {
+                            self.pcm2.clear();
+                            r.process(&self.pcm, &mut self.pcm2);
+                            &self.pcm2
+                        }
+                        None => &self.pcm,
+                    };
+                    self.playout.push_pcm(*event_id, pcm)
+                };
+                if accepted && self.playout.starts_playing() {
+                    // Start the talkspurt (or resume after an underflow) now rather than at
+                    // the next slot of the grid the silence was sent on: that slot's phase is
+                    // random, so it would add 0-20 ms to every frame that follows, different
+                    // per call. The frame keeps the stream's next timestamp (a new talkspurt
+                    // carries the marker bit, which tells the receiver to re-time it).
+                    self.pacer.rebase(now);
+                }
+                if accepted {
+                    self.pending_audio.push_back(Pending {
+                        arrived: now,
+                        ahead,
+                        origin: echo.filter(|m| m.offset == 0).map(|m| m.arrived),
+                    });
+                } else {
+                    self.stats.agent_audio_dropped_stale += 1;
+                }
+            }
+            ServerMessage::Interruption { event_id } => {
+                self.playout.interrupt(*event_id);
+                self.pending_audio.clear();
+                self.stats.interruptions += 1;
+                self.out.push_back(Output::Event(MediaEvent::Interrupted {
+                    event_id: *event_id,
+                }));
+            }
+            ServerMessage::Ping { ping_ms, .. } => {
+                self.stats.pings += 1;
+                if ping_ms.is_some() {
+                    self.stats.last_ping_ms = *ping_ms;
+                }
+                if let Some(pong) = ClientMessage::pong_for(msg) {
+                    self.out.push_back(Output::Agent(pong.to_json()));
+                }
+            }
+            ServerMessage::ClientToolCall { .. } => {
+                if let Some(reply) = ClientMessage::tool_not_configured(msg) {
+                    self.out.push_back(Output::Agent(reply.to_json()));
+                }
+            }
+            ServerMessage::Error { .. } => {
+                self.out.push_back(Output::Event(MediaEvent::AgentError {
+                    message: msg.to_json(),
+                }));
+            }
+            _ => {}
+        }
+    }
+
+    /// Time passed: send due RTP frames and keepalive chunks.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let lead = self.settings.pacing_lead;
+        if now + lead >= self.pacer.next_deadline() {
+            let tick = self.pacer.on_tick(now + lead);
+            if tick.skipped > 0 {
+                self.sender.skip_frames(tick.skipped);
+            }
+            if tick.frames_due > 0 {
+                // The send time's distance from the grid, early or late.
+                self.pacing.record_error(tick.late_by.abs_diff(lead));
+            }
+            for _ in 0..tick.frames_due {
+                self.end_response_if_quiet(now);
+                let frame = self.playout.pop_frame();
+                if !frame.is_silence {
+                    let n = frame.payload.len();
+                    while self.pending_audio.front().is_some_and(|p| p.ahead < n) {
+                        if let Some(p) = self.pending_audio.pop_front() {
+                            let waited = now.saturating_duration_since(p.arrived);
+                            self.agent_to_rtp.record_error(waited);
+                            self.playout_wait.push(ms_f64(waited));
+                            if let Some(o) = p.origin {
+                                self.echo_round_trip
+                                    .push(ms_f64(now.saturating_duration_since(o)));
+                            }
+                        }
+                    }
+                    for p in self.pending_audio.iter_mut() {
+                        p.ahead = p.ahead.saturating_sub(n);
+                    }
+                }
+                let pkt = self.sender.frame(&frame).to_vec();
+                if self.peer.is_some() {
+                    self.stats.rtp_out_packets += 1;
+                    self.out.push_back(Output::Rtp(pkt));
+                }
+                // A standing backlog dropped from the front of the queue (after this frame
+                // was taken): the messages behind it are that much nearer the front.
+                let dropped = self.playout.stats().standing_dropped_bytes;
+                if dropped > self.standing_dropped_seen {
+                    let d = (dropped - self.standing_dropped_seen) as usize;
+                    self.standing_dropped_seen = dropped;
+                    for p in self.pending_audio.iter_mut() {
+                        p.ahead = p.ahead.saturating_sub(d);
+                    }
+                }
+                self.note_depth(now);
+            }
+        }
+        if now >= self.next_keepalive {
+            let quiet = self
+                .last_rx
+                .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
+            if quiet {
+                let silence = silence_for(self.agent_in, self.chunk_bytes);
+                self.out
+                    .push_back(Output::Agent(encode_user_audio_chunk(&silence)));
+                self.stats.agent_keepalive_chunks += 1;
+                self.next_keepalive = now + self.settings.chunk;
+            } else if let Some(t) = self.last_rx {
+                self.next_keepalive = t + self.settings.keepalive_after;
+            }
+        }
+    }
+
+    /// Keep the least and most audio queued in each second of the call.
+    fn note_depth(&mut self, now: Instant) {
+        let second = now.saturating_duration_since(self.started).as_secs();
+        let q = self.playout.queued().as_millis().min(u32::MAX as u128) as u32;
+        match &mut self.depth_now {
+            Some((s, lo, hi)) if *s == second => {
+                *lo = (*lo).min(q);
+                *hi = (*hi).max(q);
+            }
+            cur => {
+                if let Some((_, lo, hi)) = cur.take() {
+                    self.depth.push([lo, hi]);
+                }
+                *cur = Some((second, q, q));
+            }
+        }
+    }
+
+    /// No agent audio for `response_gap` and the queue is nearly empty: the response is over.
+    fn end_response_if_quiet(&mut self, now: Instant) {
+        if let Some(t) = self.last_agent_audio {
+            if now.duration_since(t) >= self.settings.response_gap
+                && self.playout.queued() < self.settings.ptime
+            {
+                self.playout.end_of_response();
+                self.last_agent_audio = None;
+            }
+        }
+    }
+
+    /// When to call [`Self::handle_timeout`] next.
+    pub fn next_timeout(&self) -> Instant {
+        let pace = self.pacer.next_deadline();
+        let pace = pace.checked_sub(self.settings.pacing_lead).unwrap_or(pace);
+        pace.min(self.next_keepalive)
+    }
+
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// Move the RTP packets out of the output queue (in order) into `into`, leaving every
+    /// other output queued; true if any other output is waiting. For a driver that sends RTP
+    /// from a pacing thread and hands the rest to the call's own task.
+    pub fn drain_rtp(&mut self, into: &mut Vec<Vec<u8>>) -> bool {
+        let mut other = false;
+        self.out.retain_mut(|o| match o {
+            Output::Rtp(p) => {
+                into.push(std::mem::take(p));
+                false
+            }
+            _ => {
+                other = true;
+                true
+            }
+        });
+        other
+    }
+
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    pub fn caller_speaking(&self) -> bool {
+        self.caller_speaking
+    }
+
+    pub fn stats(&self) -> MediaStats {
+        let mut s = self.stats.clone();
+        s.playout = PlayoutSummary::new(self.playout.stats(), self.settings.rtp_codec);
+        s.playout_queued_ms = self.playout.queued().as_secs_f64() * 1000.0;
+        s.rtp_in_lost = self.in_stats.lost();
+        s.rtp_in_jitter_ms = self.in_stats.jitter_ms();
+        s.pacing_p50_ms = self.pacing.p50().as_secs_f64() * 1000.0;
+        s.pacing_p99_ms = self.pacing.p99().as_secs_f64() * 1000.0;
+        s.pacing_max_ms = self.pacing.max().as_secs_f64() * 1000.0;
+        s
+    }
+
+    /// The call's playout and echo timing (percentiles are computed here: call it once, at
+    /// the end of the call).
+    pub fn timing(&self) -> MediaTiming {
+        let mut depth = self.depth.clone();
+        if let Some((_, lo, hi)) = self.depth_now {
+            depth.push([lo, hi]);
+        }
+        MediaTiming {
+            playout_wait: self.playout_wait.spread(),
+            playout_depth_ms: depth,
+            echo_loop: self.echo_loop.spread(),
+            echo_round_trip: self.echo_round_trip.spread(),
+        }
+    }
+
+    pub fn pacing(&self) -> &PacingStats {
+        &self.pacing
+    }
+
+    /// Agent audio message received -> the RTP packet carrying its first sample sent.
+    pub fn agent_to_rtp(&self) -> &PacingStats {
+        &self.agent_to_rtp
+    }
+}
+
+/// Constant-memory loss and interarrival jitter of the inbound stream (RFC 3550 A.3 and
+/// 6.4.1), for live calls. Offline analysis of captures is `rtp_stats`, which keeps more.
+#[derive(Debug, Clone)]
+struct LiveStats {
+    clock_rate: f64,
+    base_ext: Option<i64>,
+    highest_ext: i64,
+    received: i64,
+    last_transit: Option<f64>,
+    jitter: f64,
+}
+
+impl LiveStats {
+    fn new(clock_rate: u32) -> Self {
+        LiveStats {
+            clock_rate: clock_rate as f64,
+            base_ext: None,
+            highest_ext: 0,
+            received: 0,
+            last_transit: None,
+            jitter: 0.0,
+        }
+    }
+
+    fn push(&mut self, arrival: Duration, seq: u16, ts: u32) {
+        self.received += 1;
+        let ext = match self.base_ext {
+            None => {
+                self.base_ext = Some(seq as i64);
+                self.highest_ext = seq as i64;
+                seq as i64
+            }
+            Some(_) => {
+                // Unwrap the 16-bit sequence relative to the highest seen.
+                let cycle = self.highest_ext & !0xffff;
+                let mut ext = cycle | seq as i64;
+                if ext < self.highest_ext - 0x8000 {
+                    ext += 0x10000;
+                } else if ext > self.highest_ext + 0x8000 {
+                    ext -= 0x10000;
+                }
+                self.highest_ext = self.highest_ext.max(ext);
+                ext
+            }
+        };
+        let _ = ext;
+        // Transit in timestamp units; the difference of two transits is what matters.
+        let transit = arrival.as_secs_f64() * self.clock_rate - ts as f64;
+        if let Some(last) = self.last_transit {
+            let mut d = (transit - last).abs();
+            // A 32-bit timestamp wrap shows as a huge jump; fold it back.
+            if d > 2f64.powi(31) {
+                d = (d - 2f64.powi(32)).abs();
+            }
+            self.jitter += (d - self.jitter) / 16.0;
+        }
+        self.last_transit = Some(transit);
+    }
+
+    fn lost(&self) -> i64 {
+        match self.base_ext {
+            Some(base) => self.highest_ext - base + 1 - self.received,
+            None => 0,
+        }
+    }
+
+    fn jitter_ms(&self) -> f64 {
+        self.jitter / self.clock_rate * 1000.0
+    }
+}
+
+fn ms_f64(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn encode_agent(enc: Encoding, pcm: &[i16], out: &mut Vec<u8>) {
+    match enc {
+        Encoding::Pcm16 => g711::pcm16le_to_bytes(pcm, out),
+        Encoding::Ulaw => g711::pcm_to_ulaw(pcm, out),
+        Encoding::Alaw => g711::pcm_to_alaw(pcm, out),
+    }
+}
+
+fn decode_agent(enc: Encoding, bytes: &[u8], out: &mut Vec<i16>) {
+    match enc {
+        Encoding::Pcm16 => {
+            g711::pcm16le_from_bytes(bytes, out);
+        }
+        Encoding::Ulaw => g711::ulaw_to_pcm(bytes, out),
+        Encoding::Alaw => g711::alaw_to_pcm(bytes, out),
+    }
+}
+
+fn silence_for(fmt: AudioFormat, bytes: usize) -> Vec<u8> {
+    let b = match fmt.encoding {
+        Encoding::Pcm16 => 0,
+        Encoding::Ulaw => g711::ULAW_SILENCE,
+        Encoding::Alaw => g711::ALAW_SILENCE,
+    };
+    vec![b; bytes]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::rtp::RtpHeader;
+    use crate::media::tone::{goertzel_power, SineGen};
+    use base64::Engine;
+
+    const SEED: StreamSeed = StreamSeed {
+        ssrc: 0xabcd,
+        seq: 65534,
+        timestamp: 1000,
+    };
+
+    fn peer() -> SocketAddr {
+        "127.0.0.1:40000".parse().unwrap()
+    }
+
+    fn engine(agent: AudioFormat, t0: Instant) -> CallMedia {
+        let mut m = CallMedia::new(MediaSettings::default(), agent, agent, SEED, t0).unwrap();
+        m.set_peer(peer());
+        m
+    }
+
+    fn rtp(seq: u16, payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        RtpHeader {
+            marker: false,
+            payload_type: Pt::PCMU,
+            seq: SeqNo(seq),
+            timestamp: seq as u32 * 160,
+            ssrc: Ssrc(7),
+        }
+        .write(payload, &mut out);
+        out
+    }
+
+    fn drain(m: &mut CallMedia) -> (Vec<Vec<u8>>, Vec<serde_json::Value>, Vec<MediaEvent>) {
+        let (mut r, mut a, mut e) = (vec![], vec![], vec![]);
+        while let Some(o) = m.poll_output() {
+            match o {
+                Output::Rtp(p) => r.push(p),
+                Output::Agent(j) => a.push(serde_json::from_str(&j).unwrap()),
+                Output::Event(ev) => e.push(ev),
+            }
+        }
+        (r, a, e)
+    }
+
+    fn chunk_bytes(v: &serde_json::Value) -> Vec<u8> {
+        base64::engine::general_purpose::STANDARD
+            .decode(v["user_audio_chunk"].as_str().expect("user_audio_chunk"))
+            .unwrap()
+    }
+
+    fn ulaw_tone(hz: f64, samples: usize) -> Vec<u8> {
+        let mut g = SineGen::new(hz, 8000, 8000.0);
+        let mut pcm = Vec::new();
+        g.extend(samples, &mut pcm);
+        let mut out = Vec::new();
+        g711::pcm_to_ulaw(&pcm, &mut out);
+        out
+    }
+
+    #[test]
+    fn drain_rtp_takes_the_packets_in_order_and_leaves_the_rest() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_rtp(t0, peer(), &rtp(1, &[0x55; 160]));
+        m.handle_timeout(t0 + Duration::from_millis(60));
+        let mut rtp_out = Vec::new();
+        assert!(m.drain_rtp(&mut rtp_out), "the agent chunk is still queued");
+        assert!(rtp_out.len() >= 2, "{}", rtp_out.len());
+        let seqs: Vec<u16> = rtp_out
+            .iter()
+            .map(|p| RtpPacket::parse(p).unwrap().seq.0)
+            .collect();
+        for w in seqs.windows(2) {
+            assert_eq!(w[1], w[0].wrapping_add(1));
+        }
+        let (rtp_left, agent, _) = drain(&mut m);
+        assert!(rtp_left.is_empty());
+        assert_eq!(agent.len(), 1);
+        assert!(!m.drain_rtp(&mut rtp_out));
+    }
+
+    #[test]
+    fn ulaw_passes_through_to_the_agent_untouched() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let payload: Vec<u8> = (0..160).map(|i| i as u8).collect();
+        m.handle_rtp(t0, peer(), &rtp(1, &payload));
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(agent.len(), 1);
+        assert_eq!(chunk_bytes(&agent[0]), payload);
+        assert_eq!(m.stats().agent_chunks_out, 1);
+    }
+
+    #[test]
+    fn rtp_from_another_source_never_reaches_the_agent() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_rtp(t0, "127.0.0.1:40001".parse().unwrap(), &rtp(1, &[0; 160]));
+        m.handle_rtp(t0, peer(), &[1, 2, 3]);
+        let (_, agent, _) = drain(&mut m);
+        assert!(agent.is_empty());
+        let s = m.stats();
+        assert_eq!(
+            (
+                s.rtp_dropped_foreign,
+                s.rtp_dropped_malformed,
+                s.rtp_in_packets
+            ),
+            (1, 1, 0)
+        );
+    }
+
+    #[test]
+    fn agent_audio_is_paced_as_numbered_rtp_frames() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let audio: Vec<u8> = (0..800).map(|i| (i % 250) as u8).collect(); // 100 ms
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: audio.clone(),
+            },
+        );
+        let mut pkts = Vec::new();
+        // The talkspurt starts at once (t0), then every 20 ms.
+        for i in 0..7u32 {
+            let now = t0 + Duration::from_millis(20) * i;
+            assert!(m.next_timeout() <= now);
+            m.handle_timeout(now);
+            pkts.extend(drain(&mut m).0);
+        }
+        assert_eq!(pkts.len(), 7);
+        let parsed: Vec<_> = pkts.iter().map(|p| RtpPacket::parse(p).unwrap()).collect();
+        for (i, p) in parsed.iter().enumerate() {
+            assert_eq!(p.seq.0, 65534u16.wrapping_add(i as u16));
+            assert_eq!(p.timestamp, 1000 + 160 * i as u32);
+            assert_eq!(p.ssrc, Ssrc(0xabcd));
+            assert_eq!(p.payload_type, Pt::PCMU);
+            assert_eq!(p.payload.len(), 160);
+        }
+        assert!(parsed[0].marker && !parsed[1].marker);
+        let played: Vec<u8> = parsed[..5]
+            .iter()
+            .flat_map(|p| p.payload.to_vec())
+            .collect();
+        assert_eq!(played, audio);
+        assert!(parsed[5].payload.iter().all(|&b| b == g711::ULAW_SILENCE));
+    }
+
+    #[test]
+    fn pcm_16000_agent_gets_resampled_audio_and_returns_a_clean_tone() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::PCM_16000, t0);
+        let tone = ulaw_tone(1000.0, 1600);
+        for (i, c) in tone.chunks(160).enumerate() {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i as u16, c),
+            );
+        }
+        let (_, agent, _) = drain(&mut m);
+        let bytes: Vec<u8> = agent
+            .iter()
+            .filter(|v| v.get("user_audio_chunk").is_some())
+            .flat_map(chunk_bytes)
+            .collect();
+        assert_eq!(
+            bytes.len(),
+            2 * 3200 - 2 * 640 * (10 - agent.len()),
+            "20 ms chunks of 16 kHz PCM"
+        );
+        let mut pcm = Vec::new();
+        g711::pcm16le_from_bytes(&bytes, &mut pcm);
+        let tail = &pcm[pcm.len() - 1600..];
+        assert!(goertzel_power(tail, 1000.0, 16000) > 1000.0 * goertzel_power(tail, 3000.0, 16000));
+
+        // Outbound: 16 kHz PCM tone -> µ-law RTP at 8 kHz with the tone intact.
+        let mut g = SineGen::new(1000.0, 16000, 8000.0);
+        let mut pcm16 = Vec::new();
+        g.extend(3200, &mut pcm16);
+        let mut le = Vec::new();
+        g711::pcm16le_to_bytes(&pcm16, &mut le);
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: le,
+            },
+        );
+        let mut out_pcm = Vec::new();
+        for i in 1..=8u32 {
+            m.handle_timeout(t0 + Duration::from_millis(20) * i);
+            for p in drain(&mut m).0 {
+                g711::ulaw_to_pcm(RtpPacket::parse(&p).unwrap().payload, &mut out_pcm);
+            }
+        }
+        let mid = &out_pcm[160..960];
+        assert!(goertzel_power(mid, 1000.0, 8000) > 1000.0 * goertzel_power(mid, 2500.0, 8000));
+    }
+
+    #[test]
+    fn pings_get_pongs_and_tool_calls_get_an_error_result() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_agent(
+            t0,
+            &ServerMessage::Ping {
+                event_id: 42,
+                ping_ms: Some(17),
+            },
+        );
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(
+            agent,
+            vec![serde_json::json!({"type": "pong", "event_id": 42})]
+        );
+        assert_eq!(m.stats().last_ping_ms, Some(17));
+        m.handle_agent(
+            t0,
+            &ServerMessage::ClientToolCall {
+                tool_call_id: "t1".into(),
+                tool_name: "lookup".into(),
+                parameters: serde_json::json!({}),
+            },
+        );
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(agent[0]["type"], "client_tool_result");
+        assert_eq!(agent[0]["tool_call_id"], "t1");
+        assert_eq!(agent[0]["is_error"], true);
+    }
+
+    #[test]
+    fn time_from_agent_audio_to_its_first_rtp_packet_is_measured() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        // 100 ms of audio at t0 + 5 ms; the prebuffer (40 ms) is full at once, so its first
+        // frame leaves at the next 20 ms tick (t0 + 20 ms): 15 ms in the queue.
+        m.handle_agent(
+            t0 + Duration::from_millis(5),
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0x11; 800],
+            },
+        );
+        // A second message queued behind 800 bytes: played 5 frames later (t0 + 120 ms).
+        m.handle_agent(
+            t0 + Duration::from_millis(6),
+            &ServerMessage::Audio {
+                event_id: 2,
+                audio: vec![0x22; 160],
+            },
+        );
+        for i in 1..=7u32 {
+            m.handle_timeout(t0 + Duration::from_millis(20) * i);
+            drain(&mut m);
+        }
+        let h = m.agent_to_rtp();
+        assert_eq!(h.count(), 2);
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        assert!(
+            (ms(h.quantile(0.0)) - 15.0).abs() < 1.0,
+            "{:?}",
+            h.quantile(0.0)
+        );
+        assert!((ms(h.max()) - 114.0).abs() < 4.0, "{:?}", h.max());
+    }
+
+    #[test]
+    fn interruption_flushes_and_drops_stale_audio() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 5,
+                audio: vec![0x11; 1600],
+            },
+        );
+        m.handle_timeout(t0 + Duration::from_millis(20));
+        let first = drain(&mut m).0;
+        assert_eq!(
+            RtpPacket::parse(&first[0]).unwrap().payload[0],
+            0x11,
+            "played before the interruption"
+        );
+        m.handle_agent(t0, &ServerMessage::Interruption { event_id: 5 });
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 5,
+                audio: vec![0x22; 800],
+            },
+        );
+        m.handle_agent(
+            t0,
+            &ServerMessage::Audio {
+                event_id: 6,
+                audio: vec![0x33; 800],
+            },
+        );
+        let mut payload_bytes = Vec::new();
+        for i in 2..=8u32 {
+            m.handle_timeout(t0 + Duration::from_millis(20) * i);
+            for p in drain(&mut m).0 {
+                payload_bytes.push(RtpPacket::parse(&p).unwrap().payload[0]);
+            }
+        }
+        assert!(
+            !payload_bytes.contains(&0x11),
+            "flushed audio was played: {payload_bytes:x?}"
+        );
+        assert!(!payload_bytes.contains(&0x22), "stale audio was played");
+        assert!(payload_bytes.contains(&0x33));
+        let s = m.stats();
+        assert_eq!((s.interruptions, s.agent_audio_dropped_stale), (1, 1));
+    }
+
+    #[test]
+    fn silence_keeps_the_agent_alive_when_asterisk_sends_nothing() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let mut chunks = 0;
+        let mut now = t0;
+        while now < t0 + Duration::from_millis(500) {
+            now = m.next_timeout();
+            m.handle_timeout(now);
+            chunks += drain(&mut m).1.len();
+        }
+        // From 100 ms on, one 20 ms chunk per 20 ms.
+        assert!((19..=21).contains(&chunks), "{chunks}");
+        assert!(m.stats().agent_keepalive_chunks >= 19);
+    }
+
+    #[test]
+    fn response_latency_runs_from_the_end_of_speech_to_the_first_agent_audio() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(440.0, 8000); // 1 s of speech
+        let silence = vec![g711::ULAW_SILENCE; 8000]; // 1 s of silence
+        let all: Vec<u8> = tone.into_iter().chain(silence).collect();
+        let mut events = Vec::new();
+        for (i, c) in all.chunks(160).enumerate() {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i as u16, c),
+            );
+            events.extend(drain(&mut m).2);
+        }
+        assert!(events.contains(&MediaEvent::CallerSpeech { speaking: true }));
+        assert!(events.contains(&MediaEvent::CallerSpeech { speaking: false }));
+        // Speech ended at 1.0 s; the agent answers at 1.9 s.
+        m.handle_agent(
+            t0 + Duration::from_millis(1900),
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0; 160],
+            },
+        );
+        let lat = m.stats().response_latency_ms;
+        assert_eq!(lat.len(), 1);
+        assert!((lat[0] - 900.0).abs() <= 25.0, "{lat:?}");
+    }
+
+    #[test]
+    fn an_echo_agent_is_timed_by_content_and_the_playout_queue_is_recorded() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let ms = |n: u64| Duration::from_millis(n);
+        // 1 s of caller audio, every packet different (like speech), one per 20 ms.
+        let packet = |i: u16| -> Vec<u8> { (0..160u16).map(|k| (k * 7 + i * 13) as u8).collect() };
+        let mut now = t0;
+        let mut sent = Vec::new();
+        for i in 0..50u16 {
+            now = t0 + ms(20 * i as u64);
+            m.handle_rtp(now, peer(), &rtp(i, &packet(i)));
+            sent.push((now, packet(i)));
+            let _ = drain(&mut m);
+        }
+        // The agent sends each back 300 ms after it was sent; the pacing clock runs alongside.
+        let mut pending: std::collections::VecDeque<(Instant, Vec<u8>)> =
+            sent.into_iter().map(|(t, p)| (t + ms(300), p)).collect();
+        let end = t0 + ms(1600);
+        while now < end {
+            let next = m.next_timeout().min(pending.front().map_or(end, |p| p.0));
+            now = next;
+            while pending.front().is_some_and(|p| p.0 <= now) {
+                let (_, audio) = pending.pop_front().unwrap();
+                m.handle_agent(now, &ServerMessage::Audio { event_id: 1, audio });
+            }
+            if m.next_timeout() <= now {
+                m.handle_timeout(now);
+            }
+            let _ = drain(&mut m);
+        }
+        let t = m.timing();
+        let echo = t.echo_loop.expect("echo loop");
+        assert_eq!(echo.n, 50);
+        assert!((echo.p50 - 300.0).abs() < 0.5, "{echo:?}");
+        // Played out 20 ms (prebuffer 40 ms: the second message) plus up to one frame slot.
+        let wait = t.playout_wait.expect("playout wait");
+        assert!(wait.p50 >= 19.0 && wait.p50 <= 41.0, "{wait:?}");
+        let rt = t.echo_round_trip.expect("round trip");
+        assert_eq!(rt.n, 50);
+        assert!((rt.p50 - (300.0 + wait.p50)).abs() < 1.0, "{rt:?} {wait:?}");
+        // About one entry per second of the call; the queue never held more than 60 ms.
+        assert!(
+            (1..=3).contains(&t.playout_depth_ms.len()),
+            "{:?}",
+            t.playout_depth_ms
+        );
+        assert!(t
+            .playout_depth_ms
+            .iter()
+            .all(|[lo, hi]| lo <= hi && *hi <= 60));
+        // Queued audio shows live too; stale packets are counted.
+        assert_eq!(m.stats().playout_queued_ms, 0.0);
+        m.note_stale_rtp(8);
+        assert_eq!(m.stats().rtp_in_stale_dropped, 8);
+    }
+
+    #[test]
+    fn a_stall_of_the_echo_does_not_leave_the_caller_behind_for_the_rest_of_the_call() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let ms = |n: u64| Duration::from_millis(n);
+        let packet = |i: u16| -> Vec<u8> { (0..160u16).map(|k| (k * 7 + i * 13) as u8).collect() };
+        // 8 s of caller audio. The agent echoes each packet 300 ms after it was sent, except
+        // that it stalls for what was sent from 2.0 to 2.5 s and sends that at 2.8 s at once.
+        let mut echoes = Vec::new();
+        let mut now = t0;
+        let mut i = 0u16;
+        let end = t0 + ms(9000);
+        let mut sent_all = false;
+        while now < end {
+            let next_rtp = t0 + ms(20 * i as u64);
+            let next_echo = echoes.first().map_or(end, |e: &(Instant, Vec<u8>)| e.0);
+            now = m
+                .next_timeout()
+                .min(next_echo)
+                .min(if sent_all { end } else { next_rtp });
+            if !sent_all && next_rtp <= now {
+                m.handle_rtp(now, peer(), &rtp(i, &packet(i)));
+                let at = 20 * i as u64;
+                let back = if (2000..2500).contains(&at) {
+                    2800
+                } else {
+                    at + 300
+                };
+                echoes.push((t0 + ms(back), packet(i)));
+                echoes.sort_by_key(|e| e.0);
+                i += 1;
+                sent_all = i == 400;
+            }
+            while echoes.first().is_some_and(|e| e.0 <= now) {
+                let (_, audio) = echoes.remove(0);
+                m.handle_agent(now, &ServerMessage::Audio { event_id: 1, audio });
+            }
+            if m.next_timeout() <= now {
+                m.handle_timeout(now);
+            }
+            let _ = drain(&mut m);
+        }
+        // The stall's backlog (about 500 ms) stood for one 2 s window and was dropped once.
+        let s = m.stats();
+        assert_eq!(s.playout.standing_drops, 1, "{:?}", s.playout);
+        assert!(
+            (400..=520).contains(&s.playout.standing_dropped_ms),
+            "{:?}",
+            s.playout
+        );
+        let t = m.timing();
+        // Most of the call's audio came back at the echo's 300 ms plus the prebuffer, not
+        // 500 ms later: without the drop everything after 2.5 s (three quarters) would.
+        let rt = t.echo_round_trip.expect("round trip");
+        assert!(rt.p50 < 360.0, "{rt:?}");
+        // And the queue is back at the prebuffer's size at the end of the call.
+        let last = t.playout_depth_ms[t.playout_depth_ms.len() - 2];
+        assert!(last[0] <= 60, "{:?}", t.playout_depth_ms);
+    }
+
+    #[test]
+    fn a_talkspurt_starts_when_its_audio_is_there_not_at_the_next_grid_slot() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        // Idle silence on the grid t0 + 20 ms, + 40 ms, ...
+        for i in 1..=3u64 {
+            m.handle_timeout(t0 + Duration::from_millis(20 * i));
+        }
+        let silence = drain(&mut m).0;
+        assert_eq!(silence.len(), 3);
+        let last = RtpPacket::parse(&silence[2]).unwrap();
+        // 40 ms of agent audio (the prebuffer) 7 ms after a slot: its first frame is due now.
+        let at = t0 + Duration::from_millis(67);
+        m.handle_agent(
+            at,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: vec![0x11; 320],
+            },
+        );
+        assert_eq!(m.next_timeout(), at - MediaSettings::default().pacing_lead);
+        m.handle_timeout(at);
+        let first = drain(&mut m).0;
+        assert_eq!(first.len(), 1);
+        let p = RtpPacket::parse(&first[0]).unwrap();
+        assert!(p.marker && p.payload[0] == 0x11);
+        // Numbering continues; the next frame follows 20 ms later on the new grid.
+        assert_eq!(p.seq.0, last.seq.0.wrapping_add(1));
+        assert_eq!(p.timestamp, last.timestamp.wrapping_add(160));
+        assert_eq!(
+            m.next_timeout(),
+            at + Duration::from_millis(20) - MediaSettings::default().pacing_lead
+        );
+        assert_eq!(m.agent_to_rtp().max(), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_steady_tone_and_a_real_agent_give_no_echo_figure() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(1000.0, 160); // 20 whole periods: every packet the same
+        for i in 0..20u16 {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i, &tone),
+            );
+        }
+        let later = t0 + Duration::from_millis(700);
+        m.handle_agent(
+            later,
+            &ServerMessage::Audio {
+                event_id: 1,
+                audio: tone.clone(),
+            },
+        );
+        m.handle_agent(
+            later,
+            &ServerMessage::Audio {
+                event_id: 2,
+                audio: vec![0x42; 160],
+            },
+        );
+        let t = m.timing();
+        assert_eq!((t.echo_loop, t.echo_round_trip), (None, None));
+    }
+
+    #[test]
+    fn inbound_loss_and_jitter_are_counted() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        for seq in [10u16, 11, 13, 14] {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * seq as u64),
+                peer(),
+                &rtp(seq, &[0xff; 160]),
+            );
+        }
+        let s = m.stats();
+        assert_eq!(s.rtp_in_lost, 1);
+        assert!(s.rtp_in_jitter_ms.abs() < 1e-6, "{}", s.rtp_in_jitter_ms);
+    }
+}

@@ -1,0 +1,194 @@
+//! The RTP statistics of one call, per direction, as a call record stores them.
+//!
+//! A call has two RTP legs: the caller's (phone <-> Asterisk) and the externalMedia leg
+//! (Asterisk <-> vcctl). Serve measures the media leg itself ([`MediaStats`]: what it
+//! received, what it sent). The caller's leg is what Asterisk reports for the caller's channel
+//! ([`RtpStat`], when the channel has RTP: PJSIP yes, Local channels no): its `rx*` fields
+//! describe the caller's audio, its `tx*` fields (loss and jitter as the phone reported them in
+//! RTCP) the audio played to the caller. Asterisk offers no statistics for the UnicastRTP
+//! channel of the media leg, so loss and jitter of what vcctl sends are only known on the
+//! caller's leg.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ari::model::RtpStat;
+use crate::media::call_media::MediaStats;
+
+/// Caller -> vcctl (RTP from Asterisk), as serve received it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RtpInbound {
+    pub packets: u64,
+    pub bytes: u64,
+    /// Expected minus received (RFC 3550 cumulative loss; negative with duplicates).
+    pub lost: i64,
+    /// `lost` / expected packets, 0 when nothing was expected.
+    pub loss_ratio: f64,
+    /// RFC 3550 interarrival jitter at the end of the call (ms).
+    pub jitter_ms: f64,
+    /// Packets from another source than the externalMedia leg.
+    pub dropped_foreign: u64,
+    /// Datagrams that were not RTP.
+    pub dropped_malformed: u64,
+    /// `user_audio_chunk` messages sent to the agent, and how many of them were silence
+    /// sent while Asterisk sent nothing.
+    pub agent_chunks: u64,
+    pub agent_keepalive_chunks: u64,
+    /// Packets that arrived before the agent conversation was ready, dropped unread.
+    #[serde(default)]
+    pub stale_before_agent: u64,
+    /// The caller's leg: packets Asterisk received from the phone, lost, jitter (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_leg: Option<LegStats>,
+}
+
+/// One direction of the caller's leg, as Asterisk saw it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LegStats {
+    pub packets: i64,
+    pub lost: i64,
+    pub loss_ratio: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter_ms: Option<f64>,
+}
+
+/// vcctl -> caller (RTP to Asterisk): what serve sent, and what Asterisk saw of it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RtpOutbound {
+    pub packets: u64,
+    /// Frames carrying agent audio, and filler frames (silence).
+    pub audio_frames: u64,
+    pub silence_frames: u64,
+    pub talkspurts: u64,
+    /// Times the playout queue ran dry in the middle of agent speech.
+    pub underflows: u64,
+    /// Times a standing delay (a backlog a stall left, that audio arriving in real time
+    /// would otherwise keep) was dropped from the playout queue, and how much in all (ms).
+    #[serde(default)]
+    pub standing_drops: u64,
+    #[serde(default)]
+    pub standing_dropped_ms: u64,
+    /// Lateness of the packet clock (ms).
+    pub pacing_p50_ms: f64,
+    pub pacing_p99_ms: f64,
+    pub pacing_max_ms: f64,
+    /// `audio` events received from the agent; ones dropped as stale after an interruption.
+    pub agent_audio_events: u64,
+    pub agent_audio_dropped_stale: u64,
+    pub interruptions: u64,
+    /// The caller's leg: packets Asterisk sent to the phone, and the loss and jitter the
+    /// phone reported (RTCP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_leg: Option<LegStats>,
+}
+
+/// `lost / (received + lost)`, 0 when nothing was expected.
+pub fn loss_ratio(received: u64, lost: i64) -> f64 {
+    let lost = lost.max(0);
+    let expected = received as i64 + lost;
+    if expected > 0 {
+        lost as f64 / expected as f64
+    } else {
+        0.0
+    }
+}
+
+/// Split serve's figures into the two directions; `caller_leg` is the caller channel's RTP
+/// statistics from Asterisk (jitter in seconds), when it has them.
+pub fn split(s: &MediaStats, caller_leg: Option<&RtpStat>) -> (RtpInbound, RtpOutbound) {
+    let inbound = RtpInbound {
+        packets: s.rtp_in_packets,
+        bytes: s.rtp_in_bytes,
+        lost: s.rtp_in_lost,
+        loss_ratio: loss_ratio(s.rtp_in_packets, s.rtp_in_lost),
+        jitter_ms: s.rtp_in_jitter_ms,
+        dropped_foreign: s.rtp_dropped_foreign,
+        dropped_malformed: s.rtp_dropped_malformed,
+        agent_chunks: s.agent_chunks_out,
+        agent_keepalive_chunks: s.agent_keepalive_chunks,
+        stale_before_agent: s.rtp_in_stale_dropped,
+        caller_leg: caller_leg.map(|a| LegStats {
+            packets: a.rxcount,
+            lost: a.rxploss,
+            loss_ratio: loss_ratio(a.rxcount.max(0) as u64, a.rxploss),
+            jitter_ms: a.rxjitter.map(|j| j * 1000.0),
+        }),
+    };
+    let outbound = RtpOutbound {
+        packets: s.rtp_out_packets,
+        audio_frames: s.playout.audio_frames,
+        silence_frames: s.playout.silence_frames,
+        talkspurts: s.playout.talkspurts,
+        underflows: s.playout.underflows,
+        standing_drops: s.playout.standing_drops,
+        standing_dropped_ms: s.playout.standing_dropped_ms,
+        pacing_p50_ms: s.pacing_p50_ms,
+        pacing_p99_ms: s.pacing_p99_ms,
+        pacing_max_ms: s.pacing_max_ms,
+        agent_audio_events: s.agent_audio_events,
+        agent_audio_dropped_stale: s.agent_audio_dropped_stale,
+        interruptions: s.interruptions,
+        caller_leg: caller_leg.map(|a| LegStats {
+            packets: a.txcount,
+            lost: a.txploss,
+            loss_ratio: loss_ratio(a.txcount.max(0) as u64, a.txploss),
+            jitter_ms: a.txjitter.map(|j| j * 1000.0),
+        }),
+    };
+    (inbound, outbound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_direction_gets_its_own_figures() {
+        let mut s = MediaStats {
+            rtp_in_packets: 990,
+            rtp_in_bytes: 990 * 172,
+            rtp_in_lost: 10,
+            rtp_in_jitter_ms: 1.5,
+            rtp_out_packets: 1000,
+            agent_audio_events: 7,
+            ..Default::default()
+        };
+        s.playout.underflows = 2;
+        s.playout.audio_frames = 300;
+        let (i, o) = split(&s, None);
+        assert_eq!(i.packets, 990);
+        assert!((i.loss_ratio - 0.01).abs() < 1e-12);
+        assert_eq!(i.jitter_ms, 1.5);
+        assert_eq!(o.packets, 1000);
+        assert_eq!(o.underflows, 2);
+        assert_eq!(o.audio_frames, 300);
+        assert_eq!(o.caller_leg, None);
+        let json = serde_json::to_value(&o).unwrap();
+        assert!(json.get("caller_leg").is_none(), "{json}");
+
+        let ast = RtpStat {
+            rxcount: 995,
+            rxploss: 5,
+            rxjitter: Some(0.002),
+            txcount: 1000,
+            txploss: 20,
+            txjitter: Some(0.004),
+            ..Default::default()
+        };
+        let (i, o) = split(&s, Some(&ast));
+        let leg = i.caller_leg.unwrap();
+        assert_eq!((leg.packets, leg.lost), (995, 5));
+        assert!((leg.loss_ratio - 0.005).abs() < 1e-12);
+        assert!((leg.jitter_ms.unwrap() - 2.0).abs() < 1e-9);
+        let leg = o.caller_leg.unwrap();
+        assert_eq!((leg.packets, leg.lost), (1000, 20));
+        assert!((leg.loss_ratio - 20.0 / 1020.0).abs() < 1e-12);
+        assert!((leg.jitter_ms.unwrap() - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn loss_ratio_handles_nothing_and_duplicates() {
+        assert_eq!(loss_ratio(0, 0), 0.0);
+        assert_eq!(loss_ratio(10, -3), 0.0);
+        assert_eq!(loss_ratio(0, 5), 1.0);
+    }
+}
