@@ -97,7 +97,8 @@ one_call() {
     elif [ "$code" = 6 ]; then
         echo refused
     else
-        echo "failed: exit $code $(head -c 300 "$err" | tr '\n' ' ')"
+        # What the call printed too: a call that exits 0 without a marker found says why.
+        echo "failed: exit $code $(head -c 300 "$err" | tr '\n' ' ') $(echo "$out" | tr -d '\n ' | head -c 400)"
     fi
     rm -f "$err"
 }
