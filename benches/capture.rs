@@ -31,10 +31,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vcctl::io::call::CallPlugin;
-use vcctl::io::call_capture::CallCapture;
-use vcctl::io::media_loop::MediaHooks;
 use vcctl::io::pcap::PcapWriter;
+use vcctl::io::serve::call::CallPlugin;
+use vcctl::io::serve::capture::CallCapture;
+use vcctl::io::serve::media_loop::MediaHooks;
 use vcctl_core::capture::net::LinkType;
 use vcctl_core::media::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
 

@@ -929,7 +929,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bench)
-            opts="-v -h -V --calls --seconds --ramp --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --calls --seconds --ramp --transport --prebuffer-ms --underflow-grace-ms --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,6 +944,18 @@ _vcctl() {
                     return 0
                     ;;
                 --ramp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "rtp websocket" -- "${cur}"))
+                    return 0
+                    ;;
+                --prebuffer-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --underflow-grace-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3711,7 +3723,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

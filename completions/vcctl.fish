@@ -441,7 +441,7 @@ websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-window-ms -d '--transport websocket: most agent audio sent to Asterisk and not yet played there (Asterisk drops whole messages at 1000 queued frames, sends MEDIA_XOFF at 900)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l agent-url -d 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l chunk-ms -d 'Duration of each audio chunk sent to the agent' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts (0: as soon as one frame is queued)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l on-agent-failure -d 'When the agent cannot be reached or fails: hang up, or play --fallback-media first' -r -f -a "hangup\t''
 fallback\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l failure-reason -d 'ARI hangup reason used when the agent fails (normal, busy, congestion, ...)' -r
@@ -459,6 +459,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l user -d 'ARI user 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-idle-silence -d '--transport websocket: send silence frames between responses and after a barge-in so the caller\'s leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it on, two sandbox tests heard less or misplaced audio, not yet explained (docs/websocket-media.md)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l record-ari -d 'Have Asterisk record each call\'s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
@@ -551,6 +552,10 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l calls -d 'Numbers of concurrent calls to measure, comma separated' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l seconds -d 'Seconds to measure each N (after all its calls are set up)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ramp -d 'Calls set up per second' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l transport -d 'The media path to measure, as serve\'s --transport: rtp (serve paces RTP to a synthetic Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
+websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l prebuffer-ms -d 'RTP: agent audio queued before a talkspurt starts (serve\'s --prebuffer-ms)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
@@ -558,7 +563,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l app -d 'ARI applic
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l json -d 'Print machine-readable JSON instead of tables'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s h -l help -d 'Print help'
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l sip -d 'SIP port, or `none` [default: 5060/udp]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari -d 'ARI port, or `none` [default: 8088/tcp; doctor: the port of the ARI URL]' -r

@@ -851,6 +851,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 16000,
           value_parser = clap::value_parser!(u64).range(20..=19980))]
     pub ws_window_ms: u64,
+    /// --transport websocket: send silence frames between responses and after a barge-in so
+    /// the caller's leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it
+    /// on, two sandbox tests heard less or misplaced audio, not yet explained
+    /// (docs/websocket-media.md)
+    #[arg(long)]
+    pub ws_idle_silence: bool,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]
     #[arg(long, value_name = "URL")]
@@ -859,7 +865,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(10..=500))]
     pub chunk_ms: u64,
-    /// Agent audio queued before playout starts
+    /// Agent audio queued before playout starts (0: as soon as one frame is queued)
     #[arg(long, value_name = "MS", default_value_t = 40,
           value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub prebuffer_ms: u64,
@@ -954,6 +960,19 @@ pub struct BenchArgs {
     /// Calls set up per second
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub ramp: usize,
+    /// The media path to measure, as serve's --transport: rtp (serve paces RTP to a synthetic
+    /// Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)
+    #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
+    pub transport: TransportArg,
+    /// RTP: agent audio queued before a talkspurt starts (serve's --prebuffer-ms)
+    #[arg(long, value_name = "MS", default_value_t = 40,
+          value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub prebuffer_ms: u64,
+    /// RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late
+    /// audio before it sends silence (serve: 0, silence at once)
+    #[arg(long, value_name = "MS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=19))]
+    pub underflow_grace_ms: u64,
 }
 
 #[derive(Debug, Args)]

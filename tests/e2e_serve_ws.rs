@@ -103,7 +103,12 @@ fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, Strin
     sb.ok(&["channels", "hangup", &caller]);
     finish(&sb, &stack);
     let heard = read_wav_i16(&monitor_dir().join(format!("vcctl-{caller}-heard.wav")));
-    assert!(heard.len() > 8000 * 2, "{} samples", heard.len());
+    assert!(
+        heard.len() > 8000 * 2,
+        "{} samples; live: {live}; record: {}",
+        heard.len(),
+        last_record(&sb, &stack)
+    );
     assert_tone(
         &heard[8000..heard.len() - 1600],
         1000.0,
@@ -387,7 +392,8 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
         "stopped {stop_ms:.0} ms after the caller spoke"
     );
     // Nothing of the flushed 20 s comes back afterwards (the recording ends with the last
-    // packet Asterisk sent: chan_websocket sends nothing once its queue is empty).
+    // packet Asterisk sent: chan_websocket sends nothing once its queue is empty, and serve's
+    // idle silence, --ws-idle-silence, is off by default).
     let after = ((barge_at + 0.4) * 50.0) as usize;
     assert!(on.get(after..).unwrap_or(&[]).iter().all(|x| !x));
     let stops = rec["latency"]["barge_in_stop_ms"]
@@ -443,8 +449,10 @@ fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
     assert!(ws["xon"].as_u64().unwrap() >= 1, "{ws}");
     assert_eq!(link["overflow_dropped_bytes"], 0, "{link}");
     assert_eq!(link["flushed_pending_bytes"], 0, "{link}");
-    // Every byte the agent sent went out in whole frames (the last one padded).
-    let sent = link["frames_sent"].as_u64().unwrap() * 160;
+    // Every byte the agent sent went out in whole frames (the last one padded), besides any
+    // idle silence.
+    let idle = link["idle_silence_frames"].as_u64().unwrap_or(0);
+    let sent = (link["frames_sent"].as_u64().unwrap() - idle) * 160;
     let got = link["agent_bytes_in"].as_u64().unwrap();
     assert_eq!(got, 30 * 8000, "{link}");
     assert_eq!(
@@ -579,6 +587,17 @@ fn doctor_with_the_websocket_transport_checks_chan_websocket_and_names_the_ari_p
 /// it hears its own 440 Hz tone back.
 #[test]
 fn baresip_hears_its_tone_back_through_websocket_serve() {
+    baresip_through("ulaw", "ulaw_8000");
+}
+
+/// The same with the channel in slin16 and an agent speaking pcm_16000 (bytes pass through
+/// both ways; the caller's leg is PCMU, Asterisk transcodes).
+#[test]
+fn baresip_hears_its_tone_back_through_websocket_serve_slin16() {
+    baresip_through("slin16", "pcm_16000");
+}
+
+fn baresip_through(serve_format: &str, sim_format: &str) {
     use std::process::Stdio;
     let Some(sb) = sandbox() else { return };
     let have = Command::new("baresip")
@@ -596,7 +615,14 @@ fn baresip_hears_its_tone_back_through_websocket_serve() {
         return;
     }
     sb.force_clean();
-    let stack = ws_stack(&sb, &["--response-delay-ms", "0"]);
+    let stack = Stack::start(
+        &sb,
+        StackOptions {
+            sim_args: &["--response-delay-ms", "0", "--format", sim_format],
+            serve_args: &["--transport", "websocket", "--format", serve_format],
+            ..Default::default()
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut tone = Vec::new();
@@ -654,6 +680,10 @@ fn baresip_hears_its_tone_back_through_websocket_serve() {
     );
     let rec = last_record(&sb, &stack);
     assert_eq!(rec["transport"], "websocket", "{rec}");
+    assert_eq!(rec["media_ws"]["format"], serve_format, "{rec}");
+    let agent = &rec["media_ws"]["agent"];
+    assert_eq!(agent["resampled_samples_in"], 0, "{agent}");
+    assert_eq!(agent["resampled_samples_out"], 0, "{agent}");
 }
 
 #[test]

@@ -9,10 +9,10 @@ use crate::cli::{AgentFailureArg, RtpFormatArg, ServeArgs, TransportArg};
 use crate::config::{redact_userinfo, AriSettings, Layers};
 use crate::error::{Error, Result};
 use crate::io::ari_http::AriClient;
-use crate::io::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
-use crate::io::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
-use crate::io::rtp_socket::PortPool;
-use crate::io::serve_metrics::ServeMetrics;
+use crate::io::serve::call::{AgentFailurePolicy, MediaTransport, RtpFormat, ServeOptions, Shared};
+use crate::io::serve::http_api::{ApiState, DEFAULT_EVENT_BUFFER};
+use crate::io::serve::metrics::ServeMetrics;
+use crate::io::serve::rtp_socket::PortPool;
 use crate::io::store::{resolve_db_path, Store};
 use vcctl_core::agent::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use vcctl_core::media::call_media::MediaSettings;
@@ -69,6 +69,7 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
             TransportArg::Websocket => MediaTransport::WebSocket,
         },
         ws_window: Duration::from_millis(a.ws_window_ms),
+        ws_idle_silence: a.ws_idle_silence,
         ari: ari.clone(),
         media_timeout: Some(secs("--media-timeout", a.media_timeout)?).filter(|d| !d.is_zero()),
         reconcile_every: secs("--reconcile-secs", a.reconcile_secs)?,
@@ -131,9 +132,9 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     // StoreError's own mapping: a busy database is exit 7, a newer schema 1, as documented.
     let store = Store::open(&db)?;
     let metrics = ServeMetrics::new();
-    let mut plugins: Vec<crate::io::call::PluginFactory> = Vec::new();
+    let mut plugins: Vec<crate::io::serve::call::PluginFactory> = Vec::new();
     if let Some(dir) = &a.record {
-        crate::io::call_recording::prepare_dir(dir).map_err(|e| {
+        crate::io::serve::recording::prepare_dir(dir).map_err(|e| {
             Error::io(
                 format!("recordings cannot be written to {}", dir.display()),
                 e,
@@ -141,19 +142,19 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         })?;
         // Records note an absolute path, whatever the working directory of the reader.
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
-        plugins.push(crate::io::call_recording::factory(
+        plugins.push(crate::io::serve::recording::factory(
             dir,
             opts.rtp_format.codec(),
         ));
     }
     if let Some(dir) = &a.capture {
-        crate::io::call_capture::prepare_dir(dir).map_err(|e| {
+        crate::io::serve::capture::prepare_dir(dir).map_err(|e| {
             Error::io(
                 format!("captures cannot be written to {}", dir.display()),
                 e,
             )
         })?;
-        plugins.push(crate::io::call_capture::factory(dir.clone()));
+        plugins.push(crate::io::serve::capture::factory(dir.clone()));
     }
     let settings = settings_json(&opts, &ari_settings, &ctx.layers, &db);
     let shared = Arc::new(Shared {

@@ -1,10 +1,16 @@
-//! The media benchmark: N synthetic calls through serve's media path ([`media_loop`] around
-//! [`CallMedia`]) and a real agent-sim process, on loopback, without Asterisk. A synthetic
-//! Asterisk ([`BenchPeer`], one thread for all calls) sends RTP at 50 packets/s per call and
-//! receives serve's RTP.
+//! The media benchmark: N synthetic calls through serve's media path and a real agent-sim
+//! process, on loopback, without Asterisk. Two transports, as serve's `--transport`:
+//! - RTP: [`media_loop`] around [`CallMedia`], paced by the media clock; a synthetic Asterisk
+//!   ([`BenchPeer`], one thread for all calls) sends RTP at 50 packets/s per call and
+//!   receives serve's RTP.
+//! - WebSocket: [`ws_media_loop`] around [`WsCallMedia`] and the media WebSocket's
+//!   [`MediaLink`]; the synthetic Asterisk ([`BenchWsPeer`], one thread) speaks
+//!   chan_websocket: a caller frame every 20 ms, serve's audio played through a model of
+//!   Asterisk's queue on each call's 20 ms clock.
 //!
-//! Figures per N: RTP in -> agent frame out, agent frame in -> RTP out, outbound pacing
-//! error against the 20 ms grid, packets lost both ways, CPU and RSS per call.
+//! Figures per N: caller frame in -> agent chunk out, agent audio in -> on its way to the
+//! caller, underflows, outbound pacing error against the 20 ms grid (RTP), frames lost both
+//! ways, CPU and RSS per call.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -13,13 +19,23 @@ use serde::Serialize;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
+use std::collections::HashMap;
+
+use crate::config::{AriSettings, Secret};
 use crate::error::{Error, Result};
 use crate::io::agent_ws::{self, AgentSettings};
+use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
-use crate::io::media_loop::{self, LoopProbe, NoHooks, Signal};
+use crate::io::bench_ws_peer::BenchWsPeer;
+use crate::io::serve::media_loop::{self, LoopProbe, NoHooks, Signal};
+use crate::io::serve::ws_media_loop::{self, WsHooks};
 use vcctl_core::agent::proto::InitiationClientData;
+use vcctl_core::chan_websocket::{
+    ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
+};
 use vcctl_core::media::call_media::{CallMedia, MediaSettings, StreamSeed};
 use vcctl_core::media::pacer::PacingStats;
+use vcctl_core::media::ws_call_media::WsCallMedia;
 
 /// Settings of one benchmark run.
 #[derive(Debug, Clone)]
@@ -28,24 +44,64 @@ pub struct BenchOptions {
     pub duration: Duration,
     /// Calls set up per second (agent connections are the slow part).
     pub ramp_per_second: usize,
+    pub transport: BenchTransport,
+    /// RTP: the playout settings (serve's defaults unless measuring another choice).
+    pub prebuffer: Duration,
+    pub underflow_grace: Duration,
+}
+
+/// Which media path to Asterisk the benchmark measures (serve's `--transport`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BenchTransport {
+    /// externalMedia RTP: serve paces every packet (`media_loop`, `media_clock`).
+    Rtp,
+    /// chan_websocket: agent audio goes out as it arrives, Asterisk plays it on its clock.
+    Websocket,
+}
+
+impl BenchTransport {
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchTransport::Rtp => "rtp",
+            BenchTransport::Websocket => "websocket",
+        }
+    }
 }
 
 /// The result for one N.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BenchRow {
+    pub transport: BenchTransport,
     pub calls: usize,
     pub seconds: f64,
-    pub rtp_to_agent_p50_ms: f64,
-    pub rtp_to_agent_p99_ms: f64,
-    pub agent_to_rtp_p50_ms: f64,
-    pub agent_to_rtp_p99_ms: f64,
-    pub pacing_p50_ms: f64,
-    pub pacing_p99_ms: f64,
-    pub pacing_max_ms: f64,
-    pub rtp_sent_to_serve: u64,
-    pub rtp_lost_inbound: u64,
-    pub rtp_sent_by_serve: u64,
-    pub rtp_lost_outbound: u64,
+    /// A caller frame (RTP datagram or WebSocket message) received -> the
+    /// `user_audio_chunk` it completed written to the agent's WebSocket.
+    pub caller_to_agent_p50_ms: f64,
+    pub caller_to_agent_p99_ms: f64,
+    /// An agent `audio` event received -> its first sample on its way to the caller: RTP, the
+    /// packet sent (Asterisk forwards it as it arrives); WebSocket, the frame dequeued by the
+    /// synthetic Asterisk's 20 ms clock (what chan_websocket hands to the bridge).
+    pub agent_to_caller_p50_ms: f64,
+    pub agent_to_caller_p99_ms: f64,
+    /// RTP only: distance of each send from its slot on the 20 ms grid.
+    pub pacing_p50_ms: Option<f64>,
+    pub pacing_p99_ms: Option<f64>,
+    pub pacing_max_ms: Option<f64>,
+    /// Caller frames the synthetic Asterisk sent / serve did not receive.
+    pub caller_frames_sent: u64,
+    pub lost_inbound: u64,
+    /// Frames serve sent toward the caller / lost on the way (RTP: sequence gaps; WebSocket:
+    /// frames Asterisk's queue dropped plus agent audio serve dropped at its limit).
+    pub frames_sent_by_serve: u64,
+    pub lost_outbound: u64,
+    /// Frames the caller got silence instead of agent audio in mid-stream: RTP, playout
+    /// underflows (frames); WebSocket, 20 ms ticks that found Asterisk's queue empty after
+    /// the call's first agent frame.
+    pub underflows: u64,
+    /// RTP only: frames sent up to 10 ms after their slot because their audio came just
+    /// after it (each would have been an underflow without the grace).
+    pub late_frames: u64,
     /// CPU of the media path (the bench process less its synthetic Asterisk thread), % of one
     /// core per call.
     pub cpu_percent_per_call: f64,
@@ -54,7 +110,7 @@ pub struct BenchRow {
     /// CPU of the agent-sim process, % of one core per call.
     pub agent_sim_cpu_percent_per_call: f64,
     pub rss_kib_per_call: f64,
-    /// Zero loss both ways and pacing p99 under 2 ms.
+    /// Zero loss both ways and (RTP) pacing p99 under 2 ms.
     pub sustained: bool,
 }
 
@@ -78,8 +134,8 @@ pub async fn run(opts: &BenchOptions, progress: &(dyn Fn(&str) + Sync)) -> Resul
         progress(&format!("{n} calls: starting"));
         let row = run_child(n, opts, progress).await?;
         progress(&format!(
-            "{n} calls: pacing p99 {:.2} ms, lost {}/{}",
-            row.pacing_p99_ms, row.rtp_lost_inbound, row.rtp_lost_outbound
+            "{n} calls: agent->caller p99 {:.2} ms, lost {}/{}",
+            row.agent_to_caller_p99_ms, row.lost_inbound, row.lost_outbound
         ));
         rows.push(row);
     }
@@ -99,6 +155,8 @@ struct CallResult {
     agent_to_rtp: PacingStats,
     rtp_in: u64,
     rtp_out: u64,
+    underflow_frames: u64,
+    late_frames: u64,
 }
 
 /// Set in the environment of a benchmark child process: measure one N, print its row as JSON.
@@ -122,6 +180,12 @@ async fn run_child(
             &opts.duration.as_secs().to_string(),
             "--ramp",
             &opts.ramp_per_second.to_string(),
+            "--transport",
+            opts.transport.name(),
+            "--prebuffer-ms",
+            &opts.prebuffer.as_millis().to_string(),
+            "--underflow-grace-ms",
+            &opts.underflow_grace.as_millis().to_string(),
         ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -161,7 +225,20 @@ pub async fn run_one(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<BenchRow> {
     raise_fd_limit();
-    // agent-sim in its own process, so its CPU is not counted as the media path's.
+    let (sim, settings) = start_agent_sim().await?;
+    let row = match opts.transport {
+        BenchTransport::Rtp => run_rtp(n, opts, &settings, sim.id().unwrap_or(0), progress).await,
+        BenchTransport::Websocket => {
+            run_ws(n, opts, &settings, sim.id().unwrap_or(0), progress).await
+        }
+    };
+    drop(sim);
+    row
+}
+
+/// agent-sim in its own process (so its CPU is not counted as the media path's), echoing
+/// with no response delay in events of 100 ms, a ping a second.
+async fn start_agent_sim() -> Result<(tokio::process::Child, AgentSettings)> {
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0")
             .map_err(|e| Error::io("binding a port", e))?;
@@ -170,7 +247,7 @@ pub async fn run_one(
             .port()
     };
     let exe = std::env::current_exe().map_err(|e| Error::io("finding the vcctl binary", e))?;
-    let mut sim = tokio::process::Command::new(exe)
+    let sim = tokio::process::Command::new(exe)
         .args([
             "agent-sim",
             "--listen",
@@ -189,7 +266,6 @@ pub async fn run_one(
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| Error::io("starting agent-sim", e))?;
-    let sim_pid = sim.id().unwrap_or(0);
     let base = format!("ws://127.0.0.1:{port}");
     let settings = AgentSettings::new(&base, "bench-agent")?;
     // Wait for the simulator to listen.
@@ -205,7 +281,17 @@ pub async fn run_one(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    Ok((sim, settings))
+}
 
+/// N calls over RTP: serve's media loop and pacing thread against [`BenchPeer`].
+async fn run_rtp(
+    n: usize,
+    opts: &BenchOptions,
+    settings: &AgentSettings,
+    sim_pid: u32,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<BenchRow> {
     let rss_before = rss_kib();
     let peer = BenchPeer::start().map_err(|e| Error::io("starting the synthetic Asterisk", e))?;
     let peer_addr = peer.addr();
@@ -219,9 +305,13 @@ pub async fn run_one(
         let serve_addr = serve_sock
             .local_addr()
             .map_err(|e| Error::io("RTP address", e))?;
-        let conn = agent_ws::connect(&settings, InitiationClientData::default()).await?;
+        let conn = agent_ws::connect(settings, InitiationClientData::default()).await?;
         let mut media = CallMedia::new(
-            MediaSettings::default(),
+            MediaSettings {
+                prebuffer: opts.prebuffer,
+                underflow_grace: opts.underflow_grace,
+                ..MediaSettings::default()
+            },
             conn.input_format,
             conn.output_format,
             StreamSeed {
@@ -260,6 +350,8 @@ pub async fn run_one(
                 agent_to_rtp: media.agent_to_rtp().clone(),
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
+                underflow_frames: media.playout_stats().underflow_frames,
+                late_frames: s.playout_late_frames,
             }
         }));
         peer.add_call(serve_addr);
@@ -270,20 +362,22 @@ pub async fn run_one(
     }
 
     // Measure only the steady state: every call running.
-    progress(&format!(
-        "{n} calls: measuring for {} s",
-        opts.duration.as_secs()
-    ));
-    let cpu0 = cpu_seconds_self();
-    let peer0 = peer.cpu_seconds();
-    let sim0 = cpu_seconds_pid(sim_pid);
-    let t0 = Instant::now();
-    tokio::time::sleep(opts.duration).await;
-    let seconds = t0.elapsed().as_secs_f64();
-    let peer_cpu = peer.cpu_seconds() - peer0;
-    let cpu = (cpu_seconds_self() - cpu0 - peer_cpu).max(0.0);
-    let sim_cpu = cpu_seconds_pid(sim_pid) - sim0;
-    let rss = rss_kib().saturating_sub(rss_before);
+    let w = steady_state(
+        n,
+        opts.duration,
+        progress,
+        &|| peer.cpu_seconds(),
+        sim_pid,
+        rss_before,
+    )
+    .await;
+    let Window {
+        seconds,
+        cpu,
+        peer_cpu,
+        sim_cpu,
+        rss,
+    } = w;
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
     let totals = tokio::task::spawn_blocking(move || peer.stop())
@@ -299,37 +393,41 @@ pub async fn run_one(
             results.push(r);
         }
     }
-    let _ = sim.kill().await;
 
     let mut rtp_to_agent = PacingStats::new();
     let mut agent_to_rtp = PacingStats::new();
     let mut pacing = PacingStats::new();
-    let (mut serve_in, mut serve_out) = (0, 0);
+    let (mut serve_in, mut serve_out, mut underflows, mut late_frames) = (0, 0, 0, 0);
     for r in &results {
         rtp_to_agent.merge(&r.probe.rtp_to_agent);
         agent_to_rtp.merge(&r.agent_to_rtp);
         pacing.merge(&r.pacing);
         serve_in += r.rtp_in;
         serve_out += r.rtp_out;
+        underflows += r.underflow_frames;
+        late_frames += r.late_frames;
     }
     let sent = totals.sent;
     let lost_in = sent.saturating_sub(serve_in);
     // Gaps in what the peer received; packets serve sent after it stopped are not losses.
     let lost_out = totals.lost;
     let row = BenchRow {
+        transport: BenchTransport::Rtp,
         calls: n,
         seconds,
-        rtp_to_agent_p50_ms: ms(rtp_to_agent.p50()),
-        rtp_to_agent_p99_ms: ms(rtp_to_agent.p99()),
-        agent_to_rtp_p50_ms: ms(agent_to_rtp.p50()),
-        agent_to_rtp_p99_ms: ms(agent_to_rtp.p99()),
-        pacing_p50_ms: ms(pacing.p50()),
-        pacing_p99_ms: ms(pacing.p99()),
-        pacing_max_ms: ms(pacing.max()),
-        rtp_sent_to_serve: sent,
-        rtp_lost_inbound: lost_in,
-        rtp_sent_by_serve: serve_out,
-        rtp_lost_outbound: lost_out,
+        caller_to_agent_p50_ms: ms(rtp_to_agent.p50()),
+        caller_to_agent_p99_ms: ms(rtp_to_agent.p99()),
+        agent_to_caller_p50_ms: ms(agent_to_rtp.p50()),
+        agent_to_caller_p99_ms: ms(agent_to_rtp.p99()),
+        pacing_p50_ms: Some(ms(pacing.p50())),
+        pacing_p99_ms: Some(ms(pacing.p99())),
+        pacing_max_ms: Some(ms(pacing.max())),
+        caller_frames_sent: sent,
+        lost_inbound: lost_in,
+        frames_sent_by_serve: serve_out,
+        lost_outbound: lost_out,
+        underflows,
+        late_frames,
         cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
         asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
         agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,
@@ -337,12 +435,254 @@ pub async fn run_one(
         sustained: false,
     };
     Ok(BenchRow {
-        sustained: row.rtp_lost_inbound == 0
-            && row.rtp_lost_outbound == 0
-            && row.pacing_p99_ms < 2.0,
+        sustained: row.lost_inbound == 0
+            && row.lost_outbound == 0
+            && row.pacing_p99_ms.is_some_and(|p| p < 2.0),
         ..row
     })
 }
+
+/// What the steady-state window measured: its length, CPU seconds of the media path (this
+/// process less the synthetic Asterisk's thread), of that thread and of agent-sim, and the
+/// RSS grown since the calls started (KiB).
+struct Window {
+    seconds: f64,
+    cpu: f64,
+    peer_cpu: f64,
+    sim_cpu: f64,
+    rss: u64,
+}
+
+/// Sleep through `duration` with all `n` calls running, and measure it.
+async fn steady_state(
+    n: usize,
+    duration: Duration,
+    progress: &(dyn Fn(&str) + Sync),
+    peer_cpu_seconds: &(dyn Fn() -> f64 + Sync),
+    sim_pid: u32,
+    rss_before: u64,
+) -> Window {
+    progress(&format!(
+        "{n} calls: measuring for {} s",
+        duration.as_secs()
+    ));
+    let cpu0 = cpu_seconds_self();
+    let peer0 = peer_cpu_seconds();
+    let sim0 = cpu_seconds_pid(sim_pid);
+    let t0 = Instant::now();
+    tokio::time::sleep(duration).await;
+    let seconds = t0.elapsed().as_secs_f64();
+    let peer_cpu = peer_cpu_seconds() - peer0;
+    Window {
+        seconds,
+        cpu: (cpu_seconds_self() - cpu0 - peer_cpu).max(0.0),
+        peer_cpu,
+        sim_cpu: cpu_seconds_pid(sim_pid) - sim0,
+        rss: rss_kib().saturating_sub(rss_before),
+    }
+}
+
+/// What one WebSocket call's loop saw, for the figures.
+#[derive(Default)]
+struct WsCallLog {
+    /// Agent audio handed to the link: (received at, channel bytes before it).
+    agent_audio: Vec<(Instant, u64)>,
+    agent_bytes: u64,
+    caller_frames: u64,
+    link: Option<LinkStats>,
+}
+
+impl WsHooks for WsCallLog {
+    fn caller_audio(&mut self, _at: Instant, _bytes: usize) {
+        self.caller_frames += 1;
+    }
+    fn agent_audio(&mut self, at: Instant, bytes: usize) {
+        self.agent_audio.push((at, self.agent_bytes));
+        self.agent_bytes += bytes as u64;
+    }
+    fn link_closed(&mut self, _reason: &str, stats: LinkStats) {
+        self.link = Some(stats);
+    }
+}
+
+struct WsCallResult {
+    probe: LoopProbe,
+    log: WsCallLog,
+}
+
+/// N calls over chan_websocket: serve's WebSocket media loop ([`ws_media_loop`], the
+/// [`MediaWs`] task and its [`MediaLink`]) against [`BenchWsPeer`].
+async fn run_ws(
+    n: usize,
+    opts: &BenchOptions,
+    settings: &AgentSettings,
+    sim_pid: u32,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<BenchRow> {
+    let rss_before = rss_kib();
+    let peer = BenchWsPeer::start().map_err(|e| Error::io("starting the synthetic Asterisk", e))?;
+    let ari = AriSettings {
+        url: url::Url::parse(&peer.url()).map_err(|e| Error::Other(e.to_string()))?,
+        user: String::new(),
+        password: Secret::new(""),
+        app: "bench".into(),
+        ca_cert: None,
+    };
+    let format = MediaFormat::Ulaw;
+    let mut calls = Vec::with_capacity(n);
+    let mut signals = Vec::with_capacity(n);
+    let ramp_gap = Duration::from_secs_f64(1.0 / opts.ramp_per_second.max(1) as f64);
+    for i in 0..n {
+        let conn = agent_ws::connect(settings, InitiationClientData::default()).await?;
+        let socket = asterisk_media_ws::connect(&ari, &i.to_string())
+            .await
+            .map_err(|e| Error::Other(e.to_string()))?;
+        // The link as serve configures it by default (no idle silence).
+        let cfg = LinkConfig::new(format, ControlFormat::Json);
+        let mut mws = MediaWs::spawn(socket, MediaLink::new(cfg, Instant::now()));
+        // As serve does: media only once MEDIA_START is in.
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), mws.recv()).await {
+                Ok(Some(FromAsterisk::Event {
+                    event: LinkEvent::Started(_),
+                    ..
+                })) => break,
+                Ok(Some(_)) => {}
+                _ => {
+                    return Err(Error::Other(
+                        "the synthetic Asterisk sent no MEDIA_START".into(),
+                    ))
+                }
+            }
+        }
+        let engine = WsCallMedia::new(
+            format,
+            conn.input_format,
+            conn.output_format,
+            Duration::from_millis(20),
+            Instant::now(),
+        )
+        .map_err(|e| Error::Other(e.to_string()))?;
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        signals.push(tx);
+        let (sender, mut receiver) = (conn.sender, conn.receiver);
+        calls.push(tokio::spawn(async move {
+            let mut probe = LoopProbe::default();
+            let mut log = WsCallLog::default();
+            let id = format!("bench-{i}");
+            let (_, _engine) = ws_media_loop::run(
+                &mut mws,
+                sender.clone(),
+                &mut receiver,
+                engine,
+                &id,
+                &mut rx,
+                &mut log,
+                Some(&mut probe),
+            )
+            .await;
+            let _ = sender.close().await;
+            if log.link.is_none() {
+                mws.send(ToAsterisk::Close);
+                while let Some(m) = mws.recv().await {
+                    if let FromAsterisk::Closed { stats, .. } = m {
+                        log.link = Some(stats);
+                        break;
+                    }
+                }
+            }
+            (i, WsCallResult { probe, log })
+        }));
+        if (i + 1) % 50 == 0 {
+            progress(&format!("{n} calls: {} set up", i + 1));
+        }
+        tokio::time::sleep(ramp_gap).await;
+    }
+
+    // Measure only the steady state: every call running.
+    let w = steady_state(
+        n,
+        opts.duration,
+        progress,
+        &|| peer.cpu_seconds(),
+        sim_pid,
+        rss_before,
+    )
+    .await;
+    let Window {
+        seconds,
+        cpu,
+        peer_cpu,
+        sim_cpu,
+        rss,
+    } = w;
+
+    // The synthetic Asterisk closes every connection; each call's loop then ends on its own
+    // after taking the caller frames still in flight (TCP loses none).
+    let logs = tokio::task::spawn_blocking(move || peer.stop())
+        .await
+        .unwrap_or_default();
+    let mut results = HashMap::new();
+    for c in calls {
+        if let Ok(Ok((i, r))) = tokio::time::timeout(Duration::from_secs(5), c).await {
+            results.insert(i, r);
+        }
+    }
+    for s in &signals {
+        let _ = s.send(Signal::Shutdown);
+    }
+
+    let mut caller_to_agent = PacingStats::new();
+    let mut agent_to_played = PacingStats::new();
+    let (mut sent, mut received, mut frames_out, mut lost_out, mut underflows) = (0, 0, 0, 0, 0);
+    for (i, r) in &results {
+        caller_to_agent.merge(&r.probe.rtp_to_agent);
+        received += r.log.caller_frames;
+        let link = r.log.link.clone().unwrap_or_default();
+        frames_out += link.frames_sent;
+        lost_out += link.overflow_dropped_bytes / FRAME_BYTES;
+        let Some(p) = logs.get(i) else { continue };
+        sent += p.caller_sent;
+        underflows += p.empty_ticks;
+        lost_out += p.dropped_messages + p.dropped_partial_bytes.div_ceil(FRAME_BYTES);
+        // Agent audio passes through byte for byte (ulaw both sides, whole 20 ms events): the
+        // frame holding an event's first byte is the one the peer played at that index.
+        if link.padding_bytes == 0 && link.flushes == 0 && link.idle_silence_flushes <= 1 {
+            for &(at, before) in &r.log.agent_audio {
+                if let Some(played) = p.played_at.get((before / FRAME_BYTES) as usize) {
+                    agent_to_played.record_error(played.saturating_duration_since(at));
+                }
+            }
+        }
+    }
+    let lost_in = sent.saturating_sub(received);
+    Ok(BenchRow {
+        transport: BenchTransport::Websocket,
+        calls: n,
+        seconds,
+        caller_to_agent_p50_ms: ms(caller_to_agent.p50()),
+        caller_to_agent_p99_ms: ms(caller_to_agent.p99()),
+        agent_to_caller_p50_ms: ms(agent_to_played.p50()),
+        agent_to_caller_p99_ms: ms(agent_to_played.p99()),
+        pacing_p50_ms: None,
+        pacing_p99_ms: None,
+        pacing_max_ms: None,
+        caller_frames_sent: sent,
+        lost_inbound: lost_in,
+        frames_sent_by_serve: frames_out,
+        lost_outbound: lost_out,
+        underflows,
+        late_frames: 0,
+        cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
+        asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
+        agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,
+        rss_kib_per_call: rss as f64 / n as f64,
+        sustained: lost_in == 0 && lost_out == 0 && results.len() == n,
+    })
+}
+
+/// µ-law bytes per 20 ms frame.
+const FRAME_BYTES: u64 = 160;
 
 /// Lift the soft open-files limit to the hard limit (each call holds a few sockets).
 pub fn raise_fd_limit() {

@@ -144,7 +144,8 @@ fn set_rcvbuf(sock: &UdpSocket, bytes: libc::c_int) {
     }
 }
 
-fn thread_cpu_ns() -> u64 {
+/// CPU time of the calling thread (ns).
+pub(crate) fn thread_cpu_ns() -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

@@ -179,11 +179,11 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::http_api::ApiState;
+    use crate::io::serve::http_api::ApiState;
     use tokio::net::TcpListener;
     use vcctl_core::metrics::registry::Registry;
 
-    use crate::io::http_api::tests::start;
+    use crate::io::serve::http_api::tests::start;
 
     async fn next(s: &mut ServeEventStream) -> ServeEvent {
         tokio::time::timeout(Duration::from_secs(5), s.next())

@@ -62,6 +62,12 @@ pub struct LinkConfig {
     pub response_gap: Duration,
     /// A mark at least this often while audio flows (acknowledgements for the window).
     pub ack_every: Duration,
+    /// Between responses (and after a flush) send a silence frame whenever Asterisk is
+    /// estimated to run dry, so the caller's leg keeps receiving media: chan_websocket
+    /// 22.9+ generates none, and a caller leg without RTP trips `rtp_timeout` (and some
+    /// phones). The silence still queued when a response begins is flushed, so it delays
+    /// nothing.
+    pub idle_silence: bool,
 }
 
 impl LinkConfig {
@@ -76,6 +82,7 @@ impl LinkConfig {
             pending_limit: Duration::from_secs(30),
             response_gap: Duration::from_millis(250),
             ack_every: Duration::from_secs(1),
+            idle_silence: false,
         }
     }
 
@@ -190,6 +197,10 @@ pub struct LinkStats {
     pub max_pending_bytes: u64,
     pub max_unacked_frames: u64,
     pub responses: u64,
+    /// Silence frames sent between responses (`idle_silence`), and the flushes that
+    /// removed queued silence when a response began.
+    pub idle_silence_frames: u64,
+    pub idle_silence_flushes: u64,
     pub caller_messages: u64,
     pub caller_bytes: u64,
     /// Binary messages from Asterisk before `MEDIA_START` (a known race in chan_websocket).
@@ -253,9 +264,15 @@ pub struct MediaLink {
     dry_at: Instant,
     response: Option<Response>,
     next_response: u64,
+    /// When the last idle silence frame was sent (it may still be queued in Asterisk).
+    silence_sent_at: Option<Instant>,
     out: VecDeque<Output>,
     stats: LinkStats,
 }
+
+/// Idle silence is sent this long before Asterisk is estimated to run dry, so it is there
+/// for the tick.
+const SILENCE_LEAD: Duration = Duration::from_millis(5);
 
 impl MediaLink {
     pub fn new(cfg: LinkConfig, now: Instant) -> Self {
@@ -275,6 +292,7 @@ impl MediaLink {
             dry_at: now,
             response: None,
             next_response: 1,
+            silence_sent_at: None,
             out: VecDeque::new(),
             stats: LinkStats::default(),
         }
@@ -329,6 +347,9 @@ impl MediaLink {
             return;
         }
         self.stats.agent_bytes_in += audio.len() as u64;
+        if self.response.is_none() {
+            self.flush_idle_silence(now);
+        }
         let r = match self.response {
             Some(ref mut r) => r,
             None => {
@@ -496,7 +517,9 @@ impl MediaLink {
 
     /// When [`MediaLink::handle_timeout`] wants to run next.
     pub fn next_timeout(&self) -> Option<Instant> {
-        let r = self.response.as_ref()?;
+        let Some(r) = self.response.as_ref() else {
+            return self.idle_silence_due();
+        };
         if self.xoff {
             return None;
         }
@@ -514,7 +537,12 @@ impl MediaLink {
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
-        let Some(r) = self.response else { return };
+        let Some(r) = self.response else {
+            if self.idle_silence_due().is_some_and(|t| t <= now) {
+                self.send_idle_silence(now);
+            }
+            return;
+        };
         if self.xoff || self.pending.len() >= self.cfg.frame_bytes {
             return;
         }
@@ -530,6 +558,53 @@ impl MediaLink {
     }
 
     // ---- internals ----
+
+    /// When the next idle silence frame is due, if one is.
+    fn idle_silence_due(&self) -> Option<Instant> {
+        let idle = self.cfg.idle_silence
+            && self.started.is_some()
+            && self.response.is_none()
+            && self.pending.is_empty()
+            && !self.xoff
+            && self.unacked_frames() < self.cfg.window_frames();
+        idle.then(|| self.dry_at.checked_sub(SILENCE_LEAD).unwrap_or(self.dry_at))
+    }
+
+    fn send_idle_silence(&mut self, now: Instant) {
+        let fb = self.cfg.frame_bytes;
+        self.out
+            .push_back(Output::Binary(vec![self.cfg.format.silence_byte(); fb]));
+        self.sent += 1;
+        self.frames_since_mark += 1;
+        self.stats.frames_sent += 1;
+        self.stats.binary_messages_sent += 1;
+        self.stats.idle_silence_frames += 1;
+        self.silence_sent_at = Some(now);
+        self.dry_at = self.dry_at.max(now) + self.cfg.ptime;
+        // An acknowledgement now and then keeps the estimate of Asterisk's clock true (a
+        // late tick there leaves a frame queued for good, asterisk #2115).
+        if self.frames_since_mark >= self.cfg.frames_in(self.cfg.ack_every).max(1) {
+            self.mark(MarkKind::Ack);
+        }
+    }
+
+    /// A response begins: idle silence that may still be queued in Asterisk would delay it
+    /// by up to a frame, so it is flushed (only acknowledgement marks can be queued behind
+    /// it: a response's own marks are all reported before idle silence starts).
+    fn flush_idle_silence(&mut self, now: Instant) {
+        let Some(at) = self.silence_sent_at.take() else {
+            return;
+        };
+        let queued = self.dry_at > now || now < at + self.cfg.ptime + SILENCE_LEAD;
+        if !queued || self.marks.iter().any(|m| m.kind != MarkKind::Ack) {
+            return;
+        }
+        self.command(Command::FlushMedia);
+        self.stats.idle_silence_flushes += 1;
+        self.marks.clear();
+        self.played_upto = self.sent;
+        self.dry_at = now;
+    }
 
     fn command(&mut self, c: Command) {
         match c.encode(self.control) {

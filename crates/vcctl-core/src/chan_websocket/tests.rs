@@ -593,3 +593,102 @@ fn end_response_pads_at_once_and_the_end_mark_reports_the_playout() {
     assert_eq!(played[0].1 - rig.t0, 160 * MS);
     assert_eq!(rig.played().len(), 7 * 160);
 }
+
+fn idle_rig() -> Rig {
+    let mut cfg = LinkConfig::new(MediaFormat::Ulaw, ControlFormat::Json);
+    cfg.idle_silence = true;
+    Rig::new(cfg)
+}
+
+/// Ticks in a row (from `from` on) that played nothing at all.
+fn longest_gap(played: &[Option<u8>]) -> usize {
+    let mut run = 0;
+    let mut most = 0;
+    for p in played {
+        run = if p.is_none() { run + 1 } else { 0 };
+        most = most.max(run);
+    }
+    most
+}
+
+#[test]
+fn idle_silence_feeds_every_tick_and_is_flushed_when_a_response_begins() {
+    let mut rig = idle_rig();
+    rig.run_for(400 * MS);
+    // One silence frame per 20 ms tick from the first on, never more than one queued.
+    assert!(
+        rig.asterisk.played.len() >= 19,
+        "{}",
+        rig.asterisk.played.len()
+    );
+    assert!(rig.asterisk.played.iter().all(|f| f == &[0xFFu8; 160]));
+    assert!(rig.asterisk.max_queue_length <= 1);
+    // A response begins: the silence possibly queued is flushed, the response's first frame
+    // plays at the next tick.
+    let before = rig.asterisk.played.len();
+    rig.push(&[7u8; 800]);
+    assert!(rig.texts.iter().any(|t| t.contains("FLUSH_MEDIA")));
+    rig.run_for(20 * MS);
+    assert_eq!(rig.asterisk.played[before], [7u8; 160]);
+    // The response plays whole, then silence again once it is over.
+    rig.run_for(2000 * MS);
+    let frames: Vec<u8> = rig.asterisk.played[before..].iter().map(|f| f[0]).collect();
+    assert_eq!(frames.iter().filter(|&&b| b == 7).count(), 5);
+    assert!(frames[5..].iter().all(|&b| b == 0xFF));
+    let s = rig.link.stats();
+    assert_eq!((s.idle_silence_flushes, s.flushes), (1, 0));
+    assert!(s.idle_silence_frames >= 19 + 80, "{s:?}");
+    assert_eq!(s.agent_bytes_in, 800);
+    // Acknowledgements go on while idle: the window never fills.
+    assert!(
+        rig.link.unacked_frames() <= 51,
+        "{}",
+        rig.link.unacked_frames()
+    );
+    // The response was timed as usual.
+    assert_eq!(
+        rig.find(|e| match e {
+            LinkEvent::ResponsePlayed { .. } => Some(()),
+            _ => None,
+        })
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn after_a_flush_silence_keeps_the_caller_leg_fed() {
+    let mut rig = idle_rig();
+    rig.push(&vec![3u8; 160 * 100]); // 2 s
+    rig.run_for(500 * MS);
+    rig.link.interrupt(rig.now);
+    rig.pump();
+    let at_flush = rig.asterisk.played.len();
+    rig.run_for(1000 * MS);
+    // The flush is confirmed at the next tick as without idle silence.
+    let confirmed = rig.find(|e| match e {
+        LinkEvent::FlushConfirmed {
+            requested_at,
+            confirmed_at,
+        } => Some(*confirmed_at - *requested_at),
+        _ => None,
+    });
+    assert_eq!(confirmed.len(), 1);
+    assert!(confirmed[0].1 <= 20 * MS, "{:?}", confirmed[0].1);
+    // Then silence, a frame at every tick: nothing of the old response, no gap.
+    let after: Vec<Option<u8>> = rig.asterisk.played[at_flush..]
+        .iter()
+        .map(|f| Some(f[0]))
+        .collect();
+    assert!(after.len() >= 49, "{}", after.len());
+    assert!(after.iter().all(|b| *b == Some(0xFF)), "{after:?}");
+    assert_eq!(longest_gap(&after), 0);
+}
+
+#[test]
+fn idle_silence_is_off_unless_asked_for() {
+    let mut rig = Rig::ulaw();
+    rig.run_for(200 * MS);
+    assert!(rig.asterisk.played.is_empty());
+    assert_eq!(rig.link.next_timeout(), None);
+}

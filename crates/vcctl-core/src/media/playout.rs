@@ -488,6 +488,13 @@ impl Playout {
         self.state != State::Playing && self.end_at != Some(0) && self.ready()
     }
 
+    /// Whether the next frame would be an underflow: mid-talkspurt (playing, no end marked)
+    /// with less than a frame queued. A driver may hold that slot briefly for audio that is
+    /// only a little late, instead of sending silence.
+    pub fn is_dry(&self) -> bool {
+        self.state == State::Playing && self.end_at.is_none() && self.queue.len() < self.frame_bytes
+    }
+
     /// Whether a talkspurt is in progress (playing or starved).
     pub fn is_playing(&self) -> bool {
         self.state != State::Idle
@@ -733,6 +740,22 @@ mod tests {
         assert_eq!((st.underflows, st.underflow_frames), (2, 6));
         p.push_pcm(2, &ramp(320, 0));
         assert!(pop(&mut p).0, "new talkspurt gets a marker");
+    }
+
+    #[test]
+    fn dry_means_a_frame_is_missing_mid_talkspurt_only() {
+        let mut p = ulaw(0);
+        assert!(!p.is_dry(), "idle is not dry");
+        p.push_payload(1, &[0x11; 200]);
+        assert!(p.starts_playing(), "one frame covered starts a talkspurt");
+        assert!(!p.is_dry());
+        assert!(pop(&mut p).0);
+        assert!(p.is_dry(), "40 bytes left of a frame");
+        p.push_payload(1, &[0x22; 120]);
+        assert!(!p.is_dry());
+        assert!(!pop(&mut p).1);
+        p.end_of_response();
+        assert!(!p.is_dry(), "an ended response pads instead");
     }
 
     #[test]

@@ -1,6 +1,25 @@
 //! `vcctl serve`: the ARI application that answers every call. It owns the events
-//! connection (reconnecting with backoff), starts one task per caller ([`crate::io::call`]),
+//! connection (reconnecting with backoff), starts one task per caller ([`crate::io::serve::call`]),
 //! routes hangups to those tasks, serves the HTTP API, and drains on shutdown.
+//!
+//! Layout: the call path by name.
+//! - [`call`]: one call from StasisStart to the record (routing, agent, media leg, teardown);
+//!   its child `ws_media` runs the media leg over chan_websocket (`--transport websocket`).
+//! - [`media_loop`] (RTP) and [`ws_media_loop`] (WebSocket): one call's media I/O around its
+//!   sans-IO engine, shared with `vcctl bench`.
+//! - [`media_clock`]: the pacing thread of every RTP call; [`rtp_socket`]: the RTP port pool.
+//! - [`capture`], [`recording`]: per-call plugins (`--capture`, `--record`).
+//! - [`http_api`], [`metrics`]: serve's HTTP API and Prometheus metrics.
+
+pub mod call;
+pub mod capture;
+pub mod http_api;
+pub mod media_clock;
+pub mod media_loop;
+pub mod metrics;
+pub mod recording;
+pub mod rtp_socket;
+pub mod ws_media_loop;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -14,7 +33,7 @@ use tokio::task::JoinSet;
 use crate::config::AriSettings;
 use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
-use crate::io::call::{
+use crate::io::serve::call::{
     now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_BRIDGE_PREFIX, OWN_CHANNEL_PREFIX,
 };
 use vcctl_core::ari::model::{parse_ari_time, EventHeader};
@@ -40,7 +59,7 @@ pub async fn run(
         tracing::warn!("{marked} call records from a previous run were unfinished; marked as such");
     }
 
-    let listener = crate::io::http_api::bind(shared.opts.http).await?;
+    let listener = crate::io::serve::http_api::bind(shared.opts.http).await?;
     let http_addr = listener
         .local_addr()
         .map_err(|e| Error::io("reading the HTTP address", e))?;
@@ -50,14 +69,14 @@ pub async fn run(
         let stop = async move {
             let _ = stop_http_rx.wait_for(|v| *v).await;
         };
-        crate::io::http_api::serve(listener, api, stop).await
+        crate::io::serve::http_api::serve(listener, api, stop).await
     });
     // --transport websocket: media over Asterisk's HTTP server, no RTP range.
     let media = match shared.opts.transport {
-        crate::io::call::MediaTransport::Rtp => {
+        crate::io::serve::call::MediaTransport::Rtp => {
             format!("RTP {}:{}", shared.opts.rtp_bind, shared.opts.rtp_ports)
         }
-        crate::io::call::MediaTransport::WebSocket => "media over WebSocket".to_string(),
+        crate::io::serve::call::MediaTransport::WebSocket => "media over WebSocket".to_string(),
     };
     eprintln!(
         "vcctl serve: Asterisk {version}, app '{app}', HTTP API on http://{http_addr}, {media} ({}), agent {}",
@@ -112,7 +131,7 @@ pub async fn run(
         if first {
             first = false;
             if shared.opts.rtp_format == RtpFormat::Slin16
-                && shared.opts.transport == crate::io::call::MediaTransport::Rtp
+                && shared.opts.transport == crate::io::serve::call::MediaTransport::Rtp
             {
                 tracing::warn!(
                     "--format slin16: Asterisk drops the L16 it receives on externalMedia \

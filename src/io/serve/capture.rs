@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::io::call::{CallPlugin, PluginFactory};
-use crate::io::media_loop::MediaHooks;
 use crate::io::pcap::PcapWriter;
+use crate::io::serve::call::{CallPlugin, PluginFactory};
+use crate::io::serve::media_loop::MediaHooks;
 use vcctl_core::capture::net::{synthesize_udp, LinkType};
 
 /// Buffer of each call's file.

@@ -193,7 +193,7 @@ mod tests {
     use super::*;
     use vcctl_core::metrics::prom_text;
 
-    const DOCS: &str = include_str!("../../docs/metrics.md");
+    const DOCS: &str = include_str!("../../../docs/metrics.md");
 
     #[test]
     fn every_metric_follows_the_naming_rules_and_renders_valid_text() {

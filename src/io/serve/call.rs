@@ -17,10 +17,10 @@ use tokio::sync::mpsc;
 use crate::config::{Layers, Secret};
 use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
-use crate::io::http_api::ApiState;
-use crate::io::media_loop::{self, LoopEnd, MediaHooks};
-use crate::io::rtp_socket::PortPool;
-use crate::io::serve_metrics::ServeMetrics;
+use crate::io::serve::http_api::ApiState;
+use crate::io::serve::media_loop::{self, LoopEnd, MediaHooks};
+use crate::io::serve::metrics::ServeMetrics;
+use crate::io::serve::rtp_socket::PortPool;
 use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, Store};
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::agent::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
@@ -101,6 +101,8 @@ pub struct ServeOptions {
     pub transport: MediaTransport,
     /// WebSocket transport: the link's window (agent audio sent and not yet played).
     pub ws_window: Duration,
+    /// WebSocket transport: silence between responses (`LinkConfig::idle_silence`).
+    pub ws_idle_silence: bool,
     /// The ARI settings (the WebSocket media connection uses ARI's host, port, TLS and CA).
     pub ari: crate::config::AriSettings,
     /// End a call whose caller sent no media for this long (`None`: never).
@@ -129,9 +131,9 @@ impl MediaTransport {
     }
 }
 
-pub use crate::io::media_loop::Signal;
+pub use crate::io::serve::media_loop::Signal;
 
-#[path = "serve_ws_media.rs"]
+#[path = "ws_media.rs"]
 mod ws_media;
 
 /// Something that follows one call's packets and leaves a file behind (per-call capture,
@@ -1141,7 +1143,14 @@ async fn media_loop(
             res.files.push((kind, path));
         }
     }
-    let end = match end {
+    let end = call_end(end, res);
+    (end, media)
+}
+
+/// Why a media loop (either transport) stopped, as the call's end; notes which channel is
+/// already gone.
+fn call_end(end: LoopEnd, res: &mut Resources) -> End {
+    match end {
         LoopEnd::Caller(c) => {
             res.caller_gone = true;
             End::Caller(c)
@@ -1154,8 +1163,7 @@ async fn media_loop(
         LoopEnd::Shutdown => End::Shutdown,
         LoopEnd::MediaTimeout(after) => End::CallerSilent(after),
         LoopEnd::Error(e) => End::Error(e),
-    };
-    (end, media)
+    }
 }
 
 /// Add the counters accumulated since the last flush to the global metrics.

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::io::call::{CallPlugin, PluginFactory};
-use crate::io::media_loop::MediaHooks;
+use crate::io::serve::call::{CallPlugin, PluginFactory};
+use crate::io::serve::media_loop::MediaHooks;
 use vcctl_core::media::g711;
 use vcctl_core::media::playout::Codec;
 use vcctl_core::media::recorder::{AlignerConfig, Side, StereoAligner};

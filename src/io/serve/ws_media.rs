@@ -1,5 +1,5 @@
 //! `serve --transport websocket`: one call's media over Asterisk's WebSocket channel
-//! (chan_websocket; docs/websocket-media.md). A child module of [`crate::io::call`]: the
+//! (chan_websocket; docs/websocket-media.md). A child module of [`crate::io::serve::call`]: the
 //! call's record, routing, agent connection and teardown are the RTP path's; what differs
 //! is the media leg (externalMedia with `transport=websocket`, a WebSocket to Asterisk's
 //! HTTP server instead of a UDP socket) and the loop, which has no pacing: agent audio goes
@@ -11,10 +11,11 @@ use std::collections::VecDeque;
 use super::*;
 use crate::io::ari_http::WebSocketMedia;
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
+use crate::io::serve::ws_media_loop::{self, WsHooks};
 use vcctl_core::chan_websocket::{
     transport_data, ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
 };
-use vcctl_core::media::ws_call_media::{WsCallMedia, WsMediaStats, WsOutput};
+use vcctl_core::media::ws_call_media::{WsCallMedia, WsMediaStats};
 
 /// How long Asterisk may take to send `MEDIA_START` once the WebSocket is connected (the
 /// sandbox: under a millisecond).
@@ -279,6 +280,7 @@ async fn setup(
     };
     let mut cfg = LinkConfig::new(format, ControlFormat::Json);
     cfg.window = shared.opts.ws_window;
+    cfg.idle_silence = shared.opts.ws_idle_silence;
     if let Some(n) = var("MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE").and_then(|s| s.parse().ok()) {
         if n > 0 {
             cfg.frame_bytes = n;
@@ -360,34 +362,71 @@ async fn setup(
     Ok((mws, bridge.id))
 }
 
+/// What serve does with a WebSocket call's media: records, metrics, the live snapshot.
+struct ServeWsHooks<'c, 'a> {
+    cx: &'c CallCtx<'a>,
+    figs: &'c mut WsFigures,
+    first_played: bool,
+    watch: Arc<MediaWatch>,
+}
+
+impl WsHooks for ServeWsHooks<'_, '_> {
+    fn caller_audio(&mut self, at: Instant, _bytes: usize) {
+        self.watch.media_arrived(at);
+    }
+
+    fn interrupt_sent(&mut self, at: Instant) {
+        self.figs.interrupts.push_back(at);
+    }
+
+    fn link_event(&mut self, at: Instant, ev: LinkEvent) -> Option<LoopEnd> {
+        on_link_event(
+            self.cx.shared,
+            self.cx,
+            at,
+            ev,
+            self.figs,
+            &mut self.first_played,
+        )
+        .map(LoopEnd::Error)
+    }
+
+    fn link_closed(&mut self, reason: &str, stats: LinkStats) {
+        tracing::info!(call = %self.cx.call.channel.id, "WebSocket media connection ended: {reason}");
+        self.figs.link = Some(stats);
+    }
+
+    fn event(&mut self, ev: &MediaEvent) {
+        let id = &self.cx.call.channel.id;
+        match ev {
+            MediaEvent::AgentError { message } => {
+                tracing::warn!(call = %id, "agent error: {message}")
+            }
+            MediaEvent::Interrupted { event_id } => {
+                tracing::debug!(call = %id, event_id, "barge-in")
+            }
+            other => tracing::trace!(call = %id, ?other, "media event"),
+        }
+    }
+
+    fn every_second(&mut self, engine: &WsCallMedia) {
+        live_snapshot(self.cx, engine, self.figs);
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn media_loop(
     cx: &CallCtx<'_>,
     mws: &mut MediaWs,
     sender: AgentSender,
     mut receiver: AgentReceiver,
-    mut engine: WsCallMedia,
+    engine: WsCallMedia,
     rx: &mut mpsc::UnboundedReceiver<Signal>,
     res: &mut Resources,
     figs: &mut WsFigures,
 ) -> (End, WsCallMedia) {
     let shared = cx.shared;
     let id = &cx.call.channel.id;
-    // Chunks to the agent go through a writer task, so a slow agent link never holds up
-    // Asterisk's side.
-    let (to_agent, mut agent_queue) = mpsc::unbounded_channel::<String>();
-    let (failed_tx, mut agent_failed) = tokio::sync::oneshot::channel::<String>();
-    let writer = tokio::spawn(async move {
-        while let Some(text) = agent_queue.recv().await {
-            if let Err(e) = sender.send_text(text).await {
-                let _ = failed_tx.send(e.to_string());
-                break;
-            }
-        }
-    });
-    let mut first_played = false;
-    let mut every_second = tokio::time::interval(Duration::from_secs(1));
-    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // A caller that vanished without BYE: ended after --media-timeout, as on the RTP path.
     let watch = Arc::new(MediaWatch::new(Instant::now()));
     lock(&shared.watches).insert(id.clone(), watch.clone());
@@ -399,91 +438,23 @@ async fn media_loop(
             limit,
         ))
     });
-    let end = loop {
-        tokio::select! {
-            biased;
-            sig = rx.recv() => match sig {
-                Some(Signal::ChannelGone { channel, cause }) if channel == *id => {
-                    res.caller_gone = true;
-                    break End::Caller(cause);
-                }
-                Some(Signal::ChannelGone { .. }) => {
-                    res.media_gone = true;
-                    break End::MediaLeg;
-                }
-                Some(Signal::MediaTimeout(after)) => break End::CallerSilent(after),
-                Some(Signal::Shutdown) | None => break End::Shutdown,
-            },
-            f = mws.recv() => match f {
-                Some(FromAsterisk::CallerAudio { at, data }) => {
-                    watch.media_arrived(at);
-                    engine.handle_caller(at, &data);
-                }
-                Some(FromAsterisk::Event { at, event }) => {
-                    if let Some(end) = on_link_event(shared, cx, at, event, figs, &mut first_played) {
-                        break end;
-                    }
-                }
-                Some(FromAsterisk::Unreadable { .. }) => {}
-                Some(FromAsterisk::Closed { reason, stats }) => {
-                    tracing::info!(call = %id, "WebSocket media connection ended: {reason}");
-                    figs.link = Some(stats);
-                    break End::MediaLeg;
-                }
-                None => break End::MediaLeg,
-            },
-            m = receiver.next() => match m {
-                Some(msg) => engine.handle_agent(Instant::now(), &msg),
-                None => {
-                    let (normal, detail) = receiver
-                        .close_info()
-                        .map(|c| (c.is_normal(), c.describe()))
-                        .unwrap_or((false, "the agent connection ended".into()));
-                    break End::Agent { normal, detail };
-                }
-            },
-            e = &mut agent_failed => {
-                let detail = e.unwrap_or_else(|_| "the agent writer stopped".into());
-                break End::Agent { normal: false, detail };
-            }
-            _ = every_second.tick() => {
-                live_snapshot(cx, &engine, figs);
-            }
-        }
-        while let Some(out) = engine.poll_output() {
-            match out {
-                WsOutput::Agent(text) => {
-                    let _ = to_agent.send(text);
-                }
-                WsOutput::Channel(audio) => {
-                    mws.send(ToAsterisk::Audio(audio));
-                }
-                WsOutput::Interrupt => {
-                    figs.interrupts.push_back(Instant::now());
-                    mws.send(ToAsterisk::Interrupt);
-                }
-                WsOutput::Event(ev) => match ev {
-                    MediaEvent::AgentError { message } => {
-                        tracing::warn!(call = %id, "agent error: {message}")
-                    }
-                    MediaEvent::Interrupted { event_id } => {
-                        tracing::debug!(call = %id, event_id, "barge-in")
-                    }
-                    other => tracing::trace!(call = %id, ?other, "media event"),
-                },
-            }
-        }
+    let mut hooks = ServeWsHooks {
+        cx,
+        figs,
+        first_played: false,
+        watch,
     };
+    let (end, engine) =
+        ws_media_loop::run(mws, sender, &mut receiver, engine, id, rx, &mut hooks, None).await;
     if let Some(w) = watchdog {
         w.abort();
     }
     lock(&shared.watches).remove(id);
-    drop(to_agent);
-    let _ = tokio::time::timeout(Duration::from_millis(500), writer).await;
+    let end = super::call_end(end, res);
     (end, engine)
 }
 
-/// Record what the link reports; `Some` ends the call.
+/// Record what the link reports; `Some` ends the call, with why.
 fn on_link_event(
     shared: &Shared,
     cx: &CallCtx<'_>,
@@ -491,7 +462,7 @@ fn on_link_event(
     event: LinkEvent,
     figs: &mut WsFigures,
     first_played: &mut bool,
-) -> Option<End> {
+) -> Option<String> {
     let m = &shared.metrics;
     let id = &cx.call.channel.id;
     match event {
@@ -552,9 +523,9 @@ fn on_link_event(
             );
         }
         LinkEvent::FormatMismatch { expected, got } => {
-            return Some(End::Error(format!(
+            return Some(format!(
                 "Asterisk's WebSocket media channel speaks {got}, not {expected}"
-            )));
+            ));
         }
         LinkEvent::AsteriskError { text } => {
             figs.asterisk_errors += 1;

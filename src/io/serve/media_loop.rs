@@ -15,7 +15,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
-use crate::io::media_clock::{dup_socket, ClockedCall, MediaClock};
+use crate::io::serve::media_clock::{dup_socket, ClockedCall, MediaClock};
 use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaStats, Output};
 use vcctl_core::media::pacer::PacingStats;
 
