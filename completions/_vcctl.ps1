@@ -44,7 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
-            [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'Call records kept by serve: list, show, export, statistics per agent profile')
+            [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'Call records kept by serve: list, show, export, statistics per agent profile, bundle')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Live view of a running serve''s calls (full screen on a terminal; a table otherwise)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback')
             [CompletionResult]::new('check-firewall', 'check-firewall', [CompletionResultType]::ParameterValue, 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run the troubleshooting runbook end to end and print a checklist with fixes')
@@ -724,6 +725,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--ari-max-requests', '--ari-max-requests', [CompletionResultType]::ParameterName, 'Most ARI requests in flight at once; keep it below Asterisk''s HTTP session limit (http.conf sessionlimit, 100 by default), which the events WebSocket and other clients share')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate (built from the bridged RTP; the call record notes the file)')
             [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Write each call''s RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized IP/UDP headers, for Wireshark or `vcctl rtp-stats`)')
+            [CompletionResult]::new('--call-logs', '--call-logs', [CompletionResultType]::ParameterName, 'Per-call event and agent protocol logs (for `calls bundle`): DIR/<call id>.events.jsonl and .agent.jsonl [default: call-logs/ beside the database]')
+            [CompletionResult]::new('--call-logs-keep', '--call-logs-keep', [CompletionResultType]::ParameterName, 'Keep the per-call logs of this many calls (older ones are deleted); 0: write none')
+            [CompletionResult]::new('--call-logs-max-mb', '--call-logs-max-mb', [CompletionResultType]::ParameterName, 'Largest size of one call''s log file; the rest of the call is not logged')
             [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
@@ -731,6 +735,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
             [CompletionResult]::new('--ws-idle-silence', '--ws-idle-silence', [CompletionResultType]::ParameterName, '--transport websocket: send silence frames between responses and after a barge-in so the caller''s leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it on, two sandbox tests heard less or misplaced audio, not yet explained (docs/websocket-media.md)')
             [CompletionResult]::new('--record-ari', '--record-ari', [CompletionResultType]::ParameterName, 'Have Asterisk record each call''s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)')
+            [CompletionResult]::new('--call-logs-audio', '--call-logs-audio', [CompletionResultType]::ParameterName, 'Keep audio payloads in the per-call agent logs (else their sizes only)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
@@ -758,6 +763,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call: timeline, RTP statistics, latency figures, transcript, recording')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write call records as CSV or JSON lines (to stdout, or -o FILE)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent profile: calls, success rate, duration and agent response percentiles')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Everything about one call in one .tar.gz for a support ticket (secrets removed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -839,11 +845,33 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'vcctl;calls;bundle' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the bundle')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle')
+            [CompletionResult]::new('--call-logs', '--call-logs', [CompletionResultType]::ParameterName, 'Directory of serve''s per-call event and agent logs [default: call-logs/ beside the database]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--with-audio', '--with-audio', [CompletionResultType]::ParameterName, 'Keep the agent''s and the caller''s audio payloads in the agent log (when serve kept them: serve --call-logs-audio); without it they are summarized as sizes')
+            [CompletionResult]::new('--redact-callers', '--redact-callers', [CompletionResultType]::ParameterName, 'Replace the caller''s phone numbers and names by caller-1, caller-2, ... everywhere')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'vcctl;calls;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List calls, newest first (the default)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call: timeline, RTP statistics, latency figures, transcript, recording')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write call records as CSV or JSON lines (to stdout, or -o FILE)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent profile: calls, success rate, duration and agent response percentiles')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Everything about one call in one .tar.gz for a support ticket (secrets removed)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -859,7 +887,30 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;calls;help;stats' {
             break
         }
+        'vcctl;calls;help;bundle' {
+            break
+        }
         'vcctl;calls;help;help' {
+            break
+        }
+        'vcctl;top' {
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'HTTP API of vcctl serve')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Refreshes per second of the full-screen view')
+            [CompletionResult]::new('--bundle-dir', '--bundle-dir', [CompletionResultType]::ParameterName, 'Where the bundle key (b) writes: DIR/<call id>.tar.gz')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Print one snapshot as a table (or --json) and exit, even on a terminal')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of tables')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'vcctl;bench' {
@@ -1128,7 +1179,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)')
             [CompletionResult]::new('agent-sim', 'agent-sim', [CompletionResultType]::ParameterValue, 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent')
-            [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'Call records kept by serve: list, show, export, statistics per agent profile')
+            [CompletionResult]::new('calls', 'calls', [CompletionResultType]::ParameterValue, 'Call records kept by serve: list, show, export, statistics per agent profile, bundle')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Live view of a running serve''s calls (full screen on a terminal; a table otherwise)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback')
             [CompletionResult]::new('check-firewall', 'check-firewall', [CompletionResultType]::ParameterValue, 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Run the troubleshooting runbook end to end and print a checklist with fixes')
@@ -1260,6 +1312,7 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call: timeline, RTP statistics, latency figures, transcript, recording')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write call records as CSV or JSON lines (to stdout, or -o FILE)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Per agent profile: calls, success rate, duration and agent response percentiles')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Everything about one call in one .tar.gz for a support ticket (secrets removed)')
             break
         }
         'vcctl;help;calls;list' {
@@ -1272,6 +1325,12 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;help;calls;stats' {
+            break
+        }
+        'vcctl;help;calls;bundle' {
+            break
+        }
+        'vcctl;help;top' {
             break
         }
         'vcctl;help;bench' {

@@ -85,6 +85,9 @@ _vcctl() {
             vcctl,sip-flow)
                 cmd="vcctl__subcmd__sip__subcmd__flow"
                 ;;
+            vcctl,top)
+                cmd="vcctl__subcmd__top"
+                ;;
             vcctl__subcmd__agents,add)
                 cmd="vcctl__subcmd__agents__subcmd__add"
                 ;;
@@ -163,6 +166,9 @@ _vcctl() {
             vcctl__subcmd__bridge__subcmd__help,show)
                 cmd="vcctl__subcmd__bridge__subcmd__help__subcmd__show"
                 ;;
+            vcctl__subcmd__calls,bundle)
+                cmd="vcctl__subcmd__calls__subcmd__bundle"
+                ;;
             vcctl__subcmd__calls,export)
                 cmd="vcctl__subcmd__calls__subcmd__export"
                 ;;
@@ -177,6 +183,9 @@ _vcctl() {
                 ;;
             vcctl__subcmd__calls,stats)
                 cmd="vcctl__subcmd__calls__subcmd__stats"
+                ;;
+            vcctl__subcmd__calls__subcmd__help,bundle)
+                cmd="vcctl__subcmd__calls__subcmd__help__subcmd__bundle"
                 ;;
             vcctl__subcmd__calls__subcmd__help,export)
                 cmd="vcctl__subcmd__calls__subcmd__help__subcmd__export"
@@ -310,6 +319,9 @@ _vcctl() {
             vcctl__subcmd__help,sip-flow)
                 cmd="vcctl__subcmd__help__subcmd__sip__subcmd__flow"
                 ;;
+            vcctl__subcmd__help,top)
+                cmd="vcctl__subcmd__help__subcmd__top"
+                ;;
             vcctl__subcmd__help__subcmd__agents,add)
                 cmd="vcctl__subcmd__help__subcmd__agents__subcmd__add"
                 ;;
@@ -342,6 +354,9 @@ _vcctl() {
                 ;;
             vcctl__subcmd__help__subcmd__bridge,show)
                 cmd="vcctl__subcmd__help__subcmd__bridge__subcmd__show"
+                ;;
+            vcctl__subcmd__help__subcmd__calls,bundle)
+                cmd="vcctl__subcmd__help__subcmd__calls__subcmd__bundle"
                 ;;
             vcctl__subcmd__help__subcmd__calls,export)
                 cmd="vcctl__subcmd__help__subcmd__calls__subcmd__export"
@@ -413,7 +428,7 @@ _vcctl() {
 
     case "${cmd}" in
         vcctl)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call load capture rtp-stats sip-flow latency-report completions help"
+            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve calls top bench check-firewall doctor call load capture rtp-stats sip-flow latency-report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,12 +1434,62 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version list show export stats help"
+            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version list show export stats bundle help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__calls__subcmd__bundle)
+            opts="-o -v -h -V --output --call-logs --with-audio --redact-callers --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-logs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1523,8 +1588,22 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__help)
-            opts="list show export stats help"
+            opts="list show export stats bundle help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__calls__subcmd__help__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2503,7 +2582,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__help)
-            opts="info endpoints channels originate bridge apps recordings events agents agent-sim serve calls bench check-firewall doctor call load capture rtp-stats sip-flow latency-report completions help"
+            opts="info endpoints channels originate bridge apps recordings events agents agent-sim serve calls top bench check-firewall doctor call load capture rtp-stats sip-flow latency-report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2755,8 +2834,22 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__help__subcmd__calls)
-            opts="list show export stats"
+            opts="list show export stats bundle"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__help__subcmd__calls__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3161,6 +3254,20 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__help__subcmd__sip__subcmd__flow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3723,7 +3830,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --http --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3817,6 +3924,18 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --call-logs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-logs-keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --call-logs-max-mb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ari-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3852,6 +3971,56 @@ _vcctl() {
             fi
             case "${prev}" in
                 --call-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vcctl__subcmd__top)
+            opts="-v -h -V --serve --rate --once --bundle-dir --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --serve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,7 +41,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
-            cand calls 'Call records kept by serve: list, show, export, statistics per agent profile'
+            cand calls 'Call records kept by serve: list, show, export, statistics per agent profile, bundle'
+            cand top 'Live view of a running serve''s calls (full screen on a terminal; a table otherwise)'
             cand bench 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback'
             cand check-firewall 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
             cand doctor 'Run the troubleshooting runbook end to end and print a checklist with fixes'
@@ -660,6 +661,9 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --ari-max-requests 'Most ARI requests in flight at once; keep it below Asterisk''s HTTP session limit (http.conf sessionlimit, 100 by default), which the events WebSocket and other clients share'
             cand --record 'Record each call to DIR/<call id>.wav: caller left, agent right, 16-bit at the RTP rate (built from the bridged RTP; the call record notes the file)'
             cand --capture 'Write each call''s RTP, both directions, to DIR/<call id>.pcap (raw IP with synthesized IP/UDP headers, for Wireshark or `vcctl rtp-stats`)'
+            cand --call-logs 'Per-call event and agent protocol logs (for `calls bundle`): DIR/<call id>.events.jsonl and .agent.jsonl [default: call-logs/ beside the database]'
+            cand --call-logs-keep 'Keep the per-call logs of this many calls (older ones are deleted); 0: write none'
+            cand --call-logs-max-mb 'Largest size of one call''s log file; the rest of the call is not logged'
             cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
@@ -667,6 +671,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
             cand --ws-idle-silence '--transport websocket: send silence frames between responses and after a barge-in so the caller''s leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it on, two sandbox tests heard less or misplaced audio, not yet explained (docs/websocket-media.md)'
             cand --record-ari 'Have Asterisk record each call''s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)'
+            cand --call-logs-audio 'Keep audio payloads in the per-call agent logs (else their sizes only)'
             cand --json 'Print machine-readable JSON instead of tables'
             cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
             cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
@@ -693,6 +698,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand show 'One call: timeline, RTP statistics, latency figures, transcript, recording'
             cand export 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
             cand stats 'Per agent profile: calls, success rate, duration and agent response percentiles'
+            cand bundle 'Everything about one call in one .tar.gz for a support ticket (secrets removed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;calls;list'= {
@@ -769,11 +775,32 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'vcctl;calls;bundle'= {
+            cand -o 'Where to write the bundle'
+            cand --output 'Where to write the bundle'
+            cand --call-logs 'Directory of serve''s per-call event and agent logs [default: call-logs/ beside the database]'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --with-audio 'Keep the agent''s and the caller''s audio payloads in the agent log (when serve kept them: serve --call-logs-audio); without it they are summarized as sizes'
+            cand --redact-callers 'Replace the caller''s phone numbers and names by caller-1, caller-2, ... everywhere'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'vcctl;calls;help'= {
             cand list 'List calls, newest first (the default)'
             cand show 'One call: timeline, RTP statistics, latency figures, transcript, recording'
             cand export 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
             cand stats 'Per agent profile: calls, success rate, duration and agent response percentiles'
+            cand bundle 'Everything about one call in one .tar.gz for a support ticket (secrets removed)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;calls;help;list'= {
@@ -784,7 +811,28 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;calls;help;stats'= {
         }
+        &'vcctl;calls;help;bundle'= {
+        }
         &'vcctl;calls;help;help'= {
+        }
+        &'vcctl;top'= {
+            cand --serve 'HTTP API of vcctl serve'
+            cand --rate 'Refreshes per second of the full-screen view'
+            cand --bundle-dir 'Where the bundle key (b) writes: DIR/<call id>.tar.gz'
+            cand --db 'SQLite database file [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
+            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
+            cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
+            cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
+            cand --ca-cert 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]'
+            cand --once 'Print one snapshot as a table (or --json) and exit, even on a terminal'
+            cand --json 'Print machine-readable JSON instead of tables'
+            cand -v 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand --verbose 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'vcctl;bench'= {
             cand --calls 'Numbers of concurrent calls to measure, comma separated'
@@ -1042,7 +1090,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand agents 'Agent profiles: which ElevenLabs agent serves which calls (kept in the database)'
             cand agent-sim 'Run a local ElevenLabs Agents simulator (same WebSocket protocol) for tests and demos'
             cand serve 'Answer every call of the ARI app: bridge it to an ElevenLabs voice agent'
-            cand calls 'Call records kept by serve: list, show, export, statistics per agent profile'
+            cand calls 'Call records kept by serve: list, show, export, statistics per agent profile, bundle'
+            cand top 'Live view of a running serve''s calls (full screen on a terminal; a table otherwise)'
             cand bench 'Benchmark serve''s media path with synthetic calls and agent-sim on loopback'
             cand check-firewall 'Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability'
             cand doctor 'Run the troubleshooting runbook end to end and print a checklist with fixes'
@@ -1142,6 +1191,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand show 'One call: timeline, RTP statistics, latency figures, transcript, recording'
             cand export 'Write call records as CSV or JSON lines (to stdout, or -o FILE)'
             cand stats 'Per agent profile: calls, success rate, duration and agent response percentiles'
+            cand bundle 'Everything about one call in one .tar.gz for a support ticket (secrets removed)'
         }
         &'vcctl;help;calls;list'= {
         }
@@ -1150,6 +1200,10 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;help;calls;export'= {
         }
         &'vcctl;help;calls;stats'= {
+        }
+        &'vcctl;help;calls;bundle'= {
+        }
+        &'vcctl;help;top'= {
         }
         &'vcctl;help;bench'= {
         }

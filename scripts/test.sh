@@ -11,7 +11,8 @@ cd "$repo"
 say() { echo "test.sh: $*"; }
 
 # Debian packages the tests use: tshark (rtp-stats is checked against it), baresip (a second
-# SIP client for interop), curl and iproute2/nftables/iptables (network checks).
+# SIP client for interop), curl and iproute2/nftables/iptables (network checks), tmux (`vcctl
+# top` is driven in it like a person would).
 need=()
 command -v tshark >/dev/null || need+=(tshark)
 command -v baresip >/dev/null || need+=(baresip)
@@ -20,6 +21,7 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v nft >/dev/null || need+=(nftables)
 command -v iptables >/dev/null || need+=(iptables)
 command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v tmux >/dev/null || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -96,8 +96,10 @@ pub enum Command {
     AgentSim(AgentSimArgs),
     /// Answer every call of the ARI app: bridge it to an ElevenLabs voice agent
     Serve(ServeArgs),
-    /// Call records kept by serve: list, show, export, statistics per agent profile
+    /// Call records kept by serve: list, show, export, statistics per agent profile, bundle
     Calls(CallsArgs),
+    /// Live view of a running serve's calls (full screen on a terminal; a table otherwise)
+    Top(TopArgs),
     /// Benchmark serve's media path with synthetic calls and agent-sim on loopback
     Bench(BenchArgs),
     /// Check SIP, RTP, ARI and HTTP API ports: listeners, host firewall, NAT, reachability
@@ -323,6 +325,47 @@ pub enum CallsAction {
     Export(CallsExportArgs),
     /// Per agent profile: calls, success rate, duration and agent response percentiles
     Stats(CallsStatsArgs),
+    /// Everything about one call in one .tar.gz for a support ticket (secrets removed)
+    Bundle(CallsBundleArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CallsBundleArgs {
+    /// The call's id (as `calls list` shows it)
+    pub id: String,
+    /// Where to write the bundle
+    #[arg(short, long, value_name = "FILE.tar.gz")]
+    pub output: PathBuf,
+    /// Directory of serve's per-call event and agent logs [default: call-logs/ beside the
+    /// database]
+    #[arg(long, value_name = "DIR")]
+    pub call_logs: Option<PathBuf>,
+    /// Keep the agent's and the caller's audio payloads in the agent log (when serve kept
+    /// them: serve --call-logs-audio); without it they are summarized as sizes
+    #[arg(long)]
+    pub with_audio: bool,
+    /// Replace the caller's phone numbers and names by caller-1, caller-2, ... everywhere
+    #[arg(long)]
+    pub redact_callers: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TopArgs {
+    /// HTTP API of vcctl serve
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8000")]
+    pub serve: String,
+    /// Refreshes per second of the full-screen view
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u64).range(1..=20))]
+    pub rate: u64,
+    /// Print one snapshot as a table (or --json) and exit, even on a terminal
+    #[arg(long)]
+    pub once: bool,
+    /// Where the bundle key (b) writes: DIR/<call id>.tar.gz
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub bundle_dir: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Which calls a `calls` subcommand looks at.
@@ -918,6 +961,19 @@ pub struct ServeArgs {
     /// IP/UDP headers, for Wireshark or `vcctl rtp-stats`)
     #[arg(long, value_name = "DIR")]
     pub capture: Option<PathBuf>,
+    /// Per-call event and agent protocol logs (for `calls bundle`): DIR/<call id>.events.jsonl
+    /// and .agent.jsonl [default: call-logs/ beside the database]
+    #[arg(long, value_name = "DIR")]
+    pub call_logs: Option<PathBuf>,
+    /// Keep the per-call logs of this many calls (older ones are deleted); 0: write none
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub call_logs_keep: usize,
+    /// Largest size of one call's log file; the rest of the call is not logged
+    #[arg(long, value_name = "MB", default_value_t = 16)]
+    pub call_logs_max_mb: u64,
+    /// Keep audio payloads in the per-call agent logs (else their sizes only)
+    #[arg(long)]
+    pub call_logs_audio: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

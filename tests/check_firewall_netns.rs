@@ -28,13 +28,9 @@ use std::time::Duration;
 use common::{bare_command, bin, Spawned};
 use serde_json::Value;
 
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1")
-}
-
 /// True when namespace tests can run; panics when they must but cannot.
 fn netns_available() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     let ip = Command::new("ip")
         .args(["netns", "list"])
@@ -51,16 +47,12 @@ fn netns_available() -> bool {
     if root && ip && tools {
         return true;
     }
-    let why = format!(
-        "root: {root}, ip netns: {ip}, nft/iptables: {tools} (apt-get install -y iproute2 nftables iptables)"
-    );
-    if required() {
-        panic!("check-firewall namespace tests must run here but cannot: {why}");
-    }
-    eprintln!(
-        "SKIPPED: check-firewall namespace tests need root, ip netns, nft and iptables ({why})"
-    );
-    false
+    common::cannot_run(
+        &format!(
+            "check-firewall namespace tests need root, ip netns, nft and iptables (root: {root}, ip netns: {ip}, nft/iptables: {tools})"
+        ),
+        "Run them as root after apt-get install -y iproute2 nftables iptables",
+    )
 }
 
 fn sh(args: &[&str]) -> Output {

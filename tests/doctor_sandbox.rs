@@ -174,7 +174,7 @@ const ITEMS: [&str; 11] = [
 
 #[test]
 fn healthy_sandbox_is_all_pass() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let app = app_name("ok");
     // The stand-in for serve: it holds the app's events WebSocket.
     let mut events = sb.spawn(&["events", "--app", &app, "--timeout", "30"]);
@@ -262,7 +262,7 @@ fn healthy_sandbox_is_all_pass() {
 
 #[test]
 fn stopped_asterisk_fails_with_the_fix() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (_sim, agent) = agent_sim();
     let api = ApiStandIn::start();
     // A closed port stands in for a stopped Asterisk (the sandbox stays up for others).
@@ -303,7 +303,7 @@ fn stopped_asterisk_fails_with_the_fix() {
 
 #[test]
 fn wrong_password_fails_with_the_fix() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (_sim, agent) = agent_sim();
     let api = ApiStandIn::start();
     let (r, code, _) = doctor(
@@ -338,7 +338,7 @@ fn wrong_password_fails_with_the_fix() {
 
 #[test]
 fn missing_app_fails_with_the_fix() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (_sim, agent) = agent_sim();
     let api = ApiStandIn::start();
     let app = app_name("missing");
@@ -370,7 +370,7 @@ fn missing_app_fails_with_the_fix() {
 
 #[test]
 fn agent_and_api_down_fail_with_fixes() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (r, code, _) = doctor(
         &sb,
         &app_name("down"),
@@ -402,7 +402,7 @@ fn agent_and_api_down_fail_with_fixes() {
 /// `events --app` must take it rather than refuse, and doctor must not call that connected.
 #[test]
 fn a_registration_left_by_a_gone_client_is_not_a_live_client() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let app = app_name("stale");
     let events = |extra: &[&str]| {

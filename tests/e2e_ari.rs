@@ -18,7 +18,7 @@ fn event_type(line: &str) -> String {
 
 #[test]
 fn info_reports_asterisk_22() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let v = sb.json(&["info"]);
     let version = v["system"]["version"].as_str().unwrap();
     assert!(version.starts_with("22."), "version {version}");
@@ -33,7 +33,7 @@ fn info_reports_asterisk_22() {
 
 #[test]
 fn endpoints_list_and_show_the_anonymous_endpoint() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let list = sb.json(&["endpoints"]);
     assert!(
         list.as_array()
@@ -61,7 +61,7 @@ fn endpoints_list_and_show_the_anonymous_endpoint() {
 /// inspected, hung up; the event stream shows the call in order; nothing is left behind.
 #[test]
 fn call_into_stasis_bridge_and_hangup() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let app = "voiceclone-app";
     // Register the deployment's app (serve is not running in this test).
@@ -180,7 +180,7 @@ fn call_into_stasis_bridge_and_hangup() {
 
 #[test]
 fn take_over_replaces_the_running_app_and_the_old_one_says_so() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let app = "vcctl-e2e-takeover";
     let mut first = sb.spawn(&["events", "--app", app, "--follow"]);
     assert!(first
@@ -201,7 +201,7 @@ fn take_over_replaces_the_running_app_and_the_old_one_says_so() {
 
 #[test]
 fn count_and_type_filters_stop_the_stream() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     // Not enough events before the timeout: exit 7. This runs first, while no channel exists:
     // Asterisk 22.10 can deadlock its app registry when an observer registers while a previous
     // observer is still being torn down next to dying channels (see README).
@@ -245,7 +245,7 @@ fn count_and_type_filters_stop_the_stream() {
 
 #[test]
 fn recordings_list_get_delete() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     // Make a recording of a bridge with a tone in it, through the library's ARI client.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let settings = vcctl::config::AriSettings::resolve(
@@ -319,7 +319,7 @@ fn recordings_list_get_delete() {
 
 #[test]
 fn user_mistakes_give_one_sentence_and_the_documented_exit_code() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let secret = "wrong-Pa55word-xyz";
     let bad_pw = bare_command()
         .env("VCCTL_ARI_URL", &sb.url)
@@ -393,7 +393,7 @@ fn user_mistakes_give_one_sentence_and_the_documented_exit_code() {
 /// after reconnecting, and shows events of a call made after the restart.
 #[test]
 fn events_follow_survives_an_asterisk_restart() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let mut follow = sb.spawn(&["events", "--follow"]);
     assert!(follow
         .wait_stderr(Duration::from_secs(10), |l| l.contains("listening"))

@@ -38,7 +38,7 @@ fn middle(samples: &[i16]) -> &[i16] {
 
 #[test]
 fn call_echo_extension_measures_round_trip_and_records_the_tone() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("out.wav");
     let (code, v, err) = run_json(sb.command().args([
@@ -124,7 +124,7 @@ fn call_echo_extension_measures_round_trip_and_records_the_tone() {
 
 #[test]
 fn call_with_alaw_only() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (code, v, err) = run_json(sb.command().args([
         "call",
         "sip:echo@127.0.0.1:5060",
@@ -144,7 +144,7 @@ fn call_with_alaw_only() {
 
 #[test]
 fn call_to_a_missing_extension_fails_with_the_sip_status() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (code, _, err) = run_json(sb.command().args([
         "call",
         "sip:no-such-extension@127.0.0.1:5060",
@@ -165,7 +165,7 @@ const AUTH_PASSWORD: &str = "vcctl-auth-test-password";
 
 #[test]
 fn call_with_digest_auth_answers_the_challenge_and_measures_the_round_trip() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let (code, v, err) = run_json(sb.command().env("VCCTL_SIP_PASSWORD", AUTH_PASSWORD).args([
         "call",
         "sip:echo@127.0.0.1:5060",
@@ -208,7 +208,7 @@ fn call_with_digest_auth_answers_the_challenge_and_measures_the_round_trip() {
 
 #[test]
 fn call_with_a_wrong_password_fails_in_one_sentence_without_the_password() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let wrong = "not-the-vcctl-auth-password-7341";
     for verbose in [false, true] {
         let mut cmd = sb.command();
@@ -297,7 +297,7 @@ fn call_through_serve(sb: &common::Sandbox, delay_ms: u64) -> Value {
 
 #[test]
 fn round_trip_through_serve_and_the_echo_agent_grows_by_its_response_delay() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     // agent-sim's echo delays every byte by --response-delay-ms (no VAD involved: the
     // 700 ms hangover only dates tone replies), so the round trip must grow by exactly that.
@@ -461,17 +461,13 @@ impl Drop for Baresip {
 
 /// Whether baresip may be missing (plain `cargo test`) or must be there (CI, VCCTL_E2E=1).
 fn baresip_or_skip() -> bool {
-    if have_baresip() {
-        return true;
+    if !have_baresip() {
+        common::cannot_run(
+            "baresip is not installed",
+            "Install it: apt-get install -y baresip",
+        );
     }
-    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "baresip is not installed (apt-get install baresip)"
-    );
-    eprintln!("SKIPPED: baresip is not installed");
-    false
+    true
 }
 
 /// The decoded audio baresip dumped (sndfile's `dump-*-dec.wav`).
@@ -487,7 +483,7 @@ fn baresip_received(dir: &Path) -> Option<Vec<i16>> {
 
 #[test]
 fn baresip_calls_the_echo_extension_and_stays_connected() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     if !baresip_or_skip() {
         return;
     }

@@ -26,17 +26,12 @@ use serde_json::Value;
 use vcctl_core::capture::net::{decode, Decoded, LinkType};
 use vcctl_core::media::wav;
 
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1")
-}
-
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Whether `tool` runs; when it does not, skip (or fail when tests are required).
+/// Whether `tool` runs; when it does not, the test fails saying how to install it.
 fn have(tool: &str, arg: &str) -> bool {
     let ok = Command::new(tool)
         .arg(arg)
@@ -45,20 +40,20 @@ fn have(tool: &str, arg: &str) -> bool {
         .status()
         .is_ok();
     if !ok {
-        assert!(
-            !required(),
-            "{tool} is not installed (apt-get install {tool})"
+        common::cannot_run(
+            &format!("{tool} is not installed"),
+            &format!("Install it: apt-get install -y {tool}"),
         );
-        eprintln!("SKIPPED: {tool} is not installed");
     }
     ok
 }
 
 fn can_capture() -> bool {
     if !is_root() {
-        assert!(!required(), "live capture tests need root (or CAP_NET_RAW)");
-        eprintln!("SKIPPED: live capture needs root");
-        return false;
+        common::cannot_run(
+            "live capture needs root (or CAP_NET_RAW)",
+            "Run the tests as root",
+        );
     }
     have("tshark", "-v")
 }
@@ -309,7 +304,7 @@ fn check_call_capture(file: &Path, report: &Value) {
 
 #[test]
 fn live_capture_on_lo_during_a_call_stopped_with_ctrl_c() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     if !can_capture() || !have("baresip", "-h") {
         return;
     }
@@ -336,7 +331,7 @@ fn live_capture_on_lo_during_a_call_stopped_with_ctrl_c() {
 
 #[test]
 fn live_capture_on_any_during_a_call_until_its_duration() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     if !can_capture() || !have("baresip", "-h") {
         return;
     }
@@ -614,7 +609,7 @@ fn unreadable_captures_give_one_sentence_and_a_documented_exit_code() {
 
 #[test]
 fn serve_capture_writes_one_pcap_per_call_with_both_directions() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     if !have("tshark", "-v") {
         return;
     }

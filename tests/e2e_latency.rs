@@ -239,7 +239,7 @@ fn an_empty_database_says_so_and_prints_no_zeros() {
 
 #[test]
 fn probe_recovers_a_delay_injected_on_the_phone_leg() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let delay = 40.0;
     let relay = udp_delay_relay(
         "127.0.0.1:5060".parse().unwrap(),
@@ -287,7 +287,7 @@ fn probe_recovers_a_delay_injected_on_the_phone_leg() {
 
 #[test]
 fn records_recover_the_agent_leg_delay_and_the_agent_response_delay() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let delay = 40.0;
     // Above agent-sim's end-of-speech hangover (700 ms): a reply cannot leave before the
@@ -403,7 +403,7 @@ fn recorded_caller_rtt(sb: &common::Sandbox, stack: &Stack) -> Option<f64> {
 
 #[test]
 fn records_carry_the_rtcp_round_trip_of_vcctl_call_and_recover_a_phone_leg_delay() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     let db = stack.db.display().to_string();
@@ -502,7 +502,7 @@ fn probe_report(sb: &common::Sandbox, ari_url: &str) -> Value {
 
 #[test]
 fn probe_measures_ari_event_delivery_and_recovers_a_delay_in_front_of_ari() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let direct = probe_report(&sb, &sb.url);
     let ari = component(&direct, "ari_websocket_event");
     assert_eq!(ari["samples"], 10, "{ari}");
@@ -617,7 +617,7 @@ fn echo_call_through_relay(
 
 #[test]
 fn echo_round_trip_grows_by_the_agent_network_delay_and_the_report_adds_up_to_it() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let sim_port = free_port();
     let mut sim = common::Spawned::start(common::bare_command().args([

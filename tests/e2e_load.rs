@@ -101,7 +101,7 @@ fn assert_nothing_left(sb: &common::Sandbox, stack: &Stack) {
 
 #[test]
 fn a_burst_of_40_calls_through_serve_all_hear_the_agent_and_leave_nothing() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -136,7 +136,7 @@ fn a_burst_of_40_calls_through_serve_all_hear_the_agent_and_leave_nothing() {
 
 #[test]
 fn past_max_calls_the_extra_calls_get_503_at_once_and_the_rest_hear_the_agent() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -202,7 +202,7 @@ fn over_websocket_media_a_caller_killed_mid_call_is_ended_by_serve_after_the_med
 /// kill -9 of a `vcctl call` through `test@` (no BYE): serve ends the call after its 3 s
 /// `--media-timeout`, well before Asterisk's own rtp_timeout (15 s), and records why.
 fn vanished_caller_ended_by_serve(serve_args: &'static [&'static str]) {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -239,7 +239,7 @@ fn vanished_caller_ended_by_serve(serve_args: &'static [&'static str]) {
 
 #[test]
 fn a_caller_killed_mid_call_is_hung_up_by_asterisks_rtp_timeout() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     // The echo test: no serve involved, only the deployment's pjsip.conf (rtp_timeout=15).
     let killed = vanish_mid_call(&sb, "sip:echo@127.0.0.1:5060", || {
@@ -274,7 +274,7 @@ fn a_caller_killed_mid_call_is_hung_up_by_asterisks_rtp_timeout() {
 
 #[test]
 fn the_reconciliation_releases_what_belongs_to_no_call() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,

@@ -126,7 +126,7 @@ fn load_against_its_own_answerer() {
 
 #[test]
 fn load_through_serve_and_the_echo_agent_answers_every_call_with_audio() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -178,7 +178,7 @@ fn load_through_serve_and_the_echo_agent_answers_every_call_with_audio() {
 
 #[test]
 fn audit_ari_catches_a_channel_left_up() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     // A silent Local channel pair nobody hangs up.
     let left = sb.json(&[

@@ -25,7 +25,7 @@ fn finish(sb: &common::Sandbox, stack: &Stack) {
 
 #[test]
 fn tone_comes_back_through_serve_and_the_agent() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     let caller = call(&sb);
@@ -65,7 +65,7 @@ fn tone_comes_back_through_serve_and_the_agent() {
 
 #[test]
 fn the_agent_ending_the_conversation_hangs_the_caller_up() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -84,7 +84,7 @@ fn the_agent_ending_the_conversation_hangs_the_caller_up() {
 
 #[test]
 fn hanging_up_the_media_leg_ends_the_call() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     call(&sb);
@@ -105,7 +105,7 @@ fn hanging_up_the_media_leg_ends_the_call() {
 
 #[test]
 fn twenty_calls_in_a_row_then_ten_at_once_leave_nothing_behind() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     for _ in 0..20 {
@@ -159,7 +159,7 @@ fn twenty_calls_in_a_row_then_ten_at_once_leave_nothing_behind() {
 
 #[test]
 fn unreachable_agent_plays_the_fallback_then_hangs_up() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let mut watch = sb.spawn(&["events", "--json", "--timeout", "30"]);
     assert!(watch
@@ -202,7 +202,7 @@ fn unreachable_agent_plays_the_fallback_then_hangs_up() {
 
 #[test]
 fn unreachable_agent_with_hangup_policy_hangs_up_with_the_reason() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let mut watch = sb.spawn(&[
         "events",
@@ -236,7 +236,7 @@ fn unreachable_agent_with_hangup_policy_hangs_up_with_the_reason() {
 
 #[test]
 fn sigterm_drains_active_calls_then_exits_cleanly() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let mut stack = Stack::start(
         &sb,
@@ -262,7 +262,7 @@ fn sigterm_drains_active_calls_then_exits_cleanly() {
 
 #[test]
 fn a_restart_after_a_crash_releases_what_the_dead_process_left() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let mut stack = Stack::start(&sb, StackOptions::default());
     call(&sb);
@@ -317,7 +317,7 @@ fn a_restart_after_a_crash_releases_what_the_dead_process_left() {
 
 #[test]
 fn events_follow_serve_watches_without_taking_the_app() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     let url = format!("http://127.0.0.1:{}", stack.http);
@@ -353,7 +353,7 @@ fn events_follow_serve_watches_without_taking_the_app() {
 /// not at the caller. README says slin16 is one-way; serve warns at start.
 #[test]
 fn slin16_carries_the_caller_to_a_pcm_16000_agent_and_sends_its_reply_as_l16() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let rec = tempfile::tempdir().unwrap();
     let rec_arg = rec.path().display().to_string();
@@ -451,7 +451,7 @@ fn doctor_app_row(sb: &common::Sandbox, stack: &Stack) -> (Value, Option<i32>) {
 /// say so instead of PASSing, and `events --app` must not refuse.
 #[test]
 fn a_killed_serve_is_not_reported_as_connected() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let mut stack = Stack::start(&sb, StackOptions::default());
     let (row, _) = doctor_app_row(&sb, &stack);

@@ -76,9 +76,7 @@ fn assert_tone(samples: &[i16], hz: f64, rate: u32, what: &str) {
 /// The tone-rec caller through serve over WebSocket and the echo agent: the tone comes back.
 /// Returns the call's live media figures, the record and the metrics.
 fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, String) {
-    let Some(sb) = sandbox() else {
-        return (Value::Null, Value::Null, String::new());
-    };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -122,9 +120,6 @@ fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, Strin
 #[test]
 fn ulaw_tone_comes_back_over_the_websocket_transport_untouched() {
     let (live, rec, metrics) = tone_round_trip("ulaw_8000", "ulaw");
-    if live.is_null() {
-        return;
-    }
     let media = &live["media"];
     assert!(media["caller_frames"].as_u64().unwrap() > 100, "{media}");
     assert!(media["agent_audio_events"].as_u64().unwrap() > 0, "{media}");
@@ -170,9 +165,6 @@ fn ulaw_tone_comes_back_over_the_websocket_transport_untouched() {
 #[test]
 fn slin16_passes_pcm_16000_through_both_ways_without_resampling() {
     let (live, rec, metrics) = tone_round_trip("pcm_16000", "slin16");
-    if live.is_null() {
-        return;
-    }
     let media = &live["media"];
     // 640-byte (20 ms at 16 kHz) caller frames, handed to the agent as they are.
     let frames = media["caller_frames"].as_u64().unwrap();
@@ -218,7 +210,7 @@ fn run_json(cmd: &mut Command) -> (Option<i32>, Value, String) {
 
 /// `vcctl call` over SIP to `test@` -> serve over WebSocket -> the echo agent.
 fn sip_call_through(serve_format: &str, sim_format: &str) {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -336,7 +328,7 @@ fn scripted_call(
 
 #[test]
 fn barge_in_stops_the_agent_audio_the_caller_hears() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     // The caller speaks 1 s; the agent answers with 20 s of 440 Hz, all at once (more than
     // the link's window: part waits in serve, part in Asterisk's queue); the caller speaks
@@ -417,7 +409,7 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
 
 #[test]
 fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     // The caller speaks 1 s then listens; the agent answers with 30 s of 440 Hz at once.
     // With the window at its maximum (999 frames) Asterisk's own MEDIA_XOFF decides.
@@ -487,7 +479,7 @@ fn ws_stack(sb: &common::Sandbox, sim_args: &[&str]) -> Stack {
 
 #[test]
 fn the_agent_closing_ends_a_websocket_call_and_releases_everything() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = ws_stack(&sb, &["--end-after-ms", "1500"]);
     call(&sb);
@@ -500,7 +492,7 @@ fn the_agent_closing_ends_a_websocket_call_and_releases_everything() {
 
 #[test]
 fn hanging_up_the_websocket_media_leg_ends_the_call() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = ws_stack(&sb, &[]);
     call(&sb);
@@ -521,7 +513,7 @@ fn hanging_up_the_websocket_media_leg_ends_the_call() {
 
 #[test]
 fn an_asterisk_restart_mid_call_leaves_nothing_behind() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = ws_stack(&sb, &[]);
     call(&sb);
@@ -545,7 +537,7 @@ fn an_asterisk_restart_mid_call_leaves_nothing_behind() {
 
 #[test]
 fn doctor_with_the_websocket_transport_checks_chan_websocket_and_names_the_ari_port() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let conf = format!(
         "{}/etc/asterisk",
         std::env::var("VCCTL_SANDBOX_DIR")
@@ -599,7 +591,7 @@ fn baresip_hears_its_tone_back_through_websocket_serve_slin16() {
 
 fn baresip_through(serve_format: &str, sim_format: &str) {
     use std::process::Stdio;
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     let have = Command::new("baresip")
         .arg("-h")
         .stdout(Stdio::null())
@@ -607,12 +599,10 @@ fn baresip_through(serve_format: &str, sim_format: &str) {
         .status()
         .is_ok();
     if !have {
-        assert!(
-            std::env::var("VCCTL_E2E").map_or(true, |v| v != "1"),
-            "baresip is not installed (apt-get install baresip)"
+        common::cannot_run(
+            "baresip is not installed",
+            "Install it: apt-get install -y baresip",
         );
-        eprintln!("SKIPPED: baresip is not installed");
-        return;
     }
     sb.force_clean();
     let stack = Stack::start(
@@ -688,7 +678,7 @@ fn baresip_through(serve_format: &str, sim_format: &str) {
 
 #[test]
 fn ten_in_a_row_then_ten_at_once_over_websocket_leave_nothing_behind() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = ws_stack(&sb, &["--response-delay-ms", "60"]);
     for _ in 0..10 {

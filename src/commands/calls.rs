@@ -1,13 +1,14 @@
-//! `vcctl calls list | show | export | stats`: the call records `vcctl serve` keeps in the
-//! database (the same `--db` as the agent profiles).
+//! `vcctl calls list | show | export | stats | bundle`: the call records `vcctl serve` keeps
+//! in the database (the same `--db` as the agent profiles); `bundle` adds serve's per-call logs
+//! and files.
 
 use std::io::Write;
 use std::path::Path;
 
 use super::{now_unix, Ctx};
 use crate::cli::{
-    CallOutcomeArg, CallsAction, CallsArgs, CallsExportArgs, CallsFilterArgs, CallsListArgs,
-    CallsStatsArgs, ExportFormat,
+    CallOutcomeArg, CallsAction, CallsArgs, CallsBundleArgs, CallsExportArgs, CallsFilterArgs,
+    CallsListArgs, CallsStatsArgs, ExportFormat,
 };
 use crate::error::{Error, Result};
 use crate::io::store::{resolve_db_path, CallFilter, CallOutcome, CallRecord, Store};
@@ -17,6 +18,9 @@ use vcctl_core::analysis::stats::{summarize, CallSample};
 
 pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
     let path = resolve_db_path(args.db.db.as_deref(), &ctx.layers);
+    if let Some(CallsAction::Bundle(a)) = &args.action {
+        return bundle(ctx, &path, a);
+    }
     // Reading never creates a database: a missing file simply has no calls.
     let store = if path.exists() {
         Store::open(&path)?
@@ -45,7 +49,84 @@ pub async fn run(ctx: &Ctx, args: CallsArgs) -> Result<()> {
         CallsAction::Show { id } => emit(&CallView(store.get_call(&id)?), json),
         CallsAction::Export(a) => export(&store, &a),
         CallsAction::Stats(a) => stats(&store, &a, json),
+        CallsAction::Bundle(a) => bundle(ctx, &path, &a),
     }
+}
+
+fn bundle(ctx: &Ctx, db: &Path, a: &CallsBundleArgs) -> Result<()> {
+    let report = bundle_call(
+        db,
+        &a.id,
+        &a.output,
+        a.call_logs.as_deref(),
+        a.with_audio,
+        a.redact_callers,
+        bundle_secrets(ctx),
+    )?;
+    emit(&crate::ui::record_views::BundleView(report), ctx.json())
+}
+
+/// Write the bundle of call `id` (see `io::call_bundle`).
+pub fn bundle_call(
+    db: &Path,
+    id: &str,
+    output: &Path,
+    call_logs: Option<&Path>,
+    with_audio: bool,
+    redact_callers: bool,
+    secrets: Vec<String>,
+) -> Result<crate::io::call_bundle::BundleReport> {
+    use crate::io::call_bundle::{write_bundle, BundleError, BundleRequest};
+    if !db.exists() {
+        return Err(Error::NotFound(format!(
+            "no call database at {}; give serve's --db",
+            db.display()
+        )));
+    }
+    let store = Store::open(db)?;
+    let record = store.get_call(id)?;
+    let mut secrets = secrets;
+    // Keys named by agent profiles, whatever their variables are called.
+    for p in store.list_profiles().unwrap_or_default() {
+        if let Some(v) = p.api_key_env.and_then(|k| std::env::var(k).ok()) {
+            secrets.push(v);
+        }
+    }
+    let req = BundleRequest {
+        output: output.to_path_buf(),
+        call_logs: call_logs
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| crate::io::serve::journal::default_dir(db)),
+        with_audio,
+        redact_callers,
+        secrets,
+    };
+    write_bundle(&record, &req).map_err(|e| match e {
+        BundleError::Write { path, source } => {
+            Error::io(format!("could not write the bundle {path}"), source)
+        }
+        e @ BundleError::Leak(_) => Error::Other(e.to_string()),
+    })
+}
+
+/// Every value that must stay out of a bundle: the ARI password, environment and `.env`
+/// values whose names say they are secret (API keys, tokens, passwords), the keys agent
+/// profiles name, and serve's API token.
+pub fn bundle_secrets(ctx: &Ctx) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (k, v) in ctx.layers.env.iter().chain(ctx.layers.dotenv.iter()) {
+        if vcctl_core::serve::bundle::is_secret_name(k) && !k.ends_with("_FILE") {
+            out.push(v.clone());
+        }
+    }
+    if let Ok(ari) = ctx.ari_settings() {
+        out.push(ari.password.expose().to_string());
+    }
+    if let Some(t) = crate::io::serve_client::api_token_secret() {
+        out.push(t);
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// `--since`: a duration before `now` (`30m`, `1h`, `2d`, `1h 30m`) or an RFC 3339 time.

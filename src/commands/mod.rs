@@ -22,11 +22,13 @@ pub mod events;
 pub mod info;
 pub mod latency_report;
 pub mod load;
+pub mod net_checks;
 pub mod originate;
 pub mod recordings;
 pub mod rtp_stats;
 pub mod serve;
 pub mod sip_flow;
+pub mod top;
 
 /// What every command may need: the global flags and the settings layers.
 pub struct Ctx {
@@ -69,6 +71,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(a) => bench::run(&ctx, a).await,
         Command::Serve(a) => serve::run(&ctx, a).await,
         Command::Calls(a) => calls::run(&ctx, a).await,
+        Command::Top(a) => top::run(&ctx, a).await,
         Command::AgentSim(a) => agent_sim::run(&ctx, a).await,
         Command::CheckFirewall(a) => check_firewall::run(&ctx, a).await,
         Command::Doctor(a) => doctor::run(&ctx, a).await,

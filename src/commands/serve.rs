@@ -123,6 +123,36 @@ pub fn settings_json(
     })
 }
 
+/// `--call-logs*`: where the per-call logs go, created now so a mistake shows at start.
+fn journal_settings(
+    a: &ServeArgs,
+    db: &Path,
+) -> Result<crate::io::serve::journal::JournalSettings> {
+    use crate::io::serve::journal::{default_dir, JournalSettings};
+    let dir = if a.call_logs_keep == 0 {
+        None
+    } else {
+        let dir = a.call_logs.clone().unwrap_or_else(|| default_dir(db));
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Error::io(
+                format!(
+                    "the per-call logs cannot be written to {} (choose another --call-logs, or --call-logs-keep 0)",
+                    dir.display()
+                ),
+                e,
+            )
+        })?;
+        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
+    };
+    Ok(JournalSettings {
+        dir,
+        keep_calls: a.call_logs_keep,
+        max_file_bytes: a.call_logs_max_mb.max(1) * 1024 * 1024,
+        keep_audio: a.call_logs_audio,
+        ..Default::default()
+    })
+}
+
 pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
     let opts = options(ctx, &a)?;
     // The agent URL is checked now, not at the first call.
@@ -154,8 +184,11 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
                 e,
             )
         })?;
-        plugins.push(crate::io::serve::capture::factory(dir.clone()));
+        // Absolute, so the call's log names a file `calls bundle` finds from anywhere.
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        plugins.push(crate::io::serve::capture::factory(dir));
     }
+    let journals = journal_settings(&a, &db)?;
     let settings = settings_json(&opts, &ari_settings, &ctx.layers, &db);
     let shared = Arc::new(Shared {
         ari: AriClient::with_limits(
@@ -163,7 +196,9 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
             Duration::from_secs(10),
             a.ari_max_requests as usize,
         )?,
-        api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER).with_settings(settings),
+        api: ApiState::new(metrics.registry.clone(), DEFAULT_EVENT_BUFFER)
+            .with_settings(settings)
+            .with_journals(crate::io::serve::journal::Journals::new(journals)),
         metrics,
         ports: PortPool::new(opts.rtp_bind, opts.rtp_ports),
         store,

@@ -3,38 +3,15 @@
 //! and the HTTP API of `vcctl serve` (`/healthz`, `/readyz`, and `/settings`: what the running
 //! serve uses).
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::SinkExt;
-use serde::Serialize;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use url::Url;
 
 use crate::io::agent_ws::{fetch_signed_url, AgentSettings};
-
-/// Result of one step: how long it took, or why it failed. `None`: not reached.
-pub type Step = Option<Result<Duration, String>>;
-
-/// What reaching the agent service showed.
-#[derive(Debug, Clone, Serialize)]
-pub struct AgentProbe {
-    /// The conversation URL without query (a signed URL carries a credential).
-    pub url: String,
-    pub signed_url: Step,
-    pub dns: Option<Result<Vec<SocketAddr>, String>>,
-    pub tcp: Step,
-    /// TLS (for wss) and the WebSocket upgrade.
-    pub handshake: Step,
-    pub tls: bool,
-}
-
-impl AgentProbe {
-    pub fn ok(&self) -> bool {
-        matches!(self.handshake, Some(Ok(_))) && !matches!(self.signed_url, Some(Err(_)))
-    }
-}
+pub use vcctl_core::checks::doctor::{AgentProbe, ApiProbe, Step};
 
 fn shown(u: &Url) -> String {
     let mut s = u.clone();
@@ -154,16 +131,6 @@ fn handshake_error(e: tokio_tungstenite::tungstenite::Error) -> String {
         E::Io(io) => format!("the connection failed during the handshake: {io}"),
         other => other.to_string(),
     }
-}
-
-/// What the HTTP API answered.
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiProbe {
-    pub url: String,
-    /// `/healthz`: the body on 200, else why not.
-    pub healthz: Result<String, String>,
-    /// `/readyz`: ready or not with the reason; `None` when healthz failed.
-    pub readyz: Option<Result<(bool, String), String>>,
 }
 
 /// GET `/healthz` and `/readyz` of `base`.

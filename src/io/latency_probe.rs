@@ -1,6 +1,6 @@
 //! Active probes of `vcctl latency-report --probe`: SIP OPTIONS round trips, a short call to
 //! an echo extension, ARI REST round trips and an agent connection. Each returns raw
-//! measurements (ms); `vcctl_core::analysis::latency` and the command turn them into one-way figures.
+//! measurements (ms); `core::latency` and the command turn them into one-way figures.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -11,6 +11,7 @@ use crate::io::agent_ws::{connect, AgentSettings};
 use crate::io::ari_http::AriClient;
 use crate::io::sip_call::{run_call, AudioSource, CallOptions, CallReport};
 use vcctl_core::agent::proto::InitiationClientData;
+pub use vcctl_core::analysis::latency_probes::{AgentProbe, EventTrip};
 use vcctl_core::media::roundtrip::RoundTripConfig;
 use vcctl_core::sip::sdp::G711;
 
@@ -163,17 +164,6 @@ pub async fn ari_rest_rtts(client: &AriClient, count: u32) -> Result<Vec<f64>, S
     Ok(out)
 }
 
-/// One user event's trip (ms).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EventTrip {
-    /// The REST request sent -> the event received on the WebSocket: request one-way,
-    /// Asterisk's handling and the event's one-way delivery.
-    pub send_to_event_ms: f64,
-    /// The event's own `timestamp` (Asterisk's clock) -> received (ours): the delivery alone
-    /// when the clocks agree; timestamps have millisecond resolution.
-    pub stamp_to_event_ms: Option<f64>,
-}
-
 /// ARI event delivery, measured with `count` user events: connect an events WebSocket as a
 /// probe app of our own (a unique name, so `vcctl serve`'s app is not disturbed), then for
 /// each event `POST /events/user/{name}?application=APP` and wait for the
@@ -262,16 +252,6 @@ pub async fn ari_event_trips(
         _ if out.is_empty() => Err("no user event came back".into()),
         _ => Ok(out),
     }
-}
-
-/// Agent connection figures (ms).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgentProbe {
-    pub tcp_ms: f64,
-    pub handshake_ms: f64,
-    /// Initiation data sent to metadata received: one request/answer round trip.
-    pub metadata_ms: f64,
-    pub signed_url_ms: Option<f64>,
 }
 
 /// Open (and drop) one conversation with the agent, `count` times.

@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use vcctl_core::load::Live;
 use vcctl_core::load::{
     audio_verdict, CallRecord, LoadPlan, Outcome, Sample, Scheduler, Tally, MAX_WATCHED,
 };
@@ -69,22 +70,6 @@ pub struct LoadRun {
     pub seconds: f64,
     /// Stopped by Ctrl-C.
     pub interrupted: bool,
-}
-
-/// The live figures for the progress line.
-#[derive(Debug, Clone, Default)]
-pub struct Live {
-    pub elapsed_s: f64,
-    pub step: usize,
-    pub steps: usize,
-    pub target: u32,
-    pub in_progress: u64,
-    pub up: u64,
-    pub answered: u64,
-    pub failed: u64,
-    pub setup_p95_ms: Option<f64>,
-    pub roundtrip_p95_ms: Option<f64>,
-    pub loss_percent: Option<f64>,
 }
 
 /// Why a run could not start.

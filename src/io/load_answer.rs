@@ -12,22 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
-use vcctl_core::sip::uas::{Answerer, AnswererStats};
+pub use vcctl_core::sip::uas::AnswerTotals;
+use vcctl_core::sip::uas::Answerer;
 
 const BATCH: usize = 64;
-
-/// What the answerer did.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct AnswerTotals {
-    #[serde(flatten)]
-    pub sip: AnswererStats,
-    /// RTP packets echoed.
-    pub rtp_echoed: u64,
-    pub seconds: f64,
-    pub cpu_seconds: f64,
-}
 
 /// The sockets of a running answerer.
 pub struct AnswerSockets {

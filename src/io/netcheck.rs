@@ -26,6 +26,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::JoinSet;
 
+pub use vcctl_core::checks::firewall::{ProbeKind, ProbeResult};
 use vcctl_core::checks::procnet::{self, Listener, Owner, Proto};
 use vcctl_core::checks::stun;
 use vcctl_core::checks::verdicts::WireProtocol;
@@ -479,26 +480,6 @@ pub const REFLECTOR_VERSION: u32 = 1;
 pub const MAX_PROBES: usize = 512;
 const MAX_TIMEOUT_MS: u64 = 5000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProbeKind {
-    /// A SIP OPTIONS request over UDP; any answer proves arrival.
-    SipOptions,
-    /// A datagram carrying the token.
-    UdpToken,
-    /// A TCP connection that then sends the token.
-    TcpConnect,
-}
-
-impl ProbeKind {
-    pub fn proto(self) -> Proto {
-        match self {
-            ProbeKind::TcpConnect => Proto::Tcp,
-            _ => Proto::Udp,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeSpec {
     pub id: u32,
@@ -513,24 +494,6 @@ pub struct ProbeRequest {
     pub run: String,
     pub timeout_ms: u64,
     pub probes: Vec<ProbeSpec>,
-}
-
-/// What the reflector saw for one probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProbeResult {
-    /// A UDP answer came back (SIP response, echo).
-    Answered,
-    /// The TCP connection was accepted.
-    Connected,
-    /// ICMP port unreachable (UDP) or a TCP reset.
-    Refused,
-    /// TCP: no answer at all.
-    Timeout,
-    /// UDP: sent, nothing came back.
-    Sent,
-    /// Could not even try.
-    Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

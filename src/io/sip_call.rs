@@ -1,7 +1,7 @@
-//! One SIP test call over UDP: the adapter around [`vcctl_core::sip::ua::Uac`] (one socket
-//! for SIP, one for RTP). It sends paced 20 ms G.711 frames of a tone, a file or silence with
-//! round-trip markers written in, receives and decodes the far end's audio onto the sending
-//! clock, and returns timings, RTP statistics, round-trip estimates and the received audio.
+//! One SIP test call over UDP: the sockets around [`vcctl_core::sip::test_call::TestCall`] (the
+//! UAC and the call's media: paced 20 ms G.711 of a tone, a file or silence with round-trip
+//! markers, reception onto the sending clock, RTCP). One socket for SIP, an even/odd pair
+//! for RTP and RTCP; the engine decides everything else and returns the report.
 //!
 //! The SIP socket is connected to the peer, so an ICMP "port unreachable" surfaces as an
 //! error (nothing listens there) instead of a 32 s timeout; every SIP request and response
@@ -11,20 +11,15 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use tokio::net::UdpSocket;
 
+use vcctl_core::media::caller_media::MediaSeed;
 pub use vcctl_core::media::caller_media::{AudioSource, RtpReceived};
-use vcctl_core::media::caller_media::{CallerMedia, MediaConfig, MediaSeed, Reception};
-use vcctl_core::media::roundtrip::{RoundTripConfig, RoundTripReport};
-use vcctl_core::media::rtcp::RtcpSummary;
-use vcctl_core::sip::sdp::{negotiate, Offer, G711};
-use vcctl_core::sip::ua::{
-    Credentials, Party, SipTimings, TraceEntry, UaEvent, UaOutput, Uac, UacConfig,
-};
-
-/// After a stop request, how long to wait for the call to wind down before giving up.
-const STOP_GRACE: Duration = Duration::from_secs(5);
+use vcctl_core::media::roundtrip::RoundTripConfig;
+use vcctl_core::sip::sdp::G711;
+use vcctl_core::sip::test_call::{CallFailure, CallOutput, TestCall, TestCallConfig, Via};
+pub use vcctl_core::sip::test_call::{CallReport, CallRtcp};
+use vcctl_core::sip::ua::Credentials;
 
 /// Settings of one call.
 #[derive(Debug, Clone)]
@@ -48,45 +43,6 @@ pub struct CallOptions {
     pub answer_timeout: Duration,
     /// Write round-trip markers into the outgoing audio and look for them.
     pub roundtrip: Option<RoundTripConfig>,
-}
-
-/// The call's RTCP: where it went and what came of it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CallRtcp {
-    pub local: SocketAddr,
-    /// The answer's `a=rtcp`, else its RTP port + 1.
-    pub remote: SocketAddr,
-    #[serde(flatten)]
-    pub summary: RtcpSummary,
-}
-
-/// How the call went.
-#[derive(Debug, Clone, Serialize)]
-pub struct CallReport {
-    pub uri: String,
-    pub call_id: String,
-    pub local_sip: SocketAddr,
-    pub local_rtp: SocketAddr,
-    pub codec: G711,
-    /// Where the answer's SDP asked for RTP.
-    pub remote_media: SocketAddr,
-    /// Who ended the call.
-    pub ended_by: Party,
-    /// Final answer to our BYE (`None` when the far end hung up or the BYE went unanswered).
-    pub bye_status: Option<u16>,
-    /// Seconds from the answer to the end of the call.
-    pub media_seconds: f64,
-    pub sip: SipTimings,
-    pub rtp_sent: u64,
-    pub rtp_received: RtpReceived,
-    /// `None` when markers were off.
-    pub roundtrip: Option<RoundTripReport>,
-    /// Sender/receiver reports both ways and the RTCP round trip of our stream.
-    pub rtcp: CallRtcp,
-    pub sip_trace: Vec<TraceEntry>,
-    /// Received audio on the sending clock (8 kHz mono), for recording.
-    #[serde(skip)]
-    pub received_audio: Vec<i16>,
 }
 
 /// Why a call did not happen.
@@ -156,13 +112,32 @@ impl CallError {
             source,
         }
     }
+
+    fn from_failure(uri: String, f: CallFailure) -> Self {
+        match f {
+            CallFailure::Rejected { code, reason } => CallError::Rejected { uri, code, reason },
+            CallFailure::AuthFailed {
+                code,
+                reason,
+                detail,
+            } => CallError::AuthFailed {
+                uri,
+                code,
+                reason,
+                detail,
+            },
+            CallFailure::NoAnswer { secs, what } => CallError::NoAnswer { uri, secs, what },
+            CallFailure::BadAnswer { reason } => CallError::BadAnswer { uri, reason },
+            CallFailure::Interrupted => CallError::Interrupted { uri },
+        }
+    }
 }
 
 fn random_u64() -> u64 {
     rand::random()
 }
 
-/// Random stream identifiers and the wall clock now.
+/// Random stream identifiers and the wall clock now (the engine moves it to the answer).
 fn media_seed() -> MediaSeed {
     MediaSeed {
         ssrc: rand::random(),
@@ -177,25 +152,6 @@ async fn send_or_note(sock: &UdpSocket, bytes: &[u8], to: SocketAddr, what: &str
     if let Err(e) = sock.send_to(bytes, to).await {
         tracing::debug!("sending {what} to {to}: {e}");
     }
-}
-
-/// Send the frames due at `now`.
-async fn send_due(
-    m: &mut CallerMedia,
-    rtp: &UdpSocket,
-    now: Instant,
-    buf: &mut Vec<(Vec<u8>, SocketAddr)>,
-) {
-    m.poll_rtp(now, |p, to| buf.push((p.to_vec(), to)));
-    for (p, to) in buf.drain(..) {
-        send_or_note(rtp, &p, to, "RTP").await;
-    }
-}
-
-/// Send an RTCP report (`last`: with BYE).
-async fn send_rtcp(m: &mut CallerMedia, sock: &UdpSocket, now: Instant, last: bool) {
-    let bytes = m.rtcp(now, last);
-    send_or_note(sock, &bytes, m.rtcp_remote(), "RTCP").await;
 }
 
 /// The From URI when none is given: the digest user at our address (a PBX such as Asterisk
@@ -251,7 +207,8 @@ async fn sleep_until(t: Option<Instant>) {
     }
 }
 
-/// Place the call and run it to the end. `stop` (e.g. Ctrl-C) hangs up early.
+/// Place the call and run it to the end. `stop` (e.g. Ctrl-C) hangs up early. The call
+/// itself is [`TestCall`]; this loop moves its datagrams and its time.
 pub async fn run_call(
     opts: CallOptions,
     stop: impl Future<Output = ()>,
@@ -275,20 +232,28 @@ pub async fn run_call(
     let local_rtcp = rtcp
         .local_addr()
         .map_err(|e| CallError::io("reading the RTCP socket address", e))?;
-    let cname = format!("vcctl@{}", local_sip.ip());
-
-    let offer = Offer {
-        codecs: opts.codecs.clone(),
-        ..Offer::g711(local_rtp, random_u64() >> 1)
-    };
     let from = opts
         .from
         .clone()
         .unwrap_or_else(|| default_from(opts.credentials.as_ref(), local_sip));
-    let mut cfg = UacConfig::new(&opts.uri, &from, local_sip, offer.to_sdp(), random_u64());
-    cfg.credentials = opts.credentials.clone();
-    cfg.answer_timeout = opts.answer_timeout;
-    let mut ua = Uac::new(cfg, Instant::now());
+    let cfg = TestCallConfig {
+        uri: opts.uri.clone(),
+        from,
+        credentials: opts.credentials.clone(),
+        peer: opts.peer,
+        local_sip,
+        local_rtp,
+        local_rtcp,
+        codecs: opts.codecs.clone(),
+        source: opts.source.clone(),
+        duration: opts.duration,
+        answer_timeout: opts.answer_timeout,
+        roundtrip: opts.roundtrip,
+        sdp_session_id: random_u64() >> 1,
+        ua_seed: random_u64(),
+        media_seed: media_seed(),
+    };
+    let mut call = TestCall::new(cfg, Instant::now());
     tracing::info!(
         "calling {} via {} from {local_sip} (RTP {local_rtp})",
         opts.uri,
@@ -296,29 +261,24 @@ pub async fn run_call(
     );
 
     tokio::pin!(stop);
-    let mut stopped: Option<Instant> = None;
-    let mut media: Option<CallerMedia> = None;
-    let mut answered_at: Option<Instant> = None;
-    let mut media_end: Option<Instant> = None;
-    let mut ended: Option<(Party, Option<u16>)> = None;
-    let mut ended_at: Option<Instant> = None;
+    let mut stop_seen = false;
     let mut sip_buf = vec![0u8; 65536];
     let mut rtp_buf = vec![0u8; 2048];
     let mut rtcp_buf = vec![0u8; 2048];
-    let mut out_buf = Vec::new();
-    let mut sending = true;
-
     loop {
-        // Flush what the UA wants done.
-        while let Some(out) = ua.poll_output() {
+        while let Some(out) = call.poll_output() {
             match out {
-                UaOutput::Transmit { to, bytes } => {
+                CallOutput::Transmit {
+                    via: Via::Sip,
+                    to,
+                    bytes,
+                } => {
                     let r = match to {
-                        Some(a) if a != opts.peer => sip.send_to(&bytes, a).await,
-                        _ => sip.send(&bytes).await,
+                        Some(a) => sip.send_to(&bytes, a).await,
+                        None => sip.send(&bytes).await,
                     };
                     if let Err(e) = r {
-                        if e.kind() == std::io::ErrorKind::ConnectionRefused && media.is_none() {
+                        if e.kind() == std::io::ErrorKind::ConnectionRefused && !call.answered() {
                             return Err(CallError::Unreachable {
                                 peer: opts.peer,
                                 reason: e.to_string(),
@@ -327,208 +287,62 @@ pub async fn run_call(
                         tracing::debug!("sending SIP: {e}");
                     }
                 }
-                UaOutput::Event(ev) => {
-                    tracing::debug!("call event: {ev:?}");
-                    match ev {
-                        UaEvent::Trying
-                        | UaEvent::Ringing { .. }
-                        | UaEvent::SessionProgress { .. } => {}
-                        UaEvent::Answered { remote_sdp } => {
-                            let now = Instant::now();
-                            let neg = remote_sdp
-                                .ok_or_else(|| "the answer has no SDP".to_string())
-                                .and_then(|sdp| {
-                                    let neg = negotiate(&offer, &sdp).map_err(|e| e.to_string())?;
-                                    let rtcp_at = sdp
-                                        .audio()
-                                        .and_then(|a| a.rtcp_endpoint(&sdp))
-                                        .unwrap_or(neg.remote);
-                                    Ok((neg, rtcp_at))
-                                });
-                            match neg {
-                                Ok((neg, rtcp_at)) => {
-                                    // Early media queued before the answer would arrive
-                                    // "now" with old timestamps and skew the alignment.
-                                    while rtp.try_recv_from(&mut rtp_buf).is_ok() {}
-                                    let cfg = MediaConfig {
-                                        source: opts.source.clone(),
-                                        duration: opts.duration,
-                                        roundtrip: opts.roundtrip,
-                                        reception: Reception::Full,
-                                        cname: cname.clone(),
-                                    };
-                                    media = Some(CallerMedia::new(
-                                        neg,
-                                        rtcp_at,
-                                        cfg,
-                                        media_seed(),
-                                        now,
-                                    ));
-                                    answered_at = Some(now);
-                                    media_end = opts.duration.map(|d| now + d);
-                                    if stopped.is_some() {
-                                        ua.hangup(now);
-                                    }
-                                }
-                                Err(reason) => {
-                                    ua.hangup(now);
-                                    // Let the BYE go out, then fail.
-                                    while let Some(UaOutput::Transmit { bytes, .. }) =
-                                        ua.poll_output()
-                                    {
-                                        let _ = sip.send(&bytes).await;
-                                    }
-                                    return Err(CallError::BadAnswer {
-                                        uri: opts.uri.clone(),
-                                        reason,
-                                    });
-                                }
-                            }
-                        }
-                        UaEvent::RemoteSdp { remote_sdp } => {
-                            if let (Some(m), Some(a)) = (&mut media, remote_sdp.audio()) {
-                                m.set_remote(a.endpoint(&remote_sdp), a.rtcp_endpoint(&remote_sdp));
-                            }
-                        }
-                        UaEvent::Ended { by, code } => {
-                            ended = Some((by, code));
-                            ended_at = Some(Instant::now());
-                        }
-                        UaEvent::Failed { code, reason } => {
-                            return Err(CallError::Rejected {
-                                uri: opts.uri.clone(),
-                                code,
-                                reason,
-                            })
-                        }
-                        UaEvent::AuthFailed {
-                            code,
-                            reason,
-                            detail,
-                        } => {
-                            return Err(CallError::AuthFailed {
-                                uri: opts.uri.clone(),
-                                code,
-                                reason,
-                                detail,
-                            })
-                        }
-                        UaEvent::TimedOut {
-                            cancelled,
-                            got_response,
-                        } => {
-                            if stopped.is_some() {
-                                return Err(CallError::Interrupted {
-                                    uri: opts.uri.clone(),
-                                });
-                            }
-                            return Err(CallError::NoAnswer {
-                                uri: opts.uri.clone(),
-                                secs: opts.answer_timeout.as_secs_f64(),
-                                what: match (cancelled, got_response) {
-                                    (true, _) => "CANCEL sent",
-                                    (false, true) => "no final answer",
-                                    (false, false) => "no response at all",
-                                },
-                            });
-                        }
+                CallOutput::Transmit { via, to, bytes } => {
+                    let (sock, what) = match via {
+                        Via::Rtcp => (&rtcp, "RTCP"),
+                        _ => (&rtp, "RTP"),
+                    };
+                    if let Some(to) = to {
+                        send_or_note(sock, &bytes, to, what).await;
                     }
                 }
+                CallOutput::DiscardQueuedRtp => while rtp.try_recv_from(&mut rtp_buf).is_ok() {},
             }
         }
-        if ua.is_terminated() {
+        if call.outcome().is_some() {
             break;
         }
-        if media.is_some() && ua.phase() != vcctl_core::sip::ua::Phase::Established {
-            sending = false;
-        }
-        let pace_at = media.as_ref().filter(|_| sending).map(|m| m.next_rtp_due());
-        let rtcp_at = media.as_ref().filter(|_| sending).map(|m| m.rtcp_due());
-        let end_at = media_end.filter(|_| stopped.is_none());
-        let give_up_at = stopped.map(|t| t + STOP_GRACE);
-        let media_active = media.is_some();
+        let answered = call.answered();
         tokio::select! {
             r = sip.recv(&mut sip_buf) => match r {
-                Ok(n) => ua.handle_datagram(Instant::now(), opts.peer, &sip_buf[..n]),
+                Ok(n) => call.handle_sip(Instant::now(), &sip_buf[..n]),
                 Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                    if media.is_none() {
+                    if !call.answered() {
                         return Err(CallError::Unreachable { peer: opts.peer, reason: e.to_string() });
                     }
                     tracing::debug!("SIP peer refused a datagram: {e}");
                 }
                 Err(e) => return Err(CallError::io("receiving SIP", e)),
             },
-            r = rtp.recv_from(&mut rtp_buf), if media_active => {
-                if let (Ok((n, from)), Some(m)) = (r, &mut media) {
-                    m.on_rtp(Instant::now(), from, &rtp_buf[..n]);
+            // Before the answer RTP stays queued (and is then dropped: DiscardQueuedRtp).
+            r = rtp.recv_from(&mut rtp_buf), if answered => {
+                if let Ok((n, from)) = r {
+                    call.handle_rtp(Instant::now(), from, &rtp_buf[..n]);
                 }
             },
-            r = rtcp.recv_from(&mut rtcp_buf), if media_active => {
-                if let (Ok((n, _)), Some(m)) = (r, &mut media) {
-                    m.on_rtcp(Instant::now(), &rtcp_buf[..n]);
+            r = rtcp.recv_from(&mut rtcp_buf), if answered => {
+                if let Ok((n, _)) = r {
+                    call.handle_rtcp(Instant::now(), &rtcp_buf[..n]);
                 }
             },
-            _ = sleep_until(rtcp_at) => {
-                if let Some(m) = &mut media {
-                    send_rtcp(m, &rtcp, Instant::now(), false).await;
-                }
-            },
-            _ = sleep_until(ua.poll_timeout()) => ua.handle_timeout(Instant::now()),
-            _ = sleep_until(pace_at) => {
-                if let Some(m) = &mut media {
-                    send_due(m, &rtp, Instant::now(), &mut out_buf).await;
-                }
-            },
-            _ = sleep_until(end_at) => {
-                media_end = None;
-                ua.hangup(Instant::now());
-            },
-            _ = &mut stop, if stopped.is_none() => {
-                let now = Instant::now();
-                stopped = Some(now);
-                ua.hangup(now);
-            },
-            _ = sleep_until(give_up_at) => {
-                if media.is_none() {
-                    return Err(CallError::Interrupted { uri: opts.uri.clone() });
-                }
-                tracing::warn!("the far end did not answer the BYE in time; giving up");
-                ended = Some((Party::Local, None));
-                ended_at = Some(Instant::now());
-                break;
+            _ = sleep_until(call.poll_timeout()) => call.handle_timeout(Instant::now()),
+            _ = &mut stop, if !stop_seen => {
+                stop_seen = true;
+                call.stop(Instant::now());
             },
         }
     }
-
-    let (Some(mut m), Some((by, code)), Some(answered)) = (media, ended, answered_at) else {
-        return Err(CallError::Interrupted { uri: opts.uri });
-    };
+    let (bye, report) = call.finish(Instant::now());
     // The closing report (RTCP BYE); best effort, the far end may be gone.
-    send_rtcp(&mut m, &rtcp, Instant::now(), true).await;
-    let end = ended_at.unwrap_or_else(Instant::now);
-    let (roundtrip, received_audio) = m.finish();
-    Ok(CallReport {
-        uri: opts.uri,
-        call_id: ua.call_id().to_string(),
-        local_sip,
-        local_rtp,
-        codec: m.negotiated().codec,
-        remote_media: m.negotiated().remote,
-        ended_by: by,
-        bye_status: code,
-        media_seconds: end.saturating_duration_since(answered).as_secs_f64(),
-        sip: *ua.timings(),
-        rtp_sent: m.rtp_sent(),
-        rtp_received: m.received(),
-        roundtrip,
-        rtcp: CallRtcp {
-            local: local_rtcp,
-            remote: m.rtcp_remote(),
-            summary: m.rtcp_summary(),
-        },
-        sip_trace: ua.trace().to_vec(),
-        received_audio,
-    })
+    if let Some(CallOutput::Transmit {
+        to: Some(to),
+        bytes,
+        ..
+    }) = bye
+    {
+        send_or_note(&rtcp, &bytes, to, "RTCP").await;
+    }
+    report.map_err(|f| CallError::from_failure(opts.uri, f))
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::io::sip_call::CallReport;
 use crate::ui::output::{kv_table, Render};
 use vcctl_core::sip::sdp::G711;
+use vcctl_core::sip::test_call::CallReport;
 use vcctl_core::sip::ua::Party;
 
 /// Where the received audio was written.

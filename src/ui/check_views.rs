@@ -6,45 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ui::output::{table, Render};
-use vcctl_core::checks::verdicts::{counts, worst, CheckRow, Status};
-
-/// How many rows ended how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    pub pass: usize,
-    pub warn: usize,
-    pub fail: usize,
-    /// Not checked (the row says why).
-    pub skip: usize,
-}
-
-impl Summary {
-    pub fn of(rows: &[CheckRow]) -> Summary {
-        let (pass, warn, fail, skip) = counts(rows);
-        Summary {
-            pass,
-            warn,
-            fail,
-            skip,
-        }
-    }
-
-    /// `2 FAIL, 1 WARN, 9 PASS, 3 not checked`.
-    pub fn line(&self) -> String {
-        let mut parts = Vec::new();
-        if self.fail > 0 {
-            parts.push(format!("{} FAIL", self.fail));
-        }
-        if self.warn > 0 {
-            parts.push(format!("{} WARN", self.warn));
-        }
-        parts.push(format!("{} PASS", self.pass));
-        if self.skip > 0 {
-            parts.push(format!("{} not checked", self.skip));
-        }
-        parts.join(", ")
-    }
-}
+pub use vcctl_core::checks::verdicts::Summary;
+use vcctl_core::checks::verdicts::{worst, CheckRow, Status};
 
 /// A checklist.
 #[derive(Debug, Clone, Serialize)]

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::io::load::Live;
-use crate::io::load_answer::AnswerTotals;
+use vcctl_core::load::Live;
 use vcctl_core::load::{CallRecord, Slo, StepReport};
+use vcctl_core::sip::uas::AnswerTotals;
 
 use super::output::{table, Render};
 

@@ -10,3 +10,4 @@ pub mod load_views;
 pub mod output;
 pub mod progress;
 pub mod record_views;
+pub mod top;

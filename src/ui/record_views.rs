@@ -6,9 +6,9 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::io::store::CallRecord;
 use crate::ui::output::{kv_table, none_line, table, Render};
 use vcctl_core::analysis::stats::{percentile, ProfileStats};
+use vcctl_core::serve::records::CallRecord;
 
 /// A Unix time as `2025-01-31T12:00:00Z` (UTC).
 pub fn utc(t: f64) -> String {
@@ -642,8 +642,8 @@ pub fn write_csv(calls: &[CallRecord], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::store::{CallOutcome, EndedBy};
     use serde_json::json;
+    use vcctl_core::serve::records::{CallOutcome, EndedBy};
 
     fn record() -> CallRecord {
         CallRecord {
@@ -831,5 +831,28 @@ mod tests {
         };
         assert!(serde_json::to_value(&list).unwrap().is_array());
         assert!(list.render_text().contains("completed"));
+    }
+}
+
+/// What `calls bundle` wrote.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct BundleView(pub crate::io::call_bundle::BundleReport);
+
+impl Render for BundleView {
+    fn render_text(&self) -> String {
+        let r = &self.0;
+        let mut t = crate::ui::output::table(["file", "bytes", "what it is"]);
+        for f in &r.files {
+            t.add_row([f.name.clone(), f.bytes.to_string(), f.about.clone()]);
+        }
+        let mut s = format!(
+            "bundle of call {} written to {} ({} bytes)\n{t}\n",
+            r.call, r.path, r.bytes
+        );
+        for n in &r.notes {
+            s.push_str(&format!("note: {n}\n"));
+        }
+        s
     }
 }

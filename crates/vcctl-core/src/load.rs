@@ -585,6 +585,22 @@ pub fn chart_svg(steps: &[StepReport], slo: &Slo) -> String {
     )
 }
 
+/// The live figures for the progress line.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    pub elapsed_s: f64,
+    pub step: usize,
+    pub steps: usize,
+    pub target: u32,
+    pub in_progress: u64,
+    pub up: u64,
+    pub answered: u64,
+    pub failed: u64,
+    pub setup_p95_ms: Option<f64>,
+    pub roundtrip_p95_ms: Option<f64>,
+    pub loss_percent: Option<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,8 +212,9 @@ impl Shared {
         lock(&self.routes).get(channel).cloned()
     }
 
-    fn register(&self, channel: &str, tx: &mpsc::UnboundedSender<Signal>) {
+    fn register(&self, call: &str, channel: &str, tx: &mpsc::UnboundedSender<Signal>) {
         lock(&self.routes).insert(channel.to_string(), tx.clone());
+        self.api.journals.own(channel, call);
     }
 
     fn unregister(&self, channel: &str) {
@@ -366,6 +367,12 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         ..Default::default()
     };
     shared.metrics.calls_active.inc();
+    // The call's timeline and logs (`vcctl top`, `calls bundle`).
+    let journal = shared.api.journals.open_call(&id, shared.api.settings());
+    journal.note(
+        "call",
+        json!({"caller": caller_number, "extension": extension, "channel": call.channel.name}),
+    );
     let mut latency = CallLatency {
         ari_event_ms: call.event_lag.map(|d| d.as_secs_f64() * 1000.0),
         ..Default::default()
@@ -385,7 +392,8 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
         let (shared, id) = (shared.clone(), id.clone());
         let last = Arc::new(Mutex::new(None::<f64>));
         let seen = last.clone();
-        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen).await });
+        let j = journal.clone();
+        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen, &j).await });
         (task, last)
     };
 
@@ -487,8 +495,29 @@ pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::Unbounde
     if let Some((i, o)) = &rtp {
         m.observe_call_rtp(i, o);
     }
+    let how = match outcome {
+        CallOutcome::Completed => vcctl_core::serve::timeline::Finished::Success,
+        CallOutcome::AgentFailed => vcctl_core::serve::timeline::Finished::AgentFailed,
+        _ => vcctl_core::serve::timeline::Finished::Other,
+    };
+    shared
+        .api
+        .journals
+        .close_call(&id, &res.files, outcome.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
+}
+
+/// The caller leg as Asterisk sees it, for the live view: what it received from the phone
+/// (`rx`) and what the phone reported of Asterisk's stream (`tx`, by RTCP).
+fn caller_leg_json(s: &vcctl_core::ari::model::RtpStat) -> Value {
+    json!({
+        "rx_lost": s.rxploss,
+        "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
+        "tx_lost": s.txploss,
+        "tx_jitter_ms": s.txjitter.map(|j| j * 1000.0),
+        "rtt_ms": rtt_ms(s),
+    })
 }
 
 /// The RTCP round trip (ms) in a leg's RTP statistics; Asterisk reports 0 until an RTCP
@@ -503,7 +532,12 @@ fn rtt_ms(s: &vcctl_core::ari::model::RtpStat) -> Option<f64> {
 /// second until a round trip shows up (Asterisk sends its first report after its RTCP
 /// interval: 1 s in the deployment's rtp.conf, 5 s by default), then every 15 s to follow it,
 /// so a call costs Asterisk few requests.
-async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) {
+async fn watch_caller_rtt(
+    ari: &AriClient,
+    id: &str,
+    last: &Mutex<Option<f64>>,
+    journal: &crate::io::serve::journal::Journal,
+) {
     loop {
         let wait = if lock(last).is_some() { 15 } else { 1 };
         tokio::time::sleep(Duration::from_secs(wait)).await;
@@ -512,6 +546,7 @@ async fn watch_caller_rtt(ari: &AriClient, id: &str, last: &Mutex<Option<f64>>) 
                 if let Some(rtt) = rtt_ms(&s) {
                     *lock(last) = Some(rtt);
                 }
+                journal.set_caller_leg(caller_leg_json(&s));
             }
             Err(crate::io::ari_http::AriError::NotFound { .. }) => return,
             Err(e) => tracing::debug!(call = %id, "reading the caller's RTP statistics: {e}"),
@@ -535,7 +570,7 @@ async fn run_inner(
     agent_heard: &mut bool,
 ) -> End {
     let id = &call.channel.id;
-    // --transport websocket: its own setup and media loop (serve_ws_media.rs), once the call
+    // --transport websocket: its own setup and media loop (serve/ws_media.rs), once the call
     // is recorded and routed.
     if shared.opts.transport == MediaTransport::WebSocket {
         let profile = match route_call(shared, call, start, extension, caller_number).await {
@@ -563,9 +598,10 @@ async fn run_inner(
     let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
     let bridge_id = format!("{OWN_BRIDGE_PREFIX}{:016x}", rand::random::<u64>());
     if let Some(tx) = &shared.route_to(id) {
-        shared.register(&media_id, tx);
+        shared.register(id, &media_id, tx);
     }
     lock(&shared.bridges).insert(bridge_id.clone());
+    shared.api.journals.own(&bridge_id, id);
     res.media_channel = Some(media_id.clone());
     res.bridge = Some(bridge_id.clone());
     let agent_fut = prepare_agent(shared, call, start, extension, caller_number);
@@ -977,7 +1013,23 @@ async fn connect_agent(
         user_id: Some(caller_number.to_string()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
-    agent_ws::connect(&settings, init).await
+    let journal = shared.api.journals.get(&call.channel.id);
+    let sent = journal.as_ref().map(|_| {
+        vcctl_core::agent::proto::ClientMessage::InitiationClientData(init.clone()).to_json()
+    });
+    let conn = agent_ws::connect(&settings, init).await?;
+    // The handshake's two messages, for the call's agent log (the media loop logs the rest).
+    if let (Some(j), Some(sent)) = (journal, sent) {
+        j.agent_out(&sent);
+        j.agent_in(
+            &vcctl_core::agent::proto::ServerMessage::InitiationMetadata {
+                conversation_id: conn.conversation_id.clone(),
+                output_format: conn.output_format,
+                input_format: conn.input_format,
+            },
+        );
+    }
+    Ok(conn)
 }
 
 /// `--record-ari`: Asterisk records the bridge into the stored recording `<call id>`, which
@@ -1030,6 +1082,8 @@ struct ServeHooks<'a> {
     first_audio_sent: bool,
     /// The caller's media activity (`--media-timeout`).
     watch: Arc<MediaWatch>,
+    /// The call's timeline and logs.
+    journal: Option<Arc<crate::io::serve::journal::Journal>>,
 }
 
 impl ServeHooks<'_> {
@@ -1073,6 +1127,12 @@ impl MediaHooks for ServeHooks<'_> {
         for p in &mut self.plugins {
             p.event(ev);
         }
+        if let Some(j) = &self.journal {
+            journal_media_event(j, ev);
+        }
+        if matches!(ev, MediaEvent::AgentError { .. }) {
+            self.shared.api.journals.agent_error();
+        }
         let id = &self.call.channel.id;
         match ev {
             MediaEvent::AgentResponse { latency } => {
@@ -1090,8 +1150,23 @@ impl MediaHooks for ServeHooks<'_> {
         }
     }
 
+    fn agent_in(&mut self, msg: &vcctl_core::agent::proto::ServerMessage) {
+        if let Some(j) = &self.journal {
+            j.agent_in(msg);
+        }
+    }
+
+    fn agent_out(&mut self, text: &str) {
+        if let Some(j) = &self.journal {
+            j.agent_out(text);
+        }
+    }
+
     fn every_second(&mut self, s: &MediaStats) {
         flush_counters(self.shared, s, &mut self.flushed);
+    }
+
+    fn live(&mut self, s: &MediaStats) {
         snapshot(self.shared, self.call, self.profile, "bridged", Some(s));
     }
 }
@@ -1116,6 +1191,7 @@ async fn media_loop(
         flushed: MediaStats::default(),
         first_audio_sent: false,
         watch,
+        journal: shared.api.journals.get(&call.channel.id),
         plugins: shared
             .plugins
             .iter()
@@ -1184,7 +1260,37 @@ fn flush_counters(shared: &Shared, s: &MediaStats, last: &mut MediaStats) {
     *last = s.clone();
 }
 
-/// Publish the live state of a call on `/calls`.
+/// A media event into the call's timeline.
+pub(crate) fn journal_media_event(j: &crate::io::serve::journal::Journal, ev: &MediaEvent) {
+    match ev {
+        MediaEvent::CallerSpeech { speaking } => j.media(
+            if *speaking {
+                "caller speaking"
+            } else {
+                "caller stopped"
+            },
+            json!({}),
+        ),
+        MediaEvent::AgentResponse { latency } => j.media(
+            "agent responded",
+            json!({"latency_ms": latency.as_secs_f64() * 1000.0}),
+        ),
+        MediaEvent::Interrupted { event_id } => j.media("barge-in", json!({"event_id": event_id})),
+        MediaEvent::AgentError { message } => j.media("agent error", json!({"message": message})),
+    }
+}
+
+/// Who is speaking now: `caller`, `agent`, `both` or `none`.
+pub(crate) fn speaking(caller: bool, agent: bool) -> &'static str {
+    match (caller, agent) {
+        (true, true) => "both",
+        (true, false) => "caller",
+        (false, true) => "agent",
+        (false, false) => "none",
+    }
+}
+
+/// Publish the live state of a call on `/calls` (documented in README, "serve's HTTP API").
 fn snapshot(
     shared: &Shared,
     call: &NewCall,
@@ -1192,6 +1298,11 @@ fn snapshot(
     state: &str,
     stats: Option<&MediaStats>,
 ) {
+    let leg = shared
+        .api
+        .journals
+        .get(&call.channel.id)
+        .and_then(|j| j.caller_leg());
     shared.api.calls.upsert(
         call.channel.id.clone(),
         json!({
@@ -1201,8 +1312,13 @@ fn snapshot(
             "extension": call.args.first(),
             "profile": profile,
             "state": state,
+            "transport": "rtp",
             "age_seconds": call.received.elapsed().as_secs_f64(),
+            "started": now_unix() - call.received.elapsed().as_secs_f64(),
+            "speaking": stats.map(|s| speaking(s.caller_speaking, s.agent_speaking)),
+            "last_response_ms": stats.and_then(|s| s.response_latency_ms.last().copied()),
             "media": stats,
+            "caller_leg": leg,
         }),
     );
 }

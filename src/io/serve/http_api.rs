@@ -7,6 +7,9 @@
 //! | `GET /metrics` | Prometheus text format 0.0.4 from the [`Registry`] |
 //! | `GET /calls` | JSON array of live calls (the call engine's snapshots, ordered by id) |
 //! | `GET /calls/{id}` | one live call, or 404 `{"error":...}` |
+//! | `GET /calls/{id}/timeline?after=N` | the call's timeline entries after sequence number N (default 0): `{"call","entries","missed","last"}`; `missed` counts entries the bounded ring dropped before this reader saw them (see `io::serve::journal`) |
+//! | `POST /calls/{id}/hangup` | ask serve to hang the call up (202 `{"hangup":id}`, or 404) |
+//! | `GET /totals` | calls up, calls started in the last minute, started/finished, success rate, agent errors |
 //! | `GET /settings` | the settings this serve runs with: app, agent URL and transport, default agent id, RTP; no secrets (whether an API key is set, not the key) |
 //! | `GET /events` | server-sent events: every ARI event serve receives as `data: <raw json>`; a client that falls behind gets `event: lagged` with `data: {"missed":N}` and continues |
 //!
@@ -21,17 +24,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
+use crate::io::serve::journal::Journals;
 use vcctl_core::metrics::registry::Registry;
 
 /// Where the API listens unless told otherwise.
@@ -129,6 +133,10 @@ pub struct ApiState {
     /// What `/settings` answers (see [`ApiState::with_settings`]).
     settings: Arc<Value>,
     closing: watch::Sender<bool>,
+    /// Live calls' timelines and serve's totals.
+    pub journals: Journals,
+    /// Where `POST /calls/{id}/hangup` sends the call id (serve hangs it up).
+    hangups: Option<mpsc::UnboundedSender<String>>,
 }
 
 impl ApiState {
@@ -143,7 +151,26 @@ impl ApiState {
             events,
             settings: Arc::new(json!({})),
             closing,
+            journals: Journals::default(),
+            hangups: None,
         }
+    }
+
+    /// The journals the calls write (see [`crate::io::serve::journal`]).
+    pub fn with_journals(mut self, journals: Journals) -> Self {
+        self.journals = journals;
+        self
+    }
+
+    /// Hang-up requests go to `tx` (without it, `POST /calls/{id}/hangup` answers 503).
+    pub fn with_hangups(mut self, tx: mpsc::UnboundedSender<String>) -> Self {
+        self.hangups = Some(tx);
+        self
+    }
+
+    /// The settings `/settings` shows.
+    pub fn settings(&self) -> &Value {
+        &self.settings
     }
 
     /// The settings `/settings` shows (a JSON object without secrets), so `vcctl doctor`
@@ -169,6 +196,9 @@ pub fn router(state: ApiState) -> Router {
         .route("/metrics", get(metrics))
         .route("/calls", get(calls))
         .route("/calls/{id}", get(call))
+        .route("/calls/{id}/timeline", get(timeline))
+        .route("/calls/{id}/hangup", post(hangup))
+        .route("/totals", get(totals))
         .route("/events", get(events))
         .route("/settings", get(settings))
         .fallback(not_found)
@@ -213,7 +243,7 @@ fn json_error(status: StatusCode, message: String) -> Response {
 async fn not_found() -> Response {
     json_error(
         StatusCode::NOT_FOUND,
-        "no such endpoint; try /healthz, /readyz, /metrics, /calls, /calls/{id}, /settings or /events".into(),
+        "no such endpoint; try /healthz, /readyz, /metrics, /calls, /calls/{id}, /calls/{id}/timeline, /totals, /settings or /events".into(),
     )
 }
 
@@ -257,6 +287,52 @@ async fn call(State(s): State<ApiState>, Path(id): Path<String>) -> Response {
             format!("no live call with id '{id}'"),
         ),
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct After {
+    #[serde(default)]
+    after: u64,
+}
+
+async fn timeline(
+    State(s): State<ApiState>,
+    Path(id): Path<String>,
+    Query(q): Query<After>,
+) -> Response {
+    match s.journals.get(&id) {
+        Some(j) => {
+            let (entries, missed, last) = j.since(q.after);
+            Json(json!({"call": id, "entries": entries, "missed": missed, "last": last}))
+                .into_response()
+        }
+        None => json_error(
+            StatusCode::NOT_FOUND,
+            format!("no live call with id '{id}'"),
+        ),
+    }
+}
+
+async fn hangup(State(s): State<ApiState>, Path(id): Path<String>) -> Response {
+    if s.calls.get(&id).is_none() {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            format!("no live call with id '{id}'"),
+        );
+    }
+    match &s.hangups {
+        Some(tx) if tx.send(id.clone()).is_ok() => {
+            (StatusCode::ACCEPTED, Json(json!({ "hangup": id }))).into_response()
+        }
+        _ => json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this server does not hang calls up".into(),
+        ),
+    }
+}
+
+async fn totals(State(s): State<ApiState>) -> Response {
+    Json(s.journals.totals(s.calls.len())).into_response()
 }
 
 async fn events(State(s): State<ApiState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -382,6 +458,70 @@ pub(crate) mod tests {
             .await
             .unwrap()
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn timelines_totals_and_hangups_answer_over_http() {
+        let journals = Journals::default();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let state = ApiState::new(Registry::new(), 16)
+            .with_journals(journals.clone())
+            .with_hangups(tx);
+        let (base, stop, task) = start(state.clone()).await;
+        let http = reqwest::Client::new();
+        let j = journals.open_call("c1", &json!({}));
+        state.calls.upsert("c1", json!({"id": "c1"}));
+        j.note("hello", json!({}));
+        let body: Value = http
+            .get(format!("{base}/calls/c1/timeline"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["last"], 2, "{body}");
+        assert_eq!(body["entries"][1]["what"], "hello");
+        let body: Value = http
+            .get(format!("{base}/calls/c1/timeline?after=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["entries"].as_array().unwrap().len(), 1);
+        let r = http
+            .get(format!("{base}/calls/zz/timeline"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let body: Value = http
+            .get(format!("{base}/totals"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["calls_up"], 1);
+        assert_eq!(body["calls_per_min"], 1);
+        let r = http
+            .post(format!("{base}/calls/c1/hangup"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202);
+        assert_eq!(rx.recv().await.unwrap(), "c1");
+        let r = http
+            .post(format!("{base}/calls/zz/hangup"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        stop.send(()).unwrap();
+        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
     }
 
     #[tokio::test]

@@ -16,8 +16,14 @@ use tokio::sync::mpsc;
 
 use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
 use crate::io::serve::media_clock::{dup_socket, ClockedCall, MediaClock};
+use vcctl_core::agent::proto::ServerMessage;
 use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaStats, Output};
 use vcctl_core::media::pacer::PacingStats;
+
+/// How often [`MediaHooks::live`] sees the counters: several times a second for `vcctl top`'s
+/// level meters and speaking state, checked only when the loop wakes anyway (a packet, an
+/// agent message, the pacing thread's outputs): no timer of its own.
+const LIVE_EVERY: Duration = Duration::from_millis(250);
 
 /// A message to a running call.
 #[derive(Debug, Clone)]
@@ -64,6 +70,12 @@ pub trait MediaHooks {
     }
     /// The engine reported something.
     fn event(&mut self, _ev: &MediaEvent) {}
+    /// A message from the agent arrived (before the engine looked at it).
+    fn agent_in(&mut self, _msg: &ServerMessage) {}
+    /// A message is being sent to the agent.
+    fn agent_out(&mut self, _text: &str) {}
+    /// Four times a second, the engine's counters (live views).
+    fn live(&mut self, _stats: &MediaStats) {}
     /// Once a second, the engine's counters.
     fn every_second(&mut self, _stats: &MediaStats) {}
 }
@@ -306,6 +318,7 @@ async fn run_loop(
     let mut outputs = Vec::new();
     let mut sent = Vec::new();
     let mut next_second = Instant::now() + Duration::from_secs(1);
+    let mut next_live = Instant::now() + LIVE_EVERY;
     loop {
         let mut rtp_rx_at = None;
         tokio::select! {
@@ -324,7 +337,10 @@ async fn run_loop(
                 Err(e) => return LoopEnd::Error(format!("RTP socket failed: {e}")),
             },
             m = receiver.next() => match m {
-                Some(msg) => call.media().handle_agent(Instant::now(), &msg),
+                Some(msg) => {
+                    hooks.agent_in(&msg);
+                    call.media().handle_agent(Instant::now(), &msg)
+                }
                 None => {
                     let (normal, detail) = receiver
                         .close_info()
@@ -366,6 +382,7 @@ async fn run_loop(
                     }
                 }
                 Output::Agent(text) => {
+                    hooks.agent_out(&text);
                     // Only a chunk completed by the datagram just received carries its time.
                     if !agent.send(text, rtp_rx_at.take()) {
                         return LoopEnd::Agent {
@@ -378,10 +395,15 @@ async fn run_loop(
             }
         }
         report_sent(call, hooks, local, peer, &mut sent);
-        if Instant::now() >= next_second {
-            next_second += Duration::from_secs(1);
+        let now = Instant::now();
+        if now >= next_live {
+            next_live = now + LIVE_EVERY;
             let stats = call.media().stats();
-            hooks.every_second(&stats);
+            if now >= next_second {
+                next_second += Duration::from_secs(1);
+                hooks.every_second(&stats);
+            }
+            hooks.live(&stats);
         }
     }
 }

@@ -14,6 +14,7 @@
 pub mod call;
 pub mod capture;
 pub mod http_api;
+pub mod journal;
 pub mod media_clock;
 pub mod media_loop;
 pub mod metrics;
@@ -64,7 +65,26 @@ pub async fn run(
         .local_addr()
         .map_err(|e| Error::io("reading the HTTP address", e))?;
     let (stop_http_tx, mut stop_http_rx) = watch::channel(false);
-    let api = shared.api.clone();
+    // `POST /calls/{id}/hangup` (vcctl top's hang-up key): noted in the call's timeline, then
+    // the caller's channel is hung up, which ends the call as a caller hangup would.
+    let (hangup_tx, mut hangups) = mpsc::unbounded_channel::<String>();
+    let hangup_task = {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            while let Some(id) = hangups.recv().await {
+                if let Some(j) = shared.api.journals.get(&id) {
+                    j.note("hangup requested over the HTTP API", serde_json::json!({}));
+                }
+                tracing::info!(call = %id, "hangup requested over the HTTP API");
+                if let Err(e) = shared.ari.hangup(&id, Some("normal")).await {
+                    if !e.is_not_found() {
+                        tracing::warn!(call = %id, "could not hang up the call: {e}");
+                    }
+                }
+            }
+        })
+    };
+    let api = shared.api.clone().with_hangups(hangup_tx);
     let http = tokio::spawn(async move {
         let stop = async move {
             let _ = stop_http_rx.wait_for(|v| *v).await;
@@ -181,6 +201,7 @@ pub async fn run(
     if let Some(r) = reconciler {
         r.abort();
     }
+    hangup_task.abort();
     stop_all(&shared, &mut calls).await;
     shared.api.readiness.set_not_ready("shutting down");
     let _ = stop_http_tx.send(true);
@@ -226,6 +247,7 @@ fn dispatch(
         tracing::debug!("unparsed ARI event: {raw}");
         return None;
     };
+    shared.api.journals.ari_event(raw, &ev);
     match ev.kind.as_str() {
         "StasisStart" => {
             let chan = ev.channel.clone()?;

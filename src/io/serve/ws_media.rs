@@ -12,6 +12,7 @@ use super::*;
 use crate::io::ari_http::WebSocketMedia;
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::serve::ws_media_loop::{self, WsHooks};
+use vcctl_core::agent::proto::ServerMessage;
 use vcctl_core::chan_websocket::{
     transport_data, ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
 };
@@ -73,7 +74,7 @@ pub(super) async fn run(
     let format = channel_format(shared.opts.rtp_format);
     let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
     if let Some(tx) = shared.route_to(id) {
-        shared.register(&media_id, &tx);
+        shared.register(id, &media_id, &tx);
     }
     let agent_fut = connect_agent(shared, cx.profile, call, cx.extension, cx.caller_number);
     let media_fut = setup(shared, id, &media_id, format, call.received, latency);
@@ -82,6 +83,7 @@ pub(super) async fn run(
         Ok(m) => {
             res.media_channel = Some(media_id.clone());
             res.bridge = Some(m.1.clone());
+            shared.api.journals.own(&m.1, id);
             m
         }
         Err((created_media, created_bridge, e)) => {
@@ -368,6 +370,8 @@ struct ServeWsHooks<'c, 'a> {
     figs: &'c mut WsFigures,
     first_played: bool,
     watch: Arc<MediaWatch>,
+    /// The call's timeline for `vcctl top` and `calls bundle` (None once it was dropped).
+    journal: Option<Arc<crate::io::serve::journal::Journal>>,
 }
 
 impl WsHooks for ServeWsHooks<'_, '_> {
@@ -396,7 +400,22 @@ impl WsHooks for ServeWsHooks<'_, '_> {
         self.figs.link = Some(stats);
     }
 
+    fn agent_in(&mut self, msg: &ServerMessage) {
+        if let Some(j) = &self.journal {
+            j.agent_in(msg);
+        }
+    }
+
+    fn agent_out(&mut self, text: &str) {
+        if let Some(j) = &self.journal {
+            j.agent_out(text);
+        }
+    }
+
     fn event(&mut self, ev: &MediaEvent) {
+        if let Some(j) = &self.journal {
+            super::journal_media_event(j, ev);
+        }
         let id = &self.cx.call.channel.id;
         match ev {
             MediaEvent::AgentError { message } => {
@@ -443,6 +462,7 @@ async fn media_loop(
         figs,
         first_played: false,
         watch,
+        journal: shared.api.journals.get(id),
     };
     let (end, engine) =
         ws_media_loop::run(mws, sender, &mut receiver, engine, id, rx, &mut hooks, None).await;
@@ -555,6 +575,8 @@ fn live_snapshot(cx: &CallCtx<'_>, engine: &WsCallMedia, figs: &WsFigures) {
             "state": "bridged",
             "transport": "websocket",
             "age_seconds": call.received.elapsed().as_secs_f64(),
+            "started": now_unix() - call.received.elapsed().as_secs_f64(),
+            "last_response_ms": engine.stats().response_latency_ms.last(),
             "media": engine.stats(),
             "media_ws": figs,
         }),

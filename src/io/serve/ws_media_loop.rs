@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use crate::io::agent_ws::{AgentReceiver, AgentSender};
 use crate::io::asterisk_media_ws::{FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::serve::media_loop::{LoopEnd, LoopProbe, Signal};
+use vcctl_core::agent::proto::ServerMessage;
 use vcctl_core::chan_websocket::{LinkEvent, LinkStats};
 use vcctl_core::media::call_media::MediaEvent;
 use vcctl_core::media::pacer::PacingStats;
@@ -35,6 +36,10 @@ pub trait WsHooks {
     fn link_closed(&mut self, _reason: &str, _stats: LinkStats) {}
     /// The engine reported something.
     fn event(&mut self, _ev: &MediaEvent) {}
+    /// A message from the agent, before the engine handles it.
+    fn agent_in(&mut self, _msg: &ServerMessage) {}
+    /// A message to the agent, as it is queued for the writer.
+    fn agent_out(&mut self, _text: &str) {}
     /// Once a second, the engine.
     fn every_second(&mut self, _engine: &WsCallMedia) {}
 }
@@ -109,7 +114,10 @@ pub async fn run(
                 None => break LoopEnd::MediaLeg,
             },
             m = receiver.next() => match m {
-                Some(msg) => engine.handle_agent(Instant::now(), &msg),
+                Some(msg) => {
+                    hooks.agent_in(&msg);
+                    engine.handle_agent(Instant::now(), &msg)
+                }
                 None => {
                     let (normal, detail) = receiver
                         .close_info()
@@ -128,6 +136,7 @@ pub async fn run(
             match out {
                 // Only a chunk completed by the caller frame just received carries its time.
                 WsOutput::Agent(text) => {
+                    hooks.agent_out(&text);
                     let _ = to_agent.send((text, caller_at.take()));
                 }
                 WsOutput::Channel(audio) => {

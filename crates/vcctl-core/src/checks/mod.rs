@@ -1,7 +1,11 @@
-//! The checks of `doctor` and `check-firewall`: verdicts from evidence (`verdicts`), and the
+//! The checks of `doctor` and `check-firewall`: verdicts from evidence (`verdicts`; doctor's
+//! rows from its probes in `doctor`; check-firewall's RTP range, reflector probe outcomes and
+//! failure sentence in `firewall`), and the
 //! evidence's pure parsers: sockets from `/proc/net` (`procnet`), STUN (`stun`), Asterisk's
 //! host-name lookup and /etc/hosts (`host_name`).
 
+pub mod doctor;
+pub mod firewall;
 pub mod host_name;
 pub mod procnet;
 pub mod stun;

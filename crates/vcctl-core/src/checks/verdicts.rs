@@ -99,6 +99,44 @@ pub fn counts(rows: &[CheckRow]) -> (usize, usize, usize, usize) {
     )
 }
 
+/// How many rows ended how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    /// Not checked (the row says why).
+    pub skip: usize,
+}
+
+impl Summary {
+    pub fn of(rows: &[CheckRow]) -> Summary {
+        let (pass, warn, fail, skip) = counts(rows);
+        Summary {
+            pass,
+            warn,
+            fail,
+            skip,
+        }
+    }
+
+    /// `2 FAIL, 1 WARN, 9 PASS, 3 not checked`.
+    pub fn line(&self) -> String {
+        let mut parts = Vec::new();
+        if self.fail > 0 {
+            parts.push(format!("{} FAIL", self.fail));
+        }
+        if self.warn > 0 {
+            parts.push(format!("{} WARN", self.warn));
+        }
+        parts.push(format!("{} PASS", self.pass));
+        if self.skip > 0 {
+            parts.push(format!("{} not checked", self.skip));
+        }
+        parts.join(", ")
+    }
+}
+
 /// A stretch of a range with its firewall verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RangeVerdict {

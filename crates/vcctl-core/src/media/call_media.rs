@@ -174,6 +174,14 @@ pub struct MediaStats {
     pub pacing_p50_ms: f64,
     pub pacing_p99_ms: f64,
     pub pacing_max_ms: f64,
+    /// The caller's level in the VAD's last frame (dBFS): the live view's input meter.
+    pub caller_level_dbfs: f64,
+    /// The level of the last agent audio message received (dBFS): the output meter.
+    pub agent_level_dbfs: f64,
+    /// The caller is speaking now (VAD, with its debounce and hangover).
+    pub caller_speaking: bool,
+    /// Agent audio is playing now (the playout queue holds some).
+    pub agent_speaking: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -330,7 +338,11 @@ impl CallMedia {
             depth: Vec::new(),
             depth_now: None,
             transcript: Transcript::new(),
-            stats: MediaStats::default(),
+            stats: MediaStats {
+                caller_level_dbfs: crate::media::tone::DBFS_FLOOR,
+                agent_level_dbfs: crate::media::tone::DBFS_FLOOR,
+                ..MediaStats::default()
+            },
             out: VecDeque::new(),
         })
     }
@@ -473,10 +485,15 @@ impl CallMedia {
                 }
                 let ahead = self.playout.queued_bytes();
                 let accepted = if self.passthrough_out {
+                    // The output meter: one decode per agent message (not per packet).
+                    self.pcm.clear();
+                    decode_agent(self.agent_out.encoding, audio, &mut self.pcm);
+                    self.stats.agent_level_dbfs = crate::media::tone::rms_dbfs(&self.pcm);
                     self.playout.push_payload(*event_id, audio)
                 } else {
                     self.pcm.clear();
                     decode_agent(self.agent_out.encoding, audio, &mut self.pcm);
+                    self.stats.agent_level_dbfs = crate::media::tone::rms_dbfs(&self.pcm);
                     let pcm: &[i16] = match &mut self.down {
                         Some(r) => {
                             self.pcm2.clear();
@@ -718,6 +735,9 @@ impl CallMedia {
         s.pacing_p50_ms = self.pacing.p50().as_secs_f64() * 1000.0;
         s.pacing_p99_ms = self.pacing.p99().as_secs_f64() * 1000.0;
         s.pacing_max_ms = self.pacing.max().as_secs_f64() * 1000.0;
+        s.caller_level_dbfs = self.vad.level_dbfs();
+        s.caller_speaking = self.caller_speaking;
+        s.agent_speaking = s.playout_queued_ms > 0.0;
         s
     }
 
@@ -1376,6 +1396,66 @@ mod tests {
         let lat = m.stats().response_latency_ms;
         assert_eq!(lat.len(), 1);
         assert!((lat[0] - 900.0).abs() <= 25.0, "{lat:?}");
+    }
+
+    #[test]
+    fn levels_and_who_is_speaking_follow_the_audio_both_ways() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let s = m.stats();
+        assert_eq!(s.caller_level_dbfs, crate::media::tone::DBFS_FLOOR);
+        assert_eq!(s.agent_level_dbfs, crate::media::tone::DBFS_FLOOR);
+        assert!(!s.caller_speaking && !s.agent_speaking);
+        // Half a second of a loud tone from the caller.
+        let tone = ulaw_tone(440.0, 4000);
+        for (i, c) in tone.chunks(160).enumerate() {
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * i as u64),
+                peer(),
+                &rtp(i as u16, c),
+            );
+            drain(&mut m);
+        }
+        let s = m.stats();
+        assert!(s.caller_speaking);
+        // ulaw_tone is a full-scale sine: RMS 1/sqrt(2), -3.0 dBFS.
+        assert!(
+            (s.caller_level_dbfs + 3.0).abs() < 1.0,
+            "{}",
+            s.caller_level_dbfs
+        );
+        // Then silence: the level drops at once, speaking ends after the hangover.
+        let silence = vec![g711::ULAW_SILENCE; 8000];
+        for (i, c) in silence.chunks(160).enumerate() {
+            let n = 25 + i;
+            m.handle_rtp(
+                t0 + Duration::from_millis(20 * n as u64),
+                peer(),
+                &rtp(n as u16, c),
+            );
+            drain(&mut m);
+        }
+        let s = m.stats();
+        assert!(!s.caller_speaking);
+        assert!(s.caller_level_dbfs < -60.0, "{}", s.caller_level_dbfs);
+        // The agent answers with a quieter tone: the output meter and speaking state follow.
+        let mut g = SineGen::new(300.0, 8000, 0.1);
+        let mut pcm = Vec::new();
+        g.extend(1600, &mut pcm);
+        let mut audio = Vec::new();
+        g711::pcm_to_ulaw(&pcm, &mut audio);
+        m.handle_agent(
+            t0 + Duration::from_millis(1600),
+            &ServerMessage::Audio { event_id: 1, audio },
+        );
+        let s = m.stats();
+        assert!(s.agent_speaking);
+        // Peak 0.1 of full scale: RMS 0.0707, -23.0 dBFS.
+        assert!(
+            (s.agent_level_dbfs + 23.0).abs() < 1.0,
+            "{}",
+            s.agent_level_dbfs
+        );
     }
 
     #[test]

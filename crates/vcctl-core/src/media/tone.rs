@@ -171,6 +171,8 @@ pub struct Vad {
     speaking: bool,
     run_start: Option<u64>,
     last_voiced_end: u64,
+    /// Level of the last whole frame (dBFS), for level meters: no extra work per sample.
+    last_level: f64,
 }
 
 impl Vad {
@@ -185,6 +187,7 @@ impl Vad {
             speaking: false,
             run_start: None,
             last_voiced_end: 0,
+            last_level: DBFS_FLOOR,
         }
     }
 
@@ -198,6 +201,7 @@ impl Vad {
                 let level = to_dbfs((self.frame_sum / self.frame_len as f64).sqrt() / 32768.0);
                 self.frame_sum = 0.0;
                 self.frame_len = 0;
+                self.last_level = level;
                 self.on_frame(level >= self.cfg.threshold_dbfs, events);
             }
         }
@@ -232,6 +236,11 @@ impl Vad {
     /// Samples analysed so far.
     pub fn samples_seen(&self) -> u64 {
         self.pos
+    }
+
+    /// The level of the last whole frame analysed (dBFS; [`DBFS_FLOOR`] before the first).
+    pub fn level_dbfs(&self) -> f64 {
+        self.last_level
     }
 }
 

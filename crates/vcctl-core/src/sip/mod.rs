@@ -1,10 +1,12 @@
 //! SIP: message and SDP parsing (`message`), G.711 SDP offers and answers (`sdp`), the
-//! caller's UAC state machine (`ua`), the answering UAS of `load --answer` (`uas`), digest
+//! caller's UAC state machine (`ua`), the answering UAS of `load --answer` (`uas`), a whole test call of `vcctl call` around the UAC and
+//! its media (`test_call`), digest
 //! authentication (`digest`, with `md5`).
 
 pub mod digest;
 pub mod md5;
 pub mod message;
 pub mod sdp;
+pub mod test_call;
 pub mod ua;
 pub mod uas;

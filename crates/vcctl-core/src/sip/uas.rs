@@ -261,6 +261,17 @@ impl Answerer {
     }
 }
 
+/// What `load --answer` did: the SIP side's counts, RTP echoed, wall and CPU time.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct AnswerTotals {
+    #[serde(flatten)]
+    pub sip: AnswererStats,
+    /// RTP packets echoed.
+    pub rtp_echoed: u64,
+    pub seconds: f64,
+    pub cpu_seconds: f64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,446 @@
+//! The operator's view end to end (issue 17): `vcctl top` used like a person would, in tmux,
+//! against serve with real calls (`vcctl call` processes through the sandbox Asterisk and
+//! agent-sim), and `vcctl calls bundle` of a real call unpacked and checked part by part,
+//! with fake secrets in the environment that must appear nowhere in it.
+//!
+//! Run in a network namespace of its own (`scripts/isolated.sh NAME scripts/test.sh --test
+//! e2e_top`): the sandbox's ports are the namespace's.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::sandbox;
+use common::stack::{Stack, StackOptions};
+use serde_json::Value;
+
+/// A tmux server of this test's own (`-L`), so nothing else on the machine is touched.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(cmd: &str) -> Tmux {
+        let t = Tmux {
+            socket: format!("vcctl-top-{}", std::process::id()),
+        };
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &t.socket,
+                "new-session",
+                "-d",
+                "-x",
+                "200",
+                "-y",
+                "50",
+                "-s",
+                "top",
+            ])
+            .arg(cmd)
+            .status()
+            .expect("tmux (apt-get install tmux)");
+        assert!(ok.success(), "tmux new-session failed");
+        // Keep the pane after vcctl exits, to see what it left on the screen.
+        t.run(&["set-option", "-t", "top", "remain-on-exit", "on"]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "top"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut a = vec!["send-keys", "-t", "top"];
+        a.extend_from_slice(keys);
+        self.run(&a);
+    }
+
+    /// Wait until the screen satisfies `pred`; the last screen either way.
+    fn wait(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> (bool, String) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return (true, s);
+            }
+            if Instant::now() > deadline {
+                return (false, s);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+/// A `vcctl call` to the test extension (serve and the agent) from `user`, for `secs`.
+fn caller(sb: &common::Sandbox, user: &str, secs: u32) -> common::Spawned {
+    let from = format!("sip:{user}@127.0.0.1");
+    let secs = secs.to_string();
+    sb.spawn(&[
+        "call",
+        "sip:test@127.0.0.1:5060",
+        "--from",
+        &from,
+        "--tone",
+        "440",
+        "--duration",
+        &secs,
+    ])
+}
+
+/// The screen line holding `text`.
+fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(text))
+}
+
+#[test]
+fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    let url = format!("http://127.0.0.1:{}", stack.http);
+    let cmd = format!(
+        "exec env NO_COLOR=1 {} top --serve {url} --rate 5",
+        common::bin().display()
+    );
+    let tmux = Tmux::new(&cmd);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
+    assert!(ok, "top did not start:\n{screen}");
+    assert!(screen.contains("calls up 0"), "{screen}");
+
+    // Two callers: their rows appear, oldest first (the default sort), the first selected.
+    let mut alice = caller(&sb, "alice", 40);
+    stack.wait_bridged(1, Duration::from_secs(15));
+    std::thread::sleep(Duration::from_secs(1));
+    let mut bob = caller(&sb, "bob", 8);
+    stack.wait_bridged(2, Duration::from_secs(15));
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |s| {
+        s.contains("alice") && s.contains("bob") && s.contains("calls up 2")
+    });
+    assert!(ok, "rows did not appear:\n{screen}");
+    let a = screen.find("alice").unwrap();
+    let b = screen.find("bob").unwrap();
+    assert!(a < b, "alice (older) should be above bob:\n{screen}");
+    let row = line_with(&screen, "alice").unwrap();
+    assert!(row.contains("bridged") && row.contains("test"), "{row}");
+    // Levels are live: the caller's 440 Hz tone shows on the input meter.
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |s| {
+        line_with(s, "alice").is_some_and(|l| l.contains('█'))
+    });
+    assert!(ok, "no level meter moved:\n{screen}");
+
+    // The detail view of the selected call (alice): its timeline with ARI events.
+    tmux.keys(&["Enter"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |s| {
+        s.contains("timeline of") && s.contains("ARI ") && s.contains("latency")
+    });
+    assert!(ok, "no timeline:\n{screen}");
+    tmux.keys(&["Escape"]);
+
+    // The hang-up key asks first, then ends alice's call; bob's stays.
+    tmux.keys(&["h"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(3), |s| s.contains("y/n"));
+    assert!(ok, "no confirmation asked:\n{screen}");
+    tmux.keys(&["y"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| {
+        !s.contains("alice") && s.contains("bob") && s.contains("calls up 1")
+    });
+    assert!(ok, "alice's row did not go:\n{screen}");
+    let live = stack.calls();
+    assert_eq!(live.as_array().unwrap().len(), 1, "{live}");
+    assert!(
+        alice.finish(Duration::from_secs(10)).is_some(),
+        "alice's vcctl call did not end after the hang-up"
+    );
+
+    // bob hangs up by himself: his row goes too.
+    bob.finish(Duration::from_secs(20));
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
+    assert!(ok, "bob's row did not go:\n{screen}");
+    assert!(screen.contains("success"), "{screen}");
+
+    // q leaves the terminal as it was: the alternate screen is gone, the exit status is 0.
+    tmux.keys(&["q"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |_| {
+        tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead}"])
+            .trim()
+            == "1"
+    });
+    assert!(ok, "top did not exit on q:\n{screen}");
+    let status = tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead_status}"]);
+    assert_eq!(status.trim(), "0");
+    assert!(
+        !screen.contains("calls up"),
+        "the view stayed on screen:\n{screen}"
+    );
+
+    // A hang-up (SSH gone, tmux killed) ends top too: it must not live on, spinning on the
+    // dead terminal (a regression seen: crossterm's reader loops on end of file).
+    tmux.run(&["respawn-pane", "-k", "-t", "top", &cmd]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
+    assert!(ok, "top did not start again:\n{screen}");
+    let pid: i32 = tmux
+        .run(&["display-message", "-p", "-t", "top", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .expect("pane pid");
+    tmux.run(&["kill-server"]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let alive = Path::new(&format!("/proc/{pid}")).exists();
+    if alive {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    assert!(!alive, "vcctl top outlived its terminal");
+    drop(stack);
+    sb.assert_clean();
+}
+
+#[test]
+fn top_without_a_terminal_prints_one_snapshot() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    let url = format!("http://127.0.0.1:{}", stack.http);
+    let mut c = caller(&sb, "carol", 6);
+    stack.wait_bridged(1, Duration::from_secs(15));
+    let text = sb.ok(&["top", "--serve", &url]);
+    assert!(text.contains("1 calls up"), "{text}");
+    assert!(text.contains("carol"), "{text}");
+    let v = sb.json(&["top", "--serve", &url]);
+    assert_eq!(v["calls"][0]["caller"], "carol", "{v}");
+    assert_eq!(v["calls"][0]["state"], "bridged", "{v}");
+    assert_eq!(v["totals"]["calls_up"], 1, "{v}");
+    c.finish(Duration::from_secs(20));
+    stack.wait_no_calls(Duration::from_secs(10));
+    // serve gone: one sentence, exit 3.
+    drop(stack);
+    let out = sb.vcctl(&["top", "--serve", &url]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not reachable"), "{err}");
+    sb.assert_clean();
+}
+
+/// Every member of a .tar.gz, by name (the bundle's folder stripped).
+fn unpack(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let f = std::fs::File::open(path).unwrap();
+    let mut a = tar::Archive::new(flate2::read::GzDecoder::new(f));
+    a.entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let name = e.path().unwrap().to_string_lossy().to_string();
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            (name.split_once('/').unwrap().1.to_string(), data)
+        })
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_bundle_of_a_real_call_has_every_part_and_no_secret() {
+    let Some(sb) = sandbox() else { return };
+    sb.force_clean();
+    // Fake secrets in serve's environment (inherited by serve and agent-sim): an API key that
+    // makes serve fetch a signed URL (its token must stay out too) and serve's API token.
+    const API_KEY: &str = "sk_e2e_fake_key_0123456789abcdef";
+    const API_TOKEN: &str = "tok-e2e-fake-api-token-98765";
+    std::env::set_var("ELEVENLABS_API_KEY", API_KEY);
+    std::env::set_var("VCCTL_API_TOKEN", API_TOKEN);
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("cap");
+    let rec = dir.path().join("rec");
+    std::fs::create_dir_all(&cap).unwrap();
+    std::fs::create_dir_all(&rec).unwrap();
+    let (cap_s, rec_s) = (cap.display().to_string(), rec.display().to_string());
+    let stack = Stack::start(
+        &sb,
+        StackOptions {
+            sim_args: &[
+                "--require-signed-url",
+                "--response-delay-ms",
+                "60",
+                "--ping-interval-ms",
+                "500",
+            ],
+            serve_args: &["--capture", &cap_s, "--record", &rec_s],
+            ..Default::default()
+        },
+    );
+    let db = stack.db.display().to_string();
+    sb.ok(&[
+        "agents",
+        "add",
+        "greeter",
+        "--agent-id",
+        "sim-agent",
+        "--first-message",
+        "Hello from the bundle test",
+        "--db",
+        &db,
+    ]);
+    let mut c = caller(&sb, "+15557654321", 4);
+    c.finish(Duration::from_secs(30));
+    stack.wait_no_calls(Duration::from_secs(10));
+    let records = sb.json(&["calls", "list", "--db", &db]);
+    let id = records[0]["id"]
+        .as_str()
+        .expect("a call record")
+        .to_string();
+    assert_eq!(records[0]["outcome"], "completed", "{records}");
+
+    let out = dir.path().join("bundle.tar.gz");
+    let out_s = out.display().to_string();
+    let report = sb.json(&["calls", "bundle", &id, "-o", &out_s, "--db", &db]);
+    assert_eq!(report["call"], id.as_str());
+    let files = unpack(&out);
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    for want in [
+        "README.txt",
+        "record.json",
+        "transcript.txt",
+        "rtp.json",
+        "latency.json",
+        "settings.json",
+        "ari-events.jsonl",
+        "timeline.jsonl",
+        "agent.jsonl",
+        "capture.pcap",
+        "recording.wav",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let text = |n: &str| String::from_utf8(files[n].clone()).unwrap();
+    // README names every file.
+    let readme = text("README.txt");
+    for n in &names {
+        assert!(
+            readme.contains(n),
+            "README.txt does not name {n}:\n{readme}"
+        );
+    }
+    // The record is this call's.
+    let record: Value = serde_json::from_str(&text("record.json")).unwrap();
+    assert_eq!(record["id"], id.as_str());
+    assert_eq!(record["caller_number"], "+15557654321");
+    // The ARI events of its channels and bridge, in order.
+    let ari: Vec<Value> = text("ari-events.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = ari
+        .iter()
+        .filter_map(|e| e["event"]["type"].as_str())
+        .collect();
+    let pos = |k: &str| {
+        kinds
+            .iter()
+            .position(|x| *x == k)
+            .unwrap_or_else(|| panic!("no {k} in {kinds:?}"))
+    };
+    assert!(
+        pos("StasisStart") < pos("ChannelEnteredBridge"),
+        "{kinds:?}"
+    );
+    assert!(pos("ChannelEnteredBridge") < pos("StasisEnd"), "{kinds:?}");
+    assert!(
+        ari.iter().any(|e| e["event"]["bridge"]["id"].is_string()),
+        "no bridge event"
+    );
+    // The agent protocol log: both directions with times, audio as sizes.
+    let agent = text("agent.jsonl");
+    assert!(
+        agent.contains("conversation_initiation_metadata"),
+        "{agent:.400}"
+    );
+    assert!(agent.contains(r#""dir":"out""#) && agent.contains(r#""dir":"in""#));
+    assert!(agent.contains("audio_bytes"), "audio not summarized");
+    assert!(!agent.contains("audio_base_64"), "audio payload in the log");
+    assert!(text("transcript.txt").contains("Hello from the bundle test"));
+    let rtp: Value = serde_json::from_str(&text("rtp.json")).unwrap();
+    assert!(
+        rtp["inbound"]["packets"].as_u64().unwrap_or(0) > 50,
+        "{rtp}"
+    );
+    let latency: Value = serde_json::from_str(&text("latency.json")).unwrap();
+    assert!(latency["agent_connect_ms"].as_f64().is_some(), "{latency}");
+    let settings: Value = serde_json::from_str(&text("settings.json")).unwrap();
+    assert!(settings["bundled_by"]
+        .as_str()
+        .unwrap()
+        .starts_with("vcctl "));
+    assert_eq!(settings["serve"]["app"], "voiceclone-app", "{settings}");
+    // The capture and the recording are the files serve wrote.
+    let pcap = std::fs::read(cap.join(format!("{id}.pcap"))).unwrap();
+    assert_eq!(files["capture.pcap"], pcap);
+    assert_eq!(&files["recording.wav"][..4], b"RIFF");
+    // No secret anywhere: the ARI password, the API key, the API token, signed URL tokens.
+    for (name, data) in &files {
+        for secret in [sb.password.as_str(), API_KEY, API_TOKEN] {
+            assert!(!contains(data, secret), "{name} holds a secret ({secret})");
+        }
+        let s = String::from_utf8_lossy(data);
+        for (i, _) in s.match_indices("conversation_signature=") {
+            let rest = &s[i + "conversation_signature=".len()..];
+            assert!(
+                rest.starts_with("[redacted]")
+                    || !rest.starts_with(|c: char| c.is_ascii_alphanumeric()),
+                "{name}: {}",
+                &s[i..(i + 60).min(s.len())]
+            );
+        }
+    }
+    // --redact-callers: the number is gone everywhere, replaced consistently.
+    let out2 = dir.path().join("redacted.tar.gz");
+    sb.ok(&[
+        "calls",
+        "bundle",
+        &id,
+        "-o",
+        &out2.display().to_string(),
+        "--db",
+        &db,
+        "--redact-callers",
+    ]);
+    let red = unpack(&out2);
+    for (name, data) in &red {
+        assert!(
+            !contains(data, "+15557654321"),
+            "{name} holds the caller's number"
+        );
+    }
+    let record: Value =
+        serde_json::from_str(&String::from_utf8(red["record.json"].clone()).unwrap()).unwrap();
+    assert_eq!(record["caller_number"], "caller-1");
+    assert!(contains(&red["ari-events.jsonl"], "caller-1"));
+    std::env::remove_var("ELEVENLABS_API_KEY");
+    std::env::remove_var("VCCTL_API_TOKEN");
+    drop(stack);
+    sb.assert_clean();
+}
