@@ -114,7 +114,7 @@ fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
 
 #[test]
 fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     let url = format!("http://127.0.0.1:{}", stack.http);
@@ -219,7 +219,7 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
 
 #[test]
 fn top_without_a_terminal_prints_one_snapshot() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
     let url = format!("http://127.0.0.1:{}", stack.http);
@@ -265,7 +265,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 
 #[test]
 fn a_bundle_of_a_real_call_has_every_part_and_no_secret() {
-    let Some(sb) = sandbox() else { return };
+    let sb = sandbox();
     sb.force_clean();
     // Fake secrets in serve's environment (inherited by serve and agent-sim): an API key that
     // makes serve fetch a signed URL (its token must stay out too) and serve's API token.
