@@ -56,5 +56,25 @@ rc=0
     --audit-ari --settle 10 --serve http://127.0.0.1:8000 \
     --cpu-pid asterisk="$ast" --cpu-pid serve="$serve" --cpu-pid agent-sim="$sim" \
     --chart "$out/capacity.svg" ${VCCTL_LOAD_ARGS:-} | tee "$out/load.txt" || rc=$?
+# serve's own setup time ("Event Handler": StasisStart received -> media bridged, the call
+# record's latency.handler_ms) per step: the ramp places each step's new calls after the
+# previous step's, so the calls in order of arrival split into the steps' increments.
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$out/vcctl.db" "SELECT json_extract(latency, '$.handler_ms') FROM calls ORDER BY stasis_start" \
+        >"$out/handler_ms.txt" 2>/dev/null || true
+    {
+        echo "serve setup (Event Handler, StasisStart -> bridged) per step, from the call records:"
+        prev=0
+        for n in ${ramp//,/ }; do
+            # Nearest-rank percentiles (core::stats::percentile) over this step's new calls.
+            sed -n "$((prev + 1)),${n}p" "$out/handler_ms.txt" | grep -v '^$' | sort -g | awk -v n="$n" '
+                { v[NR] = $1 }
+                function pct(p,  k) { k = int((p * NR + 99) / 100); if (k < 1) k = 1; return v[k] }
+                END { if (NR) printf "  step %s: %d calls, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n", n, NR, pct(50), pct(95), pct(99), v[NR];
+                      else printf "  step %s: no records\n", n }'
+            prev=$n
+        done
+    } | tee -a "$out/load.txt"
+fi
 echo "load-capacity: $(nproc) cores, commit $(git -C "$repo" rev-parse --short HEAD), report in $out" >&2
 exit "$rc"

@@ -89,16 +89,18 @@ say "serve pid $serve_pid: RSS $rss0, $fds0 fds ($sock0 sockets); logs in $work"
 
 # One call; prints "audio", "refused" or "failed: ...".
 one_call() {
-    local out code
-    out=$("$vcctl" call "$uri" --tone 1000 --duration "$1" --timeout 20 --json 2>"$work/err.$BASHPID") && code=0 || code=$?
+    # Named here, in the calling shell: inside $(...) $BASHPID is another subshell's.
+    local out code err=$work/err.$BASHPID
+    out=$("$vcctl" call "$uri" --tone 1000 --duration "$1" --timeout 20 --json 2>"$err") && code=0 || code=$?
     if [ "$code" = 0 ] && echo "$out" | grep -Eq '"found": ?[1-9]'; then
         echo audio
     elif [ "$code" = 6 ]; then
         echo refused
     else
-        echo "failed: exit $code $(head -c 300 "$work/err.$BASHPID" | tr '\n' ' ')"
+        # What the call printed too: a call that exits 0 without a marker found says why.
+        echo "failed: exit $code $(head -c 300 "$err" | tr '\n' ' ') $(echo "$out" | tr -d '\n ' | head -c 400)"
     fi
-    rm -f "$work/err.$BASHPID"
+    rm -f "$err"
 }
 
 if [ -n "$setup" ]; then

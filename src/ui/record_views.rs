@@ -212,6 +212,16 @@ const LABELS: &[(&str, &str, Unit)] = &[
         "playout underflows (queue ran dry mid-speech)",
         Unit::Count("times"),
     ),
+    (
+        "standing_drops",
+        "playout backlogs dropped (stood above the prebuffer)",
+        Unit::Count("times"),
+    ),
+    (
+        "standing_dropped_ms",
+        "agent audio those drops discarded",
+        Unit::Ms,
+    ),
     ("pacing_p50_ms", "packet clock lateness, median", Unit::Ms),
     (
         "pacing_p99_ms",

@@ -1278,6 +1278,8 @@ fn flush_counters(shared: &Shared, s: &MediaStats, last: &mut MediaStats) {
         .inc_by(s.rtp_dropped_malformed - last.rtp_dropped_malformed);
     m.underflows
         .inc_by(s.playout.underflows - last.playout.underflows);
+    m.standing_drops
+        .inc_by(s.playout.standing_drops - last.playout.standing_drops);
     *last = s.clone();
 }
 

@@ -31,6 +31,7 @@ pub struct ServeMetrics {
     pub rtp_lost: CounterVec,
     pub rtp_mos: HistogramVec,
     pub underflows: Counter,
+    pub standing_drops: Counter,
     pub agent_connect: Histogram,
     pub agent_response: HistogramVec,
     pub setup: Histogram,
@@ -103,6 +104,10 @@ impl ServeMetrics {
             underflows: r.counter(
                 "vcctl_playout_underflows_total",
                 "Times the playout queue ran dry in the middle of agent speech.",
+            ),
+            standing_drops: r.counter(
+                "vcctl_playout_standing_drops_total",
+                "Times a backlog that stood in a playout queue while agent audio arrived in real time was dropped.",
             ),
             agent_connect: r.histogram(
                 "vcctl_agent_connect_seconds",

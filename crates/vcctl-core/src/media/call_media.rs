@@ -191,15 +191,22 @@ pub struct PlayoutSummary {
     pub silence_frames: u64,
     pub talkspurts: u64,
     pub underflows: u64,
+    /// Times a standing delay was dropped from the playout queue, and how much (ms).
+    pub standing_drops: u64,
+    pub standing_dropped_ms: u64,
 }
 
-impl From<PlayoutStats> for PlayoutSummary {
-    fn from(s: PlayoutStats) -> Self {
+impl PlayoutSummary {
+    /// The counters of a playout queue of `codec`.
+    pub fn new(s: PlayoutStats, codec: Codec) -> Self {
+        let per_ms = codec.clock_rate() as u64 * codec.bytes_per_sample() as u64 / 1000;
         PlayoutSummary {
             audio_frames: s.audio_frames,
             silence_frames: s.silence_frames,
             talkspurts: s.talkspurts,
             underflows: s.underflows,
+            standing_drops: s.standing_drops,
+            standing_dropped_ms: s.standing_dropped_bytes / per_ms.max(1),
         }
     }
 }
@@ -236,6 +243,8 @@ pub struct CallMedia {
     passthrough_out: bool,
     down: Option<Resampler>,
     playout: Playout,
+    /// Standing-backlog bytes the playout had dropped at the last frame.
+    standing_dropped_seen: u64,
     sender: RtpSender,
     pt_learned: bool,
     pacer: Pacer,
@@ -320,6 +329,7 @@ impl CallMedia {
             speech_end_at: None,
             down,
             playout: Playout::new(pcfg),
+            standing_dropped_seen: 0,
             sender: RtpSender::new(Ssrc(seed.ssrc), pt, SeqNo(seed.seq), seed.timestamp, spf),
             pt_learned: false,
             pacer: Pacer::new(now + settings.ptime, settings.ptime),
@@ -626,13 +636,23 @@ impl CallMedia {
                 }
             }
             for p in self.pending_audio.iter_mut() {
-                p.ahead -= n;
+                p.ahead = p.ahead.saturating_sub(n);
             }
         }
         let pkt = self.sender.frame(&frame).to_vec();
         if self.peer.is_some() {
             self.stats.rtp_out_packets += 1;
             self.out.push_back(Output::Rtp(pkt));
+        }
+        // A standing backlog dropped from the front of the queue (after this frame was
+        // taken): the messages behind it are that much nearer the front.
+        let dropped = self.playout.stats().standing_dropped_bytes;
+        if dropped > self.standing_dropped_seen {
+            let d = (dropped - self.standing_dropped_seen) as usize;
+            self.standing_dropped_seen = dropped;
+            for p in self.pending_audio.iter_mut() {
+                p.ahead = p.ahead.saturating_sub(d);
+            }
         }
         self.note_depth(now);
         audio
@@ -716,7 +736,7 @@ impl CallMedia {
 
     pub fn stats(&self) -> MediaStats {
         let mut s = self.stats.clone();
-        s.playout = self.playout.stats().into();
+        s.playout = PlayoutSummary::new(self.playout.stats(), self.settings.rtp_codec);
         s.playout_queued_ms = self.playout.queued().as_secs_f64() * 1000.0;
         if let Some(r) = &self.in_stats {
             s.rtp_in_lost = r.lost();
@@ -1433,6 +1453,66 @@ mod tests {
         assert_eq!(m.stats().playout_queued_ms, 0.0);
         m.note_stale_rtp(8);
         assert_eq!(m.stats().rtp_in_stale_dropped, 8);
+    }
+
+    #[test]
+    fn a_stall_of_the_echo_does_not_leave_the_caller_behind_for_the_rest_of_the_call() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let ms = |n: u64| Duration::from_millis(n);
+        let packet = |i: u16| -> Vec<u8> { (0..160u16).map(|k| (k * 7 + i * 13) as u8).collect() };
+        // 8 s of caller audio. The agent echoes each packet 300 ms after it was sent, except
+        // that it stalls for what was sent from 2.0 to 2.5 s and sends that at 2.8 s at once.
+        let mut echoes = Vec::new();
+        let mut now = t0;
+        let mut i = 0u16;
+        let end = t0 + ms(9000);
+        let mut sent_all = false;
+        while now < end {
+            let next_rtp = t0 + ms(20 * i as u64);
+            let next_echo = echoes.first().map_or(end, |e: &(Instant, Vec<u8>)| e.0);
+            now = m
+                .next_timeout()
+                .min(next_echo)
+                .min(if sent_all { end } else { next_rtp });
+            if !sent_all && next_rtp <= now {
+                m.handle_rtp(now, peer(), &rtp(i, &packet(i)));
+                let at = 20 * i as u64;
+                let back = if (2000..2500).contains(&at) {
+                    2800
+                } else {
+                    at + 300
+                };
+                echoes.push((t0 + ms(back), packet(i)));
+                echoes.sort_by_key(|e| e.0);
+                i += 1;
+                sent_all = i == 400;
+            }
+            while echoes.first().is_some_and(|e| e.0 <= now) {
+                let (_, audio) = echoes.remove(0);
+                m.handle_agent(now, &ServerMessage::Audio { event_id: 1, audio });
+            }
+            if m.next_timeout() <= now {
+                m.handle_timeout(now);
+            }
+            let _ = drain(&mut m);
+        }
+        // The stall's backlog (about 500 ms) stood for one 2 s window and was dropped once.
+        let s = m.stats();
+        assert_eq!(s.playout.standing_drops, 1, "{:?}", s.playout);
+        assert!(
+            (400..=520).contains(&s.playout.standing_dropped_ms),
+            "{:?}",
+            s.playout
+        );
+        let t = m.timing();
+        // Most of the call's audio came back at the echo's 300 ms plus the prebuffer, not
+        // 500 ms later: without the drop everything after 2.5 s (three quarters) would.
+        let rt = t.echo_round_trip.expect("round trip");
+        assert!(rt.p50 < 360.0, "{rt:?}");
+        // And the queue is back at the prebuffer's size at the end of the call.
+        let last = t.playout_depth_ms[t.playout_depth_ms.len() - 2];
+        assert!(last[0] <= 60, "{:?}", t.playout_depth_ms);
     }
 
     #[test]

@@ -70,6 +70,12 @@ pub struct RtpOutbound {
     pub talkspurts: u64,
     /// Times the playout queue ran dry in the middle of agent speech.
     pub underflows: u64,
+    /// Times a standing delay (a backlog a stall left, that audio arriving in real time
+    /// would otherwise keep) was dropped from the playout queue, and how much in all (ms).
+    #[serde(default)]
+    pub standing_drops: u64,
+    #[serde(default)]
+    pub standing_dropped_ms: u64,
     /// Lateness of the packet clock (ms).
     pub pacing_p50_ms: f64,
     pub pacing_p99_ms: f64,
@@ -174,6 +180,8 @@ pub fn split(
         silence_frames: s.playout.silence_frames,
         talkspurts: s.playout.talkspurts,
         underflows: s.playout.underflows,
+        standing_drops: s.playout.standing_drops,
+        standing_dropped_ms: s.playout.standing_dropped_ms,
         pacing_p50_ms: s.pacing_p50_ms,
         pacing_p99_ms: s.pacing_p99_ms,
         pacing_max_ms: s.pacing_max_ms,

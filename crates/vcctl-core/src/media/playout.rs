@@ -10,6 +10,18 @@
 //! of a response ([`Playout::end_of_response`]) pads its last partial frame and ends the
 //! talkspurt cleanly. Barge-in ([`Playout::interrupt`]) flushes the queue and drops late
 //! audio of the interrupted (or older) agent events.
+//!
+//! Standing delay: audio that arrives in real time is played in real time, so a backlog
+//! that one stall put in the queue (serve, the agent link or the agent late for a moment,
+//! then catching up in a burst) would delay everything after it for the rest of the
+//! talkspurt: with an echo agent, the rest of the call. When the queue has not fallen to
+//! within `max_standing` of the prebuffer for a whole `standing_window` of playing, while the
+//! agent sent real time's worth of audio (within a half) in each quarter of that window (not
+//! a reply sent ahead, which adds nothing while it plays, nor one still arriving faster than
+//! real time), the excess over the prebuffer is dropped from the front of the queue and
+//! counted. A reply that an agent streams at real time behind a lead of more than
+//! prebuffer + `max_standing` would lose that lead; no agent vcctl knows does that (the
+//! service sends replies faster than real time, docs/latency.md).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -87,10 +99,16 @@ pub struct PlayoutConfig {
     pub starve_timeout: Duration,
     /// Queue cap; audio beyond it is dropped and counted.
     pub max_queue: Duration,
+    /// Standing delay tolerated above the prebuffer (see the module comment).
+    pub max_standing: Duration,
+    /// How long the queue must stand above `prebuffer + max_standing`, with audio arriving
+    /// in real time, before the excess is dropped; zero turns the bound off.
+    pub standing_window: Duration,
 }
 
 impl PlayoutConfig {
-    /// Defaults: 20 ms frames, 60 ms prebuffer, 400 ms starve timeout, 120 s queue cap.
+    /// Defaults: 20 ms frames, 60 ms prebuffer, 400 ms starve timeout, 120 s queue cap, a
+    /// standing delay of more than 60 ms over the prebuffer dropped after 2 s.
     pub fn new(codec: Codec) -> Self {
         PlayoutConfig {
             codec,
@@ -98,6 +116,8 @@ impl PlayoutConfig {
             prebuffer: Duration::from_millis(60),
             starve_timeout: Duration::from_millis(400),
             max_queue: Duration::from_secs(120),
+            max_standing: Duration::from_millis(60),
+            standing_window: Duration::from_secs(2),
         }
     }
 }
@@ -135,6 +155,10 @@ pub struct PlayoutStats {
     pub stale_bytes: u64,
     /// Payload bytes dropped because the queue was full.
     pub overflow_bytes: u64,
+    /// Times a standing delay was dropped.
+    pub standing_drops: u64,
+    /// Payload bytes those drops discarded.
+    pub standing_dropped_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +166,24 @@ enum State {
     Idle,
     Playing,
     Starved { frames: u32 },
+}
+
+/// What [`Playout::pop_frame`] sends, before the payload is borrowed.
+#[derive(Debug, Clone, Copy)]
+struct Next {
+    marker: bool,
+    silence: bool,
+}
+
+/// The current standing-delay window: frames played in it, the least queue depth after
+/// each of them, the bytes the agent added in the current quarter of it, and whether any
+/// quarter so far was off real-time pace.
+#[derive(Debug, Clone, Copy, Default)]
+struct StandingWindow {
+    frames: u32,
+    least: usize,
+    arrived: usize,
+    off_pace: bool,
 }
 
 /// Playout queue of one call.
@@ -160,6 +202,11 @@ pub struct Playout {
     end_at: Option<usize>,
     interrupted: Option<u64>,
     stats: PlayoutStats,
+    /// Window length in frames (0: no bound), and the most bytes the queue may keep above
+    /// `start_bytes` for a window.
+    standing_frames: u32,
+    standing_bytes: usize,
+    window: StandingWindow,
 }
 
 impl Playout {
@@ -183,6 +230,9 @@ impl Playout {
         let ptime_ns = cfg.ptime.as_nanos().max(1);
         let starve_frames =
             (cfg.starve_timeout.as_nanos() / ptime_ns).clamp(1, u32::MAX as u128) as u32;
+        let standing_frames =
+            (cfg.standing_window.as_nanos() / ptime_ns).min(u32::MAX as u128) as u32;
+        let standing_bytes = c.samples_in(cfg.max_standing).saturating_mul(bps);
         Playout {
             cfg,
             frame_bytes,
@@ -196,6 +246,9 @@ impl Playout {
             end_at: None,
             interrupted: None,
             stats: PlayoutStats::default(),
+            standing_frames,
+            standing_bytes,
+            window: StandingWindow::default(),
         }
     }
 
@@ -234,6 +287,7 @@ impl Playout {
         }
         let n = pcm.len().min(self.room_samples());
         self.stats.overflow_bytes += ((pcm.len() - n) * bps) as u64;
+        self.window.arrived += n * bps;
         let pcm = &pcm[..n];
         match self.cfg.codec {
             Codec::Pcmu => self.queue.extend(pcm.iter().map(|&s| ulaw_encode(s))),
@@ -257,6 +311,7 @@ impl Playout {
             .len()
             .min(self.max_bytes.saturating_sub(self.queue.len()));
         self.stats.overflow_bytes += (bytes.len() - n) as u64;
+        self.window.arrived += n;
         self.queue.extend(&bytes[..n]);
         true
     }
@@ -278,6 +333,7 @@ impl Playout {
         self.queue.clear();
         self.end_at = None;
         self.state = State::Idle;
+        self.window = StandingWindow::default();
         self.interrupted = Some(self.interrupted.map_or(event_id, |c| c.max(event_id)));
     }
 
@@ -288,6 +344,62 @@ impl Playout {
 
     /// The next frame to send (call once per ptime).
     pub fn pop_frame(&mut self) -> Frame<'_> {
+        let was_playing = self.state == State::Playing;
+        let next = self.next_frame();
+        if was_playing && !next.silence && self.state == State::Playing {
+            self.bound_standing_delay();
+        } else {
+            // A window measures uninterrupted playing only.
+            self.window = StandingWindow::default();
+        }
+        Frame {
+            payload: if next.silence {
+                &self.silence
+            } else {
+                &self.frame
+            },
+            marker: next.marker,
+            is_silence: next.silence,
+        }
+    }
+
+    /// One more frame of uninterrupted playing: at the end of a window, drop what stood above
+    /// the prebuffer for all of it if the agent kept pace with real time (module comment).
+    fn bound_standing_delay(&mut self) {
+        if self.standing_frames == 0 {
+            return;
+        }
+        let quarter = (self.standing_frames / 4).max(1);
+        let w = &mut self.window;
+        w.least = if w.frames == 0 {
+            self.queue.len()
+        } else {
+            w.least.min(self.queue.len())
+        };
+        w.frames += 1;
+        if w.frames % quarter == 0 {
+            // Real time within a half in each quarter of the window: the echo of a caller
+            // or a live stream. A reply sent ahead adds nothing (or far more) for a while.
+            let played = (quarter as usize).saturating_mul(self.frame_bytes);
+            w.off_pace |= w.arrived < played / 2 || w.arrived > (played / 2).saturating_mul(3);
+            w.arrived = 0;
+        }
+        if w.frames < self.standing_frames {
+            return;
+        }
+        let w = std::mem::take(&mut self.window);
+        let excess = w.least.saturating_sub(self.start_bytes);
+        if !w.off_pace && excess > self.standing_bytes && self.end_at.is_none() {
+            let drop = excess / self.frame_bytes * self.frame_bytes;
+            self.queue.drain(..drop);
+            self.stats.standing_drops += 1;
+            self.stats.standing_dropped_bytes += drop as u64;
+        }
+    }
+
+    /// The next frame, before the standing-delay bound looks at the queue (its bytes are in
+    /// `self.frame` unless it is silence).
+    fn next_frame(&mut self) -> Next {
         if self.end_at == Some(0) {
             self.end_at = None;
             self.state = State::Idle;
@@ -328,7 +440,7 @@ impl Playout {
     }
 
     /// Take up to one frame of the current response (padding a short last frame).
-    fn take_frame(&mut self, marker: bool) -> Frame<'_> {
+    fn take_frame(&mut self, marker: bool) -> Next {
         let avail = self.end_at.unwrap_or(self.queue.len());
         let n = avail.min(self.frame_bytes);
         self.frame.clear();
@@ -344,19 +456,17 @@ impl Playout {
             }
         }
         self.stats.audio_frames += 1;
-        Frame {
-            payload: &self.frame,
+        Next {
             marker,
-            is_silence: false,
+            silence: false,
         }
     }
 
-    fn silence_frame(&mut self) -> Frame<'_> {
+    fn silence_frame(&mut self) -> Next {
         self.stats.silence_frames += 1;
-        Frame {
-            payload: &self.silence,
+        Next {
             marker: false,
-            is_silence: true,
+            silence: true,
         }
     }
 
@@ -713,6 +823,8 @@ mod tests {
             prebuffer: Duration::MAX,
             starve_timeout: Duration::MAX,
             max_queue: Duration::MAX,
+            max_standing: Duration::MAX,
+            standing_window: Duration::MAX,
         });
         assert_eq!(p.frame_bytes(), 768_000);
         p.push_pcm(u64::MAX, &[1, 2, 3]);
@@ -736,6 +848,110 @@ mod tests {
         p.push_payload(1, &[0; 3]);
         assert_eq!(p.queued_bytes(), 1600);
         assert_eq!(p.stats().overflow_bytes, 203);
+    }
+
+    /// A real-time stream through a 40 ms prebuffer (serve's): every 5th frame the agent
+    /// sends 100 ms (800 µ-law bytes), and at frame `stall_at` it is `stall_ms` late, its
+    /// audio of that time arriving at once afterwards. The least depth (ms) of each second of
+    /// playing, as serve records it, for `secs` seconds.
+    fn stream_with_a_stall(
+        p: &mut Playout,
+        stall_at: usize,
+        stall_ms: usize,
+        secs: usize,
+    ) -> Vec<usize> {
+        let mut least = Vec::new();
+        let mut lo = usize::MAX;
+        let mut held = 0;
+        for f in 0..secs * 50 {
+            if f % 5 == 0 {
+                if (stall_at..stall_at + stall_ms / 20).contains(&f) {
+                    held += 1;
+                } else {
+                    for _ in 0..=held {
+                        p.push_payload(1, &[0x55; 800]);
+                    }
+                    held = 0;
+                }
+            }
+            p.pop_frame();
+            lo = lo.min(p.queued_bytes() / 8);
+            if f % 50 == 49 {
+                least.push(lo);
+                lo = usize::MAX;
+            }
+        }
+        least
+    }
+
+    #[test]
+    fn a_backlog_left_by_a_stall_is_dropped_while_audio_arrives_in_real_time() {
+        let mut p = ulaw(40);
+        let least = stream_with_a_stall(&mut p, 250, 500, 12);
+        // Before the stall the queue drains to under a frame between messages.
+        assert!(least[1..5].iter().all(|&ms| ms < 20), "{least:?}");
+        // The stall's 500 ms stand in the queue after it (the second after the stall)...
+        assert!(least[6] >= 480, "{least:?}");
+        // ... until one whole window (2 s) of them: then the excess over the prebuffer goes,
+        // and the queue stands at the prebuffer, not 500 ms behind, for the rest of the call.
+        assert!(least[9..].iter().all(|&ms| ms <= 40), "{least:?}");
+        let s = p.stats();
+        assert_eq!(s.standing_drops, 1);
+        // 500 ms stood in the queue; what goes is all but the 40 ms prebuffer.
+        assert_eq!(s.standing_dropped_bytes, (500 - 40) * 8);
+        // The stall itself ran the queue dry once; the drop did not.
+        assert_eq!(s.underflows, 1);
+    }
+
+    #[test]
+    fn a_small_standing_delay_is_kept() {
+        // 60 ms over the prebuffer is tolerated (max_standing): no drop, no gap in the audio.
+        let mut p = ulaw(40);
+        let least = stream_with_a_stall(&mut p, 250, 100, 12);
+        assert!(
+            least[6..].iter().all(|&ms| (80..=100).contains(&ms)),
+            "{least:?}"
+        );
+        assert_eq!(p.stats().standing_drops, 0);
+    }
+
+    #[test]
+    fn a_reply_sent_ahead_of_real_time_is_played_whole() {
+        // A TTS reply: 10 s at once, then 5 s arriving at twice real time. Neither is a
+        // standing delay (the first drains, the second grows), so nothing is dropped.
+        for per_frame in [0usize, 320] {
+            let mut p = ulaw(40);
+            let total = if per_frame == 0 {
+                80_000
+            } else {
+                250 * per_frame
+            };
+            if per_frame == 0 {
+                p.push_payload(1, &vec![0x55; total]);
+            }
+            let mut audio = 0;
+            for f in 0..1000 {
+                if per_frame > 0 && f < 250 {
+                    p.push_payload(1, &vec![0x55; per_frame]);
+                }
+                if !p.pop_frame().is_silence {
+                    audio += 160;
+                }
+            }
+            assert_eq!(audio, total, "sent at {per_frame} bytes per frame");
+            assert_eq!(p.stats().standing_drops, 0);
+        }
+    }
+
+    #[test]
+    fn a_zero_window_turns_the_bound_off() {
+        let mut cfg = PlayoutConfig::new(Codec::Pcmu);
+        cfg.prebuffer = ms(40);
+        cfg.standing_window = Duration::ZERO;
+        let mut p = Playout::new(cfg);
+        let least = stream_with_a_stall(&mut p, 250, 500, 12);
+        assert!(least[6..].iter().all(|&ms| ms >= 480), "{least:?}");
+        assert_eq!(p.stats().standing_drops, 0);
     }
 
     #[test]
