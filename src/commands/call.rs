@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::cli::{CallArgs, CallCodec};
 use crate::error::{Error, Result};
-use crate::io::sip_call::{run_call, AudioSource, CallOptions};
+use crate::io::sip_call::{place_call, AudioSource, CallOptions};
 use crate::ui::call_views::{CallView, Recording};
 use crate::ui::output::emit;
 use vcctl_core::media::resample::Resampler;
@@ -161,7 +161,7 @@ pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
         answer_timeout: Duration::from_secs_f64(a.timeout),
         roundtrip: (!a.no_markers).then(RoundTripConfig::default),
     };
-    let report = run_call(opts, async {
+    let report = place_call(opts, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

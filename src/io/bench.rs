@@ -27,7 +27,7 @@ use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
-use crate::io::serve::media_loop::{self, LoopProbe, NoHooks, Signal};
+use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, NoHooks};
 use crate::io::serve::ws_media_loop::{self, WsHooks};
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::chan_websocket::{
@@ -385,7 +385,7 @@ async fn run_rtp(
         .unwrap_or_default();
     tokio::time::sleep(Duration::from_millis(100)).await;
     for s in &signals {
-        let _ = s.send(Signal::Shutdown);
+        let _ = s.send(CallSignal::Shutdown);
     }
     let mut results = Vec::new();
     for c in calls {
@@ -629,7 +629,7 @@ async fn run_ws(
         }
     }
     for s in &signals {
-        let _ = s.send(Signal::Shutdown);
+        let _ = s.send(CallSignal::Shutdown);
     }
 
     let mut caller_to_agent = PacingStats::new();

@@ -9,7 +9,7 @@ use tokio::net::UdpSocket;
 
 use crate::io::agent_ws::{connect, AgentSettings};
 use crate::io::ari_http::AriClient;
-use crate::io::sip_call::{run_call, AudioSource, CallOptions, CallReport};
+use crate::io::sip_call::{place_call, AudioSource, CallOptions, CallReport};
 use vcctl_core::agent::proto::InitiationClientData;
 pub use vcctl_core::analysis::latency_probes::{AgentProbe, EventTrip};
 use vcctl_core::media::roundtrip::RoundTripConfig;
@@ -148,7 +148,7 @@ pub async fn echo_call(uri: &str, peer: SocketAddr, seconds: f64) -> Result<Call
         answer_timeout: Duration::from_secs(10),
         roundtrip: Some(RoundTripConfig::default()),
     };
-    run_call(opts, std::future::pending::<()>())
+    place_call(opts, std::future::pending::<()>())
         .await
         .map_err(|e| e.to_string())
 }

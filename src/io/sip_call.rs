@@ -209,7 +209,7 @@ async fn sleep_until(t: Option<Instant>) {
 
 /// Place the call and run it to the end. `stop` (e.g. Ctrl-C) hangs up early. The call
 /// itself is [`TestCall`]; this loop moves its datagrams and its time.
-pub async fn run_call(
+pub async fn place_call(
     opts: CallOptions,
     stop: impl Future<Output = ()>,
 ) -> Result<CallReport, CallError> {

@@ -132,7 +132,7 @@ impl MediaTransport {
     }
 }
 
-pub use crate::io::serve::media_loop::Signal;
+pub use crate::io::serve::media_loop::CallSignal;
 
 #[path = "ws_media.rs"]
 mod ws_media;
@@ -163,7 +163,7 @@ pub struct Shared {
     pub ports: PortPool,
     pub layers: Layers,
     /// Channel id (caller or externalMedia leg) -> the call that owns it.
-    pub routes: Mutex<HashMap<String, mpsc::UnboundedSender<Signal>>>,
+    pub routes: Mutex<HashMap<String, mpsc::UnboundedSender<CallSignal>>>,
     /// Bridges of live calls (ids chosen before they are created).
     pub bridges: Mutex<HashSet<String>>,
     /// Caller channel id -> when its media last arrived and whether it is on hold.
@@ -213,11 +213,11 @@ impl MediaWatch {
 }
 
 impl Shared {
-    pub fn route_to(&self, channel: &str) -> Option<mpsc::UnboundedSender<Signal>> {
+    pub fn route_to(&self, channel: &str) -> Option<mpsc::UnboundedSender<CallSignal>> {
         lock(&self.routes).get(channel).cloned()
     }
 
-    fn register(&self, call: &str, channel: &str, tx: &mpsc::UnboundedSender<Signal>) {
+    fn register(&self, call: &str, channel: &str, tx: &mpsc::UnboundedSender<CallSignal>) {
         lock(&self.routes).insert(channel.to_string(), tx.clone());
         self.api.journals.own(channel, call);
     }
@@ -349,7 +349,11 @@ enum End {
 pub use crate::io::clock::now_unix;
 
 /// Run one call to its end. Never panics on ARI or agent errors; always cleans up.
-pub async fn run_call(shared: Arc<Shared>, call: NewCall, mut rx: mpsc::UnboundedReceiver<Signal>) {
+pub async fn handle_call(
+    shared: Arc<Shared>,
+    call: NewCall,
+    mut rx: mpsc::UnboundedReceiver<CallSignal>,
+) {
     let id = call.channel.id.clone();
     let extension = call
         .args
@@ -584,7 +588,7 @@ async fn run_inner(
     start: CallStart,
     extension: &str,
     caller_number: &str,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     res: &mut Resources,
     latency: &mut CallLatency,
     profile_name: &mut String,
@@ -895,7 +899,7 @@ async fn watch_media(shared: Arc<Shared>, caller: String, watch: Arc<MediaWatch>
                 limit.as_secs_f64()
             );
             if let Some(tx) = shared.route_to(&caller) {
-                let _ = tx.send(Signal::MediaTimeout(limit));
+                let _ = tx.send(CallSignal::MediaTimeout(limit));
             }
             return;
         }
@@ -1075,20 +1079,20 @@ async fn start_ari_recording(shared: &Shared, id: &str, bridge: &str, res: &mut 
 
 /// A hangup that arrived while the call was being set up.
 fn pending_end(
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     caller: &str,
     res: &mut Resources,
 ) -> Option<End> {
     let mut end = None;
     while let Ok(sig) = rx.try_recv() {
         match sig {
-            Signal::ChannelGone { channel, cause } if channel == caller => {
+            CallSignal::ChannelGone { channel, cause } if channel == caller => {
                 res.caller_gone = true;
                 end = Some(End::Caller(cause));
             }
-            Signal::ChannelGone { .. } => res.media_gone = true,
-            Signal::Shutdown => end = end.or(Some(End::Shutdown)),
-            Signal::MediaTimeout(_) => {}
+            CallSignal::ChannelGone { .. } => res.media_gone = true,
+            CallSignal::Shutdown => end = end.or(Some(End::Shutdown)),
+            CallSignal::MediaTimeout(_) => {}
         }
     }
     end
@@ -1203,7 +1207,7 @@ async fn media_loop(
     sender: AgentSender,
     mut receiver: AgentReceiver,
     media: CallMedia,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     res: &mut Resources,
     watch: Arc<MediaWatch>,
 ) -> (End, CallMedia) {
@@ -1351,7 +1355,7 @@ async fn agent_failure(
     shared: &Shared,
     caller: &str,
     res: &mut Resources,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     why: String,
 ) -> End {
     tracing::warn!(call = %caller, "agent unavailable: {why}");
@@ -1377,11 +1381,11 @@ async fn agent_failure(
                     tokio::select! {
                         _ = &mut until => break,
                         sig = rx.recv() => match sig {
-                            Some(Signal::ChannelGone { channel, cause }) if channel == caller => {
+                            Some(CallSignal::ChannelGone { channel, cause }) if channel == caller => {
                                 res.caller_gone = true;
                                 return End::Caller(cause);
                             }
-                            Some(Signal::Shutdown) | Some(Signal::MediaTimeout(_)) | None => break,
+                            Some(CallSignal::Shutdown) | Some(CallSignal::MediaTimeout(_)) | None => break,
                             Some(_) => {}
                         }
                     }

@@ -27,7 +27,7 @@ const LIVE_EVERY: Duration = Duration::from_millis(250);
 
 /// A message to a running call.
 #[derive(Debug, Clone)]
-pub enum Signal {
+pub enum CallSignal {
     /// A channel of the call left Stasis or was destroyed.
     ChannelGone {
         channel: String,
@@ -107,7 +107,7 @@ pub async fn run(
     io: MediaIo<'_>,
     media: CallMedia,
     caller_id: &str,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     hooks: &mut (dyn MediaHooks + Send),
     probe: Option<&mut LoopProbe>,
 ) -> (LoopEnd, CallMedia) {
@@ -305,7 +305,7 @@ async fn run_loop(
     call: &ClockedCall,
     peer: SocketAddr,
     caller_id: &str,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     hooks: &mut (dyn MediaHooks + Send),
     agent: &mut AgentWriter<'_>,
     agent_failed: &mut tokio::sync::oneshot::Receiver<String>,
@@ -354,12 +354,12 @@ async fn run_loop(
                 return LoopEnd::Agent { normal: false, detail };
             }
             sig = rx.recv() => match sig {
-                Some(Signal::ChannelGone { channel, cause }) if channel == caller_id => {
+                Some(CallSignal::ChannelGone { channel, cause }) if channel == caller_id => {
                     return LoopEnd::Caller(cause);
                 }
-                Some(Signal::ChannelGone { .. }) => return LoopEnd::MediaLeg,
-                Some(Signal::MediaTimeout(after)) => return LoopEnd::MediaTimeout(after),
-                Some(Signal::Shutdown) | None => return LoopEnd::Shutdown,
+                Some(CallSignal::ChannelGone { .. }) => return LoopEnd::MediaLeg,
+                Some(CallSignal::MediaTimeout(after)) => return LoopEnd::MediaTimeout(after),
+                Some(CallSignal::Shutdown) | None => return LoopEnd::Shutdown,
             },
         }
         if call.failed() {

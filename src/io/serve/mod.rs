@@ -36,7 +36,8 @@ use crate::error::{Error, Result};
 use crate::io::ari_events::{EventStream, EventsError};
 use crate::io::db::StoreHealth;
 use crate::io::serve::call::{
-    now_unix, run_call, NewCall, RtpFormat, Shared, Signal, OWN_BRIDGE_PREFIX, OWN_CHANNEL_PREFIX,
+    handle_call, now_unix, CallSignal, NewCall, RtpFormat, Shared, OWN_BRIDGE_PREFIX,
+    OWN_CHANNEL_PREFIX,
 };
 use vcctl_core::ari::model::{parse_ari_time, EventHeader};
 use vcctl_core::util::backoff::Backoff;
@@ -331,12 +332,12 @@ fn dispatch(
                 received,
                 event_lag: lag.map(Duration::from_secs_f64),
             };
-            calls.spawn(run_call(shared.clone(), call, rx));
+            calls.spawn(handle_call(shared.clone(), call, rx));
         }
         "StasisEnd" | "ChannelDestroyed" => {
             let chan = ev.channel.as_ref()?;
             if let Some(tx) = shared.route_to(&chan.id) {
-                let _ = tx.send(Signal::ChannelGone {
+                let _ = tx.send(CallSignal::ChannelGone {
                     channel: chan.id.clone(),
                     cause: ev
                         .cause_txt
@@ -404,7 +405,7 @@ async fn stop_all(shared: &Arc<Shared>, calls: &mut JoinSet<()>) {
         .map(|r| r.values().cloned().collect())
         .unwrap_or_default();
     for tx in senders {
-        let _ = tx.send(Signal::Shutdown);
+        let _ = tx.send(CallSignal::Shutdown);
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), async {
         while calls.join_next().await.is_some() {}
@@ -523,12 +524,12 @@ pub(crate) async fn reconcile_once(shared: &Shared, suspects: &HashSet<String>) 
 
 /// Hangups may have been missed while events were disconnected: ask ARI which calls still exist.
 async fn recheck_calls(shared: &Shared) {
-    let routes: HashMap<String, mpsc::UnboundedSender<Signal>> =
+    let routes: HashMap<String, mpsc::UnboundedSender<CallSignal>> =
         shared.routes.lock().map(|r| r.clone()).unwrap_or_default();
     for (chan, tx) in routes {
         if let Err(e) = shared.ari.channel(&chan).await {
             if e.is_not_found() {
-                let _ = tx.send(Signal::ChannelGone {
+                let _ = tx.send(CallSignal::ChannelGone {
                     channel: chan,
                     cause: Some("gone while ARI events were disconnected".into()),
                 });

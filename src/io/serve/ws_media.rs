@@ -62,7 +62,7 @@ struct WsFigures {
 
 pub(super) async fn run(
     cx: CallCtx<'_>,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     res: &mut Resources,
     latency: &mut CallLatency,
     transcript: &mut Value,
@@ -440,7 +440,7 @@ async fn media_loop(
     sender: AgentSender,
     mut receiver: AgentReceiver,
     engine: WsCallMedia,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     res: &mut Resources,
     figs: &mut WsFigures,
 ) -> (End, WsCallMedia) {

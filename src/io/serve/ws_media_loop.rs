@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use crate::io::agent_ws::{AgentReceiver, AgentSender};
 use crate::io::asterisk_media_ws::{FromAsterisk, MediaWs, ToAsterisk};
-use crate::io::serve::media_loop::{LoopEnd, LoopProbe, Signal};
+use crate::io::serve::media_loop::{CallSignal, LoopEnd, LoopProbe};
 use vcctl_core::agent::proto::ServerMessage;
 use vcctl_core::chan_websocket::{LinkEvent, LinkStats};
 use vcctl_core::media::call_media::MediaEvent;
@@ -49,7 +49,7 @@ pub struct NoWsHooks;
 impl WsHooks for NoWsHooks {}
 
 /// Run until a signal, Asterisk, the agent or an error ends the call; the engine comes back
-/// with why. `caller_id` is the caller's channel (a [`Signal::ChannelGone`] for another
+/// with why. `caller_id` is the caller's channel (a [`CallSignal::ChannelGone`] for another
 /// channel is the media leg's).
 #[allow(clippy::too_many_arguments)] // the call's transports, engine and observers, as `media_loop::run` takes them
 pub async fn run(
@@ -58,7 +58,7 @@ pub async fn run(
     receiver: &mut AgentReceiver,
     mut engine: WsCallMedia,
     caller_id: &str,
-    rx: &mut mpsc::UnboundedReceiver<Signal>,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     hooks: &mut (dyn WsHooks + Send),
     probe: Option<&mut LoopProbe>,
 ) -> (LoopEnd, WsCallMedia) {
@@ -88,12 +88,12 @@ pub async fn run(
         tokio::select! {
             biased;
             sig = rx.recv() => match sig {
-                Some(Signal::ChannelGone { channel, cause }) if channel == caller_id => {
+                Some(CallSignal::ChannelGone { channel, cause }) if channel == caller_id => {
                     break LoopEnd::Caller(cause);
                 }
-                Some(Signal::ChannelGone { .. }) => break LoopEnd::MediaLeg,
-                Some(Signal::MediaTimeout(after)) => break LoopEnd::MediaTimeout(after),
-                Some(Signal::Shutdown) | None => break LoopEnd::Shutdown,
+                Some(CallSignal::ChannelGone { .. }) => break LoopEnd::MediaLeg,
+                Some(CallSignal::MediaTimeout(after)) => break LoopEnd::MediaTimeout(after),
+                Some(CallSignal::Shutdown) | None => break LoopEnd::Shutdown,
             },
             f = mws.recv() => match f {
                 Some(FromAsterisk::CallerAudio { at, data }) => {

@@ -85,7 +85,7 @@ pub(super) fn call_media(
     calls: &[CallSdp],
     streams: &[StreamReport],
     out: &mut Vec<Problem>,
-) -> Vec<CallMedia> {
+) -> Vec<SipCallMedia> {
     let mut result = Vec::new();
     for c in calls {
         let mut endpoints: Vec<MediaEndpoint> = Vec::new();
@@ -162,7 +162,7 @@ pub(super) fn call_media(
                 ),
             });
         }
-        result.push(CallMedia {
+        result.push(SipCallMedia {
             call_id: c.call_id.clone(),
             from: c.from.clone(),
             to: c.to.clone(),

@@ -195,7 +195,7 @@ pub struct MediaEndpoint {
 
 /// The media view of one SIP call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CallMedia {
+pub struct SipCallMedia {
     pub call_id: String,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -210,7 +210,7 @@ pub struct CaptureReport {
     pub capture: CaptureSummary,
     pub options: AnalysisOptions,
     pub streams: Vec<StreamReport>,
-    pub calls: Vec<CallMedia>,
+    pub calls: Vec<SipCallMedia>,
     pub problems: Vec<Problem>,
 }
 
