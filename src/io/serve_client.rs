@@ -75,6 +75,12 @@ impl ServeClient {
         }
     }
 
+    /// The same client with this token instead of the environment's.
+    pub fn with_token(mut self, token: Option<ApiToken>) -> ServeClient {
+        self.token = token;
+        self
+    }
+
     pub fn base(&self) -> &str {
         &self.base
     }
@@ -184,13 +190,23 @@ mod tests {
     #[tokio::test]
     async fn reads_calls_totals_timelines_and_hangs_up_through_serves_api() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let state = ApiState::new(Registry::new(), 8).with_hangups(tx);
+        // Hang-ups are actions: serve takes them only with its token, on loopback too.
+        let token = || ApiToken::parse("client-test-token-012345", "test").unwrap();
+        let state = ApiState::new(Registry::new(), 8)
+            .with_hangups(tx)
+            .with_access(crate::io::serve::http_api::Access::for_listener(
+                "127.0.0.1:0".parse().unwrap(),
+                Some(token()),
+            ));
         let j = state.journals.open_call("17.1", &json!({}));
         j.note("x", json!({}));
         state.calls.upsert("17.1", json!({"id": "17.1"}));
         let (base, stop, _task) = crate::io::serve::http_api::tests::start(state).await;
-        let c = ServeClient::new(&base);
+        let c = ServeClient::new(&base).with_token(None);
         assert_eq!(c.calls().await.unwrap()[0]["id"], "17.1");
+        let refused = c.hangup("17.1").await.unwrap_err();
+        assert!(refused.to_string().contains("401"), "{refused}");
+        let c = c.with_token(Some(token()));
         assert_eq!(c.totals().await.unwrap()["calls_up"], 1);
         let page = c.timeline("17.1", 0).await.unwrap();
         assert_eq!(page.last, 2);

@@ -581,9 +581,16 @@ pub(crate) mod tests {
     async fn timelines_totals_and_hangups_answer_over_http() {
         let journals = Journals::default();
         let (tx, mut rx) = mpsc::unbounded_channel();
+        // A hang-up is an action: it needs the API token, on loopback too.
+        let token = ApiToken::parse("timeline-test-token-0123", "test").unwrap();
+        let bearer = format!("Bearer {}", token.expose());
         let state = ApiState::new(Registry::new(), 16)
             .with_journals(journals.clone())
-            .with_hangups(tx);
+            .with_hangups(tx)
+            .with_access(Access::for_listener(
+                "127.0.0.1:0".parse().unwrap(),
+                Some(token),
+            ));
         let (base, stop, task) = start(state.clone()).await;
         let http = reqwest::Client::new();
         let j = journals.open_call("c1", &json!({}));
@@ -629,10 +636,18 @@ pub(crate) mod tests {
             .send()
             .await
             .unwrap();
+        assert_eq!(r.status(), 401, "no token, no hang-up");
+        let r = http
+            .post(format!("{base}/calls/c1/hangup"))
+            .header(header::AUTHORIZATION, &bearer)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 202);
         assert_eq!(rx.recv().await.unwrap(), "c1");
         let r = http
             .post(format!("{base}/calls/zz/hangup"))
+            .header(header::AUTHORIZATION, &bearer)
             .send()
             .await
             .unwrap();
@@ -745,7 +760,7 @@ pub(crate) mod tests {
         assert_eq!(get("/nowhere", Some(&good)).await.unwrap().status(), 404);
 
         // An action without the token is refused before routing; with it, it reaches the
-        // router (no hang-up route in this test: 404).
+        // hang-up route (this state has no hang-up channel to serve: 503).
         let post = |auth: Option<&str>| {
             let mut r = http.post(format!("{base}/calls/c1/hangup"));
             if let Some(a) = auth {
@@ -755,7 +770,7 @@ pub(crate) mod tests {
         };
         assert_eq!(post(None).await.unwrap().status(), 401);
         assert_eq!(post(Some("Bearer wrong")).await.unwrap().status(), 401);
-        assert_eq!(post(Some(&good)).await.unwrap().status(), 404);
+        assert_eq!(post(Some(&good)).await.unwrap().status(), 503);
 
         stop.send(()).unwrap();
         tokio::time::timeout(Duration::from_secs(5), task)
