@@ -190,16 +190,31 @@ impl Stack {
     /// UDP sockets bound in serve's RTP range, system-wide (only serve uses that range).
     pub fn rtp_sockets_open(&self) -> usize {
         let (lo, hi) = self.rtp_ports;
+        // Only serve's own sockets (by inode, from its descriptors): other processes on the
+        // machine (another Asterisk, Kamailio) may hold ephemeral ports inside the range.
+        let fd_dir = format!("/proc/{}/fd", self.serve.child.id());
+        let inodes: std::collections::HashSet<String> = std::fs::read_dir(&fd_dir)
+            .map(|d| {
+                d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                    .filter_map(|l| {
+                        let l = l.to_string_lossy().into_owned();
+                        Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         ["/proc/net/udp", "/proc/net/udp6"]
             .iter()
             .filter_map(|p| std::fs::read_to_string(p).ok())
             .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
             .filter(|l| {
-                l.split_whitespace()
-                    .nth(1)
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                let port_in_range = cols
+                    .get(1)
                     .and_then(|a| a.rsplit(':').next())
                     .and_then(|p| u16::from_str_radix(p, 16).ok())
-                    .is_some_and(|p| (lo..=hi).contains(&p))
+                    .is_some_and(|p| (lo..=hi).contains(&p));
+                port_in_range && cols.get(9).is_some_and(|i| inodes.contains(*i))
             })
             .count()
     }
