@@ -10,7 +10,7 @@
 # it takes 127.0.0.1:5060 and 127.0.0.2-3. Needs root.
 #
 #   scripts/cluster-sandbox.sh up                 PostgreSQL, both Asterisks, Kamailio
-#   scripts/cluster-sandbox.sh down               stop all of them
+#   scripts/cluster-sandbox.sh down               stop all of them (stop: all but PostgreSQL)
 #   scripts/cluster-sandbox.sh node N stop|kill|start  stop (graceful), kill -9 or start node N's
 #                                                 Asterisk (1 or 2)
 #   scripts/cluster-sandbox.sh dispatcher         kamcmd dispatcher.list (Kamailio's view)
@@ -105,12 +105,13 @@ up)
     kamailio_up
     say "up: Kamailio udp:127.0.0.1:$sip_port -> Asterisk ${nodes[*]} (ARI :8088 each), PostgreSQL $("$repo/scripts/postgres-sandbox.sh" url | sed 's/:[^:@]*@/:***@/')"
     ;;
-down)
+down | stop)
+    # `stop` leaves PostgreSQL running (other tests share it); `down` stops it too.
     kamailio_down
     for n in 1 2; do
         [ -d "$(node_root "$n")" ] && node_env "$n" "$repo/scripts/asterisk-sandbox.sh" down || true
     done
-    "$repo/scripts/postgres-sandbox.sh" stop
+    if [ "$1" = down ]; then "$repo/scripts/postgres-sandbox.sh" stop; fi
     ;;
 node)
     n=${2:-}

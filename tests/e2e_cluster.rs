@@ -261,7 +261,8 @@ impl Drop for Cluster {
         }
         // Leave the machine as it was: Kamailio and the two node Asterisks hold UDP sockets
         // that later tests (counting sockets) must not see.
-        let _ = cluster(&["down"]);
+        // PostgreSQL stays: the store tests share it.
+        let _ = cluster(&["stop"]);
     }
 }
 
