@@ -927,10 +927,11 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(20..=19980))]
     pub ws_window_ms: u64,
     /// --transport websocket: send silence frames between responses and after a barge-in so
-    /// the caller's leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it
-    /// on, two sandbox tests heard less or misplaced audio, not yet explained
-    /// (docs/websocket-media.md)
-    #[arg(long)]
+    /// the caller's leg keeps receiving RTP (chan_websocket 22.9+ sends none; some phones hang
+    /// up or show "no audio" without it); the silence still queued when a response begins is
+    /// flushed, so it delays nothing (docs/websocket-media.md)
+    #[arg(long, value_name = "on|off", default_value = "on", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub ws_idle_silence: bool,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]

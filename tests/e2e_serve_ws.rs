@@ -121,6 +121,26 @@ fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, Strin
 fn ulaw_tone_comes_back_over_the_websocket_transport_untouched() {
     let (live, rec, metrics) = tone_round_trip("ulaw_8000", "ulaw");
     let media = &live["media"];
+    // /calls shows what it shows for an RTP call: levels and who is speaking. The caller
+    // plays a continuous tone (Playtones: about -10 dBFS) and the echo agent sends it back,
+    // playing from Asterisk's queue all along.
+    eprintln!(
+        "ulaw: live levels {} / {} dBFS, speaking {}",
+        media["caller_level_dbfs"], media["agent_level_dbfs"], live["speaking"]
+    );
+    assert!(
+        media["caller_level_dbfs"].as_f64().unwrap() > -30.0,
+        "{live}"
+    );
+    assert!(
+        media["agent_level_dbfs"].as_f64().unwrap() > -30.0,
+        "{live}"
+    );
+    assert_eq!(media["caller_speaking"], true, "{live}");
+    assert_eq!(media["agent_speaking"], true, "{live}");
+    assert_eq!(live["speaking"], "both", "{live}");
+    // The tone-rec caller is a Local channel: no RTP, so no caller-leg figures (null).
+    assert!(live.get("caller_leg").is_some(), "{live}");
     assert!(media["caller_frames"].as_u64().unwrap() > 100, "{media}");
     assert!(media["agent_audio_events"].as_u64().unwrap() > 0, "{media}");
     assert!(
@@ -383,11 +403,11 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
         stop_ms < 200.0,
         "stopped {stop_ms:.0} ms after the caller spoke"
     );
-    // Nothing of the flushed 20 s comes back afterwards (the recording ends with the last
-    // packet Asterisk sent: chan_websocket sends nothing once its queue is empty, and serve's
-    // idle silence, --ws-idle-silence, is off by default).
+    // Nothing of the flushed 20 s comes back afterwards; serve's idle silence (on by default)
+    // keeps the caller's RTP going to the end of the call, so the recording covers it.
     let after = ((barge_at + 0.4) * 50.0) as usize;
     assert!(on.get(after..).unwrap_or(&[]).iter().all(|x| !x));
+    assert!(on.len() >= (6.5 * 50.0) as usize, "{} windows", on.len());
     let stops = rec["latency"]["barge_in_stop_ms"]
         .as_array()
         .expect("barge_in_stop_ms");
@@ -404,6 +424,61 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
     assert!(
         metrics.contains("vcctl_barge_in_stop_seconds_count 1"),
         "{metrics}"
+    );
+}
+
+#[test]
+fn the_caller_receives_rtp_between_a_barge_in_and_the_next_agent_audio() {
+    let sb = sandbox();
+    sb.force_clean();
+    // The caller speaks 1 s; the agent answers with 20 s of 440 Hz at once; the caller
+    // barges in at 2.5 s for 1 s; the agent flushes, then answers that second utterance
+    // after its 700 ms end-of-speech hangover (about 4.3 s). Between the flush and that
+    // answer chan_websocket has nothing to play: serve's idle silence (on by default) keeps
+    // the caller's RTP going, without it the caller got no packet for 1.6 s.
+    let (heard, v, rec, _) = scripted_call(
+        &sb,
+        &[(1.0, 1000.0), (1.5, 0.0), (1.0, 1000.0), (3.5, 0.0)],
+        "7",
+        &[
+            "--mode",
+            "tone",
+            "--tone-hz",
+            "440",
+            "--tone-ms",
+            "20000",
+            "--tone-burst",
+            "--interrupt-on-speech",
+            "--response-delay-ms",
+            "60",
+        ],
+        &[],
+    );
+    let link = &rec["media_ws"]["link"];
+    eprintln!("idle silence: call {v}\nlink {link}");
+    let rx = &v["rtp_received"];
+    let gap = rx["max_delta_ms"]
+        .as_f64()
+        .expect("rtp_received.max_delta_ms");
+    eprintln!("idle silence: longest gap between RTP packets the caller received {gap:.1} ms");
+    // 20 ms packets; a late tick or a busy machine may stretch one gap, never to a silence
+    // of the kind an rtp_timeout or a phone's "no audio" reacts to.
+    assert!(gap < 120.0, "longest gap {gap} ms: {rx}");
+    assert!(rx["packets"].as_u64().unwrap() >= 50 * 5, "{rx}");
+    // It was a barge-in and a second answer: the first response flushed (once), the
+    // silence between them sent, the second answer heard after the silence.
+    assert_eq!(link["flushes"], 1, "{link}");
+    assert!(link["idle_silence_frames"].as_u64().unwrap() > 50, "{link}");
+    let on = tone_windows(&heard, 440.0);
+    let between = &on[((2.5 + 0.3) * 50.0) as usize..(4.0 * 50.0) as usize];
+    assert!(
+        between.iter().all(|x| !x),
+        "agent audio between the answers: {on:?}"
+    );
+    let after = &on[(4.6 * 50.0) as usize..(6.0 * 50.0) as usize];
+    assert!(
+        after.iter().filter(|&&x| x).count() >= after.len() * 9 / 10,
+        "the second answer was not heard: {on:?}"
     );
 }
 
