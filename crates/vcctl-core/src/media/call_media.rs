@@ -98,6 +98,8 @@ struct Pending {
     ahead: usize,
     /// When the caller audio it echoes arrived from Asterisk (echo agents).
     origin: Option<Instant>,
+    /// It arrived with no talkspurt playing: it starts an agent response.
+    starts_response: bool,
 }
 
 /// Random starting values of the outbound stream (RFC 3550 wants them random).
@@ -257,6 +259,8 @@ pub struct CallMedia {
     /// Agent audio messages waiting to be played.
     pending_audio: VecDeque<Pending>,
     agent_to_rtp: PacingStats,
+    /// The same, only for the messages that start a response (the talkspurt's first frame).
+    agent_to_rtp_first: PacingStats,
     playout_wait: SampleLog,
     /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
     depth: Vec<[u32; 2]>,
@@ -339,6 +343,7 @@ impl CallMedia {
             last_agent_audio: None,
             pending_audio: VecDeque::new(),
             agent_to_rtp: PacingStats::new(),
+            agent_to_rtp_first: PacingStats::new(),
             playout_wait: SampleLog::new(SAMPLE_CAP),
             depth: Vec::new(),
             depth_now: None,
@@ -491,6 +496,7 @@ impl CallMedia {
                         .push_back(Output::Event(MediaEvent::AgentResponse { latency }));
                 }
                 let ahead = self.playout.queued_bytes();
+                let starts_response = ahead == 0 && !self.playout.is_playing();
                 let accepted = if self.passthrough_out {
                     // The output meter: one decode per agent message (not per packet).
                     self.pcm.clear();
@@ -524,6 +530,7 @@ impl CallMedia {
                         arrived: now,
                         ahead,
                         origin: echo.filter(|m| m.offset == 0).map(|m| m.arrived),
+                        starts_response,
                     });
                 } else {
                     self.stats.agent_audio_dropped_stale += 1;
@@ -628,6 +635,9 @@ impl CallMedia {
                 if let Some(p) = self.pending_audio.pop_front() {
                     let waited = now.saturating_duration_since(p.arrived);
                     self.agent_to_rtp.record_duration(waited);
+                    if p.starts_response {
+                        self.agent_to_rtp_first.record_duration(waited);
+                    }
                     self.playout_wait.push(ms_f64(waited));
                     if let Some(o) = p.origin {
                         self.echo_round_trip
@@ -783,6 +793,12 @@ impl CallMedia {
     /// Agent audio message received -> the RTP packet carrying its first sample sent.
     pub fn agent_to_rtp(&self) -> &PacingStats {
         &self.agent_to_rtp
+    }
+
+    /// [`CallMedia::agent_to_rtp`] for the messages that started a response only (no
+    /// talkspurt playing when they arrived): the wait before the caller hears anything.
+    pub fn agent_to_rtp_first(&self) -> &PacingStats {
+        &self.agent_to_rtp_first
     }
 }
 
@@ -1095,6 +1111,10 @@ mod tests {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         assert!(ms(h.quantile(0.0)) < 0.1, "{:?}", h.quantile(0.0));
         assert!((ms(h.max()) - 99.0).abs() < 4.0, "{:?}", h.max());
+        // Only the first message started the response: it alone is in the first-frame figure.
+        let f = m.agent_to_rtp_first();
+        assert_eq!(f.count(), 1);
+        assert!(ms(f.max()) < 0.1, "{:?}", f.max());
     }
 
     /// What a test keeps of a sent packet.
