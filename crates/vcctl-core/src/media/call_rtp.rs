@@ -127,6 +127,36 @@ fn leg_mos(
     )
 }
 
+/// The caller's leg from the phone to Asterisk, from the caller channel's RTP statistics
+/// (jitter in seconds there), rated with `codec` and half `caller_rtt_ms` as delay. Whatever
+/// the transport between Asterisk and serve, the caller's own leg is RTP.
+pub fn caller_leg_in(a: &RtpStat, codec: Option<Codec>, caller_rtt_ms: Option<f64>) -> LegStats {
+    leg(a.rxcount, a.rxploss, a.rxjitter, codec, caller_rtt_ms)
+}
+
+/// The caller's leg from Asterisk to the phone, as the phone reported it (RTCP).
+pub fn caller_leg_out(a: &RtpStat, codec: Option<Codec>, caller_rtt_ms: Option<f64>) -> LegStats {
+    leg(a.txcount, a.txploss, a.txjitter, codec, caller_rtt_ms)
+}
+
+fn leg(
+    count: i64,
+    lost: i64,
+    jitter_s: Option<f64>,
+    codec: Option<Codec>,
+    caller_rtt_ms: Option<f64>,
+) -> LegStats {
+    let ratio = loss_ratio(count.max(0) as u64, lost);
+    let jitter = jitter_s.map(|j| j * 1000.0);
+    LegStats {
+        packets: count,
+        lost,
+        loss_ratio: ratio,
+        jitter_ms: jitter,
+        mos: leg_mos(codec, count + lost.max(0), ratio, jitter, caller_rtt_ms),
+    }
+}
+
 /// Split serve's figures into the two directions; `caller_leg` is the caller channel's RTP
 /// statistics from Asterisk (jitter in seconds), when it has them. `codec` is the media
 /// leg's (it rates the caller's leg too: G.711 and L16 share their E-model figures),
@@ -156,23 +186,7 @@ pub fn split(
         agent_chunks: s.agent_chunks_out,
         agent_keepalive_chunks: s.agent_keepalive_chunks,
         stale_before_agent: s.rtp_in_stale_dropped,
-        caller_leg: caller_leg.map(|a| {
-            let ratio = loss_ratio(a.rxcount.max(0) as u64, a.rxploss);
-            let jitter = a.rxjitter.map(|j| j * 1000.0);
-            LegStats {
-                packets: a.rxcount,
-                lost: a.rxploss,
-                loss_ratio: ratio,
-                jitter_ms: jitter,
-                mos: leg_mos(
-                    codec,
-                    a.rxcount + a.rxploss.max(0),
-                    ratio,
-                    jitter,
-                    caller_rtt_ms,
-                ),
-            }
-        }),
+        caller_leg: caller_leg.map(|a| caller_leg_in(a, codec, caller_rtt_ms)),
     };
     let outbound = RtpOutbound {
         packets: s.rtp_out_packets,
@@ -188,23 +202,7 @@ pub fn split(
         agent_audio_events: s.agent_audio_events,
         agent_audio_dropped_stale: s.agent_audio_dropped_stale,
         interruptions: s.interruptions,
-        caller_leg: caller_leg.map(|a| {
-            let ratio = loss_ratio(a.txcount.max(0) as u64, a.txploss);
-            let jitter = a.txjitter.map(|j| j * 1000.0);
-            LegStats {
-                packets: a.txcount,
-                lost: a.txploss,
-                loss_ratio: ratio,
-                jitter_ms: jitter,
-                mos: leg_mos(
-                    codec,
-                    a.txcount + a.txploss.max(0),
-                    ratio,
-                    jitter,
-                    caller_rtt_ms,
-                ),
-            }
-        }),
+        caller_leg: caller_leg.map(|a| caller_leg_out(a, codec, caller_rtt_ms)),
     };
     (inbound, outbound)
 }
