@@ -456,15 +456,15 @@ fn the_caller_receives_rtp_between_a_barge_in_and_the_next_agent_audio() {
     );
     let link = &rec["media_ws"]["link"];
     eprintln!("idle silence: call {v}\nlink {link}");
+    // 50 packets a second from the bridge on: the 7 s call less its setup. Without idle
+    // silence the caller got 171 packets here (nothing for 1.6 s between the answers, and
+    // nothing before the first), with it 350. (`max_delta_ms` does not show such a gap: as
+    // Wireshark's, it leaves out the delta of a packet with the marker bit, which starts
+    // each talkspurt; rtp_stats/stream.rs.)
     let rx = &v["rtp_received"];
-    let gap = rx["max_delta_ms"]
-        .as_f64()
-        .expect("rtp_received.max_delta_ms");
-    eprintln!("idle silence: longest gap between RTP packets the caller received {gap:.1} ms");
-    // 20 ms packets; a late tick or a busy machine may stretch one gap, never to a silence
-    // of the kind an rtp_timeout or a phone's "no audio" reacts to.
-    assert!(gap < 120.0, "longest gap {gap} ms: {rx}");
-    assert!(rx["packets"].as_u64().unwrap() >= 50 * 5, "{rx}");
+    let packets = rx["packets"].as_u64().expect("rtp_received.packets");
+    eprintln!("idle silence: the caller received {packets} RTP packets in a 7 s call");
+    assert!(packets >= 50 * 6, "{rx}");
     // It was a barge-in and a second answer: the first response flushed (once), the
     // silence between them sent, the second answer heard after the silence.
     assert_eq!(link["flushes"], 1, "{link}");
