@@ -446,14 +446,21 @@ pub async fn handle_call(
     teardown(&shared, &id, &mut res, &end).await;
 
     let ended = now_unix();
-    let rtp = media_stats.as_ref().map(|s| {
-        vcctl_core::media::call_rtp::split(
+    let codec = vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name());
+    let rtp = match media_stats.as_ref() {
+        Some(s) => Some(vcctl_core::media::call_rtp::split(
             s,
             caller_rtp.as_ref(),
-            vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name()),
+            codec,
             latency.caller_rtt_ms,
-        )
-    });
+        )),
+        // --transport websocket: no RTP reaches serve (no media-leg figures), but the
+        // caller's own leg is RTP all the same: its loss, jitter and MOS each way.
+        None if shared.opts.transport == MediaTransport::WebSocket => caller_rtp
+            .as_ref()
+            .map(|a| vcctl_core::media::call_rtp::caller_leg_only(a, codec, latency.caller_rtt_ms)),
+        None => None,
+    };
     tracing::info!(
         "{}",
         vcctl_core::serve::call_log::call_ended(&vcctl_core::serve::call_log::CallEnded {

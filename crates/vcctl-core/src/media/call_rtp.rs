@@ -139,6 +139,25 @@ pub fn caller_leg_out(a: &RtpStat, codec: Option<Codec>, caller_rtt_ms: Option<f
     leg(a.txcount, a.txploss, a.txjitter, codec, caller_rtt_ms)
 }
 
+/// A call whose media leg is not RTP (`--transport websocket`): the two directions with the
+/// caller's leg alone (the media leg's figures stay zero, its MOS `None`).
+pub fn caller_leg_only(
+    a: &RtpStat,
+    codec: Option<Codec>,
+    caller_rtt_ms: Option<f64>,
+) -> (RtpInbound, RtpOutbound) {
+    (
+        RtpInbound {
+            caller_leg: Some(caller_leg_in(a, codec, caller_rtt_ms)),
+            ..RtpInbound::default()
+        },
+        RtpOutbound {
+            caller_leg: Some(caller_leg_out(a, codec, caller_rtt_ms)),
+            ..RtpOutbound::default()
+        },
+    )
+}
+
 fn leg(
     count: i64,
     lost: i64,
@@ -299,6 +318,32 @@ mod tests {
         assert_eq!(i.mos, None);
         let (i, _) = split(&s, None, None, None);
         assert_eq!(i.mos, None);
+    }
+
+    #[test]
+    fn a_websocket_call_is_rated_by_its_caller_leg_alone_as_an_rtp_call_is() {
+        let ast = RtpStat {
+            rxcount: 1000,
+            rxploss: 0,
+            rxjitter: Some(0.001),
+            txcount: 950,
+            txploss: 50,
+            txjitter: Some(0.030),
+            ..Default::default()
+        };
+        let (i, o) = caller_leg_only(&ast, Some(Codec::Pcmu), Some(200.0));
+        // The same caller-leg figures as an RTP call with the same statistics gets ...
+        let s = MediaStats {
+            rtp_in_packets: 990,
+            ..Default::default()
+        };
+        let (ri, ro) = split(&s, Some(&ast), Some(Codec::Pcmu), Some(200.0));
+        assert_eq!(i.caller_leg, ri.caller_leg);
+        assert_eq!(o.caller_leg, ro.caller_leg);
+        assert!(o.caller_leg.unwrap().mos.unwrap().mos < 4.0);
+        // ... and no media-leg figures: none exist on that transport.
+        assert_eq!((i.packets, i.lost, i.mos), (0, 0, None));
+        assert_eq!((o.packets, o.underflows), (0, 0));
     }
 
     #[test]
