@@ -465,6 +465,23 @@ fn the_caller_receives_rtp_between_a_barge_in_and_the_next_agent_audio() {
     let packets = rx["packets"].as_u64().expect("rtp_received.packets");
     eprintln!("idle silence: the caller received {packets} RTP packets in a 7 s call");
     assert!(packets >= 50 * 6, "{rx}");
+    // The record rates the caller's leg (vcctl call over SIP: RTP) each way, as for an RTP
+    // call; there is no media leg of RTP to rate.
+    for dir in ["rtp_inbound", "rtp_outbound"] {
+        let leg = &rec[dir]["caller_leg"];
+        assert!(
+            leg["packets"].as_i64().unwrap_or(0) > 0,
+            "{dir}: {}",
+            rec[dir]
+        );
+        let mos = leg["mos"]["mos"].as_f64().unwrap_or(0.0);
+        assert!(mos > 4.0, "{dir}: a clean loopback call: {}", rec[dir]);
+    }
+    assert!(
+        rec["rtp_inbound"].get("mos").is_none(),
+        "{}",
+        rec["rtp_inbound"]
+    );
     // It was a barge-in and a second answer: the first response flushed (once), the
     // silence between them sent, the second answer heard after the silence.
     assert_eq!(link["flushes"], 1, "{link}");
