@@ -883,6 +883,23 @@ mod tests {
     }
 
     #[test]
+    fn ws_idle_silence_is_on_unless_turned_off() {
+        let serve = |extra: &[&str]| {
+            let mut args = vec!["vcctl", "serve"];
+            args.extend_from_slice(extra);
+            match Cli::try_parse_from(args).map(|c| c.command) {
+                Ok(Command::Serve(s)) => Ok(s.ws_idle_silence),
+                Ok(_) => panic!("wrong command"),
+                Err(e) => Err(e.kind()),
+            }
+        };
+        assert_eq!(serve(&[]), Ok(true));
+        assert_eq!(serve(&["--ws-idle-silence", "off"]), Ok(false));
+        assert_eq!(serve(&["--ws-idle-silence", "on"]), Ok(true));
+        assert!(serve(&["--ws-idle-silence", "maybe"]).is_err());
+    }
+
+    #[test]
     fn help_never_shows_a_password_value() {
         std::env::set_var("ASTERISK_ARI_PASSWORD", "should-not-leak");
         let help = Cli::command().render_long_help().to_string();
