@@ -16,6 +16,7 @@
 //! | 10 | an input file (a capture) is empty, malformed or truncated |
 //! | 11 | a server (ARI REST or events) presented a TLS certificate vcctl does not trust: unknown issuer (give `--ca-cert`), a CA used as the server certificate, expired or not yet valid, or for another name; the message says which and what to do |
 //! | 12 | a test call (`call`) was answered but no audio came back, or none of its round-trip markers |
+//! | 13 | partial: of several Asterisk nodes (`--ari-url a,b`, `--nodes`), some did not answer; the others' rows or events were shown, the silent ones are named |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
@@ -62,6 +63,9 @@ pub enum Error {
     /// A test call was answered but its media did not make the round trip.
     #[error("{0}")]
     NoMedia(String),
+    /// Some nodes of a cluster did not answer; the others' output was shown.
+    #[error("{0}")]
+    Partial(String),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -130,6 +134,7 @@ impl Error {
             Error::Conflict(_) => 9,
             Error::Unauthorized(_) => 4,
             Error::NoMedia(_) => 12,
+            Error::Partial(_) => 13,
             Error::Interrupted => 130,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Error::Io { .. } | Error::Other(_) => 1,
@@ -171,6 +176,7 @@ mod tests {
             "ARI at https://127.0.0.1:8089/ answered over TLS, but its certificate is not signed by a CA vcctl trusts"
         ));
         assert_eq!(Error::NoMedia("m".into()).exit_code(), 12);
+        assert_eq!(Error::Partial("p".into()).exit_code(), 13);
         let pipe = Error::io("writing", std::io::ErrorKind::BrokenPipe.into());
         assert_eq!(pipe.exit_code(), 0);
     }

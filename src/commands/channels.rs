@@ -1,14 +1,23 @@
 use serde::Serialize;
 
-use super::Ctx;
+use super::{gather_nodes, partial, Ctx};
 use crate::cli::{ChannelsAction, ChannelsArgs};
 use crate::error::Result;
-use crate::ui::ari_views::{ChannelList, ChannelView, Done};
+use crate::ui::ari_views::{ChannelList, ChannelView, Done, NodeList};
 use crate::ui::output::{emit, Render};
 
 pub async fn run(ctx: &Ctx, args: ChannelsArgs) -> Result<()> {
+    let action = args.action.unwrap_or(ChannelsAction::List);
+    if matches!(action, ChannelsAction::List) {
+        let nodes = ctx.ari_nodes()?;
+        if nodes.len() > 1 {
+            let g = gather_nodes(&nodes, |c| async move { c.channels().await }).await?;
+            emit(&NodeList(g.rows.clone()), ctx.json())?;
+            return partial(&g, &nodes);
+        }
+    }
     let ari = ctx.ari()?;
-    match args.action.unwrap_or(ChannelsAction::List) {
+    match action {
         ChannelsAction::List => emit(&ChannelList(ari.channels().await?), ctx.json()),
         ChannelsAction::Show { id } => {
             let channel = ari.channel(&id).await?;

@@ -4,6 +4,7 @@ pub mod agent_sim;
 pub mod agent_ws;
 pub mod api_token;
 pub mod app_probe;
+pub mod ari_cluster;
 pub mod ari_events;
 pub mod ari_http;
 pub mod ari_retry;
