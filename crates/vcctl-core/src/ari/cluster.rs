@@ -153,6 +153,18 @@ pub fn partial_sentence(failed: &[NodeFailure], answered: &[String]) -> String {
     }
 }
 
+/// An ARI event's JSON (one line) with `"node"` added; text that is not a JSON object is
+/// kept whole under `raw`.
+pub fn label_event(node: &str, raw: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            m.insert("node".into(), serde_json::Value::String(node.into()));
+            serde_json::Value::Object(m).to_string()
+        }
+        _ => serde_json::json!({"node": node, "raw": raw.trim_end()}).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +248,20 @@ mod tests {
             partial_sentence(&g.failed, &[]),
             "node 'b' did not answer (connection refused); no node answered"
         );
+    }
+
+    #[test]
+    fn a_nodes_events_carry_its_name() {
+        let v: serde_json::Value = serde_json::from_str(&label_event(
+            "node2",
+            r#"{"type":"StasisStart","channel":{"id":"c1"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(v["node"], "node2");
+        assert_eq!(v["type"], "StasisStart");
+        assert_eq!(v["channel"]["id"], "c1");
+        let v: serde_json::Value = serde_json::from_str(&label_event("a", "not json\n")).unwrap();
+        assert_eq!(v, serde_json::json!({"node": "a", "raw": "not json"}));
     }
 
     #[test]
