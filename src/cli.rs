@@ -644,6 +644,11 @@ pub struct DoctorArgs {
     /// HTTP API of vcctl serve
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8000")]
     pub api_url: String,
+    /// Kamailio's ctl socket, e.g. unix:/run/kamailio/kamailio_ctl: doctor asks Kamailio's
+    /// dispatcher (kamcmd dispatcher.list) which nodes it sends calls to and says where it
+    /// and ARI disagree [env: VCCTL_KAMAILIO_CTL]
+    #[arg(long, value_name = "SOCKET")]
+    pub kamailio_ctl: Option<String>,
 }
 
 #[derive(Debug, Args)]

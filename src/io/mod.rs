@@ -18,6 +18,7 @@ pub mod capture;
 pub mod clock;
 pub mod db;
 pub mod health;
+pub mod kamailio;
 pub mod latency_probe;
 pub mod load;
 pub mod load_answer;
