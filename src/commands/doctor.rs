@@ -74,7 +74,9 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     );
     let kamailio = async {
         match &kamailio_ctl {
-            Some(ctl) => Some(crate::io::kamailio::dispatcher_list(ctl, Duration::from_secs(5)).await),
+            Some(ctl) => {
+                Some(crate::io::kamailio::dispatcher_list(ctl, Duration::from_secs(5)).await)
+            }
             None => None,
         }
     };

@@ -318,8 +318,7 @@ async fn run_nodes(ctx: &Ctx, args: &EventsArgs, nodes: Vec<crate::config::AriNo
     };
     let width = nodes.iter().map(|n| n.name.len()).max().unwrap_or(4);
     let deadline = (!args.follow).then(|| {
-        tokio::time::Instant::now()
-            + Duration::from_secs_f64(args.timeout.unwrap_or(10.0).max(0.0))
+        tokio::time::Instant::now() + Duration::from_secs_f64(args.timeout.unwrap_or(10.0).max(0.0))
     });
     let mut failed: Vec<vcctl_core::ari::cluster::NodeFailure> = Vec::new();
     let mut shown: u64 = 0;
@@ -328,7 +327,11 @@ async fn run_nodes(ctx: &Ctx, args: &EventsArgs, nodes: Vec<crate::config::AriNo
     eprintln!(
         "vcctl: listening for ARI events on {} nodes ({}) as app '{app}' (observer, all events)",
         nodes.len(),
-        nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
+        nodes
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let result = loop {
         let next = tokio::select! {
@@ -449,12 +452,19 @@ async fn watch_node(
                     return;
                 }
                 None if !follow => {
-                    send(NodeNews::Failed("the event stream was closed by Asterisk".into())).await;
+                    send(NodeNews::Failed(
+                        "the event stream was closed by Asterisk".into(),
+                    ))
+                    .await;
                     return;
                 }
                 Some(Err(_)) | None => {
                     lost_at = Some(Instant::now());
-                    if !send(NodeNews::Notice("connection to ARI lost; reconnecting".into())).await {
+                    if !send(NodeNews::Notice(
+                        "connection to ARI lost; reconnecting".into(),
+                    ))
+                    .await
+                    {
                         return;
                     }
                     break;
