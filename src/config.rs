@@ -59,6 +59,17 @@ pub enum ConfigError {
     SeveralNodes { count: usize, names: String },
 }
 
+impl ConfigError {
+    /// A one-node command given these nodes.
+    pub fn several<'a>(names: impl Iterator<Item = &'a str>) -> Self {
+        let names: Vec<&str> = names.collect();
+        ConfigError::SeveralNodes {
+            count: names.len(),
+            names: names.join(", "),
+        }
+    }
+}
+
 /// The environment and `.env` layers as plain maps.
 #[derive(Debug, Default, Clone)]
 pub struct Layers {
@@ -221,14 +232,9 @@ impl AriSettings {
         };
         let several = nodes_from_url_list(&raw_url)?;
         if several.len() > 1 {
-            return Err(ConfigError::SeveralNodes {
-                count: several.len(),
-                names: several
-                    .iter()
-                    .map(|n| n.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(ConfigError::several(
+                several.iter().map(|n| n.name.as_str()),
+            ));
         }
         let (url, url_user, url_password) = parse_base_url(raw_url.trim())?;
         let user = flags

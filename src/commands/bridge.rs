@@ -1,18 +1,15 @@
-use super::{gather_nodes, partial, Ctx};
+use super::{list_on_nodes, Ctx};
 use crate::cli::{BridgeAction, BridgeArgs};
 use crate::error::Result;
-use crate::ui::ari_views::{BridgeList, Done, NodeList};
+use crate::ui::ari_views::{BridgeList, Done};
 use crate::ui::output::emit;
 
 pub async fn run(ctx: &Ctx, args: BridgeArgs) -> Result<()> {
     let action = args.action.unwrap_or(BridgeAction::List);
-    if matches!(action, BridgeAction::List) {
-        let nodes = ctx.ari_nodes()?;
-        if nodes.len() > 1 {
-            let g = gather_nodes(&nodes, |c| async move { c.bridges().await }).await?;
-            emit(&NodeList(g.rows.clone()), ctx.json())?;
-            return partial(&g, &nodes);
-        }
+    if matches!(action, BridgeAction::List)
+        && list_on_nodes(ctx, |c| async move { c.bridges().await }).await?
+    {
+        return Ok(());
     }
     let ari = ctx.ari()?;
     let done = |action: &str, target: String, detail: Option<String>| Done {

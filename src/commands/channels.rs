@@ -1,20 +1,17 @@
 use serde::Serialize;
 
-use super::{gather_nodes, partial, Ctx};
+use super::{list_on_nodes, Ctx};
 use crate::cli::{ChannelsAction, ChannelsArgs};
 use crate::error::Result;
-use crate::ui::ari_views::{ChannelList, ChannelView, Done, NodeList};
+use crate::ui::ari_views::{ChannelList, ChannelView, Done};
 use crate::ui::output::{emit, Render};
 
 pub async fn run(ctx: &Ctx, args: ChannelsArgs) -> Result<()> {
     let action = args.action.unwrap_or(ChannelsAction::List);
-    if matches!(action, ChannelsAction::List) {
-        let nodes = ctx.ari_nodes()?;
-        if nodes.len() > 1 {
-            let g = gather_nodes(&nodes, |c| async move { c.channels().await }).await?;
-            emit(&NodeList(g.rows.clone()), ctx.json())?;
-            return partial(&g, &nodes);
-        }
+    if matches!(action, ChannelsAction::List)
+        && list_on_nodes(ctx, |c| async move { c.channels().await }).await?
+    {
+        return Ok(());
     }
     let ari = ctx.ari()?;
     match action {

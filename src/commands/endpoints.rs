@@ -1,18 +1,15 @@
-use super::{gather_nodes, partial, Ctx};
+use super::{list_on_nodes, Ctx};
 use crate::cli::{EndpointsAction, EndpointsArgs};
 use crate::error::{Error, Result};
-use crate::ui::ari_views::{EndpointList, NodeList};
+use crate::ui::ari_views::EndpointList;
 use crate::ui::output::emit;
 
 pub async fn run(ctx: &Ctx, args: EndpointsArgs) -> Result<()> {
     let action = args.action.unwrap_or(EndpointsAction::List);
-    if matches!(action, EndpointsAction::List) {
-        let nodes = ctx.ari_nodes()?;
-        if nodes.len() > 1 {
-            let g = gather_nodes(&nodes, |c| async move { c.endpoints().await }).await?;
-            emit(&NodeList(g.rows.clone()), ctx.json())?;
-            return partial(&g, &nodes);
-        }
+    if matches!(action, EndpointsAction::List)
+        && list_on_nodes(ctx, |c| async move { c.endpoints().await }).await?
+    {
+        return Ok(());
     }
     let ari = ctx.ari()?;
     match action {

@@ -47,15 +47,7 @@ impl Ctx {
             NodesSource::File(_) => {
                 let mut nodes = self.ari_nodes()?;
                 if nodes.len() > 1 {
-                    return Err(ConfigError::SeveralNodes {
-                        count: nodes.len(),
-                        names: nodes
-                            .iter()
-                            .map(|n| n.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    }
-                    .into());
+                    return Err(ConfigError::several(nodes.iter().map(|n| n.name.as_str())).into());
                 }
                 Ok(nodes.remove(0).settings)
             }
@@ -106,6 +98,27 @@ where
         return Err(first.err().expect("every answer is an error").into());
     }
     Ok(gather(answers))
+}
+
+/// A list command over several nodes: ask each, print the labelled rows, name the silent
+/// ones. `false` when there is one node (the command goes on as before).
+pub async fn list_on_nodes<T, F, Fut>(ctx: &Ctx, ask: F) -> Result<bool>
+where
+    T: crate::ui::ari_views::TableRow + serde::Serialize,
+    F: Fn(AriClient) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<Vec<T>, AriError>>,
+{
+    let nodes = ctx.ari_nodes()?;
+    if nodes.len() < 2 {
+        return Ok(false);
+    }
+    let mut g = gather_nodes(&nodes, ask).await?;
+    crate::ui::output::emit(
+        &crate::ui::ari_views::NodeList(std::mem::take(&mut g.rows)),
+        ctx.json(),
+    )?;
+    partial(&g, &nodes)?;
+    Ok(true)
 }
 
 /// After the rows are shown: success when every node answered, else the partial-failure
