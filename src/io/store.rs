@@ -155,6 +155,9 @@ pub enum StoreError {
     CallNotFound(String),
     #[error("database error: {0}")]
     Sql(String),
+    /// PostgreSQL presented a TLS certificate vcctl does not trust.
+    #[error("PostgreSQL at {path} answered over TLS, but {problem}")]
+    Certificate { path: String, problem: String },
     #[error("the database task failed: {0}")]
     Task(String),
 }
@@ -188,6 +191,7 @@ impl From<StoreError> for crate::error::Error {
             StoreError::DuplicateProfile(_) | StoreError::DuplicateCall(_) => Error::Conflict(text),
             StoreError::Invalid(_) | StoreError::BadPosition { .. } => Error::Usage(text),
             StoreError::Busy => Error::Timeout(text),
+            StoreError::Certificate { .. } => Error::Certificate(text),
             _ => Error::Other(text),
         }
     }

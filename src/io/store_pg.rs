@@ -6,7 +6,10 @@
 //! (the default: TLS when the server offers it) or `require`; `verify-ca` and `verify-full` are
 //! taken as `require`, because the TLS here (rustls) always checks the certificate chain and the
 //! host name: a server certificate that does not verify is refused in every mode that uses TLS.
-//! `sslrootcert=FILE` adds a private CA (PEM) to the public roots.
+//! `sslrootcert=FILE` adds a private CA (PEM) to the public roots. A certificate that does
+//! not verify is [`StoreError::Certificate`]: one sentence saying what is wrong (unknown
+//! issuer: give `sslrootcert`), exit code 11 as for ARI. Tested live against the sandbox with
+//! TLS on (`VCCTL_PG_SSL=1 scripts/postgres-sandbox.sh up`, tests/e2e_store.rs).
 //!
 //! # Schema and migrations
 //! [`PG_MIGRATIONS`] mirrors [`crate::io::store::MIGRATIONS`] entry for entry (PostgreSQL's
@@ -226,6 +229,42 @@ fn reason(e: &postgres::Error) -> String {
     text
 }
 
+/// A failed connect: a certificate vcctl does not trust is said as such (exit code 11), not
+/// as a database error.
+fn connect_err(e: postgres::Error, shown: &str) -> StoreError {
+    match crate::io::tls::certificate_problem(&e) {
+        Some(problem) => StoreError::Certificate {
+            path: shown.to_string(),
+            problem: pg_cert_sentence(&problem),
+        },
+        None => sql_err(e),
+    }
+}
+
+/// What is wrong with PostgreSQL's certificate and what to do, in the URL's terms.
+fn pg_cert_sentence(p: &crate::io::tls::CertProblem) -> String {
+    use crate::io::tls::CertProblem;
+    match p {
+        CertProblem::UnknownIssuer => "its certificate is not signed by a CA vcctl trusts \
+            (unknown issuer); give the CA that signed it in the URL: sslrootcert=FILE (PEM)"
+            .into(),
+        CertProblem::WrongName {
+            expected,
+            presented,
+        } => format!(
+            "its certificate is for {} and not for {}; connect by a name the certificate \
+             has, or have one issued for this name",
+            if presented.is_empty() {
+                "other names".to_string()
+            } else {
+                presented.join(", ")
+            },
+            expected.as_deref().unwrap_or("the host in the URL")
+        ),
+        other => format!("{other} (for PostgreSQL the CA goes in the URL: sslrootcert=FILE)"),
+    }
+}
+
 fn sql_err(e: postgres::Error) -> StoreError {
     StoreError::Sql(reason(&e))
 }
@@ -393,7 +432,11 @@ impl Inner {
             *g = None;
         }
         if g.is_none() {
-            *g = Some(self.config.connect(self.tls.clone()).map_err(sql_err)?);
+            *g = Some(
+                self.config
+                    .connect(self.tls.clone())
+                    .map_err(|e| connect_err(e, &self.shown))?,
+            );
         }
         Ok(g)
     }
