@@ -116,7 +116,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE calls ADD COLUMN serve_instance TEXT;
     CREATE INDEX calls_asterisk_id ON calls(asterisk_id);
     "#,
-    // v6: append the next migration here (and its PostgreSQL twin in io/store_pg.rs).
+    // v6: append the next migration here; PostgreSQL runs the same text with its types
+    // (io/store_pg.rs, `pg_migration`): keep to SQL both take.
 ];
 
 /// The schema version this vcctl writes.
