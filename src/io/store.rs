@@ -200,6 +200,19 @@ impl From<StoreError> for crate::error::Error {
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Where a profile goes in routing order when added (both stores): the position asked for,
+/// else where it was (a replace, with `count` profiles left after taking it out), else last.
+pub(crate) fn insert_position(asked: Option<i64>, was: Option<i64>, count: i64) -> Result<i64> {
+    let target = asked.or(was.map(|p| p.min(count + 1))).unwrap_or(count + 1);
+    if !(1..=count + 1).contains(&target) {
+        return Err(StoreError::BadPosition {
+            given: target,
+            max: count + 1,
+        });
+    }
+    Ok(target)
+}
+
 /// The database file: `flag`, else `VCCTL_DB`, else the per-user data directory (module docs).
 pub fn resolve_db_path(flag: Option<&Path>, layers: &Layers) -> PathBuf {
     if let Some(p) = flag {
@@ -383,15 +396,7 @@ impl Store {
             delete_and_close_gap(&tx, old)?;
         }
         let count: i64 = tx.query_row("SELECT count(*) FROM agent_profiles", [], |r| r.get(0))?;
-        let target = position
-            .or(old.as_ref().map(|o| o.position.min(count + 1)))
-            .unwrap_or(count + 1);
-        if !(1..=count + 1).contains(&target) {
-            return Err(StoreError::BadPosition {
-                given: target,
-                max: count + 1,
-            });
-        }
+        let target = insert_position(position, old.as_ref().map(|o| o.position), count)?;
         tx.execute(
             "UPDATE agent_profiles SET position = position + 1 WHERE position >= ?1",
             [target],

@@ -45,8 +45,8 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use crate::io::clock::now_unix;
 use crate::io::db::{redact_url, StoreBackend, StoreHealth};
 use crate::io::store::{
-    CallEnd, CallFilter, CallMark, CallRecord, CallStart, CallUpdate, EndedBy, StoreError,
-    MIGRATIONS,
+    insert_position, CallEnd, CallFilter, CallMark, CallRecord, CallStart, CallUpdate, EndedBy,
+    StoreError, MIGRATIONS,
 };
 use vcctl_core::agent::routing::AgentProfile;
 
@@ -944,15 +944,7 @@ impl StoreBackend for PgStore {
                     .query_one("SELECT count(*) FROM agent_profiles", &[])
                     .map_err(sql_err)?
                     .get(0);
-                let target = position
-                    .or(old.as_ref().map(|o| o.position.min(count + 1)))
-                    .unwrap_or(count + 1);
-                if !(1..=count + 1).contains(&target) {
-                    return Err(StoreError::BadPosition {
-                        given: target,
-                        max: count + 1,
-                    });
-                }
+                let target = insert_position(position, old.as_ref().map(|o| o.position), count)?;
                 tx.execute(
                     "UPDATE agent_profiles SET position = position + 1 WHERE position >= $1",
                     &[&target],
