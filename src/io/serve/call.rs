@@ -438,7 +438,7 @@ pub async fn handle_call(
             caller_rtp = Some(s);
         }
     }
-    let (outcome, ended_by, cause) = classify(&end, agent_heard);
+    let (outcome, ended_by, cause) = classify(&end, agent_heard, journal.hung_up_by_operator());
     tracing::debug!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
     teardown(&shared, &id, &mut res, &end).await;
 
@@ -513,14 +513,14 @@ pub async fn handle_call(
         m.observe_call_rtp(i, o);
     }
     let how = match outcome {
-        CallOutcome::Completed => vcctl_core::serve::timeline::Finished::Success,
+        CallOutcome::Completed if agent_heard => vcctl_core::serve::timeline::Finished::Success,
         CallOutcome::AgentFailed => vcctl_core::serve::timeline::Finished::AgentFailed,
         _ => vcctl_core::serve::timeline::Finished::Other,
     };
     shared
         .api
         .journals
-        .close_call(&id, &res.files, outcome.as_str(), how);
+        .close_call(&id, &res.files, outcome.as_str(), ended_by.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
 }
@@ -1400,8 +1400,17 @@ async fn agent_failure(
     }
 }
 
-fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<String>) {
+/// `operator`: serve hung the caller up because `POST /calls/{id}/hangup` asked it to.
+fn classify(end: &End, agent_heard: bool, operator: bool) -> (CallOutcome, EndedBy, Option<String>) {
     match end {
+        End::Caller(cause) if operator => (
+            CallOutcome::Completed,
+            EndedBy::Operator,
+            Some(format!(
+                "hung up by an operator over serve's HTTP API ({})",
+                cause.as_deref().unwrap_or("no cause")
+            )),
+        ),
         End::Caller(cause) if !agent_heard => {
             (CallOutcome::CallerAbandoned, EndedBy::Caller, cause.clone())
         }
