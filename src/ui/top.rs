@@ -339,10 +339,18 @@ impl TopState {
         }
     }
 
-    /// More timeline entries of `call`.
+    /// More timeline entries of `call` as serve streams them; an entry already shown (a
+    /// stream resumed after a break sends some again) is skipped by its `seq`.
     pub fn add_timeline(&mut self, call: &str, entries: Vec<Value>) {
         match &mut self.timeline {
-            Some((c, v)) if c == call => v.extend(entries),
+            Some((c, v)) if c == call => {
+                let last = v.last().and_then(|e| e["seq"].as_u64()).unwrap_or(0);
+                v.extend(
+                    entries
+                        .into_iter()
+                        .filter(|e| e["seq"].as_u64().is_none_or(|s| s > last)),
+                )
+            }
             _ => self.timeline = Some((call.to_string(), entries)),
         }
         if let Some((_, v)) = &mut self.timeline {
@@ -810,6 +818,19 @@ mod tests {
         assert!(text.contains("playout underflows 1"), "{text}");
         s.key(Key::Esc);
         assert_eq!(s.wants_timeline(), None);
+    }
+
+    #[test]
+    fn a_resumed_stream_does_not_show_an_entry_twice() {
+        let mut s = TopState::new("x", false);
+        s.update(&[call("a", "c1", 10.0, None)], json!({}));
+        s.key(Key::Enter);
+        let turn = |seq: u64, text: &str| json!({"seq": seq, "t": 100.0, "kind": "turn", "role": "agent", "text": text});
+        s.add_timeline("a", vec![turn(1, "first line"), turn(2, "second line")]);
+        s.add_timeline("a", vec![turn(2, "second line"), turn(3, "third line")]);
+        let text = screen(&s, 160, 30);
+        assert_eq!(text.matches("second line").count(), 1, "{text}");
+        assert!(text.contains("third line"), "{text}");
     }
 
     #[test]

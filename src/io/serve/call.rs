@@ -1401,7 +1401,11 @@ async fn agent_failure(
 }
 
 /// `operator`: serve hung the caller up because `POST /calls/{id}/hangup` asked it to.
-fn classify(end: &End, agent_heard: bool, operator: bool) -> (CallOutcome, EndedBy, Option<String>) {
+fn classify(
+    end: &End,
+    agent_heard: bool,
+    operator: bool,
+) -> (CallOutcome, EndedBy, Option<String>) {
     match end {
         End::Caller(cause) if operator => (
             CallOutcome::Completed,

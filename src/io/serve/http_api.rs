@@ -46,8 +46,8 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::io::api_token::ApiToken;
 use crate::io::serve::journal::{Journals, Streamed};
-use vcctl_core::serve::follow::{self, Follow, Frame};
 use vcctl_core::metrics::registry::Registry;
+use vcctl_core::serve::follow::{self, Follow, Frame};
 
 /// Where the API listens unless told otherwise.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8000";
@@ -721,7 +721,10 @@ pub(crate) mod tests {
         });
         let got = read_events(&mut r, |e| e.data.contains("How can I help?")).await;
         let turn: Value = serde_json::from_str(&got.last().unwrap().data).unwrap();
-        assert_eq!((turn["kind"].as_str(), turn["seq"].as_u64()), (Some("turn"), Some(3)));
+        assert_eq!(
+            (turn["kind"].as_str(), turn["seq"].as_u64()),
+            (Some("turn"), Some(3))
+        );
 
         // A second reader resuming after 2 (Last-Event-ID) starts at the turn.
         let mut r2 = http
@@ -762,7 +765,10 @@ pub(crate) mod tests {
         read_events(&mut r, |e| e.id.as_deref() == Some("1")).await;
         stop.send(()).unwrap();
         let got = read_events(&mut r, |_| false).await;
-        assert!(got.last().unwrap().data.contains("serve stopping"), "{got:?}");
+        assert!(
+            got.last().unwrap().data.contains("serve stopping"),
+            "{got:?}"
+        );
         tokio::time::timeout(Duration::from_secs(5), task)
             .await
             .unwrap()

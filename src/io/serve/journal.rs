@@ -613,7 +613,11 @@ mod tests {
         assert!(got.1.contains("hello there"), "{}", got.1);
         js.close_call("c1", &[], "completed", "operator", Finished::Success);
         let ended = live.try_recv().unwrap();
-        assert!(ended.1.contains("\"ended\"") && ended.1.contains("operator"), "{}", ended.1);
+        assert!(
+            ended.1.contains("\"ended\"") && ended.1.contains("operator"),
+            "{}",
+            ended.1
+        );
         assert!(matches!(
             live.try_recv(),
             Err(broadcast::error::TryRecvError::Closed)
