@@ -529,7 +529,9 @@ pub async fn handle_call(
 /// (`rx`) and what the phone reported of Asterisk's stream (`tx`, by RTCP).
 fn caller_leg_json(s: &vcctl_core::ari::model::RtpStat) -> Value {
     json!({
+        "rx_packets": s.rxcount,
         "rx_lost": s.rxploss,
+        "tx_packets": s.txcount,
         "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
         "tx_lost": s.txploss,
         "tx_jitter_ms": s.txjitter.map(|j| j * 1000.0),

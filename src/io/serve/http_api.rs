@@ -887,6 +887,11 @@ pub(crate) mod tests {
         assert!(!open_net.allows(&Method::GET, "/calls", bad));
         assert!(!open_net.allows(&Method::GET, "/metrics", None));
         assert!(open_net.allows(&Method::GET, "/calls", good));
+        // A call's event stream is a read like the others: every caller's transcript is in it.
+        assert!(loopback.allows(&Method::GET, "/calls/c1/events", None));
+        assert!(!open_net.allows(&Method::GET, "/calls/c1/events", None));
+        assert!(!open_net.allows(&Method::GET, "/calls/c1/events", bad));
+        assert!(open_net.allows(&Method::GET, "/calls/c1/events", good));
         // Actions: the token on every address; without a configured token, nobody.
         for m in [Method::POST, Method::DELETE, Method::PUT, Method::PATCH] {
             assert!(!loopback.allows(&m, "/calls/c1/hangup", None));

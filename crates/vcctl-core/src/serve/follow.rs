@@ -181,7 +181,10 @@ mod tests {
     use crate::serve::sse::{SseDecoder, SseEvent};
 
     fn e(seq: u64) -> (u64, String) {
-        (seq, format!("{{\"seq\":{seq},\"kind\":\"turn\",\"text\":\"line {seq}\"}}"))
+        (
+            seq,
+            format!("{{\"seq\":{seq},\"kind\":\"turn\",\"text\":\"line {seq}\"}}"),
+        )
     }
 
     #[test]
@@ -234,7 +237,10 @@ mod tests {
         let mut frames = f.backlog(vec![e(1)], 2);
         frames.push(f.end(End::CallEnded).unwrap());
         let text: String = frames.iter().map(Frame::encode).collect();
-        assert!(text.starts_with("event: missed\ndata: {\"missed\":2}\n\n"), "{text}");
+        assert!(
+            text.starts_with("event: missed\ndata: {\"missed\":2}\n\n"),
+            "{text}"
+        );
         let mut d = SseDecoder::default();
         let mut out = Vec::new();
         d.push(text.as_bytes(), &mut out).unwrap();
