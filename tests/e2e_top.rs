@@ -203,9 +203,12 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     let stack = Stack::start(&sb, StackOptions::default());
     std::env::remove_var("VCCTL_API_TOKEN");
     let url = format!("http://127.0.0.1:{}", stack.http);
+    let bundles = tempfile::tempdir().unwrap();
     let cmd = format!(
-        "exec env NO_COLOR=1 VCCTL_API_TOKEN={TOKEN} {} top --serve {url} --rate 5",
-        common::bin().display()
+        "exec env NO_COLOR=1 VCCTL_API_TOKEN={TOKEN} {} top --serve {url} --rate 5 --db {} --bundle-dir {}",
+        common::bin().display(),
+        stack.db.display(),
+        bundles.path().display()
     );
     let tmux = Tmux::new(&cmd);
     let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
@@ -308,6 +311,20 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     let id = rec["id"].as_str().unwrap();
     let shown = sb.ok(&["calls", "show", id, "--db", &db]);
     assert!(shown.contains("operator"), "{shown}");
+
+    // `b` writes the bundle of the selected call (bob's, the only one left) while it runs.
+    let bob_id = live[0]["id"].as_str().unwrap().to_string();
+    tmux.keys(&["b"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("written to"));
+    assert!(ok, "no word about the bundle:\n{screen}");
+    let written = bundles.path().join(format!("{bob_id}.tar.gz"));
+    assert!(written.exists(), "{screen}");
+    let parts = unpack(&written);
+    assert!(
+        parts.contains_key("record.json") && parts.contains_key("timeline.jsonl"),
+        "{:?}",
+        parts.keys()
+    );
 
     // bob hangs up by himself: his row goes too, and his record says so.
     bob.finish(Duration::from_secs(20));
@@ -584,43 +601,51 @@ fn a_bundle_of_a_real_call_has_every_part_and_no_secret() {
 }
 
 /// Read a call's event stream (`GET /calls/{id}/events`) until serve closes it: each event
-/// (type, data) with the time it arrived.
+/// (type, data) with the time it arrived. HTTP/1.0, so the body is the bare event stream.
 fn read_stream(port: u16, call: &str) -> Vec<(Instant, String, Value)> {
     use std::io::{BufRead, BufReader, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,
-        "GET /calls/{call}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET /calls/{call}/events HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
     )
     .unwrap();
     let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert!(line.contains(" 200 "), "{line}");
+    while line.trim_end() != "" {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+    }
+    // SSE: `field:value` (one optional space), a blank line dispatches the event.
     let mut out = Vec::new();
-    let (mut event, mut line) = ("message".to_string(), String::new());
-    let mut status = String::new();
-    r.read_line(&mut status).unwrap();
-    assert!(status.contains(" 200 "), "{status}");
+    let (mut event, mut data) = (String::from("message"), String::new());
     loop {
         line.clear();
         if r.read_line(&mut line).unwrap() == 0 {
             return out;
         }
-        // Chunked framing lines (sizes, blanks) are not SSE fields: keep only these.
-        // `field:value`, one optional space after the colon.
-        let l = line.trim_end();
-        let field = |name: &str| {
-            l.strip_prefix(name)
-                .map(|v| v.strip_prefix(' ').unwrap_or(v))
-        };
-        if let Some(e) = field("event:") {
-            event = e.to_string();
-        } else if let Some(d) = field("data:") {
-            let v = serde_json::from_str(d).unwrap_or(Value::Null);
-            out.push((
-                Instant::now(),
-                std::mem::replace(&mut event, "message".into()),
-                v,
-            ));
+        let l = line.trim_end_matches(['\r', '\n']);
+        if l.is_empty() {
+            if !data.is_empty() {
+                let v = serde_json::from_str(&data).unwrap_or(Value::Null);
+                out.push((
+                    Instant::now(),
+                    std::mem::replace(&mut event, "message".into()),
+                    v,
+                ));
+                data.clear();
+            }
+            continue;
+        }
+        let (name, value) = l.split_once(':').unwrap_or((l, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match name {
+            "event" => event = value.to_string(),
+            "data" => data.push_str(value),
+            _ => {}
         }
     }
 }

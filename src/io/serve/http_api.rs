@@ -426,15 +426,17 @@ fn follow_cursor(q: &After, headers: &axum::http::HeaderMap) -> u64 {
         .unwrap_or(q.after)
 }
 
+/// Fields in the order `Frame::encode` writes them (axum writes them as they are set): the
+/// type before the data, for clients that read line by line.
 fn sse_event(f: &Frame) -> Event {
-    let mut e = Event::default().data(f.data());
+    let mut e = Event::default();
     if let Some(name) = f.event() {
         e = e.event(name);
     }
     if let Some(id) = f.id() {
         e = e.id(id.to_string());
     }
-    e
+    e.data(f.data())
 }
 
 /// One reader of a call's stream: frames waiting to go out, the live entries, serve's stop.
