@@ -931,6 +931,9 @@ mod tests {
         );
         assert!(text.contains("9.9") && text.contains("bob"), "{text}");
         let v = serde_json::to_value(&snap).unwrap();
-        assert_eq!(v["calls"][0]["loss_in"], 2);
+        // Both hops of the caller's audio: serve's 2 and Asterisk's 1.
+        assert_eq!(v["calls"][0]["loss_in"], 3);
+        assert!(v["calls"][0]["mos_out"].as_f64().unwrap() < 3.5, "{v}");
+        assert!(text.contains("MOS"), "{text}");
     }
 }
