@@ -446,7 +446,7 @@ pub async fn handle_call(
         shared.api.readiness.is_ready(),
         &shared.api.readiness.reason(),
     );
-    let (outcome, ended_by, cause) = classify(&end, agent_heard);
+    let (outcome, ended_by, cause) = classify(&end, agent_heard, journal.hung_up_by_operator());
     tracing::debug!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
     teardown(&shared, &id, &mut res, &end).await;
 
@@ -528,14 +528,14 @@ pub async fn handle_call(
         m.observe_call_rtp(i, o);
     }
     let how = match outcome {
-        CallOutcome::Completed => vcctl_core::serve::timeline::Finished::Success,
+        CallOutcome::Completed if agent_heard => vcctl_core::serve::timeline::Finished::Success,
         CallOutcome::AgentFailed => vcctl_core::serve::timeline::Finished::AgentFailed,
         _ => vcctl_core::serve::timeline::Finished::Other,
     };
     shared
         .api
         .journals
-        .close_call(&id, &res.files, outcome.as_str(), how);
+        .close_call(&id, &res.files, outcome.as_str(), ended_by.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
 }
@@ -551,7 +551,9 @@ fn caller_leg_json(
     use vcctl_core::media::call_rtp::{caller_leg_in, caller_leg_out};
     let rtt = rtt_ms(s);
     json!({
+        "rx_packets": s.rxcount,
         "rx_lost": s.rxploss,
+        "tx_packets": s.txcount,
         "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
         "rx_mos": caller_leg_in(s, codec, rtt).mos.map(|m| m.mos),
         "tx_lost": s.txploss,
@@ -1440,8 +1442,21 @@ fn asterisk_lost(end: End, ari_ready: bool, ari_reason: &str) -> End {
     }
 }
 
-fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<String>) {
+/// `operator`: serve hung the caller up because `POST /calls/{id}/hangup` asked it to.
+fn classify(
+    end: &End,
+    agent_heard: bool,
+    operator: bool,
+) -> (CallOutcome, EndedBy, Option<String>) {
     match end {
+        End::Caller(cause) if operator => (
+            CallOutcome::Completed,
+            EndedBy::Operator,
+            Some(format!(
+                "hung up by an operator over serve's HTTP API ({})",
+                cause.as_deref().unwrap_or("no cause")
+            )),
+        ),
         End::Caller(cause) if !agent_heard => {
             (CallOutcome::CallerAbandoned, EndedBy::Caller, cause.clone())
         }
@@ -1537,7 +1552,7 @@ mod tests {
     fn silence_while_ari_is_lost_is_recorded_as_asterisk_lost() {
         let silent = || End::CallerSilent(Duration::from_secs(10));
         let lost = asterisk_lost(silent(), false, "ARI events connection closed");
-        let (outcome, by, cause) = classify(&lost, true);
+        let (outcome, by, cause) = classify(&lost, true, false);
         assert_eq!(outcome, CallOutcome::Error);
         assert_eq!(by, EndedBy::System);
         let cause = cause.unwrap();
@@ -1547,11 +1562,34 @@ mod tests {
         );
         assert!(cause.contains("ARI events connection closed"), "{cause}");
         // With ARI up it stays a caller who went silent.
-        let (outcome, _, cause) = classify(&asterisk_lost(silent(), true, ""), true);
+        let (outcome, _, cause) = classify(&asterisk_lost(silent(), true, ""), true, false);
         assert_eq!(outcome, CallOutcome::Completed);
         assert!(cause.unwrap().contains("--media-timeout"));
         // Other ends are never rewritten.
-        let (outcome, by, _) = classify(&asterisk_lost(End::Caller(None), false, "x"), true);
+        let (outcome, by, _) = classify(&asterisk_lost(End::Caller(None), false, "x"), true, false);
         assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Caller));
+    }
+
+    #[test]
+    fn a_hangup_asked_over_the_http_api_is_the_operators_not_the_callers() {
+        let cause = Some("Normal Clearing".to_string());
+        let (outcome, by, why) = classify(&End::Caller(cause.clone()), false, true);
+        assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Operator));
+        assert_eq!(
+            why.as_deref(),
+            Some("hung up by an operator over serve's HTTP API (Normal Clearing)")
+        );
+        // Without the request, the same end is the caller's.
+        let (outcome, by, _) = classify(&End::Caller(cause), false, false);
+        assert_eq!(
+            (outcome, by),
+            (CallOutcome::CallerAbandoned, EndedBy::Caller)
+        );
+        // Only a caller-side end is attributed: an agent that failed first stays the agent's.
+        let agent = End::Agent {
+            normal: false,
+            detail: "closed".into(),
+        };
+        assert_eq!(classify(&agent, true, true).1, EndedBy::Agent);
     }
 }

@@ -101,6 +101,27 @@ pub fn loss_ratio(received: u64, lost: i64) -> f64 {
     }
 }
 
+/// The MOS of one direction of the caller's leg while the call runs (`vcctl top`), from what
+/// Asterisk reports of it: packets received (or sent), lost, jitter (ms) and the RTCP round
+/// trip (ms); `None` before a packet was expected. Rated as G.711: serve's codecs (G.711,
+/// L16) share their E-model figures.
+pub fn live_leg_mos(
+    packets: i64,
+    lost: i64,
+    jitter_ms: Option<f64>,
+    rtt_ms: Option<f64>,
+) -> Option<f64> {
+    let ratio = loss_ratio(packets.max(0) as u64, lost);
+    leg_mos(
+        Some(Codec::Pcmu),
+        packets + lost.max(0),
+        ratio,
+        jitter_ms,
+        rtt_ms,
+    )
+    .map(|m| m.mos)
+}
+
 /// One leg and direction's MOS; `None` when nothing was expected or the codec has no
 /// E-model figures.
 fn leg_mos(
@@ -351,5 +372,17 @@ mod tests {
         assert_eq!(loss_ratio(0, 0), 0.0);
         assert_eq!(loss_ratio(10, -3), 0.0);
         assert_eq!(loss_ratio(0, 5), 1.0);
+    }
+
+    #[test]
+    fn the_live_mos_of_a_leg_falls_with_loss_and_is_unknown_before_any_packet() {
+        assert_eq!(live_leg_mos(0, 0, None, None), None);
+        let clean = live_leg_mos(500, 0, Some(1.0), Some(20.0)).unwrap();
+        let lossy = live_leg_mos(450, 50, Some(1.0), Some(20.0)).unwrap();
+        assert!(clean > 4.3, "{clean}");
+        assert!(lossy < clean - 1.0, "{lossy} vs {clean}");
+        // The same figures as the record's estimate of that direction.
+        let rec = leg_mos(Some(Codec::Pcmu), 500, 0.1, Some(1.0), Some(20.0)).unwrap();
+        assert_eq!(lossy, rec.mos);
     }
 }
