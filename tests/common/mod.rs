@@ -319,4 +319,5 @@ impl Drop for Spawned {
         let _ = self.child.wait();
     }
 }
+pub mod baresip;
 pub mod stack;
