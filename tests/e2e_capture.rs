@@ -595,19 +595,7 @@ fn serve_capture_writes_one_pcap_per_call_with_both_directions() {
             ..Default::default()
         },
     );
-    let caller = sb.json(&[
-        "originate",
-        "Local/test@incoming",
-        "--context",
-        "vcctl-test",
-        "--extension",
-        "tone-rec",
-        "--caller-id",
-        "1001",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let caller = common::stack::call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
     let call_id = stack.calls()[0]["id"].as_str().unwrap().to_string();
     std::thread::sleep(Duration::from_secs(3));
