@@ -404,7 +404,10 @@ pub async fn handle_call(
         let last = Arc::new(Mutex::new(CallerLegWatch::default()));
         let seen = last.clone();
         let j = journal.clone();
-        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen, &j).await });
+        let codec =
+            vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name());
+        let task =
+            tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen, &j, codec).await });
         (task, last)
     };
 
@@ -448,14 +451,21 @@ pub async fn handle_call(
     teardown(&shared, &id, &mut res, &end).await;
 
     let ended = now_unix();
-    let rtp = media_stats.as_ref().map(|s| {
-        vcctl_core::media::call_rtp::split(
+    let codec = vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name());
+    let rtp = match media_stats.as_ref() {
+        Some(s) => Some(vcctl_core::media::call_rtp::split(
             s,
             caller_rtp.as_ref(),
-            vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name()),
+            codec,
             latency.caller_rtt_ms,
-        )
-    });
+        )),
+        // --transport websocket: no RTP reaches serve (no media-leg figures), but the
+        // caller's own leg is RTP all the same: its loss, jitter and MOS each way.
+        None if shared.opts.transport == MediaTransport::WebSocket => caller_rtp
+            .as_ref()
+            .map(|a| vcctl_core::media::call_rtp::caller_leg_only(a, codec, latency.caller_rtt_ms)),
+        None => None,
+    };
     tracing::info!(
         "{}",
         vcctl_core::serve::call_log::call_ended(&vcctl_core::serve::call_log::CallEnded {
@@ -532,13 +542,22 @@ pub async fn handle_call(
 
 /// The caller leg as Asterisk sees it, for the live view: what it received from the phone
 /// (`rx`) and what the phone reported of Asterisk's stream (`tx`, by RTCP).
-fn caller_leg_json(s: &vcctl_core::ari::model::RtpStat) -> Value {
+/// With each direction's E-model MOS (`call_rtp::caller_leg_in/out`, as in the call record).
+/// The same for both transports: the caller's leg is RTP whatever serve's leg is.
+fn caller_leg_json(
+    s: &vcctl_core::ari::model::RtpStat,
+    codec: Option<vcctl_core::analysis::mos::Codec>,
+) -> Value {
+    use vcctl_core::media::call_rtp::{caller_leg_in, caller_leg_out};
+    let rtt = rtt_ms(s);
     json!({
         "rx_lost": s.rxploss,
         "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
+        "rx_mos": caller_leg_in(s, codec, rtt).mos.map(|m| m.mos),
         "tx_lost": s.txploss,
         "tx_jitter_ms": s.txjitter.map(|j| j * 1000.0),
-        "rtt_ms": rtt_ms(s),
+        "tx_mos": caller_leg_out(s, codec, rtt).mos.map(|m| m.mos),
+        "rtt_ms": rtt,
     })
 }
 
@@ -567,6 +586,7 @@ async fn watch_caller_rtt(
     id: &str,
     last: &Mutex<CallerLegWatch>,
     journal: &crate::io::serve::journal::Journal,
+    codec: Option<vcctl_core::analysis::mos::Codec>,
 ) {
     loop {
         let wait = if lock(last).rtt_ms.is_some() { 5 } else { 1 };
@@ -577,7 +597,7 @@ async fn watch_caller_rtt(
                 if let Some(rtt) = rtt_ms(&s) {
                     w.rtt_ms = Some(rtt);
                 }
-                journal.set_caller_leg(caller_leg_json(&s));
+                journal.set_caller_leg(caller_leg_json(&s, codec));
                 w.stats = Some(s);
             }
             Err(crate::io::ari_http::AriError::NotFound { .. }) => return,

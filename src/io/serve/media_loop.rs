@@ -323,8 +323,18 @@ async fn run_loop(
         let mut rtp_rx_at = None;
         tokio::select! {
             biased;
-            // The pacing thread left outputs for this task.
-            _ = call.wake.notified() => {}
+            // The pacing thread left outputs for this task. Read what Asterisk sent while
+            // this task waited first: keepalive silence the pacing thread queued for a quiet
+            // that was only this task's delay is then retracted (CallMedia::handle_rtp),
+            // not sent to the agent on top of that audio.
+            _ = call.wake.notified() => {
+                while let Ok((n, from)) = socket.try_recv_from(&mut buf) {
+                    let now = Instant::now();
+                    hooks.rtp_in(now, from, local, &buf[..n]);
+                    call.media().handle_rtp(now, from, &buf[..n]);
+                    rtp_rx_at = Some(now);
+                }
+            }
             r = socket.recv_from(&mut buf) => match r {
                 Ok((n, from)) => {
                     let now = Instant::now();

@@ -98,6 +98,8 @@ struct Pending {
     ahead: usize,
     /// When the caller audio it echoes arrived from Asterisk (echo agents).
     origin: Option<Instant>,
+    /// It arrived with no talkspurt playing: it starts an agent response.
+    starts_response: bool,
 }
 
 /// Random starting values of the outbound stream (RFC 3550 wants them random).
@@ -231,6 +233,9 @@ pub struct CallMedia {
     pcm_resampled: Vec<i16>,
     last_rx: Option<Instant>,
     next_keepalive: Instant,
+    /// Keepalive chunks due but not yet taken by [`Self::poll_output`]: RTP that arrives
+    /// before they are taken retracts them (the quiet was only the driver reading late).
+    keepalive_pending: u64,
     /// RFC 3550 loss and jitter of the inbound stream, from its first packet (one stream:
     /// a new SSRC continues it, a sequence jump is taken after two sequential packets).
     in_stats: Option<ReceptionStats>,
@@ -257,6 +262,8 @@ pub struct CallMedia {
     /// Agent audio messages waiting to be played.
     pending_audio: VecDeque<Pending>,
     agent_to_rtp: PacingStats,
+    /// The same, only for the messages that start a response (the talkspurt's first frame).
+    agent_to_rtp_first: PacingStats,
     playout_wait: SampleLog,
     /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
     depth: Vec<[u32; 2]>,
@@ -321,6 +328,7 @@ impl CallMedia {
             pcm_resampled: Vec::with_capacity(2048),
             last_rx: None,
             next_keepalive: now + settings.keepalive_after,
+            keepalive_pending: 0,
             in_stats: None,
             rtp_rate,
             vad: Vad::new(VadConfig::for_rate(rtp_rate)),
@@ -339,6 +347,7 @@ impl CallMedia {
             last_agent_audio: None,
             pending_audio: VecDeque::new(),
             agent_to_rtp: PacingStats::new(),
+            agent_to_rtp_first: PacingStats::new(),
             playout_wait: SampleLog::new(SAMPLE_CAP),
             depth: Vec::new(),
             depth_now: None,
@@ -375,6 +384,13 @@ impl CallMedia {
         self.stats.rtp_in_packets += 1;
         self.stats.rtp_in_bytes += data.len() as u64;
         self.last_rx = Some(now);
+        // Silence queued for a quiet that this packet ends, never sent: Asterisk was not
+        // quiet, its audio was waiting in the socket while the driver was busy (a stalled
+        // task, with the pacing thread still calling handle_timeout). Sent on top of that
+        // audio it would give the agent more than real time, and an echo agent's reply,
+        // played in real time, would stand that much behind for the rest of the call.
+        self.stats.agent_keepalive_chunks -= self.keepalive_pending;
+        self.keepalive_pending = 0;
         let arrival = arrival_units(now.duration_since(self.started), self.rtp_rate);
         self.in_stats
             .get_or_insert_with(|| ReceptionStats::new(pkt.ssrc.0, pkt.seq.0))
@@ -491,6 +507,7 @@ impl CallMedia {
                         .push_back(Output::Event(MediaEvent::AgentResponse { latency }));
                 }
                 let ahead = self.playout.queued_bytes();
+                let starts_response = ahead == 0 && !self.playout.is_playing();
                 let accepted = if self.passthrough_out {
                     // The output meter: one decode per agent message (not per packet).
                     self.pcm.clear();
@@ -524,6 +541,7 @@ impl CallMedia {
                         arrived: now,
                         ahead,
                         origin: echo.filter(|m| m.offset == 0).map(|m| m.arrived),
+                        starts_response,
                     });
                 } else {
                     self.stats.agent_audio_dropped_stale += 1;
@@ -573,6 +591,8 @@ impl CallMedia {
             let tick = self.pacer.on_tick(now + lead);
             if tick.skipped > 0 {
                 self.sender.skip_frames(tick.skipped);
+                // Time passed for the playout too (its standing-delay window).
+                self.playout.skip_slots(tick.skipped);
             }
             if tick.frames_due > 0 {
                 // The send time's distance from the grid, early or late.
@@ -597,9 +617,8 @@ impl CallMedia {
                 .last_rx
                 .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
             if quiet {
-                let silence = silence_for(self.agent_in, self.chunk_bytes);
-                self.out
-                    .push_back(Output::Agent(encode_user_audio_chunk(&silence)));
+                // Encoded when taken (poll_output), unless RTP retracts it first.
+                self.keepalive_pending += 1;
                 self.stats.agent_keepalive_chunks += 1;
                 self.next_keepalive = now + self.settings.chunk;
             } else if let Some(t) = self.last_rx {
@@ -628,6 +647,9 @@ impl CallMedia {
                 if let Some(p) = self.pending_audio.pop_front() {
                     let waited = now.saturating_duration_since(p.arrived);
                     self.agent_to_rtp.record_duration(waited);
+                    if p.starts_response {
+                        self.agent_to_rtp_first.record_duration(waited);
+                    }
                     self.playout_wait.push(ms_f64(waited));
                     if let Some(o) = p.origin {
                         self.echo_round_trip
@@ -704,8 +726,17 @@ impl CallMedia {
         pace.min(self.next_keepalive)
     }
 
+    /// The next output: queued ones in order, then the keepalive chunks still due.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        if let Some(o) = self.out.pop_front() {
+            return Some(o);
+        }
+        if self.keepalive_pending == 0 {
+            return None;
+        }
+        self.keepalive_pending -= 1;
+        let silence = silence_for(self.agent_in, self.chunk_bytes);
+        Some(Output::Agent(encode_user_audio_chunk(&silence)))
     }
 
     /// Move the RTP packets out of the output queue (in order) into `into`, leaving every
@@ -723,7 +754,7 @@ impl CallMedia {
                 true
             }
         });
-        other
+        other || self.keepalive_pending > 0
     }
 
     pub fn transcript(&self) -> &Transcript {
@@ -783,6 +814,12 @@ impl CallMedia {
     /// Agent audio message received -> the RTP packet carrying its first sample sent.
     pub fn agent_to_rtp(&self) -> &PacingStats {
         &self.agent_to_rtp
+    }
+
+    /// [`CallMedia::agent_to_rtp`] for the messages that started a response only (no
+    /// talkspurt playing when they arrived): the wait before the caller hears anything.
+    pub fn agent_to_rtp_first(&self) -> &PacingStats {
+        &self.agent_to_rtp_first
     }
 }
 
@@ -1095,6 +1132,10 @@ mod tests {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         assert!(ms(h.quantile(0.0)) < 0.1, "{:?}", h.quantile(0.0));
         assert!((ms(h.max()) - 99.0).abs() < 4.0, "{:?}", h.max());
+        // Only the first message started the response: it alone is in the first-frame figure.
+        let f = m.agent_to_rtp_first();
+        assert_eq!(f.count(), 1);
+        assert!(ms(f.max()) < 0.1, "{:?}", f.max());
     }
 
     /// What a test keeps of a sent packet.
@@ -1288,6 +1329,62 @@ mod tests {
         assert!(payload_bytes.contains(&0x33));
         let s = m.stats();
         assert_eq!((s.interruptions, s.agent_audio_dropped_stale), (1, 1));
+    }
+
+    /// The mechanism behind calls of a 40-call burst that got their audio back but none of
+    /// their round-trip markers: the pacing thread kept calling handle_timeout while the
+    /// call's task, starved, left Asterisk's RTP in the socket; keepalive silence went to the
+    /// agent for every 20 ms of that, then the late RTP too, so an echo agent returned more
+    /// than real time and the playout queue stood seconds behind (1-4 s measured).
+    #[test]
+    fn rtp_read_late_retracts_the_keepalive_silence_queued_meanwhile() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(440.0, 8000);
+        let ms = |n: u64| Duration::from_millis(n);
+        let mut seq = 0u16;
+        let mut agent_chunks = 0;
+        let mut feed = |m: &mut CallMedia, at: Instant| {
+            let from = seq as usize * 160 % 8000;
+            m.handle_rtp(at, peer(), &rtp(seq, &tone[from..from + 160]));
+            seq += 1;
+        };
+        // 1 s in step: a packet every 20 ms, the pacing clock between them.
+        for k in 0..50 {
+            feed(&mut m, t0 + ms(20 * k));
+            m.handle_timeout(t0 + ms(20 * k + 10));
+            agent_chunks += drain(&mut m).1.len();
+        }
+        assert_eq!(agent_chunks, 50);
+        // The task stalls for 400 ms: the pacing thread goes on (keepalive due from 100 ms
+        // without RTP), Asterisk's 20 packets wait in the socket; then the task reads them.
+        let mut now = t0 + ms(990);
+        while now < t0 + ms(1400) {
+            now = m.next_timeout().max(now + ms(1));
+            m.handle_timeout(now);
+            let mut rtp = Vec::new();
+            m.drain_rtp(&mut rtp);
+        }
+        assert!(m.stats().agent_keepalive_chunks >= 15, "{:?}", m.stats());
+        for _ in 0..20 {
+            feed(&mut m, t0 + ms(1400));
+        }
+        let (_, agent, _) = drain(&mut m);
+        // The agent gets the 20 chunks of audio Asterisk sent, and no silence on top.
+        assert_eq!(agent.len(), 20);
+        assert!(agent
+            .iter()
+            .all(|c| chunk_bytes(c) != vec![g711::ULAW_SILENCE; 160]));
+        assert_eq!(m.stats().agent_keepalive_chunks, 0);
+        // When Asterisk really sends nothing, the silence still goes out.
+        let mut now = t0 + ms(1400);
+        let mut silent = 0;
+        while now < t0 + ms(1900) {
+            now = m.next_timeout();
+            m.handle_timeout(now);
+            silent += drain(&mut m).1.len();
+        }
+        assert!((19..=21).contains(&silent), "{silent}");
     }
 
     #[test]

@@ -20,11 +20,11 @@ use serde::Serialize;
 use crate::agent::proto::{
     encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
 };
-use crate::chan_websocket::MediaFormat;
+use crate::chan_websocket::{LinkEvent, MediaFormat};
 use crate::media::call_media::{MediaError, MediaEvent};
 use crate::media::g711;
 use crate::media::resample::Resampler;
-use crate::media::tone::{Vad, VadConfig, VadEvent};
+use crate::media::tone::{rms_dbfs, Vad, VadConfig, VadEvent, DBFS_FLOOR};
 
 /// What the engine wants done.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +64,15 @@ pub struct WsMediaStats {
     pub interruptions: u64,
     /// Agent response latencies (caller's end of speech to first agent audio), ms.
     pub response_latency_ms: Vec<f64>,
+    /// Level of the last caller frame and of the last agent `audio` event (dBFS, as on the
+    /// RTP path: [`crate::media::call_media::MediaStats`]).
+    pub caller_level_dbfs: f64,
+    pub agent_level_dbfs: f64,
+    /// The caller is speaking now (VAD, with its debounce and hangover).
+    pub caller_speaking: bool,
+    /// Agent audio is playing to the caller now: from Asterisk dequeuing a response's first
+    /// frame to its last (or the flush that cut it), as the link's marks report it.
+    pub agent_speaking: bool,
 }
 
 pub struct WsCallMedia {
@@ -143,7 +152,11 @@ impl WsCallMedia {
             caller_speaking: false,
             speech_end_at: None,
             transcript: Transcript::new(),
-            stats: WsMediaStats::default(),
+            stats: WsMediaStats {
+                caller_level_dbfs: DBFS_FLOOR,
+                agent_level_dbfs: DBFS_FLOOR,
+                ..WsMediaStats::default()
+            },
             out: VecDeque::new(),
         })
     }
@@ -170,6 +183,7 @@ impl WsCallMedia {
             }
         }
         self.run_vad(now);
+        self.stats.caller_level_dbfs = self.vad.level_dbfs();
         if self.passthrough_in {
             self.chunk.extend_from_slice(frame);
             self.stats.passthrough_bytes_in += frame.len() as u64;
@@ -201,12 +215,14 @@ impl WsCallMedia {
             match ev {
                 VadEvent::SpeechStart { .. } => {
                     self.caller_speaking = true;
+                    self.stats.caller_speaking = true;
                     self.speech_end_at = None;
                     self.out
                         .push_back(WsOutput::Event(MediaEvent::CallerSpeech { speaking: true }));
                 }
                 VadEvent::SpeechEnd { at } => {
                     self.caller_speaking = false;
+                    self.stats.caller_speaking = false;
                     // Reported a hangover late: date it back to the last voiced sample.
                     let rate = self.channel.sample_rate() as u64;
                     let behind = self.vad.samples_seen().saturating_sub(at);
@@ -237,12 +253,14 @@ impl WsCallMedia {
                     self.out
                         .push_back(WsOutput::Event(MediaEvent::AgentResponse { latency }));
                 }
+                // The output meter: one decode per agent message (not per frame).
+                self.pcm.clear();
+                decode(self.agent_out.encoding, audio, &mut self.pcm);
+                self.stats.agent_level_dbfs = rms_dbfs(&self.pcm);
                 let bytes = if self.passthrough_out {
                     self.stats.passthrough_bytes_out += audio.len() as u64;
                     audio.clone()
                 } else {
-                    self.pcm.clear();
-                    decode(self.agent_out.encoding, audio, &mut self.pcm);
                     let pcm: &[i16] = match &mut self.down {
                         Some(r) => {
                             self.stats.resampled_samples_out += self.pcm.len() as u64;
@@ -289,6 +307,18 @@ impl WsCallMedia {
                 self.out.push_back(WsOutput::Event(MediaEvent::AgentError {
                     message: msg.to_json(),
                 }));
+            }
+            _ => {}
+        }
+    }
+
+    /// What the call's media link reported (the adapter passes every event on): whether agent
+    /// audio is playing to the caller follows Asterisk's playout, not the agent's sending.
+    pub fn note_link_event(&mut self, ev: &LinkEvent) {
+        match ev {
+            LinkEvent::ResponsePlaying { .. } => self.stats.agent_speaking = true,
+            LinkEvent::ResponsePlayed { .. } | LinkEvent::ResponseInterrupted { .. } => {
+                self.stats.agent_speaking = false
             }
             _ => {}
         }
@@ -462,5 +492,71 @@ mod tests {
         assert!(pong);
         assert_eq!(m.stats().last_ping_ms, Some(12));
         assert_eq!(m.stats().interruptions, 1);
+    }
+
+    #[test]
+    fn levels_and_who_is_speaking_follow_the_caller_vad_and_asterisk_playout() {
+        let t0 = Instant::now();
+        let f = AudioFormat::ULAW_8000;
+        let mut m =
+            WsCallMedia::new(MediaFormat::Ulaw, f, f, Duration::from_millis(20), t0).unwrap();
+        let s = m.stats();
+        assert_eq!(
+            (s.caller_level_dbfs, s.agent_level_dbfs),
+            (DBFS_FLOOR, DBFS_FLOOR)
+        );
+        assert!(!s.caller_speaking && !s.agent_speaking);
+        // 200 ms of a full-scale caller tone (a sine: -3 dBFS): speech after the
+        // VAD's 60 ms debounce, and the input level is the tone's.
+        let mut loud = Vec::new();
+        g711::pcm_to_ulaw(&tone(8000, 1600), &mut loud);
+        for (i, frame) in loud.chunks(160).enumerate() {
+            m.handle_caller(t0 + Duration::from_millis(20 * i as u64), frame);
+        }
+        let s = m.stats();
+        assert!(s.caller_speaking, "{s:?}");
+        assert!(
+            (s.caller_level_dbfs + 3.1).abs() < 0.5,
+            "{}",
+            s.caller_level_dbfs
+        );
+        // Then a second of silence: the hangover (700 ms) ends the speech, the level falls.
+        for i in 0..50u64 {
+            m.handle_caller(t0 + Duration::from_millis(200 + 20 * i), &[0xFF; 160]);
+        }
+        let s = m.stats();
+        assert!(!s.caller_speaking, "{s:?}");
+        assert!(s.caller_level_dbfs < -60.0, "{}", s.caller_level_dbfs);
+        // The agent's audio sets the output level when it arrives (passthrough: decoded for
+        // the meter only) ...
+        m.handle_agent(t0, &audio(loud[..800].to_vec()));
+        let s = m.stats().clone();
+        assert!(
+            (s.agent_level_dbfs + 3.1).abs() < 0.5,
+            "{}",
+            s.agent_level_dbfs
+        );
+        assert_eq!(drain(&mut m).1, vec![loud[..800].to_vec()]);
+        // ... but the agent speaks only while Asterisk plays it, as the link's marks say.
+        assert!(!s.agent_speaking);
+        let at = t0 + Duration::from_millis(5);
+        m.note_link_event(&LinkEvent::ResponsePlaying {
+            response: 1,
+            first_audio_at: t0,
+            playing_at: at,
+        });
+        assert!(m.stats().agent_speaking);
+        m.note_link_event(&LinkEvent::ResponsePlayed {
+            response: 1,
+            played_at: at,
+        });
+        assert!(!m.stats().agent_speaking);
+        m.note_link_event(&LinkEvent::ResponsePlaying {
+            response: 2,
+            first_audio_at: t0,
+            playing_at: at,
+        });
+        m.note_link_event(&LinkEvent::ResponseInterrupted { response: 2, at });
+        assert!(!m.stats().agent_speaking);
     }
 }
