@@ -684,18 +684,7 @@ fn baresip_hears_its_tone_back_through_websocket_serve_slin16() {
 fn baresip_through(serve_format: &str, sim_format: &str) {
     use std::process::Stdio;
     let sb = sandbox();
-    let have = Command::new("baresip")
-        .arg("-h")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !have {
-        common::cannot_run(
-            "baresip is not installed",
-            "Install it: apt-get install -y baresip",
-        );
-    }
+    common::baresip::require();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -707,33 +696,7 @@ fn baresip_through(serve_format: &str, sim_format: &str) {
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut tone = Vec::new();
-    vcctl_core::media::tone::SineGen::new(440.0, 8000, 0.3).extend(20 * 8000, &mut tone);
-    std::fs::write(
-        d.join("tone.wav"),
-        wav::encode(wav::WavSpec::TELEPHONE, &tone),
-    )
-    .unwrap();
-    let config = format!(
-        "sip_listen\t\t127.0.0.1:5068\n\
-         audio_player\t\taufile,{rx}\n\
-         audio_source\t\taufile,{src}\n\
-         audio_alert\t\taufile,/dev/null\n\
-         module_path\t\t/usr/lib/baresip/modules\n\
-         module\t\t\tg711.so\n\
-         module\t\t\taufile.so\n\
-         module\t\t\tsndfile.so\n\
-         module_app\t\taccount.so\n\
-         module_app\t\tmenu.so\n",
-        rx = d.join("play.wav").display(),
-        src = d.join("tone.wav").display(),
-    );
-    std::fs::write(d.join("config"), config).unwrap();
-    std::fs::write(
-        d.join("accounts"),
-        "<sip:vcctl-test@127.0.0.1>;regint=0;audio_codecs=PCMU\n",
-    )
-    .unwrap();
+    common::baresip::config_dir(d, "127.0.0.1:5068", 440.0, false);
     let out = Command::new("baresip")
         .args(["-f", d.to_str().unwrap()])
         .args(["-e", "/dial sip:test@127.0.0.1:5060", "-t", "6"])
