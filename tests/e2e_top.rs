@@ -353,6 +353,24 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     tmux.run(&["respawn-pane", "-k", "-t", "top", &cmd]);
     let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
     assert!(ok, "top did not start again:\n{screen}");
+
+    // Ctrl-C leaves the terminal as q does (raw mode makes it a key, not a signal).
+    tmux.keys(&["C-c"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |_| {
+        tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead}"])
+            .trim()
+            == "1"
+    });
+    assert!(ok, "top did not exit on Ctrl-C:\n{screen}");
+    let status = tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead_status}"]);
+    assert_eq!(status.trim(), "0", "exit status after Ctrl-C");
+    assert!(
+        !screen.contains("calls up"),
+        "the view stayed on screen after Ctrl-C:\n{screen}"
+    );
+    tmux.run(&["respawn-pane", "-k", "-t", "top", &cmd]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
+    assert!(ok, "top did not start after Ctrl-C:\n{screen}");
     let pid: i32 = tmux
         .run(&["display-message", "-p", "-t", "top", "#{pane_pid}"])
         .trim()
