@@ -69,6 +69,33 @@ impl Tmux {
         self.run(&a);
     }
 
+    /// How the pane's process ended: `status N` or `signal N`. tmux closes the pane (its
+    /// `pane_dead`) when the terminal reaches end of file, which can come before it has
+    /// reaped the process, so wait for the status rather than read it once.
+    fn exit_status(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let s = self.run(&[
+                "display-message",
+                "-p",
+                "-t",
+                "top",
+                "#{pane_dead_status}|#{pane_dead_signal}",
+            ]);
+            let (status, signal) = s.trim().split_once('|').unwrap_or((s.trim(), ""));
+            if !status.is_empty() {
+                return format!("status {status}");
+            }
+            if !signal.is_empty() {
+                return format!("signal {signal}");
+            }
+            if Instant::now() > deadline {
+                return "not reaped after 5 s".into();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Wait until the screen satisfies `pred`; the last screen either way.
     fn wait(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> (bool, String) {
         let deadline = Instant::now() + timeout;
@@ -341,8 +368,7 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
             == "1"
     });
     assert!(ok, "top did not exit on q:\n{screen}");
-    let status = tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead_status}"]);
-    assert_eq!(status.trim(), "0");
+    assert_eq!(tmux.exit_status(), "status 0");
     assert!(
         !screen.contains("calls up"),
         "the view stayed on screen:\n{screen}"
@@ -362,8 +388,7 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
             == "1"
     });
     assert!(ok, "top did not exit on Ctrl-C:\n{screen}");
-    let status = tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead_status}"]);
-    assert_eq!(status.trim(), "0", "exit status after Ctrl-C");
+    assert_eq!(tmux.exit_status(), "status 0", "after Ctrl-C");
     assert!(
         !screen.contains("calls up"),
         "the view stayed on screen after Ctrl-C:\n{screen}"
