@@ -89,17 +89,7 @@ fn hanging_up_the_media_leg_ends_the_call() {
     let stack = Stack::start(&sb, StackOptions::default());
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
-    let chans = sb.json(&["channels", "list"]);
-    let em = chans
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"].as_str().unwrap().starts_with("vcctl-em-"))
-        .expect("externalMedia channel")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    sb.ok(&["channels", "hangup", &em]);
+    sb.ok(&["channels", "hangup", &stack.media_channel(&sb)]);
     finish(&sb, &stack);
 }
 

@@ -187,36 +187,29 @@ impl Stack {
         }
     }
 
-    /// UDP sockets bound in serve's RTP range, system-wide (only serve uses that range).
+    /// UDP sockets serve holds in its RTP range.
     pub fn rtp_sockets_open(&self) -> usize {
         let (lo, hi) = self.rtp_ports;
         // Only serve's own sockets (by inode, from its descriptors): other processes on the
         // machine (another Asterisk, Kamailio) may hold ephemeral ports inside the range.
-        let fd_dir = format!("/proc/{}/fd", self.serve.child.id());
-        let inodes: std::collections::HashSet<String> = std::fs::read_dir(&fd_dir)
-            .map(|d| {
-                d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
-                    .filter_map(|l| {
-                        let l = l.to_string_lossy().into_owned();
-                        Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        ["/proc/net/udp", "/proc/net/udp6"]
-            .iter()
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
-            .filter(|l| {
-                let cols: Vec<&str> = l.split_whitespace().collect();
-                let port_in_range = cols
-                    .get(1)
-                    .and_then(|a| a.rsplit(':').next())
-                    .and_then(|p| u16::from_str_radix(p, 16).ok())
-                    .is_some_and(|p| (lo..=hi).contains(&p));
-                port_in_range && cols.get(9).is_some_and(|i| inodes.contains(*i))
-            })
+        udp_ports_of(self.serve_pid())
+            .into_iter()
+            .filter(|p| (lo..=hi).contains(p))
             .count()
+    }
+
+    /// The id of the media leg serve created for the one call up (externalMedia or
+    /// chan_websocket: `vcctl-em-*`), from Asterisk's channel list.
+    pub fn media_channel(&self, sb: &Sandbox) -> String {
+        let chans = sb.json(&["channels", "list"]);
+        chans
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["id"].as_str())
+            .find(|id| id.starts_with("vcctl-em-"))
+            .unwrap_or_else(|| panic!("no media channel (vcctl-em-*) in {chans}"))
+            .to_string()
     }
 
     pub fn serve_pid(&self) -> u32 {
@@ -235,6 +228,34 @@ impl Drop for Stack {
         }
         self.serve.finish(Duration::from_secs(15));
     }
+}
+
+/// The local ports of the UDP sockets (v4 and v6) that process `pid` holds: its socket
+/// inodes, from its descriptors, looked up in /proc/net/udp{,6}.
+pub fn udp_ports_of(pid: u32) -> Vec<u16> {
+    let inodes: std::collections::HashSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                .filter_map(|l| {
+                    let l = l.to_string_lossy().into_owned();
+                    Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ["/proc/net/udp", "/proc/net/udp6"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            if !cols.get(9).is_some_and(|i| inodes.contains(*i)) {
+                return None;
+            }
+            let port = cols.get(1)?.rsplit(':').next()?;
+            u16::from_str_radix(port, 16).ok()
+        })
+        .collect()
 }
 
 /// Where the sandbox keeps MixMonitor files (see the `tone-rec` extension).
