@@ -81,6 +81,40 @@ pub(crate) fn load_wav(path: &Path) -> Result<Vec<i16>> {
     Ok(out)
 }
 
+/// `--sip-user` and `--sip-password` (`vcctl call` and `vcctl load`): credentials for digest
+/// authentication, none without a user; a user without a password is a usage error.
+pub(crate) fn credentials(
+    user: Option<&str>,
+    password: Option<&str>,
+) -> Result<Option<Credentials>> {
+    match (user, password) {
+        (Some(u), Some(p)) => Ok(Some(Credentials {
+            user: u.to_string(),
+            password: p.to_string(),
+        })),
+        (Some(_), None) => Err(Error::Usage(
+            "--sip-user needs a password: set VCCTL_SIP_PASSWORD or give --sip-password".into(),
+        )),
+        (None, _) => Ok(None),
+    }
+}
+
+/// `--play` and `--tone` (`vcctl call` and `vcctl load`): what the caller sends: the WAV file
+/// (as 8 kHz mono), else a sine tone below half the sample rate, else silence.
+pub(crate) fn audio_source(play: Option<&Path>, tone: Option<f64>) -> Result<AudioSource> {
+    match (play, tone) {
+        (Some(path), _) => Ok(AudioSource::Samples(load_wav(path)?)),
+        (None, Some(hz)) if hz.is_finite() && hz > 0.0 && hz < 4000.0 => Ok(AudioSource::Tone {
+            hz,
+            amplitude: TONE_AMPLITUDE,
+        }),
+        (None, Some(hz)) => Err(Error::Usage(format!(
+            "--tone {hz} must be above 0 and below 4000 Hz (half the 8 kHz sample rate)"
+        ))),
+        (None, None) => Ok(AudioSource::Silence),
+    }
+}
+
 pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
     let uri = SipUri::parse(&a.uri).map_err(|e| Error::Usage(e.to_string()))?;
     if uri.scheme == "sips" {
@@ -95,31 +129,8 @@ pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
             a.timeout
         )));
     }
-    let credentials = match (&a.sip_user, &a.sip_password) {
-        (Some(u), Some(p)) => Some(Credentials {
-            user: u.clone(),
-            password: p.clone(),
-        }),
-        (Some(_), None) => {
-            return Err(Error::Usage(
-                "--sip-user needs a password: set VCCTL_SIP_PASSWORD or give --sip-password".into(),
-            ))
-        }
-        (None, _) => None,
-    };
-    let source = match (&a.play, a.tone) {
-        (Some(path), _) => AudioSource::Samples(load_wav(path)?),
-        (None, Some(hz)) if hz.is_finite() && hz > 0.0 && hz < 4000.0 => AudioSource::Tone {
-            hz,
-            amplitude: TONE_AMPLITUDE,
-        },
-        (None, Some(hz)) => {
-            return Err(Error::Usage(format!(
-                "--tone {hz} must be above 0 and below 4000 Hz (half the 8 kHz sample rate)"
-            )))
-        }
-        (None, None) => AudioSource::Silence,
-    };
+    let credentials = credentials(a.sip_user.as_deref(), a.sip_password.as_deref())?;
+    let source = audio_source(a.play.as_deref(), a.tone)?;
     let play = match &source {
         AudioSource::Samples(s) => Some(s.as_slice()),
         _ => None,
@@ -298,6 +309,31 @@ mod tests {
         );
         assert!(duration(Some(-1.0), None).is_err());
         assert!(duration(Some(f64::NAN), None).is_err());
+    }
+
+    #[test]
+    fn credentials_and_audio_source_from_the_flags() {
+        assert!(credentials(None, Some("pw")).unwrap().is_none());
+        let c = credentials(Some("alice"), Some("pw")).unwrap().unwrap();
+        assert_eq!((c.user.as_str(), c.password.as_str()), ("alice", "pw"));
+        let e = credentials(Some("alice"), None).err().unwrap().to_string();
+        assert!(e.contains("VCCTL_SIP_PASSWORD"), "{e}");
+        assert!(matches!(
+            audio_source(None, None).unwrap(),
+            AudioSource::Silence
+        ));
+        assert!(matches!(
+            audio_source(None, Some(1000.0)).unwrap(),
+            AudioSource::Tone { hz, .. } if hz == 1000.0
+        ));
+        for bad in [0.0, 4000.0, f64::NAN] {
+            let e = audio_source(None, Some(bad)).err().unwrap().to_string();
+            assert!(e.contains("below 4000 Hz"), "{bad}: {e}");
+        }
+        let e = audio_source(Some(Path::new("/nonexistent/x.wav")), Some(1000.0))
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("/nonexistent/x.wav"), "{e}");
     }
 
     #[test]
