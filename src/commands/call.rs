@@ -81,6 +81,33 @@ pub(crate) fn load_wav(path: &Path) -> Result<Vec<i16>> {
     Ok(out)
 }
 
+/// Where the calls to `uri` go (its host resolved, the first address) and the local address
+/// they leave from: `--bind` (`bind`) as given, else any address of the peer's family on a
+/// port the system picks.
+pub(crate) async fn peer_and_bind(
+    uri: &SipUri,
+    bind: Option<&str>,
+) -> Result<(SocketAddr, SocketAddr)> {
+    let host = &uri.host;
+    let peer = tokio::net::lookup_host((host.as_str(), uri.port_or_default()))
+        .await
+        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
+        .next()
+        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
+    let bind = match bind {
+        Some(b) => parse_bind(b)?,
+        None => SocketAddr::new(
+            if peer.is_ipv4() {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            },
+            0,
+        ),
+    };
+    Ok((peer, bind))
+}
+
 /// `--sip-user` and `--sip-password` (`vcctl call` and `vcctl load`): credentials for digest
 /// authentication, none without a user; a user without a password is a usage error.
 pub(crate) fn credentials(
@@ -137,24 +164,7 @@ pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
     };
     let duration = duration(a.duration, play)?;
 
-    let host = uri.host.clone();
-    let port = uri.port_or_default();
-    let peer = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
-        .next()
-        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
-    let bind = match &a.bind {
-        Some(b) => parse_bind(b)?,
-        None => SocketAddr::new(
-            if peer.is_ipv4() {
-                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-            } else {
-                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-            },
-            0,
-        ),
-    };
+    let (peer, bind) = peer_and_bind(&uri, a.bind.as_deref()).await?;
     let codecs = match a.codec {
         Some(CallCodec::Ulaw) => vec![G711::Pcmu],
         Some(CallCodec::Alaw) => vec![G711::Pcma],
@@ -309,6 +319,21 @@ mod tests {
         );
         assert!(duration(Some(-1.0), None).is_err());
         assert!(duration(Some(f64::NAN), None).is_err());
+    }
+
+    #[tokio::test]
+    async fn the_peer_is_the_uris_address_and_the_bind_follows_its_family() {
+        let v4 = SipUri::parse("sip:test@127.0.0.1:5070").unwrap();
+        let (peer, bind) = peer_and_bind(&v4, None).await.unwrap();
+        assert_eq!(peer, "127.0.0.1:5070".parse().unwrap());
+        assert_eq!(bind, "0.0.0.0:0".parse().unwrap());
+        let v6 = SipUri::parse("sip:test@[::1]").unwrap();
+        let (peer, bind) = peer_and_bind(&v6, None).await.unwrap();
+        assert_eq!(peer, "[::1]:5060".parse().unwrap());
+        assert_eq!(bind, "[::]:0".parse().unwrap());
+        let (_, bind) = peer_and_bind(&v4, Some("127.0.0.2:5080")).await.unwrap();
+        assert_eq!(bind, "127.0.0.2:5080".parse().unwrap());
+        assert!(peer_and_bind(&v4, Some("localhost")).await.is_err());
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! `vcctl load URI`: many SIP calls at once with figures and SLO verdicts per step;
 //! `vcctl load --answer`: the far end that answers and echoes them.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +18,7 @@ use vcctl_core::media::roundtrip::RoundTripConfig;
 use vcctl_core::sip::sdp::G711;
 use vcctl_core::sip::ua::SipUri;
 
-use super::call::{audio_source, credentials, parse_bind, request_uri};
+use super::call::{audio_source, credentials, peer_and_bind, request_uri};
 use super::Ctx;
 
 const DEFAULT_HOLD: f64 = 10.0;
@@ -123,23 +122,7 @@ pub async fn run(ctx: &Ctx, a: LoadArgs) -> Result<()> {
     let source = audio_source(a.play.as_deref(), a.tone)?;
     // The ARI settings are checked before the calls, not after.
     let ari = if a.audit_ari { Some(ctx.ari()?) } else { None };
-    let host = uri.host.clone();
-    let peer = tokio::net::lookup_host((host.as_str(), uri.port_or_default()))
-        .await
-        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
-        .next()
-        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
-    let bind = match &a.bind {
-        Some(b) => parse_bind(b)?,
-        None => SocketAddr::new(
-            if peer.is_ipv4() {
-                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-            } else {
-                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-            },
-            0,
-        ),
-    };
+    let (peer, bind) = peer_and_bind(&uri, a.bind.as_deref()).await?;
     let markers = !a.no_markers;
     let opts = LoadOptions {
         uri: request_uri(&given, &uri),
