@@ -681,49 +681,15 @@ fn ten_in_a_row_then_ten_at_once_over_websocket_leave_nothing_behind() {
     let sb = sandbox();
     sb.force_clean();
     let stack = ws_stack(&sb, &["--response-delay-ms", "60"], &[]);
-    for _ in 0..10 {
-        let c = call(&sb);
-        stack.wait_bridged(1, Duration::from_secs(10));
-        sb.ok(&["channels", "hangup", &c]);
-        stack.wait_no_calls(Duration::from_secs(10));
-    }
+    stack.calls_in_a_row(&sb, 10);
     let callers: Vec<String> = (0..10).map(|_| call(&sb)).collect();
     stack.wait_bridged(10, Duration::from_secs(20));
-    // Every call hears the agent over its own media WebSocket (snapshots refresh each second).
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let calls = stack.calls();
-        let silent: Vec<&Value> = calls
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["media"]["channel_bytes_out"].as_u64().unwrap_or(0) == 0)
-            .collect();
-        if silent.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "calls without agent audio: {silent:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    // Every call hears the agent over its own media WebSocket.
+    stack.wait_every_call_has("/media/channel_bytes_out", Duration::from_secs(5));
     assert_eq!(udp_sockets_of(stack.serve_pid()), 0);
     for c in &callers {
         sb.ok(&["channels", "hangup", c]);
     }
     finish(&sb, &stack);
-    let m = stack.metrics();
-    let ended: u64 = m
-        .lines()
-        .filter(|l| l.starts_with("vcctl_calls_total{"))
-        .map(|l| {
-            assert!(
-                l.contains("outcome=\"completed\"") || l.contains("outcome=\"caller_abandoned\""),
-                "{l}"
-            );
-            l.rsplit(' ').next().unwrap().parse::<u64>().unwrap()
-        })
-        .sum();
-    assert_eq!(ended, 20, "{m}");
+    assert_eq!(stack.calls_ended_cleanly(), 20);
 }

@@ -187,6 +187,58 @@ impl Stack {
         }
     }
 
+    /// Place `n` calls one after another, each hung up as soon as it is bridged.
+    pub fn calls_in_a_row(&self, sb: &Sandbox, n: usize) {
+        for _ in 0..n {
+            let c = call(sb);
+            self.wait_bridged(1, Duration::from_secs(10));
+            sb.ok(&["channels", "hangup", &c]);
+            self.wait_no_calls(Duration::from_secs(10));
+        }
+    }
+
+    /// Wait until every live call has a number above 0 at `pointer` (a JSON pointer into
+    /// its `/calls` entry, e.g. `/media/agent_audio_events`: it hears the agent). Live
+    /// snapshots refresh once a second.
+    pub fn wait_every_call_has(&self, pointer: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let calls = self.calls();
+            let without: Vec<&serde_json::Value> = calls
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c.pointer(pointer).and_then(|v| v.as_u64()).unwrap_or(0) == 0)
+                .collect();
+            if without.is_empty() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "calls without {pointer}: {without:?}; serve said: {:?}",
+                self.serve.stderr.try_iter().collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The calls serve counted as ended (`vcctl_calls_total`), asserting that each was
+    /// completed or abandoned by the caller (a call hung up before the agent was heard).
+    pub fn calls_ended_cleanly(&self) -> u64 {
+        let m = self.metrics();
+        m.lines()
+            .filter(|l| l.starts_with("vcctl_calls_total{"))
+            .map(|l| {
+                assert!(
+                    l.contains("outcome=\"completed\"")
+                        || l.contains("outcome=\"caller_abandoned\""),
+                    "{l}\n{m}"
+                );
+                l.rsplit(' ').next().unwrap().parse::<u64>().unwrap()
+            })
+            .sum()
+    }
+
     /// UDP sockets serve holds in its RTP range.
     pub fn rtp_sockets_open(&self) -> usize {
         let (lo, hi) = self.rtp_ports;
