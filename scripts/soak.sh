@@ -252,4 +252,5 @@ bad=
 [ "$fds1" -le "$((fds0 + 2))" ] || { bad=1; say "serve holds $((fds1 - fds0)) more file descriptors than at the start"; }
 if [ -n "$bad" ]; then say "FAILED (logs in $work)"; exit 1; fi
 say "OK: nothing leaked"
-rm -rf "$work"
+# The probe's figures (rss.log, malloc_stats.N.txt) are worth keeping.
+if [ -n "${RSS_PROBE:-}" ]; then say "logs and the probe's figures in $work"; else rm -rf "$work"; fi
