@@ -29,13 +29,16 @@
 #   SERVE_ARGS     (empty)                 extra flags for vcctl serve
 #   SERVE_ENV      (empty)                 environment for serve only, e.g. MALLOC_ARENA_MAX=2
 #                                          (glibc's per-thread arenas capped, to compare RSS)
-#   RSS_PROBE      (empty)                 1: after each phase, serve idle, glibc's own
-#                                          accounting of serve's heap (malloc_stats(), called
-#                                          in serve by gdb; bytes in use that rise from round to
-#                                          round are growth); after the last, serve's RSS (peak,
-#                                          anonymous memory, threads), then malloc_trim(0) and
-#                                          the RSS again: RSS that falls back is memory the
-#                                          allocator kept, not growth. Needs gdb and ptrace
+#   RSS_PROBE      (empty)                 1: at the start, every 100 calls in sequence and
+#                                          after each phase, serve idle, glibc's own accounting
+#                                          of serve's heap (malloc_stats(), called in serve by
+#                                          gdb; bytes in use that rise from round to round are
+#                                          growth) and SQLite's share of it
+#                                          (sqlite3_memory_used()); after the last phase,
+#                                          serve's RSS (peak, anonymous memory, threads), then
+#                                          malloc_trim(0) and the RSS again: RSS that falls
+#                                          back is memory the allocator kept, not growth.
+#                                          Needs gdb and ptrace
 #                                          rights over serve (root). Also samples serve's RSS
 #                                          every 10 s (rss.log in the log folder; the highest
 #                                          of each phase is printed)
@@ -128,7 +131,8 @@ fi
 # With "trim", malloc_trim(0) is called after it. Serve is stopped for the moment gdb holds it.
 stats_n=0
 malloc_probe() {
-    local mark out ex=(-ex 'call (void)malloc_stats()')
+    # SQLite's own count of the heap it holds (the page cache, statements): part of "in use".
+    local mark out sqlite ex=(-ex 'call (void)malloc_stats()' -ex 'print (long long)sqlite3_memory_used()')
     [ "${1:-}" = trim ] && ex+=(-ex 'call (int)malloc_trim(0)')
     stats_n=$((stats_n + 1))
     out=$work/malloc_stats.$stats_n.txt
@@ -136,11 +140,12 @@ malloc_probe() {
     timeout 120 gdb -p "$serve_pid" -batch "${ex[@]}" >"$work/gdb.$stats_n.log" 2>&1 \
         || { say "probe: gdb failed (see $work/gdb.$stats_n.log)"; return 0; }
     sleep 1
+    sqlite=$(awk '/^\$[0-9]+ = / && !n++ {v = $3} END {printf "%.1f", v / 1e6}' "$work/gdb.$stats_n.log")
     tail -c +"$((mark + 1))" "$work/serve.log" | grep -E '^(Arena [0-9]+:|system bytes|in use bytes|Total \(incl|max mmap)' >"$out" || true
     awk '/^Arena/ {a++} /^system bytes/ && !t {sys += $4} /^in use bytes/ && !t {use += $5}
          /^Total/ {t = 1} t && /^system bytes/ {tsys = $4} t && /^in use bytes/ {tuse = $5}
-         END { printf "soak: probe: glibc: %d arenas hold %.1f MB from the system, %.1f MB of it in use; with mmap: %.1f MB, %.1f MB in use\n", a, sys / 1e6, use / 1e6, tsys / 1e6, tuse / 1e6 }' \
-        "$out" >&2
+         END { printf "soak: probe: glibc: %d arenas hold %.1f MB from the system, %.1f MB of it in use (SQLite %s MB); with mmap: %.1f MB, %.1f MB in use\n", a, sys / 1e6, use / 1e6, sqlite, tsys / 1e6, tuse / 1e6 }' \
+        sqlite="$sqlite" "$out" >&2
 }
 
 # serve idle: its memory as the kernel and as glibc see it, then after malloc_trim(0).
@@ -154,6 +159,8 @@ rss_probe() {
     malloc_probe trim
     say "probe: after malloc_trim(0): serve RSS $(rss) (malloc_stats per arena: $work/malloc_stats.$stats_n.txt)"
 }
+
+if [ -n "${RSS_PROBE:-}" ] && command -v gdb >/dev/null; then say "at the start:"; malloc_probe; fi
 
 # One call; prints "audio", "refused" or "failed: ...".
 one_call() {
@@ -199,7 +206,11 @@ phase sequential
 : >"$work/results"
 for i in $(seq "$seq_calls"); do
     one_call "$seq_secs" >>"$work/results"
-    if [ $((i % 100)) = 0 ]; then say "  $i calls, serve RSS $(rss)"; fi
+    if [ $((i % 100)) = 0 ]; then
+        say "  $i calls, serve RSS $(rss)"
+        # Between two calls serve is idle: the probe stops nothing that is measured.
+        if [ -n "${RSS_PROBE:-}" ] && [ "$i" -lt "$seq_calls" ] && command -v gdb >/dev/null; then malloc_probe; fi
+    fi
 done
 
 say "after phase 1: serve RSS $(rss)${RSS_PROBE:+ (highest sampled $(rss_peak))}, $(fds) fds ($(sockets) sockets)"
