@@ -38,10 +38,9 @@
 #                                          serve's RSS (peak, anonymous memory, threads), then
 #                                          malloc_trim(0) and the RSS again: RSS that falls
 #                                          back is memory the allocator kept, not growth.
-#                                          Needs gdb and ptrace
-#                                          rights over serve (root). Also samples serve's RSS
-#                                          every 10 s (rss.log in the log folder; the highest
-#                                          of each phase is printed)
+#                                          Needs gdb and ptrace rights over serve (root). Also
+#                                          samples serve's RSS every 10 s (rss.log in the log
+#                                          folder, kept; the highest of each phase is printed)
 #   PHASE_FILE     (empty)                 a file the current phase is written to
 #                                          (sequential, concurrent N, done), for others who
 #                                          share the machine
