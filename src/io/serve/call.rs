@@ -1225,7 +1225,7 @@ async fn media_loop(
             .filter_map(|f| f(&call.channel.id))
             .collect(),
     };
-    let (end, media) = media_loop::run(
+    let (end, media, _playout) = media_loop::run(
         media_loop::MediaIo {
             socket,
             sender: &sender,

@@ -8,7 +8,7 @@
 //! time, drains [`RtpPlayout::poll_rtp`] and sleeps until [`RtpPlayout::next_timeout`].
 
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::media::agent_side::{ms_f64, SAMPLE_CAP};
 use crate::media::call_media::{MediaSettings, PlayoutSummary, StreamSeed};
@@ -104,6 +104,14 @@ pub struct RtpPlayout {
     late_frames: u64,
     dropped_stale: u64,
     out: VecDeque<Vec<u8>>,
+}
+
+impl std::fmt::Debug for RtpPlayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RtpPlayout")
+            .field("report", &self.report())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RtpPlayout {
@@ -369,6 +377,7 @@ impl RtpPlayout {
 mod tests {
     use super::*;
     use crate::media::rtp::RtpPacket;
+    use std::time::Duration;
 
     const SEED: StreamSeed = StreamSeed {
         ssrc: 5,
