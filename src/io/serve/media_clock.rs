@@ -106,7 +106,9 @@ impl PacedCall {
 
     fn flush_sent(&mut self) {
         if !self.sent.is_empty() {
-            let _ = self.news.send(ClockNews::Sent(std::mem::take(&mut self.sent)));
+            let _ = self
+                .news
+                .send(ClockNews::Sent(std::mem::take(&mut self.sent)));
         }
     }
 }
@@ -408,7 +410,11 @@ mod tests {
         assert!(reports >= 1, "the counters were reported at least once");
         let sent_out = playout.report().rtp_out_packets;
         assert!(sent_out >= 25);
-        assert_eq!(playout.playout_stats().interruptions, 1, "the message arrived first");
+        assert_eq!(
+            playout.playout_stats().interruptions,
+            1,
+            "the message arrived first"
+        );
         // One pacing record per wake-up that sent: a late wake-up sends its backlog at once,
         // so a busy machine records fewer than the packets, never more.
         let wakeups = playout.pacing().count();

@@ -35,7 +35,10 @@ pub enum ChannelCodec {
     Alaw,
     /// 16-bit linear PCM at `rate` Hz: big-endian on RTP (L16), little-endian on
     /// chan_websocket (Asterisk's host order).
-    Linear { rate: u32, big_endian: bool },
+    Linear {
+        rate: u32,
+        big_endian: bool,
+    },
 }
 
 impl ChannelCodec {
@@ -364,9 +367,10 @@ impl AgentSide {
                 self.out.push_back(AgentOutput::Interrupt {
                     event_id: *event_id,
                 });
-                self.out.push_back(AgentOutput::Event(MediaEvent::Interrupted {
-                    event_id: *event_id,
-                }));
+                self.out
+                    .push_back(AgentOutput::Event(MediaEvent::Interrupted {
+                        event_id: *event_id,
+                    }));
             }
             ServerMessage::Ping { ping_ms, .. } => {
                 self.stats.pings += 1;
@@ -383,9 +387,10 @@ impl AgentSide {
                 }
             }
             ServerMessage::Error { .. } => {
-                self.out.push_back(AgentOutput::Event(MediaEvent::AgentError {
-                    message: msg.to_json(),
-                }));
+                self.out
+                    .push_back(AgentOutput::Event(MediaEvent::AgentError {
+                        message: msg.to_json(),
+                    }));
             }
             _ => {}
         }

@@ -374,7 +374,8 @@ impl CallMedia {
             .last_rx
             .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
         if quiet {
-            self.out.push_back(Output::Agent(self.agent.silence_chunk()));
+            self.out
+                .push_back(Output::Agent(self.agent.silence_chunk()));
             self.counters.keepalive_chunks += 1;
             self.next_keepalive = now + self.settings.chunk;
         } else if let Some(t) = self.last_rx {
@@ -637,23 +638,48 @@ mod tests {
     #[test]
     fn the_task_half_hands_agent_audio_and_barge_in_to_the_playout_by_message() {
         let t0 = Instant::now();
-        let mut m = CallMedia::new(settings(), AudioFormat::ULAW_8000, AudioFormat::ULAW_8000, SEED, t0)
-            .unwrap();
+        let mut m = CallMedia::new(
+            settings(),
+            AudioFormat::ULAW_8000,
+            AudioFormat::ULAW_8000,
+            SEED,
+            t0,
+        )
+        .unwrap();
         m.set_peer(peer());
         assert!(m.take_playout().is_some());
-        assert!(m.take_playout().is_none(), "the playout half is handed over once");
+        assert!(
+            m.take_playout().is_none(),
+            "the playout half is handed over once"
+        );
         m.handle_rtp(t0, peer(), &rtp(1, &[0x55; 160]));
         m.handle_rtp(t0, peer(), &rtp(2, &[0x55; 160]));
         let outs: Vec<Output> = std::iter::from_fn(|| m.poll_output()).collect();
-        assert_eq!(outs[0], Output::Playout(PlayoutInput::PayloadType(Pt::PCMU)));
         assert_eq!(
-            outs.iter().filter(|o| matches!(o, Output::Playout(_))).count(),
+            outs[0],
+            Output::Playout(PlayoutInput::PayloadType(Pt::PCMU))
+        );
+        assert_eq!(
+            outs.iter()
+                .filter(|o| matches!(o, Output::Playout(_)))
+                .count(),
             1,
             "the payload type is learned once: {outs:?}"
         );
-        assert_eq!(outs.iter().filter(|o| matches!(o, Output::Agent(_))).count(), 2);
+        assert_eq!(
+            outs.iter()
+                .filter(|o| matches!(o, Output::Agent(_)))
+                .count(),
+            2
+        );
         let at = t0 + Duration::from_millis(5);
-        m.handle_agent(at, &ServerMessage::Audio { event_id: 2, audio: vec![0x12; 320] });
+        m.handle_agent(
+            at,
+            &ServerMessage::Audio {
+                event_id: 2,
+                audio: vec![0x12; 320],
+            },
+        );
         m.handle_agent(at, &ServerMessage::Interruption { event_id: 2 });
         let outs: Vec<Output> = std::iter::from_fn(|| m.poll_output()).collect();
         assert_eq!(
@@ -670,7 +696,10 @@ mod tests {
             ]
         );
         // What the playout reports shows in the call's counters.
-        m.note_playout(PlayoutReport { rtp_out_packets: 7, ..PlayoutReport::default() });
+        m.note_playout(PlayoutReport {
+            rtp_out_packets: 7,
+            ..PlayoutReport::default()
+        });
         assert_eq!(m.stats().rtp_out_packets, 7);
     }
 

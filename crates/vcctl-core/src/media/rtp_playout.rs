@@ -407,10 +407,7 @@ mod tests {
         p.handle_input(t0 + Duration::from_millis(7), input);
         // The grid moved to the arrival (less the pacing lead), not the next 20 ms slot.
         let at = t0 + Duration::from_millis(7);
-        assert_eq!(
-            p.next_timeout(),
-            at - MediaSettings::default().pacing_lead
-        );
+        assert_eq!(p.next_timeout(), at - MediaSettings::default().pacing_lead);
         p.handle_timeout(at);
         let sent = drain(&mut p);
         assert_eq!(sent.len(), 1);
@@ -440,7 +437,10 @@ mod tests {
         assert!(!sent.is_empty());
         for s in &sent {
             let pkt = RtpPacket::parse(s).unwrap();
-            assert!(pkt.payload.iter().all(|&b| b == 0xFF), "silence, not flushed audio");
+            assert!(
+                pkt.payload.iter().all(|&b| b == 0xFF),
+                "silence, not flushed audio"
+            );
         }
     }
 

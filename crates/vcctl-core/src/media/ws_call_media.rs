@@ -92,15 +92,14 @@ impl WsCallMedia {
                 })
             }
         };
-        let agent = AgentSide::new(codec, agent_in, agent_out, chunk, false, now).map_err(
-            |e| match e {
+        let agent =
+            AgentSide::new(codec, agent_in, agent_out, chunk, false, now).map_err(|e| match e {
                 MediaError::Unservable { agent, reason, .. } => MediaError::Unservable {
                     agent,
                     rtp: channel.name().to_string(),
                     reason,
                 },
-            },
-        )?;
+            })?;
         Ok(WsCallMedia {
             agent,
             caller_frames: 0,

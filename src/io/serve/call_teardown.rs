@@ -1,0 +1,144 @@
+//! The end of a serve call: classify why it ended, release what it created (externalMedia
+//! channel, bridge, RTP port), hang up the caller when serve ends the call, and handle an
+//! agent that could not be reached.
+
+use super::*;
+
+/// The agent cannot serve this call: apply the configured policy.
+pub(super) async fn agent_failure(
+    shared: &Shared,
+    caller: &str,
+    res: &mut Resources,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
+    why: String,
+) -> End {
+    tracing::warn!(call = %caller, "agent unavailable: {why}");
+    if let Some(end) = pending_end(rx, caller, res) {
+        return end;
+    }
+    if let AgentFailurePolicy::Fallback { media, max } = &shared.opts.on_agent_failure {
+        // The prompt needs an answered channel.
+        if !res.answered {
+            match shared.ari.answer(caller).await {
+                Ok(()) => res.answered = true,
+                Err(e) => {
+                    tracing::warn!(call = %caller, "could not answer for the fallback prompt: {e}")
+                }
+            }
+        }
+        match shared.ari.play(caller, media).await {
+            Ok(_) => {
+                // Wait for the prompt (or the caller hanging up), at most `max`.
+                let until = tokio::time::sleep(*max);
+                tokio::pin!(until);
+                loop {
+                    tokio::select! {
+                        _ = &mut until => break,
+                        sig = rx.recv() => match sig {
+                            Some(CallSignal::ChannelGone { channel, cause }) if channel == caller => {
+                                res.caller_gone = true;
+                                return End::Caller(cause);
+                            }
+                            Some(CallSignal::Shutdown) | Some(CallSignal::MediaTimeout(_)) | None => break,
+                            Some(_) => {}
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(call = %caller, "fallback prompt {media} failed: {e}"),
+        }
+    }
+    End::Agent {
+        normal: false,
+        detail: why,
+    }
+}
+
+pub(super) fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<String>) {
+    match end {
+        End::Caller(cause) if !agent_heard => {
+            (CallOutcome::CallerAbandoned, EndedBy::Caller, cause.clone())
+        }
+        End::Caller(cause) => (CallOutcome::Completed, EndedBy::Caller, cause.clone()),
+        End::MediaLeg => (
+            CallOutcome::Completed,
+            EndedBy::Operator,
+            Some("media channel hung up".into()),
+        ),
+        End::Agent {
+            normal: true,
+            detail,
+        } => (CallOutcome::Completed, EndedBy::Agent, Some(detail.clone())),
+        End::Agent {
+            normal: false,
+            detail,
+        } => (
+            CallOutcome::AgentFailed,
+            EndedBy::Agent,
+            Some(detail.clone()),
+        ),
+        End::Shutdown => (
+            CallOutcome::Completed,
+            EndedBy::System,
+            Some("vcctl serve stopped".into()),
+        ),
+        End::CallerSilent(after) => (
+            if agent_heard {
+                CallOutcome::Completed
+            } else {
+                CallOutcome::CallerAbandoned
+            },
+            EndedBy::System,
+            Some(format!(
+                "no media from the caller for {} s (--media-timeout)",
+                after.as_secs_f64()
+            )),
+        ),
+        End::Error(e) => (CallOutcome::Error, EndedBy::System, Some(e.clone())),
+    }
+}
+
+/// Destroy the bridge and hang up the media leg (404s mean already gone).
+pub(super) async fn release_media(shared: &Shared, res: &mut Resources) {
+    if let Some(b) = res.bridge.take() {
+        if let Err(e) = shared.ari.destroy_bridge(&b).await {
+            if !e.is_not_found() {
+                tracing::warn!("could not destroy bridge {b}: {e}");
+            }
+        }
+        lock(&shared.bridges).remove(&b);
+    }
+    if let Some(m) = res.media_channel.take() {
+        if !res.media_gone {
+            if let Err(e) = shared.ari.hangup(&m, None).await {
+                if !e.is_not_found() {
+                    tracing::warn!("could not hang up media channel {m}: {e}");
+                }
+            }
+        }
+        shared.unregister(&m);
+    }
+}
+
+/// Release everything the call created; hang the caller up if it is still there.
+pub(super) async fn teardown(shared: &Shared, caller: &str, res: &mut Resources, end: &End) {
+    if let Some(a) = res.agent.take() {
+        let _ = tokio::time::timeout(Duration::from_secs(2), a.close()).await;
+    }
+    release_media(shared, res).await;
+    if !res.caller_gone {
+        let reason = match (end, &shared.opts.on_agent_failure) {
+            (End::Agent { normal: false, .. }, AgentFailurePolicy::Hangup { reason }) => {
+                Some(reason.as_str())
+            }
+            // Not answered yet (setup failed, shutting down): a final 503 for the caller.
+            _ if !res.answered => Some("congestion"),
+            _ => Some("normal"),
+        };
+        if let Err(e) = shared.ari.hangup(caller, reason).await {
+            if !e.is_not_found() {
+                tracing::warn!(call = %caller, "could not hang up the caller: {e}");
+            }
+        }
+    }
+}
