@@ -174,23 +174,23 @@ pub(super) async fn run(
         _ => figs.link = Some(close_link(mws).await),
     }
     let stats = engine.stats().clone();
-    *agent_heard = stats.agent_audio_events > 0;
-    latency.agent_ping_ms = stats.last_ping_ms.map(|p| p as f64);
-    latency.agent_response_ms = stats.response_latency_ms.clone();
+    *agent_heard = stats.agent.agent_audio_events > 0;
+    latency.agent_ping_ms = stats.agent.last_ping_ms.map(|p| p as f64);
+    latency.agent_response_ms = stats.agent.response_latency_ms.clone();
     latency.barge_in_stop_ms = figs.barge_in_stop_ms.clone();
     latency.agent_audio_to_played_ms = figs.agent_audio_to_played_ms.clone();
     let m = &shared.metrics;
-    for r in &stats.response_latency_ms {
+    for r in &stats.agent.response_latency_ms {
         m.agent_response
             .with(&[&cx.profile.name])
             .observe(r / 1000.0);
     }
     m.resampled_samples
         .with(&["to_agent"])
-        .inc_by(stats.resampled_samples_in);
+        .inc_by(stats.agent.resampled_samples_in);
     m.resampled_samples
         .with(&["to_caller"])
-        .inc_by(stats.resampled_samples_out);
+        .inc_by(stats.agent.resampled_samples_out);
     *transcript = serde_json::to_value(engine.transcript()).unwrap_or(Value::Null);
     figs.agent = stats;
     if let Some(l) = &figs.link {
@@ -576,7 +576,7 @@ fn live_snapshot(cx: &CallCtx<'_>, engine: &WsCallMedia, figs: &WsFigures) {
             "transport": "websocket",
             "age_seconds": call.received.elapsed().as_secs_f64(),
             "started": now_unix() - call.received.elapsed().as_secs_f64(),
-            "last_response_ms": engine.stats().response_latency_ms.last(),
+            "last_response_ms": engine.stats().agent.response_latency_ms.last(),
             "media": engine.stats(),
             "media_ws": figs,
         }),

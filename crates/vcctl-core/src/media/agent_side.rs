@@ -111,7 +111,7 @@ pub enum AgentOutput {
 }
 
 /// Counters of the agent side.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AgentSideStats {
     /// Caller audio sent to the agent, in the agent's input format.
     pub agent_chunks_out: u64,

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::agent::proto::{AudioFormat, ServerMessage, Transcript};
 use crate::chan_websocket::MediaFormat;
-use crate::media::agent_side::{AgentOutput, AgentSide, ChannelCodec};
+use crate::media::agent_side::{AgentOutput, AgentSide, AgentSideStats, ChannelCodec};
 use crate::media::call_media::{MediaError, MediaEvent};
 
 /// What the engine wants done.
@@ -41,32 +41,15 @@ pub struct WsMediaStats {
     /// Caller frames from Asterisk and their bytes (channel format).
     pub caller_frames: u64,
     pub caller_bytes: u64,
-    /// Caller audio sent to the agent, in the agent's input format.
-    pub agent_chunks_out: u64,
-    pub agent_bytes_out: u64,
-    pub agent_audio_events: u64,
-    /// Decoded agent audio bytes (the agent's output format).
-    pub agent_audio_bytes: u64,
-    /// Agent audio handed to the channel, in the channel's format.
-    pub channel_bytes_out: u64,
-    /// Samples that went through the resampler, caller -> agent and agent -> caller.
-    pub resampled_samples_in: u64,
-    pub resampled_samples_out: u64,
-    /// Bytes passed through untouched (no decode, no resampling), each way.
-    pub passthrough_bytes_in: u64,
-    pub passthrough_bytes_out: u64,
-    pub pings: u64,
-    pub last_ping_ms: Option<u64>,
-    pub interruptions: u64,
-    /// Agent response latencies (caller's end of speech to first agent audio), ms.
-    pub response_latency_ms: Vec<f64>,
+    /// The agent side's counters (the same fields as an RTP call's, flattened).
+    #[serde(flatten)]
+    pub agent: AgentSideStats,
 }
 
 pub struct WsCallMedia {
     agent: AgentSide,
     caller_frames: u64,
     caller_bytes: u64,
-    stats: WsMediaStats,
 }
 
 impl WsCallMedia {
@@ -104,7 +87,6 @@ impl WsCallMedia {
             agent,
             caller_frames: 0,
             caller_bytes: 0,
-            stats: WsMediaStats::default(),
         })
     }
 
@@ -123,13 +105,11 @@ impl WsCallMedia {
         self.caller_frames += 1;
         self.caller_bytes += frame.len() as u64;
         self.agent.caller_audio(now, frame);
-        self.refresh();
     }
 
     /// A message from the agent arrived.
     pub fn handle_agent(&mut self, now: Instant, msg: &ServerMessage) {
         self.agent.handle_agent(now, msg);
-        self.refresh();
     }
 
     pub fn poll_output(&mut self) -> Option<WsOutput> {
@@ -150,30 +130,11 @@ impl WsCallMedia {
         self.agent.transcript()
     }
 
-    pub fn stats(&self) -> &WsMediaStats {
-        &self.stats
-    }
-
-    /// Bring the counters up to date (they are read by reference, every second).
-    fn refresh(&mut self) {
-        let a = self.agent.stats();
-        let s = &mut self.stats;
-        s.caller_frames = self.caller_frames;
-        s.caller_bytes = self.caller_bytes;
-        s.agent_chunks_out = a.agent_chunks_out;
-        s.agent_bytes_out = a.agent_bytes_out;
-        s.agent_audio_events = a.agent_audio_events;
-        s.agent_audio_bytes = a.agent_audio_bytes;
-        s.channel_bytes_out = a.channel_bytes_out;
-        s.resampled_samples_in = a.resampled_samples_in;
-        s.resampled_samples_out = a.resampled_samples_out;
-        s.passthrough_bytes_in = a.passthrough_bytes_in;
-        s.passthrough_bytes_out = a.passthrough_bytes_out;
-        s.pings = a.pings;
-        s.last_ping_ms = a.last_ping_ms;
-        s.interruptions = a.interruptions;
-        if s.response_latency_ms.len() != a.response_latency_ms.len() {
-            s.response_latency_ms.clone_from(&a.response_latency_ms);
+    pub fn stats(&self) -> WsMediaStats {
+        WsMediaStats {
+            caller_frames: self.caller_frames,
+            caller_bytes: self.caller_bytes,
+            agent: self.agent.stats().clone(),
         }
     }
 }
@@ -238,9 +199,12 @@ mod tests {
         assert_eq!(chunks, vec![frame.clone()]);
         assert_eq!(channel, vec![reply]);
         let s = m.stats();
-        assert_eq!((s.resampled_samples_in, s.resampled_samples_out), (0, 0));
-        assert_eq!(s.passthrough_bytes_in, 640);
-        assert_eq!(s.passthrough_bytes_out, 1000);
+        assert_eq!(
+            (s.agent.resampled_samples_in, s.agent.resampled_samples_out),
+            (0, 0)
+        );
+        assert_eq!(s.agent.passthrough_bytes_in, 640);
+        assert_eq!(s.agent.passthrough_bytes_out, 1000);
     }
 
     #[test]
@@ -258,7 +222,7 @@ mod tests {
         m.handle_agent(t0, &audio(vec![0x12; 333]));
         assert_eq!(drain(&mut m).1, vec![vec![0x12; 333]]);
         assert_eq!(
-            m.stats().resampled_samples_in + m.stats().resampled_samples_out,
+            m.stats().agent.resampled_samples_in + m.stats().agent.resampled_samples_out,
             0
         );
     }
@@ -285,11 +249,11 @@ mod tests {
         let mut pcm = Vec::new();
         g711::ulaw_to_pcm(&ulaw[400..], &mut pcm);
         assert!(goertzel_power(&pcm, 1000.0, 8000) > 100.0 * goertzel_power(&pcm, 2500.0, 8000));
-        assert_eq!(m.stats().resampled_samples_out, 3200);
+        assert_eq!(m.stats().agent.resampled_samples_out, 3200);
         let mut frame = Vec::new();
         g711::pcm_to_ulaw(&tone(8000, 160), &mut frame);
         m.handle_caller(t0, &frame);
-        assert_eq!(m.stats().resampled_samples_in, 160);
+        assert_eq!(m.stats().agent.resampled_samples_in, 160);
     }
 
     #[test]
@@ -314,7 +278,7 @@ mod tests {
             }
         }
         assert!(pong);
-        assert_eq!(m.stats().last_ping_ms, Some(12));
-        assert_eq!(m.stats().interruptions, 1);
+        assert_eq!(m.stats().agent.last_ping_ms, Some(12));
+        assert_eq!(m.stats().agent.interruptions, 1);
     }
 }
