@@ -21,7 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'vcctl' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -60,7 +61,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;info' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -75,7 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;endpoints' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -93,7 +96,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;endpoints;list' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -108,7 +112,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;endpoints;show' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -138,7 +143,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;channels' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -158,7 +164,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;channels;list' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -173,7 +180,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;channels;show' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -189,7 +197,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;channels;hangup' {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'normal, busy, congestion, no_answer, timeout, rejected, unallocated, ...')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -204,7 +213,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;channels;var' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -249,7 +259,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--caller-id', '--caller-id', [CompletionResultType]::ParameterName, 'Caller id, e.g. ''"Test" <1001>''')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for an answer')
             [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Channel variable K=V (repeatable)')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -264,7 +275,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;bridge' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -286,7 +298,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;bridge;list' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -303,7 +316,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;bridge;create' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'mixing, holding, dtmf_events, proxy_media, video_sfu, video_single (comma separated)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -318,7 +332,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;bridge;show' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -333,7 +348,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;bridge;add' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -348,7 +364,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;bridge;remove' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -363,7 +380,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;bridge;destroy' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -409,7 +427,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;apps' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -424,7 +443,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;recordings' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -443,7 +463,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;recordings;list' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -460,7 +481,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         'vcctl;recordings;get' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -475,7 +497,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;recordings;delete' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -514,7 +537,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'Watch the events a running `vcctl serve` receives, via its HTTP API (e.g. http://127.0.0.1:8000); needs no ARI credentials')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N matching events')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Without --follow: stop after S seconds [default: 10]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -532,7 +556,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;agents' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -554,7 +579,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;agents;list' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -570,7 +596,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;agents;show' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -595,7 +622,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'Dynamic variable for the agent, K=V (repeatable)')
             [CompletionResult]::new('--position', '--position', [CompletionResultType]::ParameterName, 'Place in the routing order, 1 is tried first [default: last]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -612,7 +640,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;agents;remove' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -630,7 +659,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--extension', '--extension', [CompletionResultType]::ParameterName, 'The dialed extension')
             [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'The caller''s number')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -683,7 +713,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--api-key', '--api-key', [CompletionResultType]::ParameterName, 'API key that signed-URL requests must carry [default: any non-empty key]')
             [CompletionResult]::new('--known-agent', '--known-agent', [CompletionResultType]::ParameterName, 'Only this agent id exists; others are not found [default: every id exists]')
             [CompletionResult]::new('--end-after-ms', '--end-after-ms', [CompletionResultType]::ParameterName, 'End each conversation from the agent side after this many milliseconds')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -730,7 +761,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--call-logs', '--call-logs', [CompletionResultType]::ParameterName, 'Per-call event and agent protocol logs (for `calls bundle`): DIR/<call id>.events.jsonl and .agent.jsonl [default: call-logs/ beside the database]')
             [CompletionResult]::new('--call-logs-keep', '--call-logs-keep', [CompletionResultType]::ParameterName, 'Keep the per-call logs of this many calls (older ones are deleted); 0: write none')
             [CompletionResult]::new('--call-logs-max-mb', '--call-logs-max-mb', [CompletionResultType]::ParameterName, 'Largest size of one call''s log file; the rest of the call is not logged')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -749,7 +781,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;calls' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -777,7 +810,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only calls this node handled: its Asterisk entity id or its serve instance')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most N calls; 0: all')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -793,7 +827,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;calls;show' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -817,7 +852,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -837,7 +873,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only calls this node handled: its Asterisk entity id or its serve instance')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per agent profile, per node (serve instance and Asterisk entity id), or per Asterisk')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -856,7 +893,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle')
             [CompletionResult]::new('--call-logs', '--call-logs', [CompletionResultType]::ParameterName, 'Directory of serve''s per-call event and agent logs [default: call-logs/ beside the database]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -904,7 +942,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Refreshes per second of the full-screen view')
             [CompletionResult]::new('--bundle-dir', '--bundle-dir', [CompletionResultType]::ParameterName, 'Where the bundle key (b) writes: DIR/<call id>.tar.gz')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -926,7 +965,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--transport', '--transport', [CompletionResultType]::ParameterName, 'The media path to measure, as serve''s --transport: rtp (serve paces RTP to a synthetic Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)')
             [CompletionResult]::new('--prebuffer-ms', '--prebuffer-ms', [CompletionResultType]::ParameterName, 'RTP: agent audio queued before a talkspurt starts (serve''s --prebuffer-ms)')
             [CompletionResult]::new('--underflow-grace-ms', '--underflow-grace-ms', [CompletionResultType]::ParameterName, 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -953,7 +993,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Interface outside traffic arrives on [default: the one of the default route]')
             [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'RTP ports probed through the reflector')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --reflector: the address to listen on')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -986,7 +1027,9 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--agent-url', '--agent-url', [CompletionResultType]::ParameterName, 'Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]')
             [CompletionResult]::new('--agent-id', '--agent-id', [CompletionResultType]::ParameterName, 'Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]')
             [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'HTTP API of vcctl serve')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--kamailio-ctl', '--kamailio-ctl', [CompletionResultType]::ParameterName, 'Kamailio''s ctl socket, e.g. unix:/run/kamailio/kamailio_ctl: doctor asks Kamailio''s dispatcher (kamcmd dispatcher.list) which nodes it sends calls to and says where it and ARI disagree [env: VCCTL_KAMAILIO_CTL]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1014,7 +1057,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the answer before giving up (CANCEL)')
             [CompletionResult]::new('--codec', '--codec', [CompletionResultType]::ParameterName, 'Offer only this codec [default: offer ulaw, then alaw]')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1052,7 +1096,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'With --audit-ari: HTTP API of vcctl serve ("none": do not ask serve)')
             [CompletionResult]::new('--cpu-pid', '--cpu-pid', [CompletionResultType]::ParameterName, 'Also report the CPU of this process per step, e.g. asterisk=1234 (repeatable, up to 8)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1081,7 +1126,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N packets')
             [CompletionResult]::new('--rotate-mb', '--rotate-mb', [CompletionResultType]::ParameterName, 'Start a new file when the current one reaches N megabytes (10^6 bytes)')
             [CompletionResult]::new('--buffer-mb', '--buffer-mb', [CompletionResultType]::ParameterName, 'Kernel socket buffer in megabytes (a larger one rides out bursts without drops)')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1100,7 +1146,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--gap-ms', '--gap-ms', [CompletionResultType]::ParameterName, 'Arrival gaps longer than this are reported as problems')
             [CompletionResult]::new('--ptime-ms', '--ptime-ms', [CompletionResultType]::ParameterName, 'Packetization the stack expects')
             [CompletionResult]::new('--min-packets', '--min-packets', [CompletionResultType]::ParameterName, 'Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1118,7 +1165,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
         }
         'vcctl;sip-flow' {
             [CompletionResult]::new('--call-id', '--call-id', [CompletionResultType]::ParameterName, 'Only calls whose Call-ID contains this text')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1143,7 +1191,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             [CompletionResult]::new('--sip-uri', '--sip-uri', [CompletionResultType]::ParameterName, 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]')
             [CompletionResult]::new('--agent-url', '--agent-url', [CompletionResultType]::ParameterName, 'With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]')
             [CompletionResult]::new('--probe-count', '--probe-count', [CompletionResultType]::ParameterName, 'With --probe: requests per probe')
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')
@@ -1160,7 +1209,8 @@ Register-ArgumentCompleter -Native -CommandName 'vcctl' -ScriptBlock {
             break
         }
         'vcctl;completions' {
-            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--ari-url', '--ari-url', [CompletionResultType]::ParameterName, 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag')
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]')

@@ -428,13 +428,17 @@ _vcctl() {
 
     case "${cmd}" in
         vcctl)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve calls top bench check-firewall doctor call load capture rtp-stats sip-flow latency-report completions help"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version info endpoints channels originate bridge apps recordings events agents agent-sim serve calls top bench check-firewall doctor call load capture rtp-stats sip-flow latency-report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -462,7 +466,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agent__subcmd__sim)
-            opts="-v -h -V --listen --mode --response-delay-ms --format --interrupt-on-speech --tone-hz --tone-ms --tone-burst --ping-interval-ms --chunk-ms --tool-call --extra-events --api-key --require-signed-url --known-agent --end-after-ms --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --listen --mode --response-delay-ms --format --interrupt-on-speech --tone-hz --tone-ms --tone-burst --ping-interval-ms --chunk-ms --tool-call --extra-events --api-key --require-signed-url --known-agent --end-after-ms --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +520,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -540,7 +548,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agents)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version list show add remove route help"
+            opts="-v -h -V --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version list show add remove route help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -551,6 +559,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -578,7 +590,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agents__subcmd__add)
-            opts="-v -h -V --agent-id --api-key-env --voice-id --first-message --language --extension --caller --var --position --replace --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --agent-id --api-key-env --voice-id --first-message --language --extension --caller --var --position --replace --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +637,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -750,7 +766,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agents__subcmd__list)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,6 +777,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -788,7 +808,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agents__subcmd__remove)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +819,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -826,7 +850,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agents__subcmd__route)
-            opts="-v -h -V --extension --caller --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --extension --caller --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,6 +869,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -872,7 +900,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__agents__subcmd__show)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,6 +911,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -910,13 +942,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__apps)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -944,7 +980,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bench)
-            opts="-v -h -V --calls --seconds --ramp --transport --prebuffer-ms --underflow-grace-ms --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --calls --seconds --ramp --transport --prebuffer-ms --underflow-grace-ms --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -978,6 +1014,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1002,13 +1042,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version list create show add remove destroy help"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version list create show add remove destroy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1036,13 +1080,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge__subcmd__add)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1070,7 +1118,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge__subcmd__create)
-            opts="-v -h -V --type --name --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --type --name --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,6 +1133,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1112,13 +1164,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge__subcmd__destroy)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1258,13 +1314,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge__subcmd__list)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1292,13 +1352,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge__subcmd__remove)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1326,13 +1390,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__bridge__subcmd__show)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1360,7 +1428,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__call)
-            opts="-v -h -V --from --sip-user --sip-password --play --tone --record --duration --timeout --codec --bind --no-markers --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --from --sip-user --sip-password --play --tone --record --duration --timeout --codec --bind --no-markers --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,6 +1478,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1434,7 +1506,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version list show export stats bundle help"
+            opts="-v -h -V --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version list show export stats bundle help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,6 +1517,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1472,7 +1548,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__bundle)
-            opts="-o -v -h -V --output --call-logs --with-audio --redact-callers --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-o -v -h -V --output --call-logs --with-audio --redact-callers --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1495,6 +1571,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1522,7 +1602,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__export)
-            opts="-o -v -h -V --since --outcome --profile --caller --node --format --output --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-o -v -h -V --since --outcome --profile --caller --node --format --output --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1565,6 +1645,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1690,7 +1774,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__list)
-            opts="-v -h -V --since --outcome --profile --caller --node --limit --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --since --outcome --profile --caller --node --limit --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1728,6 +1812,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1752,7 +1840,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__show)
-            opts="-v -h -V --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1763,6 +1851,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1790,7 +1882,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__calls__subcmd__stats)
-            opts="-v -h -V --since --profile --node --by --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --since --profile --node --by --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1820,6 +1912,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1844,7 +1940,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__capture)
-            opts="-i -w -v -h -V --interface --sip-port --rtp-ports --host --write --duration --count --rotate-mb --buffer-mb --dump-filter --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-i -w -v -h -V --interface --sip-port --rtp-ports --host --write --duration --count --rotate-mb --buffer-mb --dump-filter --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1898,6 +1994,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1922,13 +2022,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__channels)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version list show hangup var help"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version list show hangup var help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1956,7 +2060,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__channels__subcmd__hangup)
-            opts="-v -h -V --reason --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --reason --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1967,6 +2071,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2078,13 +2186,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__channels__subcmd__list)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2112,13 +2224,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__channels__subcmd__show)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2146,13 +2262,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__channels__subcmd__var)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2180,7 +2300,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__check__subcmd__firewall)
-            opts="-v -h -V --sip --ari --api --rtp --transport --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --reflector --listen --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --sip --ari --api --rtp --transport --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --reflector --listen --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2238,6 +2358,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2262,13 +2386,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__completions)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2296,7 +2424,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__doctor)
-            opts="-v -h -V --sip --ari --api --rtp --transport --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --agent-url --agent-id --api-url --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --sip --ari --api --rtp --transport --asterisk-config --stun --external-ip --peer --interface --local-only --remote-clients --ipv6 --samples --agent-url --agent-id --api-url --kamailio-ctl --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2358,7 +2486,15 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kamailio-ctl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2386,13 +2522,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__endpoints)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version list show help"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2476,13 +2616,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__endpoints__subcmd__list)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2510,13 +2654,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__endpoints__subcmd__show)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2544,7 +2692,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__events)
-            opts="-v -h -V --follow --type --channel --take-over --serve --count --timeout --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --follow --type --channel --take-over --serve --count --timeout --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2571,6 +2719,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3298,13 +3450,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__info)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3332,7 +3488,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__latency__subcmd__report)
-            opts="-v -h -V --db --probe --last --call --since --node --target-ms --chart --sip-uri --agent-url --probe-count --no-call --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --probe --last --call --since --node --target-ms --chart --sip-uri --agent-url --probe-count --no-call --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3382,6 +3538,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3406,7 +3566,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__load)
-            opts="-v -h -V --concurrency --calls --rate --hold --ramp --step-secs --tone --play --codec --from --sip-user --sip-password --bind --timeout --no-markers --slo-answer --slo-roundtrip-ms --slo-loss --chart --audit-ari --settle --serve --cpu-pid --answer --listen --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --concurrency --calls --rate --hold --ramp --step-secs --tone --play --codec --from --sip-user --sip-password --bind --timeout --no-markers --slo-answer --slo-roundtrip-ms --slo-loss --chart --audit-ari --settle --serve --cpu-pid --answer --listen --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3504,6 +3664,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3528,7 +3692,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__originate)
-            opts="-v -h -V --app-args --context --extension --priority --caller-id --timeout --var --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --app-args --context --extension --priority --caller-id --timeout --var --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3566,6 +3730,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3590,13 +3758,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__recordings)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version list get delete help"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version list get delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3624,13 +3796,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__recordings__subcmd__delete)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3658,7 +3834,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__recordings__subcmd__get)
-            opts="-o -v -h -V --output --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-o -v -h -V --output --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3673,6 +3849,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3770,13 +3950,17 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__recordings__subcmd__list)
-            opts="-v -h -V --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3804,7 +3988,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__rtp__subcmd__stats)
-            opts="-v -h -V --gap-ms --ptime-ms --min-packets --no-heuristic --check --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --gap-ms --ptime-ms --min-packets --no-heuristic --check --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3823,6 +4007,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3850,7 +4038,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --instance --http --api-token-file --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --instance --http --api-token-file --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3968,6 +4156,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3992,7 +4184,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__sip__subcmd__flow)
-            opts="-v -h -V --call-id --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --call-id --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4003,6 +4195,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4030,7 +4226,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__top)
-            opts="-v -h -V --serve --rate --once --bundle-dir --db --json --verbose --ari-url --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --serve --rate --once --bundle-dir --db --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4053,6 +4249,10 @@ _vcctl() {
                     return 0
                     ;;
                 --ari-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -18,7 +18,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
     }
     var completions = [
         &'vcctl'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -56,7 +57,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;info'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -70,7 +72,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;endpoints'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -87,7 +90,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;endpoints;list'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -101,7 +105,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;endpoints;show'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -126,7 +131,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;endpoints;help;help'= {
         }
         &'vcctl;channels'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -145,7 +151,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;channels;list'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -159,7 +166,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;channels;show'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -174,7 +182,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;channels;hangup'= {
             cand --reason 'normal, busy, congestion, no_answer, timeout, rejected, unallocated, ...'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -188,7 +197,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;channels;var'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -226,7 +236,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --caller-id 'Caller id, e.g. ''"Test" <1001>'''
             cand --timeout 'Seconds to wait for an answer'
             cand --var 'Channel variable K=V (repeatable)'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -240,7 +251,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;bridge'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -261,7 +273,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;bridge;list'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -277,7 +290,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;bridge;create'= {
             cand --type 'mixing, holding, dtmf_events, proxy_media, video_sfu, video_single (comma separated)'
             cand --name 'name'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -291,7 +305,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;bridge;show'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -305,7 +320,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;bridge;add'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -319,7 +335,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;bridge;remove'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -333,7 +350,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;bridge;destroy'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -370,7 +388,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;bridge;help;help'= {
         }
         &'vcctl;apps'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -384,7 +403,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;recordings'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -402,7 +422,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'vcctl;recordings;list'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -418,7 +439,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         &'vcctl;recordings;get'= {
             cand -o 'o'
             cand --output 'output'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -432,7 +454,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;recordings;delete'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -465,7 +488,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --serve 'Watch the events a running `vcctl serve` receives, via its HTTP API (e.g. http://127.0.0.1:8000); needs no ARI credentials'
             cand --count 'Stop after N matching events'
             cand --timeout 'Without --follow: stop after S seconds [default: 10]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -482,7 +506,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;agents'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -503,7 +528,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;agents;list'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -518,7 +544,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;agents;show'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -542,7 +569,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --var 'Dynamic variable for the agent, K=V (repeatable)'
             cand --position 'Place in the routing order, 1 is tried first [default: last]'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -558,7 +586,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;agents;remove'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -575,7 +604,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --extension 'The dialed extension'
             cand --caller 'The caller''s number'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -620,7 +650,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --api-key 'API key that signed-URL requests must carry [default: any non-empty key]'
             cand --known-agent 'Only this agent id exists; others are not found [default: every id exists]'
             cand --end-after-ms 'End each conversation from the agent side after this many milliseconds'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -666,7 +697,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --call-logs 'Per-call event and agent protocol logs (for `calls bundle`): DIR/<call id>.events.jsonl and .agent.jsonl [default: call-logs/ beside the database]'
             cand --call-logs-keep 'Keep the per-call logs of this many calls (older ones are deleted); 0: write none'
             cand --call-logs-max-mb 'Largest size of one call''s log file; the rest of the call is not logged'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -684,7 +716,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;calls'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -711,7 +744,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --node 'Only calls this node handled: its Asterisk entity id or its serve instance'
             cand --limit 'Show at most N calls; 0: all'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -726,7 +760,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;calls;show'= {
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -749,7 +784,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -768,7 +804,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --node 'Only calls this node handled: its Asterisk entity id or its serve instance'
             cand --by 'One row per agent profile, per node (serve instance and Asterisk entity id), or per Asterisk'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -786,7 +823,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --output 'Where to write the bundle'
             cand --call-logs 'Directory of serve''s per-call event and agent logs [default: call-logs/ beside the database]'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -826,7 +864,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --rate 'Refreshes per second of the full-screen view'
             cand --bundle-dir 'Where the bundle key (b) writes: DIR/<call id>.tar.gz'
             cand --db 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -847,7 +886,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --transport 'The media path to measure, as serve''s --transport: rtp (serve paces RTP to a synthetic Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)'
             cand --prebuffer-ms 'RTP: agent audio queued before a talkspurt starts (serve''s --prebuffer-ms)'
             cand --underflow-grace-ms 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -873,7 +913,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --interface 'Interface outside traffic arrives on [default: the one of the default route]'
             cand --samples 'RTP ports probed through the reflector'
             cand --listen 'With --reflector: the address to listen on'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -905,7 +946,9 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --agent-url 'Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]'
             cand --agent-id 'Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]'
             cand --api-url 'HTTP API of vcctl serve'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --kamailio-ctl 'Kamailio''s ctl socket, e.g. unix:/run/kamailio/kamailio_ctl: doctor asks Kamailio''s dispatcher (kamcmd dispatcher.list) which nodes it sends calls to and says where it and ARI disagree [env: VCCTL_KAMAILIO_CTL]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -932,7 +975,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --timeout 'Seconds to wait for the answer before giving up (CANCEL)'
             cand --codec 'Offer only this codec [default: offer ulaw, then alaw]'
             cand --bind 'Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -969,7 +1013,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --serve 'With --audit-ari: HTTP API of vcctl serve ("none": do not ask serve)'
             cand --cpu-pid 'Also report the CPU of this process per step, e.g. asterisk=1234 (repeatable, up to 8)'
             cand --listen 'With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -997,7 +1042,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --count 'Stop after N packets'
             cand --rotate-mb 'Start a new file when the current one reaches N megabytes (10^6 bytes)'
             cand --buffer-mb 'Kernel socket buffer in megabytes (a larger one rides out bursts without drops)'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -1015,7 +1061,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --gap-ms 'Arrival gaps longer than this are reported as problems'
             cand --ptime-ms 'Packetization the stack expects'
             cand --min-packets 'Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -1032,7 +1079,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
         }
         &'vcctl;sip-flow'= {
             cand --call-id 'Only calls whose Call-ID contains this text'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -1056,7 +1104,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --sip-uri 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]'
             cand --agent-url 'With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]'
             cand --probe-count 'With --probe: requests per probe'
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'
@@ -1072,7 +1121,8 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --version 'Print version'
         }
         &'vcctl;completions'= {
-            cand --ari-url 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
+            cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'
             cand --password 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag'
             cand --app 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vcctl_global_optspecs
-    string join \n json v/verbose ari-url= user= password= app= ca-cert= h/help V/version
+    string join \n json v/verbose ari-url= nodes= user= password= app= ca-cert= h/help V/version
 end
 
 function __fish_vcctl_needs_command
@@ -24,7 +24,8 @@ function __fish_vcctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c vcctl -n "__fish_vcctl_needs_command" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_needs_command" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_needs_command" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_needs_command" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_needs_command" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_needs_command" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -57,7 +58,8 @@ complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "sip-flow" -d 'SIP ladde
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "latency-report" -d 'Measured one-way latency per component of the call path, against the documented ranges'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c vcctl -n "__fish_vcctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -66,7 +68,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand info" -l json -d 'Print mach
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand info" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -78,7 +81,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_se
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List all endpoints (the default)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -87,7 +91,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_s
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -99,7 +104,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_s
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from help" -f -a "list" -d 'List all endpoints (the default)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one endpoint, e.g. PJSIP/anonymous'
 complete -c vcctl -n "__fish_vcctl_using_subcommand endpoints; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -113,7 +119,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_see
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "hangup" -d 'Hang up a channel'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "var" -d 'Read a channel variable or dialplan function, e.g. CALLERID(num)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and not __fish_seen_subcommand_from list show hangup var help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -122,7 +129,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_su
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -132,7 +140,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_su
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l reason -d 'normal, busy, congestion, no_answer, timeout, rejected, unallocated, ...' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -141,7 +150,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_su
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from hangup" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand channels; and __fish_seen_subcommand_from var" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -162,7 +172,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l priority -d 'D
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l caller-id -d 'Caller id, e.g. \'"Test" <1001>\'' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l timeout -d 'Seconds to wait for an answer' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l var -d 'Channel variable K=V (repeatable)' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -171,7 +182,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -l json -d 'Print
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand originate" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -187,7 +199,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "remove" -d 'Remove channels from a bridge'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "destroy" -d 'Destroy a bridge'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and not __fish_seen_subcommand_from list create show add remove destroy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -198,7 +211,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l type -d 'mixing, holding, dtmf_events, proxy_media, video_sfu, video_single (comma separated)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l name -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -207,7 +221,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -216,7 +231,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -225,7 +241,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -234,7 +251,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from destroy" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -250,7 +268,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove channels from a bridge'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "destroy" -d 'Destroy a bridge'
 complete -c vcctl -n "__fish_vcctl_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -259,7 +278,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -l json -d 'Print mach
 complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand apps" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -272,7 +292,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_s
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "get" -d 'Download a stored recording'
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "delete" -d 'Delete a stored recording'
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and not __fish_seen_subcommand_from list get delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -282,7 +303,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s o -l output -r -F
-complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -291,7 +313,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand recordings; and __fish_seen_subcommand_from delete" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -309,7 +332,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l channel -d 'Only 
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l serve -d 'Watch the events a running `vcctl serve` receives, via its HTTP API (e.g. http://127.0.0.1:8000); needs no ARI credentials' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l count -d 'Stop after N matching events' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l timeout -d 'Without --follow: stop after S seconds [default: 10]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -321,7 +345,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s v -l verbose -d '
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand events" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -337,7 +362,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "route" -d 'Show which profile would serve a call to EXTENSION from CALLER'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and not __fish_seen_subcommand_from list show add remove route help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -347,7 +373,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -366,7 +393,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l var -d 'Dynamic variable for the agent, K=V (repeatable)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l position -d 'Place in the routing order, 1 is tried first [default: last]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -377,7 +405,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from remove" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -389,7 +418,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subc
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l extension -d 'The dialed extension' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l caller -d 'The caller\'s number' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agents; and __fish_seen_subcommand_from route" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -416,7 +446,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l chunk-ms -d 'S
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l api-key -d 'API key that signed-URL requests must carry [default: any non-empty key]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l known-agent -d 'Only this agent id exists; others are not found [default: every id exists]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l end-after-ms -d 'End each conversation from the agent side after this many milliseconds' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand agent-sim" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -460,7 +491,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l capture -d 'Write 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l call-logs -d 'Per-call event and agent protocol logs (for `calls bundle`): DIR/<call id>.events.jsonl and .agent.jsonl [default: call-logs/ beside the database]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l call-logs-keep -d 'Keep the per-call logs of this many calls (older ones are deleted); 0: write none' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l call-logs-max-mb -d 'Largest size of one call\'s log file; the rest of the call is not logged' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -473,7 +505,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s v -l verbose -d 'M
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and not __fish_seen_subcommand_from list show export stats bundle help" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -500,7 +533,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l node -d 'Only calls this node handled: its Asterisk entity id or its serve instance' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l limit -d 'Show at most N calls; 0: all' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -510,7 +544,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from show" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -533,7 +568,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 jsonl\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from export" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -549,7 +585,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 node\t'The serve instance that handled the call, with its Asterisk'
 asterisk\t'The Asterisk entity id only'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from stats" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -561,7 +598,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subco
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -s o -l output -d 'Where to write the bundle' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l call-logs -d 'Directory of serve\'s per-call event and agent logs [default: call-logs/ beside the database]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand calls; and __fish_seen_subcommand_from bundle" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -582,7 +620,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l serve -d 'HTTP API o
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l rate -d 'Refreshes per second of the full-screen view' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l bundle-dir -d 'Where the bundle key (b) writes: DIR/<call id>.tar.gz' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l db -d 'SQLite database file, or a PostgreSQL URL postgres://user@host/db?sslmode=require shared by several nodes [env: VCCTL_DB] [default: $XDG_DATA_HOME/vcctl/vcctl.db, else ~/.local/share/vcctl/vcctl.db]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand top" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -599,7 +638,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l transport -d 'The 
 websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l prebuffer-ms -d 'RTP: agent audio queued before a talkspurt starts (serve\'s --prebuffer-ms)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -621,7 +661,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l peer -d '
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l interface -d 'Interface outside traffic arrives on [default: the one of the default route]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l samples -d 'RTP ports probed through the reflector' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l listen -d 'With --reflector: the address to listen on' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand check-firewall" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -649,7 +690,9 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l samples -d 'RTP p
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l agent-url -d 'Agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l agent-id -d 'Agent id for the WebSocket handshake [env: ELEVENLABS_AGENT_ID]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l api-url -d 'HTTP API of vcctl serve' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l kamailio-ctl -d 'Kamailio\'s ctl socket, e.g. unix:/run/kamailio/kamailio_ctl: doctor asks Kamailio\'s dispatcher (kamcmd dispatcher.list) which nodes it sends calls to and says where it and ARI disagree [env: VCCTL_KAMAILIO_CTL]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand doctor" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -672,7 +715,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l timeout -d 'Seconds
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l codec -d 'Offer only this codec [default: offer ulaw, then alaw]' -r -f -a "ulaw\t''
 alaw\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l bind -d 'Local address for SIP (IP or IP:PORT); RTP uses the same IP [default: the address that reaches the target]' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand call" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -705,7 +749,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l settle -d 'With --a
 complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l serve -d 'With --audit-ari: HTTP API of vcctl serve ("none": do not ask serve)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l cpu-pid -d 'Also report the CPU of this process per step, e.g. asterisk=1234 (repeatable, up to 8)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l listen -d 'With --answer: SIP address to listen on (IPv4); RTP on an even port of the same IP' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand load" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -726,7 +771,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l duration -d 'Sto
 complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l count -d 'Stop after N packets' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l rotate-mb -d 'Start a new file when the current one reaches N megabytes (10^6 bytes)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l buffer-mb -d 'Kernel socket buffer in megabytes (a larger one rides out bursts without drops)' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -739,7 +785,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand capture" -s V -l version -d 
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l gap-ms -d 'Arrival gaps longer than this are reported as problems' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l ptime-ms -d 'Packetization the stack expects' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l min-packets -d 'Packets of one SSRC a flow needs before it counts as RTP when no SDP announced it' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -751,7 +798,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -s v -l verbose -
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand rtp-stats" -s V -l version -d 'Print version'
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l call-id -d 'Only calls whose Call-ID contains this text' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand sip-flow" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -770,7 +818,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l chart -d 
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l sip-uri -d 'With --probe: SIP URI of an echo extension [default: sip:echo@<ARI host>:5060]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l agent-url -d 'With --probe: agent base URL [env: ELEVENLABS_BASE_URL] [default: https://api.elevenlabs.io]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l probe-count -d 'With --probe: requests per probe' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
@@ -781,7 +830,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -l json -d '
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s v -l verbose -d 'More log detail on stderr (-v info, -vv debug, -vvv trace); or set RUST_LOG'
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s h -l help -d 'Print help'
 complete -c vcctl -n "__fish_vcctl_using_subcommand latency-report" -s V -l version -d 'Print version'
-complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ari-url -d 'ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand completions" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r

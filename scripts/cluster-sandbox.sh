@@ -14,6 +14,8 @@
 #   scripts/cluster-sandbox.sh node N stop|kill|start  stop (graceful), kill -9 or start node N's
 #                                                 Asterisk (1 or 2)
 #   scripts/cluster-sandbox.sh dispatcher         kamcmd dispatcher.list (Kamailio's view)
+#   scripts/cluster-sandbox.sh ctl                print Kamailio's ctl socket (for vcctl doctor
+#                                                 --kamailio-ctl)
 #   scripts/cluster-sandbox.sh status             exit 0 only if every part answers
 #
 # Settings (environment): VCCTL_CLUSTER_DIR (/var/lib/vcctl-cluster-NAME, NAME the namespace
@@ -132,13 +134,14 @@ node)
     esac
     ;;
 dispatcher) kamcmd -s "$ctl" dispatcher.list ;;
+ctl) echo "$ctl" ;;
 status)
     "$repo/scripts/postgres-sandbox.sh" status
     for n in 1 2; do node_env "$n" "$repo/scripts/asterisk-sandbox.sh" status; done
     kamcmd -s "$ctl" core.version >/dev/null
     ;;
 *)
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

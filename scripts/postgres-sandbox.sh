@@ -8,6 +8,7 @@
 #   scripts/postgres-sandbox.sh down     stop the server (the same as stop; for symmetry)
 #   scripts/postgres-sandbox.sh status   exit 0 only if the server accepts connections
 #   scripts/postgres-sandbox.sh url      print the connection URL (VCCTL_DB)
+#   scripts/postgres-sandbox.sh ca       print the CA certificate's path (with VCCTL_PG_SSL=1)
 #   scripts/postgres-sandbox.sh psql ... run psql on the vcctl database
 #   scripts/postgres-sandbox.sh purge    stop, then delete the data directory
 #
@@ -18,6 +19,9 @@
 #   VCCTL_PG_ADDR      127.0.0.1   listen address
 #   VCCTL_PG_PORT      5432
 #   VCCTL_PG_PASSWORD  vcctl-sandbox-secret   the vcctl role's password; test-only default
+#   VCCTL_PG_SSL       1: `up` also turns TLS on (a CA and a server certificate for 127.0.0.1
+#                      and localhost, made once with openssl in DATADIR/tls; clients that do
+#                      not ask for TLS still connect). `ca` prints the CA's path.
 # The server runs as the postgres user, listens on VCCTL_PG_ADDR only, keeps its Unix socket
 # in the data directory (so clusters of several namespaces never share /run/postgresql), and
 # authenticates TCP clients with SCRAM passwords.
@@ -70,8 +74,34 @@ up() {
     if [ -z "$(as_pg "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'vcctl'")" ]; then
         as_pg "${psql[@]}" -c "CREATE DATABASE vcctl OWNER vcctl"
     fi
+    if [ "${VCCTL_PG_SSL:-0}" = 1 ]; then ssl_on "${psql[@]}"; fi
     say "up on $addr:$port, data in $dir"
     url
+}
+
+# A CA and a server certificate it signed (rustls refuses a self-signed CA as a server's own).
+ssl_on() {
+    local t=$dir/tls
+    if [ ! -f "$t/server.pem" ]; then
+        say "making a CA and a server certificate in $t"
+        install -d -o postgres -g postgres -m 0700 "$t"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+            -subj "/CN=vcctl sandbox CA" -keyout "$t/ca.key" -out "$t/ca.pem" 2>/dev/null
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -subj "/CN=$addr" -keyout "$t/server.key" -out "$t/server.csr" 2>/dev/null
+        printf 'subjectAltName=IP:%s,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+            "$addr" >"$t/ext.cnf"
+        openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" \
+            -CAcreateserial -days 3650 -extfile "$t/ext.cnf" -out "$t/server.pem" 2>/dev/null
+        chown postgres:postgres "$t"/*
+        chmod 0600 "$t"/*.key
+        chmod 0644 "$t/ca.pem"
+    fi
+    # ssl settings take effect on reload (PostgreSQL 10 and later): no restart of a server
+    # other tests use.
+    as_pg "$@" -c "ALTER SYSTEM SET ssl_cert_file = '$t/server.pem'" \
+        -c "ALTER SYSTEM SET ssl_key_file = '$t/server.key'" -c "ALTER SYSTEM SET ssl = on" \
+        -c "SELECT pg_reload_conf()" >/dev/null
 }
 
 stop() {
@@ -86,6 +116,7 @@ up) up ;;
 stop | down) stop ;;
 status) running && "$bin/pg_isready" -q -h "$addr" -p "$port" ;;
 url) url ;;
+ca) echo "$dir/tls/ca.pem" ;;
 psql)
     shift
     PGPASSWORD=$password "$bin/psql" -h "$addr" -p "$port" -U vcctl vcctl "$@"
@@ -95,7 +126,7 @@ purge)
     rm -rf --one-file-system "$dir"
     ;;
 *)
-    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

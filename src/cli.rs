@@ -38,9 +38,15 @@ pub struct GlobalArgs {
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "ARI connection")]
 pub struct AriArgs {
-    /// ARI base URL [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]
-    #[arg(long, global = true, value_name = "URL")]
+    /// ARI base URL, or several separated by commas for a cluster (channels, bridge list,
+    /// endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or
+    /// ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]
+    #[arg(long, global = true, value_name = "URL[,URL...]")]
     pub ari_url: Option<String>,
+    /// A file naming a cluster's nodes, one `NAME URL` a line (instead of --ari-url)
+    /// [env: VCCTL_ARI_NODES]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "ari_url")]
+    pub nodes: Option<PathBuf>,
     /// ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
@@ -68,6 +74,7 @@ impl AriArgs {
             password: self.password.clone(),
             app: self.app.clone(),
             ca_cert: self.ca_cert.clone(),
+            nodes: self.nodes.clone(),
         }
     }
 }
@@ -637,6 +644,11 @@ pub struct DoctorArgs {
     /// HTTP API of vcctl serve
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8000")]
     pub api_url: String,
+    /// Kamailio's ctl socket, e.g. unix:/run/kamailio/kamailio_ctl: doctor asks Kamailio's
+    /// dispatcher (kamcmd dispatcher.list) which nodes it sends calls to and says where it
+    /// and ARI disagree [env: VCCTL_KAMAILIO_CTL]
+    #[arg(long, value_name = "SOCKET")]
+    pub kamailio_ctl: Option<String>,
 }
 
 #[derive(Debug, Args)]

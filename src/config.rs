@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use url::Url;
+use vcctl_core::ari::cluster::{nodes_from_url_list, parse_nodes_file, NodeSpec, NodesError};
 
 /// A secret (ARI password, API key). Its `Debug` and `Display` never show the value.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -49,6 +50,24 @@ pub enum ConfigError {
     BadPort(String),
     #[error("could not read {path}: {reason}")]
     DotEnv { path: PathBuf, reason: String },
+    #[error("could not read the nodes file {path}: {reason}")]
+    NodesFile { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Nodes(#[from] NodesError),
+    /// A one-node command was given several nodes.
+    #[error("this command talks to one Asterisk, but {count} nodes are configured ({names}); name one with --ari-url URL")]
+    SeveralNodes { count: usize, names: String },
+}
+
+impl ConfigError {
+    /// A one-node command given these nodes.
+    pub fn several<'a>(names: impl Iterator<Item = &'a str>) -> Self {
+        let names: Vec<&str> = names.collect();
+        ConfigError::SeveralNodes {
+            count: names.len(),
+            names: names.join(", "),
+        }
+    }
 }
 
 /// The environment and `.env` layers as plain maps.
@@ -113,6 +132,80 @@ pub struct AriFlags {
     pub password: Option<String>,
     pub app: Option<String>,
     pub ca_cert: Option<PathBuf>,
+    /// A file naming the nodes of a cluster, `NAME URL` a line (`--nodes`).
+    pub nodes: Option<PathBuf>,
+}
+
+/// One Asterisk of a cluster: its name (the NODE column) and how to reach its ARI.
+#[derive(Debug, Clone)]
+pub struct AriNode {
+    pub name: String,
+    pub settings: AriSettings,
+}
+
+/// Where the list of nodes comes from, before any file is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodesSource {
+    /// A nodes file (`--nodes`, else `VCCTL_ARI_NODES`).
+    File(PathBuf),
+    /// One URL or a comma-separated list of them (`--ari-url`, `VCCTL_ARI_URL`, ...).
+    Urls(String),
+}
+
+impl NodesSource {
+    /// The flag beats the environment beats `.env`; within a layer a nodes file beats a URL.
+    pub fn resolve(flags: &AriFlags, layers: &Layers) -> Result<Self, ConfigError> {
+        if let Some(f) = &flags.nodes {
+            return Ok(NodesSource::File(f.clone()));
+        }
+        if let Some(u) = &flags.url {
+            return Ok(NodesSource::Urls(u.clone()));
+        }
+        for dot in [false, true] {
+            let map = layers.layer(dot);
+            if let Some(f) = map.get("VCCTL_ARI_NODES").filter(|v| !v.is_empty()) {
+                return Ok(NodesSource::File(PathBuf::from(f)));
+            }
+            if let Some(u) = url_from_layer(map)? {
+                return Ok(NodesSource::Urls(u));
+            }
+        }
+        Ok(NodesSource::Urls(DEFAULT_ARI_URL.to_string()))
+    }
+}
+
+/// Every configured node with its settings: the URLs (or the nodes file's text, read by the
+/// caller) plus the shared user, password, app and CA. A URL's own `user:password@` wins for
+/// that node.
+pub fn resolve_nodes(
+    flags: &AriFlags,
+    layers: &Layers,
+    nodes_file_text: Option<&str>,
+) -> Result<Vec<AriNode>, ConfigError> {
+    let specs: Vec<NodeSpec> = match (NodesSource::resolve(flags, layers)?, nodes_file_text) {
+        (NodesSource::File(_), Some(text)) => parse_nodes_file(text)?,
+        (NodesSource::File(path), None) => {
+            return Err(ConfigError::NodesFile {
+                path,
+                reason: "it was not read".into(),
+            })
+        }
+        (NodesSource::Urls(list), _) => nodes_from_url_list(&list)?,
+    };
+    specs
+        .into_iter()
+        .map(|spec| {
+            let one = AriFlags {
+                url: Some(spec.url),
+                nodes: None,
+                ..flags.clone()
+            };
+            Ok(AriNode {
+                name: spec.name,
+                settings: AriSettings::resolve(&one, layers)?,
+            })
+        })
+        .collect()
 }
 
 /// Resolved ARI connection settings.
@@ -137,7 +230,13 @@ impl AriSettings {
                 .transpose()?
                 .unwrap_or_else(|| DEFAULT_ARI_URL.to_string()),
         };
-        let (url, url_user, url_password) = parse_base_url(&raw_url)?;
+        let several = nodes_from_url_list(&raw_url)?;
+        if several.len() > 1 {
+            return Err(ConfigError::several(
+                several.iter().map(|n| n.name.as_str()),
+            ));
+        }
+        let (url, url_user, url_password) = parse_base_url(raw_url.trim())?;
         let user = flags
             .user
             .clone()
@@ -352,6 +451,70 @@ mod tests {
             e.to_string(),
             "ASTERISK_ARI_PORT '80x' is not a port number"
         );
+    }
+
+    #[test]
+    fn a_url_list_gives_one_node_per_url_with_shared_credentials() {
+        let flags = AriFlags {
+            url: Some("http://127.0.0.2:8088,http://bob:pw2@127.0.0.3:8088".into()),
+            ..Default::default()
+        };
+        let l = layers(&[("ASTERISK_ARI_PASSWORD", "shared")], &[]);
+        let nodes = resolve_nodes(&flags, &l, None).unwrap();
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes[0].name, "127.0.0.2");
+        assert_eq!(nodes[0].settings.url.as_str(), "http://127.0.0.2:8088/");
+        assert_eq!(nodes[0].settings.password.expose(), "shared");
+        assert_eq!(nodes[1].settings.user, "bob");
+        assert_eq!(nodes[1].settings.password.expose(), "pw2");
+        // A one-node command refuses the list with a sentence naming the nodes, no secret.
+        let e = AriSettings::resolve(&flags, &l).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "this command talks to one Asterisk, but 2 nodes are configured (127.0.0.2, \
+             127.0.0.3); name one with --ari-url URL"
+        );
+        // The same list from the environment.
+        let l = layers(&[("VCCTL_ARI_URL", "http://a:1, http://b:1")], &[]);
+        let nodes = resolve_nodes(&AriFlags::default(), &l, None).unwrap();
+        assert_eq!(
+            nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn a_nodes_file_names_the_nodes_and_beats_a_url_in_the_same_layer() {
+        let l = layers(
+            &[
+                ("VCCTL_ARI_NODES", "/etc/vcctl/nodes"),
+                ("VCCTL_ARI_URL", "http://x:1"),
+            ],
+            &[],
+        );
+        assert_eq!(
+            NodesSource::resolve(&AriFlags::default(), &l).unwrap(),
+            NodesSource::File("/etc/vcctl/nodes".into())
+        );
+        let text = "node1 http://127.0.0.2:8088\nnode2 https://127.0.0.3:8089/ari\n";
+        let nodes = resolve_nodes(&AriFlags::default(), &l, Some(text)).unwrap();
+        assert_eq!(nodes[1].name, "node2");
+        assert_eq!(nodes[1].settings.url.as_str(), "https://127.0.0.3:8089/");
+        // A flag URL beats the environment's file.
+        let flags = AriFlags {
+            url: Some("http://y:2".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            NodesSource::resolve(&flags, &l).unwrap(),
+            NodesSource::Urls("http://y:2".into())
+        );
+        // One URL is one node, named after its host; nothing set is the default.
+        let nodes = resolve_nodes(&AriFlags::default(), &Layers::default(), None).unwrap();
+        assert_eq!(nodes.len(), 1);
+        assert_eq!(nodes[0].name, "127.0.0.1");
+        let e = resolve_nodes(&AriFlags::default(), &l, Some("node1\n")).unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
     }
 
     impl Layers {

@@ -14,8 +14,9 @@
 //! | 8 | a check found problems (doctor, check-firewall, latency-report over target, a `load` step under its SLO or left-over channels) |
 //! | 9 | conflict: the ARI app is already connected (use `--take-over`), or was taken over; or a record of that name already exists |
 //! | 10 | an input file (a capture) is empty, malformed or truncated |
-//! | 11 | a server (ARI REST or events) presented a TLS certificate vcctl does not trust: unknown issuer (give `--ca-cert`), a CA used as the server certificate, expired or not yet valid, or for another name; the message says which and what to do |
+//! | 11 | a server (ARI REST or events, PostgreSQL) presented a TLS certificate vcctl does not trust: unknown issuer (give `--ca-cert`), a CA used as the server certificate, expired or not yet valid, or for another name; the message says which and what to do |
 //! | 12 | a test call (`call`) was answered but no audio came back, or none of its round-trip markers |
+//! | 13 | partial: of several Asterisk nodes (`--ari-url a,b`, `--nodes`), some did not answer; the others' rows or events were shown, the silent ones are named |
 //! | 130 | interrupted |
 
 use crate::config::ConfigError;
@@ -62,6 +63,12 @@ pub enum Error {
     /// A test call was answered but its media did not make the round trip.
     #[error("{0}")]
     NoMedia(String),
+    /// A server other than ARI (PostgreSQL) presented a TLS certificate vcctl does not trust.
+    #[error("{0}")]
+    Certificate(String),
+    /// Some nodes of a cluster did not answer; the others' output was shown.
+    #[error("{0}")]
+    Partial(String),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -130,6 +137,8 @@ impl Error {
             Error::Conflict(_) => 9,
             Error::Unauthorized(_) => 4,
             Error::NoMedia(_) => 12,
+            Error::Partial(_) => 13,
+            Error::Certificate(_) => 11,
             Error::Interrupted => 130,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Error::Io { .. } | Error::Other(_) => 1,
@@ -171,6 +180,8 @@ mod tests {
             "ARI at https://127.0.0.1:8089/ answered over TLS, but its certificate is not signed by a CA vcctl trusts"
         ));
         assert_eq!(Error::NoMedia("m".into()).exit_code(), 12);
+        assert_eq!(Error::Partial("p".into()).exit_code(), 13);
+        assert_eq!(Error::Certificate("c".into()).exit_code(), 11);
         let pipe = Error::io("writing", std::io::ErrorKind::BrokenPipe.into());
         assert_eq!(pipe.exit_code(), 0);
     }

@@ -453,3 +453,81 @@ fn a_spool_left_by_a_serve_that_stopped_is_written_by_the_next_one() {
     assert_eq!(c.ended_by, Some(EndedBy::Agent));
     assert!(!spool.exists());
 }
+
+/// `vcctl calls list --db URL`: (exit code, stderr).
+fn calls_list(db_url: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vcctl"))
+        .args(["calls", "list", "--limit", "1", "--json", "--db", db_url])
+        .env_remove("VCCTL_DB")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// TLS to PostgreSQL per the URL's sslmode, against the sandbox server with TLS turned on
+/// (`VCCTL_PG_SSL=1 scripts/postgres-sandbox.sh up`: a CA and a server certificate it signed
+/// for 127.0.0.1). Clients without TLS keep working, so the other tests are not disturbed.
+#[test]
+fn postgresql_over_tls_verifies_the_server_with_the_ca_in_the_url() {
+    let Some(db) = PgDb::new("tls") else { return };
+    let script = env!("CARGO_MANIFEST_DIR").to_string() + "/scripts/postgres-sandbox.sh";
+    let up = Command::new(&script)
+        .arg("up")
+        .env("VCCTL_PG_SSL", "1")
+        .output()
+        .unwrap();
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let ca = String::from_utf8_lossy(&Command::new(&script).arg("ca").output().unwrap().stdout)
+        .trim()
+        .to_string();
+    assert!(std::path::Path::new(&ca).exists(), "no CA at {ca}");
+    let mut base = url::Url::parse(&db.url).unwrap();
+    base.set_query(None);
+    let with = |q: &[(&str, &str)]| {
+        let mut u = base.clone();
+        u.query_pairs_mut().extend_pairs(q);
+        u.to_string()
+    };
+
+    // The CA given: require and verify-full both connect (and migrate the new database).
+    for mode in ["require", "verify-full"] {
+        let (code, err) = calls_list(&with(&[("sslmode", mode), ("sslrootcert", &ca)]));
+        assert_eq!(code, 0, "sslmode={mode}: {err}");
+    }
+    // require without the CA: the chain does not verify (rustls always verifies).
+    let (code, err) = calls_list(&with(&[("sslmode", "require")]));
+    assert_eq!(code, 11, "{err}");
+    assert!(
+        err.contains("answered over TLS, but its certificate is not signed by a CA vcctl trusts"),
+        "{err}"
+    );
+    assert!(err.contains("sslrootcert=FILE"), "{err}");
+    assert!(
+        !err.contains("vcctl-sandbox-secret"),
+        "the password leaked: {err}"
+    );
+
+    // verify-full with another CA: refused with the same sentence and exit code 11.
+    let other = rcgen::generate_simple_self_signed(vec!["other-ca.invalid".into()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("wrong-ca.pem");
+    std::fs::write(&wrong, other.cert.pem()).unwrap();
+    let (code, err) = calls_list(&with(&[
+        ("sslmode", "verify-full"),
+        ("sslrootcert", wrong.to_str().unwrap()),
+    ]));
+    assert_eq!(code, 11, "{err}");
+    assert!(
+        err.starts_with("vcctl: PostgreSQL at postgres://vcctl:***@127.0.0.1"),
+        "{err}"
+    );
+    assert!(err.contains("unknown issuer"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one sentence: {err}");
+}

@@ -1,10 +1,16 @@
-use super::Ctx;
+use super::{list_on_nodes, Ctx};
 use crate::cli::{BridgeAction, BridgeArgs};
 use crate::error::Result;
 use crate::ui::ari_views::{BridgeList, Done};
 use crate::ui::output::emit;
 
 pub async fn run(ctx: &Ctx, args: BridgeArgs) -> Result<()> {
+    let action = args.action.unwrap_or(BridgeAction::List);
+    if matches!(action, BridgeAction::List)
+        && list_on_nodes(ctx, |c| async move { c.bridges().await }).await?
+    {
+        return Ok(());
+    }
     let ari = ctx.ari()?;
     let done = |action: &str, target: String, detail: Option<String>| Done {
         ok: true,
@@ -12,7 +18,7 @@ pub async fn run(ctx: &Ctx, args: BridgeArgs) -> Result<()> {
         target,
         detail,
     };
-    match args.action.unwrap_or(BridgeAction::List) {
+    match action {
         BridgeAction::List => emit(&BridgeList(ari.bridges().await?), ctx.json()),
         BridgeAction::Create { kind, name } => emit(
             &ari.create_bridge(&kind, name.as_deref()).await?,

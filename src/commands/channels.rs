@@ -1,14 +1,20 @@
 use serde::Serialize;
 
-use super::Ctx;
+use super::{list_on_nodes, Ctx};
 use crate::cli::{ChannelsAction, ChannelsArgs};
 use crate::error::Result;
 use crate::ui::ari_views::{ChannelList, ChannelView, Done};
 use crate::ui::output::{emit, Render};
 
 pub async fn run(ctx: &Ctx, args: ChannelsArgs) -> Result<()> {
+    let action = args.action.unwrap_or(ChannelsAction::List);
+    if matches!(action, ChannelsAction::List)
+        && list_on_nodes(ctx, |c| async move { c.channels().await }).await?
+    {
+        return Ok(());
+    }
     let ari = ctx.ari()?;
-    match args.action.unwrap_or(ChannelsAction::List) {
+    match action {
         ChannelsAction::List => emit(&ChannelList(ari.channels().await?), ctx.json()),
         ChannelsAction::Show { id } => {
             let channel = ari.channel(&id).await?;

@@ -2,7 +2,9 @@
 //! version; ARI credentials; the app registered and a live client (serve) answering through
 //! it; PJSIP endpoints and transports; the RTP range in rtp.conf and the firewall;
 //! check-firewall's summary; the agent reachable (DNS, TCP, TLS + WebSocket handshake); the
-//! HTTP API of serve; the clock.
+//! HTTP API of serve; the clock. With several nodes (`--ari-url a,b`, `--nodes FILE`) the ARI
+//! items are checked on every node, each row named after its node; with `--kamailio-ctl`,
+//! Kamailio's dispatcher is asked which nodes it sends calls to, against what ARI says.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -24,6 +26,7 @@ use vcctl_core::checks::doctor::{
     firewall_summary, judge_agent, judge_api, judge_app, judge_ari, judge_endpoints,
     judge_transports, rtp_item, transports_unread, websocket_media_row, AriAnswer,
 };
+use vcctl_core::checks::kamailio::{judge_kamailio, parse_dispatcher_list, NodeSeen};
 use vcctl_core::checks::procnet::Proto;
 use vcctl_core::checks::verdicts::{judge_clock, CheckRow, PortSpec, Status};
 
@@ -31,7 +34,8 @@ use super::net_checks::{fail_if_failed, network_checks, read_asterisk_config, Ne
 use super::{now_unix, Ctx};
 
 pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
-    let settings = ctx.ari_settings()?;
+    let nodes = ctx.ari_nodes()?;
+    let settings = nodes[0].settings.clone();
     let api_url = Url::parse(&args.api_url)
         .map_err(|e| Error::Usage(format!("--api-url {}: {e}", args.api_url)))?;
     let port_of = |u: &Url| u.port_or_known_default().unwrap_or(80);
@@ -40,7 +44,15 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
         PortSpec::single(port_of(&settings.url), Proto::Tcp),
         PortSpec::single(port_of(&api_url), Proto::Tcp),
     )?;
-    let client = AriClient::with_timeout(&settings, Duration::from_secs(5))?;
+    let clients = nodes
+        .iter()
+        .map(|n| AriClient::with_timeout(&n.settings, Duration::from_secs(5)))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let client = clients[0].clone();
+    let kamailio_ctl = args
+        .kamailio_ctl
+        .clone()
+        .or_else(|| ctx.layers.get("VCCTL_KAMAILIO_CTL"));
     // The agent a running serve uses beats this shell's idea of it.
     let api_token = crate::io::api_token::load_api_token_from(&ctx.layers, None)?;
     let serve_settings =
@@ -54,17 +66,72 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
     let agent = agent_settings(ctx, &choice, &settings);
 
     let spinner = progress::spinner("running the checklist");
-    let (ari_rows, net, agent_row, api_row, host_row) = tokio::join!(
-        ari_checks(&client, &settings, &opts),
+    let per_node = futures_util::future::join_all(
+        clients
+            .iter()
+            .zip(&nodes)
+            .map(|(c, n)| ari_checks(c, &n.settings, &opts)),
+    );
+    let kamailio = async {
+        match &kamailio_ctl {
+            Some(ctl) => {
+                Some(crate::io::kamailio::dispatcher_list(ctl, Duration::from_secs(5)).await)
+            }
+            None => None,
+        }
+    };
+    let (node_rows, net, agent_row, api_row, host_row, kamailio) = tokio::join!(
+        per_node,
         network_checks(&opts, false),
         agent_check(agent),
         api_check(&api_url),
         host_name_check(port_of(&settings.url)),
+        kamailio,
     );
     spinner.finish_and_clear();
 
-    let [asterisk, credentials, app, endpoints, transports, clock] = ari_rows;
-    let mut rows = vec![asterisk, credentials, app, endpoints, transports, host_row];
+    let several = nodes.len() > 1;
+    let mut rows = Vec::new();
+    let mut clocks = Vec::new();
+    let mut seen = Vec::new();
+    for (node, node_rows) in nodes.iter().zip(node_rows) {
+        let [asterisk, credentials, app, endpoints, transports, clock] = node_rows.map(|mut r| {
+            if several {
+                r.check = format!("{}: {}", node.name, r.check);
+            }
+            r
+        });
+        seen.push(NodeSeen {
+            name: node.name.clone(),
+            ari_host: node.settings.url.host_str().unwrap_or_default().to_string(),
+            ari_up: asterisk.status != Status::Fail && credentials.status != Status::Fail,
+        });
+        rows.extend([asterisk, credentials, app, endpoints, transports]);
+        clocks.push(clock);
+    }
+    rows.push(host_row);
+    if let Some(answer) = &kamailio {
+        let ctl = kamailio_ctl.clone().unwrap_or_default();
+        match answer {
+            Ok(text) => {
+                let dests = parse_dispatcher_list(text);
+                if dests.is_empty() {
+                    rows.push(CheckRow::new(
+                        "kamailio",
+                        ctl,
+                        Status::Warn,
+                        "Kamailio's dispatcher has no destination: it sends calls nowhere",
+                    ));
+                } else {
+                    rows.extend(judge_kamailio(&seen, &dests));
+                }
+            }
+            Err(why) => rows.push(
+                CheckRow::new("kamailio", ctl, Status::Warn, why.clone())
+                    .with_fix("give --kamailio-ctl the socket of the ctl module (modparam(\"ctl\", \"binrpc\", ...))"),
+            ),
+        }
+    }
     if opts.transport == crate::cli::TransportArg::Websocket {
         rows.push(websocket_media_item(&client, &opts).await);
     }
@@ -81,9 +148,22 @@ pub async fn run(ctx: &Ctx, args: DoctorArgs) -> Result<()> {
             );
         }
     }
-    rows.push(clock);
+    rows.extend(clocks);
     let mut context = BTreeMap::new();
-    context.insert("ari".to_string(), settings.url.to_string());
+    context.insert(
+        "ari".to_string(),
+        nodes
+            .iter()
+            .map(|n| match several {
+                true => format!("{} {}", n.name, n.settings.url),
+                false => n.settings.url.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    if let Some(ctl) = &kamailio_ctl {
+        context.insert("kamailio".to_string(), ctl.clone());
+    }
     context.insert("app".to_string(), settings.app.clone());
     context.insert(
         "agent".to_string(),

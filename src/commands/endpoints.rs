@@ -1,12 +1,18 @@
-use super::Ctx;
+use super::{list_on_nodes, Ctx};
 use crate::cli::{EndpointsAction, EndpointsArgs};
 use crate::error::{Error, Result};
 use crate::ui::ari_views::EndpointList;
 use crate::ui::output::emit;
 
 pub async fn run(ctx: &Ctx, args: EndpointsArgs) -> Result<()> {
+    let action = args.action.unwrap_or(EndpointsAction::List);
+    if matches!(action, EndpointsAction::List)
+        && list_on_nodes(ctx, |c| async move { c.endpoints().await }).await?
+    {
+        return Ok(());
+    }
     let ari = ctx.ari()?;
-    match args.action.unwrap_or(EndpointsAction::List) {
+    match action {
         EndpointsAction::List => emit(&EndpointList(ari.endpoints().await?), ctx.json()),
         EndpointsAction::Show { endpoint } => {
             let (tech, resource) = endpoint.split_once('/').ok_or_else(|| {

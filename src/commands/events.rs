@@ -82,6 +82,12 @@ impl Source {
 }
 
 pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
+    if args.serve.is_none() {
+        let nodes = ctx.ari_nodes()?;
+        if nodes.len() > 1 {
+            return run_nodes(ctx, &args, nodes).await;
+        }
+    }
     let json = ctx.json();
     let (app, subscribe_all) = match &ctx.global.ari.app {
         Some(name) => (name.clone(), false),
@@ -262,6 +268,205 @@ pub async fn run(ctx: &Ctx, args: EventsArgs) -> Result<()> {
                 Some(Err(_)) | None => {
                     lost_at = Some(Instant::now());
                     notice("connection to ARI lost; reconnecting")?;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// What a node's watcher tells the printer.
+enum NodeNews {
+    Event(String),
+    /// A line about the connection (lost, back, retrying).
+    Notice(String),
+    /// Without --follow: this node could not be watched (or its stream ended).
+    Failed(String),
+}
+
+/// One watcher per node, every event printed with its node: the NODE column in text, a
+/// `node` field in `--json`. Observer mode only (registering one app on several Asterisks
+/// is serve's job, one per node).
+async fn run_nodes(ctx: &Ctx, args: &EventsArgs, nodes: Vec<crate::config::AriNode>) -> Result<()> {
+    if ctx.global.ari.app.is_some() {
+        return Err(Error::Usage(
+            "--app registers the app on one Asterisk; with several nodes, watch without --app \
+             (as an observer of every node)"
+                .into(),
+        ));
+    }
+    let json = ctx.json();
+    let app = observer_name();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, NodeNews)>(1024);
+    let mut watchers = Vec::new();
+    for node in &nodes {
+        let (tx, settings, name, app, follow) = (
+            tx.clone(),
+            node.settings.clone(),
+            node.name.clone(),
+            app.clone(),
+            args.follow,
+        );
+        watchers.push(tokio::spawn(async move {
+            watch_node(tx, settings, name, app, follow).await
+        }));
+    }
+    drop(tx);
+    let filter = Filter {
+        types: args.types.clone(),
+        channel: args.channel.clone(),
+    };
+    let width = nodes.iter().map(|n| n.name.len()).max().unwrap_or(4);
+    let deadline = (!args.follow).then(|| {
+        tokio::time::Instant::now() + Duration::from_secs_f64(args.timeout.unwrap_or(10.0).max(0.0))
+    });
+    let mut failed: Vec<vcctl_core::ari::cluster::NodeFailure> = Vec::new();
+    let mut shown: u64 = 0;
+    let stop = stop_requested();
+    tokio::pin!(stop);
+    eprintln!(
+        "vcctl: listening for ARI events on {} nodes ({}) as app '{app}' (observer, all events)",
+        nodes.len(),
+        nodes
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let result = loop {
+        let next = tokio::select! {
+            n = rx.recv() => n,
+            _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
+                break finish(shown, args.count, true);
+            }
+            _ = &mut stop => break Ok(()),
+        };
+        let Some((node, news)) = next else {
+            // Every watcher ended (without --follow, each node failed or closed).
+            break finish(shown, args.count, true);
+        };
+        match news {
+            NodeNews::Event(raw) => {
+                match EventHeader::parse(&raw) {
+                    Some(h) if !filter.matches(&h) => continue,
+                    None if !filter.types.is_empty() || filter.channel.is_some() => continue,
+                    _ => {}
+                }
+                if json {
+                    write_stdout(&vcctl_core::ari::cluster::label_event(&node, &raw))?;
+                } else {
+                    write_stdout(&format!("{node:<width$}  {}", event_line(&raw)))?;
+                }
+                shown += 1;
+                if args.count.is_some_and(|c| shown >= c) {
+                    break Ok(());
+                }
+            }
+            NodeNews::Notice(text) => {
+                if json {
+                    eprintln!("{node}: {text}");
+                } else {
+                    write_stdout(&format!("-- {node}: {text}"))?;
+                }
+            }
+            NodeNews::Failed(reason) => {
+                eprintln!("vcctl: node '{node}': {reason}");
+                failed.push(vcctl_core::ari::cluster::NodeFailure { node, reason });
+            }
+        }
+    };
+    for w in &watchers {
+        w.abort();
+    }
+    result?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let answered: Vec<String> = nodes
+        .iter()
+        .map(|n| n.name.clone())
+        .filter(|n| !failed.iter().any(|f| &f.node == n))
+        .collect();
+    Err(Error::Partial(vcctl_core::ari::cluster::partial_sentence(
+        &failed, &answered,
+    )))
+}
+
+/// Watch one node until the printer goes away; with `follow`, reconnect with backoff.
+async fn watch_node(
+    tx: tokio::sync::mpsc::Sender<(String, NodeNews)>,
+    settings: crate::config::AriSettings,
+    name: String,
+    app: String,
+    follow: bool,
+) {
+    let send = |news: NodeNews| {
+        let (tx, name) = (tx.clone(), name.clone());
+        async move { tx.send((name, news)).await.is_ok() }
+    };
+    let mut backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(10));
+    let mut lost_at: Option<Instant> = None;
+    loop {
+        let mut stream = match EventStream::connect(&settings, &app, true).await {
+            Ok(s) => s,
+            Err(e) if !follow => {
+                send(NodeNews::Failed(e.to_string())).await;
+                return;
+            }
+            Err(e) => {
+                let wait = backoff.next_delay(rand::random::<f64>());
+                lost_at.get_or_insert_with(Instant::now);
+                if !send(NodeNews::Notice(format!(
+                    "{e}; retrying in {:.1} s",
+                    wait.as_secs_f64()
+                )))
+                .await
+                {
+                    return;
+                }
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+        };
+        backoff.reset();
+        if let Some(t) = lost_at.take() {
+            let text = format!(
+                "reconnected after {:.1} s without a connection; Asterisk does not replay events missed in that gap",
+                t.elapsed().as_secs_f64()
+            );
+            if !send(NodeNews::Notice(text)).await {
+                stream.close().await;
+                return;
+            }
+        }
+        loop {
+            match stream.next().await {
+                Some(Ok(raw)) => {
+                    if !send(NodeNews::Event(raw)).await {
+                        stream.close().await;
+                        return;
+                    }
+                }
+                Some(Err(e)) if !follow => {
+                    send(NodeNews::Failed(e.to_string())).await;
+                    return;
+                }
+                None if !follow => {
+                    send(NodeNews::Failed(
+                        "the event stream was closed by Asterisk".into(),
+                    ))
+                    .await;
+                    return;
+                }
+                Some(Err(_)) | None => {
+                    lost_at = Some(Instant::now());
+                    if !send(NodeNews::Notice(
+                        "connection to ARI lost; reconnecting".into(),
+                    ))
+                    .await
+                    {
+                        return;
+                    }
                     break;
                 }
             }

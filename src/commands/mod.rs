@@ -1,9 +1,11 @@
 //! One file per subcommand: arguments in, a call into the library, a value out to `ui`.
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::config::{AriSettings, Layers};
-use crate::error::Result;
-use crate::io::ari_http::AriClient;
+use crate::config::{resolve_nodes, AriNode, AriSettings, ConfigError, Layers, NodesSource};
+use crate::error::{Error, Result};
+use crate::io::ari_cluster::{ask_all, clients, NODE_TIMEOUT};
+use crate::io::ari_http::{AriClient, AriError};
+use vcctl_core::ari::cluster::{gather, partial_sentence, Gathered};
 
 pub mod agent_sim;
 pub mod agents;
@@ -37,11 +39,36 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The one Asterisk of a one-node command; a list of several is a usage error naming them.
     pub fn ari_settings(&self) -> Result<AriSettings> {
-        Ok(AriSettings::resolve(
-            &self.global.ari.flags(),
-            &self.layers,
-        )?)
+        let flags = self.global.ari.flags();
+        match NodesSource::resolve(&flags, &self.layers)? {
+            NodesSource::Urls(_) => Ok(AriSettings::resolve(&flags, &self.layers)?),
+            NodesSource::File(_) => {
+                let mut nodes = self.ari_nodes()?;
+                if nodes.len() > 1 {
+                    return Err(ConfigError::several(nodes.iter().map(|n| n.name.as_str())).into());
+                }
+                Ok(nodes.remove(0).settings)
+            }
+        }
+    }
+
+    /// Every configured node (one unless `--ari-url` lists several or `--nodes` names them).
+    pub fn ari_nodes(&self) -> Result<Vec<AriNode>> {
+        let flags = self.global.ari.flags();
+        let text = match NodesSource::resolve(&flags, &self.layers)? {
+            NodesSource::File(path) => {
+                Some(
+                    std::fs::read_to_string(&path).map_err(|e| ConfigError::NodesFile {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?,
+                )
+            }
+            NodesSource::Urls(_) => None,
+        };
+        Ok(resolve_nodes(&flags, &self.layers, text.as_deref())?)
     }
 
     pub fn ari(&self) -> Result<AriClient> {
@@ -51,6 +78,61 @@ impl Ctx {
     pub fn json(&self) -> bool {
         self.global.json
     }
+}
+
+/// `ask` on every node at once, merged with each row labelled by its node. When no node
+/// answers, the first node's error is the command's (the others' are on stderr).
+pub async fn gather_nodes<T, F, Fut>(nodes: &[AriNode], ask: F) -> Result<Gathered<T>>
+where
+    F: Fn(AriClient) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<Vec<T>, AriError>>,
+{
+    let mut answers = ask_all(&clients(nodes, NODE_TIMEOUT)?, ask).await;
+    if answers.iter().all(|(_, a)| a.is_err()) {
+        for (name, a) in &answers[1..] {
+            if let Err(e) = a {
+                eprintln!("vcctl: node '{name}': {e}");
+            }
+        }
+        let (_, first) = answers.remove(0);
+        return Err(first.err().expect("every answer is an error").into());
+    }
+    Ok(gather(answers))
+}
+
+/// A list command over several nodes: ask each, print the labelled rows, name the silent
+/// ones. `false` when there is one node (the command goes on as before).
+pub async fn list_on_nodes<T, F, Fut>(ctx: &Ctx, ask: F) -> Result<bool>
+where
+    T: crate::ui::ari_views::TableRow + serde::Serialize,
+    F: Fn(AriClient) -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<Vec<T>, AriError>>,
+{
+    let nodes = ctx.ari_nodes()?;
+    if nodes.len() < 2 {
+        return Ok(false);
+    }
+    let mut g = gather_nodes(&nodes, ask).await?;
+    crate::ui::output::emit(
+        &crate::ui::ari_views::NodeList(std::mem::take(&mut g.rows)),
+        ctx.json(),
+    )?;
+    partial(&g, &nodes)?;
+    Ok(true)
+}
+
+/// After the rows are shown: success when every node answered, else the partial-failure
+/// error (exit code 13) naming the silent nodes in one line.
+pub fn partial<T>(g: &Gathered<T>, nodes: &[AriNode]) -> Result<()> {
+    if g.failed.is_empty() {
+        return Ok(());
+    }
+    let answered: Vec<String> = nodes
+        .iter()
+        .map(|n| n.name.clone())
+        .filter(|n| !g.failed.iter().any(|f| &f.node == n))
+        .collect();
+    Err(Error::Partial(partial_sentence(&g.failed, &answered)))
 }
 
 pub async fn run(cli: Cli) -> Result<()> {

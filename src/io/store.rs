@@ -116,7 +116,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE calls ADD COLUMN serve_instance TEXT;
     CREATE INDEX calls_asterisk_id ON calls(asterisk_id);
     "#,
-    // v6: append the next migration here (and its PostgreSQL twin in io/store_pg.rs).
+    // v6: append the next migration here; PostgreSQL runs the same text with its types
+    // (io/store_pg.rs, `pg_migration`): keep to SQL both take.
 ];
 
 /// The schema version this vcctl writes.
@@ -155,6 +156,9 @@ pub enum StoreError {
     CallNotFound(String),
     #[error("database error: {0}")]
     Sql(String),
+    /// PostgreSQL presented a TLS certificate vcctl does not trust.
+    #[error("PostgreSQL at {path} answered over TLS, but {problem}")]
+    Certificate { path: String, problem: String },
     #[error("the database task failed: {0}")]
     Task(String),
 }
@@ -188,12 +192,26 @@ impl From<StoreError> for crate::error::Error {
             StoreError::DuplicateProfile(_) | StoreError::DuplicateCall(_) => Error::Conflict(text),
             StoreError::Invalid(_) | StoreError::BadPosition { .. } => Error::Usage(text),
             StoreError::Busy => Error::Timeout(text),
+            StoreError::Certificate { .. } => Error::Certificate(text),
             _ => Error::Other(text),
         }
     }
 }
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where a profile goes in routing order when added (both stores): the position asked for,
+/// else where it was (a replace, with `count` profiles left after taking it out), else last.
+pub(crate) fn insert_position(asked: Option<i64>, was: Option<i64>, count: i64) -> Result<i64> {
+    let target = asked.or(was.map(|p| p.min(count + 1))).unwrap_or(count + 1);
+    if !(1..=count + 1).contains(&target) {
+        return Err(StoreError::BadPosition {
+            given: target,
+            max: count + 1,
+        });
+    }
+    Ok(target)
+}
 
 /// The database file: `flag`, else `VCCTL_DB`, else the per-user data directory (module docs).
 pub fn resolve_db_path(flag: Option<&Path>, layers: &Layers) -> PathBuf {
@@ -378,15 +396,7 @@ impl Store {
             delete_and_close_gap(&tx, old)?;
         }
         let count: i64 = tx.query_row("SELECT count(*) FROM agent_profiles", [], |r| r.get(0))?;
-        let target = position
-            .or(old.as_ref().map(|o| o.position.min(count + 1)))
-            .unwrap_or(count + 1);
-        if !(1..=count + 1).contains(&target) {
-            return Err(StoreError::BadPosition {
-                given: target,
-                max: count + 1,
-            });
-        }
+        let target = insert_position(position, old.as_ref().map(|o| o.position), count)?;
         tx.execute(
             "UPDATE agent_profiles SET position = position + 1 WHERE position >= ?1",
             [target],

@@ -3,7 +3,51 @@
 use serde::Serialize;
 
 use crate::ui::output::{kv_table, none_line, table, Render};
+use vcctl_core::ari::cluster::Labelled;
 use vcctl_core::ari::model::*;
+
+/// One row of a list table: its header, its cells, and what an empty list says.
+pub trait TableRow {
+    const HEADER: &'static [&'static str];
+    /// `no {NONE}` for an empty list.
+    const NONE: &'static str;
+    fn cells(&self) -> Vec<String>;
+}
+
+fn list_table<'a, T: TableRow + 'a>(
+    rows: impl IntoIterator<Item = (Option<&'a str>, &'a T)>,
+) -> String {
+    let rows: Vec<_> = rows.into_iter().collect();
+    if rows.is_empty() {
+        return none_line(T::NONE);
+    }
+    let labelled = rows.iter().any(|(node, _)| node.is_some());
+    let header = labelled
+        .then_some("node")
+        .into_iter()
+        .chain(T::HEADER.iter().copied());
+    let mut t = table(header);
+    for (node, row) in rows {
+        let mut cells = row.cells();
+        if let Some(n) = node {
+            cells.insert(0, n.to_string());
+        }
+        t.add_row(cells);
+    }
+    t.to_string()
+}
+
+/// Several nodes' rows in one table with a NODE column first; `--json` gives each row's own
+/// fields and `node`.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct NodeList<T>(pub Vec<Labelled<T>>);
+
+impl<T: TableRow + Serialize> Render for NodeList<T> {
+    fn render_text(&self) -> String {
+        list_table(self.0.iter().map(|r| (Some(r.node.as_str()), &r.item)))
+    }
+}
 
 /// `vcctl info`: Asterisk's own info plus the uptime computed from it.
 #[derive(Debug, Serialize)]
@@ -26,6 +70,32 @@ impl InfoView {
             since_reload_seconds: since(status.map(|s| s.last_reload_time.as_str())),
             info,
         }
+    }
+}
+
+impl TableRow for InfoView {
+    const HEADER: &'static [&'static str] =
+        &["version", "entity id", "system name", "up", "since reload"];
+    const NONE: &'static str = "nodes answered";
+    fn cells(&self) -> Vec<String> {
+        let i = &self.info;
+        let dur = |s: Option<u64>| s.map(human_duration).unwrap_or_else(|| "-".into());
+        vec![
+            i.system
+                .as_ref()
+                .map(|s| s.version.clone())
+                .unwrap_or_default(),
+            i.system
+                .as_ref()
+                .map(|s| s.entity_id.clone())
+                .unwrap_or_default(),
+            i.config
+                .as_ref()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            dur(self.uptime_seconds),
+            dur(self.since_reload_seconds),
+        ]
     }
 }
 
@@ -89,20 +159,21 @@ impl Render for InfoView {
 #[serde(transparent)]
 pub struct EndpointList(pub Vec<Endpoint>);
 
+impl TableRow for Endpoint {
+    const HEADER: &'static [&'static str] = &["endpoint", "state", "channels"];
+    const NONE: &'static str = "endpoints";
+    fn cells(&self) -> Vec<String> {
+        vec![
+            format!("{}/{}", self.technology, self.resource),
+            self.state.clone().unwrap_or_else(|| "-".into()),
+            self.channel_ids.len().to_string(),
+        ]
+    }
+}
+
 impl Render for EndpointList {
     fn render_text(&self) -> String {
-        if self.0.is_empty() {
-            return none_line("endpoints");
-        }
-        let mut t = table(["endpoint", "state", "channels"]);
-        for e in &self.0 {
-            t.add_row([
-                format!("{}/{}", e.technology, e.resource),
-                e.state.clone().unwrap_or_else(|| "-".into()),
-                e.channel_ids.len().to_string(),
-            ]);
-        }
-        t.to_string()
+        list_table(self.0.iter().map(|e| (None, e)))
     }
 }
 
@@ -120,23 +191,25 @@ impl Render for Endpoint {
 #[serde(transparent)]
 pub struct ChannelList(pub Vec<Channel>);
 
+impl TableRow for Channel {
+    const HEADER: &'static [&'static str] =
+        &["id", "name", "state", "caller", "dialplan", "created"];
+    const NONE: &'static str = "channels";
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.state.clone(),
+            caller(&self.caller),
+            dialplan(&self.dialplan),
+            self.creationtime.clone(),
+        ]
+    }
+}
+
 impl Render for ChannelList {
     fn render_text(&self) -> String {
-        if self.0.is_empty() {
-            return none_line("channels");
-        }
-        let mut t = table(["id", "name", "state", "caller", "dialplan", "created"]);
-        for c in &self.0 {
-            t.add_row([
-                c.id.clone(),
-                c.name.clone(),
-                c.state.clone(),
-                caller(&c.caller),
-                dialplan(&c.dialplan),
-                c.creationtime.clone(),
-            ]);
-        }
-        t.to_string()
+        list_table(self.0.iter().map(|c| (None, c)))
     }
 }
 
@@ -212,23 +285,25 @@ fn ms(v: Option<f64>) -> String {
 #[serde(transparent)]
 pub struct BridgeList(pub Vec<Bridge>);
 
+impl TableRow for Bridge {
+    const HEADER: &'static [&'static str] =
+        &["id", "name", "type", "technology", "creator", "channels"];
+    const NONE: &'static str = "bridges";
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.bridge_type.clone(),
+            self.technology.clone(),
+            self.creator.clone(),
+            list_or_dash(&self.channels),
+        ]
+    }
+}
+
 impl Render for BridgeList {
     fn render_text(&self) -> String {
-        if self.0.is_empty() {
-            return none_line("bridges");
-        }
-        let mut t = table(["id", "name", "type", "technology", "creator", "channels"]);
-        for b in &self.0 {
-            t.add_row([
-                b.id.clone(),
-                b.name.clone(),
-                b.bridge_type.clone(),
-                b.technology.clone(),
-                b.creator.clone(),
-                list_or_dash(&b.channels),
-            ]);
-        }
-        t.to_string()
+        list_table(self.0.iter().map(|b| (None, b)))
     }
 }
 
@@ -727,6 +802,41 @@ mod tests {
         assert_eq!(v.uptime_seconds, Some(3725));
         assert_eq!(v.since_reload_seconds, Some(3665));
         assert!(v.render_text().contains("(1h 2m 5s ago)"));
+    }
+
+    #[test]
+    fn node_lists_put_the_node_first_and_json_names_it() {
+        let ch = |id: &str| Channel {
+            id: id.into(),
+            name: format!("PJSIP/x-{id}"),
+            state: "Up".into(),
+            ..Default::default()
+        };
+        let list = NodeList(vec![
+            Labelled {
+                node: "node1".into(),
+                item: ch("a"),
+            },
+            Labelled {
+                node: "node2".into(),
+                item: ch("b"),
+            },
+        ]);
+        let text = list.render_text();
+        let header = text.lines().nth(1).unwrap();
+        assert!(
+            header.trim_start_matches('│').trim().starts_with("node"),
+            "{text}"
+        );
+        let row_b = text.lines().find(|l| l.contains("PJSIP/x-b")).unwrap();
+        assert!(row_b.contains("node2"), "{text}");
+        let v = serde_json::to_value(&list).unwrap();
+        assert_eq!(v[1]["node"], "node2");
+        assert_eq!(v[1]["id"], "b");
+        // One node's list has no node column, as before.
+        let one = ChannelList(vec![ch("a")]).render_text();
+        assert!(!one.contains("node"), "{one}");
+        assert_eq!(NodeList::<Channel>(vec![]).render_text(), "no channels");
     }
 
     #[test]

@@ -452,6 +452,11 @@ pub async fn handle_call(
             caller_rtp = Some(s);
         }
     }
+    let end = asterisk_lost(
+        end,
+        shared.api.readiness.is_ready(),
+        &shared.api.readiness.reason(),
+    );
     let (outcome, ended_by, cause) = classify(&end, agent_heard);
     tracing::debug!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
     teardown(&shared, &id, &mut res, &end).await;

@@ -54,6 +54,21 @@ pub(super) async fn agent_failure(
     }
 }
 
+/// A caller gone silent while serve has no ARI connection is a call whose Asterisk stopped
+/// under it (a dead node of a cluster, issue 18), not a caller who went quiet: record it as
+/// an error that says so. (When Asterisk is back before `--media-timeout`, the recheck after
+/// reconnecting ends the call as gone instead.)
+pub(super) fn asterisk_lost(end: End, ari_ready: bool, ari_reason: &str) -> End {
+    match end {
+        End::CallerSilent(after) if !ari_ready => End::Error(format!(
+            "Asterisk was lost under the call: no media from the caller for {} s while serve \
+             had no ARI connection ({ari_reason})",
+            after.as_secs_f64()
+        )),
+        other => other,
+    }
+}
+
 pub(super) fn classify(end: &End, agent_heard: bool) -> (CallOutcome, EndedBy, Option<String>) {
     match end {
         End::Caller(cause) if !agent_heard => {
@@ -140,5 +155,32 @@ pub(super) async fn teardown(shared: &Shared, caller: &str, res: &mut Resources,
                 tracing::warn!(call = %caller, "could not hang up the caller: {e}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silence_while_ari_is_lost_is_recorded_as_asterisk_lost() {
+        let silent = || End::CallerSilent(Duration::from_secs(10));
+        let lost = asterisk_lost(silent(), false, "ARI events connection closed");
+        let (outcome, by, cause) = classify(&lost, true);
+        assert_eq!(outcome, CallOutcome::Error);
+        assert_eq!(by, EndedBy::System);
+        let cause = cause.unwrap();
+        assert!(
+            cause.starts_with("Asterisk was lost under the call"),
+            "{cause}"
+        );
+        assert!(cause.contains("ARI events connection closed"), "{cause}");
+        // With ARI up it stays a caller who went silent.
+        let (outcome, _, cause) = classify(&asterisk_lost(silent(), true, ""), true);
+        assert_eq!(outcome, CallOutcome::Completed);
+        assert!(cause.unwrap().contains("--media-timeout"));
+        // Other ends are never rewritten.
+        let (outcome, by, _) = classify(&asterisk_lost(End::Caller(None), false, "x"), true);
+        assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Caller));
     }
 }
