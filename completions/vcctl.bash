@@ -4084,6 +4084,10 @@ _vcctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ws-idle-silence)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --agent-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

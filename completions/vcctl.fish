@@ -473,6 +473,8 @@ slin16\t'16 kHz linear PCM (big-endian L16 on the wire); over RTP one way only: 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l transport -d 'Media transport to Asterisk: rtp (externalMedia RTP, a UDP port per call) or websocket (chan_websocket on the ARI HTTP port, no UDP; Asterisk 22.8 or later)' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
 websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-window-ms -d '--transport websocket: most agent audio sent to Asterisk and not yet played there (Asterisk drops whole messages at 1000 queued frames, sends MEDIA_XOFF at 900)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-idle-silence -d '--transport websocket: send silence frames between responses and after a barge-in so the caller\'s leg keeps receiving RTP (chan_websocket 22.9+ sends none; some phones hang up or show "no audio" without it); the silence still queued when a response begins is flushed, so it delays nothing (docs/websocket-media.md)' -r -f -a "true\t''
+false\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l agent-url -d 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l chunk-ms -d 'Duration of each audio chunk sent to the agent' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts (0: as soon as one frame is queued)' -r
@@ -497,7 +499,6 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l user -d 'ARI user 
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l password -d 'ARI password [env: ASTERISK_ARI_PASSWORD]; prefer the environment or .env to a flag' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l app -d 'ARI application name [env: ASTERISK_ARI_APP] [default: voiceclone-app]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ca-cert -d 'PEM file of a private CA for https/wss ARI [env: VCCTL_CA_CERT]' -r -F
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-idle-silence -d '--transport websocket: send silence frames between responses and after a barge-in so the caller\'s leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it on, two sandbox tests heard less or misplaced audio, not yet explained (docs/websocket-media.md)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l record-ari -d 'Have Asterisk record each call\'s bridge as the stored recording <call id> (download it with `vcctl recordings get`; the call record notes `ari:<call id>`)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l call-logs-audio -d 'Keep audio payloads in the per-call agent logs (else their sizes only)'
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l json -d 'Print machine-readable JSON instead of tables'

@@ -23,6 +23,9 @@
 #   CONC           100 (short: 20)         calls at once in the concurrent phase
 #   CONC_SECS      600 (short: 30)         length of the concurrent phase
 #   CALL_SECS      20 (short: 10)          duration of each call in the concurrent phase
+#   CONC_ROUNDS    1                       concurrent phases one after another (serve's RSS
+#                                          after each: a plateau is allocator retention,
+#                                          a rise per round is growth)
 #   SERVE_ARGS     (empty)                 extra flags for vcctl serve
 #   LOAD_CMD       (empty)                 a command that runs the concurrent phase instead
 #                                          of vcctl call processes, e.g. once `vcctl load`
@@ -126,7 +129,10 @@ for i in $(seq "$seq_calls"); do
     if [ $((i % 100)) = 0 ]; then say "  $i calls, serve RSS $(rss)"; fi
 done
 
-say "phase 2: $conc calls at once for $conc_secs s ($call_secs s each)"
+say "after phase 1: serve RSS $(rss), $(fds) fds ($(sockets) sockets)"
+rounds=${CONC_ROUNDS:-1}
+for round in $(seq "$rounds"); do
+say "phase 2 (round $round of $rounds): $conc calls at once for $conc_secs s ($call_secs s each)"
 if [ -n "${LOAD_CMD:-}" ]; then
     if bash -c "$LOAD_CMD" >"$work/load.out" 2>&1; then echo audio >>"$work/results"; else
         echo "failed: LOAD_CMD exited non-zero (see $work/load.out)" >>"$work/results"; fi
@@ -140,6 +146,9 @@ else
     # shellcheck disable=SC2086
     wait $wait_pids 2>/dev/null || true
 fi
+sleep 8
+say "after round $round: serve RSS $(rss), $(fds) fds ($(sockets) sockets)"
+done
 
 # Let teardown and the last events settle, then look for leftovers. serve's idle keep-alive
 # connections to ARI close 5 s after their last request (ari_http.rs pool_idle_timeout).

@@ -895,6 +895,23 @@ mod tests {
     }
 
     #[test]
+    fn ws_idle_silence_is_on_unless_turned_off() {
+        let serve = |extra: &[&str]| {
+            let mut args = vec!["vcctl", "serve"];
+            args.extend_from_slice(extra);
+            match Cli::try_parse_from(args).map(|c| c.command) {
+                Ok(Command::Serve(s)) => Ok(s.ws_idle_silence),
+                Ok(_) => panic!("wrong command"),
+                Err(e) => Err(e.kind()),
+            }
+        };
+        assert_eq!(serve(&[]), Ok(true));
+        assert_eq!(serve(&["--ws-idle-silence", "off"]), Ok(false));
+        assert_eq!(serve(&["--ws-idle-silence", "on"]), Ok(true));
+        assert!(serve(&["--ws-idle-silence", "maybe"]).is_err());
+    }
+
+    #[test]
     fn help_never_shows_a_password_value() {
         std::env::set_var("ASTERISK_ARI_PASSWORD", "should-not-leak");
         let help = Cli::command().render_long_help().to_string();
@@ -939,10 +956,11 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(20..=19980))]
     pub ws_window_ms: u64,
     /// --transport websocket: send silence frames between responses and after a barge-in so
-    /// the caller's leg keeps media (chan_websocket 22.9+ sends none). Off by default: with it
-    /// on, two sandbox tests heard less or misplaced audio, not yet explained
-    /// (docs/websocket-media.md)
-    #[arg(long)]
+    /// the caller's leg keeps receiving RTP (chan_websocket 22.9+ sends none; some phones hang
+    /// up or show "no audio" without it); the silence still queued when a response begins is
+    /// flushed, so it delays nothing (docs/websocket-media.md)
+    #[arg(long, value_name = "on|off", default_value = "on", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub ws_idle_silence: bool,
     /// Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim
     /// (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]

@@ -56,16 +56,7 @@ fn netns_available() -> bool {
 }
 
 fn sh(args: &[&str]) -> Output {
-    let out = Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    common::run_ok(args)
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);

@@ -177,15 +177,7 @@ fn healthy_sandbox_is_all_pass() {
     let sb = sandbox();
     let app = app_name("ok");
     // The stand-in for serve: it holds the app's events WebSocket.
-    let mut events = sb.spawn(&["events", "--app", &app, "--timeout", "30"]);
-    assert!(
-        events
-            .wait_stderr(Duration::from_secs(10), |l| l
-                .contains("listening for ARI events"))
-            .is_some(),
-        "events did not connect: {:?}",
-        events.seen_err
-    );
+    let mut events = sb.spawn_events(&["--app", &app, "--timeout", "30"]);
     let (_sim, agent) = agent_sim();
     let api = ApiStandIn::start();
     let (r, code, stderr) = doctor(&sb, &app, &agent, &api.url, &[], &[]);
@@ -406,17 +398,9 @@ fn a_registration_left_by_a_gone_client_is_not_a_live_client() {
     sb.force_clean();
     let app = app_name("stale");
     let events = |extra: &[&str]| {
-        let mut args = vec!["events", "--app", &app, "--count", "1"];
+        let mut args = vec!["--app", &app, "--count", "1"];
         args.extend_from_slice(extra);
-        let mut e = sb.spawn(&args);
-        assert!(
-            e.wait_stderr(Duration::from_secs(10), |l| l
-                .contains("listening for ARI events"))
-                .is_some(),
-            "events did not connect: {:?}",
-            e.seen_err
-        );
-        e
+        sb.spawn_events(&args)
     };
     // A channel that stays in Stasis: its other half waits in the dialplan.
     let originate = || {

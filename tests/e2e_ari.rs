@@ -65,15 +65,7 @@ fn call_into_stasis_bridge_and_hangup() {
     sb.force_clean();
     let app = "voiceclone-app";
     // Register the deployment's app (serve is not running in this test).
-    let mut events = sb.spawn(&["events", "--app", app, "--json", "--timeout", "60"]);
-    assert!(
-        events
-            .wait_stderr(Duration::from_secs(10), |l| l
-                .contains("listening for ARI events"))
-            .is_some(),
-        "events did not connect: {:?}",
-        events.seen_err
-    );
+    let mut events = sb.spawn_events(&["--app", app, "--json", "--timeout", "60"]);
     // While it runs, a second registration of the same app is refused (exit 9)...
     let second = sb.vcctl(&["events", "--app", app, "--timeout", "1"]);
     assert_eq!(

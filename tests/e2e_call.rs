@@ -391,50 +391,6 @@ fn call_to_a_silent_peer_times_out() {
 // baresip
 // ---------------------------------------------------------------------------------------
 
-fn have_baresip() -> bool {
-    Command::new("baresip")
-        .arg("-h")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
-
-fn write_tone_wav(path: &Path, hz: f64, seconds: f64) {
-    let mut s = Vec::new();
-    vcctl_core::media::tone::SineGen::new(hz, 8000, 0.3)
-        .extend((seconds * 8000.0) as usize, &mut s);
-    std::fs::write(path, wav::encode(wav::WavSpec::TELEPHONE, &s)).unwrap();
-}
-
-/// A baresip config directory: listening on `listen`, sending `tone` Hz from a file,
-/// dumping what it receives (sndfile module) into the directory.
-fn baresip_dir(dir: &Path, listen: &str, tone: f64, auto_answer: bool) {
-    let wav = dir.join("tone.wav");
-    write_tone_wav(&wav, tone, 20.0);
-    let config = format!(
-        "sip_listen\t\t{listen}\n\
-         audio_player\t\taufile,{rx}\n\
-         audio_source\t\taufile,{src}\n\
-         audio_alert\t\taufile,/dev/null\n\
-         module_path\t\t/usr/lib/baresip/modules\n\
-         module\t\t\tg711.so\n\
-         module\t\t\taufile.so\n\
-         module\t\t\tsndfile.so\n\
-         module_app\t\taccount.so\n\
-         module_app\t\tmenu.so\n",
-        rx = dir.join("play.wav").display(),
-        src = wav.display(),
-    );
-    std::fs::write(dir.join("config"), config).unwrap();
-    let answer = if auto_answer { ";answermode=auto" } else { "" };
-    std::fs::write(
-        dir.join("accounts"),
-        format!("<sip:vcctl-test@127.0.0.1>;regint=0;audio_codecs=PCMU{answer}\n"),
-    )
-    .unwrap();
-}
-
 /// A baresip process, killed when dropped.
 struct Baresip(Option<Child>);
 
@@ -459,17 +415,6 @@ impl Drop for Baresip {
     }
 }
 
-/// Whether baresip may be missing (plain `cargo test`) or must be there (CI, VCCTL_E2E=1).
-fn baresip_or_skip() -> bool {
-    if !have_baresip() {
-        common::cannot_run(
-            "baresip is not installed",
-            "Install it: apt-get install -y baresip",
-        );
-    }
-    true
-}
-
 /// The decoded audio baresip dumped (sndfile's `dump-*-dec.wav`).
 fn baresip_received(dir: &Path) -> Option<Vec<i16>> {
     let f = std::fs::read_dir(dir)
@@ -484,11 +429,9 @@ fn baresip_received(dir: &Path) -> Option<Vec<i16>> {
 #[test]
 fn baresip_calls_the_echo_extension_and_stays_connected() {
     let sb = sandbox();
-    if !baresip_or_skip() {
-        return;
-    }
+    common::baresip::require();
     let dir = tempfile::tempdir().unwrap();
-    baresip_dir(dir.path(), "127.0.0.1:5064", 440.0, false);
+    common::baresip::config_dir(dir.path(), "127.0.0.1:5064", 440.0, false);
     let child = Baresip::spawn(
         Command::new("baresip")
             .args(["-f", dir.path().to_str().unwrap()])
@@ -531,11 +474,9 @@ fn baresip_calls_the_echo_extension_and_stays_connected() {
 #[test]
 fn vcctl_calls_an_auto_answering_baresip() {
     // Needs baresip only, not the sandbox.
-    if !baresip_or_skip() {
-        return;
-    }
+    common::baresip::require();
     let dir = tempfile::tempdir().unwrap();
-    baresip_dir(dir.path(), "127.0.0.1:5066", 700.0, true);
+    common::baresip::config_dir(dir.path(), "127.0.0.1:5066", 700.0, true);
     let _b = Baresip::spawn(
         Command::new("baresip")
             .args(["-f", dir.path().to_str().unwrap(), "-t", "20"])

@@ -24,7 +24,6 @@ use common::stack::{Stack, StackOptions};
 use common::{bare_command, sandbox, Spawned};
 use serde_json::Value;
 use vcctl_core::capture::net::{decode, Decoded, LinkType};
-use vcctl_core::media::wav;
 
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
@@ -149,37 +148,10 @@ fn assert_agrees_with_tshark(report: &Value, tshark: &[TsharkStream]) {
 // A real call through the sandbox, captured live
 // ---------------------------------------------------------------------------------------
 
-/// A baresip configuration that calls with a 1000 Hz tone from a WAV file.
-fn baresip_dir(dir: &Path) {
-    let tone = dir.join("tone.wav");
-    let mut s = Vec::new();
-    vcctl_core::media::tone::SineGen::new(1000.0, 8000, 0.3).extend(8000 * 20, &mut s);
-    std::fs::write(&tone, wav::encode(wav::WavSpec::TELEPHONE, &s)).unwrap();
-    let config = format!(
-        "sip_listen\t\t127.0.0.1:5062\n\
-         audio_player\t\taufile,{rx}\n\
-         audio_source\t\taufile,{src}\n\
-         audio_alert\t\taufile,/dev/null\n\
-         module_path\t\t/usr/lib/baresip/modules\n\
-         module\t\t\tg711.so\n\
-         module\t\t\taufile.so\n\
-         module\t\t\tsndfile.so\n\
-         module_app\t\taccount.so\n\
-         module_app\t\tmenu.so\n",
-        rx = dir.join("play.wav").display(),
-        src = tone.display(),
-    );
-    std::fs::write(dir.join("config"), config).unwrap();
-    std::fs::write(
-        dir.join("accounts"),
-        "<sip:vcctl-test@127.0.0.1>;regint=0;audio_codecs=PCMU\n",
-    )
-    .unwrap();
-}
-
 /// Call the echo extension for about 6 s with baresip (it hangs up itself).
 fn baresip_call(dir: &Path) {
-    baresip_dir(dir);
+    common::baresip::require();
+    common::baresip::config_dir(dir, "127.0.0.1:5062", 1000.0, false);
     let mut child = Command::new("baresip")
         .arg("-f")
         .arg(dir)
@@ -623,19 +595,7 @@ fn serve_capture_writes_one_pcap_per_call_with_both_directions() {
             ..Default::default()
         },
     );
-    let caller = sb.json(&[
-        "originate",
-        "Local/test@incoming",
-        "--context",
-        "vcctl-test",
-        "--extension",
-        "tone-rec",
-        "--caller-id",
-        "1001",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let caller = common::stack::call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
     let call_id = stack.calls()[0]["id"].as_str().unwrap().to_string();
     std::thread::sleep(Duration::from_secs(3));

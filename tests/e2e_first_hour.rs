@@ -116,18 +116,7 @@ fn the_quick_start_works_as_pasted_after_sandbox_up() {
 /// `bash` in `dir` with no inherited ARI settings.
 fn bare_command_in(dir: &std::path::Path) -> Command {
     let mut c = Command::new("bash");
-    for k in [
-        "VCCTL_ARI_URL",
-        "ASTERISK_ARI_HOST",
-        "ASTERISK_ARI_PORT",
-        "ASTERISK_ARI_USERNAME",
-        "ASTERISK_ARI_PASSWORD",
-        "ASTERISK_ARI_APP",
-        "RUST_LOG",
-        "COLUMNS",
-    ] {
-        c.env_remove(k);
-    }
+    common::without_inherited_settings(&mut c).env_remove("COLUMNS");
     c.current_dir(dir).stdin(Stdio::null());
     c
 }

@@ -121,6 +121,26 @@ fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, Strin
 fn ulaw_tone_comes_back_over_the_websocket_transport_untouched() {
     let (live, rec, metrics) = tone_round_trip("ulaw_8000", "ulaw");
     let media = &live["media"];
+    // /calls shows what it shows for an RTP call: levels and who is speaking. The caller
+    // plays a continuous tone (Playtones: about -10 dBFS) and the echo agent sends it back,
+    // playing from Asterisk's queue all along.
+    eprintln!(
+        "ulaw: live levels {} / {} dBFS, speaking {}",
+        media["caller_level_dbfs"], media["agent_level_dbfs"], live["speaking"]
+    );
+    assert!(
+        media["caller_level_dbfs"].as_f64().unwrap() > -30.0,
+        "{live}"
+    );
+    assert!(
+        media["agent_level_dbfs"].as_f64().unwrap() > -30.0,
+        "{live}"
+    );
+    assert_eq!(media["caller_speaking"], true, "{live}");
+    assert_eq!(media["agent_speaking"], true, "{live}");
+    assert_eq!(live["speaking"], "both", "{live}");
+    // The tone-rec caller is a Local channel: no RTP, so no caller-leg figures (null).
+    assert!(live.get("caller_leg").is_some(), "{live}");
     assert!(media["caller_frames"].as_u64().unwrap() > 100, "{media}");
     assert!(media["agent_audio_events"].as_u64().unwrap() > 0, "{media}");
     assert!(
@@ -383,11 +403,11 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
         stop_ms < 200.0,
         "stopped {stop_ms:.0} ms after the caller spoke"
     );
-    // Nothing of the flushed 20 s comes back afterwards (the recording ends with the last
-    // packet Asterisk sent: chan_websocket sends nothing once its queue is empty, and serve's
-    // idle silence, --ws-idle-silence, is off by default).
+    // Nothing of the flushed 20 s comes back afterwards; serve's idle silence (on by default)
+    // keeps the caller's RTP going to the end of the call, so the recording covers it.
     let after = ((barge_at + 0.4) * 50.0) as usize;
     assert!(on.get(after..).unwrap_or(&[]).iter().all(|x| !x));
+    assert!(on.len() >= (6.5 * 50.0) as usize, "{} windows", on.len());
     let stops = rec["latency"]["barge_in_stop_ms"]
         .as_array()
         .expect("barge_in_stop_ms");
@@ -404,6 +424,78 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
     assert!(
         metrics.contains("vcctl_barge_in_stop_seconds_count 1"),
         "{metrics}"
+    );
+}
+
+#[test]
+fn the_caller_receives_rtp_between_a_barge_in_and_the_next_agent_audio() {
+    let sb = sandbox();
+    sb.force_clean();
+    // The caller speaks 1 s; the agent answers with 20 s of 440 Hz at once; the caller
+    // barges in at 2.5 s for 1 s; the agent flushes, then answers that second utterance
+    // after its 700 ms end-of-speech hangover (about 4.3 s). Between the flush and that
+    // answer chan_websocket has nothing to play: serve's idle silence (on by default) keeps
+    // the caller's RTP going, without it the caller got no packet for 1.6 s.
+    let (heard, v, rec, _) = scripted_call(
+        &sb,
+        &[(1.0, 1000.0), (1.5, 0.0), (1.0, 1000.0), (3.5, 0.0)],
+        "7",
+        &[
+            "--mode",
+            "tone",
+            "--tone-hz",
+            "440",
+            "--tone-ms",
+            "20000",
+            "--tone-burst",
+            "--interrupt-on-speech",
+            "--response-delay-ms",
+            "60",
+        ],
+        &[],
+    );
+    let link = &rec["media_ws"]["link"];
+    eprintln!("idle silence: call {v}\nlink {link}");
+    // 50 packets a second from the bridge on: the 7 s call less its setup. Without idle
+    // silence the caller got 171 packets here (nothing for 1.6 s between the answers, and
+    // nothing before the first), with it 350. (`max_delta_ms` does not show such a gap: as
+    // Wireshark's, it leaves out the delta of a packet with the marker bit, which starts
+    // each talkspurt; rtp_stats/stream.rs.)
+    let rx = &v["rtp_received"];
+    let packets = rx["packets"].as_u64().expect("rtp_received.packets");
+    eprintln!("idle silence: the caller received {packets} RTP packets in a 7 s call");
+    assert!(packets >= 50 * 6, "{rx}");
+    // The record rates the caller's leg (vcctl call over SIP: RTP) each way, as for an RTP
+    // call; there is no media leg of RTP to rate.
+    for dir in ["rtp_inbound", "rtp_outbound"] {
+        let leg = &rec[dir]["caller_leg"];
+        assert!(
+            leg["packets"].as_i64().unwrap_or(0) > 0,
+            "{dir}: {}",
+            rec[dir]
+        );
+        let mos = leg["mos"]["mos"].as_f64().unwrap_or(0.0);
+        assert!(mos > 4.0, "{dir}: a clean loopback call: {}", rec[dir]);
+    }
+    assert!(
+        rec["rtp_inbound"].get("mos").is_none(),
+        "{}",
+        rec["rtp_inbound"]
+    );
+    // It was a barge-in and a second answer: the first response flushed (once), the
+    // silence between them sent, the second answer heard after the silence.
+    assert_eq!(link["flushes"], 1, "{link}");
+    assert!(link["idle_silence_frames"].as_u64().unwrap() > 50, "{link}");
+    let on = tone_windows(&heard, 440.0);
+    let between = &on[((2.5 + 0.3) * 50.0) as usize..(4.0 * 50.0) as usize];
+    assert!(
+        between.iter().all(|x| !x),
+        "agent audio between the answers: {on:?}"
+    );
+    let after = &on[(4.6 * 50.0) as usize..(6.0 * 50.0) as usize];
+    assert!(
+        after.iter().filter(|&&x| x).count() >= after.len() * 9 / 10,
+        "the second answer was not heard: {on:?}"
     );
 }
 
@@ -592,18 +684,7 @@ fn baresip_hears_its_tone_back_through_websocket_serve_slin16() {
 fn baresip_through(serve_format: &str, sim_format: &str) {
     use std::process::Stdio;
     let sb = sandbox();
-    let have = Command::new("baresip")
-        .arg("-h")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !have {
-        common::cannot_run(
-            "baresip is not installed",
-            "Install it: apt-get install -y baresip",
-        );
-    }
+    common::baresip::require();
     sb.force_clean();
     let stack = Stack::start(
         &sb,
@@ -615,33 +696,7 @@ fn baresip_through(serve_format: &str, sim_format: &str) {
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut tone = Vec::new();
-    vcctl_core::media::tone::SineGen::new(440.0, 8000, 0.3).extend(20 * 8000, &mut tone);
-    std::fs::write(
-        d.join("tone.wav"),
-        wav::encode(wav::WavSpec::TELEPHONE, &tone),
-    )
-    .unwrap();
-    let config = format!(
-        "sip_listen\t\t127.0.0.1:5068\n\
-         audio_player\t\taufile,{rx}\n\
-         audio_source\t\taufile,{src}\n\
-         audio_alert\t\taufile,/dev/null\n\
-         module_path\t\t/usr/lib/baresip/modules\n\
-         module\t\t\tg711.so\n\
-         module\t\t\taufile.so\n\
-         module\t\t\tsndfile.so\n\
-         module_app\t\taccount.so\n\
-         module_app\t\tmenu.so\n",
-        rx = d.join("play.wav").display(),
-        src = d.join("tone.wav").display(),
-    );
-    std::fs::write(d.join("config"), config).unwrap();
-    std::fs::write(
-        d.join("accounts"),
-        "<sip:vcctl-test@127.0.0.1>;regint=0;audio_codecs=PCMU\n",
-    )
-    .unwrap();
+    common::baresip::config_dir(d, "127.0.0.1:5068", 440.0, false);
     let out = Command::new("baresip")
         .args(["-f", d.to_str().unwrap()])
         .args(["-e", "/dial sip:test@127.0.0.1:5060", "-t", "6"])

@@ -69,6 +69,33 @@ impl Tmux {
         self.run(&a);
     }
 
+    /// How the pane's process ended: `status N` or `signal N`. tmux closes the pane (its
+    /// `pane_dead`) when the terminal reaches end of file, which can come before it has
+    /// reaped the process, so wait for the status rather than read it once.
+    fn exit_status(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let s = self.run(&[
+                "display-message",
+                "-p",
+                "-t",
+                "top",
+                "#{pane_dead_status}|#{pane_dead_signal}",
+            ]);
+            let (status, signal) = s.trim().split_once('|').unwrap_or((s.trim(), ""));
+            if !status.is_empty() {
+                return format!("status {status}");
+            }
+            if !signal.is_empty() {
+                return format!("signal {signal}");
+            }
+            if Instant::now() > deadline {
+                return "not reaped after 5 s".into();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Wait until the screen satisfies `pred`; the last screen either way.
     fn wait(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> (bool, String) {
         let deadline = Instant::now() + timeout;
@@ -107,6 +134,86 @@ fn caller(sb: &common::Sandbox, user: &str, secs: u32) -> common::Spawned {
     ])
 }
 
+/// A 16-bit 8 kHz mono WAV of `secs` seconds: 1.5 s of a 440 Hz tone, then 1.5 s of
+/// silence, over and over. agent-sim hears each burst as a caller turn and sends its
+/// transcript (and, echoing, a response) when the burst ends: transcript lines that arrive
+/// all through the call.
+fn bursts_wav(path: &Path, secs: u32) {
+    let rate = 8000u32;
+    let n = rate * secs;
+    let mut pcm = Vec::with_capacity(n as usize * 2);
+    for i in 0..n {
+        let in_burst = (i % (3 * rate)) < rate * 3 / 2;
+        let v = if in_burst {
+            (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * i as f64 / rate as f64).sin()) as i16
+        } else {
+            0
+        };
+        pcm.extend_from_slice(&v.to_le_bytes());
+    }
+    let mut w = Vec::new();
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(36 + pcm.len() as u32).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&16u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    w.extend_from_slice(&1u16.to_le_bytes()); // mono
+    w.extend_from_slice(&rate.to_le_bytes());
+    w.extend_from_slice(&(rate * 2).to_le_bytes());
+    w.extend_from_slice(&2u16.to_le_bytes());
+    w.extend_from_slice(&16u16.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&(pcm.len() as u32).to_le_bytes());
+    w.extend_from_slice(&pcm);
+    std::fs::write(path, w).unwrap();
+}
+
+/// A `vcctl call` from `user` that speaks in bursts (see [`bursts_wav`]) for `secs`.
+fn talking_caller(sb: &common::Sandbox, user: &str, wav: &Path, secs: u32) -> common::Spawned {
+    let from = format!("sip:{user}@127.0.0.1");
+    let (wav, secs) = (wav.display().to_string(), secs.to_string());
+    sb.spawn(&[
+        "call",
+        "sip:test@127.0.0.1:5060",
+        "--from",
+        &from,
+        "--play",
+        &wav,
+        "--no-markers",
+        "--duration",
+        &secs,
+    ])
+}
+
+/// The record of the (only) call from `caller` once serve has stored its end.
+fn record_of(sb: &common::Sandbox, db: &str, caller: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = sb.json(&["calls", "list", "--db", db]);
+        let found = list.as_array().and_then(|a| {
+            a.iter()
+                .find(|r| r["caller_number"] == caller && r["ended"].is_number())
+                .cloned()
+        });
+        match found {
+            Some(r) => return r,
+            None if Instant::now() > deadline => panic!("no finished record of {caller}: {list}"),
+            None => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+}
+
+/// The cell under the column titled `title` in the row holding `row`.
+fn cell(screen: &str, row: &str, title: &str) -> Option<String> {
+    let header = screen.lines().find(|l| l.contains("CALLER"))?;
+    let col = header.find(title)?;
+    // Columns before it may hold multi-byte characters (meters, arrows): count characters.
+    let col = header[..col].chars().count();
+    let line = line_with(screen, row)?;
+    let rest: String = line.chars().skip(col).collect();
+    Some(rest.split_whitespace().next()?.to_string())
+}
+
 /// The screen line holding `text`.
 fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(text))
@@ -123,9 +230,12 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     let stack = Stack::start(&sb, StackOptions::default());
     std::env::remove_var("VCCTL_API_TOKEN");
     let url = format!("http://127.0.0.1:{}", stack.http);
+    let bundles = tempfile::tempdir().unwrap();
     let cmd = format!(
-        "exec env NO_COLOR=1 VCCTL_API_TOKEN={TOKEN} {} top --serve {url} --rate 5",
-        common::bin().display()
+        "exec env NO_COLOR=1 VCCTL_API_TOKEN={TOKEN} {} top --serve {url} --rate 5 --db {} --bundle-dir {}",
+        common::bin().display(),
+        stack.db.display(),
+        bundles.path().display()
     );
     let tmux = Tmux::new(&cmd);
     let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
@@ -133,7 +243,11 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     assert!(screen.contains("calls up 0"), "{screen}");
 
     // Two callers: their rows appear, oldest first (the default sort), the first selected.
-    let mut alice = caller(&sb, "alice", 40);
+    // alice speaks in bursts, so her transcript lines keep coming.
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("bursts.wav");
+    bursts_wav(&wav, 40);
+    let mut alice = talking_caller(&sb, "alice", &wav, 40);
     stack.wait_bridged(1, Duration::from_secs(15));
     std::thread::sleep(Duration::from_secs(1));
     let mut bob = caller(&sb, "bob", 8);
@@ -152,13 +266,49 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
         line_with(s, "alice").is_some_and(|l| l.contains('█'))
     });
     assert!(ok, "no level meter moved:\n{screen}");
-
-    // The detail view of the selected call (alice): its timeline with ARI events.
-    tmux.keys(&["Enter"]);
-    let (ok, screen) = tmux.wait(Duration::from_secs(5), |s| {
-        s.contains("timeline of") && s.contains("ARI ") && s.contains("latency")
+    // Who is speaking follows alice's bursts and the agent's echo of them.
+    for who in [" caller ", " agent "] {
+        let (ok, screen) = tmux.wait(Duration::from_secs(8), |s| {
+            line_with(s, "alice").is_some_and(|l| l.contains(who) || l.contains(" both "))
+        });
+        assert!(ok, "alice's TALK never showed{who}:\n{screen}");
+    }
+    // Her caller leg's MOS shows once serve has read Asterisk's figures (G.711 on loopback).
+    let (ok, screen) = tmux.wait(Duration::from_secs(8), |s| {
+        cell(s, "alice", "MOS in/out")
+            .is_some_and(|c| c.starts_with("4.4/4.") || c.starts_with("4.3/4."))
     });
-    assert!(ok, "no timeline:\n{screen}");
+    assert!(ok, "no MOS on alice's row:\n{screen}");
+
+    // A smaller terminal: the view follows the resize.
+    tmux.run(&["resize-window", "-t", "top", "-x", "100", "-y", "20"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |s| {
+        s.contains("calls up 2") && s.lines().all(|l| l.chars().count() <= 100)
+    });
+    assert!(ok, "no redraw at 100x20:\n{screen}");
+    assert!(
+        screen.contains("alice") && screen.contains("CALLER"),
+        "{screen}"
+    );
+    tmux.run(&["resize-window", "-t", "top", "-x", "200", "-y", "50"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |s| s.contains("MOS in/out"));
+    assert!(ok, "no redraw at 200x50:\n{screen}");
+
+    // The detail view of the selected call (alice): its timeline with ARI events, and her
+    // transcript lines as they arrive on serve's stream (a burst every 3 s: a new line shows
+    // within a few seconds, while the view stays open).
+    tmux.keys(&["Enter"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(8), |s| {
+        s.contains("timeline of")
+            && s.contains("ARI ")
+            && s.contains("latency")
+            && s.contains("turn caller: (simulated transcript")
+    });
+    assert!(ok, "no timeline with a transcript line:\n{screen}");
+    let lines = |s: &str| s.matches("turn caller: (simulated transcript").count();
+    let before = lines(&screen);
+    let (ok, screen) = tmux.wait(Duration::from_secs(8), |s| lines(s) > before);
+    assert!(ok, "no new transcript line arrived:\n{screen}");
     tmux.keys(&["Escape"]);
 
     // The hang-up key asks first, then ends alice's call; bob's stays.
@@ -176,9 +326,36 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
         alice.finish(Duration::from_secs(10)).is_some(),
         "alice's vcctl call did not end after the hang-up"
     );
+    // Her record says who ended the call: the operator, not the caller.
+    let db = stack.db.display().to_string();
+    let rec = record_of(&sb, &db, "alice");
+    assert_eq!(rec["ended_by"], "operator", "{rec}");
+    assert_eq!(rec["outcome"], "completed", "{rec}");
+    assert!(
+        rec["end_cause"].as_str().unwrap_or("").contains("operator"),
+        "{rec}"
+    );
+    let id = rec["id"].as_str().unwrap();
+    let shown = sb.ok(&["calls", "show", id, "--db", &db]);
+    assert!(shown.contains("operator"), "{shown}");
 
-    // bob hangs up by himself: his row goes too.
+    // `b` writes the bundle of the selected call (bob's, the only one left) while it runs.
+    let bob_id = live[0]["id"].as_str().unwrap().to_string();
+    tmux.keys(&["b"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("written to"));
+    assert!(ok, "no word about the bundle:\n{screen}");
+    let written = bundles.path().join(format!("{bob_id}.tar.gz"));
+    assert!(written.exists(), "{screen}");
+    let parts = unpack(&written);
+    assert!(
+        parts.contains_key("record.json") && parts.contains_key("timeline.jsonl"),
+        "{:?}",
+        parts.keys()
+    );
+
+    // bob hangs up by himself: his row goes too, and his record says so.
     bob.finish(Duration::from_secs(20));
+    assert_eq!(record_of(&sb, &db, "bob")["ended_by"], "caller");
     let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
     assert!(ok, "bob's row did not go:\n{screen}");
     assert!(screen.contains("success"), "{screen}");
@@ -191,8 +368,7 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
             == "1"
     });
     assert!(ok, "top did not exit on q:\n{screen}");
-    let status = tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead_status}"]);
-    assert_eq!(status.trim(), "0");
+    assert_eq!(tmux.exit_status(), "status 0");
     assert!(
         !screen.contains("calls up"),
         "the view stayed on screen:\n{screen}"
@@ -203,6 +379,23 @@ fn top_in_tmux_shows_calls_as_they_come_and_go_and_hangs_one_up() {
     tmux.run(&["respawn-pane", "-k", "-t", "top", &cmd]);
     let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
     assert!(ok, "top did not start again:\n{screen}");
+
+    // Ctrl-C leaves the terminal as q does (raw mode makes it a key, not a signal).
+    tmux.keys(&["C-c"]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(5), |_| {
+        tmux.run(&["display-message", "-p", "-t", "top", "#{pane_dead}"])
+            .trim()
+            == "1"
+    });
+    assert!(ok, "top did not exit on Ctrl-C:\n{screen}");
+    assert_eq!(tmux.exit_status(), "status 0", "after Ctrl-C");
+    assert!(
+        !screen.contains("calls up"),
+        "the view stayed on screen after Ctrl-C:\n{screen}"
+    );
+    tmux.run(&["respawn-pane", "-k", "-t", "top", &cmd]);
+    let (ok, screen) = tmux.wait(Duration::from_secs(10), |s| s.contains("no live calls"));
+    assert!(ok, "top did not start after Ctrl-C:\n{screen}");
     let pid: i32 = tmux
         .run(&["display-message", "-p", "-t", "top", "#{pane_pid}"])
         .trim()
@@ -446,6 +639,118 @@ fn a_bundle_of_a_real_call_has_every_part_and_no_secret() {
     assert!(contains(&red["ari-events.jsonl"], "caller-1"));
     std::env::remove_var("ELEVENLABS_API_KEY");
     std::env::remove_var("VCCTL_API_TOKEN");
+    drop(stack);
+    sb.assert_clean();
+}
+
+/// Read a call's event stream (`GET /calls/{id}/events`) until serve closes it: each event
+/// (type, data) with the time it arrived. HTTP/1.0, so the body is the bare event stream.
+fn read_stream(port: u16, call: &str) -> Vec<(Instant, String, Value)> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET /calls/{call}/events HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    assert!(line.contains(" 200 "), "{line}");
+    while line.trim_end() != "" {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+    }
+    // SSE: `field:value` (one optional space), a blank line dispatches the event.
+    let mut out = Vec::new();
+    let (mut event, mut data) = (String::from("message"), String::new());
+    loop {
+        line.clear();
+        if r.read_line(&mut line).unwrap() == 0 {
+            return out;
+        }
+        let l = line.trim_end_matches(['\r', '\n']);
+        if l.is_empty() {
+            if !data.is_empty() {
+                let v = serde_json::from_str(&data).unwrap_or(Value::Null);
+                out.push((
+                    Instant::now(),
+                    std::mem::replace(&mut event, "message".into()),
+                    v,
+                ));
+                data.clear();
+            }
+            continue;
+        }
+        let (name, value) = l.split_once(':').unwrap_or((l, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match name {
+            "event" => event = value.to_string(),
+            "data" => data.push_str(value),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_live_calls_event_stream_shows_its_transcript_as_it_comes_and_ends_at_hangup() {
+    let sb = sandbox();
+    sb.force_clean();
+    let stack = Stack::start(&sb, StackOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("bursts.wav");
+    bursts_wav(&wav, 9);
+    let mut c = talking_caller(&sb, "dave", &wav, 9);
+    stack.wait_bridged(1, Duration::from_secs(15));
+    let id = stack.calls()[0]["id"].as_str().unwrap().to_string();
+    let events = read_stream(stack.http, &id);
+    c.finish(Duration::from_secs(20));
+    stack.wait_no_calls(Duration::from_secs(10));
+
+    let kinds: Vec<String> = events
+        .iter()
+        .map(|(_, e, v)| {
+            format!(
+                "{e}:{}",
+                v["kind"].as_str().or(v["reason"].as_str()).unwrap_or("?")
+            )
+        })
+        .collect();
+    // From the start (the backlog: settings, the call, ARI events) ...
+    assert_eq!(events[0].2["what"], "settings", "{kinds:?}");
+    assert!(
+        events.iter().any(|(_, _, v)| v["kind"] == "ari"),
+        "{kinds:?}"
+    );
+    // ... transcript lines while the call was live, each as it came: the first one well
+    // before the stream ended (bursts end at 1.5 s, 4.5 s, 7.5 s into a 9 s call) ...
+    let turns: Vec<&(Instant, String, Value)> = events
+        .iter()
+        .filter(|(_, _, v)| v["kind"] == "turn" && v["role"] == "caller")
+        .collect();
+    assert!(turns.len() >= 2, "{kinds:?}");
+    let (end_at, end_event, end) = events.last().unwrap();
+    assert!(
+        *end_at - turns[0].0 > Duration::from_secs(2),
+        "the transcript arrived only at the end: {kinds:?}"
+    );
+    // ... and the end: the 'ended' entry, then `event: end` with the reason, then EOF.
+    assert_eq!(end_event, "end", "{kinds:?}");
+    assert_eq!(end["reason"], "call ended");
+    let ended = &events[events.len() - 2].2;
+    assert_eq!(ended["what"], "ended", "{kinds:?}");
+    assert_eq!(ended["ended_by"], "caller");
+    assert_eq!(end["last"], ended["seq"]);
+    // Sequence numbers only grow.
+    let seqs: Vec<u64> = events
+        .iter()
+        .filter_map(|(_, _, v)| v["seq"].as_u64())
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    // The call is gone: its stream answers 404.
+    let (status, _) = common::stack::http_get(stack.http, &format!("/calls/{id}/events")).unwrap();
+    assert_eq!(status, 404);
     drop(stack);
     sb.assert_clean();
 }

@@ -198,11 +198,6 @@ async fn round_trip(
         .await
         .expect("connect to /media");
     let connected_at = Instant::now();
-    // A second connection for the same id is refused with 409.
-    match asterisk_media_ws::connect(&settings, &connection_id).await {
-        Err(MediaWsError::Refused { status: 409, .. }) => {}
-        other => panic!("second connection: {:?}", other.map(|_| ())),
-    }
     let mut cfg = LinkConfig::new(format, control);
     if window_at_max {
         // Up to 999 frames in flight, so Asterisk's own MEDIA_XOFF (at 900) is what stops us.
@@ -237,6 +232,14 @@ async fn round_trip(
         "{tag}: MEDIA_START and StasisStart {} ms after connecting",
         connected_at.elapsed().as_millis()
     );
+    // A second connection for the same id is refused with 409, once Asterisk has bound the
+    // first (asked right after the first upgrade, Asterisk accepted it once in CI: it binds
+    // the connection to the channel after the upgrade, so the check waits for MEDIA_START
+    // and StasisStart, which say it did).
+    match asterisk_media_ws::connect(&settings, &connection_id).await {
+        Err(MediaWsError::Refused { status: 409, .. }) => {}
+        other => panic!("second connection: {:?}", other.map(|_| ())),
+    }
 
     let bridge = ari.create_bridge("mixing", Some(&tag)).await.unwrap();
     ari.add_to_bridge(&bridge.id, &[caller.clone(), em.clone()])

@@ -9,31 +9,34 @@ use crate::cli::{AgentSimArgs, AgentSimMode};
 use crate::error::{Error, Result};
 use crate::io::agent_sim::{serve, SimMode, SimOptions, SimStats};
 use crate::ui::output::{emit, kv_table, Render};
+use vcctl_core::agent::sim::ConversationConfig;
 
 use super::Ctx;
 
 pub fn options(args: &AgentSimArgs) -> SimOptions {
     SimOptions {
-        mode: match args.mode {
-            AgentSimMode::Echo => SimMode::Echo,
-            AgentSimMode::Tone => SimMode::Tone,
+        conversation: ConversationConfig {
+            mode: match args.mode {
+                AgentSimMode::Echo => SimMode::Echo,
+                AgentSimMode::Tone => SimMode::Tone,
+            },
+            response_delay: Duration::from_millis(args.response_delay_ms),
+            format: args.format,
+            interrupt_on_speech: args.interrupt_on_speech,
+            tone_hz: args.tone_hz,
+            tone_duration: Duration::from_millis(args.tone_ms),
+            tone_burst: args.tone_burst,
+            ping_interval: (args.ping_interval_ms > 0)
+                .then(|| Duration::from_millis(args.ping_interval_ms)),
+            tool_call: args.tool_call,
+            chunk_ms: args.chunk_ms,
+            extra_events: args.extra_events,
+            end_after: args.end_after_ms.map(Duration::from_millis),
         },
-        response_delay: Duration::from_millis(args.response_delay_ms),
-        format: args.format,
-        interrupt_on_speech: args.interrupt_on_speech,
-        tone_hz: args.tone_hz,
-        tone_duration: Duration::from_millis(args.tone_ms),
-        tone_burst: args.tone_burst,
-        ping_interval: (args.ping_interval_ms > 0)
-            .then(|| Duration::from_millis(args.ping_interval_ms)),
-        tool_call: args.tool_call,
         api_key: args.api_key.clone().filter(|k| !k.is_empty()),
         require_signed_url: args.require_signed_url,
         known_agent: args.known_agent.clone(),
-        chunk_ms: args.chunk_ms,
-        extra_events: args.extra_events,
         log_connections: true,
-        end_after: args.end_after_ms.map(Duration::from_millis),
     }
 }
 
@@ -55,13 +58,13 @@ pub async fn run(ctx: &Ctx, args: AgentSimArgs) -> Result<()> {
         "vcctl agent-sim: listening on ws://{addr}/v1/convai/conversation?agent_id=ID \
          ({}, {}, response delay {} ms{}); signed URLs at \
          http://{addr}/v1/convai/conversation/get-signed-url?agent_id=ID; Ctrl-C or SIGTERM stops",
-        match opts.mode {
+        match opts.conversation.mode {
             SimMode::Echo => "echo",
             SimMode::Tone => "tone",
         },
-        opts.format,
+        opts.conversation.format,
         args.response_delay_ms,
-        if opts.interrupt_on_speech {
+        if opts.conversation.interrupt_on_speech {
             ", interrupts on speech"
         } else {
             ""
@@ -145,7 +148,7 @@ mod tests {
         let Command::AgentSim(a) = cli.command else {
             panic!("wrong command")
         };
-        let o = options(&a);
+        let o = options(&a).conversation;
         assert_eq!(o.mode, SimMode::Tone);
         assert_eq!(o.format.name(), "pcm_16000");
         assert_eq!(o.response_delay, Duration::from_millis(50));
@@ -157,7 +160,7 @@ mod tests {
         let Command::AgentSim(a) = d.command else {
             panic!("wrong command")
         };
-        let o = options(&a);
+        let o = options(&a).conversation;
         assert_eq!(o.mode, SimMode::Echo);
         assert_eq!(o.format.name(), "ulaw_8000");
         assert_eq!(o.ping_interval, Some(Duration::from_secs(2)));

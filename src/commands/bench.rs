@@ -53,6 +53,7 @@ impl Render for BenchReport {
             "calls",
             "caller->agent p50/p99 ms",
             "agent->caller p50/p99 ms",
+            "first of a response p50/p99 ms (n)",
             "pacing p50/p99/max ms",
             "lost in/out",
             "underflows (late)",
@@ -78,6 +79,14 @@ impl Render for BenchReport {
                     "{:.1} / {:.1}",
                     r.agent_to_caller_p50_ms, r.agent_to_caller_p99_ms
                 ),
+                match (
+                    r.agent_to_caller_first_p50_ms,
+                    r.agent_to_caller_first_p99_ms,
+                    r.agent_responses,
+                ) {
+                    (Some(a), Some(b), Some(n)) => format!("{a:.1} / {b:.1} ({n})"),
+                    _ => "-".to_string(),
+                },
                 pacing,
                 format!("{} / {}", r.lost_inbound, r.lost_outbound),
                 format!("{} ({})", r.underflows, r.late_frames),

@@ -32,7 +32,6 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use vcctl_core::agent::proto::AudioFormat;
 pub use vcctl_core::agent::sim::SimMode;
 use vcctl_core::agent::sim::{
     agent_not_found, ConvCounts, ConversationConfig, SimConversation, SimOutput,
@@ -44,63 +43,19 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// After shutdown, how long conversations get to close before they are dropped.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Behaviour of [`serve`].
-#[derive(Debug, Clone)]
+/// Behaviour of [`serve`]: each conversation's (the core's [`ConversationConfig`]) and the
+/// HTTP front's.
+#[derive(Debug, Clone, Default)]
 pub struct SimOptions {
-    pub mode: SimMode,
-    /// Echo: delay of every byte. Tone: end of caller speech -> first tone byte.
-    pub response_delay: Duration,
-    /// Audio format of both directions.
-    pub format: AudioFormat,
-    /// Send `interruption` when caller speech starts while the agent is talking.
-    pub interrupt_on_speech: bool,
-    pub tone_hz: f64,
-    pub tone_duration: Duration,
-    /// Tone: send each reply at once (as a TTS faster than real time does) instead of in
-    /// real time.
-    pub tone_burst: bool,
-    /// Keep-alive pings; `None` sends none.
-    pub ping_interval: Option<Duration>,
-    /// Send one `client_tool_call` right after the metadata.
-    pub tool_call: bool,
+    pub conversation: ConversationConfig,
     /// The key signed-URL requests must carry; `None` accepts any non-empty key.
     pub api_key: Option<String>,
     /// Refuse WebSocket upgrades without a valid `conversation_signature` (403).
     pub require_signed_url: bool,
     /// Only this agent exists (others: 404 / close 1008); `None`: every id exists.
     pub known_agent: Option<String>,
-    /// Size of `audio` events (tone; echo splits merged audio at this size).
-    pub chunk_ms: u32,
-    /// Also send events a client must ignore (`internal_tentative_agent_response`,
-    /// `vad_score`, an invented type).
-    pub extra_events: bool,
     /// One line per conversation on stderr (start and end).
     pub log_connections: bool,
-    /// End every conversation from the agent side (normal close) after this long.
-    pub end_after: Option<Duration>,
-}
-
-impl Default for SimOptions {
-    fn default() -> Self {
-        SimOptions {
-            mode: SimMode::Echo,
-            response_delay: Duration::from_millis(300),
-            format: AudioFormat::ULAW_8000,
-            interrupt_on_speech: false,
-            tone_hz: 440.0,
-            tone_duration: Duration::from_secs(1),
-            tone_burst: false,
-            ping_interval: Some(Duration::from_secs(2)),
-            tool_call: false,
-            api_key: None,
-            require_signed_url: false,
-            known_agent: None,
-            chunk_ms: 100,
-            extra_events: false,
-            log_connections: false,
-            end_after: None,
-        }
-    }
 }
 
 /// Totals over all connections, returned by [`serve`].
@@ -130,96 +85,37 @@ pub struct SimStats {
     pub max_ping_rtt_ms: u64,
 }
 
+/// The totals, added to by every connection under a short lock (once per flush of a
+/// conversation's counts, not per frame).
 #[derive(Default)]
-struct Counters {
-    connections: AtomicU64,
-    conversations: AtomicU64,
-    signed_urls: AtomicU64,
-    rejected_keys: AtomicU64,
-    rejected_upgrades: AtomicU64,
-    pings_sent: AtomicU64,
-    pongs_received: AtomicU64,
-    pongs_missing: AtomicU64,
-    pongs_unexpected: AtomicU64,
-    audio_chunks_in: AtomicU64,
-    audio_bytes_in: AtomicU64,
-    audio_events_out: AtomicU64,
-    audio_bytes_out: AtomicU64,
-    interruptions: AtomicU64,
-    tool_calls: AtomicU64,
-    tool_results: AtomicU64,
-    tool_error_results: AtomicU64,
-    invalid_frames: AtomicU64,
-    max_ping_rtt_ms: AtomicU64,
-}
-
-fn add(c: &AtomicU64, n: u64) {
-    c.fetch_add(n, Ordering::Relaxed);
-}
+struct Counters(Mutex<SimStats>);
 
 impl Counters {
-    fn snapshot(&self) -> SimStats {
-        let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        SimStats {
-            connections: g(&self.connections),
-            conversations: g(&self.conversations),
-            signed_urls: g(&self.signed_urls),
-            rejected_keys: g(&self.rejected_keys),
-            rejected_upgrades: g(&self.rejected_upgrades),
-            pings_sent: g(&self.pings_sent),
-            pongs_received: g(&self.pongs_received),
-            pongs_missing: g(&self.pongs_missing),
-            pongs_unexpected: g(&self.pongs_unexpected),
-            audio_chunks_in: g(&self.audio_chunks_in),
-            audio_bytes_in: g(&self.audio_bytes_in),
-            audio_events_out: g(&self.audio_events_out),
-            audio_bytes_out: g(&self.audio_bytes_out),
-            interruptions: g(&self.interruptions),
-            tool_calls: g(&self.tool_calls),
-            tool_results: g(&self.tool_results),
-            tool_error_results: g(&self.tool_error_results),
-            invalid_frames: g(&self.invalid_frames),
-            max_ping_rtt_ms: g(&self.max_ping_rtt_ms),
-        }
+    fn bump(&self, f: impl FnOnce(&mut SimStats)) {
+        f(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
-}
 
-impl SimOptions {
-    fn conversation(&self) -> ConversationConfig {
-        ConversationConfig {
-            mode: self.mode,
-            response_delay: self.response_delay,
-            format: self.format,
-            interrupt_on_speech: self.interrupt_on_speech,
-            tone_hz: self.tone_hz,
-            tone_duration: self.tone_duration,
-            tone_burst: self.tone_burst,
-            ping_interval: self.ping_interval,
-            tool_call: self.tool_call,
-            chunk_ms: self.chunk_ms,
-            extra_events: self.extra_events,
-            end_after: self.end_after,
-        }
-    }
-}
-
-impl Counters {
     fn add(&self, c: ConvCounts) {
-        add(&self.conversations, c.conversations);
-        add(&self.pings_sent, c.pings_sent);
-        add(&self.pongs_received, c.pongs_received);
-        add(&self.pongs_unexpected, c.pongs_unexpected);
-        add(&self.audio_chunks_in, c.audio_chunks_in);
-        add(&self.audio_bytes_in, c.audio_bytes_in);
-        add(&self.audio_events_out, c.audio_events_out);
-        add(&self.audio_bytes_out, c.audio_bytes_out);
-        add(&self.interruptions, c.interruptions);
-        add(&self.tool_calls, c.tool_calls);
-        add(&self.tool_results, c.tool_results);
-        add(&self.tool_error_results, c.tool_error_results);
-        add(&self.invalid_frames, c.invalid_frames);
-        self.max_ping_rtt_ms
-            .fetch_max(c.max_ping_rtt_ms, Ordering::Relaxed);
+        self.bump(|s| {
+            s.conversations += c.conversations;
+            s.pings_sent += c.pings_sent;
+            s.pongs_received += c.pongs_received;
+            s.pongs_unexpected += c.pongs_unexpected;
+            s.audio_chunks_in += c.audio_chunks_in;
+            s.audio_bytes_in += c.audio_bytes_in;
+            s.audio_events_out += c.audio_events_out;
+            s.audio_bytes_out += c.audio_bytes_out;
+            s.interruptions += c.interruptions;
+            s.tool_calls += c.tool_calls;
+            s.tool_results += c.tool_results;
+            s.tool_error_results += c.tool_error_results;
+            s.invalid_frames += c.invalid_frames;
+            s.max_ping_rtt_ms = s.max_ping_rtt_ms.max(c.max_ping_rtt_ms);
+        })
+    }
+
+    fn snapshot(&self) -> SimStats {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
@@ -267,7 +163,7 @@ pub async fn serve(
     let counting = shared.clone();
     let listener = listener.tap_io(move |tcp| {
         let _ = tcp.set_nodelay(true);
-        add(&counting.counters.connections, 1);
+        counting.counters.bump(|s| s.connections += 1);
     });
     axum::serve(
         listener,
@@ -328,7 +224,7 @@ async fn signed_url(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if key.is_empty() {
-        add(&counters.rejected_keys, 1);
+        counters.bump(|s| s.rejected_keys += 1);
         return detail(
             StatusCode::UNAUTHORIZED,
             "needs_authorization",
@@ -336,7 +232,7 @@ async fn signed_url(
         );
     }
     if opts.api_key.as_deref().is_some_and(|k| k != key) {
-        add(&counters.rejected_keys, 1);
+        counters.bump(|s| s.rejected_keys += 1);
         return detail(
             StatusCode::UNAUTHORIZED,
             "invalid_api_key",
@@ -370,7 +266,7 @@ async fn signed_url(
     url.query_pairs_mut()
         .append_pair("agent_id", agent_id)
         .append_pair("conversation_signature", &signature);
-    add(&counters.signed_urls, 1);
+    counters.bump(|s| s.signed_urls += 1);
     json(
         StatusCode::OK,
         serde_json::json!({ "signed_url": url.as_str() }),
@@ -405,7 +301,7 @@ async fn conversation(
     if (signature.is_some() && signed_agent.is_none())
         || (shared.opts.require_signed_url && signed_agent.is_none())
     {
-        add(&counters.rejected_upgrades, 1);
+        counters.bump(|s| s.rejected_upgrades += 1);
         return detail(
             StatusCode::FORBIDDEN,
             "invalid_signature",
@@ -418,7 +314,7 @@ async fn conversation(
         .or(signed_agent)
         .filter(|a| !a.is_empty())
     else {
-        add(&counters.rejected_upgrades, 1);
+        counters.bump(|s| s.rejected_upgrades += 1);
         return detail(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -502,7 +398,7 @@ async fn run_conversation(
     let counters = &shared.counters;
     let conversation_id = format!("conv_sim{:024x}", rand::random::<u128>() >> 32);
     let mut conv = SimConversation::new(
-        opts.conversation(),
+        opts.conversation.clone(),
         no,
         conversation_id,
         Instant::now().into_std(),
@@ -536,7 +432,7 @@ async fn run_conversation(
         main_loop(shared, &mut conv, &mut ws).await;
     }
     let (missing, line) = conv.finish(Instant::now().into_std());
-    add(&counters.pongs_missing, missing);
+    counters.bump(|s| s.pongs_missing += missing);
     if opts.log_connections {
         eprintln!("{line}");
     }

@@ -973,6 +973,7 @@ mod tests {
     use tokio::sync::oneshot;
     use tokio::task::JoinHandle;
     use vcctl_core::agent::proto::Encoding;
+    use vcctl_core::agent::sim::ConversationConfig;
     use vcctl_core::media::g711;
     use vcctl_core::media::tone::{dominant_frequency, SineGen};
 
@@ -1007,13 +1008,19 @@ mod tests {
         }
     }
 
-    fn quiet(mode: SimMode) -> SimOptions {
-        SimOptions {
-            mode,
-            response_delay: Duration::from_millis(30),
-            ping_interval: None,
+    /// The simulator in `mode`, answering after 30 ms, without pings, then `change`d.
+    fn quiet(mode: SimMode, change: impl FnOnce(&mut SimOptions)) -> SimOptions {
+        let mut o = SimOptions {
+            conversation: ConversationConfig {
+                mode,
+                response_delay: Duration::from_millis(30),
+                ping_interval: None,
+                ..Default::default()
+            },
             ..Default::default()
-        }
+        };
+        change(&mut o);
+        o
     }
 
     async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -1033,10 +1040,9 @@ mod tests {
 
     #[tokio::test]
     async fn metadata_arrives_and_pings_are_exposed_and_answered() {
-        let sim = Sim::start(SimOptions {
-            ping_interval: Some(Duration::from_millis(40)),
-            ..quiet(SimMode::Echo)
-        })
+        let sim = Sim::start(quiet(SimMode::Echo, |o| {
+            o.conversation.ping_interval = Some(Duration::from_millis(40));
+        }))
         .await;
         let init = InitiationClientData {
             dynamic_variables: [("caller_id".to_string(), serde_json::json!("1001"))].into(),
@@ -1078,7 +1084,7 @@ mod tests {
 
     #[tokio::test]
     async fn echo_returns_the_same_bytes_rechunked() {
-        let sim = Sim::start(quiet(SimMode::Echo)).await;
+        let sim = Sim::start(quiet(SimMode::Echo, |_| {})).await;
         let mut conn = within(connect(&sim.settings("a"), Default::default()))
             .await
             .unwrap();
@@ -1113,11 +1119,10 @@ mod tests {
 
     #[tokio::test]
     async fn tone_mode_answers_a_caller_turn_with_the_tone() {
-        let sim = Sim::start(SimOptions {
-            tone_hz: 1000.0,
-            tone_duration: Duration::from_millis(300),
-            ..quiet(SimMode::Tone)
-        })
+        let sim = Sim::start(quiet(SimMode::Tone, |o| {
+            o.conversation.tone_hz = 1000.0;
+            o.conversation.tone_duration = Duration::from_millis(300);
+        }))
         .await;
         let mut conn = within(connect(&sim.settings("a"), Default::default()))
             .await
@@ -1148,11 +1153,10 @@ mod tests {
 
     #[tokio::test]
     async fn caller_speech_while_the_agent_talks_interrupts_it() {
-        let sim = Sim::start(SimOptions {
-            interrupt_on_speech: true,
-            tone_duration: Duration::from_secs(3),
-            ..quiet(SimMode::Tone)
-        })
+        let sim = Sim::start(quiet(SimMode::Tone, |o| {
+            o.conversation.interrupt_on_speech = true;
+            o.conversation.tone_duration = Duration::from_secs(3);
+        }))
         .await;
         let init = InitiationClientData {
             first_message: Some("Hello, this is a long greeting from the simulator.".into()),
@@ -1207,11 +1211,10 @@ mod tests {
 
     #[tokio::test]
     async fn signed_url_flow_accepts_the_right_key_and_rejects_others() {
-        let sim = Sim::start(SimOptions {
-            api_key: Some("right-key".into()),
-            require_signed_url: true,
-            ..quiet(SimMode::Echo)
-        })
+        let sim = Sim::start(quiet(SimMode::Echo, |o| {
+            o.api_key = Some("right-key".into());
+            o.require_signed_url = true;
+        }))
         .await;
         let mut s = sim.settings("agent_private");
         s.api_key = Some(Secret::new("right-key"));
@@ -1253,11 +1256,10 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_types_are_ignored_and_tool_calls_get_an_error_result() {
-        let sim = Sim::start(SimOptions {
-            extra_events: true,
-            tool_call: true,
-            ..quiet(SimMode::Echo)
-        })
+        let sim = Sim::start(quiet(SimMode::Echo, |o| {
+            o.conversation.extra_events = true;
+            o.conversation.tool_call = true;
+        }))
         .await;
         let mut conn = within(connect(&sim.settings("a"), Default::default()))
             .await
@@ -1303,10 +1305,9 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_agents_and_dead_ports_give_typed_errors() {
-        let sim = Sim::start(SimOptions {
-            known_agent: Some("agent_a".into()),
-            ..quiet(SimMode::Echo)
-        })
+        let sim = Sim::start(quiet(SimMode::Echo, |o| {
+            o.known_agent = Some("agent_a".into());
+        }))
         .await;
         let e = within(connect(&sim.settings("agent_b"), Default::default()))
             .await
@@ -1327,7 +1328,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_invalid_frame_ends_with_an_error_close() {
-        let sim = Sim::start(quiet(SimMode::Echo)).await;
+        let sim = Sim::start(quiet(SimMode::Echo, |_| {})).await;
         let mut conn = within(connect(&sim.settings("a"), Default::default()))
             .await
             .unwrap();
@@ -1364,11 +1365,10 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn many_concurrent_conversations() {
-        let sim = Sim::start(SimOptions {
-            response_delay: Duration::from_millis(5),
-            ping_interval: Some(Duration::from_millis(50)),
-            ..quiet(SimMode::Echo)
-        })
+        let sim = Sim::start(quiet(SimMode::Echo, |o| {
+            o.conversation.response_delay = Duration::from_millis(5);
+            o.conversation.ping_interval = Some(Duration::from_millis(50));
+        }))
         .await;
         let settings = sim.settings("a");
         let mut calls = tokio::task::JoinSet::new();

@@ -84,6 +84,16 @@ pub struct BenchRow {
     /// synthetic Asterisk's 20 ms clock (what chan_websocket hands to the bridge).
     pub agent_to_caller_p50_ms: f64,
     pub agent_to_caller_p99_ms: f64,
+    /// RTP only: the same for the agent audio events that start a response (no talkspurt
+    /// playing when they arrived), i.e. the wait before the caller hears the answer at all,
+    /// and how many there were (the figures above count every event, the following ones
+    /// included, which wait behind the audio queued before them).
+    #[serde(default)]
+    pub agent_to_caller_first_p50_ms: Option<f64>,
+    #[serde(default)]
+    pub agent_to_caller_first_p99_ms: Option<f64>,
+    #[serde(default)]
+    pub agent_responses: Option<u64>,
     /// RTP only: distance of each send from its slot on the 20 ms grid.
     pub pacing_p50_ms: Option<f64>,
     pub pacing_p99_ms: Option<f64>,
@@ -153,6 +163,7 @@ struct CallResult {
     probe: LoopProbe,
     pacing: PacingStats,
     agent_to_rtp: PacingStats,
+    agent_to_rtp_first: PacingStats,
     rtp_in: u64,
     rtp_out: u64,
     underflow_frames: u64,
@@ -344,18 +355,25 @@ async fn run_rtp(
             .await;
             let _ = sender.close().await;
             let s = media.stats();
-            let (pacing, agent_to_rtp, underflow_frames) = match &playout {
+            let (pacing, agent_to_rtp, agent_to_rtp_first, underflow_frames) = match &playout {
                 Some(p) => (
                     p.pacing().clone(),
                     p.agent_to_rtp().clone(),
+                    p.agent_to_rtp_first().clone(),
                     p.playout_stats().underflow_frames,
                 ),
-                None => (PacingStats::new(), PacingStats::new(), 0),
+                None => (
+                    PacingStats::new(),
+                    PacingStats::new(),
+                    PacingStats::new(),
+                    0,
+                ),
             };
             CallResult {
                 probe,
                 pacing,
                 agent_to_rtp,
+                agent_to_rtp_first,
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
                 underflow_frames,
@@ -404,11 +422,13 @@ async fn run_rtp(
 
     let mut rtp_to_agent = PacingStats::new();
     let mut agent_to_rtp = PacingStats::new();
+    let mut agent_to_rtp_first = PacingStats::new();
     let mut pacing = PacingStats::new();
     let (mut serve_in, mut serve_out, mut underflows, mut late_frames) = (0, 0, 0, 0);
     for r in &results {
         rtp_to_agent.merge(&r.probe.rtp_to_agent);
         agent_to_rtp.merge(&r.agent_to_rtp);
+        agent_to_rtp_first.merge(&r.agent_to_rtp_first);
         pacing.merge(&r.pacing);
         serve_in += r.rtp_in;
         serve_out += r.rtp_out;
@@ -427,6 +447,9 @@ async fn run_rtp(
         caller_to_agent_p99_ms: ms(rtp_to_agent.p99()),
         agent_to_caller_p50_ms: ms(agent_to_rtp.p50()),
         agent_to_caller_p99_ms: ms(agent_to_rtp.p99()),
+        agent_to_caller_first_p50_ms: Some(ms(agent_to_rtp_first.p50())),
+        agent_to_caller_first_p99_ms: Some(ms(agent_to_rtp_first.p99())),
+        agent_responses: Some(agent_to_rtp_first.count()),
         pacing_p50_ms: Some(ms(pacing.p50())),
         pacing_p99_ms: Some(ms(pacing.p99())),
         pacing_max_ms: Some(ms(pacing.max())),
@@ -545,7 +568,8 @@ async fn run_ws(
         let socket = asterisk_media_ws::connect(&ari, &i.to_string())
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        // The link as serve configures it by default (no idle silence).
+        // The link as serve configures it, but without idle silence (serve's default sends
+        // it): so that a tick that finds Asterisk's queue empty still counts as an underflow.
         let cfg = LinkConfig::new(format, ControlFormat::Json);
         let mut mws = MediaWs::spawn(socket, MediaLink::new(cfg, Instant::now()));
         // As serve does: media only once MEDIA_START is in.
@@ -672,6 +696,9 @@ async fn run_ws(
         caller_to_agent_p99_ms: ms(caller_to_agent.p99()),
         agent_to_caller_p50_ms: ms(agent_to_played.p50()),
         agent_to_caller_p99_ms: ms(agent_to_played.p99()),
+        agent_to_caller_first_p50_ms: None,
+        agent_to_caller_first_p99_ms: None,
+        agent_responses: None,
         pacing_p50_ms: None,
         pacing_p99_ms: None,
         pacing_max_ms: None,

@@ -5,18 +5,19 @@
 //! It is deliberately cheap so the benchmark's two cores go to the code under test: calls are
 //! spread over the twenty 1 ms slots of the 20 ms grid (as independent Asterisk channels
 //! would be), each slot's packets leave in one `sendmmsg`, and replies are drained with
-//! `recvmmsg`. Its own CPU time is measured on its thread's clock and reported apart from the
+//! `recvmmsg` (both in `udp_batch.rs`). Its own CPU time is measured on its thread's clock and reported apart from the
 //! media path's.
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use vcctl_core::media::rtp::{Pt, RtpHeader, RtpPacket, SeqNo, Ssrc};
+
+use crate::io::udp_batch::{self, thread_cpu_ns, RecvBatch, SendBatch};
 
 const SLOTS: usize = 20;
 const SLOT: Duration = Duration::from_millis(1);
@@ -49,7 +50,7 @@ impl BenchPeer {
         sock.set_nonblocking(true)?;
         // One socket takes what hundreds of Asterisk channels would: room for a stall of the
         // thread without dropping serve's packets in the kernel.
-        set_rcvbuf(&sock, 8 << 20);
+        udp_batch::set_recv_buffer(&sock, 8 << 20);
         let addr = sock.local_addr()?;
         let (add, added) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
@@ -100,7 +101,7 @@ impl Drop for BenchPeer {
 
 /// One call's outgoing stream and what came back on it.
 struct Stream {
-    to: libc::sockaddr_in,
+    to: SocketAddrV4,
     ssrc: Ssrc,
     seq: u16,
     ts: u32,
@@ -110,58 +111,12 @@ struct Stream {
     last_seq: Option<u16>,
 }
 
-fn sockaddr(addr: SocketAddr) -> Option<libc::sockaddr_in> {
-    let SocketAddr::V4(v4) = addr else {
-        return None;
-    };
-    Some(libc::sockaddr_in {
-        sin_family: libc::AF_INET as libc::sa_family_t,
-        sin_port: v4.port().to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: u32::from(*v4.ip()).to_be(),
-        },
-        sin_zero: [0; 8],
-    })
-}
-
-fn from_sockaddr(sa: &libc::sockaddr_in) -> SocketAddr {
-    SocketAddr::V4(SocketAddrV4::new(
-        u32::from_be(sa.sin_addr.s_addr).into(),
-        u16::from_be(sa.sin_port),
-    ))
-}
-
-fn set_rcvbuf(sock: &UdpSocket, bytes: libc::c_int) {
-    // SAFETY: setsockopt reads one c_int we own; failure only leaves the default size.
-    unsafe {
-        libc::setsockopt(
-            sock.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUF,
-            (&bytes as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
-}
-
-/// CPU time of the calling thread (ns).
-pub(crate) fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
 fn run(
     sock: UdpSocket,
     added: mpsc::Receiver<SocketAddr>,
     stop: Arc<AtomicBool>,
     cpu_ns: Arc<AtomicU64>,
 ) -> PeerTotals {
-    let fd = sock.as_raw_fd();
     // Speech-like µ-law payload (not all silence), the same for every packet.
     let payload: Vec<u8> = (0..160).map(|i| (0x20 + (i * 7) % 90) as u8).collect();
     let mut streams: Vec<Stream> = Vec::new();
@@ -169,13 +124,14 @@ fn run(
     // Stream indexes per 1 ms slot of the 20 ms grid.
     let mut slots: Vec<Vec<usize>> = vec![Vec::new(); SLOTS];
     let mut out = vec![[0u8; 172]; BATCH];
-    let mut inb = vec![[0u8; 2048]; BATCH];
+    let mut inb = RecvBatch::new(BATCH);
+    let mut outb = SendBatch::new(BATCH);
     let mut hdr = Vec::with_capacity(172);
     let start = Instant::now();
     let mut tick: u64 = 0;
     while !stop.load(Ordering::Relaxed) {
         while let Ok(addr) = added.try_recv() {
-            let Some(to) = sockaddr(addr) else { continue };
+            let SocketAddr::V4(to) = addr else { continue };
             let i = streams.len();
             streams.push(Stream {
                 to,
@@ -208,39 +164,13 @@ fn run(
                 .write(&payload, &mut hdr);
                 out[k][..hdr.len()].copy_from_slice(&hdr);
             }
-            let n = group.len();
-            let mut iov: Vec<libc::iovec> = (0..n)
-                .map(|k| libc::iovec {
-                    iov_base: out[k].as_mut_ptr().cast(),
-                    iov_len: hdr.len(),
-                })
-                .collect();
-            let mut msgs: Vec<libc::mmsghdr> = group
+            let datagrams: Vec<(&[u8], SocketAddrV4)> = group
                 .iter()
-                .zip(iov.iter_mut())
-                .map(|(&i, v)| {
-                    // SAFETY: a zeroed msghdr is valid; the pointers set below outlive the call.
-                    let mut m: libc::mmsghdr = unsafe { std::mem::zeroed() };
-                    m.msg_hdr.msg_name = (&streams[i].to as *const libc::sockaddr_in)
-                        .cast_mut()
-                        .cast();
-                    m.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_in>() as u32;
-                    m.msg_hdr.msg_iov = v;
-                    m.msg_hdr.msg_iovlen = 1;
-                    m
-                })
+                .enumerate()
+                .map(|(k, &i)| (&out[k][..hdr.len()], streams[i].to))
                 .collect();
-            let mut done = 0usize;
-            while done < n {
-                // SAFETY: msgs[done..n] point at live buffers and addresses.
-                let r =
-                    unsafe { libc::sendmmsg(fd, msgs[done..].as_mut_ptr(), (n - done) as u32, 0) };
-                if r <= 0 {
-                    // Socket buffer full or an error: the rest of this batch is not sent.
-                    break;
-                }
-                done += r as usize;
-            }
+            // A full socket buffer leaves the rest of this batch unsent.
+            let done = outb.send(&sock, &datagrams);
             for &i in &group[..done] {
                 let s = &mut streams[i];
                 s.sent += 1;
@@ -248,7 +178,7 @@ fn run(
                 s.ts = s.ts.wrapping_add(160);
             }
         }
-        receive_all(fd, &mut inb, &by_addr, &mut streams);
+        receive_all(&sock, &mut inb, &by_addr, &mut streams);
         cpu_ns.store(thread_cpu_ns(), Ordering::Relaxed);
         tick += 1;
         let next = start + SLOT * tick as u32;
@@ -257,7 +187,7 @@ fn run(
             std::thread::sleep(next - now);
         }
     }
-    receive_all(fd, &mut inb, &by_addr, &mut streams);
+    receive_all(&sock, &mut inb, &by_addr, &mut streams);
     streams
         .iter()
         .fold(PeerTotals::default(), |t, s| PeerTotals {
@@ -269,53 +199,16 @@ fn run(
 
 /// Drain the socket: count each packet against the call it came from.
 fn receive_all(
-    fd: i32,
-    inb: &mut [[u8; 2048]],
+    sock: &UdpSocket,
+    inb: &mut RecvBatch,
     by_addr: &HashMap<SocketAddr, usize>,
     streams: &mut [Stream],
 ) {
     loop {
-        let n = inb.len();
-        // SAFETY: zeroed sockaddr_in values are valid; they are written by recvmmsg.
-        let mut names: Vec<libc::sockaddr_in> = vec![unsafe { std::mem::zeroed() }; n];
-        let mut iov: Vec<libc::iovec> = inb
-            .iter_mut()
-            .map(|b| libc::iovec {
-                iov_base: b.as_mut_ptr().cast(),
-                iov_len: b.len(),
-            })
-            .collect();
-        let mut msgs: Vec<libc::mmsghdr> = iov
-            .iter_mut()
-            .zip(names.iter_mut())
-            .map(|(v, a)| {
-                // SAFETY: as above; pointers outlive the call.
-                let mut m: libc::mmsghdr = unsafe { std::mem::zeroed() };
-                m.msg_hdr.msg_name = (a as *mut libc::sockaddr_in).cast();
-                m.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_in>() as u32;
-                m.msg_hdr.msg_iov = v;
-                m.msg_hdr.msg_iovlen = 1;
-                m
-            })
-            .collect();
-        // SAFETY: every mmsghdr points at a live buffer and address slot.
-        let r = unsafe {
-            libc::recvmmsg(
-                fd,
-                msgs.as_mut_ptr(),
-                n as u32,
-                libc::MSG_DONTWAIT,
-                std::ptr::null_mut(),
-            )
-        };
-        if r <= 0 {
-            return;
-        }
-        let got = r as usize;
+        let got = inb.recv(sock);
         for k in 0..got {
-            let len = msgs[k].msg_len as usize;
-            let from = from_sockaddr(&names[k]);
-            let (Some(&i), Ok(p)) = (by_addr.get(&from), RtpPacket::parse(&inb[k][..len])) else {
+            let (bytes, from) = inb.datagram(k);
+            let (Some(&i), Ok(p)) = (by_addr.get(&from.into()), RtpPacket::parse(bytes)) else {
                 continue;
             };
             let s = &mut streams[i];
@@ -328,7 +221,7 @@ fn receive_all(
             }
             s.last_seq = Some(p.seq.0);
         }
-        if got < n {
+        if got < inb.capacity() {
             return;
         }
     }

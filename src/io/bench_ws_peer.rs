@@ -23,7 +23,7 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::io::bench_peer::thread_cpu_ns;
+use crate::io::udp_batch::thread_cpu_ns;
 use vcctl_core::chan_websocket::proto::encode_event;
 use vcctl_core::chan_websocket::sim::ChanWebsocketModel;
 use vcctl_core::chan_websocket::{ControlFormat, Event, MediaStart};

@@ -502,6 +502,27 @@ mod tests {
             "{ari}"
         );
 
+        // --with-audio keeps the payloads serve logged (--call-logs-audio) ...
+        let with_audio = BundleRequest {
+            with_audio: true,
+            ..req.clone()
+        };
+        write_bundle(&record("c1"), &with_audio).unwrap();
+        let agent = String::from_utf8(unpack(&out)["agent.jsonl"].clone()).unwrap();
+        assert!(agent.contains("AAECAwQFBgc="), "{agent}");
+        // ... and says so when serve kept none.
+        std::fs::write(
+            &ag,
+            jsonl(&[json!({"t":1.6,"dir":"out","message":{"user_audio_chunk":{"audio_bytes":8}}})]),
+        )
+        .unwrap();
+        let report = write_bundle(&record("c1"), &with_audio).unwrap();
+        assert!(
+            report.notes.iter().any(|n| n.contains("--call-logs-audio")),
+            "{:?}",
+            report.notes
+        );
+
         // A secret in a binary file stops the bundle.
         std::fs::write(&pcap, b"..hunter2-pw..").unwrap();
         let e = write_bundle(&record("c1"), &req).unwrap_err();

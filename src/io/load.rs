@@ -32,7 +32,7 @@ use vcctl_core::media::caller_media::{
 };
 use vcctl_core::media::roundtrip::RoundTripConfig;
 use vcctl_core::sip::message::SipMessage;
-use vcctl_core::sip::sdp::{negotiate, Offer, G711};
+use vcctl_core::sip::sdp::{negotiate_answer, Offer, G711};
 use vcctl_core::sip::ua::{Credentials, Phase, UaEvent, UaOutput, Uac, UacConfig};
 
 /// After a stop, how long calls get to hang up before the run gives up on them.
@@ -310,18 +310,7 @@ impl Engine {
             reason: Some(reason),
             setup_ms: None,
             media_seconds: 0.0,
-            rtp_sent: 0,
-            rtp_received: 0,
-            rtp_expected: 0,
-            loss_percent: 0.0,
-            jitter_mean_ms: 0.0,
-            jitter_max_ms: 0.0,
-            markers_sent: 0,
-            markers_found: 0,
-            roundtrip_median_ms: None,
-            roundtrips: Vec::new(),
-            audio: None,
-            mos: None,
+            ..Default::default()
         };
         self.failed += 1;
         self.tally.record(&r);
@@ -399,16 +388,8 @@ impl Engine {
         match ev {
             UaEvent::Trying | UaEvent::Ringing { .. } | UaEvent::SessionProgress { .. } => {}
             UaEvent::Answered { remote_sdp } => {
-                let neg = remote_sdp
-                    .ok_or_else(|| "the answer has no SDP".to_string())
-                    .and_then(|sdp| {
-                        let neg = negotiate(&c.offer, &sdp).map_err(|e| e.to_string())?;
-                        let rtcp_at = sdp
-                            .audio()
-                            .and_then(|a| a.rtcp_endpoint(&sdp))
-                            .unwrap_or(neg.remote);
-                        Ok((neg, rtcp_at))
-                    });
+                let neg =
+                    negotiate_answer(&c.offer, remote_sdp.as_ref()).map_err(|e| e.to_string());
                 self.answered += 1;
                 self.up += 1;
                 c.answered = Some(now);
@@ -529,18 +510,7 @@ impl Engine {
                 .answered
                 .map(|a| now.saturating_duration_since(a).as_secs_f64())
                 .unwrap_or(0.0),
-            rtp_sent: 0,
-            rtp_received: 0,
-            rtp_expected: 0,
-            loss_percent: 0.0,
-            jitter_mean_ms: 0.0,
-            jitter_max_ms: 0.0,
-            markers_sent: 0,
-            markers_found: 0,
-            roundtrip_median_ms: None,
-            roundtrips: Vec::new(),
-            audio: None,
-            mos: None,
+            ..Default::default()
         };
         if let Some(m) = &mut c.media {
             let b = m.rtcp(now, true);

@@ -2,7 +2,7 @@
 //! `rtp_echo`). One thread: the SIP socket driven by [`vcctl_core::sip::uas::Answerer`], and
 //! one RTP socket for every call that sends each packet back where it came from (its SSRC
 //! changed, as a real far end's would be), drained with `recvmmsg` and answered with
-//! `sendmmsg`, 64 at a time, so the answerer costs little beside the generator it measures
+//! `sendmmsg`, 64 at a time (`udp_batch.rs`), so the answerer costs little beside the generator it measures
 //! (the same technique as the benchmark's synthetic Asterisk, `bench_peer`). RTCP on the RTP
 //! port + 1 is read and dropped.
 
@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 pub use vcctl_core::sip::uas::AnswerTotals;
 use vcctl_core::sip::uas::Answerer;
+
+use crate::io::udp_batch::{self, RecvBatch, SendBatch};
 
 const BATCH: usize = 64;
 
@@ -32,17 +34,7 @@ impl AnswerSockets {
         sip.set_nonblocking(true)?;
         for s in [&rtp, &rtcp] {
             // Room for a stall of this thread at hundreds of calls.
-            let bytes: libc::c_int = 8 << 20;
-            // SAFETY: setsockopt reads one c_int we own; failure leaves the default size.
-            unsafe {
-                libc::setsockopt(
-                    s.as_raw_fd(),
-                    libc::SOL_SOCKET,
-                    libc::SO_RCVBUF,
-                    (&bytes as *const libc::c_int).cast(),
-                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-                );
-            }
+            udp_batch::set_recv_buffer(s, 8 << 20);
         }
         Ok(AnswerSockets { sip, rtp, rtcp })
     }
@@ -57,13 +49,7 @@ impl AnswerSockets {
 }
 
 fn thread_cpu_s() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+    udp_batch::thread_cpu_ns() as f64 / 1e9
 }
 
 /// Answer until `stop`; `report` gets the totals about once a second.
@@ -78,12 +64,8 @@ pub fn run(
     let t0 = Instant::now();
     let mut totals = AnswerTotals::default();
     let mut sip_buf = vec![0u8; 65536];
-    let mut bufs = vec![[0u8; 2048]; BATCH];
-    let mut names: Vec<libc::sockaddr_in> = vec![
-        // SAFETY: an all-zero sockaddr_in is valid.
-        unsafe { std::mem::zeroed() };
-        BATCH
-    ];
+    let mut inb = RecvBatch::new(BATCH);
+    let mut outb = SendBatch::new(BATCH);
     let sip_fd = socks.sip.as_raw_fd();
     let rtp_fd = socks.rtp.as_raw_fd();
     let rtcp_fd = socks.rtcp.as_raw_fd();
@@ -123,7 +105,7 @@ pub fn run(
             }
         }
         if fds[1].revents != 0 {
-            totals.rtp_echoed += echo(rtp_fd, &mut bufs, &mut names);
+            totals.rtp_echoed += echo(&socks.rtp, &mut inb, &mut outb);
         }
         if fds[2].revents != 0 {
             let mut b = [0u8; 2048];
@@ -145,71 +127,24 @@ pub fn run(
 
 /// Drain the RTP socket and send every packet back to its source with another SSRC; the
 /// number echoed.
-fn echo(fd: i32, bufs: &mut [[u8; 2048]], names: &mut [libc::sockaddr_in]) -> u64 {
+fn echo(sock: &UdpSocket, inb: &mut RecvBatch, outb: &mut SendBatch) -> u64 {
     let mut echoed = 0u64;
     loop {
-        let n = bufs.len();
-        let mut iov: Vec<libc::iovec> = bufs
-            .iter_mut()
-            .map(|b| libc::iovec {
-                iov_base: b.as_mut_ptr().cast(),
-                iov_len: b.len(),
-            })
-            .collect();
-        let mut msgs: Vec<libc::mmsghdr> = iov
-            .iter_mut()
-            .zip(names.iter_mut())
-            .map(|(v, a)| {
-                // SAFETY: a zeroed mmsghdr is valid; the pointers set outlive the call.
-                let mut m: libc::mmsghdr = unsafe { std::mem::zeroed() };
-                m.msg_hdr.msg_name = (a as *mut libc::sockaddr_in).cast();
-                m.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_in>() as u32;
-                m.msg_hdr.msg_iov = v;
-                m.msg_hdr.msg_iovlen = 1;
-                m
-            })
-            .collect();
-        // SAFETY: every mmsghdr points at a live buffer and address slot.
-        let r = unsafe {
-            libc::recvmmsg(
-                fd,
-                msgs.as_mut_ptr(),
-                n as u32,
-                libc::MSG_DONTWAIT,
-                std::ptr::null_mut(),
-            )
-        };
-        if r <= 0 {
+        let got = inb.recv(sock);
+        if got == 0 {
             return echoed;
         }
-        let got = r as usize;
-        for m in msgs.iter_mut().take(got) {
-            let len = m.msg_len as usize;
-            // SAFETY: msg_iov points at one of `bufs`, len bytes of it were written.
-            let b = unsafe {
-                std::slice::from_raw_parts_mut((*m.msg_hdr.msg_iov).iov_base as *mut u8, len)
-            };
-            if len >= 12 {
+        for k in 0..got {
+            let b = inb.datagram_mut(k);
+            if b.len() >= 12 {
                 // Another SSRC, so the caller sees a far end, not its own stream.
                 for x in &mut b[8..12] {
                     *x ^= 0x5a;
                 }
             }
-            // SAFETY: as above; the length sent is what was received.
-            unsafe { (*m.msg_hdr.msg_iov).iov_len = len };
         }
-        let mut done = 0usize;
-        while done < got {
-            // SAFETY: msgs[done..got] hold the received packets and their sources.
-            let s =
-                unsafe { libc::sendmmsg(fd, msgs[done..].as_mut_ptr(), (got - done) as u32, 0) };
-            if s <= 0 {
-                break;
-            }
-            done += s as usize;
-        }
-        echoed += done as u64;
-        if got < n {
+        echoed += inb.send_back(sock, outb) as u64;
+        if got < inb.capacity() {
             return echoed;
         }
     }

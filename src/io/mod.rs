@@ -33,4 +33,5 @@ pub mod store;
 pub mod store_pg;
 pub mod tls;
 pub mod top_screen;
+pub mod udp_batch;
 pub mod websocket;

@@ -1,5 +1,6 @@
-//! A client of serve's HTTP API for `vcctl top`: live calls, totals, a call's timeline, and
-//! the hang-up action, with serve's API token when one is set.
+//! A client of serve's HTTP API for `vcctl top`: live calls, totals, a call's timeline (a
+//! page, or followed as serve streams it), and the hang-up action, with serve's API token
+//! when one is set.
 
 use crate::io::api_token::ApiToken;
 use std::time::Duration;
@@ -55,10 +56,24 @@ pub fn api_token_secret() -> Option<String> {
     api_token().map(|t| t.expose().to_string())
 }
 
+/// How a followed stream ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowEnd {
+    /// The call ended (nothing more will come); else resume after `last`.
+    pub call_ended: bool,
+    /// The newest sequence number received.
+    pub last: u64,
+}
+
+/// Longest silence on an event stream before it counts as broken (serve's keep-alive: 15 s).
+const STREAM_SILENCE: Duration = Duration::from_secs(40);
+
 #[derive(Debug, Clone)]
 pub struct ServeClient {
     base: String,
     http: reqwest::Client,
+    /// For event streams: a connect timeout but no limit on the whole response.
+    stream_http: reqwest::Client,
     token: Option<ApiToken>,
 }
 
@@ -69,6 +84,10 @@ impl ServeClient {
             base: base.trim_end_matches('/').to_string(),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(3))
+                .build()
+                .unwrap_or_default(),
+            stream_http: reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(3))
                 .build()
                 .unwrap_or_default(),
             token: api_token(),
@@ -168,6 +187,92 @@ impl ServeClient {
         })
     }
 
+    /// Follow `call`'s timeline as serve streams it (`GET /calls/{id}/events`, server-sent
+    /// events), from the entry after `after`: each batch of entries that arrives goes to
+    /// `tx` at once. Returns when the stream ends: `call_ended`, or where to resume (`last`)
+    /// when serve dropped this reader as too slow or the connection broke.
+    pub async fn follow(
+        &self,
+        call: &str,
+        after: u64,
+        tx: &tokio::sync::mpsc::UnboundedSender<Vec<Value>>,
+    ) -> Result<FollowEnd, ServeClientError> {
+        use vcctl_core::serve::follow::{receive, Received};
+        let url = format!(
+            "{}/calls/{}/events?after={after}",
+            self.base,
+            path_segment(call)
+        );
+        let unreachable = |detail: String| ServeClientError::Unreachable {
+            url: url.clone(),
+            detail,
+        };
+        let req = self.stream_http.get(&url);
+        let req = match &self.token {
+            Some(t) => req.header(reqwest::header::AUTHORIZATION, t.header_value()),
+            None => req,
+        };
+        let mut r = req.send().await.map_err(|e| unreachable(e.to_string()))?;
+        match r.status().as_u16() {
+            200 => {}
+            401 => {
+                return Err(ServeClientError::Unauthorized {
+                    url: self.base.clone(),
+                })
+            }
+            status => {
+                let v: Value = r.json().await.unwrap_or_default();
+                return Err(ServeClientError::Status {
+                    url,
+                    status,
+                    detail: v["error"].as_str().unwrap_or("").to_string(),
+                });
+            }
+        }
+        let mut decoder = vcctl_core::serve::sse::SseDecoder::default();
+        let mut last = after;
+        let mut events = Vec::new();
+        loop {
+            // serve sends a keep-alive every 15 s: silence for longer is a dead connection.
+            let chunk = match tokio::time::timeout(STREAM_SILENCE, r.chunk()).await {
+                Ok(Ok(Some(c))) => c,
+                Ok(Ok(None)) => {
+                    return Ok(FollowEnd {
+                        call_ended: false,
+                        last,
+                    })
+                }
+                Ok(Err(e)) => return Err(unreachable(e.to_string())),
+                Err(_) => return Err(unreachable("the event stream went silent".into())),
+            };
+            events.clear();
+            decoder
+                .push(&chunk, &mut events)
+                .map_err(|e| unreachable(e.to_string()))?;
+            let mut batch = Vec::new();
+            let mut end = None;
+            for ev in &events {
+                match receive(ev) {
+                    Received::Entry(v) => {
+                        last = v["seq"].as_u64().unwrap_or(last);
+                        batch.push(v);
+                    }
+                    Received::End { call_ended, .. } => end = Some(FollowEnd { call_ended, last }),
+                    Received::Missed(_) | Received::Other => {}
+                }
+            }
+            if !batch.is_empty() && tx.send(batch).is_err() {
+                return Ok(FollowEnd {
+                    call_ended: false,
+                    last,
+                });
+            }
+            if let Some(end) = end {
+                return Ok(end);
+            }
+        }
+    }
+
     /// Ask serve to hang `call` up.
     pub async fn hangup(&self, call: &str) -> Result<(), ServeClientError> {
         let url = format!("{}/calls/{}/hangup", self.base, path_segment(call));
@@ -198,10 +303,11 @@ mod tests {
                 "127.0.0.1:0".parse().unwrap(),
                 Some(token()),
             ));
+        let journals = state.journals.clone();
         let j = state.journals.open_call("17.1", &json!({}));
         j.note("x", json!({}));
         state.calls.upsert("17.1", json!({"id": "17.1"}));
-        let (base, stop, _task) = crate::io::serve::http_api::tests::start(state).await;
+        let (base, stop, _task) = crate::io::serve::http_api::tests::start(state.clone()).await;
         let c = ServeClient::new(&base).with_token(None);
         assert_eq!(c.calls().await.unwrap()[0]["id"], "17.1");
         let refused = c.hangup("17.1").await.unwrap_err();
@@ -211,6 +317,36 @@ mod tests {
         let page = c.timeline("17.1", 0).await.unwrap();
         assert_eq!(page.last, 2);
         assert_eq!(c.timeline("17.1", 2).await.unwrap().entries.len(), 0);
+        // Following the stream: the backlog, a line pushed later, the end with the call.
+        let (ftx, mut frx) = tokio::sync::mpsc::unbounded_channel();
+        let follower = {
+            let c = c.clone();
+            tokio::spawn(async move { c.follow("17.1", 1, &ftx).await })
+        };
+        let first = frx.recv().await.unwrap();
+        assert_eq!(first[0]["what"], "x", "after=1 starts at the second entry");
+        j.agent_in(&vcctl_core::agent::proto::ServerMessage::UserTranscript {
+            text: "I need help".into(),
+        });
+        let turn = frx.recv().await.unwrap();
+        assert_eq!(turn[0]["text"], "I need help");
+        journals.close_call(
+            "17.1",
+            &[],
+            "completed",
+            "caller",
+            vcctl_core::serve::timeline::Finished::Success,
+        );
+        let end = follower.await.unwrap().unwrap();
+        assert_eq!(
+            end,
+            FollowEnd {
+                call_ended: true,
+                last: 4
+            }
+        );
+        assert_eq!(frx.recv().await.unwrap()[0]["what"], "ended");
+        state.journals.open_call("17.1", &json!({}));
         c.hangup("17.1").await.unwrap();
         assert_eq!(rx.recv().await.unwrap(), "17.1");
         let e = c.hangup("nope").await.unwrap_err();

@@ -1,6 +1,8 @@
 //! The terminal side of `vcctl top`: raw mode and the alternate screen (crossterm, restored
 //! on every way out: q, Ctrl-C, SIGTERM/SIGHUP, an error), key events from a reader thread,
-//! and serve's API polled several times a second. State, keys and drawing are `ui::top`.
+//! serve's calls and totals polled several times a second, and the selected call's timeline
+//! followed as serve streams it (a task per followed call; its entries are drawn as they
+//! arrive). State, keys and drawing are `ui::top`.
 
 use std::io::Stdout;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +15,7 @@ use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 
-use crate::io::serve_client::ServeClient;
+use crate::io::serve_client::{ServeClient, ServeClientError};
 use crate::ui::top::{Action, Key, TopState};
 
 /// Writes the bundle of a call; returns the file written, or a sentence saying why not.
@@ -109,13 +111,15 @@ pub async fn run(
     let mut state = TopState::new(client.base(), color);
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / rate.max(1)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    // The timeline being followed: (call, last sequence number seen).
-    let mut following: Option<(String, u64)> = None;
+    // The timeline being followed: (call, the task streaming it).
+    let mut following: Option<(String, tokio::task::JoinHandle<()>)> = None;
+    let (entries_tx, mut entries) = mpsc::unbounded_channel::<(String, Vec<serde_json::Value>)>();
     let result = loop {
         tokio::select! {
             _ = tick.tick() => {
-                poll(&client, &mut state, &mut following).await;
+                poll(&client, &mut state).await;
             }
+            Some((id, batch)) = entries.recv() => state.add_timeline(&id, batch),
             input = keys.recv() => match input {
                 Some(Input::Key(k)) => match state.key(k) {
                     Action::Quit => break Ok(()),
@@ -131,11 +135,7 @@ pub async fn run(
                             Err(e) => format!("no bundle of {id}: {e}"),
                         };
                     }
-                    Action::None => {
-                        if state.wants_timeline().is_some() {
-                            poll(&client, &mut state, &mut following).await;
-                        }
-                    }
+                    Action::None => {}
                 },
                 Some(Input::Redraw) => {}
                 None => break Ok(()),
@@ -143,6 +143,7 @@ pub async fn run(
             _ = term_signals.recv() => break Ok(()),
             _ = hup.recv() => break Ok(()),
         }
+        follow(&client, &state, &mut following, &entries_tx);
         if let Err(e) = term.draw(|f| state.render(f)) {
             break Err(crate::Error::io("drawing vcctl top", e));
         }
@@ -155,30 +156,65 @@ pub async fn run(
     result
 }
 
-/// One refresh: the calls, the totals, and the followed timeline's new entries.
-async fn poll(client: &ServeClient, state: &mut TopState, following: &mut Option<(String, u64)>) {
+/// One refresh: the calls and the totals.
+async fn poll(client: &ServeClient, state: &mut TopState) {
     let (calls, totals) = tokio::join!(client.calls(), client.totals());
     match (calls, totals) {
         (Ok(c), Ok(t)) => state.update(&c, t),
-        (Err(e), _) | (_, Err(e)) => {
-            state.error = Some(e.to_string());
-            return;
-        }
+        (Err(e), _) | (_, Err(e)) => state.error = Some(e.to_string()),
     }
-    let want = state.wants_timeline().map(str::to_string);
-    match want {
-        None => *following = None,
-        Some(id) => {
-            let after = match following {
-                Some((c, n)) if *c == id => *n,
-                _ => 0,
-            };
-            if let Ok(page) = client.timeline(&id, after).await {
-                *following = Some((id.clone(), page.last));
-                state.add_timeline(&id, page.entries);
+}
+
+/// Stream the timeline the view wants (the selected call in the detail view), stopping the
+/// stream of a call it no longer shows.
+fn follow(
+    client: &ServeClient,
+    state: &TopState,
+    following: &mut Option<(String, tokio::task::JoinHandle<()>)>,
+    tx: &mpsc::UnboundedSender<(String, Vec<serde_json::Value>)>,
+) {
+    let want = state.wants_timeline();
+    if following.as_ref().map(|(id, _)| id.as_str()) == want {
+        return;
+    }
+    if let Some((_, task)) = following.take() {
+        task.abort();
+    }
+    let Some(id) = want.map(str::to_string) else {
+        return;
+    };
+    let (client, tx) = (client.clone(), tx.clone());
+    let call = id.clone();
+    let task = tokio::spawn(async move {
+        // Entries of this call, tagged with it, to the view.
+        let (batch_tx, mut batches) = mpsc::unbounded_channel();
+        let forward = {
+            let (tx, call) = (tx.clone(), call.clone());
+            tokio::spawn(async move {
+                while let Some(b) = batches.recv().await {
+                    if tx.send((call.clone(), b)).is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        let mut after = 0;
+        loop {
+            match client.follow(&call, after, &batch_tx).await {
+                Ok(end) if end.call_ended => break,
+                // Dropped as too slow, or the connection closed: resume where it stopped.
+                Ok(end) => after = end.last,
+                // Not live any more (404), or no token (401): nothing to follow.
+                Err(ServeClientError::Status { .. } | ServeClientError::Unauthorized { .. }) => {
+                    break
+                }
+                Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
             }
         }
-    }
+        drop(batch_tx);
+        let _ = forward.await;
+    });
+    *following = Some((id, task));
 }
 
 #[cfg(test)]

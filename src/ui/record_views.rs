@@ -355,6 +355,25 @@ fn labelled(v: &Value, indent: &str, rows: &mut Vec<(String, String)>) {
     }
 }
 
+/// A titled table of a record's figures (`labelled`), left out when it has no rows;
+/// `hide_missing` also leaves out the figures without a value.
+fn section(out: &mut String, title: &str, v: Option<&Value>, hide_missing: bool) {
+    let mut rows = Vec::new();
+    if let Some(v) = v {
+        labelled(v, "", &mut rows);
+    }
+    let rows: Vec<(&str, String)> = rows
+        .iter()
+        .filter(|(_, v)| !(hide_missing && v == "-"))
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    if !rows.is_empty() {
+        out.push_str(&format!("\n{title}\n"));
+        out.push_str(&kv_table(&rows));
+        out.push('\n');
+    }
+}
+
 /// A stored MOS estimate in one line: `4.39 (R 92.6; loss 0.00 %, jitter buffer 20 ms,
 /// delay 40 ms)`, "measured" when the network delay came from RTCP.
 pub fn mos_line(v: &Value) -> Option<String> {
@@ -435,42 +454,19 @@ impl Render for CallView {
         for (at, what) in timeline(c) {
             out.push_str(&format!("  {:>+9.3} s  {what}\n", at));
         }
-        for (title, v) in [
-            (
-                "RTP from the caller (Asterisk -> vcctl -> agent)",
-                &c.rtp_inbound,
-            ),
-            (
-                "RTP to the caller (agent -> vcctl -> Asterisk)",
-                &c.rtp_outbound,
-            ),
-        ] {
-            let mut rows = Vec::new();
-            if let Some(v) = v {
-                labelled(v, "", &mut rows);
-            }
-            if !rows.is_empty() {
-                let rows: Vec<(&str, String)> =
-                    rows.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                out.push_str(&format!("\n{title}\n"));
-                out.push_str(&kv_table(&rows));
-                out.push('\n');
-            }
-        }
-        if let Some(l) = &c.latency {
-            let mut rows = Vec::new();
-            labelled(l, "", &mut rows);
-            let rows: Vec<(&str, String)> = rows
-                .iter()
-                .filter(|(_, v)| v != "-")
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect();
-            if !rows.is_empty() {
-                out.push_str("\nlatency\n");
-                out.push_str(&kv_table(&rows));
-                out.push('\n');
-            }
-        }
+        section(
+            &mut out,
+            "RTP from the caller (Asterisk -> vcctl -> agent)",
+            c.rtp_inbound.as_ref(),
+            false,
+        );
+        section(
+            &mut out,
+            "RTP to the caller (agent -> vcctl -> Asterisk)",
+            c.rtp_outbound.as_ref(),
+            false,
+        );
+        section(&mut out, "latency", c.latency.as_ref(), true);
         let lines = transcript_lines(c);
         out.push_str("\ntranscript\n");
         if lines.is_empty() {
@@ -565,45 +561,6 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// Columns of the CSV export, in order.
-pub const CSV_COLUMNS: &[&str] = &[
-    "id",
-    "started_at",
-    "stasis_start",
-    "bridged",
-    "agent_connected",
-    "first_agent_audio",
-    "ended",
-    "duration_seconds",
-    "caller_number",
-    "caller_name",
-    "extension",
-    "profile",
-    "agent_id",
-    "conversation_id",
-    "caller_channel_id",
-    "media_channel_id",
-    "bridge_id",
-    "outcome",
-    "ended_by",
-    "end_cause",
-    "rtp_in_packets",
-    "rtp_in_lost",
-    "rtp_in_jitter_ms",
-    "rtp_out_packets",
-    "playout_underflows",
-    "setup_ms",
-    "agent_connect_ms",
-    "agent_response_p50_ms",
-    "recording",
-    "transcript",
-    "rtp_inbound_json",
-    "rtp_outbound_json",
-    "latency_json",
-    "serve_instance",
-    "asterisk_id",
-];
-
 /// The serve instance and its Asterisk, e.g. `node-1:8000 (Asterisk 02:42:ac:11:00:02)`.
 fn node(c: &CallRecord) -> String {
     match (&c.serve_instance, &c.asterisk_id) {
@@ -630,65 +587,90 @@ fn json_text(v: &Option<Value>) -> String {
     v.as_ref().map(Value::to_string).unwrap_or_default()
 }
 
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+/// The agent's response times of a call, ms (its latency record's `agent_response_ms`).
+fn responses(c: &CallRecord) -> Vec<f64> {
+    c.latency
+        .as_ref()
+        .and_then(|l| l.get("agent_response_ms"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
+/// The CSV export's columns in order, each with its field of a call: one table, so a column
+/// and its value cannot drift apart.
+type CsvColumn = (&'static str, fn(&CallRecord) -> String);
+const CSV: &[CsvColumn] = &[
+    ("id", |c| c.id.clone()),
+    ("started_at", |c| utc_ms(c.stasis_start)),
+    ("stasis_start", |c| num(Some(c.stasis_start))),
+    ("bridged", |c| num(c.bridged)),
+    ("agent_connected", |c| num(c.agent_connected)),
+    ("first_agent_audio", |c| num(c.first_agent_audio)),
+    ("ended", |c| num(c.ended)),
+    ("duration_seconds", |c| num(c.duration_seconds)),
+    ("caller_number", |c| text(&c.caller_number)),
+    ("caller_name", |c| text(&c.caller_name)),
+    ("extension", |c| text(&c.extension)),
+    ("profile", |c| text(&c.profile)),
+    ("agent_id", |c| text(&c.agent_id)),
+    ("conversation_id", |c| text(&c.conversation_id)),
+    ("caller_channel_id", |c| c.caller_channel_id.clone()),
+    ("media_channel_id", |c| text(&c.media_channel_id)),
+    ("bridge_id", |c| text(&c.bridge_id)),
+    ("outcome", |c| {
+        c.outcome
+            .map(|o| o.as_str().to_string())
+            .unwrap_or_default()
+    }),
+    ("ended_by", |c| {
+        c.ended_by
+            .map(|o| o.as_str().to_string())
+            .unwrap_or_default()
+    }),
+    ("end_cause", |c| text(&c.end_cause)),
+    ("rtp_in_packets", |c| json_num(&c.rtp_inbound, "packets")),
+    ("rtp_in_lost", |c| json_num(&c.rtp_inbound, "lost")),
+    ("rtp_in_jitter_ms", |c| {
+        json_num(&c.rtp_inbound, "jitter_ms")
+    }),
+    ("rtp_out_packets", |c| json_num(&c.rtp_outbound, "packets")),
+    ("playout_underflows", |c| {
+        json_num(&c.rtp_outbound, "underflows")
+    }),
+    ("setup_ms", |c| json_num(&c.latency, "handler_ms")),
+    ("agent_connect_ms", |c| {
+        json_num(&c.latency, "agent_connect_ms")
+    }),
+    ("agent_response_p50_ms", |c| {
+        percentile(&responses(c), 50.0)
+            .map(|v| format!("{v:.1}"))
+            .unwrap_or_default()
+    }),
+    ("recording", |c| text(&c.recording)),
+    ("transcript", |c| transcript_lines(c).join("\n")),
+    ("rtp_inbound_json", |c| json_text(&c.rtp_inbound)),
+    ("rtp_outbound_json", |c| json_text(&c.rtp_outbound)),
+    ("latency_json", |c| json_text(&c.latency)),
+    ("serve_instance", |c| text(&c.serve_instance)),
+    ("asterisk_id", |c| text(&c.asterisk_id)),
+];
+
+/// The names of the CSV export's columns, in order.
+pub fn csv_columns() -> Vec<&'static str> {
+    CSV.iter().map(|(name, _)| *name).collect()
+}
+
 /// The CSV export: a header row, then one row per call; rows end in CRLF.
 pub fn write_csv(calls: &[CallRecord], out: &mut String) {
-    out.push_str(&CSV_COLUMNS.join(","));
+    out.push_str(&csv_columns().join(","));
     out.push_str("\r\n");
     for c in calls {
-        let responses: Vec<f64> = c
-            .latency
-            .as_ref()
-            .and_then(|l| l.get("agent_response_ms"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
-        let transcript = transcript_lines(c).join("\n");
-        let s = |v: &Option<String>| v.clone().unwrap_or_default();
-        let fields: Vec<String> = vec![
-            c.id.clone(),
-            utc_ms(c.stasis_start),
-            num(Some(c.stasis_start)),
-            num(c.bridged),
-            num(c.agent_connected),
-            num(c.first_agent_audio),
-            num(c.ended),
-            num(c.duration_seconds),
-            s(&c.caller_number),
-            s(&c.caller_name),
-            s(&c.extension),
-            s(&c.profile),
-            s(&c.agent_id),
-            s(&c.conversation_id),
-            c.caller_channel_id.clone(),
-            s(&c.media_channel_id),
-            s(&c.bridge_id),
-            c.outcome
-                .map(|o| o.as_str().to_string())
-                .unwrap_or_default(),
-            c.ended_by
-                .map(|o| o.as_str().to_string())
-                .unwrap_or_default(),
-            s(&c.end_cause),
-            json_num(&c.rtp_inbound, "packets"),
-            json_num(&c.rtp_inbound, "lost"),
-            json_num(&c.rtp_inbound, "jitter_ms"),
-            json_num(&c.rtp_outbound, "packets"),
-            json_num(&c.rtp_outbound, "underflows"),
-            json_num(&c.latency, "handler_ms"),
-            json_num(&c.latency, "agent_connect_ms"),
-            percentile(&responses, 50.0)
-                .map(|v| format!("{v:.1}"))
-                .unwrap_or_default(),
-            s(&c.recording),
-            transcript,
-            json_text(&c.rtp_inbound),
-            json_text(&c.rtp_outbound),
-            json_text(&c.latency),
-            s(&c.serve_instance),
-            s(&c.asterisk_id),
-        ];
-        debug_assert_eq!(fields.len(), CSV_COLUMNS.len());
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let row: Vec<String> = CSV.iter().map(|(_, field)| csv_field(&field(c))).collect();
         out.push_str(&row.join(","));
         out.push_str("\r\n");
     }
@@ -791,9 +773,9 @@ mod tests {
         write_csv(&[record()], &mut text);
         let rows = parse_csv(&text);
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0], CSV_COLUMNS);
+        assert_eq!(rows[0], csv_columns());
         let get =
-            |name: &str| rows[1][CSV_COLUMNS.iter().position(|c| *c == name).unwrap()].clone();
+            |name: &str| rows[1][csv_columns().iter().position(|c| *c == name).unwrap()].clone();
         assert_eq!(get("caller_name"), "Smith, \"Jo\"");
         assert_eq!(get("started_at"), "2023-11-14T22:13:20.000Z");
         assert_eq!(get("duration_seconds"), "30.000");

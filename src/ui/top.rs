@@ -40,6 +40,10 @@ pub struct CallRow {
     pub underflows: Option<u64>,
     pub last_response_ms: Option<f64>,
     pub barge_ins: Option<u64>,
+    /// E-model MOS of the caller's leg each way (phone -> Asterisk, Asterisk -> phone), from
+    /// Asterisk's figures as serve last read them.
+    pub mos_in: Option<f64>,
+    pub mos_out: Option<f64>,
 }
 
 impl CallRow {
@@ -62,15 +66,35 @@ impl CallRow {
             speaking: s(&v["speaking"]),
             in_dbfs: m["caller_level_dbfs"].as_f64(),
             out_dbfs: m["agent_level_dbfs"].as_f64(),
-            loss_in: m["rtp_in_lost"].as_i64(),
+            // The caller's audio crosses two hops: phone -> Asterisk (Asterisk's count) and
+            // Asterisk -> serve (serve's): losses add up, the larger jitter shows.
+            loss_in: match (m["rtp_in_lost"].as_i64(), leg["rx_lost"].as_i64()) {
+                (None, None) => None,
+                (a, b) => Some(a.unwrap_or(0).max(0) + b.unwrap_or(0).max(0)),
+            },
             loss_out: leg["tx_lost"].as_i64(),
-            jitter_in_ms: m["rtp_in_jitter_ms"].as_f64(),
+            jitter_in_ms: match (m["rtp_in_jitter_ms"].as_f64(), leg["rx_jitter_ms"].as_f64()) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
             jitter_out_ms: leg["tx_jitter_ms"].as_f64(),
             underflows: m["playout"]["underflows"].as_u64(),
             last_response_ms: v["last_response_ms"].as_f64(),
             barge_ins: m["interruptions"].as_u64(),
+            mos_in: leg_mos(leg, "rx"),
+            mos_out: leg_mos(leg, "tx"),
         }
     }
+}
+
+/// The MOS of one direction (`rx`, `tx`) of the caller leg in a snapshot's `caller_leg`.
+fn leg_mos(leg: &Value, dir: &str) -> Option<f64> {
+    vcctl_core::media::call_rtp::live_leg_mos(
+        leg[format!("{dir}_packets")].as_i64()?,
+        leg[format!("{dir}_lost")].as_i64().unwrap_or(0),
+        leg[format!("{dir}_jitter_ms")].as_f64(),
+        leg["rtt_ms"].as_f64(),
+    )
 }
 
 /// Columns, in order; also the sort keys.
@@ -89,9 +113,10 @@ pub enum Column {
     Underflows,
     Response,
     BargeIns,
+    Mos,
 }
 
-pub const COLUMNS: [Column; 13] = [
+pub const COLUMNS: [Column; 14] = [
     Column::Caller,
     Column::Extension,
     Column::Profile,
@@ -105,6 +130,7 @@ pub const COLUMNS: [Column; 13] = [
     Column::Underflows,
     Column::Response,
     Column::BargeIns,
+    Column::Mos,
 ];
 
 impl Column {
@@ -123,6 +149,7 @@ impl Column {
             Column::Underflows => "UNDERFL",
             Column::Response => "RESP ms",
             Column::BargeIns => "BARGE",
+            Column::Mos => "MOS in/out",
         }
     }
 
@@ -135,6 +162,7 @@ impl Column {
             Column::Jitter => "JIT i/o",
             Column::Underflows => "UFL",
             Column::Response => "RESP",
+            Column::Mos => "MOS i/o",
             other => other.title(),
         }
     }
@@ -166,6 +194,7 @@ impl Column {
             Column::Underflows => 7,
             Column::Response => 7,
             Column::BargeIns => 5,
+            Column::Mos => 10,
         }
     }
 
@@ -196,6 +225,11 @@ impl Column {
             Column::Underflows => opt(r.underflows.map(|x| x.to_string())),
             Column::Response => opt(r.last_response_ms.map(|x| format!("{x:.0}"))),
             Column::BargeIns => opt(r.barge_ins.map(|x| x.to_string())),
+            Column::Mos => format!(
+                "{}/{}",
+                opt(r.mos_in.map(|x| format!("{x:.1}"))),
+                opt(r.mos_out.map(|x| format!("{x:.1}")))
+            ),
         }
     }
 
@@ -223,6 +257,8 @@ impl Column {
             Column::Underflows => a.underflows.cmp(&b.underflows),
             Column::Response => cmp(f(a.last_response_ms), f(b.last_response_ms)),
             Column::BargeIns => a.barge_ins.cmp(&b.barge_ins),
+            // The worse direction decides.
+            Column::Mos => cmp(f(a.mos_in).min(f(a.mos_out)), f(b.mos_in).min(f(b.mos_out))),
         }
     }
 }
@@ -339,10 +375,18 @@ impl TopState {
         }
     }
 
-    /// More timeline entries of `call`.
+    /// More timeline entries of `call` as serve streams them; an entry already shown (a
+    /// stream resumed after a break sends some again) is skipped by its `seq`.
     pub fn add_timeline(&mut self, call: &str, entries: Vec<Value>) {
         match &mut self.timeline {
-            Some((c, v)) if c == call => v.extend(entries),
+            Some((c, v)) if c == call => {
+                let last = v.last().and_then(|e| e["seq"].as_u64()).unwrap_or(0);
+                v.extend(
+                    entries
+                        .into_iter()
+                        .filter(|e| e["seq"].as_u64().is_none_or(|s| s > last)),
+                )
+            }
             _ => self.timeline = Some((call.to_string(), entries)),
         }
         if let Some((_, v)) = &mut self.timeline {
@@ -613,7 +657,7 @@ impl TopState {
                 Style::default().add_modifier(Modifier::BOLD),
             )),
             Line::from(format!(
-                "  in  (Asterisk->serve) lost {}  jitter {}",
+                "  in  (phone->serve) lost {}  jitter {}",
                 row.loss_in.map(|x| x.to_string()).unwrap_or("-".into()),
                 fig(row.jitter_in_ms, "ms")
             )),
@@ -621,6 +665,11 @@ impl TopState {
                 "  out (Asterisk->phone) lost {}  jitter {}",
                 row.loss_out.map(|x| x.to_string()).unwrap_or("-".into()),
                 fig(row.jitter_out_ms, "ms")
+            )),
+            Line::from(format!(
+                "  MOS caller leg in {}  out {}",
+                row.mos_in.map(|x| format!("{x:.2}")).unwrap_or("-".into()),
+                row.mos_out.map(|x| format!("{x:.2}")).unwrap_or("-".into())
             )),
             Line::from(format!(
                 "  playout underflows {}",
@@ -694,7 +743,8 @@ mod tests {
             "last_response_ms": resp,
             "media": {"caller_level_dbfs": -30.0, "agent_level_dbfs": -12.0, "rtp_in_lost": 2,
                       "rtp_in_jitter_ms": 1.25, "playout": {"underflows": 1}, "interruptions": 3},
-            "caller_leg": {"tx_lost": 0, "tx_jitter_ms": 4.0}
+            "caller_leg": {"rx_packets": 500, "rx_lost": 1, "rx_jitter_ms": 0.5,
+                           "tx_packets": 450, "tx_lost": 50, "tx_jitter_ms": 4.0, "rtt_ms": 20.0}
         })
     }
 
@@ -729,7 +779,16 @@ mod tests {
         assert!(text.contains("agent errors 1"), "{text}");
         assert!(text.contains("+15550001"), "{text}");
         assert!(text.contains("1:05"), "{text}");
-        assert!(text.contains("2/0"), "loss in/out: {text}");
+        // Loss in: serve's 2 from Asterisk plus Asterisk's 1 from the phone.
+        assert!(text.contains("3/50"), "loss in/out: {text}");
+        let mos =
+            |p, l, j| vcctl_core::media::call_rtp::live_leg_mos(p, l, Some(j), Some(20.0)).unwrap();
+        let (mi, mo) = (mos(500, 1, 0.5), mos(450, 50, 4.0));
+        assert!(mi > 4.0 && mo < 3.5, "{mi} {mo}");
+        assert!(
+            text.contains(&format!("{mi:.1}/{mo:.1}")),
+            "MOS in/out: {text}"
+        );
         assert!(text.contains("1.2/4.0"), "jitter in/out: {text}");
         assert!(text.contains("420"), "{text}");
         assert!(text.contains("agent"), "{text}");
@@ -813,6 +872,19 @@ mod tests {
     }
 
     #[test]
+    fn a_resumed_stream_does_not_show_an_entry_twice() {
+        let mut s = TopState::new("x", false);
+        s.update(&[call("a", "c1", 10.0, None)], json!({}));
+        s.key(Key::Enter);
+        let turn = |seq: u64, text: &str| json!({"seq": seq, "t": 100.0, "kind": "turn", "role": "agent", "text": text});
+        s.add_timeline("a", vec![turn(1, "first line"), turn(2, "second line")]);
+        s.add_timeline("a", vec![turn(2, "second line"), turn(3, "third line")]);
+        let text = screen(&s, 160, 30);
+        assert_eq!(text.matches("second line").count(), 1, "{text}");
+        assert!(text.contains("third line"), "{text}");
+    }
+
+    #[test]
     fn no_color_draws_without_colors_and_small_terminals_do_not_panic() {
         let mut s = TopState::new("x", false);
         s.update(&[call("a", "c1", 10.0, None)], json!({"agent_errors": 3}));
@@ -859,6 +931,9 @@ mod tests {
         );
         assert!(text.contains("9.9") && text.contains("bob"), "{text}");
         let v = serde_json::to_value(&snap).unwrap();
-        assert_eq!(v["calls"][0]["loss_in"], 2);
+        // Both hops of the caller's audio: serve's 2 and Asterisk's 1.
+        assert_eq!(v["calls"][0]["loss_in"], 3);
+        assert!(v["calls"][0]["mos_out"].as_f64().unwrap() < 3.5, "{v}");
+        assert!(text.contains("MOS"), "{text}");
     }
 }

@@ -88,20 +88,44 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Run a program that must succeed (ip, nft, iptables...); its output. A failure panics
+/// with the command and its stderr.
+pub fn run_ok(args: &[&str]) -> Output {
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Variables a developer's shell may carry that would change what vcctl does.
+pub const INHERITED_SETTINGS: &[&str] = &[
+    "VCCTL_ARI_URL",
+    "ASTERISK_ARI_HOST",
+    "ASTERISK_ARI_PORT",
+    "ASTERISK_ARI_USERNAME",
+    "ASTERISK_ARI_PASSWORD",
+    "ASTERISK_ARI_APP",
+    "RUST_LOG",
+];
+
+/// `c` without [`INHERITED_SETTINGS`].
+pub fn without_inherited_settings(c: &mut Command) -> &mut Command {
+    for k in INHERITED_SETTINGS {
+        c.env_remove(k);
+    }
+    c
+}
+
 /// A `vcctl` command with only the given settings: no inherited ARI variables, no `.env`.
 pub fn bare_command() -> Command {
     let mut c = Command::new(bin());
-    for k in [
-        "VCCTL_ARI_URL",
-        "ASTERISK_ARI_HOST",
-        "ASTERISK_ARI_PORT",
-        "ASTERISK_ARI_USERNAME",
-        "ASTERISK_ARI_PASSWORD",
-        "ASTERISK_ARI_APP",
-        "RUST_LOG",
-    ] {
-        c.env_remove(k);
-    }
+    without_inherited_settings(&mut c);
     c.current_dir(std::env::temp_dir());
     c.stdin(Stdio::null());
     c
@@ -159,6 +183,22 @@ impl Sandbox {
 
     pub fn spawn(&self, args: &[&str]) -> Spawned {
         Spawned::start(self.command().args(args))
+    }
+
+    /// `vcctl events ARGS` running and connected (its "listening for ARI events" line seen),
+    /// so the app it names is registered when this returns.
+    pub fn spawn_events(&self, args: &[&str]) -> Spawned {
+        let mut all = vec!["events"];
+        all.extend_from_slice(args);
+        let mut e = self.spawn(&all);
+        assert!(
+            e.wait_stderr(Duration::from_secs(10), |l| l
+                .contains("listening for ARI events"))
+                .is_some(),
+            "events did not connect: {:?}",
+            e.seen_err
+        );
+        e
     }
 
     pub fn sandbox_script(&self, args: &[&str]) -> Output {
@@ -319,4 +359,5 @@ impl Drop for Spawned {
         let _ = self.child.wait();
     }
 }
+pub mod baresip;
 pub mod stack;

@@ -157,7 +157,7 @@ impl Scheduler {
 }
 
 /// How a call ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// A 2xx came.
@@ -166,7 +166,9 @@ pub enum Outcome {
     Refused,
     /// No final answer in time (no response at all, or provisional answers only).
     TimedOut,
-    /// It could not be placed (no socket, nothing listens).
+    /// It could not be placed (no socket, nothing listens); also a record's default, so a
+    /// field left unset never reads as a success.
+    #[default]
     Failed,
     /// The run was stopped before a final answer.
     Unfinished,
@@ -195,8 +197,9 @@ pub fn audio_verdict(rtp_received: u64, markers_sent: usize, markers_found: usiz
     }
 }
 
-/// One call of the run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One call of the run. `Default` is a failed call with no media figures, for the records
+/// of calls that never got media (`..Default::default()`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CallRecord {
     /// 0 for the first call placed.
     pub index: u64,

@@ -137,19 +137,20 @@ impl MediaTransport {
 
 pub use crate::io::serve::media_loop::CallSignal;
 
-#[path = "ws_media.rs"]
-mod ws_media;
-
 // The call's stages, each in its own file (children of this module: they share its types).
 #[path = "call_hooks.rs"]
-mod hooks;
+mod call_hooks;
 #[path = "call_setup.rs"]
-mod setup;
+mod call_setup;
 #[path = "call_teardown.rs"]
-mod teardown;
-use hooks::*;
-use setup::*;
-use teardown::*;
+mod call_teardown;
+#[path = "ws_media.rs"]
+mod ws_media;
+use call_hooks::*;
+pub(crate) use call_hooks::{journal_media_event, speaking};
+pub use call_setup::unicast_peer;
+use call_setup::*;
+use call_teardown::*;
 
 /// Something that follows one call's packets and leaves a file behind (per-call capture,
 /// recording). Created per call by a [`PluginFactory`]; sees every RTP packet both ways.
@@ -418,7 +419,10 @@ pub async fn handle_call(
         let last = Arc::new(Mutex::new(CallerLegWatch::default()));
         let seen = last.clone();
         let j = journal.clone();
-        let task = tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen, &j).await });
+        let codec =
+            vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name());
+        let task =
+            tokio::spawn(async move { watch_caller_rtt(&shared.ari, &id, &seen, &j, codec).await });
         (task, last)
     };
 
@@ -457,19 +461,26 @@ pub async fn handle_call(
         shared.api.readiness.is_ready(),
         &shared.api.readiness.reason(),
     );
-    let (outcome, ended_by, cause) = classify(&end, agent_heard);
+    let (outcome, ended_by, cause) = classify(&end, agent_heard, journal.hung_up_by_operator());
     tracing::debug!(call = %id, ?end, outcome = outcome.as_str(), "call ended");
     teardown(&shared, &id, &mut res, &end).await;
 
     let ended = now_unix();
-    let rtp = media_stats.as_ref().map(|s| {
-        vcctl_core::media::call_rtp::split(
+    let codec = vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name());
+    let rtp = match media_stats.as_ref() {
+        Some(s) => Some(vcctl_core::media::call_rtp::split(
             s,
             caller_rtp.as_ref(),
-            vcctl_core::analysis::mos::Codec::from_name(shared.opts.rtp_format.asterisk_name()),
+            codec,
             latency.caller_rtt_ms,
-        )
-    });
+        )),
+        // --transport websocket: no RTP reaches serve (no media-leg figures), but the
+        // caller's own leg is RTP all the same: its loss, jitter and MOS each way.
+        None if shared.opts.transport == MediaTransport::WebSocket => caller_rtp
+            .as_ref()
+            .map(|a| vcctl_core::media::call_rtp::caller_leg_only(a, codec, latency.caller_rtt_ms)),
+        None => None,
+    };
     tracing::info!(
         "{}",
         vcctl_core::serve::call_log::call_ended(&vcctl_core::serve::call_log::CallEnded {
@@ -532,27 +543,38 @@ pub async fn handle_call(
         m.observe_call_rtp(i, o);
     }
     let how = match outcome {
-        CallOutcome::Completed => vcctl_core::serve::timeline::Finished::Success,
+        CallOutcome::Completed if agent_heard => vcctl_core::serve::timeline::Finished::Success,
         CallOutcome::AgentFailed => vcctl_core::serve::timeline::Finished::AgentFailed,
         _ => vcctl_core::serve::timeline::Finished::Other,
     };
     shared
         .api
         .journals
-        .close_call(&id, &res.files, outcome.as_str(), how);
+        .close_call(&id, &res.files, outcome.as_str(), ended_by.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
 }
 
 /// The caller leg as Asterisk sees it, for the live view: what it received from the phone
 /// (`rx`) and what the phone reported of Asterisk's stream (`tx`, by RTCP).
-fn caller_leg_json(s: &vcctl_core::ari::model::RtpStat) -> Value {
+/// With each direction's E-model MOS (`call_rtp::caller_leg_in/out`, as in the call record).
+/// The same for both transports: the caller's leg is RTP whatever serve's leg is.
+fn caller_leg_json(
+    s: &vcctl_core::ari::model::RtpStat,
+    codec: Option<vcctl_core::analysis::mos::Codec>,
+) -> Value {
+    use vcctl_core::media::call_rtp::{caller_leg_in, caller_leg_out};
+    let rtt = rtt_ms(s);
     json!({
+        "rx_packets": s.rxcount,
         "rx_lost": s.rxploss,
+        "tx_packets": s.txcount,
         "rx_jitter_ms": s.rxjitter.map(|j| j * 1000.0),
+        "rx_mos": caller_leg_in(s, codec, rtt).mos.map(|m| m.mos),
         "tx_lost": s.txploss,
         "tx_jitter_ms": s.txjitter.map(|j| j * 1000.0),
-        "rtt_ms": rtt_ms(s),
+        "tx_mos": caller_leg_out(s, codec, rtt).mos.map(|m| m.mos),
+        "rtt_ms": rtt,
     })
 }
 
@@ -581,6 +603,7 @@ async fn watch_caller_rtt(
     id: &str,
     last: &Mutex<CallerLegWatch>,
     journal: &crate::io::serve::journal::Journal,
+    codec: Option<vcctl_core::analysis::mos::Codec>,
 ) {
     loop {
         let wait = if lock(last).rtt_ms.is_some() { 5 } else { 1 };
@@ -591,7 +614,7 @@ async fn watch_caller_rtt(
                 if let Some(rtt) = rtt_ms(&s) {
                     w.rtt_ms = Some(rtt);
                 }
-                journal.set_caller_leg(caller_leg_json(&s));
+                journal.set_caller_leg(caller_leg_json(&s, codec));
                 w.stats = Some(s);
             }
             Err(crate::io::ari_http::AriError::NotFound { .. }) => return,

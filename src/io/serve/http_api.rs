@@ -8,6 +8,7 @@
 //! | `GET /calls` | JSON array of live calls (the call engine's snapshots, ordered by id) |
 //! | `GET /calls/{id}` | one live call, or 404 `{"error":...}` |
 //! | `GET /calls/{id}/timeline?after=N` | the call's timeline entries after sequence number N (default 0): `{"call","entries","missed","last"}`; `missed` counts entries the bounded ring dropped before this reader saw them (see `io::serve::journal`) |
+//! | `GET /calls/{id}/events?after=N` | the same entries streamed as server-sent events as they happen (`id:` the sequence number, `data:` the entry; `Last-Event-ID` works as `after`), `event: missed` when the ring dropped some first, and a last `event: end` (`{"reason","last"}`) when the call ends, when this reader fell `journal::FOLLOW_QUEUE` (256) entries behind (it may resume with `after=last`), or at shutdown; 404 when the call is not live, 503 when it has `journal::MAX_FOLLOWERS` (16) readers |
 //! | `POST /calls/{id}/hangup` | ask serve to hang the call up (202 `{"hangup":id}`, or 404) |
 //! | `GET /totals` | calls up, calls started in the last minute, started/finished, success rate, agent errors |
 //! | `GET /settings` | the settings this serve runs with: app, agent URL and transport, default agent id, RTP; no secrets (whether an API key is set, not the key) |
@@ -44,8 +45,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use crate::io::api_token::ApiToken;
-use crate::io::serve::journal::Journals;
+use crate::io::serve::journal::{Journals, Streamed};
 use vcctl_core::metrics::registry::Registry;
+use vcctl_core::serve::follow::{self, Follow, Frame};
 
 /// Where the API listens unless told otherwise.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8000";
@@ -265,6 +267,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/calls", get(calls))
         .route("/calls/{id}", get(call))
         .route("/calls/{id}/timeline", get(timeline))
+        .route("/calls/{id}/events", get(call_events))
         .route("/calls/{id}/hangup", post(hangup))
         .route("/totals", get(totals))
         .route("/events", get(events))
@@ -334,7 +337,7 @@ fn json_error(status: StatusCode, message: String) -> Response {
 async fn not_found() -> Response {
     json_error(
         StatusCode::NOT_FOUND,
-        "no such endpoint; try /healthz, /readyz, /metrics, /calls, /calls/{id}, /calls/{id}/timeline, /totals, /settings or /events".into(),
+        "no such endpoint; try /healthz, /readyz, /metrics, /calls, /calls/{id}, /calls/{id}/timeline, /calls/{id}/events, /totals, /settings or /events".into(),
     )
 }
 
@@ -414,6 +417,101 @@ async fn timeline(
     }
 }
 
+/// The reader's cursor: `after=` or, on an `EventSource`'s reconnection, `Last-Event-ID`.
+fn follow_cursor(q: &After, headers: &axum::http::HeaderMap) -> u64 {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(q.after)
+}
+
+/// Fields in the order `Frame::encode` writes them (axum writes them as they are set): the
+/// type before the data, for clients that read line by line.
+fn sse_event(f: &Frame) -> Event {
+    let mut e = Event::default();
+    if let Some(name) = f.event() {
+        e = e.event(name);
+    }
+    if let Some(id) = f.id() {
+        e = e.id(id.to_string());
+    }
+    e.data(f.data())
+}
+
+/// One reader of a call's stream: frames waiting to go out, the live entries, serve's stop.
+struct Reader {
+    follow: Follow,
+    pending: std::collections::VecDeque<Frame>,
+    live: Option<broadcast::Receiver<Streamed>>,
+    closing: watch::Receiver<bool>,
+}
+
+impl Reader {
+    /// The next frame to send; `None` once the end frame went out.
+    async fn next(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(f) = self.pending.pop_front() {
+                return Some(f);
+            }
+            if self.follow.is_done() {
+                return None;
+            }
+            let Some(live) = self.live.as_mut() else {
+                return self.follow.end(follow::End::CallEnded);
+            };
+            if *self.closing.borrow() {
+                return self.follow.end(follow::End::Shutdown);
+            }
+            tokio::select! {
+                r = live.recv() => match r {
+                    Ok(e) => self.pending.extend(self.follow.entry(e.0, e.1.clone())),
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        return self.follow.end(follow::End::TooSlow)
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {
+                        return self.follow.end(follow::End::CallEnded)
+                    }
+                },
+                _ = self.closing.changed() => return self.follow.end(follow::End::Shutdown),
+            }
+        }
+    }
+}
+
+async fn call_events(
+    State(s): State<ApiState>,
+    Path(id): Path<String>,
+    Query(q): Query<After>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(j) = s.journals.get(&id) else {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            format!("no live call with id '{id}'"),
+        );
+    };
+    let after = follow_cursor(&q, &headers);
+    let sub = match j.follow(after) {
+        Ok(sub) => sub,
+        Err(e) => return json_error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+    };
+    let mut f = Follow::new(after);
+    let reader = Reader {
+        pending: f.backlog(sub.backlog, sub.missed).into(),
+        follow: f,
+        live: sub.live,
+        closing: s.closing.subscribe(),
+    };
+    let stream = futures_util::stream::unfold(reader, |mut r| async move {
+        let f = r.next().await?;
+        Some((Ok::<_, Infallible>(sse_event(&f)), r))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
 async fn hangup(State(s): State<ApiState>, Path(id): Path<String>) -> Response {
     if s.calls.get(&id).is_none() {
         return json_error(
@@ -465,6 +563,7 @@ async fn events(State(s): State<ApiState>) -> Sse<impl Stream<Item = Result<Even
 pub(crate) mod tests {
     use super::*;
     use vcctl_core::metrics::prom_text as text_format;
+    use vcctl_core::serve::timeline::Finished;
 
     /// Serve `state` on 127.0.0.1:0; returns the base URL, a stop handle and the task.
     pub(crate) async fn start(
@@ -571,6 +670,107 @@ pub(crate) mod tests {
         assert!(r.json::<Value>().await.unwrap()["error"].is_string());
 
         stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    /// Read server-sent events from `r` until `until` says stop or the stream closes.
+    async fn read_events(
+        r: &mut reqwest::Response,
+        until: impl Fn(&vcctl_core::serve::sse::SseEvent) -> bool,
+    ) -> Vec<vcctl_core::serve::sse::SseEvent> {
+        let mut d = vcctl_core::serve::sse::SseDecoder::default();
+        let mut out = Vec::new();
+        while let Some(chunk) = tokio::time::timeout(Duration::from_secs(5), r.chunk())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+        {
+            d.push(&chunk, &mut out).unwrap();
+            if out.iter().any(&until) {
+                break;
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn a_calls_event_stream_sends_its_entries_as_they_happen_and_ends_with_the_call() {
+        let journals = Journals::default();
+        let state = ApiState::new(Registry::new(), 16).with_journals(journals.clone());
+        let (base, stop, task) = start(state.clone()).await;
+        let http = reqwest::Client::new();
+        let j = journals.open_call("c1", &json!({}));
+        j.note("before", json!({}));
+
+        let mut r = http
+            .get(format!("{base}/calls/c1/events"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let ct = r.headers()[header::CONTENT_TYPE].to_str().unwrap();
+        assert!(ct.starts_with("text/event-stream"), "{ct}");
+        let got = read_events(&mut r, |e| e.data.contains("before")).await;
+        assert_eq!(got.len(), 2, "the backlog: settings and 'before': {got:?}");
+        assert_eq!(got[1].id.as_deref(), Some("2"));
+
+        // A transcript line pushed now arrives on the open stream.
+        j.agent_in(&vcctl_core::agent::proto::ServerMessage::AgentResponse {
+            text: "How can I help?".into(),
+        });
+        let got = read_events(&mut r, |e| e.data.contains("How can I help?")).await;
+        let turn: Value = serde_json::from_str(&got.last().unwrap().data).unwrap();
+        assert_eq!(
+            (turn["kind"].as_str(), turn["seq"].as_u64()),
+            (Some("turn"), Some(3))
+        );
+
+        // A second reader resuming after 2 (Last-Event-ID) starts at the turn.
+        let mut r2 = http
+            .get(format!("{base}/calls/c1/events"))
+            .header("Last-Event-ID", "2")
+            .send()
+            .await
+            .unwrap();
+        let got2 = read_events(&mut r2, |e| e.id.as_deref() == Some("3")).await;
+        assert_eq!(got2[0].id.as_deref(), Some("3"), "{got2:?}");
+
+        // The call ends: the 'ended' entry, then the end frame, then the stream closes.
+        journals.close_call("c1", &[], "completed", "operator", Finished::Success);
+        let got = read_events(&mut r, |_| false).await;
+        let ended: Value = serde_json::from_str(&got[0].data).unwrap();
+        assert_eq!(ended["what"], "ended");
+        assert_eq!(ended["ended_by"], "operator");
+        assert_eq!(got.last().unwrap().event, "end");
+        assert!(got.last().unwrap().data.contains("call ended"), "{got:?}");
+        let got2 = read_events(&mut r2, |_| false).await;
+        assert_eq!(got2.last().unwrap().event, "end");
+
+        // Not live: 404.
+        let r = http
+            .get(format!("{base}/calls/c1/events"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+
+        // serve stopping ends an open stream (graceful shutdown does not wait for it).
+        journals.open_call("c2", &json!({}));
+        let mut r = http
+            .get(format!("{base}/calls/c2/events"))
+            .send()
+            .await
+            .unwrap();
+        read_events(&mut r, |e| e.id.as_deref() == Some("1")).await;
+        stop.send(()).unwrap();
+        let got = read_events(&mut r, |_| false).await;
+        assert!(
+            got.last().unwrap().data.contains("serve stopping"),
+            "{got:?}"
+        );
         tokio::time::timeout(Duration::from_secs(5), task)
             .await
             .unwrap()
@@ -689,6 +889,11 @@ pub(crate) mod tests {
         assert!(!open_net.allows(&Method::GET, "/calls", bad));
         assert!(!open_net.allows(&Method::GET, "/metrics", None));
         assert!(open_net.allows(&Method::GET, "/calls", good));
+        // A call's event stream is a read like the others: every caller's transcript is in it.
+        assert!(loopback.allows(&Method::GET, "/calls/c1/events", None));
+        assert!(!open_net.allows(&Method::GET, "/calls/c1/events", None));
+        assert!(!open_net.allows(&Method::GET, "/calls/c1/events", bad));
+        assert!(open_net.allows(&Method::GET, "/calls/c1/events", good));
         // Actions: the token on every address; without a configured token, nobody.
         for m in [Method::POST, Method::DELETE, Method::PUT, Method::PATCH] {
             assert!(!loopback.allows(&m, "/calls/c1/hangup", None));

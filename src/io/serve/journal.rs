@@ -17,6 +17,13 @@
 //! cut), and only the newest `--call-logs-keep` calls' files are kept (default 1000; older ones
 //! are deleted every 50 calls). A write error stops that call's file, never the call.
 //!
+//! Streamed (`GET /calls/{id}/events`, [`Journal::follow`]): each entry is also handed to the
+//! call's readers as it is pushed. They share one queue of [`FOLLOW_QUEUE`] entries per call (a
+//! tokio broadcast channel: the call never waits for a reader); a reader that falls further
+//! behind is dropped with an `end` frame saying so, and may resume with `after=`. At most
+//! [`MAX_FOLLOWERS`] readers per call. When the call ends its last entry (`ended`) goes out and
+//! the streams close. No reader: no queue and no copy of an entry.
+//!
 //! Cost: nothing per RTP packet; one buffered line per ARI event and agent message.
 
 use std::collections::HashMap;
@@ -27,6 +34,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
+use tokio::sync::broadcast;
 
 use crate::io::clock::now_unix;
 use vcctl_core::agent::proto::ServerMessage;
@@ -40,6 +48,10 @@ use vcctl_core::serve::timeline::{
 pub const DEFAULT_KEEP_CALLS: usize = 1000;
 /// Largest size of one call's file unless told otherwise (MiB).
 pub const DEFAULT_MAX_FILE_MB: u64 = 16;
+/// Entries one reader of a call's stream may fall behind before it is dropped.
+pub const FOLLOW_QUEUE: usize = 256;
+/// Readers of one call's stream at a time.
+pub const MAX_FOLLOWERS: usize = 16;
 /// Suffixes of a call's two files.
 pub const EVENTS_SUFFIX: &str = ".events.jsonl";
 pub const AGENT_SUFFIX: &str = ".agent.jsonl";
@@ -149,9 +161,34 @@ impl LogFile {
     }
 }
 
+/// An entry handed to a call's stream readers: its sequence number and JSON text.
+pub type Streamed = Arc<(u64, String)>;
+
+/// The ring and its readers, under one lock so a reader's backlog and its subscription meet
+/// without a gap.
+struct Ring {
+    timeline: Timeline,
+    /// Created when the first reader comes; dropped when the call ends.
+    followers: Option<broadcast::Sender<Streamed>>,
+    ended: bool,
+}
+
+/// A new reader of a call's stream: the entries the ring holds after its cursor, how many
+/// it dropped before, and the live entries (`None`: the call has already ended).
+pub struct Subscription {
+    pub backlog: Vec<(u64, String)>,
+    pub missed: u64,
+    pub live: Option<broadcast::Receiver<Streamed>>,
+}
+
+/// The call already has [`MAX_FOLLOWERS`] readers.
+#[derive(Debug, thiserror::Error)]
+#[error("this call's event stream already has {MAX_FOLLOWERS} readers; close one and retry")]
+pub struct TooManyFollowers;
+
 /// One live call's journal.
 pub struct Journal {
-    ring: Mutex<Timeline>,
+    ring: Mutex<Ring>,
     events: Mutex<Option<LogFile>>,
     agent: Mutex<Option<LogFile>>,
     keep_audio: bool,
@@ -159,6 +196,8 @@ pub struct Journal {
     agent_audio_in: AtomicU64,
     /// The caller leg's RTP figures as Asterisk last reported them.
     caller_leg: Mutex<Option<Value>>,
+    /// An operator asked serve to hang the call up (`POST /calls/{id}/hangup`).
+    operator_hangup: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -175,18 +214,34 @@ impl Journal {
             None => (None, None),
         };
         Journal {
-            ring: Mutex::new(Timeline::new(settings.ring_entries)),
+            ring: Mutex::new(Ring {
+                timeline: Timeline::new(settings.ring_entries),
+                followers: None,
+                ended: false,
+            }),
             events: Mutex::new(events),
             agent: Mutex::new(agent),
             keep_audio: settings.keep_audio,
             agent_audio_in: AtomicU64::new(0),
             caller_leg: Mutex::new(None),
+            operator_hangup: Default::default(),
         }
     }
 
     /// The caller leg's RTP figures (from Asterisk's RTP statistics of the channel).
     pub fn set_caller_leg(&self, v: Value) {
         *lock(&self.caller_leg) = Some(v);
+    }
+
+    /// An operator asked for the hang-up (noted in the timeline): the call's end is theirs.
+    pub fn operator_hangup(&self) {
+        self.operator_hangup.store(true, Ordering::Relaxed);
+        self.note("hangup requested over the HTTP API", json!({}));
+    }
+
+    /// Whether [`Journal::operator_hangup`] was called.
+    pub fn hung_up_by_operator(&self) -> bool {
+        self.operator_hangup.load(Ordering::Relaxed)
     }
 
     pub fn caller_leg(&self) -> Option<Value> {
@@ -198,9 +253,17 @@ impl Journal {
         if let Some(o) = entry.as_object_mut() {
             o.entry("t").or_insert(json!(now_unix()));
         }
-        let seq = lock(&self.ring).push(entry.clone());
-        if let Some(o) = entry.as_object_mut() {
-            o.insert("seq".into(), json!(seq));
+        {
+            let mut ring = lock(&self.ring);
+            let seq = ring.timeline.push(entry.clone());
+            if let Some(o) = entry.as_object_mut() {
+                o.insert("seq".into(), json!(seq));
+            }
+            // Sent under the ring's lock, so readers see entries in sequence order. Never
+            // blocks: a reader too far behind loses its place (and is dropped), not the call.
+            if let Some(tx) = ring.followers.as_ref().filter(|tx| tx.receiver_count() > 0) {
+                let _ = tx.send(Arc::new((seq, entry.to_string())));
+            }
         }
         if let Some(f) = lock(&self.events).as_mut() {
             f.line(&entry);
@@ -277,8 +340,35 @@ impl Journal {
     /// newest sequence number).
     pub fn since(&self, after: u64) -> (Vec<Value>, u64, u64) {
         let ring = lock(&self.ring);
-        let (entries, missed) = ring.since(after);
-        (entries, missed, ring.last_seq())
+        let (entries, missed) = ring.timeline.since(after);
+        (entries, missed, ring.timeline.last_seq())
+    }
+
+    /// Start reading the call's entries after `after` as they come (see the module
+    /// documentation for the bounds).
+    pub fn follow(&self, after: u64) -> Result<Subscription, TooManyFollowers> {
+        let mut ring = lock(&self.ring);
+        let live = if ring.ended {
+            None
+        } else {
+            let tx = ring
+                .followers
+                .get_or_insert_with(|| broadcast::channel(FOLLOW_QUEUE).0);
+            if tx.receiver_count() >= MAX_FOLLOWERS {
+                return Err(TooManyFollowers);
+            }
+            Some(tx.subscribe())
+        };
+        let (entries, missed) = ring.timeline.since(after);
+        let backlog = entries
+            .into_iter()
+            .map(|v| (v["seq"].as_u64().unwrap_or(0), v.to_string()))
+            .collect();
+        Ok(Subscription {
+            backlog,
+            missed,
+            live,
+        })
     }
 
     pub fn agent_audio_messages(&self) -> u64 {
@@ -286,6 +376,12 @@ impl Journal {
     }
 
     fn close(&self) {
+        {
+            // Readers get what is queued, then their stream closes.
+            let mut ring = lock(&self.ring);
+            ring.ended = true;
+            ring.followers = None;
+        }
         if let Some(f) = lock(&self.events).as_mut() {
             f.flush();
         }
@@ -385,6 +481,7 @@ impl Journals {
         call_id: &str,
         files: &[(String, String)],
         outcome: &str,
+        ended_by: &str,
         how: Finished,
     ) {
         if let Some(j) = lock(&self.0.live).remove(call_id) {
@@ -394,7 +491,7 @@ impl Journals {
                 .collect();
             j.note(
                 "ended",
-                json!({"outcome": outcome, "files": files,
+                json!({"outcome": outcome, "ended_by": ended_by, "files": files,
                        "agent_audio_messages": j.agent_audio_messages()}),
             );
             j.close();
@@ -481,6 +578,7 @@ mod tests {
             "1700.1",
             &[("capture".into(), "/x/1700.1.pcap".into())],
             "completed",
+            "caller",
             Finished::Success,
         );
         assert!(js.get("1700.1").is_none());
@@ -500,6 +598,55 @@ mod tests {
     }
 
     #[test]
+    fn a_reader_follows_the_entries_as_they_come_and_its_stream_closes_when_the_call_ends() {
+        let js = Journals::default();
+        let j = js.open_call("c1", &json!({}));
+        let mut sub = j.follow(0).unwrap();
+        assert_eq!(sub.backlog.len(), 1, "the settings entry");
+        assert_eq!(sub.backlog[0].0, 1);
+        j.agent_in(&ServerMessage::UserTranscript {
+            text: "hello there".into(),
+        });
+        let live = sub.live.as_mut().unwrap();
+        let got = live.try_recv().unwrap();
+        assert_eq!(got.0, 2);
+        assert!(got.1.contains("hello there"), "{}", got.1);
+        js.close_call("c1", &[], "completed", "operator", Finished::Success);
+        let ended = live.try_recv().unwrap();
+        assert!(
+            ended.1.contains("\"ended\"") && ended.1.contains("operator"),
+            "{}",
+            ended.1
+        );
+        assert!(matches!(
+            live.try_recv(),
+            Err(broadcast::error::TryRecvError::Closed)
+        ));
+        // A reader that comes after the end gets the backlog and no live part.
+        let late = j.follow(2).unwrap();
+        assert!(late.live.is_none());
+        assert_eq!(late.backlog.len(), 1);
+    }
+
+    #[test]
+    fn a_slow_reader_loses_its_place_without_holding_the_call_and_readers_are_bounded() {
+        let js = Journals::default();
+        let j = js.open_call("c2", &json!({}));
+        let mut slow = j.follow(0).unwrap().live.unwrap();
+        for i in 0..FOLLOW_QUEUE + 10 {
+            j.note("x", json!({ "i": i }));
+        }
+        assert!(matches!(
+            slow.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(10))
+        ));
+        let mut others: Vec<_> = (1..MAX_FOLLOWERS).map(|_| j.follow(0).unwrap()).collect();
+        assert!(j.follow(0).is_err(), "one reader too many");
+        others.pop();
+        assert!(j.follow(0).is_ok(), "a place freed");
+    }
+
+    #[test]
     fn logs_stop_at_their_limit_and_rotation_keeps_the_newest_calls() {
         let dir = tempfile::tempdir().unwrap();
         let js = Journals::new(JournalSettings {
@@ -512,7 +659,7 @@ mod tests {
         for _ in 0..20 {
             j.agent_out(r#"{"user_audio_chunk":"AAECAwQFBgc="}"#);
         }
-        js.close_call("c1", &[], "completed", Finished::Success);
+        js.close_call("c1", &[], "completed", "caller", Finished::Success);
         let (_, ag) = paths(dir.path(), "c1");
         let text = std::fs::read_to_string(&ag).unwrap();
         assert!(text.len() < 450, "{}", text.len());

@@ -82,14 +82,15 @@ pub async fn run(
         .map_err(|e| Error::io("reading the HTTP address", e))?;
     let (stop_http_tx, mut stop_http_rx) = watch::channel(false);
     // `POST /calls/{id}/hangup` (vcctl top's hang-up key): noted in the call's timeline, then
-    // the caller's channel is hung up, which ends the call as a caller hangup would.
+    // the caller's channel is hung up; the call ends as a caller hangup would, recorded as
+    // ended by the operator.
     let (hangup_tx, mut hangups) = mpsc::unbounded_channel::<String>();
     let hangup_task = {
         let shared = shared.clone();
         tokio::spawn(async move {
             while let Some(id) = hangups.recv().await {
                 if let Some(j) = shared.api.journals.get(&id) {
-                    j.note("hangup requested over the HTTP API", serde_json::json!({}));
+                    j.operator_hangup();
                 }
                 tracing::info!(call = %id, "hangup requested over the HTTP API");
                 if let Err(e) = shared.ari.hangup(&id, Some("normal")).await {

@@ -428,7 +428,7 @@ impl WsHooks for ServeWsHooks<'_, '_> {
         }
     }
 
-    fn every_second(&mut self, engine: &WsCallMedia) {
+    fn live(&mut self, engine: &WsCallMedia) {
         live_snapshot(self.cx, engine, self.figs);
     }
 }
@@ -576,9 +576,14 @@ fn live_snapshot(cx: &CallCtx<'_>, engine: &WsCallMedia, figs: &WsFigures) {
             "transport": "websocket",
             "age_seconds": call.received.elapsed().as_secs_f64(),
             "started": now_unix() - call.received.elapsed().as_secs_f64(),
+            // Same fields and meaning as an RTP call's (serve/call.rs `snapshot`): who is
+            // speaking, the levels (in `media`) and the caller's leg as Asterisk sees it.
+            // `media` has no rtp_in_* figures: no RTP reaches serve (docs/websocket-media.md).
+            "speaking": super::speaking(engine.stats().caller_speaking, engine.stats().agent_speaking),
             "last_response_ms": engine.stats().agent.response_latency_ms.last(),
             "media": engine.stats(),
             "media_ws": figs,
+            "caller_leg": cx.shared.api.journals.get(&call.channel.id).and_then(|j| j.caller_leg()),
         }),
     );
 }

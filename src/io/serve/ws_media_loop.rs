@@ -40,9 +40,13 @@ pub trait WsHooks {
     fn agent_in(&mut self, _msg: &ServerMessage) {}
     /// A message to the agent, as it is queued for the writer.
     fn agent_out(&mut self, _text: &str) {}
-    /// Once a second, the engine.
-    fn every_second(&mut self, _engine: &WsCallMedia) {}
+    /// Several times a second ([`LIVE_EVERY`]), the engine: for `vcctl top`'s level meters
+    /// and speaking state, as on the RTP path.
+    fn live(&mut self, _engine: &WsCallMedia) {}
 }
+
+/// How often [`WsHooks::live`] runs (the RTP path's `media_loop::LIVE_EVERY`).
+const LIVE_EVERY: Duration = Duration::from_millis(250);
 
 /// Hooks that observe nothing.
 pub struct NoWsHooks;
@@ -81,8 +85,8 @@ pub async fn run(
         }
         written
     });
-    let mut every_second = tokio::time::interval(Duration::from_secs(1));
-    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut live = tokio::time::interval(LIVE_EVERY);
+    live.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let end = loop {
         let mut caller_at = None;
         tokio::select! {
@@ -102,6 +106,7 @@ pub async fn run(
                     caller_at = Some(at);
                 }
                 Some(FromAsterisk::Event { at, event }) => {
+                    engine.note_link_event(&event);
                     if let Some(end) = hooks.link_event(at, event) {
                         break end;
                     }
@@ -130,7 +135,7 @@ pub async fn run(
                 let detail = e.unwrap_or_else(|_| "the agent writer stopped".into());
                 break LoopEnd::Agent { normal: false, detail };
             }
-            _ = every_second.tick() => hooks.every_second(&engine),
+            _ = live.tick() => hooks.live(&engine),
         }
         while let Some(out) = engine.poll_output() {
             match out {

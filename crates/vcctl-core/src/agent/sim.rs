@@ -42,7 +42,8 @@ pub enum SimMode {
     Tone,
 }
 
-/// How one conversation behaves (the conversation part of the simulator's options).
+/// How one conversation behaves: the conversation part of agent-sim's options (the I/O
+/// shell's `SimOptions` holds one of these and adds what only the HTTP front needs).
 #[derive(Debug, Clone)]
 pub struct ConversationConfig {
     pub mode: SimMode,
@@ -54,7 +55,8 @@ pub struct ConversationConfig {
     pub interrupt_on_speech: bool,
     pub tone_hz: f64,
     pub tone_duration: Duration,
-    /// Tone: send each reply at once (as a TTS faster than real time does).
+    /// Tone: send each reply at once (as a TTS faster than real time does) instead of in
+    /// real time.
     pub tone_burst: bool,
     /// Keep-alive pings; `None` sends none.
     pub ping_interval: Option<Duration>,
@@ -62,10 +64,31 @@ pub struct ConversationConfig {
     pub tool_call: bool,
     /// Size of `audio` events (tone; echo splits merged audio at this size).
     pub chunk_ms: u32,
-    /// Also send events a client must ignore.
+    /// Also send events a client must ignore (`internal_tentative_agent_response`,
+    /// `vad_score`, an invented type).
     pub extra_events: bool,
     /// End the conversation from the agent side (normal close) after this long.
     pub end_after: Option<Duration>,
+}
+
+/// `vcctl agent-sim`'s defaults: echo after 300 ms in µ-law, a ping every 2 s.
+impl Default for ConversationConfig {
+    fn default() -> Self {
+        ConversationConfig {
+            mode: SimMode::Echo,
+            response_delay: Duration::from_millis(300),
+            format: AudioFormat::ULAW_8000,
+            interrupt_on_speech: false,
+            tone_hz: 440.0,
+            tone_duration: Duration::from_secs(1),
+            tone_burst: false,
+            ping_interval: Some(Duration::from_secs(2)),
+            tool_call: false,
+            chunk_ms: 100,
+            extra_events: false,
+            end_after: None,
+        }
+    }
 }
 
 /// What the shell must do next.
@@ -708,17 +731,8 @@ mod tests {
     fn cfg(mode: SimMode) -> ConversationConfig {
         ConversationConfig {
             mode,
-            response_delay: Duration::from_millis(300),
-            format: AudioFormat::ULAW_8000,
-            interrupt_on_speech: false,
-            tone_hz: 440.0,
-            tone_duration: Duration::from_secs(1),
-            tone_burst: false,
             ping_interval: None,
-            tool_call: false,
-            chunk_ms: 100,
-            extra_events: false,
-            end_after: None,
+            ..Default::default()
         }
     }
 

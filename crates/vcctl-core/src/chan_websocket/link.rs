@@ -270,9 +270,17 @@ pub struct MediaLink {
     stats: LinkStats,
 }
 
-/// Idle silence is sent this long before Asterisk is estimated to run dry, so it is there
-/// for the tick.
-const SILENCE_LEAD: Duration = Duration::from_millis(5);
+/// Idle silence is sent this long before Asterisk is estimated to run dry: two frames and
+/// 5 ms, so two or three frames wait in Asterisk's queue and a frame that reaches it up to
+/// 25 ms late (serve's timer or Asterisk's WebSocket read thread behind on a busy machine)
+/// still makes its tick. It must: a tick that finds the queue empty sends the caller nothing,
+/// and Asterisk's RTP stack (res_rtp_asterisk `rtp_raw_write`) times a frame that comes less
+/// than 80 ms (640 samples) late by its sample count, not by the clock, so every missed tick
+/// takes 20 ms off the caller's RTP timeline for good: a receiver that places audio by
+/// timestamp hears what follows that much early (with 5 ms, a loaded sandbox moved the
+/// agent's answer more than 0.25 s earlier in `vcctl call`'s recording). The queued silence costs a
+/// response nothing: it is flushed when the response begins (`flush_idle_silence`).
+const SILENCE_LEAD: Duration = Duration::from_millis(45);
 
 impl MediaLink {
     pub fn new(cfg: LinkConfig, now: Instant) -> Self {

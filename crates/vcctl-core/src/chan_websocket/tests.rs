@@ -615,14 +615,19 @@ fn longest_gap(played: &[Option<u8>]) -> usize {
 fn idle_silence_feeds_every_tick_and_is_flushed_when_a_response_begins() {
     let mut rig = idle_rig();
     rig.run_for(400 * MS);
-    // One silence frame per 20 ms tick from the first on, never more than one queued.
+    // One silence frame per 20 ms tick from the first on, never more than three queued
+    // (the lead: two frames and 5 ms).
     assert!(
         rig.asterisk.played.len() >= 19,
         "{}",
         rig.asterisk.played.len()
     );
     assert!(rig.asterisk.played.iter().all(|f| f == &[0xFFu8; 160]));
-    assert!(rig.asterisk.max_queue_length <= 1);
+    assert!(
+        rig.asterisk.max_queue_length <= 3,
+        "{}",
+        rig.asterisk.max_queue_length
+    );
     // A response begins: the silence possibly queued is flushed, the response's first frame
     // plays at the next tick.
     let before = rig.asterisk.played.len();
@@ -683,6 +688,70 @@ fn after_a_flush_silence_keeps_the_caller_leg_fed() {
     assert!(after.len() >= 49, "{}", after.len());
     assert!(after.iter().all(|b| *b == Some(0xFF)), "{after:?}");
     assert_eq!(longest_gap(&after), 0);
+}
+
+/// Run the rig with the link's timers firing `late` after they are due (serve's task behind
+/// on a busy machine) while Asterisk ticks on time; the ticks after the first frame that
+/// played nothing.
+fn run_with_late_timers(rig: &mut Rig, d: Duration, late: Duration) -> usize {
+    let until = rig.now + d;
+    let mut empty = 0;
+    while rig.now < until {
+        let since = (rig.now - rig.t0).as_micros() as u64;
+        let next_tick = rig.t0 + Duration::from_micros((since / 20_000 + 1) * 20_000);
+        let wake = rig.link.next_timeout().map(|t| (t + late).max(rig.now));
+        let next = match wake {
+            Some(w) if w < next_tick => w,
+            _ => next_tick,
+        };
+        rig.now = next.min(until);
+        if wake.is_some_and(|w| w <= rig.now) {
+            rig.link.handle_timeout(rig.now);
+            rig.pump();
+        }
+        if rig.now == next_tick {
+            let played = rig.asterisk.tick().is_some();
+            if !played && !rig.asterisk.played.is_empty() {
+                empty += 1;
+            }
+            rig.pump();
+        }
+    }
+    empty
+}
+
+#[test]
+fn idle_silence_makes_every_tick_when_serve_wakes_late() {
+    // Asterisk times a frame that comes less than 80 ms late by its sample count, so each
+    // empty tick shortens the caller's RTP timeline by 20 ms for good: none may happen when
+    // serve's timer fires up to 25 ms late, at the start and after a barge-in.
+    for late in [0, 5, 12, 20, 24] {
+        let late = Duration::from_millis(late);
+        let mut rig = idle_rig();
+        assert_eq!(
+            run_with_late_timers(&mut rig, 3000 * MS, late),
+            0,
+            "{late:?}"
+        );
+        rig.push(&vec![3u8; 160 * 50]);
+        assert_eq!(
+            run_with_late_timers(&mut rig, 500 * MS, late),
+            0,
+            "{late:?}"
+        );
+        rig.link.interrupt(rig.now);
+        rig.pump();
+        assert_eq!(
+            run_with_late_timers(&mut rig, 3000 * MS, late),
+            0,
+            "{late:?}"
+        );
+        assert!(
+            rig.asterisk.played.len() >= 320,
+            "{}",
+            rig.asterisk.played.len()
+        );
+    }
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The checks of `doctor` and `check-firewall`: verdicts from evidence (`verdicts`; doctor's
+//! The checks of `doctor` and `check-firewall`: verdicts from evidence (`verdicts`, a file per family of checks; doctor's
 //! rows from its probes in `doctor`; check-firewall's RTP range, reflector probe outcomes and
 //! failure sentence in `firewall`), and the
 //! evidence's pure parsers: sockets from `/proc/net` (`procnet`), STUN (`stun`), Asterisk's

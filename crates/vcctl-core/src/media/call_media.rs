@@ -218,6 +218,9 @@ pub struct CallMedia {
     agent: AgentSide,
     last_rx: Option<Instant>,
     next_keepalive: Instant,
+    /// Keepalive chunks due but not yet taken by [`Self::poll_output`]: RTP that arrives
+    /// before they are taken retracts them (the quiet was only the driver reading late).
+    keepalive_pending: u64,
     /// RFC 3550 loss and jitter of the inbound stream, from its first packet (one stream:
     /// a new SSRC continues it, a sequence jump is taken after two sequential packets).
     in_stats: Option<ReceptionStats>,
@@ -264,6 +267,7 @@ impl CallMedia {
             agent,
             last_rx: None,
             next_keepalive: now + settings.keepalive_after,
+            keepalive_pending: 0,
             in_stats: None,
             rtp_rate: codec.clock_rate(),
             pt_learned: false,
@@ -314,6 +318,13 @@ impl CallMedia {
         self.counters.packets += 1;
         self.counters.bytes += data.len() as u64;
         self.last_rx = Some(now);
+        // Silence queued for a quiet that this packet ends, never sent: Asterisk was not
+        // quiet, its audio was waiting in the socket while the driver was busy (a stalled
+        // task, with the pacing thread still calling handle_timeout). Sent on top of that
+        // audio it would give the agent more than real time, and an echo agent's reply,
+        // played in real time, would stand that much behind for the rest of the call.
+        self.counters.keepalive_chunks -= self.keepalive_pending;
+        self.keepalive_pending = 0;
         let arrival = arrival_units(now.duration_since(self.started), self.rtp_rate);
         self.in_stats
             .get_or_insert_with(|| ReceptionStats::new(pkt.ssrc.0, pkt.seq.0))
@@ -374,8 +385,8 @@ impl CallMedia {
             .last_rx
             .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
         if quiet {
-            self.out
-                .push_back(Output::Agent(self.agent.silence_chunk()));
+            // Encoded when taken (poll_output), unless RTP retracts it first.
+            self.keepalive_pending += 1;
             self.counters.keepalive_chunks += 1;
             self.next_keepalive = now + self.settings.chunk;
         } else if let Some(t) = self.last_rx {
@@ -388,8 +399,16 @@ impl CallMedia {
         self.next_keepalive
     }
 
+    /// The next output: queued ones in order, then the keepalive chunks still due.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        if let Some(o) = self.out.pop_front() {
+            return Some(o);
+        }
+        if self.keepalive_pending == 0 {
+            return None;
+        }
+        self.keepalive_pending -= 1;
+        Some(Output::Agent(self.agent.silence_chunk()))
     }
 
     pub fn transcript(&self) -> &Transcript {
@@ -517,7 +536,8 @@ mod tests {
         /// Playout messages to the playout; everything else stays queued for `poll_output`.
         fn forward(&mut self, now: Instant) {
             let mut keep = VecDeque::new();
-            while let Some(o) = self.call.poll_output() {
+            // The queued outputs only: keepalive chunks still due stay retractable.
+            for o in std::mem::take(&mut self.call.out) {
                 match o {
                     Output::Playout(p) => self.playout.handle_input(now, p),
                     o => keep.push_back(o),
@@ -563,6 +583,9 @@ mod tests {
         }
         fn agent_to_rtp(&self) -> &PacingStats {
             self.playout.agent_to_rtp()
+        }
+        fn agent_to_rtp_first(&self) -> &PacingStats {
+            self.playout.agent_to_rtp_first()
         }
         fn late_frames(&self) -> &PacingStats {
             self.playout.late_frames()
@@ -886,6 +909,10 @@ mod tests {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         assert!(ms(h.quantile(0.0)) < 0.1, "{:?}", h.quantile(0.0));
         assert!((ms(h.max()) - 99.0).abs() < 4.0, "{:?}", h.max());
+        // Only the first message started the response: it alone is in the first-frame figure.
+        let f = m.agent_to_rtp_first();
+        assert_eq!(f.count(), 1);
+        assert!(ms(f.max()) < 0.1, "{:?}", f.max());
     }
 
     /// What a test keeps of a sent packet.
@@ -1079,6 +1106,64 @@ mod tests {
         assert!(payload_bytes.contains(&0x33));
         let s = m.stats();
         assert_eq!((s.interruptions, s.agent_audio_dropped_stale), (1, 1));
+    }
+
+    /// The mechanism behind calls of a 40-call burst that got their audio back but none of
+    /// their round-trip markers (when the pacing thread still drove this half's timeouts):
+    /// handle_timeout ran while Asterisk's RTP waited unread in the socket; keepalive silence
+    /// went to the agent for every 20 ms of that, then the late RTP too, so an echo agent
+    /// returned more than real time and the playout queue stood seconds behind (1-4 s
+    /// measured). The call's task now drives both, but any driver that runs the timeout
+    /// before reading the socket must not add silence on top of audio that was there.
+    #[test]
+    fn rtp_read_late_retracts_the_keepalive_silence_queued_meanwhile() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(440.0, 8000);
+        let ms = |n: u64| Duration::from_millis(n);
+        let mut seq = 0u16;
+        let mut agent_chunks = 0;
+        let mut feed = |m: &mut Joined, at: Instant| {
+            let from = seq as usize * 160 % 8000;
+            m.handle_rtp(at, peer(), &rtp(seq, &tone[from..from + 160]));
+            seq += 1;
+        };
+        // 1 s in step: a packet every 20 ms, the pacing clock between them.
+        for k in 0..50 {
+            feed(&mut m, t0 + ms(20 * k));
+            m.handle_timeout(t0 + ms(20 * k + 10));
+            agent_chunks += drain(&mut m).1.len();
+        }
+        assert_eq!(agent_chunks, 50);
+        // For 400 ms the timeouts run (keepalive due from 100 ms without RTP) while
+        // Asterisk's 20 packets wait in the socket; then the driver reads them.
+        let mut now = t0 + ms(990);
+        while now < t0 + ms(1400) {
+            now = m.next_timeout().max(now + ms(1));
+            m.handle_timeout(now);
+            m.collect();
+            m.rtp.clear();
+        }
+        assert!(m.stats().agent_keepalive_chunks >= 15, "{:?}", m.stats());
+        for _ in 0..20 {
+            feed(&mut m, t0 + ms(1400));
+        }
+        let (_, agent, _) = drain(&mut m);
+        // The agent gets the 20 chunks of audio Asterisk sent, and no silence on top.
+        assert_eq!(agent.len(), 20);
+        assert!(agent
+            .iter()
+            .all(|c| chunk_bytes(c) != vec![g711::ULAW_SILENCE; 160]));
+        assert_eq!(m.stats().agent_keepalive_chunks, 0);
+        // When Asterisk really sends nothing, the silence still goes out.
+        let mut now = t0 + ms(1400);
+        let mut silent = 0;
+        while now < t0 + ms(1900) {
+            now = m.next_timeout();
+            m.handle_timeout(now);
+            silent += drain(&mut m).1.len();
+        }
+        assert!((19..=21).contains(&silent), "{silent}");
     }
 
     #[test]

@@ -101,6 +101,27 @@ pub fn loss_ratio(received: u64, lost: i64) -> f64 {
     }
 }
 
+/// The MOS of one direction of the caller's leg while the call runs (`vcctl top`), from what
+/// Asterisk reports of it: packets received (or sent), lost, jitter (ms) and the RTCP round
+/// trip (ms); `None` before a packet was expected. Rated as G.711: serve's codecs (G.711,
+/// L16) share their E-model figures.
+pub fn live_leg_mos(
+    packets: i64,
+    lost: i64,
+    jitter_ms: Option<f64>,
+    rtt_ms: Option<f64>,
+) -> Option<f64> {
+    let ratio = loss_ratio(packets.max(0) as u64, lost);
+    leg_mos(
+        Some(Codec::Pcmu),
+        packets + lost.max(0),
+        ratio,
+        jitter_ms,
+        rtt_ms,
+    )
+    .map(|m| m.mos)
+}
+
 /// One leg and direction's MOS; `None` when nothing was expected or the codec has no
 /// E-model figures.
 fn leg_mos(
@@ -125,6 +146,55 @@ fn leg_mos(
         }
         .estimate(),
     )
+}
+
+/// The caller's leg from the phone to Asterisk, from the caller channel's RTP statistics
+/// (jitter in seconds there), rated with `codec` and half `caller_rtt_ms` as delay. Whatever
+/// the transport between Asterisk and serve, the caller's own leg is RTP.
+pub fn caller_leg_in(a: &RtpStat, codec: Option<Codec>, caller_rtt_ms: Option<f64>) -> LegStats {
+    leg(a.rxcount, a.rxploss, a.rxjitter, codec, caller_rtt_ms)
+}
+
+/// The caller's leg from Asterisk to the phone, as the phone reported it (RTCP).
+pub fn caller_leg_out(a: &RtpStat, codec: Option<Codec>, caller_rtt_ms: Option<f64>) -> LegStats {
+    leg(a.txcount, a.txploss, a.txjitter, codec, caller_rtt_ms)
+}
+
+/// A call whose media leg is not RTP (`--transport websocket`): the two directions with the
+/// caller's leg alone (the media leg's figures stay zero, its MOS `None`).
+pub fn caller_leg_only(
+    a: &RtpStat,
+    codec: Option<Codec>,
+    caller_rtt_ms: Option<f64>,
+) -> (RtpInbound, RtpOutbound) {
+    (
+        RtpInbound {
+            caller_leg: Some(caller_leg_in(a, codec, caller_rtt_ms)),
+            ..RtpInbound::default()
+        },
+        RtpOutbound {
+            caller_leg: Some(caller_leg_out(a, codec, caller_rtt_ms)),
+            ..RtpOutbound::default()
+        },
+    )
+}
+
+fn leg(
+    count: i64,
+    lost: i64,
+    jitter_s: Option<f64>,
+    codec: Option<Codec>,
+    caller_rtt_ms: Option<f64>,
+) -> LegStats {
+    let ratio = loss_ratio(count.max(0) as u64, lost);
+    let jitter = jitter_s.map(|j| j * 1000.0);
+    LegStats {
+        packets: count,
+        lost,
+        loss_ratio: ratio,
+        jitter_ms: jitter,
+        mos: leg_mos(codec, count + lost.max(0), ratio, jitter, caller_rtt_ms),
+    }
 }
 
 /// Split serve's figures into the two directions; `caller_leg` is the caller channel's RTP
@@ -156,23 +226,7 @@ pub fn split(
         agent_chunks: s.agent_chunks_out,
         agent_keepalive_chunks: s.agent_keepalive_chunks,
         stale_before_agent: s.rtp_in_stale_dropped,
-        caller_leg: caller_leg.map(|a| {
-            let ratio = loss_ratio(a.rxcount.max(0) as u64, a.rxploss);
-            let jitter = a.rxjitter.map(|j| j * 1000.0);
-            LegStats {
-                packets: a.rxcount,
-                lost: a.rxploss,
-                loss_ratio: ratio,
-                jitter_ms: jitter,
-                mos: leg_mos(
-                    codec,
-                    a.rxcount + a.rxploss.max(0),
-                    ratio,
-                    jitter,
-                    caller_rtt_ms,
-                ),
-            }
-        }),
+        caller_leg: caller_leg.map(|a| caller_leg_in(a, codec, caller_rtt_ms)),
     };
     let outbound = RtpOutbound {
         packets: s.rtp_out_packets,
@@ -188,23 +242,7 @@ pub fn split(
         agent_audio_events: s.agent_audio_events,
         agent_audio_dropped_stale: s.agent_audio_dropped_stale,
         interruptions: s.interruptions,
-        caller_leg: caller_leg.map(|a| {
-            let ratio = loss_ratio(a.txcount.max(0) as u64, a.txploss);
-            let jitter = a.txjitter.map(|j| j * 1000.0);
-            LegStats {
-                packets: a.txcount,
-                lost: a.txploss,
-                loss_ratio: ratio,
-                jitter_ms: jitter,
-                mos: leg_mos(
-                    codec,
-                    a.txcount + a.txploss.max(0),
-                    ratio,
-                    jitter,
-                    caller_rtt_ms,
-                ),
-            }
-        }),
+        caller_leg: caller_leg.map(|a| caller_leg_out(a, codec, caller_rtt_ms)),
     };
     (inbound, outbound)
 }
@@ -304,9 +342,47 @@ mod tests {
     }
 
     #[test]
+    fn a_websocket_call_is_rated_by_its_caller_leg_alone_as_an_rtp_call_is() {
+        let ast = RtpStat {
+            rxcount: 1000,
+            rxploss: 0,
+            rxjitter: Some(0.001),
+            txcount: 950,
+            txploss: 50,
+            txjitter: Some(0.030),
+            ..Default::default()
+        };
+        let (i, o) = caller_leg_only(&ast, Some(Codec::Pcmu), Some(200.0));
+        // The same caller-leg figures as an RTP call with the same statistics gets ...
+        let s = MediaStats {
+            rtp_in_packets: 990,
+            ..Default::default()
+        };
+        let (ri, ro) = split(&s, Some(&ast), Some(Codec::Pcmu), Some(200.0));
+        assert_eq!(i.caller_leg, ri.caller_leg);
+        assert_eq!(o.caller_leg, ro.caller_leg);
+        assert!(o.caller_leg.unwrap().mos.unwrap().mos < 4.0);
+        // ... and no media-leg figures: none exist on that transport.
+        assert_eq!((i.packets, i.lost, i.mos), (0, 0, None));
+        assert_eq!((o.packets, o.underflows), (0, 0));
+    }
+
+    #[test]
     fn loss_ratio_handles_nothing_and_duplicates() {
         assert_eq!(loss_ratio(0, 0), 0.0);
         assert_eq!(loss_ratio(10, -3), 0.0);
         assert_eq!(loss_ratio(0, 5), 1.0);
+    }
+
+    #[test]
+    fn the_live_mos_of_a_leg_falls_with_loss_and_is_unknown_before_any_packet() {
+        assert_eq!(live_leg_mos(0, 0, None, None), None);
+        let clean = live_leg_mos(500, 0, Some(1.0), Some(20.0)).unwrap();
+        let lossy = live_leg_mos(450, 50, Some(1.0), Some(20.0)).unwrap();
+        assert!(clean > 4.3, "{clean}");
+        assert!(lossy < clean - 1.0, "{lossy} vs {clean}");
+        // The same figures as the record's estimate of that direction.
+        let rec = leg_mos(Some(Codec::Pcmu), 500, 0.1, Some(1.0), Some(20.0)).unwrap();
+        assert_eq!(lossy, rec.mos);
     }
 }

@@ -219,10 +219,12 @@ impl Default for PacingStats {
 }
 
 impl PacingStats {
-    /// Empty statistics (one 15 KB histogram).
+    /// Empty statistics. The 15 KiB histogram is allocated by the first sample: a call
+    /// keeps several of these, some of which stay empty on most calls (frames sent late
+    /// within a grace that defaults to none), and serve holds hundreds of calls.
     pub fn new() -> Self {
         PacingStats {
-            buckets: vec![0; BUCKETS],
+            buckets: Vec::new(),
             count: 0,
             early: 0,
             sum_ns: 0,
@@ -242,6 +244,9 @@ impl PacingStats {
     /// statistics summarise the same way.
     pub fn record_duration(&mut self, err: Duration) {
         let ns = u64::try_from(err.as_nanos()).unwrap_or(u64::MAX);
+        if self.buckets.is_empty() {
+            self.buckets = vec![0; BUCKETS];
+        }
         self.buckets[bucket_of(ns)] += 1;
         self.count += 1;
         self.sum_ns += ns as u128;
@@ -250,6 +255,9 @@ impl PacingStats {
 
     /// Add another set of statistics (e.g. per-call stats into a total).
     pub fn merge(&mut self, other: &PacingStats) {
+        if self.buckets.is_empty() && !other.buckets.is_empty() {
+            self.buckets = vec![0; BUCKETS];
+        }
         for (a, b) in self.buckets.iter_mut().zip(&other.buckets) {
             *a += b;
         }
@@ -320,6 +328,35 @@ mod tests {
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
+    }
+
+    #[test]
+    fn an_unused_histogram_allocates_nothing_and_merges_either_way() {
+        let empty = PacingStats::new();
+        assert_eq!(empty.buckets.capacity(), 0);
+        assert_eq!(empty.p99(), Duration::ZERO);
+        let mut used = PacingStats::new();
+        used.record_duration(ms(3));
+        used.record_duration(ms(7));
+        let mut total = PacingStats::new();
+        total.merge(&empty);
+        assert_eq!(
+            total.buckets.capacity(),
+            0,
+            "merging nothing allocates nothing"
+        );
+        total.merge(&used);
+        total.merge(&empty);
+        assert_eq!(total.count(), 2);
+        assert_eq!(total.max(), ms(7));
+        assert!(
+            total.p50() >= ms(3) && total.p50() < ms(4),
+            "{:?}",
+            total.p50()
+        );
+        let mut other = used.clone();
+        other.merge(&empty);
+        assert_eq!(other.count(), 2);
     }
 
     #[test]

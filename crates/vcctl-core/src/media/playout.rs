@@ -363,6 +363,22 @@ impl Playout {
         }
     }
 
+    /// `slots` frame times passed without a frame taken: the driver's clock was stalled and
+    /// re-anchored past them (serve's pacer skips a backlog over 200 ms, and its RTP
+    /// timestamps jump them). Their audio stays queued, played late rather than lost; but they
+    /// count as playing time in the standing-delay window, so the audio that arrived meanwhile
+    /// reads as what it is, real time's worth for the time that passed, and the backlog the
+    /// stall leaves is dropped like any other (without this, every stall put its length in
+    /// the queue and made its window look like a reply sent ahead: never dropped).
+    pub fn skip_slots(&mut self, slots: u64) {
+        if self.state != State::Playing || self.end_at.is_some() {
+            return;
+        }
+        for _ in 0..slots.min(u64::from(self.standing_frames) + 1) {
+            self.bound_standing_delay();
+        }
+    }
+
     /// One more frame of uninterrupted playing: at the end of a window, drop what stood above
     /// the prebuffer for all of it if the agent kept pace with real time (module comment).
     fn bound_standing_delay(&mut self) {
@@ -901,6 +917,50 @@ mod tests {
         assert_eq!(s.standing_dropped_bytes, (500 - 40) * 8);
         // The stall itself ran the queue dry once; the drop did not.
         assert_eq!(s.underflows, 1);
+    }
+
+    /// The other stall: the player's. Audio arrives in real time (100 ms every 5 frames)
+    /// while the driver takes no frame for 300 ms of every 1.5 s (a busy machine), then
+    /// re-anchors past those slots, telling the playout (`skip_slots`, as serve's pacer does)
+    /// or not. The least depth (ms) of each second.
+    fn player_stalls_often(p: &mut Playout, tell: bool, secs: usize) -> Vec<usize> {
+        let (mut least, mut lo) = (Vec::new(), usize::MAX);
+        for f in 0..secs * 50 {
+            if f % 5 == 0 {
+                p.push_payload(1, &[0x55; 800]);
+            }
+            let stall = (60..75).contains(&(f % 75));
+            if stall {
+                if f % 75 == 74 && tell {
+                    p.skip_slots(15);
+                }
+            } else {
+                p.pop_frame();
+                lo = lo.min(p.queued_bytes() / 8);
+            }
+            if f % 50 == 49 {
+                least.push(lo);
+                lo = usize::MAX;
+            }
+        }
+        least
+    }
+
+    #[test]
+    fn backlogs_left_by_the_players_own_stalls_are_dropped_too() {
+        // Each stall leaves its 300 ms in the queue. Counted as the time they were, the
+        // windows see real time arriving and drop what stands over the prebuffer: the delay
+        // stays within the prebuffer and the last two stalls' 300 ms, for the whole call.
+        let mut p = ulaw(40);
+        let least = player_stalls_often(&mut p, true, 20);
+        assert!(least.iter().all(|&ms| ms <= 640), "{least:?}");
+        assert!(p.stats().standing_drops >= 3, "{:?}", p.stats());
+        // Not counted, each window with a stall in it looks like a reply sent ahead (300 ms
+        // of audio in a few frames), no window is free of one, and the backlog only grows.
+        let mut p = ulaw(40);
+        let least = player_stalls_often(&mut p, false, 20);
+        assert_eq!(p.stats().standing_drops, 0);
+        assert!(least[19] >= 3000, "{least:?}");
     }
 
     #[test]

@@ -76,6 +76,8 @@ struct Pending {
     ahead: usize,
     /// When the caller audio it echoes arrived from Asterisk (echo agents).
     origin: Option<Instant>,
+    /// It arrived with no talkspurt playing: it starts an agent response.
+    starts_response: bool,
 }
 
 pub struct RtpPlayout {
@@ -95,6 +97,8 @@ pub struct RtpPlayout {
     /// Agent audio messages waiting to be played.
     pending_audio: VecDeque<Pending>,
     agent_to_rtp: PacingStats,
+    /// The same, only for the messages that start a response (the talkspurt's first frame).
+    agent_to_rtp_first: PacingStats,
     playout_wait: SampleLog,
     echo_round_trip: SampleLog,
     /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
@@ -135,6 +139,7 @@ impl RtpPlayout {
             last_agent_audio: None,
             pending_audio: VecDeque::new(),
             agent_to_rtp: PacingStats::new(),
+            agent_to_rtp_first: PacingStats::new(),
             playout_wait: SampleLog::new(SAMPLE_CAP),
             echo_round_trip: SampleLog::new(SAMPLE_CAP),
             depth: Vec::new(),
@@ -157,6 +162,7 @@ impl RtpPlayout {
             } => {
                 self.last_agent_audio = Some(arrived);
                 let ahead = self.playout.queued_bytes();
+                let starts_response = ahead == 0 && !self.playout.is_playing();
                 if !self.playout.push_payload(event_id, &payload) {
                     self.dropped_stale += 1;
                     return;
@@ -173,6 +179,7 @@ impl RtpPlayout {
                     arrived,
                     ahead,
                     origin,
+                    starts_response,
                 });
             }
             PlayoutInput::Interrupt { event_id } => {
@@ -196,6 +203,8 @@ impl RtpPlayout {
             let tick = self.pacer.on_tick(now + lead);
             if tick.skipped > 0 {
                 self.sender.skip_frames(tick.skipped);
+                // Time passed for the playout too (its standing-delay window).
+                self.playout.skip_slots(tick.skipped);
             }
             if tick.frames_due > 0 {
                 // The send time's distance from the grid, early or late.
@@ -237,6 +246,9 @@ impl RtpPlayout {
                 if let Some(p) = self.pending_audio.pop_front() {
                     let waited = now.saturating_duration_since(p.arrived);
                     self.agent_to_rtp.record_duration(waited);
+                    if p.starts_response {
+                        self.agent_to_rtp_first.record_duration(waited);
+                    }
                     self.playout_wait.push(ms_f64(waited));
                     if let Some(o) = p.origin {
                         self.echo_round_trip
@@ -370,6 +382,12 @@ impl RtpPlayout {
     /// Agent audio message received -> the RTP packet carrying its first sample sent.
     pub fn agent_to_rtp(&self) -> &PacingStats {
         &self.agent_to_rtp
+    }
+
+    /// [`RtpPlayout::agent_to_rtp`] for the messages that started a response only (no
+    /// talkspurt playing when they arrived): the wait before the caller hears anything.
+    pub fn agent_to_rtp_first(&self) -> &PacingStats {
+        &self.agent_to_rtp_first
     }
 }
 

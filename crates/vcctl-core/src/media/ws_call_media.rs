@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::agent::proto::{AudioFormat, ServerMessage, Transcript};
-use crate::chan_websocket::MediaFormat;
+use crate::chan_websocket::{LinkEvent, MediaFormat};
 use crate::media::agent_side::{AgentOutput, AgentSide, AgentSideStats, ChannelCodec};
 use crate::media::call_media::{MediaError, MediaEvent};
 
@@ -41,15 +41,25 @@ pub struct WsMediaStats {
     /// Caller frames from Asterisk and their bytes (channel format).
     pub caller_frames: u64,
     pub caller_bytes: u64,
-    /// The agent side's counters (the same fields as an RTP call's, flattened).
+    /// The agent side's counters (the same fields as an RTP call's, flattened; the agent's
+    /// output level among them).
     #[serde(flatten)]
     pub agent: AgentSideStats,
+    /// Level of the last caller frame (dBFS, as on the RTP path:
+    /// [`crate::media::call_media::MediaStats`]).
+    pub caller_level_dbfs: f64,
+    /// The caller is speaking now (VAD, with its debounce and hangover).
+    pub caller_speaking: bool,
+    /// Agent audio is playing to the caller now: from Asterisk dequeuing a response's first
+    /// frame to its last (or the flush that cut it), as the link's marks report it.
+    pub agent_speaking: bool,
 }
 
 pub struct WsCallMedia {
     agent: AgentSide,
     caller_frames: u64,
     caller_bytes: u64,
+    agent_speaking: bool,
 }
 
 impl WsCallMedia {
@@ -87,6 +97,7 @@ impl WsCallMedia {
             agent,
             caller_frames: 0,
             caller_bytes: 0,
+            agent_speaking: false,
         })
     }
 
@@ -112,6 +123,18 @@ impl WsCallMedia {
         self.agent.handle_agent(now, msg);
     }
 
+    /// What the call's media link reported (the adapter passes every event on): whether agent
+    /// audio is playing to the caller follows Asterisk's playout, not the agent's sending.
+    pub fn note_link_event(&mut self, ev: &LinkEvent) {
+        match ev {
+            LinkEvent::ResponsePlaying { .. } => self.agent_speaking = true,
+            LinkEvent::ResponsePlayed { .. } | LinkEvent::ResponseInterrupted { .. } => {
+                self.agent_speaking = false
+            }
+            _ => {}
+        }
+    }
+
     pub fn poll_output(&mut self) -> Option<WsOutput> {
         loop {
             return Some(match self.agent.poll_output()? {
@@ -135,6 +158,9 @@ impl WsCallMedia {
             caller_frames: self.caller_frames,
             caller_bytes: self.caller_bytes,
             agent: self.agent.stats().clone(),
+            caller_level_dbfs: self.agent.caller_level_dbfs(),
+            caller_speaking: self.agent.caller_speaking(),
+            agent_speaking: self.agent_speaking,
         }
     }
 }
@@ -143,7 +169,7 @@ impl WsCallMedia {
 mod tests {
     use super::*;
     use crate::media::g711;
-    use crate::media::tone::{goertzel_power, SineGen};
+    use crate::media::tone::{goertzel_power, SineGen, DBFS_FLOOR};
     use base64::Engine;
 
     fn drain(m: &mut WsCallMedia) -> (Vec<Vec<u8>>, Vec<Vec<u8>>, usize) {
@@ -280,5 +306,71 @@ mod tests {
         assert!(pong);
         assert_eq!(m.stats().agent.last_ping_ms, Some(12));
         assert_eq!(m.stats().agent.interruptions, 1);
+    }
+
+    #[test]
+    fn levels_and_who_is_speaking_follow_the_caller_vad_and_asterisk_playout() {
+        let t0 = Instant::now();
+        let f = AudioFormat::ULAW_8000;
+        let mut m =
+            WsCallMedia::new(MediaFormat::Ulaw, f, f, Duration::from_millis(20), t0).unwrap();
+        let s = m.stats();
+        assert_eq!(
+            (s.caller_level_dbfs, s.agent.agent_level_dbfs),
+            (DBFS_FLOOR, DBFS_FLOOR)
+        );
+        assert!(!s.caller_speaking && !s.agent_speaking);
+        // 200 ms of a full-scale caller tone (a sine: -3 dBFS): speech after the
+        // VAD's 60 ms debounce, and the input level is the tone's.
+        let mut loud = Vec::new();
+        g711::pcm_to_ulaw(&tone(8000, 1600), &mut loud);
+        for (i, frame) in loud.chunks(160).enumerate() {
+            m.handle_caller(t0 + Duration::from_millis(20 * i as u64), frame);
+        }
+        let s = m.stats();
+        assert!(s.caller_speaking, "{s:?}");
+        assert!(
+            (s.caller_level_dbfs + 3.1).abs() < 0.5,
+            "{}",
+            s.caller_level_dbfs
+        );
+        // Then a second of silence: the hangover (700 ms) ends the speech, the level falls.
+        for i in 0..50u64 {
+            m.handle_caller(t0 + Duration::from_millis(200 + 20 * i), &[0xFF; 160]);
+        }
+        let s = m.stats();
+        assert!(!s.caller_speaking, "{s:?}");
+        assert!(s.caller_level_dbfs < -60.0, "{}", s.caller_level_dbfs);
+        // The agent's audio sets the output level when it arrives (passthrough: decoded for
+        // the meter only) ...
+        m.handle_agent(t0, &audio(loud[..800].to_vec()));
+        let s = m.stats().clone();
+        assert!(
+            (s.agent.agent_level_dbfs + 3.1).abs() < 0.5,
+            "{}",
+            s.agent.agent_level_dbfs
+        );
+        assert_eq!(drain(&mut m).1, vec![loud[..800].to_vec()]);
+        // ... but the agent speaks only while Asterisk plays it, as the link's marks say.
+        assert!(!s.agent_speaking);
+        let at = t0 + Duration::from_millis(5);
+        m.note_link_event(&LinkEvent::ResponsePlaying {
+            response: 1,
+            first_audio_at: t0,
+            playing_at: at,
+        });
+        assert!(m.stats().agent_speaking);
+        m.note_link_event(&LinkEvent::ResponsePlayed {
+            response: 1,
+            played_at: at,
+        });
+        assert!(!m.stats().agent_speaking);
+        m.note_link_event(&LinkEvent::ResponsePlaying {
+            response: 2,
+            first_audio_at: t0,
+            playing_at: at,
+        });
+        m.note_link_event(&LinkEvent::ResponseInterrupted { response: 2, at });
+        assert!(!m.stats().agent_speaking);
     }
 }

@@ -132,12 +132,30 @@ pub struct Negotiated {
 /// Why an answer cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NegotiateError {
+    #[error("the answer has no SDP")]
+    NoSdp,
     #[error("the answer has no active audio stream")]
     NoAudio,
     #[error("the answer has no connection address for its audio")]
     NoAddress,
     #[error("the answer accepts none of the offered codecs (it lists {0})")]
     NoCommonCodec(String),
+}
+
+/// The media of a call's answer, as both callers (`vcctl call`'s test call and `vcctl load`)
+/// set it up: the negotiated stream ([`negotiate`]) and where its RTCP goes (the answer's
+/// `a=rtcp`, else the RTP port + 1, or the RTP address itself with `a=rtcp-mux`).
+pub fn negotiate_answer(
+    offer: &Offer,
+    answer: Option<&Sdp>,
+) -> Result<(Negotiated, SocketAddr), NegotiateError> {
+    let sdp = answer.ok_or(NegotiateError::NoSdp)?;
+    let neg = negotiate(offer, sdp)?;
+    let rtcp_at = sdp
+        .audio()
+        .and_then(|a| a.rtcp_endpoint(sdp))
+        .unwrap_or(neg.remote);
+    Ok((neg, rtcp_at))
 }
 
 /// Interpret an SDP answer to `offer`: the first answered format that we offered wins.
@@ -241,5 +259,35 @@ mod tests {
         assert_eq!(negotiate(&o, &rejected), Err(NegotiateError::NoAudio));
         let no_c = Sdp::parse("v=0\r\nm=audio 5000 RTP/AVP 0\r\n").unwrap();
         assert_eq!(negotiate(&o, &no_c), Err(NegotiateError::NoAddress));
+    }
+
+    #[test]
+    fn an_answer_gives_its_stream_and_its_rtcp_address() {
+        let o = Offer::g711("127.0.0.1:40000".parse().unwrap(), 42);
+        assert_eq!(
+            negotiate_answer(&o, None),
+            Err(NegotiateError::NoSdp),
+            "a 2xx without SDP"
+        );
+        assert_eq!(NegotiateError::NoSdp.to_string(), "the answer has no SDP");
+        let plain = Sdp::parse("v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 5000 RTP/AVP 0\r\n").unwrap();
+        let (n, rtcp) = negotiate_answer(&o, Some(&plain)).unwrap();
+        assert_eq!(n.codec, G711::Pcmu);
+        assert_eq!(
+            rtcp,
+            "10.0.0.1:5001".parse().unwrap(),
+            "no a=rtcp: the RTP port + 1"
+        );
+        let with_rtcp =
+            Sdp::parse("v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 5000 RTP/AVP 0\r\na=rtcp:5011\r\n")
+                .unwrap();
+        let (n, rtcp) = negotiate_answer(&o, Some(&with_rtcp)).unwrap();
+        assert_eq!(n.remote, "10.0.0.1:5000".parse().unwrap());
+        assert_eq!(rtcp, "10.0.0.1:5011".parse().unwrap());
+        let rejected = Sdp::parse("v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 0 RTP/AVP 0\r\n").unwrap();
+        assert_eq!(
+            negotiate_answer(&o, Some(&rejected)),
+            Err(NegotiateError::NoAudio)
+        );
     }
 }

@@ -21,7 +21,7 @@ use crate::media::caller_media::{
 };
 use crate::media::roundtrip::{RoundTripConfig, RoundTripReport};
 use crate::media::rtcp::RtcpSummary;
-use crate::sip::sdp::{negotiate, Offer, G711};
+use crate::sip::sdp::{negotiate_answer, Offer, G711};
 use crate::sip::ua::{
     Credentials, Party, Phase, SipTimings, TraceEntry, UaEvent, UaOutput, Uac, UacConfig,
 };
@@ -346,16 +346,8 @@ impl TestCall {
         match ev {
             UaEvent::Trying | UaEvent::Ringing { .. } | UaEvent::SessionProgress { .. } => {}
             UaEvent::Answered { remote_sdp } => {
-                let neg = remote_sdp
-                    .ok_or_else(|| "the answer has no SDP".to_string())
-                    .and_then(|sdp| {
-                        let neg = negotiate(&self.offer, &sdp).map_err(|e| e.to_string())?;
-                        let rtcp_at = sdp
-                            .audio()
-                            .and_then(|a| a.rtcp_endpoint(&sdp))
-                            .unwrap_or(neg.remote);
-                        Ok((neg, rtcp_at))
-                    });
+                let neg =
+                    negotiate_answer(&self.offer, remote_sdp.as_ref()).map_err(|e| e.to_string());
                 match neg {
                     Ok((neg, rtcp_at)) => {
                         self.out.push_back(CallOutput::DiscardQueuedRtp);
