@@ -36,8 +36,9 @@ const SENT_BATCH: usize = 5;
 pub enum ClockNews {
     /// Packets sent to Asterisk, with their send times (only when observed).
     Sent(Vec<(Instant, Vec<u8>)>),
-    /// The playout's counters.
-    Report(PlayoutReport),
+    /// The playout's counters (boxed: the channel allocates its slots in blocks of 32 at the
+    /// size of its largest message, and the report is several times the others).
+    Report(Box<PlayoutReport>),
     /// The call's playout failed on the thread (a bug): the task should end the call.
     Failed,
     /// The call is off the clock: its playout, and the datagrams that could not be sent.
@@ -99,7 +100,9 @@ impl PacedCall {
         self.fed.store(self.playout.is_fed(), Ordering::Relaxed);
         if now >= self.next_report {
             self.next_report = now + REPORT_EVERY;
-            let _ = self.news.send(ClockNews::Report(self.playout.report()));
+            let _ = self
+                .news
+                .send(ClockNews::Report(Box::new(self.playout.report())));
         }
         self.playout.next_timeout()
     }

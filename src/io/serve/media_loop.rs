@@ -335,7 +335,7 @@ async fn run_loop(
                         hooks.rtp_out(at, local, peer, &p);
                     }
                 }
-                Some(ClockNews::Report(r)) => media.note_playout(r),
+                Some(ClockNews::Report(r)) => media.note_playout(*r),
                 Some(ClockNews::Failed) | Some(ClockNews::Removed { .. }) | None => {
                     return LoopEnd::Error("the call's media pacing failed".into());
                 }
