@@ -1,9 +1,10 @@
 //! One call of `vcctl serve`: its options, the state every call shares (the registry of
 //! running calls, their media watches), and [`handle_call`], which runs one call from
-//! start to end. The stages live beside it: `call_setup.rs` (routing, agent, externalMedia,
-//! bridge, answer), `call_hooks.rs` (the RTP media loop and the hooks that feed metrics,
-//! the journal and `/calls`), `ws_media.rs` (the WebSocket transport) and `call_teardown.rs`
-//! (classification and release).
+//! start to end. The stages live beside it, one code path for both transports:
+//! `call_setup.rs` (routing, agent, answer, the media run, the figures it leaves),
+//! `media_leg.rs` (the one place the transport shows: the externalMedia leg over RTP or
+//! chan_websocket, its bridge, its media loop), `call_hooks.rs` (what both loops' hooks feed:
+//! metrics, the journal, `/calls`) and `call_teardown.rs` (classification and release).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -18,7 +19,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::config::{Layers, Secret};
-use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
+use crate::io::agent_ws::{self, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
 use crate::io::db::Db;
 use crate::io::serve::http_api::ApiState;
@@ -122,7 +123,7 @@ pub enum MediaTransport {
     /// externalMedia RTP to a UDP socket of serve's, paced by serve.
     Rtp,
     /// chan_websocket on Asterisk's HTTP server (the ARI port), paced by Asterisk
-    /// ([`ws_media`], docs/websocket-media.md).
+    /// ([`media_leg`], docs/websocket-media.md).
     WebSocket,
 }
 
@@ -144,13 +145,13 @@ mod call_hooks;
 mod call_setup;
 #[path = "call_teardown.rs"]
 mod call_teardown;
-#[path = "ws_media.rs"]
-mod ws_media;
+#[path = "media_leg.rs"]
+mod media_leg;
 use call_hooks::*;
-pub(crate) use call_hooks::{journal_media_event, speaking};
-pub use call_setup::unicast_peer;
 use call_setup::*;
 use call_teardown::*;
+pub use media_leg::unicast_peer;
+use media_leg::*;
 
 /// Something that follows one call's packets and leaves a file behind (per-call capture,
 /// recording). Created per call by a [`PluginFactory`]; sees every RTP packet both ways.

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::agent::proto::{AudioFormat, ServerMessage, Transcript};
-use crate::media::agent_side::{AgentOutput, AgentSide, ChannelCodec};
+use crate::media::agent_side::{AgentOutput, AgentSide, AgentSideStats, ChannelCodec};
 use crate::media::echo::Spread;
 use crate::media::playout::{Codec, PlayoutStats};
 use crate::media::reception::{arrival_units, ReceptionStats};
@@ -417,6 +417,13 @@ impl CallMedia {
 
     pub fn caller_speaking(&self) -> bool {
         self.agent.caller_speaking()
+    }
+
+    /// The agent side's counters, as a WebSocket call's engine has them
+    /// ([`crate::media::ws_call_media::WsCallMedia::stats`]): what serve's call records
+    /// take from either transport.
+    pub fn agent_stats(&self) -> &AgentSideStats {
+        self.agent.stats()
     }
 
     pub fn stats(&self) -> MediaStats {
