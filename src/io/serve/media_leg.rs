@@ -500,3 +500,49 @@ fn call_end(end: LoopEnd, res: &mut Resources) -> End {
         LoopEnd::Error(e) => End::Error(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vcctl_core::agent::proto::Speaker;
+
+    #[test]
+    fn the_agents_figures_are_taken_the_same_way_from_either_engines_counters() {
+        let mut transcript = Transcript::new();
+        transcript.push(Speaker::Agent, "hello", 120);
+        let mut stats = AgentSideStats {
+            last_ping_ms: Some(42),
+            response_latency_ms: vec![310.5, 280.0],
+            ..Default::default()
+        };
+        let silent = AgentFigures::new(&stats, &transcript);
+        // No agent audio arrived: a call the caller ends is abandoned, not completed.
+        assert!(!silent.heard);
+        assert_eq!(silent.ping_ms, Some(42.0));
+        assert_eq!(silent.response_ms, vec![310.5, 280.0]);
+        assert_eq!(silent.transcript["turns"][0]["text"], "hello");
+        stats.agent_audio_events = 1;
+        assert!(AgentFigures::new(&stats, &Transcript::new()).heard);
+    }
+
+    #[test]
+    fn a_loop_end_notes_which_channel_is_already_gone() {
+        let mut res = Resources::default();
+        let end = call_end(LoopEnd::Caller(Some("16".into())), &mut res);
+        assert!(matches!(end, End::Caller(Some(ref c)) if c == "16"));
+        assert!(res.caller_gone && !res.media_gone);
+        let mut res = Resources::default();
+        assert!(matches!(
+            call_end(LoopEnd::MediaLeg, &mut res),
+            End::MediaLeg
+        ));
+        assert!(res.media_gone && !res.caller_gone);
+        let mut res = Resources::default();
+        let after = Duration::from_secs(10);
+        assert!(matches!(
+            call_end(LoopEnd::MediaTimeout(after), &mut res),
+            End::CallerSilent(d) if d == after
+        ));
+        assert!(!res.media_gone && !res.caller_gone);
+    }
+}
