@@ -340,7 +340,7 @@ async fn run_rtp(
         calls.push(tokio::spawn(async move {
             let mut probe = LoopProbe::default();
             let id = format!("bench-{i}");
-            let (_, media) = media_loop::run(
+            let (_, media, playout) = media_loop::run(
                 media_loop::MediaIo {
                     socket: &serve_sock,
                     sender: &sender,
@@ -355,14 +355,28 @@ async fn run_rtp(
             .await;
             let _ = sender.close().await;
             let s = media.stats();
+            let (pacing, agent_to_rtp, agent_to_rtp_first, underflow_frames) = match &playout {
+                Some(p) => (
+                    p.pacing().clone(),
+                    p.agent_to_rtp().clone(),
+                    p.agent_to_rtp_first().clone(),
+                    p.playout_stats().underflow_frames,
+                ),
+                None => (
+                    PacingStats::new(),
+                    PacingStats::new(),
+                    PacingStats::new(),
+                    0,
+                ),
+            };
             CallResult {
                 probe,
-                pacing: media.pacing().clone(),
-                agent_to_rtp: media.agent_to_rtp().clone(),
-                agent_to_rtp_first: media.agent_to_rtp_first().clone(),
+                pacing,
+                agent_to_rtp,
+                agent_to_rtp_first,
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
-                underflow_frames: media.playout_stats().underflow_frames,
+                underflow_frames,
                 late_frames: s.playout_late_frames,
             }
         }));
