@@ -554,6 +554,11 @@ pub async fn handle_call(
         .close_call(&id, &res.files, outcome.as_str(), ended_by.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
+    if shared.api.calls.is_empty() {
+        // The last call ended: give back what the allocator kept of the peak (serve's RSS
+        // otherwise stays at the peak's size; docs/benchmarks.md, "Soak").
+        tokio::task::spawn_blocking(crate::io::memory::release_free_memory);
+    }
 }
 
 /// The caller leg as Asterisk sees it, for the live view: what it received from the phone
