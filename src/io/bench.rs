@@ -35,6 +35,7 @@ use vcctl_core::chan_websocket::{
 };
 use vcctl_core::media::call_media::{CallMedia, MediaSettings, StreamSeed};
 use vcctl_core::media::pacer::PacingStats;
+use vcctl_core::media::playout::PlayoutStats;
 use vcctl_core::media::ws_call_media::WsCallMedia;
 
 /// Settings of one benchmark run.
@@ -109,6 +110,9 @@ pub struct BenchRow {
     /// underflows (frames); WebSocket, 20 ms ticks that found Asterisk's queue empty after
     /// the call's first agent frame.
     pub underflows: u64,
+    /// RTP only: where those underflows fell (absent in rows of older builds).
+    #[serde(default)]
+    pub underflow_split: Option<UnderflowSplit>,
     /// RTP only: frames sent up to 10 ms after their slot because their audio came just
     /// after it (each would have been an underflow without the grace).
     pub late_frames: u64,
@@ -122,6 +126,21 @@ pub struct BenchRow {
     pub rss_kib_per_call: f64,
     /// Zero loss both ways and (RTP) pacing p99 under 2 ms.
     pub sustained: bool,
+}
+
+/// RTP underflows by where they fell (`vcctl_core::media::playout::PlayoutStats`): a gap is
+/// silence between two pieces of agent audio (the caller hears it); the other underflow
+/// frames came after the agent's last audio (the talkspurt ended starving, or the call
+/// ended, as every bench call does, while it starved): no audio was missing there.
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize)]
+pub struct UnderflowSplit {
+    pub gaps: u64,
+    pub gap_frames: u64,
+    /// Gaps within the first 100 ms of their talkspurt.
+    pub early_gaps: u64,
+    /// Underflows that ended their talkspurt, or were still open when the call ended.
+    pub not_resumed: u64,
+    pub not_resumed_frames: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +185,7 @@ struct CallResult {
     agent_to_rtp_first: PacingStats,
     rtp_in: u64,
     rtp_out: u64,
-    underflow_frames: u64,
+    playout: PlayoutStats,
     late_frames: u64,
 }
 
@@ -362,7 +381,7 @@ async fn run_rtp(
                 agent_to_rtp_first: media.agent_to_rtp_first().clone(),
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
-                underflow_frames: media.playout_stats().underflow_frames,
+                playout: media.playout_stats(),
                 late_frames: s.playout_late_frames,
             }
         }));
@@ -411,14 +430,21 @@ async fn run_rtp(
     let mut agent_to_rtp_first = PacingStats::new();
     let mut pacing = PacingStats::new();
     let (mut serve_in, mut serve_out, mut underflows, mut late_frames) = (0, 0, 0, 0);
+    let mut split = UnderflowSplit::default();
     for r in &results {
+        let p = &r.playout;
+        split.gaps += p.gaps;
+        split.gap_frames += p.gap_frames;
+        split.early_gaps += p.early_gaps;
+        split.not_resumed += p.underflows - p.gaps;
+        split.not_resumed_frames += p.underflow_frames - p.gap_frames;
         rtp_to_agent.merge(&r.probe.rtp_to_agent);
         agent_to_rtp.merge(&r.agent_to_rtp);
         agent_to_rtp_first.merge(&r.agent_to_rtp_first);
         pacing.merge(&r.pacing);
         serve_in += r.rtp_in;
         serve_out += r.rtp_out;
-        underflows += r.underflow_frames;
+        underflows += p.underflow_frames;
         late_frames += r.late_frames;
     }
     let sent = totals.sent;
@@ -444,6 +470,7 @@ async fn run_rtp(
         frames_sent_by_serve: serve_out,
         lost_outbound: lost_out,
         underflows,
+        underflow_split: Some(split),
         late_frames,
         cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
         asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
@@ -693,6 +720,7 @@ async fn run_ws(
         frames_sent_by_serve: frames_out,
         lost_outbound: lost_out,
         underflows,
+        underflow_split: None,
         late_frames: 0,
         cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
         asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
