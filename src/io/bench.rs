@@ -20,6 +20,8 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use crate::config::{AriSettings, Secret};
 use crate::error::{Error, Result};
@@ -27,13 +29,15 @@ use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
-use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, NoHooks};
+use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, MediaHooks};
 use crate::io::serve::ws_media_loop::{self, WsHooks};
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::chan_websocket::{
     ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
 };
-use vcctl_core::media::call_media::{CallMedia, MediaSettings, StreamSeed};
+use vcctl_core::media::call_media::{
+    CallMedia, MediaSettings, MediaStats, PlayoutSummary, StreamSeed,
+};
 use vcctl_core::media::pacer::PacingStats;
 use vcctl_core::media::playout::PlayoutStats;
 use vcctl_core::media::ws_call_media::WsCallMedia;
@@ -141,6 +145,32 @@ pub struct UnderflowSplit {
     /// Underflows that ended their talkspurt, or were still open when the call ended.
     pub not_resumed: u64,
     pub not_resumed_frames: u64,
+    /// The same counters up to the end of the measured window (the last quarter-second
+    /// report before it), without the teardown: the synthetic Asterisk stops sending 100 ms
+    /// before the calls end, so the echo agent falls silent and every call's playout starves
+    /// until its end, or (with a prebuffer of one frame) until serve's keepalive silence
+    /// comes back from the echo and resumes it.
+    pub window_frames: u64,
+    pub window_gaps: u64,
+    pub window_gap_frames: u64,
+}
+
+/// The bench's hooks on an RTP call: the playout counters as they stood at the last
+/// quarter-second report before the measured window ended.
+struct WindowHooks {
+    over: Arc<AtomicBool>,
+    playout: PlayoutSummary,
+}
+
+impl MediaHooks for WindowHooks {
+    fn observes_rtp_out(&self) -> bool {
+        false
+    }
+    fn live(&mut self, stats: &MediaStats) {
+        if !self.over.load(Ordering::Relaxed) {
+            self.playout = stats.playout.clone();
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,6 +216,7 @@ struct CallResult {
     rtp_in: u64,
     rtp_out: u64,
     playout: PlayoutStats,
+    window_playout: PlayoutSummary,
     late_frames: u64,
 }
 
@@ -327,6 +358,7 @@ async fn run_rtp(
     let peer_addr = peer.addr();
     let mut calls = Vec::with_capacity(n);
     let mut signals = Vec::with_capacity(n);
+    let window_over = Arc::new(AtomicBool::new(false));
     let ramp_gap = Duration::from_secs_f64(1.0 / opts.ramp_per_second.max(1) as f64);
     for i in 0..n {
         let serve_sock = UdpSocket::bind("127.0.0.1:0")
@@ -356,6 +388,10 @@ async fn run_rtp(
         let (tx, mut rx) = mpsc::unbounded_channel();
         signals.push(tx);
         let (sender, mut receiver) = (conn.sender, conn.receiver);
+        let mut hooks = WindowHooks {
+            over: window_over.clone(),
+            playout: PlayoutSummary::default(),
+        };
         calls.push(tokio::spawn(async move {
             let mut probe = LoopProbe::default();
             let id = format!("bench-{i}");
@@ -368,7 +404,7 @@ async fn run_rtp(
                 media,
                 &id,
                 &mut rx,
-                &mut NoHooks,
+                &mut hooks,
                 Some(&mut probe),
             )
             .await;
@@ -382,6 +418,7 @@ async fn run_rtp(
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
                 playout: media.playout_stats(),
+                window_playout: hooks.playout,
                 late_frames: s.playout_late_frames,
             }
         }));
@@ -411,6 +448,7 @@ async fn run_rtp(
     } = w;
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
+    window_over.store(true, Ordering::Relaxed);
     let totals = tokio::task::spawn_blocking(move || peer.stop())
         .await
         .unwrap_or_default();
@@ -438,6 +476,10 @@ async fn run_rtp(
         split.early_gaps += p.early_gaps;
         split.not_resumed += p.underflows - p.gaps;
         split.not_resumed_frames += p.underflow_frames - p.gap_frames;
+        let w = &r.window_playout;
+        split.window_frames += w.underflow_frames;
+        split.window_gaps += w.gaps;
+        split.window_gap_frames += w.gap_frames;
         rtp_to_agent.merge(&r.probe.rtp_to_agent);
         agent_to_rtp.merge(&r.agent_to_rtp);
         agent_to_rtp_first.merge(&r.agent_to_rtp_first);

@@ -161,6 +161,13 @@ impl Pacer {
         }
     }
 
+    /// Move the grid `d` later: every deadline from the next one on comes that much later
+    /// (a frame went out late because its audio did, and the frames after it, whose audio
+    /// comes at the same pace, should have their slot after it, not before).
+    pub fn delay(&mut self, d: Duration) {
+        self.anchor = self.anchor.checked_add(d).unwrap_or(self.anchor);
+    }
+
     /// Frames handed out so far.
     pub fn frames_sent(&self) -> u64 {
         self.sent
@@ -357,6 +364,22 @@ mod tests {
         let mut other = used.clone();
         other.merge(&empty);
         assert_eq!(other.count(), 2);
+    }
+
+    #[test]
+    fn delay_moves_every_later_deadline_by_as_much() {
+        let t0 = Instant::now();
+        let ms = |n: u64| Duration::from_millis(n);
+        let mut p = Pacer::new(t0, ms(20));
+        assert_eq!(p.on_tick(t0).frames_due, 1);
+        // The frame of the slot at 20 ms went out 6 ms late: the grid follows it.
+        assert_eq!(p.on_tick(t0 + ms(26)).frames_due, 1);
+        p.delay(ms(6));
+        assert_eq!(p.next_deadline(), t0 + ms(46));
+        assert_eq!(p.on_tick(t0 + ms(40)).frames_due, 0);
+        let t = p.on_tick(t0 + ms(46));
+        assert_eq!((t.frames_due, t.late_by, t.skipped), (1, Duration::ZERO, 0));
+        assert_eq!(p.next_deadline(), t0 + ms(66));
     }
 
     #[test]
