@@ -548,8 +548,10 @@ impl CallMedia {
                     // random, so it would add 0-20 ms to every frame that follows, different
                     // per call. The frame keeps the stream's next timestamp (a new talkspurt
                     // carries the marker bit, which tells the receiver to re-time it).
-                    self.pacer.rebase(now);
-                    self.slip = Duration::ZERO;
+                    if self.pacer.rebase(now) {
+                        // The grid starts again on this audio: no slip on it yet.
+                        self.slip = Duration::ZERO;
+                    }
                 }
                 if accepted {
                     self.pending_audio.push_back(Pending {
@@ -1294,6 +1296,64 @@ mod tests {
             assert_eq!(*at - t_first, Duration::from_millis(expect), "{i}");
             assert_eq!(p.seq, audio[i - 1].1.seq.wrapping_add(1));
         }
+    }
+
+    #[test]
+    fn a_resume_that_leaves_the_grid_where_it_was_keeps_the_slip_bounded() {
+        // The grid slips its 40 ms (audio 9 ms late, five times), then an underflow, and the
+        // audio comes back 1 ms after the next slot, before the driver took that slot (a busy
+        // machine): the resume cannot move the grid earlier, so it must not make room for
+        // another 40 ms of slip either (it did: in e2e_latency's echo call the queue then
+        // stood at 55-135 ms instead of 2-6). (No keepalive: every timeout is the grid's.)
+        let t0 = Instant::now();
+        let f = AudioFormat::ULAW_8000;
+        let settings = MediaSettings {
+            keepalive_after: Duration::from_secs(3600),
+            ..settings()
+        };
+        let mut m = CallMedia::new(settings, f, f, SEED, t0).unwrap();
+        m.set_peer(peer());
+        let lead = MediaSettings::default().pacing_lead;
+        let ms = Duration::from_millis;
+        let audio = |m: &mut CallMedia, at: Instant| {
+            m.handle_agent(
+                at,
+                &ServerMessage::Audio {
+                    event_id: 1,
+                    audio: vec![0x11; 160],
+                },
+            );
+        };
+        let late_frame = |m: &mut CallMedia| -> Instant {
+            let slot = m.next_timeout() + lead;
+            m.handle_timeout(slot - lead);
+            audio(m, slot + ms(9));
+            m.handle_timeout(slot + ms(9));
+            slot
+        };
+        audio(&mut m, t0);
+        m.handle_timeout(t0);
+        for _ in 0..5 {
+            late_frame(&mut m);
+        }
+        // 9 + 9 + 9 + 9 + 4: the last frame's slot is t0 + 100 + 36 ms, and the grid is
+        // now 40 ms behind t0's.
+        assert_eq!(m.next_timeout() + lead, t0 + ms(120 + 40));
+        // Underflow: held, then silence at the grace's end.
+        let slot = m.next_timeout() + lead;
+        m.handle_timeout(slot - lead);
+        m.handle_timeout(slot + ms(10) - lead);
+        assert_eq!(m.stats().playout.underflows, 1);
+        // The audio comes 1 ms after the next slot, before the driver woke for it.
+        let next = m.next_timeout() + lead;
+        assert_eq!(next, slot + ms(20));
+        audio(&mut m, next + ms(1));
+        m.handle_timeout(next + ms(1));
+        // Late again by 9 ms: sent when it comes, but the grid stays (its 40 ms are used).
+        let s = late_frame(&mut m);
+        assert_eq!(s, next + ms(20));
+        assert_eq!(m.next_timeout() + lead, s + ms(20));
+        assert_eq!(m.stats().playout_late_frames, 6);
     }
 
     #[test]

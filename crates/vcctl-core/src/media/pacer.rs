@@ -153,12 +153,15 @@ impl Pacer {
 
     /// Move the grid so that the next frame is due at `at`, if that is sooner than its
     /// deadline on the current grid (a talkspurt that should start at once); otherwise keep it.
-    pub fn rebase(&mut self, at: Instant) {
+    /// True if the grid moved.
+    pub fn rebase(&mut self, at: Instant) -> bool {
         if at < self.next_deadline() {
             self.anchor = at;
             self.slot = 0;
             self.last_tick = None;
+            return true;
         }
+        false
     }
 
     /// Move the grid `d` later: every deadline from the next one on comes that much later
@@ -389,13 +392,13 @@ mod tests {
         let mut p = Pacer::new(t0, ms(20));
         assert_eq!(p.on_tick(t0).frames_due, 1);
         assert_eq!(p.next_deadline(), t0 + ms(20));
-        p.rebase(t0 + ms(7));
+        assert!(p.rebase(t0 + ms(7)));
         assert_eq!(p.next_deadline(), t0 + ms(7));
         let t = p.on_tick(t0 + ms(7));
         assert_eq!((t.frames_due, t.skipped), (1, 0));
         assert_eq!(p.next_deadline(), t0 + ms(27));
         // Later than the next deadline: nothing changes.
-        p.rebase(t0 + ms(30));
+        assert!(!p.rebase(t0 + ms(30)));
         assert_eq!(p.next_deadline(), t0 + ms(27));
         assert_eq!(p.frames_sent(), 2);
     }
