@@ -57,15 +57,15 @@ impl Default for MediaSettings {
             rtp_codec: Codec::Pcmu,
             ptime: Duration::from_millis(20),
             chunk: Duration::from_millis(20),
-            // Measured against starting at one frame with a 10 ms grace (docs/benchmarks.md,
-            // "RTP playout"): that did not lower the bench's agent->RTP p50 and added
-            // underflows on a loaded machine, so the default stays until a quiet run says
-            // otherwise.
-            prebuffer: Duration::from_millis(40),
+            // A talkspurt starts on its first frame, with a 10 ms grace for audio a little
+            // late whose lateness the grid then follows (`send_held`): the bench's agent->RTP
+            // p50/p99 for a response's first frame went from 20.45/21-25 ms to 0.02-0.03/0.09-0.31 ms with no more
+            // underflows (docs/benchmarks.md, "Where the extra underflows were").
+            prebuffer: Duration::ZERO,
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
             pacing_lead: Duration::from_micros(60),
-            underflow_grace: Duration::ZERO,
+            underflow_grace: Duration::from_millis(10),
         }
     }
 }
