@@ -59,8 +59,9 @@ impl Default for MediaSettings {
             chunk: Duration::from_millis(20),
             // A talkspurt starts on its first frame, with a 10 ms grace for audio a little
             // late whose lateness the grid then follows (`send_held`): the bench's agent->RTP
-            // p50/p99 for a response's first frame went from 20.45/21-25 ms to 0.02-0.03/0.09-0.31 ms with no more
-            // underflows (docs/benchmarks.md, "Where the extra underflows were").
+            // p50/p99 for a response's first frame went from 20.45/21-25 ms to
+            // 0.02-0.03/0.09-0.31 ms with no more underflows (docs/benchmarks.md, "Where the
+            // extra underflows were").
             prebuffer: Duration::ZERO,
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
