@@ -25,6 +25,10 @@
 //! `--no-tshark`, `--no-live`, `--live-seconds S` (default 3), `--keep DIR` (write the
 //! captures there and keep them).
 
+#[path = "../tests/common/tshark_streams.rs"]
+mod tshark_streams;
+use tshark_streams::TsharkRow;
+
 use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -476,51 +480,6 @@ fn show(cmd: &Command) -> String {
         .join(" ")
 }
 
-/// One row of tshark's `rtp,streams` table.
-#[derive(Debug)]
-struct TsharkRow {
-    src: SocketAddr,
-    dst: SocketAddr,
-    ssrc: u32,
-    packets: u64,
-    lost: i64,
-    max_delta: f64,
-    mean_delta: f64,
-    max_jitter: f64,
-    mean_jitter: f64,
-    problem: bool,
-}
-
-fn tshark_rows(out: &str) -> Vec<TsharkRow> {
-    let mut rows = Vec::new();
-    for line in out.lines() {
-        let mut t: Vec<&str> = line.split_whitespace().collect();
-        if t.len() < 17 || !t[6].starts_with("0x") {
-            continue;
-        }
-        let problem = t.last() == Some(&"X");
-        if problem {
-            t.pop();
-        }
-        // start end src sport dst dport ssrc payload... pkts lost (pct) minD meanD maxD minJ meanJ maxJ
-        let n = t.len();
-        let f = |i: usize| t[n - i].parse::<f64>().unwrap();
-        rows.push(TsharkRow {
-            src: format!("{}:{}", t[2], t[3]).parse().unwrap(),
-            dst: format!("{}:{}", t[4], t[5]).parse().unwrap(),
-            ssrc: u32::from_str_radix(&t[6][2..], 16).unwrap(),
-            packets: t[n - 9].parse().unwrap(),
-            lost: t[n - 8].parse().unwrap(),
-            max_delta: f(4),
-            mean_delta: f(5),
-            mean_jitter: f(2),
-            max_jitter: f(1),
-            problem,
-        });
-    }
-    rows
-}
-
 /// Every tshark stream must be one of ours with the same figures (tshark rounds to 3
 /// decimals). Returns the differences found, in words.
 fn compare_with_tshark(report: &serde_json::Value, rows: &[TsharkRow]) -> Vec<String> {
@@ -659,7 +618,7 @@ fn rtp_stats_vs_tshark(o: &Opts, dir: &Path, shape: Shape) {
         c
     };
     let theirs = time_runs(o.tshark_runs, tshark);
-    let rows = tshark_rows(&String::from_utf8_lossy(&theirs.stdout));
+    let rows = tshark_streams::rows(&String::from_utf8_lossy(&theirs.stdout));
     println!("  {}", show(&tshark()));
     println!(
         "    tshark:    {}  ({} streams)",

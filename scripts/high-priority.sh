@@ -12,9 +12,10 @@
 # NAME's sandbox Asterisk (scripts/isolated.sh NAME; it daemonizes into a session of its own)
 # at -20 too while CMD runs. Runs are serialized with other benchmarks on the machine by
 # flock on $VCCTL_MEASURE_LOCK (default /work/notes/measure.lock when that folder exists,
-# else /tmp/vcctl-measure.lock). Needs root.
+# else /tmp/vcctl-measure.lock; daemons CMD starts, such as a sandbox, do not keep the lock).
+# Needs root.
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 name=$1
 shift
 lock=${VCCTL_MEASURE_LOCK:-$([ -d /work/notes ] && echo /work/notes/measure.lock || echo /tmp/vcctl-measure.lock)}
@@ -28,6 +29,6 @@ echo -20 > /proc/self/autogroup
   done ) &
 keeper=$!
 rc=0
-flock "$HP_LOCK" nice -n -20 "$@" || rc=$?
+flock -o "$HP_LOCK" nice -n -20 "$@" || rc=$?
 kill "$keeper"
 exit "$rc"' high-priority "$@"

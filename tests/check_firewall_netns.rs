@@ -12,8 +12,8 @@
 //! Plus, on loopback without namespaces: a STUN server in this test answering with a known
 //! mapped address, and PJSIP settings that match it or not.
 //!
-//! Namespace tests need root and `ip netns`; under `CI=true` or `VCCTL_E2E=1` they must run,
-//! elsewhere they are skipped with a notice. Namespaces are deleted by a Drop guard.
+//! Namespace tests need root, `ip netns`, nft and iptables; without them they fail saying so
+//! (tests/common `require_netns`). Namespaces are deleted by a Drop guard.
 
 mod common;
 
@@ -28,30 +28,11 @@ use std::time::Duration;
 use common::{bare_command, bin, Spawned};
 use serde_json::Value;
 
-/// True when namespace tests can run; panics when they must but cannot.
-fn netns_available() -> bool {
-    // SAFETY: geteuid(2) takes no arguments and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
-    let ip = Command::new("ip")
-        .args(["netns", "list"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let tools = ["nft", "iptables", "iptables-save"].iter().all(|t| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {t}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if root && ip && tools {
-        return true;
-    }
-    common::cannot_run(
-        &format!(
-            "check-firewall namespace tests need root, ip netns, nft and iptables (root: {root}, ip netns: {ip}, nft/iptables: {tools})"
-        ),
-        "Run them as root after apt-get install -y iproute2 nftables iptables",
+/// Fail unless namespace tests can run here (root, ip netns, nft and iptables).
+fn require_netns() {
+    common::require_netns(
+        "check-firewall namespace tests",
+        &["nft", "iptables", "iptables-save"],
     )
 }
 
@@ -333,9 +314,7 @@ fn run_check(p: &Pair, conf: &Path, extra: &[&str]) -> (Value, Option<i32>) {
 
 #[test]
 fn iptables_verdicts_rules_and_reachability_match_the_ground_truth() {
-    if !netns_available() {
-        return;
-    }
+    require_netns();
     let p = Pair::new("ipt");
     let conf = tempfile::tempdir().unwrap();
     asterisk_config(conf.path());
@@ -472,9 +451,7 @@ fn iptables_verdicts_rules_and_reachability_match_the_ground_truth() {
 
 #[test]
 fn nftables_verdicts_rules_and_reachability_match_the_ground_truth() {
-    if !netns_available() {
-        return;
-    }
+    require_netns();
     let p = Pair::new("nft");
     let conf = tempfile::tempdir().unwrap();
     asterisk_config(conf.path());

@@ -9,8 +9,8 @@
 //!   answers with it; `events --serve` (exit 4 without the token) and doctor (an "api token"
 //!   row) from that namespace; the token never appears in serve's output or its command line.
 //!
-//! Namespace tests need root and `ip netns`; under `CI=true` or `VCCTL_E2E=1` they must run,
-//! elsewhere they are skipped with a notice.
+//! Namespace tests need root and `ip netns`; without them they fail saying so (as every
+//! end-to-end test does: tests/common `cannot_run`).
 
 mod common;
 
@@ -25,29 +25,6 @@ use common::stack::free_port;
 use common::{bare_command, bin, sandbox, Spawned};
 
 const TOKEN: &str = "e2e-api-token-5f0c1d2e3a4b";
-
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("VCCTL_E2E").is_ok_and(|v| v == "1")
-}
-
-fn netns_available() -> bool {
-    let root = unsafe { libc::geteuid() } == 0;
-    let ip = Command::new("ip")
-        .args(["netns", "list"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if root && ip {
-        return true;
-    }
-    if required() {
-        panic!("API auth namespace tests must run here but cannot: root {root}, ip netns {ip}");
-    }
-    eprintln!("SKIPPED: API auth namespace tests need root and ip netns");
-    false
-}
 
 fn sh(args: &[&str]) -> Output {
     common::run_ok(args)
@@ -204,9 +181,7 @@ fn serve_refuses_a_network_listener_without_a_token_and_never_prints_one() {
 #[test]
 fn a_client_in_another_namespace_needs_the_token_for_all_but_health() {
     let sb = sandbox();
-    if !netns_available() {
-        return;
-    }
+    common::require_netns("API auth namespace tests", &[]);
     let ns = ClientNs::new();
     let port = free_port();
     let addr: SocketAddr = format!("{}:{port}", ns.here).parse().unwrap();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -89,17 +89,7 @@ fn hanging_up_the_media_leg_ends_the_call() {
     let stack = Stack::start(&sb, StackOptions::default());
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
-    let chans = sb.json(&["channels", "list"]);
-    let em = chans
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"].as_str().unwrap().starts_with("vcctl-em-"))
-        .expect("externalMedia channel")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    sb.ok(&["channels", "hangup", &em]);
+    sb.ok(&["channels", "hangup", &stack.media_channel(&sb)]);
     finish(&sb, &stack);
 }
 
@@ -108,53 +98,18 @@ fn twenty_calls_in_a_row_then_ten_at_once_leave_nothing_behind() {
     let sb = sandbox();
     sb.force_clean();
     let stack = Stack::start(&sb, StackOptions::default());
-    for _ in 0..20 {
-        let c = call(&sb);
-        stack.wait_bridged(1, Duration::from_secs(10));
-        sb.ok(&["channels", "hangup", &c]);
-        stack.wait_no_calls(Duration::from_secs(10));
-    }
+    stack.calls_in_a_row(&sb, 20);
     let callers: Vec<String> = (0..10).map(|_| call(&sb)).collect();
     stack.wait_bridged(10, Duration::from_secs(20));
-    // Every call hears the agent (live snapshots refresh once a second).
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let calls = stack.calls();
-        let silent: Vec<&Value> = calls
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["media"]["agent_audio_events"].as_u64().unwrap_or(0) == 0)
-            .collect();
-        if silent.is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "calls without agent audio: {silent:?}; serve said: {:?}",
-            stack.serve.stderr.try_iter().collect::<Vec<_>>()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    // Every call hears the agent.
+    stack.wait_every_call_has("/media/agent_audio_events", Duration::from_secs(5));
     for c in &callers {
         sb.ok(&["channels", "hangup", c]);
     }
     finish(&sb, &stack);
     // The sequential calls hang up as soon as they are bridged, some before the agent's echo
     // was heard (caller_abandoned); none may fail.
-    let m = stack.metrics();
-    let ended: u64 = m
-        .lines()
-        .filter(|l| l.starts_with("vcctl_calls_total{"))
-        .map(|l| {
-            assert!(
-                l.contains("outcome=\"completed\"") || l.contains("outcome=\"caller_abandoned\""),
-                "{l}"
-            );
-            l.rsplit(' ').next().unwrap().parse::<u64>().unwrap()
-        })
-        .sum();
-    assert_eq!(ended, 30, "{m}");
+    assert_eq!(stack.calls_ended_cleanly(), 30);
 }
 
 #[test]

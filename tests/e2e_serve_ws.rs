@@ -10,35 +10,13 @@ use std::time::Duration;
 use serde_json::Value;
 
 use common::sandbox;
-use common::stack::{call, monitor_dir, read_wav_i16, Stack, StackOptions};
+use common::stack::{call, monitor_dir, read_wav_i16, udp_ports_of, Stack, StackOptions};
 use vcctl_core::media::tone::goertzel_power;
 use vcctl_core::media::wav;
 
-/// UDP sockets the process `pid` holds (its socket inodes found in /proc/net/udp{,6}).
+/// UDP sockets the process `pid` holds (any port).
 fn udp_sockets_of(pid: u32) -> usize {
-    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .filter_map(|e| std::fs::read_link(e.path()).ok())
-                .filter_map(|l| {
-                    let s = l.to_string_lossy().to_string();
-                    s.strip_prefix("socket:[")
-                        .and_then(|r| r.strip_suffix(']'))
-                        .map(str::to_string)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    ["/proc/net/udp", "/proc/net/udp6"]
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
-        .filter(|l| {
-            l.split_whitespace()
-                .nth(9)
-                .is_some_and(|i| inodes.iter().any(|x| x == i))
-        })
-        .count()
+    udp_ports_of(pid).len()
 }
 
 fn finish(sb: &common::Sandbox, stack: &Stack) {
@@ -49,6 +27,56 @@ fn finish(sb: &common::Sandbox, stack: &Stack) {
         0,
         "serve holds UDP sockets"
     );
+}
+
+/// serve with its media over WebSocket (and `serve_args`), agent-sim with `sim_args`.
+fn ws_stack(sb: &common::Sandbox, sim_args: &[&str], serve_args: &[&str]) -> Stack {
+    let mut serve = vec!["--transport", "websocket"];
+    serve.extend_from_slice(serve_args);
+    Stack::start(
+        sb,
+        StackOptions {
+            sim_args,
+            serve_args: &serve,
+            ..Default::default()
+        },
+    )
+}
+
+/// [`ws_stack`] with the echo agent answering after `delay_ms` in `sim_format`, serve's
+/// media channel in `serve_format`.
+fn echo_ws_stack(
+    sb: &common::Sandbox,
+    delay_ms: &str,
+    sim_format: &str,
+    serve_format: &str,
+) -> Stack {
+    ws_stack(
+        sb,
+        &["--response-delay-ms", delay_ms, "--format", sim_format],
+        &["--format", serve_format],
+    )
+}
+
+/// agent-sim's arguments for an agent that answers each caller turn, 60 ms after it ends,
+/// with `tone_ms` of 440 Hz sent all at once; with `interrupt`, speech from the caller
+/// interrupts it.
+fn tone_burst_agent(tone_ms: &'static str, interrupt: bool) -> Vec<&'static str> {
+    let mut args = vec![
+        "--mode",
+        "tone",
+        "--tone-hz",
+        "440",
+        "--tone-ms",
+        tone_ms,
+        "--tone-burst",
+        "--response-delay-ms",
+        "60",
+    ];
+    if interrupt {
+        args.push("--interrupt-on-speech");
+    }
+    args
 }
 
 /// The newest call record serve wrote.
@@ -78,14 +106,7 @@ fn assert_tone(samples: &[i16], hz: f64, rate: u32, what: &str) {
 fn tone_round_trip(sim_format: &str, serve_format: &str) -> (Value, Value, String) {
     let sb = sandbox();
     sb.force_clean();
-    let stack = Stack::start(
-        &sb,
-        StackOptions {
-            sim_args: &["--response-delay-ms", "60", "--format", sim_format],
-            serve_args: &["--transport", "websocket", "--format", serve_format],
-            ..Default::default()
-        },
-    );
+    let stack = echo_ws_stack(&sb, "60", sim_format, serve_format);
     let caller = call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
     std::thread::sleep(Duration::from_secs(3));
@@ -232,14 +253,7 @@ fn run_json(cmd: &mut Command) -> (Option<i32>, Value, String) {
 fn sip_call_through(serve_format: &str, sim_format: &str) {
     let sb = sandbox();
     sb.force_clean();
-    let stack = Stack::start(
-        &sb,
-        StackOptions {
-            sim_args: &["--response-delay-ms", "0", "--format", sim_format],
-            serve_args: &["--transport", "websocket", "--format", serve_format],
-            ..Default::default()
-        },
-    );
+    let stack = echo_ws_stack(&sb, "0", sim_format, serve_format);
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("heard.wav");
     let (code, v, err) = run_json(sb.command().args([
@@ -313,16 +327,7 @@ fn scripted_call(
     sim_args: &[&str],
     serve_args: &[&str],
 ) -> (Vec<i16>, Value, Value, String) {
-    let mut serve = vec!["--transport", "websocket"];
-    serve.extend_from_slice(serve_args);
-    let stack = Stack::start(
-        sb,
-        StackOptions {
-            sim_args,
-            serve_args: &serve,
-            ..Default::default()
-        },
-    );
+    let stack = ws_stack(sb, sim_args, serve_args);
     let dir = tempfile::tempdir().unwrap();
     let play = dir.path().join("say.wav");
     let rec = dir.path().join("heard.wav");
@@ -359,18 +364,7 @@ fn barge_in_stops_the_agent_audio_the_caller_hears() {
         &sb,
         &[(1.0, 1000.0), (3.0, 0.0), (3.0, 1000.0)],
         "7",
-        &[
-            "--mode",
-            "tone",
-            "--tone-hz",
-            "440",
-            "--tone-ms",
-            "20000",
-            "--tone-burst",
-            "--interrupt-on-speech",
-            "--response-delay-ms",
-            "60",
-        ],
+        &tone_burst_agent("20000", true),
         &[],
     );
     eprintln!("barge-in: {}", rec["media_ws"]);
@@ -440,18 +434,7 @@ fn the_caller_receives_rtp_between_a_barge_in_and_the_next_agent_audio() {
         &sb,
         &[(1.0, 1000.0), (1.5, 0.0), (1.0, 1000.0), (3.5, 0.0)],
         "7",
-        &[
-            "--mode",
-            "tone",
-            "--tone-hz",
-            "440",
-            "--tone-ms",
-            "20000",
-            "--tone-burst",
-            "--interrupt-on-speech",
-            "--response-delay-ms",
-            "60",
-        ],
+        &tone_burst_agent("20000", true),
         &[],
     );
     let link = &rec["media_ws"]["link"];
@@ -509,17 +492,7 @@ fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
         &sb,
         &[(1.0, 1000.0), (33.0, 0.0)],
         "34",
-        &[
-            "--mode",
-            "tone",
-            "--tone-hz",
-            "440",
-            "--tone-ms",
-            "30000",
-            "--tone-burst",
-            "--response-delay-ms",
-            "60",
-        ],
+        &tone_burst_agent("30000", false),
         &["--ws-window-ms", "19980"],
     );
     let on = tone_windows(&heard, 440.0);
@@ -558,22 +531,11 @@ fn thirty_seconds_at_once_all_play_with_xoff_and_xon_and_a_bounded_queue() {
     );
 }
 
-fn ws_stack(sb: &common::Sandbox, sim_args: &[&str]) -> Stack {
-    Stack::start(
-        sb,
-        StackOptions {
-            sim_args,
-            serve_args: &["--transport", "websocket"],
-            ..Default::default()
-        },
-    )
-}
-
 #[test]
 fn the_agent_closing_ends_a_websocket_call_and_releases_everything() {
     let sb = sandbox();
     sb.force_clean();
-    let stack = ws_stack(&sb, &["--end-after-ms", "1500"]);
+    let stack = ws_stack(&sb, &["--end-after-ms", "1500"], &[]);
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
     finish(&sb, &stack);
@@ -586,20 +548,10 @@ fn the_agent_closing_ends_a_websocket_call_and_releases_everything() {
 fn hanging_up_the_websocket_media_leg_ends_the_call() {
     let sb = sandbox();
     sb.force_clean();
-    let stack = ws_stack(&sb, &[]);
+    let stack = ws_stack(&sb, &[], &[]);
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
-    let chans = sb.json(&["channels", "list"]);
-    let em = chans
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"].as_str().unwrap().starts_with("vcctl-em-"))
-        .expect("the WebSocket media channel")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    sb.ok(&["channels", "hangup", &em]);
+    sb.ok(&["channels", "hangup", &stack.media_channel(&sb)]);
     finish(&sb, &stack);
 }
 
@@ -607,7 +559,7 @@ fn hanging_up_the_websocket_media_leg_ends_the_call() {
 fn an_asterisk_restart_mid_call_leaves_nothing_behind() {
     let sb = sandbox();
     sb.force_clean();
-    let stack = ws_stack(&sb, &[]);
+    let stack = ws_stack(&sb, &[], &[]);
     call(&sb);
     stack.wait_bridged(1, Duration::from_secs(10));
     let restart = sb.sandbox_script(&["restart"]);
@@ -686,14 +638,7 @@ fn baresip_through(serve_format: &str, sim_format: &str) {
     let sb = sandbox();
     common::baresip::require();
     sb.force_clean();
-    let stack = Stack::start(
-        &sb,
-        StackOptions {
-            sim_args: &["--response-delay-ms", "0", "--format", sim_format],
-            serve_args: &["--transport", "websocket", "--format", serve_format],
-            ..Default::default()
-        },
-    );
+    let stack = echo_ws_stack(&sb, "0", sim_format, serve_format);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     common::baresip::config_dir(d, "127.0.0.1:5068", 440.0, false);
@@ -735,50 +680,16 @@ fn baresip_through(serve_format: &str, sim_format: &str) {
 fn ten_in_a_row_then_ten_at_once_over_websocket_leave_nothing_behind() {
     let sb = sandbox();
     sb.force_clean();
-    let stack = ws_stack(&sb, &["--response-delay-ms", "60"]);
-    for _ in 0..10 {
-        let c = call(&sb);
-        stack.wait_bridged(1, Duration::from_secs(10));
-        sb.ok(&["channels", "hangup", &c]);
-        stack.wait_no_calls(Duration::from_secs(10));
-    }
+    let stack = ws_stack(&sb, &["--response-delay-ms", "60"], &[]);
+    stack.calls_in_a_row(&sb, 10);
     let callers: Vec<String> = (0..10).map(|_| call(&sb)).collect();
     stack.wait_bridged(10, Duration::from_secs(20));
-    // Every call hears the agent over its own media WebSocket (snapshots refresh each second).
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let calls = stack.calls();
-        let silent: Vec<&Value> = calls
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["media"]["channel_bytes_out"].as_u64().unwrap_or(0) == 0)
-            .collect();
-        if silent.is_empty() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "calls without agent audio: {silent:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    // Every call hears the agent over its own media WebSocket.
+    stack.wait_every_call_has("/media/channel_bytes_out", Duration::from_secs(5));
     assert_eq!(udp_sockets_of(stack.serve_pid()), 0);
     for c in &callers {
         sb.ok(&["channels", "hangup", c]);
     }
     finish(&sb, &stack);
-    let m = stack.metrics();
-    let ended: u64 = m
-        .lines()
-        .filter(|l| l.starts_with("vcctl_calls_total{"))
-        .map(|l| {
-            assert!(
-                l.contains("outcome=\"completed\"") || l.contains("outcome=\"caller_abandoned\""),
-                "{l}"
-            );
-            l.rsplit(' ').next().unwrap().parse::<u64>().unwrap()
-        })
-        .sum();
-    assert_eq!(ended, 20, "{m}");
+    assert_eq!(stack.calls_ended_cleanly(), 20);
 }

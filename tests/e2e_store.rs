@@ -13,12 +13,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use vcctl::io::db::{Db, DbLocation, StoreBackend, StoreHealth};
+use vcctl::io::store::fixtures::{call_end as end, call_start, profile as prof};
 use vcctl::io::store::{
-    CallEnd, CallFilter, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, StoreError,
-    SCHEMA_VERSION,
+    CallFilter, CallMark, CallOutcome, CallStart, CallUpdate, EndedBy, StoreError, SCHEMA_VERSION,
 };
 use vcctl::io::store_pg::PgStore;
-use vcctl_core::agent::routing::AgentProfile;
 
 const DEFAULT_PG_URL: &str =
     "postgres://vcctl:vcctl-sandbox-secret@127.0.0.1:5432/vcctl?sslmode=disable";
@@ -92,37 +91,12 @@ fn pg_script(arg: &str) {
     );
 }
 
-fn prof(name: &str, ext: Option<&str>) -> AgentProfile {
-    let mut p = AgentProfile::new(name, format!("agent_{name}"));
-    p.extension_pattern = ext.map(String::from);
-    p
-}
-
+/// A call of the shared fixture, on node `node` (Asterisk `ast-NODE`, serve `serve-NODE`).
 fn start(id: &str, t: f64, node: &str) -> CallStart {
     CallStart {
-        id: id.into(),
-        caller_channel_id: format!("chan-{id}"),
-        caller_number: Some("+4930123".into()),
-        extension: Some("2000".into()),
-        profile: Some("sales".into()),
-        agent_id: Some("agent_sales".into()),
-        stasis_start: t,
         asterisk_id: Some(format!("ast-{node}")),
         serve_instance: Some(format!("serve-{node}")),
-        ..Default::default()
-    }
-}
-
-fn end(t: f64) -> CallEnd {
-    CallEnd {
-        ended: t,
-        end_cause: Some("Normal Clearing".into()),
-        ended_by: Some(EndedBy::Caller),
-        outcome: CallOutcome::Completed,
-        rtp_inbound: Some(json!({"packets": 1500})),
-        rtp_outbound: None,
-        latency: Some(json!({"agent_response_ms": [420.0, 380.5]})),
-        transcript: Some(json!([{"role": "agent", "text": "Hallo, wie kann ich helfen?"}])),
+        ..call_start(id, t)
     }
 }
 

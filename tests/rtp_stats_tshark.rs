@@ -13,6 +13,9 @@
 
 #[path = "common/pcapgen.rs"]
 mod pcapgen;
+#[path = "common/tshark_streams.rs"]
+mod tshark_streams;
+use tshark_streams::TsharkRow;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -80,20 +83,6 @@ fn kinds(r: &CaptureReport) -> Vec<ProblemKind> {
 // tshark
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug)]
-struct TsharkRow {
-    src: SocketAddr,
-    dst: SocketAddr,
-    ssrc: u32,
-    packets: u64,
-    lost: i64,
-    max_delta: f64,
-    mean_delta: f64,
-    mean_jitter: f64,
-    max_jitter: f64,
-    problem: bool,
-}
-
 fn tshark_available() -> bool {
     let ok = Command::new("tshark")
         .arg("-v")
@@ -133,33 +122,7 @@ fn tshark_streams(path: &Path) -> Option<Vec<TsharkRow>> {
         "tshark failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut rows = Vec::new();
-    for line in text.lines() {
-        let mut t: Vec<&str> = line.split_whitespace().collect();
-        if t.len() < 17 || !t[6].starts_with("0x") {
-            continue;
-        }
-        let problem = t.last() == Some(&"X");
-        if problem {
-            t.pop();
-        }
-        // start end src sport dst dport ssrc payload... pkts lost (pct) minD meanD maxD minJ meanJ maxJ
-        let n = t.len();
-        let f = |i: usize| t[n - i].parse::<f64>().unwrap();
-        rows.push(TsharkRow {
-            src: format!("{}:{}", t[2], t[3]).parse().unwrap(),
-            dst: format!("{}:{}", t[4], t[5]).parse().unwrap(),
-            ssrc: u32::from_str_radix(&t[6][2..], 16).unwrap(),
-            packets: t[n - 9].parse().unwrap(),
-            lost: t[n - 8].parse().unwrap(),
-            max_delta: f(4),
-            mean_delta: f(5),
-            mean_jitter: f(2),
-            max_jitter: f(1),
-            problem,
-        });
-    }
-    Some(rows)
+    Some(tshark_streams::rows(&text))
 }
 
 /// Same streams as tshark, identical packet and loss counts, max delta and jitter within

@@ -83,8 +83,9 @@ struct Totals(SimStats);
 impl Render for Totals {
     fn render_text(&self) -> String {
         let s = &self.0;
+        let c = &s.counts;
         kv_table(&[
-            ("conversations", s.conversations.to_string()),
+            ("conversations", c.conversations.to_string()),
             ("connections", s.connections.to_string()),
             ("signed URLs issued", s.signed_urls.to_string()),
             ("keys rejected", s.rejected_keys.to_string()),
@@ -93,27 +94,27 @@ impl Render for Totals {
                 "pings / pongs / missing",
                 format!(
                     "{} / {} / {}",
-                    s.pings_sent, s.pongs_received, s.pongs_missing
+                    c.pings_sent, c.pongs_received, s.pongs_missing
                 ),
             ),
-            ("max ping round trip", format!("{} ms", s.max_ping_rtt_ms)),
+            ("max ping round trip", format!("{} ms", c.max_ping_rtt_ms)),
             (
                 "audio in (chunks / bytes)",
-                format!("{} / {}", s.audio_chunks_in, s.audio_bytes_in),
+                format!("{} / {}", c.audio_chunks_in, c.audio_bytes_in),
             ),
             (
                 "audio out (events / bytes)",
-                format!("{} / {}", s.audio_events_out, s.audio_bytes_out),
+                format!("{} / {}", c.audio_events_out, c.audio_bytes_out),
             ),
-            ("interruptions", s.interruptions.to_string()),
+            ("interruptions", c.interruptions.to_string()),
             (
                 "tool calls / results (errors)",
                 format!(
                     "{} / {} ({})",
-                    s.tool_calls, s.tool_results, s.tool_error_results
+                    c.tool_calls, c.tool_results, c.tool_error_results
                 ),
             ),
-            ("invalid frames", s.invalid_frames.to_string()),
+            ("invalid frames", c.invalid_frames.to_string()),
         ])
     }
 }
@@ -165,5 +166,55 @@ mod tests {
         assert_eq!(o.format.name(), "ulaw_8000");
         assert_eq!(o.ping_interval, Some(Duration::from_secs(2)));
         assert_eq!(a.listen.to_string(), "127.0.0.1:9000");
+    }
+
+    /// `--json` prints one flat object with every count under its own name (the
+    /// conversation counts are the core's struct, flattened into the totals).
+    #[test]
+    fn json_totals_are_one_flat_object_with_every_count() {
+        let mut stats = SimStats {
+            connections: 3,
+            pongs_missing: 2,
+            ..Default::default()
+        };
+        stats.counts.audio_bytes_out = 800;
+        stats.counts.max_ping_rtt_ms = 12;
+        let v = serde_json::to_value(Totals(stats)).unwrap();
+        let obj = v.as_object().expect("an object");
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "audio_bytes_in",
+                "audio_bytes_out",
+                "audio_chunks_in",
+                "audio_events_out",
+                "connections",
+                "conversations",
+                "interruptions",
+                "invalid_frames",
+                "max_ping_rtt_ms",
+                "pings_sent",
+                "pongs_missing",
+                "pongs_received",
+                "pongs_unexpected",
+                "rejected_keys",
+                "rejected_upgrades",
+                "signed_urls",
+                "tool_calls",
+                "tool_error_results",
+                "tool_results",
+            ]
+        );
+        assert!(obj.values().all(|x| x.is_u64()), "every count is a number");
+        assert_eq!(
+            (v["connections"].as_u64(), v["pongs_missing"].as_u64()),
+            (Some(3), Some(2))
+        );
+        assert_eq!(
+            (v["audio_bytes_out"].as_u64(), v["max_ping_rtt_ms"].as_u64()),
+            (Some(800), Some(12))
+        );
     }
 }

@@ -81,6 +81,67 @@ pub(crate) fn load_wav(path: &Path) -> Result<Vec<i16>> {
     Ok(out)
 }
 
+/// Where the calls to `uri` go (its host resolved, the first address) and the local address
+/// they leave from: `--bind` (`bind`) as given, else any address of the peer's family on a
+/// port the system picks.
+pub(crate) async fn peer_and_bind(
+    uri: &SipUri,
+    bind: Option<&str>,
+) -> Result<(SocketAddr, SocketAddr)> {
+    let host = &uri.host;
+    let peer = tokio::net::lookup_host((host.as_str(), uri.port_or_default()))
+        .await
+        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
+        .next()
+        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
+    let bind = match bind {
+        Some(b) => parse_bind(b)?,
+        None => SocketAddr::new(
+            if peer.is_ipv4() {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            },
+            0,
+        ),
+    };
+    Ok((peer, bind))
+}
+
+/// `--sip-user` and `--sip-password` (`vcctl call` and `vcctl load`): credentials for digest
+/// authentication, none without a user; a user without a password is a usage error.
+pub(crate) fn credentials(
+    user: Option<&str>,
+    password: Option<&str>,
+) -> Result<Option<Credentials>> {
+    match (user, password) {
+        (Some(u), Some(p)) => Ok(Some(Credentials {
+            user: u.to_string(),
+            password: p.to_string(),
+        })),
+        (Some(_), None) => Err(Error::Usage(
+            "--sip-user needs a password: set VCCTL_SIP_PASSWORD or give --sip-password".into(),
+        )),
+        (None, _) => Ok(None),
+    }
+}
+
+/// `--play` and `--tone` (`vcctl call` and `vcctl load`): what the caller sends: the WAV file
+/// (as 8 kHz mono), else a sine tone below half the sample rate, else silence.
+pub(crate) fn audio_source(play: Option<&Path>, tone: Option<f64>) -> Result<AudioSource> {
+    match (play, tone) {
+        (Some(path), _) => Ok(AudioSource::Samples(load_wav(path)?)),
+        (None, Some(hz)) if hz.is_finite() && hz > 0.0 && hz < 4000.0 => Ok(AudioSource::Tone {
+            hz,
+            amplitude: TONE_AMPLITUDE,
+        }),
+        (None, Some(hz)) => Err(Error::Usage(format!(
+            "--tone {hz} must be above 0 and below 4000 Hz (half the 8 kHz sample rate)"
+        ))),
+        (None, None) => Ok(AudioSource::Silence),
+    }
+}
+
 pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
     let uri = SipUri::parse(&a.uri).map_err(|e| Error::Usage(e.to_string()))?;
     if uri.scheme == "sips" {
@@ -95,55 +156,15 @@ pub async fn run(ctx: &Ctx, a: CallArgs) -> Result<()> {
             a.timeout
         )));
     }
-    let credentials = match (&a.sip_user, &a.sip_password) {
-        (Some(u), Some(p)) => Some(Credentials {
-            user: u.clone(),
-            password: p.clone(),
-        }),
-        (Some(_), None) => {
-            return Err(Error::Usage(
-                "--sip-user needs a password: set VCCTL_SIP_PASSWORD or give --sip-password".into(),
-            ))
-        }
-        (None, _) => None,
-    };
-    let source = match (&a.play, a.tone) {
-        (Some(path), _) => AudioSource::Samples(load_wav(path)?),
-        (None, Some(hz)) if hz.is_finite() && hz > 0.0 && hz < 4000.0 => AudioSource::Tone {
-            hz,
-            amplitude: TONE_AMPLITUDE,
-        },
-        (None, Some(hz)) => {
-            return Err(Error::Usage(format!(
-                "--tone {hz} must be above 0 and below 4000 Hz (half the 8 kHz sample rate)"
-            )))
-        }
-        (None, None) => AudioSource::Silence,
-    };
+    let credentials = credentials(a.sip_user.as_deref(), a.sip_password.as_deref())?;
+    let source = audio_source(a.play.as_deref(), a.tone)?;
     let play = match &source {
         AudioSource::Samples(s) => Some(s.as_slice()),
         _ => None,
     };
     let duration = duration(a.duration, play)?;
 
-    let host = uri.host.clone();
-    let port = uri.port_or_default();
-    let peer = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
-        .next()
-        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
-    let bind = match &a.bind {
-        Some(b) => parse_bind(b)?,
-        None => SocketAddr::new(
-            if peer.is_ipv4() {
-                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-            } else {
-                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-            },
-            0,
-        ),
-    };
+    let (peer, bind) = peer_and_bind(&uri, a.bind.as_deref()).await?;
     let codecs = match a.codec {
         Some(CallCodec::Ulaw) => vec![G711::Pcmu],
         Some(CallCodec::Alaw) => vec![G711::Pcma],
@@ -298,6 +319,46 @@ mod tests {
         );
         assert!(duration(Some(-1.0), None).is_err());
         assert!(duration(Some(f64::NAN), None).is_err());
+    }
+
+    #[tokio::test]
+    async fn the_peer_is_the_uris_address_and_the_bind_follows_its_family() {
+        let v4 = SipUri::parse("sip:test@127.0.0.1:5070").unwrap();
+        let (peer, bind) = peer_and_bind(&v4, None).await.unwrap();
+        assert_eq!(peer, "127.0.0.1:5070".parse().unwrap());
+        assert_eq!(bind, "0.0.0.0:0".parse().unwrap());
+        let v6 = SipUri::parse("sip:test@[::1]").unwrap();
+        let (peer, bind) = peer_and_bind(&v6, None).await.unwrap();
+        assert_eq!(peer, "[::1]:5060".parse().unwrap());
+        assert_eq!(bind, "[::]:0".parse().unwrap());
+        let (_, bind) = peer_and_bind(&v4, Some("127.0.0.2:5080")).await.unwrap();
+        assert_eq!(bind, "127.0.0.2:5080".parse().unwrap());
+        assert!(peer_and_bind(&v4, Some("localhost")).await.is_err());
+    }
+
+    #[test]
+    fn credentials_and_audio_source_from_the_flags() {
+        assert!(credentials(None, Some("pw")).unwrap().is_none());
+        let c = credentials(Some("alice"), Some("pw")).unwrap().unwrap();
+        assert_eq!((c.user.as_str(), c.password.as_str()), ("alice", "pw"));
+        let e = credentials(Some("alice"), None).err().unwrap().to_string();
+        assert!(e.contains("VCCTL_SIP_PASSWORD"), "{e}");
+        assert!(matches!(
+            audio_source(None, None).unwrap(),
+            AudioSource::Silence
+        ));
+        assert!(matches!(
+            audio_source(None, Some(1000.0)).unwrap(),
+            AudioSource::Tone { hz, .. } if hz == 1000.0
+        ));
+        for bad in [0.0, 4000.0, f64::NAN] {
+            let e = audio_source(None, Some(bad)).err().unwrap().to_string();
+            assert!(e.contains("below 4000 Hz"), "{bad}: {e}");
+        }
+        let e = audio_source(Some(Path::new("/nonexistent/x.wav")), Some(1000.0))
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("/nonexistent/x.wav"), "{e}");
     }
 
     #[test]

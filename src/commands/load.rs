@@ -1,7 +1,6 @@
 //! `vcctl load URI`: many SIP calls at once with figures and SLO verdicts per step;
 //! `vcctl load --answer`: the far end that answers and echoes them.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,15 +14,13 @@ use crate::ui::load_views::{live_line, Audit, LoadReport};
 use crate::ui::output::emit;
 use crate::ui::progress::{spinner, stderr_is_tty};
 use vcctl_core::load::{best_step, chart_svg, LoadPlan, Slo, MAX_WATCHED};
-use vcctl_core::media::caller_media::AudioSource;
 use vcctl_core::media::roundtrip::RoundTripConfig;
 use vcctl_core::sip::sdp::G711;
-use vcctl_core::sip::ua::{Credentials, SipUri};
+use vcctl_core::sip::ua::SipUri;
 
-use super::call::{load_wav, parse_bind, request_uri};
+use super::call::{audio_source, credentials, peer_and_bind, request_uri};
 use super::Ctx;
 
-const TONE_AMPLITUDE: f64 = 0.3;
 const DEFAULT_HOLD: f64 = 10.0;
 /// Without a terminal, a plain progress line this often.
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
@@ -121,50 +118,11 @@ pub async fn run(ctx: &Ctx, a: LoadArgs) -> Result<()> {
         loss_percent: percent("--slo-loss", a.slo_loss)?,
     };
     let settle = secs("--settle", a.settle, 0.0, 3600.0)?;
-    let credentials = match (&a.sip_user, &a.sip_password) {
-        (Some(u), Some(p)) => Some(Credentials {
-            user: u.clone(),
-            password: p.clone(),
-        }),
-        (Some(_), None) => {
-            return Err(Error::Usage(
-                "--sip-user needs a password: set VCCTL_SIP_PASSWORD or give --sip-password".into(),
-            ))
-        }
-        (None, _) => None,
-    };
-    let source = match (&a.play, a.tone) {
-        (Some(path), _) => AudioSource::Samples(load_wav(path)?),
-        (None, Some(hz)) if hz.is_finite() && hz > 0.0 && hz < 4000.0 => AudioSource::Tone {
-            hz,
-            amplitude: TONE_AMPLITUDE,
-        },
-        (None, Some(hz)) => {
-            return Err(Error::Usage(format!(
-                "--tone {hz} must be above 0 and below 4000 Hz (half the 8 kHz sample rate)"
-            )))
-        }
-        (None, None) => AudioSource::Silence,
-    };
+    let credentials = credentials(a.sip_user.as_deref(), a.sip_password.as_deref())?;
+    let source = audio_source(a.play.as_deref(), a.tone)?;
     // The ARI settings are checked before the calls, not after.
     let ari = if a.audit_ari { Some(ctx.ari()?) } else { None };
-    let host = uri.host.clone();
-    let peer = tokio::net::lookup_host((host.as_str(), uri.port_or_default()))
-        .await
-        .map_err(|e| Error::Unreachable(format!("cannot resolve the SIP host {host}: {e}")))?
-        .next()
-        .ok_or_else(|| Error::Unreachable(format!("the SIP host {host} has no address")))?;
-    let bind = match &a.bind {
-        Some(b) => parse_bind(b)?,
-        None => SocketAddr::new(
-            if peer.is_ipv4() {
-                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-            } else {
-                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-            },
-            0,
-        ),
-    };
+    let (peer, bind) = peer_and_bind(&uri, a.bind.as_deref()).await?;
     let markers = !a.no_markers;
     let opts = LoadOptions {
         uri: request_uri(&given, &uri),

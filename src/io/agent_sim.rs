@@ -58,31 +58,18 @@ pub struct SimOptions {
     pub log_connections: bool,
 }
 
-/// Totals over all connections, returned by [`serve`].
+/// Totals over all connections, returned by [`serve`]: the HTTP front's counts and the
+/// conversations' (the core's [`ConvCounts`], flattened so the JSON keeps one flat object).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SimStats {
     pub connections: u64,
-    pub conversations: u64,
     pub signed_urls: u64,
     pub rejected_keys: u64,
     pub rejected_upgrades: u64,
-    pub pings_sent: u64,
-    pub pongs_received: u64,
     /// Pings never answered by the time their conversation ended.
     pub pongs_missing: u64,
-    /// Pongs for ids never sent (or answered twice).
-    pub pongs_unexpected: u64,
-    pub audio_chunks_in: u64,
-    pub audio_bytes_in: u64,
-    pub audio_events_out: u64,
-    pub audio_bytes_out: u64,
-    pub interruptions: u64,
-    pub tool_calls: u64,
-    pub tool_results: u64,
-    pub tool_error_results: u64,
-    pub invalid_frames: u64,
-    /// Largest ping round trip seen, ms.
-    pub max_ping_rtt_ms: u64,
+    #[serde(flatten)]
+    pub counts: ConvCounts,
 }
 
 /// The totals, added to by every connection under a short lock (once per flush of a
@@ -96,22 +83,7 @@ impl Counters {
     }
 
     fn add(&self, c: ConvCounts) {
-        self.bump(|s| {
-            s.conversations += c.conversations;
-            s.pings_sent += c.pings_sent;
-            s.pongs_received += c.pongs_received;
-            s.pongs_unexpected += c.pongs_unexpected;
-            s.audio_chunks_in += c.audio_chunks_in;
-            s.audio_bytes_in += c.audio_bytes_in;
-            s.audio_events_out += c.audio_events_out;
-            s.audio_bytes_out += c.audio_bytes_out;
-            s.interruptions += c.interruptions;
-            s.tool_calls += c.tool_calls;
-            s.tool_results += c.tool_results;
-            s.tool_error_results += c.tool_error_results;
-            s.invalid_frames += c.invalid_frames;
-            s.max_ping_rtt_ms = s.max_ping_rtt_ms.max(c.max_ping_rtt_ms);
-        })
+        self.bump(|s| s.counts.add(&c))
     }
 
     fn snapshot(&self) -> SimStats {

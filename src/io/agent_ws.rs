@@ -1078,8 +1078,8 @@ mod tests {
         let info = conn.receiver.close_info().unwrap();
         assert!(info.is_normal(), "{info:?}");
         let stats = sim.stop().await;
-        assert!(stats.pongs_received >= 3, "{stats:?}");
-        assert_eq!(stats.pongs_unexpected, 0);
+        assert!(stats.counts.pongs_received >= 3, "{stats:?}");
+        assert_eq!(stats.counts.pongs_unexpected, 0);
     }
 
     #[tokio::test]
@@ -1113,8 +1113,8 @@ mod tests {
         assert!(ids.windows(2).all(|w| w[1] > w[0]), "{ids:?}");
         conn.sender.close().await.unwrap();
         let stats = sim.stop().await;
-        assert_eq!(stats.audio_bytes_in, 4000);
-        assert_eq!(stats.audio_bytes_out, 4000);
+        assert_eq!(stats.counts.audio_bytes_in, 4000);
+        assert_eq!(stats.counts.audio_bytes_out, 4000);
     }
 
     #[tokio::test]
@@ -1206,7 +1206,7 @@ mod tests {
         );
         conn.sender.close().await.unwrap();
         let stats = sim.stop().await;
-        assert_eq!(stats.interruptions, 1);
+        assert_eq!(stats.counts.interruptions, 1);
     }
 
     #[tokio::test]
@@ -1251,7 +1251,7 @@ mod tests {
         assert_eq!(stats.signed_urls, 1);
         assert_eq!(stats.rejected_keys, 1);
         assert_eq!(stats.rejected_upgrades, 2);
-        assert_eq!(stats.conversations, 1);
+        assert_eq!(stats.counts.conversations, 1);
     }
 
     #[tokio::test]
@@ -1300,7 +1300,10 @@ mod tests {
         assert_eq!(conn.receiver.malformed_frames(), 0);
         conn.sender.close().await.unwrap();
         let stats = sim.stop().await;
-        assert_eq!((stats.tool_calls, stats.tool_error_results), (1, 1));
+        assert_eq!(
+            (stats.counts.tool_calls, stats.counts.tool_error_results),
+            (1, 1)
+        );
     }
 
     #[tokio::test]
@@ -1360,7 +1363,7 @@ mod tests {
         );
         assert!(conn.sender.send_audio(&[0xff; 160]).await.is_err());
         let stats = sim.stop().await;
-        assert_eq!(stats.invalid_frames, 1);
+        assert_eq!(stats.counts.invalid_frames, 1);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1401,8 +1404,8 @@ mod tests {
         })
         .await;
         let stats = sim.stop().await;
-        assert_eq!(stats.conversations, 100);
-        assert_eq!(stats.audio_bytes_out, 100 * 800);
+        assert_eq!(stats.counts.conversations, 100);
+        assert_eq!(stats.counts.audio_bytes_out, 100 * 800);
     }
 
     #[test]

@@ -395,7 +395,7 @@ async fn run_rtp(
         calls.push(tokio::spawn(async move {
             let mut probe = LoopProbe::default();
             let id = format!("bench-{i}");
-            let (_, media) = media_loop::run(
+            let (_, media, playout) = media_loop::run(
                 media_loop::MediaIo {
                     socket: &serve_sock,
                     sender: &sender,
@@ -410,14 +410,28 @@ async fn run_rtp(
             .await;
             let _ = sender.close().await;
             let s = media.stats();
+            let (pacing, agent_to_rtp, agent_to_rtp_first, playout_stats) = match &playout {
+                Some(p) => (
+                    p.pacing().clone(),
+                    p.agent_to_rtp().clone(),
+                    p.agent_to_rtp_first().clone(),
+                    p.playout_stats(),
+                ),
+                None => (
+                    PacingStats::new(),
+                    PacingStats::new(),
+                    PacingStats::new(),
+                    PlayoutStats::default(),
+                ),
+            };
             CallResult {
                 probe,
-                pacing: media.pacing().clone(),
-                agent_to_rtp: media.agent_to_rtp().clone(),
-                agent_to_rtp_first: media.agent_to_rtp_first().clone(),
+                pacing,
+                agent_to_rtp,
+                agent_to_rtp_first,
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
-                playout: media.playout_stats(),
+                playout: playout_stats,
                 window_playout: hooks.playout,
                 late_frames: s.playout_late_frames,
             }
@@ -439,13 +453,6 @@ async fn run_rtp(
         rss_before,
     )
     .await;
-    let Window {
-        seconds,
-        cpu,
-        peer_cpu,
-        sim_cpu,
-        rss,
-    } = w;
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
     window_over.store(true, Ordering::Relaxed);
@@ -490,42 +497,83 @@ async fn run_rtp(
         late_frames += r.late_frames;
     }
     let sent = totals.sent;
-    let lost_in = sent.saturating_sub(serve_in);
-    // Gaps in what the peer received; packets serve sent after it stopped are not losses.
-    let lost_out = totals.lost;
-    let row = BenchRow {
-        transport: BenchTransport::Rtp,
-        calls: n,
-        seconds,
-        caller_to_agent_p50_ms: ms(rtp_to_agent.p50()),
-        caller_to_agent_p99_ms: ms(rtp_to_agent.p99()),
-        agent_to_caller_p50_ms: ms(agent_to_rtp.p50()),
-        agent_to_caller_p99_ms: ms(agent_to_rtp.p99()),
-        agent_to_caller_first_p50_ms: Some(ms(agent_to_rtp_first.p50())),
-        agent_to_caller_first_p99_ms: Some(ms(agent_to_rtp_first.p99())),
-        agent_responses: Some(agent_to_rtp_first.count()),
-        pacing_p50_ms: Some(ms(pacing.p50())),
-        pacing_p99_ms: Some(ms(pacing.p99())),
-        pacing_max_ms: Some(ms(pacing.max())),
+    Ok(Figures {
+        caller_to_agent: rtp_to_agent,
+        agent_to_caller: agent_to_rtp,
+        agent_to_caller_first: Some(agent_to_rtp_first),
+        pacing: Some(pacing),
         caller_frames_sent: sent,
-        lost_inbound: lost_in,
+        lost_inbound: sent.saturating_sub(serve_in),
         frames_sent_by_serve: serve_out,
-        lost_outbound: lost_out,
+        // Gaps in what the peer received; packets serve sent after it stopped are not losses.
+        lost_outbound: totals.lost,
         underflows,
         underflow_split: Some(split),
         late_frames,
-        cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
-        asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
-        agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,
-        rss_kib_per_call: rss as f64 / n as f64,
-        sustained: false,
-    };
-    Ok(BenchRow {
-        sustained: row.lost_inbound == 0
-            && row.lost_outbound == 0
-            && row.pacing_p99_ms.is_some_and(|p| p < 2.0),
-        ..row
-    })
+        calls_reported: results.len(),
+    }
+    .row(BenchTransport::Rtp, n, &w))
+}
+
+/// One transport's figures, merged over its calls; [`Figures::row`] adds the steady-state
+/// window's costs and makes the row both transports report.
+struct Figures {
+    caller_to_agent: PacingStats,
+    agent_to_caller: PacingStats,
+    /// RTP only (see [`BenchRow`]).
+    agent_to_caller_first: Option<PacingStats>,
+    pacing: Option<PacingStats>,
+    caller_frames_sent: u64,
+    lost_inbound: u64,
+    frames_sent_by_serve: u64,
+    lost_outbound: u64,
+    underflows: u64,
+    /// RTP only (see [`BenchRow`]).
+    underflow_split: Option<UnderflowSplit>,
+    late_frames: u64,
+    /// Calls whose results came back (a call task that failed gives none).
+    calls_reported: usize,
+}
+
+impl Figures {
+    /// The row for `n` calls measured over `w`: percentiles in ms, costs per call, and
+    /// sustained when nothing was lost either way, every call reported and (RTP) pacing
+    /// p99 stayed under 2 ms.
+    fn row(self, transport: BenchTransport, n: usize, w: &Window) -> BenchRow {
+        let per_call = |cpu_seconds: f64| 100.0 * cpu_seconds / w.seconds / n as f64;
+        let pacing_p99_ms = self.pacing.as_ref().map(|p| ms(p.p99()));
+        let first = self.agent_to_caller_first.as_ref();
+        BenchRow {
+            transport,
+            calls: n,
+            seconds: w.seconds,
+            caller_to_agent_p50_ms: ms(self.caller_to_agent.p50()),
+            caller_to_agent_p99_ms: ms(self.caller_to_agent.p99()),
+            agent_to_caller_p50_ms: ms(self.agent_to_caller.p50()),
+            agent_to_caller_p99_ms: ms(self.agent_to_caller.p99()),
+            agent_to_caller_first_p50_ms: first.map(|f| ms(f.p50())),
+            agent_to_caller_first_p99_ms: first.map(|f| ms(f.p99())),
+            agent_responses: first.map(PacingStats::count),
+            pacing_p50_ms: self.pacing.as_ref().map(|p| ms(p.p50())),
+            pacing_p99_ms,
+            pacing_max_ms: self.pacing.as_ref().map(|p| ms(p.max())),
+            caller_frames_sent: self.caller_frames_sent,
+            lost_inbound: self.lost_inbound,
+            frames_sent_by_serve: self.frames_sent_by_serve,
+            lost_outbound: self.lost_outbound,
+            underflows: self.underflows,
+            underflow_split: self.underflow_split,
+            late_frames: self.late_frames,
+            cpu_percent_per_call: per_call(w.cpu),
+            asterisk_cpu_percent_per_call: per_call(w.peer_cpu),
+            agent_sim_cpu_percent_per_call: per_call(w.sim_cpu),
+            rss_kib_per_call: w.rss as f64 / n as f64,
+            sustained: self.lost_inbound == 0
+                && self.lost_outbound == 0
+                && self.calls_reported == n
+                && pacing_p99_ms.is_none_or(|p| p < 2.0),
+        }
+    }
 }
 
 /// What the steady-state window measured: its length, CPU seconds of the media path (this
@@ -696,13 +744,6 @@ async fn run_ws(
         rss_before,
     )
     .await;
-    let Window {
-        seconds,
-        cpu,
-        peer_cpu,
-        sim_cpu,
-        rss,
-    } = w;
 
     // The synthetic Asterisk closes every connection; each call's loop then ends on its own
     // after taking the caller frames still in flight (TCP loses none).
@@ -742,34 +783,21 @@ async fn run_ws(
             }
         }
     }
-    let lost_in = sent.saturating_sub(received);
-    Ok(BenchRow {
-        transport: BenchTransport::Websocket,
-        calls: n,
-        seconds,
-        caller_to_agent_p50_ms: ms(caller_to_agent.p50()),
-        caller_to_agent_p99_ms: ms(caller_to_agent.p99()),
-        agent_to_caller_p50_ms: ms(agent_to_played.p50()),
-        agent_to_caller_p99_ms: ms(agent_to_played.p99()),
-        agent_to_caller_first_p50_ms: None,
-        agent_to_caller_first_p99_ms: None,
-        agent_responses: None,
-        pacing_p50_ms: None,
-        pacing_p99_ms: None,
-        pacing_max_ms: None,
+    Ok(Figures {
+        caller_to_agent,
+        agent_to_caller: agent_to_played,
+        agent_to_caller_first: None,
+        pacing: None,
         caller_frames_sent: sent,
-        lost_inbound: lost_in,
+        lost_inbound: sent.saturating_sub(received),
         frames_sent_by_serve: frames_out,
         lost_outbound: lost_out,
         underflows,
         underflow_split: None,
         late_frames: 0,
-        cpu_percent_per_call: 100.0 * cpu / seconds / n as f64,
-        asterisk_cpu_percent_per_call: 100.0 * peer_cpu / seconds / n as f64,
-        agent_sim_cpu_percent_per_call: 100.0 * sim_cpu / seconds / n as f64,
-        rss_kib_per_call: rss as f64 / n as f64,
-        sustained: lost_in == 0 && lost_out == 0 && results.len() == n,
-    })
+        calls_reported: results.len(),
+    }
+    .row(BenchTransport::Websocket, n, &w))
 }
 
 /// µ-law bytes per 20 ms frame.
@@ -826,4 +854,92 @@ fn rss_kib() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(ms_each: &[u64]) -> PacingStats {
+        let mut s = PacingStats::new();
+        for &m in ms_each {
+            s.record_duration(Duration::from_millis(m));
+        }
+        s
+    }
+
+    fn figures(pacing: Option<PacingStats>) -> Figures {
+        Figures {
+            caller_to_agent: stats(&[1, 1, 1]),
+            agent_to_caller: stats(&[20, 20, 20]),
+            agent_to_caller_first: pacing.as_ref().map(|_| stats(&[5, 5])),
+            pacing,
+            caller_frames_sent: 1000,
+            lost_inbound: 0,
+            frames_sent_by_serve: 900,
+            lost_outbound: 0,
+            underflows: 4,
+            underflow_split: None,
+            late_frames: 2,
+            calls_reported: 10,
+        }
+    }
+
+    const WINDOW: Window = Window {
+        seconds: 10.0,
+        cpu: 2.0,
+        peer_cpu: 1.0,
+        sim_cpu: 0.5,
+        rss: 5000,
+    };
+
+    #[test]
+    fn a_row_has_costs_per_call_and_the_transports_own_figures() {
+        let rtp = figures(Some(stats(&[0, 1]))).row(BenchTransport::Rtp, 10, &WINDOW);
+        // 2 CPU seconds over 10 s for 10 calls: 2 % of a core per call.
+        assert_eq!(rtp.cpu_percent_per_call, 2.0);
+        assert_eq!(rtp.asterisk_cpu_percent_per_call, 1.0);
+        assert_eq!(rtp.agent_sim_cpu_percent_per_call, 0.5);
+        assert_eq!(rtp.rss_kib_per_call, 500.0);
+        assert_eq!(
+            (rtp.transport, rtp.calls, rtp.seconds),
+            (BenchTransport::Rtp, 10, 10.0)
+        );
+        assert_eq!(rtp.agent_responses, Some(2));
+        assert!(rtp.agent_to_caller_first_p50_ms.is_some() && rtp.pacing_max_ms.is_some());
+        assert_eq!((rtp.underflows, rtp.late_frames), (4, 2));
+        assert_eq!(
+            (rtp.caller_frames_sent, rtp.frames_sent_by_serve),
+            (1000, 900)
+        );
+        assert!(rtp.sustained);
+
+        let ws = figures(None).row(BenchTransport::Websocket, 10, &WINDOW);
+        assert_eq!(ws.agent_responses, None);
+        assert_eq!(
+            (ws.pacing_p50_ms, ws.pacing_p99_ms, ws.pacing_max_ms),
+            (None, None, None)
+        );
+        assert_eq!(ws.agent_to_caller_first_p99_ms, None);
+        assert!(ws.sustained, "no pacing figure: loss and reports decide");
+    }
+
+    #[test]
+    fn a_row_is_not_sustained_with_loss_a_missing_call_or_late_pacing() {
+        let row = |f: Figures| f.row(BenchTransport::Rtp, 10, &WINDOW).sustained;
+        assert!(row(figures(Some(stats(&[1])))));
+        assert!(!row(Figures {
+            lost_inbound: 1,
+            ..figures(Some(stats(&[1])))
+        }));
+        assert!(!row(Figures {
+            lost_outbound: 1,
+            ..figures(None)
+        }));
+        assert!(!row(Figures {
+            calls_reported: 9,
+            ..figures(None)
+        }));
+        assert!(!row(figures(Some(stats(&[3; 10])))), "pacing p99 3 ms");
+    }
 }

@@ -22,6 +22,7 @@ pub mod kamailio;
 pub mod latency_probe;
 pub mod load;
 pub mod load_answer;
+pub mod memory;
 pub mod netcheck;
 pub mod pcap;
 pub mod serve;

@@ -752,8 +752,56 @@ fn call_from_row(row: &Row<'_>) -> rusqlite::Result<CallRecord> {
     })
 }
 
+/// Profiles and call records for the store's tests: this file's unit tests, and
+/// `tests/e2e_store.rs`, which runs the same steps on SQLite and PostgreSQL. One definition,
+/// so both backends are tested on the same rows. Not used by the CLI; public only because
+/// integration tests reach the library from outside.
+#[doc(hidden)]
+pub mod fixtures {
+    use super::{CallEnd, CallOutcome, CallStart, EndedBy};
+    use serde_json::json;
+    use vcctl_core::agent::routing::AgentProfile;
+
+    /// Profile `name` for agent `agent_NAME`, routing `extension` when given.
+    pub fn profile(name: &str, extension: Option<&str>) -> AgentProfile {
+        let mut p = AgentProfile::new(name, format!("agent_{name}"));
+        p.extension_pattern = extension.map(String::from);
+        p
+    }
+
+    /// Call `id` from +4930123 to extension 2000 (profile "sales"), entering Stasis at `t`.
+    pub fn call_start(id: &str, t: f64) -> CallStart {
+        CallStart {
+            id: id.into(),
+            caller_channel_id: format!("chan-{id}"),
+            caller_number: Some("+4930123".into()),
+            extension: Some("2000".into()),
+            profile: Some("sales".into()),
+            agent_id: Some("agent_sales".into()),
+            stasis_start: t,
+            ..Default::default()
+        }
+    }
+
+    /// The caller hung up at `t` after a completed call: 1,500 packets in, two response
+    /// latencies, one agent line.
+    pub fn call_end(t: f64) -> CallEnd {
+        CallEnd {
+            ended: t,
+            end_cause: Some("Normal Clearing".into()),
+            ended_by: Some(EndedBy::Caller),
+            outcome: CallOutcome::Completed,
+            rtp_inbound: Some(json!({"packets": 1500})),
+            rtp_outbound: None,
+            latency: Some(json!({"agent_response_ms": [420.0, 380.5]})),
+            transcript: Some(json!([{"role": "agent", "text": "Hallo, wie kann ich helfen?"}])),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::fixtures::{call_end, call_start, profile as prof};
     use super::*;
     use serde_json::json;
 
@@ -771,12 +819,6 @@ mod tests {
         assert_eq!(crate::error::Error::from(e).exit_code(), 7);
         other.execute_batch("ROLLBACK").unwrap();
         assert!(Store::open_with(&path, MIGRATIONS.len(), Duration::from_millis(50)).is_ok());
-    }
-
-    fn prof(name: &str, ext: Option<&str>) -> AgentProfile {
-        let mut p = AgentProfile::new(name, format!("agent_{name}"));
-        p.extension_pattern = ext.map(String::from);
-        p
     }
 
     fn names(s: &Store) -> Vec<(String, i64)> {
@@ -917,20 +959,7 @@ mod tests {
                         VALUES ('live', 'chan-live', 90.0);",
                 )
                 .unwrap();
-            v2.finish_call(
-                "old",
-                &CallEnd {
-                    ended: 80.0,
-                    end_cause: Some("Normal Clearing".into()),
-                    ended_by: Some(EndedBy::Caller),
-                    outcome: CallOutcome::Completed,
-                    rtp_inbound: Some(json!({"packets": 1500})),
-                    rtp_outbound: None,
-                    latency: Some(json!({"agent_response_ms": [420.0]})),
-                    transcript: Some(json!({"turns": []})),
-                },
-            )
-            .unwrap();
+            v2.finish_call("old", &call_end(80.0)).unwrap();
         }
         let s = Store::open(&path).unwrap();
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
@@ -986,16 +1015,7 @@ mod tests {
     #[test]
     fn call_records_follow_a_call_from_start_to_finish() {
         let s = Store::open_in_memory().unwrap();
-        let start = |id: &str, t: f64| CallStart {
-            id: id.into(),
-            caller_channel_id: format!("chan-{id}"),
-            caller_number: Some("+4930123".into()),
-            extension: Some("2000".into()),
-            profile: Some("sales".into()),
-            agent_id: Some("agent_sales".into()),
-            stasis_start: t,
-            ..Default::default()
-        };
+        let start = call_start;
         s.insert_call_start(&start("c1", 100.0)).unwrap();
         assert!(matches!(
             s.insert_call_start(&start("c1", 100.0)),

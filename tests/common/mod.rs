@@ -42,6 +42,45 @@ pub fn cannot_run(why: &str, how: &str) -> ! {
     )
 }
 
+/// Fail the test (see [`cannot_run`]) unless it can make network namespaces: root, `ip
+/// netns`, and the commands in `tools`. `what` names the tests, for the sentence.
+pub fn require_netns(what: &str, tools: &[&str]) {
+    // SAFETY: geteuid(2) takes no arguments and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let ip = Command::new("ip")
+        .args(["netns", "list"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|t| {
+            !Command::new("sh")
+                .args(["-c", &format!("command -v {t}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .collect();
+    if root && ip && missing.is_empty() {
+        return;
+    }
+    let mut need = vec!["iproute2"];
+    need.extend(
+        tools
+            .iter()
+            .map(|t| if *t == "nft" { "nftables" } else { *t }),
+    );
+    need.dedup();
+    cannot_run(
+        &format!(
+            "{what} need root, ip netns and {tools:?} (root: {root}, ip netns: {ip}, missing: {missing:?})"
+        ),
+        &format!("Run them as root after apt-get install -y {}", need.join(" ")),
+    )
+}
+
 /// A sandbox found not answering once: later tests fail at once instead of waiting again.
 static ABSENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -187,36 +187,81 @@ impl Stack {
         }
     }
 
-    /// UDP sockets bound in serve's RTP range, system-wide (only serve uses that range).
+    /// Place `n` calls one after another, each hung up as soon as it is bridged.
+    pub fn calls_in_a_row(&self, sb: &Sandbox, n: usize) {
+        for _ in 0..n {
+            let c = call(sb);
+            self.wait_bridged(1, Duration::from_secs(10));
+            sb.ok(&["channels", "hangup", &c]);
+            self.wait_no_calls(Duration::from_secs(10));
+        }
+    }
+
+    /// Wait until every live call has a number above 0 at `pointer` (a JSON pointer into
+    /// its `/calls` entry, e.g. `/media/agent_audio_events`: it hears the agent). Live
+    /// snapshots refresh once a second.
+    pub fn wait_every_call_has(&self, pointer: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let calls = self.calls();
+            let without: Vec<&serde_json::Value> = calls
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c.pointer(pointer).and_then(|v| v.as_u64()).unwrap_or(0) == 0)
+                .collect();
+            if without.is_empty() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "calls without {pointer}: {without:?}; serve said: {:?}",
+                self.serve.stderr.try_iter().collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The calls serve counted as ended (`vcctl_calls_total`), asserting that each was
+    /// completed or abandoned by the caller (a call hung up before the agent was heard).
+    pub fn calls_ended_cleanly(&self) -> u64 {
+        let m = self.metrics();
+        m.lines()
+            .filter(|l| l.starts_with("vcctl_calls_total{"))
+            .map(|l| {
+                assert!(
+                    l.contains("outcome=\"completed\"")
+                        || l.contains("outcome=\"caller_abandoned\""),
+                    "{l}\n{m}"
+                );
+                l.rsplit(' ').next().unwrap().parse::<u64>().unwrap()
+            })
+            .sum()
+    }
+
+    /// UDP sockets serve holds in its RTP range.
     pub fn rtp_sockets_open(&self) -> usize {
         let (lo, hi) = self.rtp_ports;
         // Only serve's own sockets (by inode, from its descriptors): other processes on the
         // machine (another Asterisk, Kamailio) may hold ephemeral ports inside the range.
-        let fd_dir = format!("/proc/{}/fd", self.serve.child.id());
-        let inodes: std::collections::HashSet<String> = std::fs::read_dir(&fd_dir)
-            .map(|d| {
-                d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
-                    .filter_map(|l| {
-                        let l = l.to_string_lossy().into_owned();
-                        Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        ["/proc/net/udp", "/proc/net/udp6"]
-            .iter()
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
-            .filter(|l| {
-                let cols: Vec<&str> = l.split_whitespace().collect();
-                let port_in_range = cols
-                    .get(1)
-                    .and_then(|a| a.rsplit(':').next())
-                    .and_then(|p| u16::from_str_radix(p, 16).ok())
-                    .is_some_and(|p| (lo..=hi).contains(&p));
-                port_in_range && cols.get(9).is_some_and(|i| inodes.contains(*i))
-            })
+        udp_ports_of(self.serve_pid())
+            .into_iter()
+            .filter(|p| (lo..=hi).contains(p))
             .count()
+    }
+
+    /// The id of the media leg serve created for the one call up (externalMedia or
+    /// chan_websocket: `vcctl-em-*`), from Asterisk's channel list.
+    pub fn media_channel(&self, sb: &Sandbox) -> String {
+        let chans = sb.json(&["channels", "list"]);
+        chans
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["id"].as_str())
+            .find(|id| id.starts_with("vcctl-em-"))
+            .unwrap_or_else(|| panic!("no media channel (vcctl-em-*) in {chans}"))
+            .to_string()
     }
 
     pub fn serve_pid(&self) -> u32 {
@@ -235,6 +280,34 @@ impl Drop for Stack {
         }
         self.serve.finish(Duration::from_secs(15));
     }
+}
+
+/// The local ports of the UDP sockets (v4 and v6) that process `pid` holds: its socket
+/// inodes, from its descriptors, looked up in /proc/net/udp{,6}.
+pub fn udp_ports_of(pid: u32) -> Vec<u16> {
+    let inodes: std::collections::HashSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                .filter_map(|l| {
+                    let l = l.to_string_lossy().into_owned();
+                    Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ["/proc/net/udp", "/proc/net/udp6"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .flat_map(|t| t.lines().skip(1).map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            if !cols.get(9).is_some_and(|i| inodes.contains(*i)) {
+                return None;
+            }
+            let port = cols.get(1)?.rsplit(':').next()?;
+            u16::from_str_radix(port, 16).ok()
+        })
+        .collect()
 }
 
 /// Where the sandbox keeps MixMonitor files (see the `tone-rec` extension).

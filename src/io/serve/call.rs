@@ -1,6 +1,10 @@
-//! One call of `vcctl serve`: set up the agent conversation and the externalMedia leg, run
-//! the media engine ([`vcctl_core::media::call_media`]) between a UDP socket and the agent
-//! WebSocket, and release everything the call created, whatever ends it.
+//! One call of `vcctl serve`: its options, the state every call shares (the registry of
+//! running calls, their media watches), and [`handle_call`], which runs one call from
+//! start to end. The stages live beside it, one code path for both transports:
+//! `call_setup.rs` (routing, agent, answer, the media run, the figures it leaves),
+//! `media_leg.rs` (the one place the transport shows: the externalMedia leg over RTP or
+//! chan_websocket, its bridge, its media loop), `call_hooks.rs` (what both loops' hooks feed:
+//! metrics, the journal, `/calls`) and `call_teardown.rs` (classification and release).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -15,7 +19,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::config::{Layers, Secret};
-use crate::io::agent_ws::{self, AgentReceiver, AgentSender, AgentSettings, ConnectTimings};
+use crate::io::agent_ws::{self, AgentSender, AgentSettings, ConnectTimings};
 use crate::io::ari_http::{AriClient, ExternalMedia};
 use crate::io::db::Db;
 use crate::io::serve::http_api::ApiState;
@@ -119,7 +123,7 @@ pub enum MediaTransport {
     /// externalMedia RTP to a UDP socket of serve's, paced by serve.
     Rtp,
     /// chan_websocket on Asterisk's HTTP server (the ARI port), paced by Asterisk
-    /// ([`ws_media`], docs/websocket-media.md).
+    /// ([`media_leg`], docs/websocket-media.md).
     WebSocket,
 }
 
@@ -134,19 +138,20 @@ impl MediaTransport {
 
 pub use crate::io::serve::media_loop::CallSignal;
 
+// The call's stages, each in its own file (children of this module: they share its types).
 #[path = "call_hooks.rs"]
 mod call_hooks;
 #[path = "call_setup.rs"]
 mod call_setup;
 #[path = "call_teardown.rs"]
 mod call_teardown;
-#[path = "ws_media.rs"]
-mod ws_media;
+#[path = "media_leg.rs"]
+mod media_leg;
 use call_hooks::*;
-pub(crate) use call_hooks::{journal_media_event, speaking};
-pub use call_setup::unicast_peer;
 use call_setup::*;
 use call_teardown::*;
+pub use media_leg::unicast_peer;
+use media_leg::*;
 
 /// Something that follows one call's packets and leaves a file behind (per-call capture,
 /// recording). Created per call by a [`PluginFactory`]; sees every RTP packet both ways.
@@ -549,6 +554,11 @@ pub async fn handle_call(
         .close_call(&id, &res.files, outcome.as_str(), ended_by.as_str(), how);
     shared.api.calls.remove(&id);
     shared.unregister(&id);
+    if shared.api.calls.is_empty() {
+        // The last call ended: give back what the allocator kept of the peak (serve's RSS
+        // otherwise stays at the peak's size; docs/benchmarks.md, "Soak").
+        tokio::task::spawn_blocking(crate::io::memory::release_free_memory);
+    }
 }
 
 /// The caller leg as Asterisk sees it, for the live view: what it received from the phone
@@ -616,285 +626,5 @@ async fn watch_caller_rtt(
             Err(crate::io::ari_http::AriError::NotFound { .. }) => return,
             Err(e) => tracing::debug!(call = %id, "reading the caller's RTP statistics: {e}"),
         }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn run_inner(
-    shared: &Arc<Shared>,
-    call: &NewCall,
-    start: CallStart,
-    extension: &str,
-    caller_number: &str,
-    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
-    res: &mut Resources,
-    latency: &mut CallLatency,
-    profile_name: &mut String,
-    media_stats: &mut Option<MediaStats>,
-    transcript: &mut Value,
-    agent_heard: &mut bool,
-) -> End {
-    let id = &call.channel.id;
-    // --transport websocket: its own setup and media loop (serve/ws_media.rs), once the call
-    // is recorded and routed.
-    if shared.opts.transport == MediaTransport::WebSocket {
-        let profile = match route_call(shared, call, start, extension, caller_number).await {
-            Ok(p) => p,
-            Err(AgentProblem::Store(e)) => return End::Error(e),
-            Err(AgentProblem::Unavailable(why)) => {
-                return agent_failure(shared, id, res, rx, why).await
-            }
-        };
-        *profile_name = profile.name.clone();
-        let ws = ws_media::CallCtx {
-            shared,
-            call,
-            extension,
-            caller_number,
-            profile: &profile,
-        };
-        return ws_media::run(ws, rx, res, latency, transcript, agent_heard).await;
-    }
-
-    // 1. The media leg and the agent at the same time. The media leg needs nothing from the
-    // call record or the routing, so StasisStart -> bridged waits for neither. Its channel
-    // and bridge ids are chosen here and noted before they exist: teardown releases them
-    // whatever happened to their creation (a lost answer included).
-    let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
-    let bridge_id = format!("{OWN_BRIDGE_PREFIX}{:016x}", rand::random::<u64>());
-    if let Some(tx) = &shared.route_to(id) {
-        shared.register(id, &media_id, tx);
-    }
-    lock(&shared.bridges).insert(bridge_id.clone());
-    shared.api.journals.own(&bridge_id, id);
-    res.media_channel = Some(media_id.clone());
-    res.bridge = Some(bridge_id.clone());
-    let agent_fut = prepare_agent(shared, call, start, extension, caller_number);
-    let media_fut = setup_media(shared, id, &media_id, &bridge_id, call.received, latency);
-    let ((profile, agent), media) = tokio::join!(agent_fut, media_fut);
-    if let Some(p) = &profile {
-        *profile_name = p.name.clone();
-    }
-    let (socket, peer) = match media {
-        Ok(m) => m,
-        Err(e) => {
-            if let Ok(conn) = agent {
-                let _ = conn.sender.close().await;
-            }
-            return End::Error(e);
-        }
-    };
-    if let Some(End::Caller(c)) = pending_end(rx, id, res) {
-        if let Ok(conn) = agent {
-            let _ = conn.sender.close().await;
-        }
-        return End::Caller(c);
-    }
-    let conn = match agent {
-        Ok(c) => c,
-        Err(AgentProblem::Store(e)) => return End::Error(e),
-        Err(AgentProblem::Unavailable(why)) => {
-            // Release the media leg first so the fallback plays to a plain channel.
-            release_media(shared, res).await;
-            return agent_failure(shared, id, res, rx, why).await;
-        }
-    };
-    let Some(profile) = profile else {
-        let _ = conn.sender.close().await;
-        return End::Error("the agent connected without a profile".into());
-    };
-    // 2. Answer (only now) and record the setup.
-    if let Err(e) = go_live(
-        shared,
-        call,
-        &conn,
-        &media_id,
-        &bridge_id,
-        MediaTransport::Rtp,
-        res,
-        latency,
-    )
-    .await
-    {
-        let _ = conn.sender.close().await;
-        return End::Error(e);
-    }
-
-    // 3. Media until someone hangs up.
-    let mut media = match CallMedia::new(
-        shared.opts.media,
-        conn.input_format,
-        conn.output_format,
-        StreamSeed {
-            ssrc: rand::random(),
-            seq: rand::random(),
-            timestamp: rand::random(),
-        },
-        Instant::now(),
-    ) {
-        Ok(m) => m,
-        Err(e) => return End::Error(format!("{e}")),
-    };
-    media.set_peer(peer);
-    snapshot(shared, call, &profile.name, "bridged", Some(&media.stats()));
-    let watch = Arc::new(MediaWatch::new(Instant::now()));
-    lock(&shared.watches).insert(id.clone(), watch.clone());
-    let watchdog = shared.opts.media_timeout.map(|limit| {
-        tokio::spawn(watch_media(
-            shared.clone(),
-            id.clone(),
-            watch.clone(),
-            limit,
-        ))
-    });
-    let (end, media) = media_loop(
-        shared,
-        call,
-        &profile.name,
-        &socket,
-        conn.sender.clone(),
-        conn.receiver,
-        media,
-        rx,
-        res,
-        watch,
-    )
-    .await;
-    if let Some(w) = watchdog {
-        w.abort();
-    }
-    lock(&shared.watches).remove(id);
-    let stats = media.stats();
-    *agent_heard = stats.agent_audio_events > 0;
-    latency.agent_ping_ms = stats.last_ping_ms.map(|p| p as f64);
-    latency.agent_response_ms = stats.response_latency_ms.clone();
-    let timing = media.timing();
-    latency.agent_url = Some(agent_ws::display_base_url(&shared.opts.agent_base_url));
-    latency.playout_wait_ms = timing.playout_wait;
-    latency.playout_depth_ms = timing.playout_depth_ms;
-    latency.agent_echo_ms = timing.echo_loop;
-    latency.echo_round_trip_ms = timing.echo_round_trip;
-    for r in &stats.response_latency_ms {
-        shared
-            .metrics
-            .agent_response
-            .with(&[&profile.name])
-            .observe(r / 1000.0);
-    }
-    *transcript = serde_json::to_value(media.transcript()).unwrap_or(Value::Null);
-    *media_stats = Some(stats);
-    end
-}
-
-/// The call's media is bridged and its agent connected: answer it (the caller's 200 OK comes
-/// only now, never before, so a call refused until here got a final error response), then
-/// count and record what the setup took. Err: why the answer failed.
-#[allow(clippy::too_many_arguments)]
-async fn go_live(
-    shared: &Shared,
-    call: &NewCall,
-    conn: &agent_ws::AgentConnection,
-    media_id: &str,
-    bridge_id: &str,
-    transport: MediaTransport,
-    res: &mut Resources,
-    latency: &mut CallLatency,
-) -> Result<(), String> {
-    let id = &call.channel.id;
-    if !res.answered {
-        shared
-            .ari
-            .answer(id)
-            .await
-            .map_err(|e| format!("could not answer the call: {e}"))?;
-        res.answered = true;
-    }
-    latency.set_agent(&conn.timings);
-    shared
-        .metrics
-        .agent_connect
-        .observe(conn.timings.total.as_secs_f64());
-    shared
-        .metrics
-        .setup
-        .observe(call.received.elapsed().as_secs_f64());
-    let now_u = now_unix();
-    let (mid, bid, conv) = (
-        media_id.to_string(),
-        bridge_id.to_string(),
-        conn.conversation_id.clone(),
-    );
-    let uid = id.clone();
-    let _ = shared
-        .store
-        .run_blocking(move |s| {
-            s.update_call_mark(&uid, CallMark::Bridged, now_u)?;
-            s.update_call_mark(&uid, CallMark::AgentConnected, now_u)?;
-            s.update_call(
-                &uid,
-                &CallUpdate {
-                    media_channel_id: Some(mid),
-                    bridge_id: Some(bid),
-                    conversation_id: Some(conv),
-                    transport: Some(transport.as_str().into()),
-                    ..Default::default()
-                },
-            )
-        })
-        .await;
-    res.agent = Some(conn.sender.clone());
-    if shared.opts.record_ari {
-        start_ari_recording(shared, id, bridge_id, res).await;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn silence_while_ari_is_lost_is_recorded_as_asterisk_lost() {
-        let silent = || End::CallerSilent(Duration::from_secs(10));
-        let lost = asterisk_lost(silent(), false, "ARI events connection closed");
-        let (outcome, by, cause) = classify(&lost, true, false);
-        assert_eq!(outcome, CallOutcome::Error);
-        assert_eq!(by, EndedBy::System);
-        let cause = cause.unwrap();
-        assert!(
-            cause.starts_with("Asterisk was lost under the call"),
-            "{cause}"
-        );
-        assert!(cause.contains("ARI events connection closed"), "{cause}");
-        // With ARI up it stays a caller who went silent.
-        let (outcome, _, cause) = classify(&asterisk_lost(silent(), true, ""), true, false);
-        assert_eq!(outcome, CallOutcome::Completed);
-        assert!(cause.unwrap().contains("--media-timeout"));
-        // Other ends are never rewritten.
-        let (outcome, by, _) = classify(&asterisk_lost(End::Caller(None), false, "x"), true, false);
-        assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Caller));
-    }
-
-    #[test]
-    fn a_hangup_asked_over_the_http_api_is_the_operators_not_the_callers() {
-        let cause = Some("Normal Clearing".to_string());
-        let (outcome, by, why) = classify(&End::Caller(cause.clone()), false, true);
-        assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Operator));
-        assert_eq!(
-            why.as_deref(),
-            Some("hung up by an operator over serve's HTTP API (Normal Clearing)")
-        );
-        // Without the request, the same end is the caller's.
-        let (outcome, by, _) = classify(&End::Caller(cause), false, false);
-        assert_eq!(
-            (outcome, by),
-            (CallOutcome::CallerAbandoned, EndedBy::Caller)
-        );
-        // Only a caller-side end is attributed: an agent that failed first stays the agent's.
-        let agent = End::Agent {
-            normal: false,
-            detail: "closed".into(),
-        };
-        assert_eq!(classify(&agent, true, true).1, EndedBy::Agent);
     }
 }

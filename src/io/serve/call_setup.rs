@@ -1,8 +1,200 @@
-//! One call's setup, after serve's own bookkeeping: the call record, routing and the agent
-//! connection (`prepare_agent`), the media leg in Asterisk (`setup_media`: externalMedia,
-//! bridge, answer) and what watches it. A child module of `call.rs`.
+//! A serve call's stages, one code path for both transports ([`run_inner`]): route it to an
+//! agent profile and connect the agent while the media leg is set up (`media_leg.rs`: the
+//! externalMedia channel of serve's transport and the bridge), answer (only then), run the
+//! media until someone hangs up, and keep the figures it leaves. The transport shows only in
+//! the [`MediaLeg`] and in which figures it hands back.
 
 use super::*;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn run_inner(
+    shared: &Arc<Shared>,
+    call: &NewCall,
+    start: CallStart,
+    extension: &str,
+    caller_number: &str,
+    rx: &mut mpsc::UnboundedReceiver<CallSignal>,
+    res: &mut Resources,
+    latency: &mut CallLatency,
+    profile_name: &mut String,
+    media_stats: &mut Option<MediaStats>,
+    transcript: &mut Value,
+    agent_heard: &mut bool,
+) -> End {
+    let id = &call.channel.id;
+    // 1. The media leg and the agent at the same time. The media leg needs nothing from the
+    // call record or the routing, so StasisStart -> bridged waits for neither. Its channel
+    // and bridge ids are chosen here and noted before they exist: teardown releases them
+    // whatever happened to their creation (a lost answer included).
+    let media_id = format!("{OWN_CHANNEL_PREFIX}{:016x}", rand::random::<u64>());
+    let bridge_id = format!("{OWN_BRIDGE_PREFIX}{:016x}", rand::random::<u64>());
+    if let Some(tx) = &shared.route_to(id) {
+        shared.register(id, &media_id, tx);
+    }
+    lock(&shared.bridges).insert(bridge_id.clone());
+    shared.api.journals.own(&bridge_id, id);
+    res.media_channel = Some(media_id.clone());
+    res.bridge = Some(bridge_id.clone());
+    let agent_fut = prepare_agent(shared, call, start, extension, caller_number);
+    let media_fut = MediaLeg::setup(shared, id, &media_id, &bridge_id, call.received, latency);
+    let ((profile, agent), media) = tokio::join!(agent_fut, media_fut);
+    if let Some(p) = &profile {
+        *profile_name = p.name.clone();
+    }
+    let leg = match media {
+        Ok(m) => m,
+        Err(e) => {
+            if let Ok(conn) = agent {
+                let _ = conn.sender.close().await;
+            }
+            return End::Error(e);
+        }
+    };
+    if let Some(End::Caller(c)) = pending_end(rx, id, res) {
+        if let Ok(conn) = agent {
+            let _ = conn.sender.close().await;
+        }
+        leg.close().await;
+        return End::Caller(c);
+    }
+    let conn = match agent {
+        Ok(c) => c,
+        Err(AgentProblem::Store(e)) => {
+            leg.close().await;
+            return End::Error(e);
+        }
+        Err(AgentProblem::Unavailable(why)) => {
+            // Release the media leg first so the fallback plays to a plain channel.
+            leg.close().await;
+            release_media(shared, res).await;
+            return agent_failure(shared, id, res, rx, why).await;
+        }
+    };
+    let Some(profile) = profile else {
+        let _ = conn.sender.close().await;
+        leg.close().await;
+        return End::Error("the agent connected without a profile".into());
+    };
+    // 2. Answer (only now) and record the setup.
+    if let Err(e) = go_live(shared, call, &conn, &media_id, &bridge_id, res, latency).await {
+        let _ = conn.sender.close().await;
+        leg.close().await;
+        return End::Error(e);
+    }
+
+    // 3. Media until someone hangs up, over whichever transport.
+    let run = match leg.run(shared, call, &profile.name, conn, rx, res).await {
+        Ok(r) => r,
+        Err(e) => return End::Error(e),
+    };
+
+    // 4. What the call leaves: the agent's figures (the same for both transports), then
+    // the transport's own.
+    let agent = run.agent;
+    *agent_heard = agent.heard;
+    latency.agent_ping_ms = agent.ping_ms;
+    latency.agent_url = Some(agent_ws::display_base_url(&shared.opts.agent_base_url));
+    for r in &agent.response_ms {
+        shared
+            .metrics
+            .agent_response
+            .with(&[&profile.name])
+            .observe(r / 1000.0);
+    }
+    latency.agent_response_ms = agent.response_ms;
+    *transcript = agent.transcript;
+    match run.figures {
+        LegFigures::Rtp { stats, timing } => {
+            latency.playout_wait_ms = timing.playout_wait;
+            latency.playout_depth_ms = timing.playout_depth_ms;
+            latency.agent_echo_ms = timing.echo_loop;
+            latency.echo_round_trip_ms = timing.echo_round_trip;
+            *media_stats = Some(stats);
+        }
+        LegFigures::WebSocket(figs) => {
+            latency.barge_in_stop_ms = figs.barge_in_stop_ms.clone();
+            latency.agent_audio_to_played_ms = figs.agent_audio_to_played_ms.clone();
+            let m = &shared.metrics;
+            m.resampled_samples
+                .with(&["to_agent"])
+                .inc_by(figs.agent.agent.resampled_samples_in);
+            m.resampled_samples
+                .with(&["to_caller"])
+                .inc_by(figs.agent.agent.resampled_samples_out);
+            let upd = CallUpdate {
+                media_ws: serde_json::to_value(&figs).ok(),
+                ..Default::default()
+            };
+            let uid = id.clone();
+            let _ = shared
+                .store
+                .run_blocking(move |s| s.update_call(&uid, &upd))
+                .await;
+        }
+    }
+    run.end
+}
+
+/// The call's media is bridged and its agent connected: answer it (the caller's 200 OK comes
+/// only now, never before, so a call refused until here got a final error response), then
+/// count and record what the setup took. Err: why the answer failed.
+pub(super) async fn go_live(
+    shared: &Shared,
+    call: &NewCall,
+    conn: &agent_ws::AgentConnection,
+    media_id: &str,
+    bridge_id: &str,
+    res: &mut Resources,
+    latency: &mut CallLatency,
+) -> Result<(), String> {
+    let id = &call.channel.id;
+    if !res.answered {
+        shared
+            .ari
+            .answer(id)
+            .await
+            .map_err(|e| format!("could not answer the call: {e}"))?;
+        res.answered = true;
+    }
+    latency.set_agent(&conn.timings);
+    shared
+        .metrics
+        .agent_connect
+        .observe(conn.timings.total.as_secs_f64());
+    shared
+        .metrics
+        .setup
+        .observe(call.received.elapsed().as_secs_f64());
+    let now_u = now_unix();
+    let (mid, bid, conv) = (
+        media_id.to_string(),
+        bridge_id.to_string(),
+        conn.conversation_id.clone(),
+    );
+    let (uid, transport) = (id.clone(), shared.opts.transport.as_str());
+    let _ = shared
+        .store
+        .run_blocking(move |s| {
+            s.update_call_mark(&uid, CallMark::Bridged, now_u)?;
+            s.update_call_mark(&uid, CallMark::AgentConnected, now_u)?;
+            s.update_call(
+                &uid,
+                &CallUpdate {
+                    media_channel_id: Some(mid),
+                    bridge_id: Some(bid),
+                    conversation_id: Some(conv),
+                    transport: Some(transport.into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .await;
+    res.agent = Some(conn.sender.clone());
+    if shared.opts.record_ari {
+        start_ari_recording(shared, id, bridge_id, res).await;
+    }
+    Ok(())
+}
 
 /// What the agent side of the setup found: the profile (when routing got that far) and the
 /// connection.
@@ -102,114 +294,6 @@ pub(super) async fn watch_media(
             return;
         }
     }
-}
-
-/// Socket, externalMedia channel and bridge (created at the same time), both channels in
-/// the bridge. Returns the socket and where Asterisk sends from; the error says what failed.
-pub(super) async fn setup_media(
-    shared: &Shared,
-    caller: &str,
-    media_id: &str,
-    bridge_id: &str,
-    received: Instant,
-    latency: &mut CallLatency,
-) -> Result<(UdpSocket, SocketAddr), String> {
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let socket = shared.ports.bind().await.map_err(|e| e.to_string())?;
-    let local = socket.local_addr().map_err(|e| e.to_string())?;
-    let host = SocketAddr::new(shared.opts.rtp_advertise, local.port());
-    // Asterisk answers the externalMedia request before the channel has entered Stasis (it
-    // is originated asynchronously) and refuses to bridge it until then: wait for its
-    // StasisStart rather than polling.
-    let (entered_tx, entered) = tokio::sync::oneshot::channel();
-    lock(&shared.in_stasis).insert(media_id.to_string(), entered_tx);
-    // Whatever way this function ends, the waiter goes.
-    struct Forget<'a>(&'a Shared, &'a str);
-    impl Drop for Forget<'_> {
-        fn drop(&mut self) {
-            lock(&self.0.in_stasis).remove(self.1);
-        }
-    }
-    let _forget = Forget(shared, media_id);
-    let em = async {
-        let t = Instant::now();
-        let r = shared
-            .ari
-            .external_media(&ExternalMedia {
-                app: shared.opts.app.clone(),
-                external_host: host.to_string(),
-                format: shared.opts.rtp_format.asterisk_name().to_string(),
-                channel_id: Some(media_id.to_string()),
-                variables: vec![("VCCTL_CALL".into(), caller.to_string())],
-            })
-            .await;
-        (r, t.elapsed())
-    };
-    let bridge = async {
-        let t = Instant::now();
-        let name = format!("vcctl-{caller}");
-        let r = shared
-            .ari
-            .create_bridge_with_id(bridge_id, "mixing", Some(&name))
-            .await;
-        (r, t.elapsed())
-    };
-    let ((em, em_t), (bridge, bridge_t)) = tokio::join!(em, bridge);
-    let em = em.map_err(|e| format!("could not create the externalMedia channel: {e}"))?;
-    latency.ari_rest_ms.push(ms(em_t));
-    bridge.map_err(|e| format!("could not create the bridge: {e}"))?;
-    latency.ari_rest_ms.push(ms(bridge_t));
-    let peer = match unicast_peer(&em) {
-        Some(p) => p,
-        None => {
-            let addr = shared
-                .ari
-                .get_var(media_id, "UNICASTRTP_LOCAL_ADDRESS")
-                .await;
-            let port = shared.ari.get_var(media_id, "UNICASTRTP_LOCAL_PORT").await;
-            match (addr, port) {
-                (Ok(a), Ok(p)) => format!("{a}:{p}")
-                    .parse()
-                    .map_err(|_| format!("Asterisk gave an unusable RTP address {a}:{p}"))?,
-                _ => {
-                    return Err(
-                        "Asterisk did not say where the externalMedia leg sends from".into(),
-                    )
-                }
-            }
-        }
-    };
-    let t = Instant::now();
-    // Bounded: if the event went missing, the 422 retry below still gets there.
-    let _ = tokio::time::timeout(Duration::from_secs(2), entered).await;
-    // Should the channel still not be in Stasis, a 422 "not in Stasis application" is retried.
-    let mut tries = 0u32;
-    loop {
-        let both = [caller.to_string(), media_id.to_string()];
-        match shared.ari.add_to_bridge(bridge_id, &both).await {
-            Ok(()) => break,
-            Err(crate::io::ari_http::AriError::Rejected { status: 422, .. }) if tries < 25 => {
-                tries += 1;
-                tracing::debug!(call = %caller, tries, "a channel is not in Stasis yet; retrying");
-                tokio::time::sleep(Duration::from_millis(5 << tries.min(2))).await;
-            }
-            Err(e) => return Err(format!("could not bridge the call: {e}")),
-        }
-    }
-    latency.ari_rest_ms.push(ms(t.elapsed()));
-    // The handler's own share: StasisStart received -> caller and media leg bridged (the
-    // agent connection runs in parallel and is measured on its own).
-    latency.handler_ms = Some(ms(received.elapsed()));
-    Ok((socket, peer))
-}
-
-/// `UNICASTRTP_LOCAL_ADDRESS:PORT` from the externalMedia response's channel variables.
-pub fn unicast_peer(ch: &Channel) -> Option<SocketAddr> {
-    let vars = ch.channelvars.as_ref()?;
-    let get = |k: &str| vars.get(k).and_then(|v| v.as_str().map(str::to_string));
-    let addr: IpAddr = get("UNICASTRTP_LOCAL_ADDRESS")?.parse().ok()?;
-    let port: u16 = get("UNICASTRTP_LOCAL_PORT")?.parse().ok()?;
-    Some(SocketAddr::new(addr, port))
 }
 
 pub(super) async fn connect_agent(

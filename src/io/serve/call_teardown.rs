@@ -169,3 +169,52 @@ pub(super) async fn teardown(shared: &Shared, caller: &str, res: &mut Resources,
         }
     }
 }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silence_while_ari_is_lost_is_recorded_as_asterisk_lost() {
+        let silent = || End::CallerSilent(Duration::from_secs(10));
+        let lost = asterisk_lost(silent(), false, "ARI events connection closed");
+        let (outcome, by, cause) = classify(&lost, true, false);
+        assert_eq!(outcome, CallOutcome::Error);
+        assert_eq!(by, EndedBy::System);
+        let cause = cause.unwrap();
+        assert!(
+            cause.starts_with("Asterisk was lost under the call"),
+            "{cause}"
+        );
+        assert!(cause.contains("ARI events connection closed"), "{cause}");
+        // With ARI up it stays a caller who went silent.
+        let (outcome, _, cause) = classify(&asterisk_lost(silent(), true, ""), true, false);
+        assert_eq!(outcome, CallOutcome::Completed);
+        assert!(cause.unwrap().contains("--media-timeout"));
+        // Other ends are never rewritten.
+        let (outcome, by, _) = classify(&asterisk_lost(End::Caller(None), false, "x"), true, false);
+        assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Caller));
+    }
+
+    #[test]
+    fn a_hangup_asked_over_the_http_api_is_the_operators_not_the_callers() {
+        let cause = Some("Normal Clearing".to_string());
+        let (outcome, by, why) = classify(&End::Caller(cause.clone()), false, true);
+        assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Operator));
+        assert_eq!(
+            why.as_deref(),
+            Some("hung up by an operator over serve's HTTP API (Normal Clearing)")
+        );
+        // Without the request, the same end is the caller's.
+        let (outcome, by, _) = classify(&End::Caller(cause), false, false);
+        assert_eq!(
+            (outcome, by),
+            (CallOutcome::CallerAbandoned, EndedBy::Caller)
+        );
+        // Only a caller-side end is attributed: an agent that failed first stays the agent's.
+        let agent = End::Agent {
+            normal: false,
+            detail: "closed".into(),
+        };
+        assert_eq!(classify(&agent, true, true).1, EndedBy::Agent);
+    }
+}

@@ -18,6 +18,7 @@ use crate::io::pcap::PcapWriter;
 use crate::io::serve::call::{CallPlugin, PluginFactory};
 use crate::io::serve::media_loop::MediaHooks;
 use vcctl_core::capture::net::{synthesize_udp, LinkType};
+use vcctl_core::util::file_stem::call_file_stem;
 
 /// Buffer of each call's file.
 const BUFFER: usize = 64 * 1024;
@@ -33,20 +34,9 @@ pub struct CallCapture {
     packets: u64,
 }
 
-/// A file name made of the call id: anything but letters, digits, '.', '-' and '_' becomes '_'.
+/// The capture's file name: the call's stem ([`call_file_stem`]) and `.pcap`.
 pub fn file_name(call_id: &str) -> String {
-    let safe: String = call_id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let safe = safe.trim_start_matches('.');
-    format!("{}.pcap", if safe.is_empty() { "call" } else { safe })
+    format!("{}.pcap", call_file_stem(call_id))
 }
 
 impl CallCapture {

@@ -505,11 +505,9 @@ async fn call_events(
     };
     let stream = futures_util::stream::unfold(reader, |mut r| async move {
         let f = r.next().await?;
-        Some((Ok::<_, Infallible>(sse_event(&f)), r))
+        Some((Ok(sse_event(&f)), r))
     });
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+    sse_response(stream)
 }
 
 async fn hangup(State(s): State<ApiState>, Path(id): Path<String>) -> Response {
@@ -534,7 +532,7 @@ async fn totals(State(s): State<ApiState>) -> Response {
     Json(s.journals.totals(s.calls.len())).into_response()
 }
 
-async fn events(State(s): State<ApiState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(State(s): State<ApiState>) -> Response {
     // Subscribe before answering, so a client that has the response headers sees every
     // event published after that.
     let rx = s.events.subscribe();
@@ -556,7 +554,22 @@ async fn events(State(s): State<ApiState>) -> Sse<impl Stream<Item = Result<Even
         };
         Some((Ok(event), (rx, closing)))
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    sse_response(stream)
+}
+
+/// How often an idle event stream sends a comment line, so that proxies and clients that
+/// time out silent connections keep it open.
+const SSE_KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The response of every event stream (`/events`, `/calls/{id}/events`): `stream`'s events
+/// as server-sent events, with a keep-alive comment every [`SSE_KEEP_ALIVE`].
+fn sse_response<S>(stream: S) -> Response
+where
+    S: Stream<Item = Result<Event, Infallible>> + Send + 'static,
+{
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(SSE_KEEP_ALIVE))
+        .into_response()
 }
 
 #[cfg(test)]

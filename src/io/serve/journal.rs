@@ -43,6 +43,7 @@ use vcctl_core::serve::timeline::DEFAULT_TIMELINE_ENTRIES;
 use vcctl_core::serve::timeline::{
     summarize_agent_message, Finished, Timeline, Totals, TotalsView,
 };
+use vcctl_core::util::file_stem::call_file_stem;
 
 /// Calls whose files are kept unless told otherwise.
 pub const DEFAULT_KEEP_CALLS: usize = 1000;
@@ -81,10 +82,9 @@ impl Default for JournalSettings {
 }
 
 /// The file stem of a call's logs: its id with anything but letters, digits, '.', '-' and
-/// '_' replaced (as the per-call capture names its file).
+/// '_' replaced, the stem of its capture and recording too ([`call_file_stem`]).
 pub fn stem(call_id: &str) -> String {
-    let p = crate::io::serve::capture::file_name(call_id);
-    p.trim_end_matches(".pcap").to_string()
+    call_file_stem(call_id)
 }
 
 /// The two log files of `call_id` in `dir`: (events, agent).

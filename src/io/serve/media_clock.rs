@@ -1,11 +1,13 @@
-//! One pacing thread for the media of every call in the process.
+//! One pacing thread for the playout of every RTP call in the process.
 //!
-//! Each call's [`CallMedia`] engine says when it next needs time ([`CallMedia::next_timeout`]);
-//! this thread sleeps until the earliest deadline of all calls, runs that call's
-//! [`CallMedia::handle_timeout`] and sends the RTP it produced straight from here. The call's
-//! own task (see `media_loop`) still takes the inbound RTP and the agent's messages; anything
-//! else a timeout produces (keepalive chunks for the agent, events) is left in the engine's
-//! queue and the task is woken to handle it.
+//! Each call's media has two owners. The call's task (see `media_loop`) owns the caller ->
+//! agent half, [`CallMedia`](vcctl_core::media::call_media::CallMedia); this thread owns the
+//! agent -> caller half, [`RtpPlayout`] (playout queue, pacer, packetizer), and sends its RTP
+//! itself. Nothing is shared between them but messages: the task sends [`PlayoutInput`]s to the
+//! call's inbox (and wakes the thread when one cannot wait for the call's next frame), the
+//! thread sends [`ClockNews`] back on a channel the task selects on: the packets it sent (for
+//! observers), the playout's counters four times a second, and, when the task takes the call
+//! off the clock, the playout itself with its final figures.
 //!
 //! Why a thread and not a timer per call: outbound pacing is the one deadline the media path
 //! must meet, and under load tokio's timers fire only when a worker is free from WebSocket and
@@ -16,267 +18,302 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::net::{SocketAddr, UdpSocket};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
-use vcctl_core::media::call_media::CallMedia;
+use vcctl_core::media::call_media::{PlayoutInput, PlayoutReport, RtpPlayout};
 
-/// A call's media as shared between its task and the pacing thread.
-pub struct ClockedCall {
-    id: u64,
-    media: Mutex<CallMedia>,
+/// How often the thread reports a call's playout counters to its task (the live view's rate).
+const REPORT_EVERY: Duration = Duration::from_millis(250);
+/// Sent packets are handed to observers in batches of this many (100 ms of frames), or at
+/// once when one starts a talkspurt (serve times the caller's first agent audio by it).
+const SENT_BATCH: usize = 5;
+
+/// What the pacing thread tells a call's task.
+#[derive(Debug)]
+pub enum ClockNews {
+    /// Packets sent to Asterisk, with their send times (only when observed).
+    Sent(Vec<(Instant, Vec<u8>)>),
+    /// The playout's counters (boxed: the channel allocates its slots in blocks of 32 at the
+    /// size of its largest message, and the report is several times the others).
+    Report(Box<PlayoutReport>),
+    /// The call's playout failed on the thread (a bug): the task should end the call.
+    Failed,
+    /// The call is off the clock: its playout, and the datagrams that could not be sent.
+    Removed {
+        playout: Box<RtpPlayout>,
+        send_errors: u64,
+    },
+}
+
+/// A message to the pacing thread.
+enum ClockMsg {
+    Add(u64, Box<PacedCall>),
+    /// The call's inbox holds input that cannot wait for its next frame.
+    Wake(u64),
+    Remove(u64),
+}
+
+/// One call as the thread owns it.
+struct PacedCall {
+    playout: RtpPlayout,
+    inbox: Receiver<PlayoutInput>,
     /// The call's RTP socket (a duplicate descriptor of the task's socket, non-blocking).
     socket: UdpSocket,
     peer: SocketAddr,
-    /// Keep a copy of each packet sent, for the task's observers (capture, recording).
     observe_sent: bool,
-    sent: Mutex<Vec<(Instant, Vec<u8>)>>,
-    /// Woken when a timeout left outputs other than RTP for the task.
-    pub wake: tokio::sync::Notify,
-    /// The deadline the clock holds for this call, in ns after the clock's epoch.
-    scheduled_ns: AtomicU64,
-    /// Send failures (socket buffer full, network down): counted, never fatal.
-    send_errors: AtomicU64,
-    /// The engine panicked on the pacing thread; the call is off the clock.
-    failed: std::sync::atomic::AtomicBool,
+    sent: Vec<(Instant, Vec<u8>)>,
+    news: tokio::sync::mpsc::UnboundedSender<ClockNews>,
+    /// A hint for the task: [`RtpPlayout::is_fed`] after the last run.
+    fed: Arc<AtomicBool>,
+    /// The deadline the heap holds for this call.
+    deadline: Instant,
+    next_report: Instant,
+    send_errors: u64,
 }
 
-impl ClockedCall {
-    /// Lock the engine (briefly: never across an await).
-    pub fn media(&self) -> MutexGuard<'_, CallMedia> {
-        self.media.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Packets the clock sent since the last call, with their send times.
-    pub fn take_sent(&self, into: &mut Vec<(Instant, Vec<u8>)>) {
-        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
-        std::mem::swap(&mut *sent, into);
-    }
-
-    /// The engine, once the call is off the clock.
-    pub fn into_media(self) -> CallMedia {
-        self.media.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Datagrams the clock could not send.
-    pub fn send_errors(&self) -> u64 {
-        self.send_errors.load(Ordering::Relaxed)
-    }
-
-    /// The call's timeouts failed on the pacing thread (a bug): its task should end the call.
-    pub fn failed(&self) -> bool {
-        self.failed.load(Ordering::Relaxed)
-    }
-
-    /// Run due timeouts and send their RTP; the next deadline.
-    fn tick(&self, buf: &mut Vec<Vec<u8>>) -> Instant {
+impl PacedCall {
+    /// Take the inbox, run due timeouts, send their RTP; the next deadline.
+    fn run(&mut self) -> Instant {
         let now = Instant::now();
-        let (other, next) = {
-            let mut m = self.media();
-            m.handle_timeout(now);
-            let other = m.drain_rtp(buf);
-            (other, m.next_timeout())
-        };
-        for p in buf.drain(..) {
+        while let Ok(input) = self.inbox.try_recv() {
+            self.playout.handle_input(now, input);
+        }
+        if self.playout.next_timeout() <= now {
+            self.playout.handle_timeout(now);
+        }
+        let mut flush = false;
+        while let Some(p) = self.playout.poll_rtp() {
             if self.socket.send_to(&p, self.peer).is_err() {
-                self.send_errors.fetch_add(1, Ordering::Relaxed);
+                self.send_errors += 1;
             }
             if self.observe_sent {
-                self.sent
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((now, p));
+                flush |= p.len() >= 12 && p[1] & 0x80 != 0;
+                self.sent.push((now, p));
             }
         }
-        if other {
-            self.wake.notify_one();
+        if flush || self.sent.len() >= SENT_BATCH {
+            self.flush_sent();
         }
-        next
+        self.fed.store(self.playout.is_fed(), Ordering::Relaxed);
+        if now >= self.next_report {
+            self.next_report = now + REPORT_EVERY;
+            let _ = self
+                .news
+                .send(ClockNews::Report(Box::new(self.playout.report())));
+        }
+        self.playout.next_timeout()
+    }
+
+    fn flush_sent(&mut self) {
+        if !self.sent.is_empty() {
+            let _ = self
+                .news
+                .send(ClockNews::Sent(std::mem::take(&mut self.sent)));
+        }
     }
 }
 
-struct Entry {
-    call: Weak<ClockedCall>,
-    deadline: Instant,
+/// The call's task's end of its place on the clock.
+pub struct Paced {
+    id: u64,
+    clock: &'static MediaClock,
+    inbox: Sender<PlayoutInput>,
+    fed: Arc<AtomicBool>,
+    news: tokio::sync::mpsc::UnboundedReceiver<ClockNews>,
 }
 
-#[derive(Default)]
-struct Schedule {
-    /// (deadline, call id); an entry whose deadline is no longer the call's is stale.
-    queue: BinaryHeap<Reverse<(Instant, u64)>>,
-    calls: HashMap<u64, Entry>,
-    next_id: u64,
+impl Paced {
+    /// Hand input to the call's playout; the thread sees it at the call's next frame, or at
+    /// once when it cannot wait (see [`PlayoutInput::is_urgent`]).
+    pub fn send(&self, input: PlayoutInput) {
+        let urgent = input.is_urgent(self.fed.load(Ordering::Relaxed));
+        if self.inbox.send(input).is_ok() && urgent {
+            self.clock.send(ClockMsg::Wake(self.id));
+        }
+    }
+
+    /// The next news from the thread; `None` if the thread dropped the call.
+    pub async fn news(&mut self) -> Option<ClockNews> {
+        self.news.recv().await
+    }
+
+    /// Take the call off the clock: its playout once the thread has let go of it (`None` if
+    /// the playout failed), and the datagrams that could not be sent. News that arrives
+    /// meanwhile goes to `on_news`.
+    pub async fn remove(
+        mut self,
+        mut on_news: impl FnMut(ClockNews),
+    ) -> Option<(Box<RtpPlayout>, u64)> {
+        self.clock.send(ClockMsg::Remove(self.id));
+        while let Some(n) = self.news.recv().await {
+            match n {
+                ClockNews::Removed {
+                    playout,
+                    send_errors,
+                } => return Some((playout, send_errors)),
+                n => on_news(n),
+            }
+        }
+        None
+    }
 }
 
-/// The pacing thread and its schedule.
+/// The pacing thread's mailbox.
 pub struct MediaClock {
-    schedule: Mutex<Schedule>,
-    changed: Condvar,
-    epoch: Instant,
+    tx: Sender<ClockMsg>,
+    next_id: AtomicU64,
 }
 
 impl MediaClock {
     /// The process's clock, its thread started on first use.
-    pub fn global() -> &'static Arc<MediaClock> {
-        static CLOCK: OnceLock<Arc<MediaClock>> = OnceLock::new();
+    pub fn global() -> &'static MediaClock {
+        static CLOCK: OnceLock<MediaClock> = OnceLock::new();
         CLOCK.get_or_init(|| {
-            let clock = Arc::new(MediaClock {
-                schedule: Mutex::new(Schedule::default()),
-                changed: Condvar::new(),
-                epoch: Instant::now(),
-            });
-            let c = clock.clone();
+            let (tx, rx) = mpsc::channel();
             if let Err(e) = std::thread::Builder::new()
                 .name("vcctl-pacer".into())
-                .spawn(move || c.run())
+                .spawn(move || run(rx))
             {
-                // Without the thread no call could send audio; nothing sensible to fall back to.
+                // Without the thread no call could send audio; nothing sensible to fall back
+                // to (each call's task learns it: its news channel closes).
                 tracing::error!("could not start the media pacing thread: {e}");
             }
-            clock
+            MediaClock {
+                tx,
+                next_id: AtomicU64::new(0),
+            }
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Schedule> {
-        self.schedule.lock().unwrap_or_else(|e| e.into_inner())
+    fn send(&self, m: ClockMsg) {
+        // Only a thread that never started drops the receiver; its calls learn it from
+        // their news channel.
+        let _ = self.tx.send(m);
     }
 
-    fn ns(&self, t: Instant) -> u64 {
-        t.saturating_duration_since(self.epoch).as_nanos() as u64
-    }
-
-    /// Hand a call's engine to the clock. `socket` sends the call's RTP (see [`dup_socket`]),
-    /// to `peer`.
+    /// Hand a call's playout to the clock. `socket` sends the call's RTP (see
+    /// [`dup_socket`]), to `peer`.
     pub fn add(
-        &self,
-        media: CallMedia,
+        &'static self,
+        playout: RtpPlayout,
         socket: UdpSocket,
         peer: SocketAddr,
         observe_sent: bool,
-    ) -> Arc<ClockedCall> {
-        let due = media.next_timeout();
-        let mut s = self.lock();
-        let id = s.next_id;
-        s.next_id += 1;
-        let call = Arc::new(ClockedCall {
-            id,
-            media: Mutex::new(media),
+    ) -> Paced {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (inbox_tx, inbox) = mpsc::channel();
+        let (news_tx, news) = tokio::sync::mpsc::unbounded_channel();
+        let fed = Arc::new(AtomicBool::new(false));
+        let now = Instant::now();
+        let call = PacedCall {
+            deadline: playout.next_timeout(),
+            playout,
+            inbox,
             socket,
             peer,
             observe_sent,
-            sent: Mutex::new(Vec::new()),
-            wake: tokio::sync::Notify::new(),
-            scheduled_ns: AtomicU64::new(self.ns(due)),
-            send_errors: AtomicU64::new(0),
-            failed: std::sync::atomic::AtomicBool::new(false),
-        });
-        s.calls.insert(
-            id,
-            Entry {
-                call: Arc::downgrade(&call),
-                deadline: due,
-            },
-        );
-        s.queue.push(Reverse((due, id)));
-        drop(s);
-        self.changed.notify_one();
-        call
-    }
-
-    /// The call's engine may need time sooner than the clock holds (after input): move it up.
-    /// A later deadline needs nothing; the clock wakes early once and asks again.
-    pub fn reschedule(&self, call: &ClockedCall, due: Instant) {
-        if self.ns(due) >= call.scheduled_ns.load(Ordering::Relaxed) {
-            return;
-        }
-        let mut s = self.lock();
-        let Some(e) = s.calls.get_mut(&call.id) else {
-            return;
+            sent: Vec::new(),
+            news: news_tx,
+            fed: fed.clone(),
+            next_report: now + REPORT_EVERY,
+            send_errors: 0,
         };
-        if due < e.deadline {
-            e.deadline = due;
-            call.scheduled_ns.store(self.ns(due), Ordering::Relaxed);
-            s.queue.push(Reverse((due, call.id)));
-            drop(s);
-            self.changed.notify_one();
+        self.send(ClockMsg::Add(id, Box::new(call)));
+        Paced {
+            id,
+            clock: self,
+            inbox: inbox_tx,
+            fed,
+            news,
         }
     }
+}
 
-    /// Take the call off the clock; the call back, once the thread is done with it.
-    pub async fn remove(&self, call: Arc<ClockedCall>) -> ClockedCall {
-        self.lock().calls.remove(&call.id);
-        let mut call = call;
-        // The thread holds a strong reference only while it runs this call's timeout.
-        loop {
-            match Arc::try_unwrap(call) {
-                Ok(c) => return c,
-                Err(c) => {
-                    call = c;
-                    tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+/// The thread: sleep until the earliest deadline or a message, run what is due.
+fn run(rx: Receiver<ClockMsg>) {
+    let mut calls: HashMap<u64, Box<PacedCall>> = HashMap::new();
+    // (deadline, call id); an entry whose deadline is no longer the call's is stale.
+    let mut heap: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
+    loop {
+        let first = match heap.peek() {
+            None => match rx.recv() {
+                Ok(m) => Some(m),
+                Err(_) => return,
+            },
+            Some(&Reverse((due, _))) => {
+                let now = Instant::now();
+                if due > now {
+                    match rx.recv_timeout(due - now) {
+                        Ok(m) => Some(m),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                } else {
+                    None
+                }
+            }
+        };
+        let mut msg = first;
+        while let Some(m) = msg.take().or_else(|| rx.try_recv().ok()) {
+            match m {
+                ClockMsg::Add(id, call) => {
+                    heap.push(Reverse((call.deadline, id)));
+                    calls.insert(id, call);
+                }
+                ClockMsg::Wake(id) => {
+                    if let Some(c) = calls.get_mut(&id) {
+                        let now = Instant::now();
+                        if c.deadline > now {
+                            c.deadline = now;
+                            heap.push(Reverse((now, id)));
+                        }
+                    }
+                }
+                ClockMsg::Remove(id) => {
+                    if let Some(mut c) = calls.remove(&id) {
+                        let now = Instant::now();
+                        while let Ok(input) = c.inbox.try_recv() {
+                            c.playout.handle_input(now, input);
+                        }
+                        c.flush_sent();
+                        let c = *c;
+                        let _ = c.news.send(ClockNews::Removed {
+                            playout: Box::new(c.playout),
+                            send_errors: c.send_errors,
+                        });
+                    }
                 }
             }
         }
-    }
-
-    fn run(&self) {
-        let mut buf = Vec::new();
-        let mut s = self.lock();
-        loop {
-            let now = Instant::now();
-            let Some(&Reverse((deadline, id))) = s.queue.peek() else {
-                s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
-                continue;
-            };
-            if deadline > now {
-                s = self
-                    .changed
-                    .wait_timeout(s, deadline - now)
-                    .unwrap_or_else(|e| e.into_inner())
-                    .0;
-                continue;
+        let now = Instant::now();
+        while let Some(&Reverse((due, id))) = heap.peek() {
+            if due > now {
+                break;
             }
-            s.queue.pop();
-            let call = match s.calls.get(&id) {
-                Some(e) if e.deadline == deadline => e.call.upgrade(),
-                // Stale (rescheduled) or removed.
-                _ => continue,
+            heap.pop();
+            let Some(call) = calls.get_mut(&id) else {
+                continue; // removed
             };
-            let Some(call) = call else {
-                s.calls.remove(&id);
-                continue;
-            };
-            drop(s);
+            if call.deadline != due {
+                continue; // stale: moved up by a wake
+            }
             // One call's bug must not stop every other call's audio: take it off the clock
             // and let its task end it.
-            let ticked =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.tick(&mut buf)));
-            s = self.lock();
-            let next = match ticked {
-                Ok(next) => next,
-                Err(_) => {
-                    tracing::error!("a call's media timeout failed; ending that call");
-                    buf.clear();
-                    s.calls.remove(&id);
-                    call.failed.store(true, Ordering::Relaxed);
-                    call.wake.notify_one();
-                    continue;
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call.run())) {
+                Ok(next) => {
+                    call.deadline = next;
+                    heap.push(Reverse((next, id)));
                 }
-            };
-            if let Some(e) = s.calls.get_mut(&id) {
-                // The task may have moved the deadline up while the timeout ran.
-                let next = if e.deadline != deadline {
-                    next.min(e.deadline)
-                } else {
-                    next
-                };
-                if next != e.deadline || e.deadline == deadline {
-                    e.deadline = next;
-                    call.scheduled_ns.store(self.ns(next), Ordering::Relaxed);
-                    s.queue.push(Reverse((next, id)));
+                Err(_) => {
+                    tracing::error!("a call's playout failed; ending that call");
+                    if let Some(c) = calls.remove(&id) {
+                        let _ = c.news.send(ClockNews::Failed);
+                    }
                 }
             }
-            drop(call);
         }
     }
 }
@@ -292,25 +329,20 @@ pub fn dup_socket(socket: &tokio::net::UdpSocket) -> std::io::Result<UdpSocket> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-    use vcctl_core::agent::proto::AudioFormat;
     use vcctl_core::media::call_media::{MediaSettings, StreamSeed};
     use vcctl_core::media::rtp::RtpPacket;
 
-    fn engine(peer: SocketAddr) -> CallMedia {
+    fn playout() -> RtpPlayout {
         let seed = StreamSeed {
             ssrc: 9,
             seq: 100,
             timestamp: 0,
         };
-        let f = AudioFormat::ULAW_8000;
-        let mut m = CallMedia::new(MediaSettings::default(), f, f, seed, Instant::now()).unwrap();
-        m.set_peer(peer);
-        m
+        RtpPlayout::new(MediaSettings::default(), seed, Instant::now())
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn paces_each_call_on_its_own_20_ms_grid_and_gives_the_engine_back() {
+    async fn paces_each_call_on_its_own_20_ms_grid_and_gives_the_playout_back() {
         let asterisk = UdpSocket::bind("127.0.0.1:0").unwrap();
         // Generous: a stalled machine delays packets, and delay is not what this test checks.
         asterisk
@@ -318,17 +350,17 @@ mod tests {
             .unwrap();
         let serve = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let clock = MediaClock::global();
-        // The engine's 20 ms grid starts no earlier than this.
+        // The playout's 20 ms grid starts no earlier than this.
         let start = Instant::now();
-        let call = clock.add(
-            engine(asterisk.local_addr().unwrap()),
+        let mut call = clock.add(
+            playout(),
             dup_socket(&serve).unwrap(),
             asterisk.local_addr().unwrap(),
             true,
         );
-        // 25 packets: consecutive sequence numbers from the seed, whole-frame timestamps, none sent
-        // before its slot on the grid. How late they leave depends on how busy the machine
-        // is, so it is not asserted here: `vcctl bench` measures pacing lateness (p50/p99).
+        // 25 packets: consecutive sequence numbers from the seed, whole-frame timestamps, none
+        // sent before its slot on the grid. How late they leave depends on how busy the
+        // machine is, so it is not asserted here: `vcctl bench` measures pacing lateness.
         let mut buf = [0u8; 2048];
         let mut arrivals = Vec::new();
         let mut last: Option<(u16, u32)> = None;
@@ -348,27 +380,47 @@ mod tests {
             }
             last = Some((p.seq.0, p.timestamp));
         }
-        // Never early: packet k is due k x 20 ms after the grid started (or later), and the
-        // clock sends only what the engine says is due at the time it passes. A clock that
-        // sent without waiting would put packet 1 before start + 20 ms.
+        // Never early: packet k is due k x 20 ms after the grid started (or later). A clock
+        // that sent without waiting would put packet 1 before start + 20 ms.
         let slot = |k: usize| start + Duration::from_millis(20 * k as u64);
         for (k, at) in arrivals.iter().enumerate() {
             assert!(*at >= slot(k), "packet {k} arrived before its slot");
         }
-        // The log gets each packet just after it left, so the last one may not be in yet.
+        // The thread reports what it sent (in batches) and the playout's counters.
         let mut sent = Vec::new();
-        call.take_sent(&mut sent);
-        assert!(sent.len() >= 24, "observed {} sends", sent.len());
+        let mut reports = 0;
+        while sent.len() < 20 {
+            match call.news().await.expect("the call is on the clock") {
+                ClockNews::Sent(batch) => sent.extend(batch),
+                ClockNews::Report(_) => reports += 1,
+                n => panic!("unexpected news {n:?}"),
+            }
+        }
         for (k, (at, _)) in sent.iter().enumerate() {
             assert!(*at >= slot(k), "packet {k} was sent before its slot");
         }
-        let call = clock.remove(call).await;
-        let media = call.into_media();
-        let sent_out = media.stats().rtp_out_packets;
+        // Barge-in is a message too: the playout gets it and the packets go on.
+        call.send(PlayoutInput::Interrupt { event_id: 1 });
+        let (playout, send_errors) = call
+            .remove(|n| {
+                if let ClockNews::Report(_) = n {
+                    reports += 1;
+                }
+            })
+            .await
+            .expect("the playout comes back");
+        assert_eq!(send_errors, 0);
+        assert!(reports >= 1, "the counters were reported at least once");
+        let sent_out = playout.report().rtp_out_packets;
         assert!(sent_out >= 25);
+        assert_eq!(
+            playout.playout_stats().interruptions,
+            1,
+            "the message arrived first"
+        );
         // One pacing record per wake-up that sent: a late wake-up sends its backlog at once,
         // so a busy machine records fewer than the packets, never more.
-        let wakeups = media.pacing().count();
+        let wakeups = playout.pacing().count();
         assert!(
             wakeups >= 1 && wakeups <= sent_out,
             "{wakeups} wake-ups, {sent_out} packets"

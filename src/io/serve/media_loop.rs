@@ -2,9 +2,11 @@
 //! a [`CallMedia`] engine. Shared by `serve` and the media benchmark; whatever else wants to
 //! see the packets (per-call capture, recording, live snapshots) plugs in as [`MediaHooks`].
 //!
-//! The call's task takes inbound RTP and the agent's messages; the engine's timeouts (paced
-//! outbound RTP) run on the process's pacing thread, [`MediaClock`], which sends RTP itself
-//! and hands everything else back to this task.
+//! The call's task owns the caller -> agent half of the engine ([`CallMedia`]): it takes
+//! inbound RTP, the agent's messages and the keepalive timer. The agent -> caller half
+//! ([`RtpPlayout`]) is owned by the process's pacing thread, [`MediaClock`], which sends the
+//! RTP itself; this task hands it [`Output::Playout`] messages and hears back from it on its
+//! news channel ([`ClockNews`]).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,14 +17,14 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::io::agent_ws::{AgentReceiver, AgentSender, TrySend};
-use crate::io::serve::media_clock::{dup_socket, ClockedCall, MediaClock};
+use crate::io::serve::media_clock::{dup_socket, ClockNews, MediaClock, Paced};
 use vcctl_core::agent::proto::ServerMessage;
-use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaStats, Output};
+use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaStats, Output, RtpPlayout};
 use vcctl_core::media::pacer::PacingStats;
 
 /// How often [`MediaHooks::live`] sees the counters: several times a second for `vcctl top`'s
 /// level meters and speaking state, checked only when the loop wakes anyway (a packet, an
-/// agent message, the pacing thread's outputs): no timer of its own.
+/// agent message, the pacing thread's news): no timer of its own.
 const LIVE_EVERY: Duration = Duration::from_millis(250);
 
 /// A message to a running call.
@@ -61,8 +63,8 @@ pub enum LoopEnd {
 pub trait MediaHooks {
     /// A datagram arrived (before the engine looked at it).
     fn rtp_in(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
-    /// A packet was sent to Asterisk (reported in batches, within about 20 ms, with the time
-    /// it was sent).
+    /// A packet was sent to Asterisk (reported in batches, within about 100 ms, with the time
+    /// it was sent; a packet that starts a talkspurt at once).
     fn rtp_out(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
     /// Whether [`Self::rtp_out`] is wanted (saves a copy of every packet when not).
     fn observes_rtp_out(&self) -> bool {
@@ -102,7 +104,8 @@ pub struct MediaIo<'a> {
     pub receiver: &'a mut AgentReceiver,
 }
 
-/// Run until a signal, the agent or an error ends the call; the engine comes back with why.
+/// Run until a signal, the agent or an error ends the call; the engine comes back with why,
+/// and its playout half (when it got as far as the pacing thread and back).
 pub async fn run(
     io: MediaIo<'_>,
     media: CallMedia,
@@ -110,7 +113,7 @@ pub async fn run(
     rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     hooks: &mut (dyn MediaHooks + Send),
     probe: Option<&mut LoopProbe>,
-) -> (LoopEnd, CallMedia) {
+) -> (LoopEnd, CallMedia, Option<RtpPlayout>) {
     let MediaIo {
         socket,
         sender,
@@ -119,10 +122,12 @@ pub async fn run(
     let mut media = media;
     media.note_stale_rtp(drop_queued(socket));
     let Some(peer) = media.peer() else {
-        return (
-            LoopEnd::Error("the media peer address is not known".into()),
-            media,
-        );
+        let end = LoopEnd::Error("the media peer address is not known".into());
+        return (end, media, None);
+    };
+    let Some(playout) = media.take_playout() else {
+        let end = LoopEnd::Error("the call's playout was already taken".into());
+        return (end, media, None);
     };
     let clock = MediaClock::global();
     let clock_socket = match dup_socket(socket) {
@@ -130,10 +135,10 @@ pub async fn run(
         Err(e) => {
             // Only a descriptor limit makes the duplicate fail; the call cannot run.
             let end = LoopEnd::Error(format!("could not pace the call's RTP: {e}"));
-            return (end, media);
+            return (end, media, Some(playout));
         }
     };
-    let call = clock.add(media, clock_socket, peer, hooks.observes_rtp_out());
+    let mut paced = clock.add(playout, clock_socket, peer, hooks.observes_rtp_out());
     // Chunks go straight to the WebSocket while it keeps up; otherwise a writer task takes
     // them, so a slow agent link never delays this loop (or pacing).
     let (to_agent, mut agent_queue) = mpsc::unbounded_channel::<WriterMsg>();
@@ -171,11 +176,14 @@ pub async fn run(
         measure,
         written: PacingStats::new(),
     };
+    let local = socket
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
     let end = run_loop(
         socket,
         receiver,
-        &call,
-        peer,
+        &mut media,
+        &mut paced,
         caller_id,
         rx,
         hooks,
@@ -189,19 +197,27 @@ pub async fn run(
         ..
     } = agent;
     drop(to_agent);
-    let local = socket
-        .local_addr()
-        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
-    let call = clock.remove(call).await;
-    report_sent(&call, hooks, local, peer, &mut Vec::new());
-    if call.send_errors() > 0 {
-        tracing::warn!(
-            call = caller_id,
-            count = call.send_errors(),
-            "RTP packets to Asterisk could not be sent"
-        );
-    }
-    let media = call.into_media();
+    // Removal is a message: the thread hands the playout back with its final figures.
+    let removed = paced
+        .remove(|news| {
+            if let ClockNews::Sent(batch) = news {
+                for (at, p) in batch {
+                    hooks.rtp_out(at, local, peer, &p);
+                }
+            }
+        })
+        .await;
+    let playout = removed.map(|(playout, send_errors)| {
+        if send_errors > 0 {
+            tracing::warn!(
+                call = caller_id,
+                count = send_errors,
+                "RTP packets to Asterisk could not be sent"
+            );
+        }
+        media.finish_playout(&playout);
+        *playout
+    });
     // Let queued chunks go out (bounded), e.g. before a normal close.
     if let Ok(Ok(written)) = tokio::time::timeout(Duration::from_millis(500), writer).await {
         if let Some(p) = probe {
@@ -209,7 +225,7 @@ pub async fn run(
             p.rtp_to_agent.merge(&written_directly);
         }
     }
-    (end, media)
+    (end, media, playout)
 }
 
 /// Drop the datagrams already waiting on the socket; how many there were. Asterisk sends the
@@ -284,62 +300,51 @@ impl AgentWriter<'_> {
     }
 }
 
-/// Tell the hooks about the packets the clock sent since last time.
-fn report_sent(
-    call: &ClockedCall,
-    hooks: &mut (dyn MediaHooks + Send),
-    local: SocketAddr,
-    peer: SocketAddr,
-    scratch: &mut Vec<(Instant, Vec<u8>)>,
-) {
-    call.take_sent(scratch);
-    for (at, p) in scratch.drain(..) {
-        hooks.rtp_out(at, local, peer, &p);
-    }
-}
-
 #[allow(clippy::too_many_arguments)] // private: the pieces of `run`, split for the writer task
 async fn run_loop(
     socket: &UdpSocket,
     receiver: &mut AgentReceiver,
-    call: &ClockedCall,
-    peer: SocketAddr,
+    media: &mut CallMedia,
+    paced: &mut Paced,
     caller_id: &str,
     rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     hooks: &mut (dyn MediaHooks + Send),
     agent: &mut AgentWriter<'_>,
     agent_failed: &mut tokio::sync::oneshot::Receiver<String>,
 ) -> LoopEnd {
-    let clock = MediaClock::global();
     let local = socket
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let peer = media.peer().unwrap_or(local);
     let mut buf = vec![0u8; 2048];
-    let mut outputs = Vec::new();
-    let mut sent = Vec::new();
     let mut next_second = Instant::now() + Duration::from_secs(1);
     let mut next_live = Instant::now() + LIVE_EVERY;
+    // The engine's own timer (keepalive silence for the agent): one sleep, reset only when
+    // the engine's deadline moves.
+    let mut due = media.next_timeout();
+    let keepalive = tokio::time::sleep_until(due.into());
+    tokio::pin!(keepalive);
     loop {
         let mut rtp_rx_at = None;
+        let mut fired = false;
         tokio::select! {
             biased;
-            // The pacing thread left outputs for this task. Read what Asterisk sent while
-            // this task waited first: keepalive silence the pacing thread queued for a quiet
-            // that was only this task's delay is then retracted (CallMedia::handle_rtp),
-            // not sent to the agent on top of that audio.
-            _ = call.wake.notified() => {
-                while let Ok((n, from)) = socket.try_recv_from(&mut buf) {
-                    let now = Instant::now();
-                    hooks.rtp_in(now, from, local, &buf[..n]);
-                    call.media().handle_rtp(now, from, &buf[..n]);
-                    rtp_rx_at = Some(now);
+            news = paced.news() => match news {
+                Some(ClockNews::Sent(batch)) => {
+                    for (at, p) in batch {
+                        hooks.rtp_out(at, local, peer, &p);
+                    }
                 }
-            }
+                Some(ClockNews::Report(r)) => media.note_playout(*r),
+                Some(ClockNews::Failed) | Some(ClockNews::Removed { .. }) | None => {
+                    return LoopEnd::Error("the call's media pacing failed".into());
+                }
+            },
             r = socket.recv_from(&mut buf) => match r {
                 Ok((n, from)) => {
                     let now = Instant::now();
                     hooks.rtp_in(now, from, local, &buf[..n]);
-                    call.media().handle_rtp(now, from, &buf[..n]);
+                    media.handle_rtp(now, from, &buf[..n]);
                     rtp_rx_at = Some(now);
                 }
                 // ICMP port unreachable from an earlier send surfaces here on Linux; not fatal.
@@ -349,7 +354,7 @@ async fn run_loop(
             m = receiver.next() => match m {
                 Some(msg) => {
                     hooks.agent_in(&msg);
-                    call.media().handle_agent(Instant::now(), &msg)
+                    media.handle_agent(Instant::now(), &msg)
                 }
                 None => {
                     let (normal, detail) = receiver
@@ -359,6 +364,10 @@ async fn run_loop(
                     return LoopEnd::Agent { normal, detail };
                 }
             },
+            () = &mut keepalive => {
+                fired = true;
+                media.handle_timeout(Instant::now());
+            }
             e = &mut *agent_failed => {
                 let detail = e.unwrap_or_else(|_| "the agent writer stopped".into());
                 return LoopEnd::Agent { normal: false, detail };
@@ -372,25 +381,9 @@ async fn run_loop(
                 Some(CallSignal::Shutdown) | None => return LoopEnd::Shutdown,
             },
         }
-        if call.failed() {
-            return LoopEnd::Error("the call's media pacing failed".into());
-        }
-        let due = {
-            let mut m = call.media();
-            while let Some(out) = m.poll_output() {
-                outputs.push(out);
-            }
-            m.next_timeout()
-        };
-        // Input may have made a deadline sooner (e.g. agent audio after silence).
-        clock.reschedule(call, due);
-        for out in outputs.drain(..) {
+        while let Some(out) = media.poll_output() {
             match out {
-                Output::Rtp(p) => {
-                    if socket.send_to(&p, peer).await.is_ok() {
-                        hooks.rtp_out(Instant::now(), local, peer, &p);
-                    }
-                }
+                Output::Playout(input) => paced.send(input),
                 Output::Agent(text) => {
                     hooks.agent_out(&text);
                     // Only a chunk completed by the datagram just received carries its time.
@@ -404,11 +397,15 @@ async fn run_loop(
                 Output::Event(ev) => hooks.event(&ev),
             }
         }
-        report_sent(call, hooks, local, peer, &mut sent);
+        // A fired sleep stays ready: it is always re-armed.
+        if fired || media.next_timeout() != due {
+            due = media.next_timeout();
+            keepalive.as_mut().reset(due.into());
+        }
         let now = Instant::now();
         if now >= next_live {
             next_live = now + LIVE_EVERY;
-            let stats = call.media().stats();
+            let stats = media.stats();
             if now >= next_second {
                 next_second += Duration::from_secs(1);
                 hooks.every_second(&stats);

@@ -3,8 +3,9 @@
 //! routes hangups to those tasks, serves the HTTP API, and drains on shutdown.
 //!
 //! Layout: the call path by name.
-//! - [`call`]: one call from StasisStart to the record (routing, agent, media leg, teardown);
-//!   its child `ws_media` runs the media leg over chan_websocket (`--transport websocket`).
+//! - [`call`]: one call from StasisStart to the record (routing, agent, media leg, teardown),
+//!   one code path for both transports; its child `media_leg` is the only place the
+//!   transport shows (externalMedia RTP, or chan_websocket with `--transport websocket`).
 //! - [`media_loop`] (RTP) and [`ws_media_loop`] (WebSocket): one call's media I/O around its
 //!   sans-IO engine, shared with `vcctl bench`.
 //! - [`media_clock`]: the pacing thread of every RTP call; [`rtp_socket`]: the RTP port pool.

@@ -23,28 +23,15 @@ use vcctl_core::media::playout::Codec;
 use vcctl_core::media::recorder::{AlignerConfig, Side, StereoAligner};
 use vcctl_core::media::rtp::{Pt, RtpPacket};
 use vcctl_core::media::wav::{self, WavSpec};
+use vcctl_core::util::file_stem::call_file_stem;
 
 /// The `kind` this plugin reports to the call record.
 pub const KIND: &str = "recording";
 
-/// The file a call's recording goes to: `DIR/<call id>.wav`, with characters that do not
-/// belong in a file name replaced by `_`.
+/// The file a call's recording goes to: `DIR/<stem>.wav`, the stem being the call id with
+/// characters that do not belong in a file name replaced by `_` ([`call_file_stem`]).
 pub fn recording_path(dir: &Path, call_id: &str) -> PathBuf {
-    let safe: String = call_id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let safe = safe.trim_start_matches('.');
-    dir.join(format!(
-        "{}.wav",
-        if safe.is_empty() { "call" } else { safe }
-    ))
+    dir.join(format!("{}.wav", call_file_stem(call_id)))
 }
 
 /// A [`PluginFactory`] writing each call to `dir` (created if missing). `codec` is the RTP

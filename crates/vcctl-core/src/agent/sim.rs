@@ -100,8 +100,9 @@ pub enum SimOutput {
     Close { code: u16, reason: &'static str },
 }
 
-/// Counts since the last [`SimConversation::take_counts`], for the simulator's totals.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts since the last [`SimConversation::take_counts`], for the simulator's totals
+/// (which hold one of these and [`ConvCounts::add`] every conversation's into it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ConvCounts {
     pub conversations: u64,
     pub pings_sent: u64,
@@ -118,6 +119,42 @@ pub struct ConvCounts {
     pub invalid_frames: u64,
     /// Largest ping round trip seen, ms.
     pub max_ping_rtt_ms: u64,
+}
+
+impl ConvCounts {
+    /// Adds `other` into these totals: every count summed, the largest round trip kept.
+    pub fn add(&mut self, other: &ConvCounts) {
+        let ConvCounts {
+            conversations,
+            pings_sent,
+            pongs_received,
+            pongs_unexpected,
+            audio_chunks_in,
+            audio_bytes_in,
+            audio_events_out,
+            audio_bytes_out,
+            interruptions,
+            tool_calls,
+            tool_results,
+            tool_error_results,
+            invalid_frames,
+            max_ping_rtt_ms,
+        } = *other;
+        self.conversations += conversations;
+        self.pings_sent += pings_sent;
+        self.pongs_received += pongs_received;
+        self.pongs_unexpected += pongs_unexpected;
+        self.audio_chunks_in += audio_chunks_in;
+        self.audio_bytes_in += audio_bytes_in;
+        self.audio_events_out += audio_events_out;
+        self.audio_bytes_out += audio_bytes_out;
+        self.interruptions += interruptions;
+        self.tool_calls += tool_calls;
+        self.tool_results += tool_results;
+        self.tool_error_results += tool_error_results;
+        self.invalid_frames += invalid_frames;
+        self.max_ping_rtt_ms = self.max_ping_rtt_ms.max(max_ping_rtt_ms);
+    }
 }
 
 /// The two frames the service answers an unknown agent with.
@@ -783,6 +820,49 @@ mod tests {
     }
 
     const INIT: &str = r#"{"type":"conversation_initiation_client_data"}"#;
+
+    #[test]
+    fn counts_add_up_field_by_field_and_keep_the_largest_round_trip() {
+        let one = |n: u64| ConvCounts {
+            conversations: n,
+            pings_sent: n + 1,
+            pongs_received: n + 2,
+            pongs_unexpected: n + 3,
+            audio_chunks_in: n + 4,
+            audio_bytes_in: n + 5,
+            audio_events_out: n + 6,
+            audio_bytes_out: n + 7,
+            interruptions: n + 8,
+            tool_calls: n + 9,
+            tool_results: n + 10,
+            tool_error_results: n + 11,
+            invalid_frames: n + 12,
+            max_ping_rtt_ms: n * 100,
+        };
+        let mut total = one(1);
+        total.add(&one(10));
+        let mut want = one(11);
+        // Each sum has both offsets: n + k + 10 + k = 11 + 2k.
+        want.pings_sent += 1;
+        want.pongs_received += 2;
+        want.pongs_unexpected += 3;
+        want.audio_chunks_in += 4;
+        want.audio_bytes_in += 5;
+        want.audio_events_out += 6;
+        want.audio_bytes_out += 7;
+        want.interruptions += 8;
+        want.tool_calls += 9;
+        want.tool_results += 10;
+        want.tool_error_results += 11;
+        want.invalid_frames += 12;
+        want.max_ping_rtt_ms = 1000;
+        assert_eq!(total, want);
+        total.add(&one(2));
+        assert_eq!(
+            total.max_ping_rtt_ms, 1000,
+            "a smaller round trip leaves the max"
+        );
+    }
 
     #[test]
     fn the_conversation_starts_with_metadata_the_first_message_and_a_tool_call() {

@@ -324,76 +324,8 @@ fn parse_json(t: &str) -> Result<Event, ParseError> {
     let name = v
         .get("event")
         .and_then(Value::as_str)
-        .ok_or(ParseError::NoEventName)?
-        .to_string();
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    // Asterisk sends "" for an absent correlation id.
-    let id = || s("correlation_id").filter(|c| !c.is_empty());
-    let num = |k: &'static str| -> Result<usize, ParseError> {
-        v.get(k)
-            .and_then(Value::as_u64)
-            .map(|n| n as usize)
-            .ok_or_else(|| field_err(&name, k))
-    };
-    let flag = |k: &'static str| -> Result<bool, ParseError> {
-        v.get(k)
-            .and_then(Value::as_bool)
-            .ok_or_else(|| field_err(&name, k))
-    };
-    Ok(match name.as_str() {
-        "MEDIA_START" => {
-            let vars = v
-                .get("channel_variables")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| {
-                            let val = match v {
-                                Value::String(s) => s.clone(),
-                                other => other.to_string(),
-                            };
-                            (k.clone(), val)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            Event::MediaStart(MediaStart {
-                connection_id: s("connection_id").unwrap_or_default(),
-                channel: s("channel").unwrap_or_default(),
-                channel_id: s("channel_id"),
-                format: s("format").ok_or_else(|| field_err(&name, "format"))?,
-                optimal_frame_size: num("optimal_frame_size")?,
-                ptime_ms: v.get("ptime").and_then(Value::as_u64).map(|p| p as u32),
-                channel_variables: vars,
-            })
-        }
-        "MEDIA_XOFF" => Event::MediaXoff,
-        "MEDIA_XON" => Event::MediaXon,
-        "QUEUE_DRAINED" => Event::QueueDrained,
-        "MEDIA_BUFFERING_COMPLETED" => Event::MediaBufferingCompleted {
-            correlation_id: id(),
-        },
-        "MEDIA_MARK_PROCESSED" => Event::MediaMarkProcessed {
-            correlation_id: id(),
-        },
-        "DTMF_END" => Event::DtmfEnd {
-            digit: s("digit")
-                .and_then(|d| d.chars().next())
-                .ok_or_else(|| field_err(&name, "digit"))?,
-        },
-        "STATUS" => Event::Status(Status {
-            queue_length: num("queue_length")?,
-            xon_level: num("xon_level")?,
-            xoff_level: num("xoff_level")?,
-            queue_full: flag("queue_full")?,
-            bulk_media: flag("bulk_media")?,
-            media_paused: flag("media_paused")?,
-        }),
-        "ERROR" => Event::Error {
-            text: s("error_text").unwrap_or_default().trim_end().to_string(),
-        },
-        _ => Event::Unknown { name },
-    })
+        .ok_or(ParseError::NoEventName)?;
+    event_from(name, &JsonFields(&v))
 }
 
 fn parse_plain(t: &str) -> Result<Event, ParseError> {
@@ -401,54 +333,138 @@ fn parse_plain(t: &str) -> Result<Event, ParseError> {
         Some((n, r)) => (n, r.trim()),
         None => (t, ""),
     };
-    // `ERROR channel_id:X error_text:free text...`: the text is everything after its key.
-    if name == "ERROR" {
-        let text = rest
+    let kv = if name == "ERROR" {
+        // Its text runs to the end of the line: not `key:value` words.
+        BTreeMap::new()
+    } else {
+        rest.split_whitespace()
+            .filter_map(|w| w.split_once(':'))
+            .collect()
+    };
+    event_from(name, &PlainFields { rest, kv })
+}
+
+/// The fields of one event as either control-message form carries them, so that
+/// [`event_from`] maps names and fields to an [`Event`] once for both.
+trait EventFields {
+    fn text(&self, key: &str) -> Option<String>;
+    fn number(&self, key: &str) -> Option<u64>;
+    fn flag(&self, key: &str) -> Option<bool>;
+    /// The id of `MEDIA_BUFFERING_COMPLETED` / `MEDIA_MARK_PROCESSED`; `None` when absent or
+    /// empty.
+    fn correlation_id(&self) -> Option<String>;
+    fn channel_variables(&self) -> BTreeMap<String, String>;
+    fn error_text(&self) -> String;
+}
+
+/// `{"event":"NAME", "key": value, ...}`.
+struct JsonFields<'a>(&'a Value);
+
+impl EventFields for JsonFields<'_> {
+    fn text(&self, key: &str) -> Option<String> {
+        self.0.get(key).and_then(Value::as_str).map(str::to_string)
+    }
+    fn number(&self, key: &str) -> Option<u64> {
+        self.0.get(key).and_then(Value::as_u64)
+    }
+    fn flag(&self, key: &str) -> Option<bool> {
+        self.0.get(key).and_then(Value::as_bool)
+    }
+    fn correlation_id(&self) -> Option<String> {
+        // Asterisk sends "" for an absent correlation id.
+        self.text("correlation_id").filter(|c| !c.is_empty())
+    }
+    fn channel_variables(&self) -> BTreeMap<String, String> {
+        self.0
+            .get("channel_variables")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| {
+                        let val = match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (k.clone(), val)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    fn error_text(&self) -> String {
+        self.text("error_text")
+            .unwrap_or_default()
+            .trim_end()
+            .to_string()
+    }
+}
+
+/// `NAME key:value key:value`, `NAME <id>` or `ERROR ... error_text:free text`; `rest` is
+/// everything after the name.
+struct PlainFields<'a> {
+    rest: &'a str,
+    kv: BTreeMap<&'a str, &'a str>,
+}
+
+impl EventFields for PlainFields<'_> {
+    fn text(&self, key: &str) -> Option<String> {
+        self.kv.get(key).map(|v| v.to_string())
+    }
+    fn number(&self, key: &str) -> Option<u64> {
+        self.kv.get(key).and_then(|v| v.parse().ok())
+    }
+    fn flag(&self, key: &str) -> Option<bool> {
+        match self.kv.get(key) {
+            Some(&"true") => Some(true),
+            Some(&"false") => Some(false),
+            _ => None,
+        }
+    }
+    fn correlation_id(&self) -> Option<String> {
+        Some(self.rest.to_string()).filter(|r| !r.is_empty())
+    }
+    fn channel_variables(&self) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
+    fn error_text(&self) -> String {
+        // `ERROR channel_id:X error_text:free text...`: the text is everything after its key.
+        self.rest
             .split_once("error_text:")
             .map(|(_, e)| e.trim().to_string())
-            .unwrap_or_else(|| rest.to_string());
-        return Ok(Event::Error { text });
+            .unwrap_or_else(|| self.rest.to_string())
     }
-    let kv: BTreeMap<&str, &str> = rest
-        .split_whitespace()
-        .filter_map(|w| w.split_once(':'))
-        .collect();
-    let bare_id = || Some(rest.to_string()).filter(|r| !r.is_empty());
+}
+
+/// The event `name` with its fields `f`.
+fn event_from(name: &str, f: &impl EventFields) -> Result<Event, ParseError> {
     let num = |k: &'static str| -> Result<usize, ParseError> {
-        kv.get(k)
-            .and_then(|v| v.parse().ok())
+        f.number(k)
+            .and_then(|n| usize::try_from(n).ok())
             .ok_or_else(|| field_err(name, k))
     };
-    let flag = |k: &'static str| -> Result<bool, ParseError> {
-        match kv.get(k) {
-            Some(&"true") => Ok(true),
-            Some(&"false") => Ok(false),
-            _ => Err(field_err(name, k)),
-        }
-    };
-    let get = |k: &str| kv.get(k).map(|v| v.to_string());
+    let flag = |k: &'static str| f.flag(k).ok_or_else(|| field_err(name, k));
     Ok(match name {
         "MEDIA_START" => Event::MediaStart(MediaStart {
-            connection_id: get("connection_id").unwrap_or_default(),
-            channel: get("channel").unwrap_or_default(),
-            channel_id: get("channel_id"),
-            format: get("format").ok_or_else(|| field_err(name, "format"))?,
+            connection_id: f.text("connection_id").unwrap_or_default(),
+            channel: f.text("channel").unwrap_or_default(),
+            channel_id: f.text("channel_id"),
+            format: f.text("format").ok_or_else(|| field_err(name, "format"))?,
             optimal_frame_size: num("optimal_frame_size")?,
-            ptime_ms: kv.get("ptime").and_then(|p| p.parse().ok()),
-            channel_variables: BTreeMap::new(),
+            ptime_ms: f.number("ptime").and_then(|p| u32::try_from(p).ok()),
+            channel_variables: f.channel_variables(),
         }),
         "MEDIA_XOFF" => Event::MediaXoff,
         "MEDIA_XON" => Event::MediaXon,
         "QUEUE_DRAINED" => Event::QueueDrained,
         "MEDIA_BUFFERING_COMPLETED" => Event::MediaBufferingCompleted {
-            correlation_id: bare_id(),
+            correlation_id: f.correlation_id(),
         },
         "MEDIA_MARK_PROCESSED" => Event::MediaMarkProcessed {
-            correlation_id: bare_id(),
+            correlation_id: f.correlation_id(),
         },
         "DTMF_END" => Event::DtmfEnd {
-            digit: kv
-                .get("digit")
+            digit: f
+                .text("digit")
                 .and_then(|d| d.chars().next())
                 .ok_or_else(|| field_err(name, "digit"))?,
         },
@@ -460,6 +476,9 @@ fn parse_plain(t: &str) -> Result<Event, ParseError> {
             bulk_media: flag("bulk_media")?,
             media_paused: flag("media_paused")?,
         }),
+        "ERROR" => Event::Error {
+            text: f.error_text(),
+        },
         other => Event::Unknown {
             name: other.to_string(),
         },

@@ -1,7 +1,15 @@
-//! The media engine of one call, sans-IO: Asterisk's RTP in, agent audio chunks out; agent
-//! audio in, paced RTP out. The caller feeds [`CallMedia::handle_rtp`],
-//! [`CallMedia::handle_agent`] and [`CallMedia::handle_timeout`] with the time of the input,
-//! and drains [`CallMedia::poll_output`]; it sleeps until [`CallMedia::next_timeout`].
+//! The caller -> agent half of an RTP call, sans-IO, owned by the call's task: Asterisk's RTP
+//! in, agent audio chunks out; the agent's messages in, replies, events and [`PlayoutInput`]
+//! messages for the other half out. The other half, [`RtpPlayout`] (playout queue, pacer,
+//! packetizer), is owned by whoever paces the call's RTP (serve's pacing thread); the engine is
+//! created whole and hands that half over once ([`CallMedia::take_playout`]). The two share
+//! nothing: the task sends [`Output::Playout`] messages, the playout answers with
+//! [`PlayoutReport`]s ([`CallMedia::note_playout`]).
+//!
+//! The caller feeds [`CallMedia::handle_rtp`], [`CallMedia::handle_agent`] and
+//! [`CallMedia::handle_timeout`] (keepalive silence) with the time of the input, and drains
+//! [`CallMedia::poll_output`]; it sleeps until [`CallMedia::next_timeout`]. The agent protocol
+//! and audio conversion are [`AgentSide`], shared with the chan_websocket engine.
 //!
 //! Audio formats: with `ulaw_8000` on both the agent side and RTP (the default), payloads pass
 //! through untouched. Any other agent format (`pcm_16000`, `pcm_24000`, ...) is converted with
@@ -13,17 +21,13 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::agent::proto::{
-    encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
-};
-use crate::media::echo::{EchoMatcher, SampleLog, Spread};
-use crate::media::g711;
-use crate::media::pacer::{Pacer, PacingStats};
-use crate::media::playout::{Codec, Playout, PlayoutConfig, PlayoutStats, RtpSender};
+use crate::agent::proto::{AudioFormat, ServerMessage, Transcript};
+use crate::media::agent_side::{AgentOutput, AgentSide, AgentSideStats, ChannelCodec};
+use crate::media::echo::Spread;
+use crate::media::playout::{Codec, PlayoutStats};
 use crate::media::reception::{arrival_units, ReceptionStats};
-use crate::media::resample::Resampler;
-use crate::media::rtp::{Pt, RtpPacket, SeqNo, Ssrc};
-use crate::media::tone::{Vad, VadConfig, VadEvent};
+use crate::media::rtp::RtpPacket;
+pub use crate::media::rtp_playout::{PlayoutInput, PlayoutReport, PlayoutTiming, RtpPlayout};
 
 /// Settings of one call's media path.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,8 +62,8 @@ impl Default for MediaSettings {
             ptime: Duration::from_millis(20),
             chunk: Duration::from_millis(20),
             // A talkspurt starts on its first frame, with a 10 ms grace for audio a little
-            // late whose lateness the grid then follows (`send_held`): the bench's agent->RTP
-            // p50/p99 for a response's first frame went from 20.45/21-25 ms to
+            // late whose lateness the grid then follows (`RtpPlayout::send_held`): the bench's
+            // agent->RTP p50/p99 for a response's first frame went from 20.45/21-25 ms to
             // 0.02-0.03/0.09-0.31 ms with no more underflows (docs/benchmarks.md, "Where the
             // extra underflows were").
             prebuffer: Duration::ZERO,
@@ -86,26 +90,6 @@ pub struct MediaTiming {
     pub echo_round_trip: Option<Spread>,
 }
 
-/// How far a talkspurt's grid may slip behind its start to follow audio that comes late
-/// (see `CallMedia::send_held`): the old 40 ms prebuffer's worth, taken only when needed.
-const MAX_GRID_SLIP: Duration = Duration::from_millis(40);
-/// How far back an echo of the caller's audio is looked for (see [`EchoMatcher::new`]).
-const ECHO_WINDOW: Duration = Duration::from_millis(1500);
-/// Exact samples kept per figure and call.
-const SAMPLE_CAP: usize = 4096;
-
-/// Agent audio in the playout queue, waiting for its first sample to be sent.
-#[derive(Debug, Clone, Copy)]
-struct Pending {
-    arrived: Instant,
-    /// Queued bytes ahead of it.
-    ahead: usize,
-    /// When the caller audio it echoes arrived from Asterisk (echo agents).
-    origin: Option<Instant>,
-    /// It arrived with no talkspurt playing: it starts an agent response.
-    starts_response: bool,
-}
-
 /// Random starting values of the outbound stream (RFC 3550 wants them random).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamSeed {
@@ -127,10 +111,10 @@ pub enum MediaError {
 /// What the engine wants done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
-    /// Send this RTP packet to Asterisk.
-    Rtp(Vec<u8>),
     /// Send this JSON text frame to the agent.
     Agent(String),
+    /// Hand this to the call's playout ([`RtpPlayout::handle_input`]).
+    Playout(PlayoutInput),
     /// Something worth logging or recording happened.
     Event(MediaEvent),
 }
@@ -225,24 +209,22 @@ impl PlayoutSummary {
     }
 }
 
+/// Counters kept by the RTP side of [`CallMedia`] itself.
+#[derive(Debug, Clone, Default)]
+struct RtpInCounters {
+    packets: u64,
+    bytes: u64,
+    stale_dropped: u64,
+    foreign: u64,
+    malformed: u64,
+    keepalive_chunks: u64,
+}
+
 pub struct CallMedia {
     settings: MediaSettings,
-    agent_in: AudioFormat,
-    agent_out: AudioFormat,
     started: Instant,
     peer: Option<SocketAddr>,
-    // inbound: RTP -> agent
-    passthrough_in: bool,
-    up: Option<Resampler>,
-    chunk_bytes: usize,
-    chunk: Vec<u8>,
-    /// When the RTP packet with the first byte in `chunk` arrived.
-    chunk_arrived: Option<Instant>,
-    echo: EchoMatcher,
-    echo_loop: SampleLog,
-    echo_round_trip: SampleLog,
-    pcm: Vec<i16>,
-    pcm_resampled: Vec<i16>,
+    agent: AgentSide,
     last_rx: Option<Instant>,
     next_keepalive: Instant,
     /// Keepalive chunks due but not yet taken by [`Self::poll_output`]: RTP that arrives
@@ -252,39 +234,13 @@ pub struct CallMedia {
     /// a new SSRC continues it, a sequence jump is taken after two sequential packets).
     in_stats: Option<ReceptionStats>,
     rtp_rate: u32,
-    vad: Vad,
-    vad_events: Vec<VadEvent>,
-    caller_speaking: bool,
-    speech_end_at: Option<Instant>,
-    // outbound: agent -> RTP
-    passthrough_out: bool,
-    down: Option<Resampler>,
-    playout: Playout,
-    /// Standing-backlog bytes the playout had dropped at the last frame.
-    standing_dropped_seen: u64,
-    sender: RtpSender,
     pt_learned: bool,
-    pacer: Pacer,
-    pacing: PacingStats,
-    /// The grid time of a slot held for late audio (see `MediaSettings::underflow_grace`).
-    held: Option<Instant>,
-    /// Slot time -> sent, for frames sent late within the grace.
-    late: PacingStats,
-    /// How far the grid slipped since the talkspurt started (at most `MAX_GRID_SLIP`).
-    slip: Duration,
-    last_agent_audio: Option<Instant>,
-    /// Agent audio messages waiting to be played.
-    pending_audio: VecDeque<Pending>,
-    agent_to_rtp: PacingStats,
-    /// The same, only for the messages that start a response (the talkspurt's first frame).
-    agent_to_rtp_first: PacingStats,
-    playout_wait: SampleLog,
-    /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
-    depth: Vec<[u32; 2]>,
-    depth_now: Option<(u64, u32, u32)>,
-    // shared
-    transcript: Transcript,
-    stats: MediaStats,
+    counters: RtpInCounters,
+    /// The playout half until its driver takes it.
+    playout: Option<RtpPlayout>,
+    /// The playout's latest counters, and its timing once it is back for good.
+    playout_report: PlayoutReport,
+    playout_timing: PlayoutTiming,
     out: VecDeque<Output>,
 }
 
@@ -297,87 +253,59 @@ impl CallMedia {
         now: Instant,
     ) -> Result<Self, MediaError> {
         let codec = settings.rtp_codec;
-        let rtp_rate = codec.clock_rate();
-        let resampler =
-            |from: u32, to: u32, fmt: AudioFormat| -> Result<Option<Resampler>, MediaError> {
-                if from == to {
-                    return Ok(None);
-                }
-                Resampler::new(from, to)
-                    .map(Some)
-                    .map_err(|e| MediaError::Unservable {
-                        agent: fmt.name(),
-                        rtp: format!("{codec:?}"),
-                        reason: e.to_string(),
-                    })
-            };
-        let up = resampler(rtp_rate, agent_in.sample_rate, agent_in)?;
-        let down = resampler(agent_out.sample_rate, rtp_rate, agent_out)?;
-        let pt = codec.static_pt().unwrap_or(Pt(118));
-        let spf = codec.samples_per_frame(settings.ptime) as u32;
-        let mut pcfg = PlayoutConfig::new(codec);
-        pcfg.ptime = settings.ptime;
-        pcfg.prebuffer = settings.prebuffer;
-        let chunk_bytes = agent_in
-            .bytes_for_ms(settings.chunk.as_millis().max(1) as u32)
-            .max(1);
+        let channel = match codec {
+            Codec::Pcmu => ChannelCodec::Ulaw,
+            Codec::Pcma => ChannelCodec::Alaw,
+            Codec::L16 { .. } => ChannelCodec::Linear {
+                rate: codec.clock_rate(),
+                big_endian: true,
+            },
+        };
+        let agent = AgentSide::new(channel, agent_in, agent_out, settings.chunk, true, now)
+            .map_err(|e| match e {
+                MediaError::Unservable { agent, reason, .. } => MediaError::Unservable {
+                    agent,
+                    rtp: format!("{codec:?}"),
+                    reason,
+                },
+            })?;
         Ok(CallMedia {
-            passthrough_in: codec == Codec::Pcmu && agent_in == AudioFormat::ULAW_8000
-                || codec == Codec::Pcma && agent_in == AudioFormat::ALAW_8000,
-            passthrough_out: codec == Codec::Pcmu && agent_out == AudioFormat::ULAW_8000
-                || codec == Codec::Pcma && agent_out == AudioFormat::ALAW_8000,
             settings,
-            agent_in,
-            agent_out,
             started: now,
             peer: None,
-            up,
-            chunk_bytes,
-            chunk: Vec::with_capacity(chunk_bytes * 2),
-            chunk_arrived: None,
-            echo: EchoMatcher::new(chunk_bytes, ECHO_WINDOW),
-            echo_loop: SampleLog::new(SAMPLE_CAP),
-            echo_round_trip: SampleLog::new(SAMPLE_CAP),
-            pcm: Vec::with_capacity(1024),
-            pcm_resampled: Vec::with_capacity(2048),
+            agent,
             last_rx: None,
             next_keepalive: now + settings.keepalive_after,
             keepalive_pending: 0,
             in_stats: None,
-            rtp_rate,
-            vad: Vad::new(VadConfig::for_rate(rtp_rate)),
-            vad_events: Vec::new(),
-            caller_speaking: false,
-            speech_end_at: None,
-            down,
-            playout: Playout::new(pcfg),
-            standing_dropped_seen: 0,
-            sender: RtpSender::new(Ssrc(seed.ssrc), pt, SeqNo(seed.seq), seed.timestamp, spf),
+            rtp_rate: codec.clock_rate(),
             pt_learned: false,
-            pacer: Pacer::new(now + settings.ptime, settings.ptime),
-            pacing: PacingStats::new(),
-            held: None,
-            late: PacingStats::new(),
-            slip: Duration::ZERO,
-            last_agent_audio: None,
-            pending_audio: VecDeque::new(),
-            agent_to_rtp: PacingStats::new(),
-            agent_to_rtp_first: PacingStats::new(),
-            playout_wait: SampleLog::new(SAMPLE_CAP),
-            depth: Vec::new(),
-            depth_now: None,
-            transcript: Transcript::new(),
-            stats: MediaStats {
-                caller_level_dbfs: crate::media::tone::DBFS_FLOOR,
-                agent_level_dbfs: crate::media::tone::DBFS_FLOOR,
-                ..MediaStats::default()
-            },
+            counters: RtpInCounters::default(),
+            playout: Some(RtpPlayout::new(settings, seed, now)),
+            playout_report: PlayoutReport::default(),
+            playout_timing: PlayoutTiming::default(),
             out: VecDeque::new(),
         })
     }
 
+    /// The playout half, for the driver that paces the call's RTP (once; `None` after).
+    pub fn take_playout(&mut self) -> Option<RtpPlayout> {
+        self.playout.take()
+    }
+
+    /// The playout's counters, as it last reported them.
+    pub fn note_playout(&mut self, report: PlayoutReport) {
+        self.playout_report = report;
+    }
+
+    /// The playout half is back at the end of the call: keep its final figures.
+    pub fn finish_playout(&mut self, playout: &RtpPlayout) {
+        self.playout_report = playout.report();
+        self.playout_timing = playout.timing();
+    }
+
     /// The address Asterisk sends from and listens on (UNICASTRTP_LOCAL_ADDRESS/PORT).
-    /// Until it is set, inbound RTP is dropped and nothing is sent.
+    /// Until it is set, inbound RTP is dropped.
     pub fn set_peer(&mut self, peer: SocketAddr) {
         self.peer = Some(peer);
     }
@@ -389,22 +317,22 @@ impl CallMedia {
     /// One UDP datagram arrived from `from`.
     pub fn handle_rtp(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
         if Some(from) != self.peer {
-            self.stats.rtp_dropped_foreign += 1;
+            self.counters.foreign += 1;
             return;
         }
         let Ok(pkt) = RtpPacket::parse(data) else {
-            self.stats.rtp_dropped_malformed += 1;
+            self.counters.malformed += 1;
             return;
         };
-        self.stats.rtp_in_packets += 1;
-        self.stats.rtp_in_bytes += data.len() as u64;
+        self.counters.packets += 1;
+        self.counters.bytes += data.len() as u64;
         self.last_rx = Some(now);
         // Silence queued for a quiet that this packet ends, never sent: Asterisk was not
         // quiet, its audio was waiting in the socket while the driver was busy (a stalled
         // task, with the pacing thread still calling handle_timeout). Sent on top of that
         // audio it would give the agent more than real time, and an echo agent's reply,
         // played in real time, would stand that much behind for the rest of the call.
-        self.stats.agent_keepalive_chunks -= self.keepalive_pending;
+        self.counters.keepalive_chunks -= self.keepalive_pending;
         self.keepalive_pending = 0;
         let arrival = arrival_units(now.duration_since(self.started), self.rtp_rate);
         self.in_stats
@@ -412,79 +340,12 @@ impl CallMedia {
             .on_packet(pkt.seq.0, pkt.timestamp, arrival);
         if !self.pt_learned {
             // Answer with the payload type Asterisk uses (matters for dynamic L16 types).
-            self.sender.set_payload_type(pkt.payload_type);
+            self.out
+                .push_back(Output::Playout(PlayoutInput::PayloadType(pkt.payload_type)));
             self.pt_learned = true;
         }
-        self.inbound_payload(now, pkt.payload);
-    }
-
-    fn inbound_payload(&mut self, now: Instant, payload: &[u8]) {
-        // Linear PCM at the RTP rate, for VAD and (if needed) conversion.
-        self.pcm.clear();
-        match self.settings.rtp_codec {
-            Codec::Pcmu => g711::ulaw_to_pcm(payload, &mut self.pcm),
-            Codec::Pcma => g711::alaw_to_pcm(payload, &mut self.pcm),
-            Codec::L16 { .. } => {
-                g711::l16be_from_bytes(payload, &mut self.pcm);
-            }
-        }
-        self.run_vad(now);
-        if self.chunk.is_empty() {
-            self.chunk_arrived = Some(now);
-        }
-        if self.passthrough_in {
-            self.chunk.extend_from_slice(payload);
-        } else {
-            let pcm: &[i16] = match &mut self.up {
-                Some(r) => {
-                    self.pcm_resampled.clear();
-                    r.process(&self.pcm, &mut self.pcm_resampled);
-                    &self.pcm_resampled
-                }
-                None => &self.pcm,
-            };
-            encode_agent(self.agent_in.encoding, pcm, &mut self.chunk);
-        }
-        self.flush_chunks(now);
-    }
-
-    fn run_vad(&mut self, now: Instant) {
-        self.vad_events.clear();
-        self.vad.push(&self.pcm, &mut self.vad_events);
-        for ev in self.vad_events.drain(..) {
-            match ev {
-                VadEvent::SpeechStart { .. } => {
-                    self.caller_speaking = true;
-                    self.speech_end_at = None;
-                    self.out
-                        .push_back(Output::Event(MediaEvent::CallerSpeech { speaking: true }));
-                }
-                VadEvent::SpeechEnd { at } => {
-                    self.caller_speaking = false;
-                    // The end is reported a hangover later; date it back to the last voiced sample.
-                    let rate = self.settings.rtp_codec.clock_rate() as u64;
-                    let behind = self.vad.samples_seen().saturating_sub(at);
-                    let ago = Duration::from_nanos(behind * 1_000_000_000 / rate.max(1));
-                    self.speech_end_at = Some(now.checked_sub(ago).unwrap_or(now));
-                    self.out
-                        .push_back(Output::Event(MediaEvent::CallerSpeech { speaking: false }));
-                }
-            }
-        }
-    }
-
-    fn flush_chunks(&mut self, now: Instant) {
-        while self.chunk.len() >= self.chunk_bytes {
-            let piece = &self.chunk[..self.chunk_bytes];
-            let msg = encode_user_audio_chunk(piece);
-            self.echo
-                .sent(now, self.chunk_arrived.unwrap_or(now), piece);
-            self.chunk.drain(..self.chunk_bytes);
-            // What is left came with the packet just received.
-            self.chunk_arrived = (!self.chunk.is_empty()).then_some(now);
-            self.stats.agent_chunks_out += 1;
-            self.out.push_back(Output::Agent(msg));
-        }
+        self.agent.caller_audio(now, pkt.payload);
+        self.move_agent_outputs();
     }
 
     /// `n` packets Asterisk sent before the agent conversation was ready were dropped unread.
@@ -492,271 +353,59 @@ impl CallMedia {
     /// the call wherever the audio comes back in real time (an echo agent): the burst returns
     /// as a burst, and the playout queue, fed in real time from then on, never drains it.
     pub fn note_stale_rtp(&mut self, n: u64) {
-        self.stats.rtp_in_stale_dropped += n;
+        self.counters.stale_dropped += n;
     }
 
     /// A message from the agent arrived.
     pub fn handle_agent(&mut self, now: Instant, msg: &ServerMessage) {
-        let at_ms = now.duration_since(self.started).as_millis() as u64;
-        self.transcript.observe(msg, at_ms);
-        match msg {
-            ServerMessage::Audio { event_id, audio } => {
-                self.stats.agent_audio_events += 1;
-                self.last_agent_audio = Some(now);
-                let echo = self.echo.find(now, audio);
-                if let Some(m) = echo {
-                    self.echo_loop
-                        .push(ms_f64(now.saturating_duration_since(m.sent)));
+        self.agent.handle_agent(now, msg);
+        self.move_agent_outputs();
+    }
+
+    fn move_agent_outputs(&mut self) {
+        while let Some(o) = self.agent.poll_output() {
+            self.out.push_back(match o {
+                AgentOutput::Agent(text) => Output::Agent(text),
+                AgentOutput::Event(ev) => Output::Event(ev),
+                AgentOutput::Play {
+                    event_id,
+                    audio,
+                    arrived,
+                    origin,
+                } => Output::Playout(PlayoutInput::Audio {
+                    event_id,
+                    payload: audio,
+                    arrived,
+                    origin,
+                }),
+                AgentOutput::Interrupt { event_id } => {
+                    Output::Playout(PlayoutInput::Interrupt { event_id })
                 }
-                // An echo of what the caller said before the end of speech is not the
-                // answer to it.
-                let old_echo =
-                    matches!((echo, self.speech_end_at), (Some(m), Some(end)) if m.sent < end);
-                if let Some(end) = self.speech_end_at.filter(|_| !old_echo) {
-                    self.speech_end_at = None;
-                    let latency = now.saturating_duration_since(end);
-                    self.stats
-                        .response_latency_ms
-                        .push(latency.as_secs_f64() * 1000.0);
-                    self.out
-                        .push_back(Output::Event(MediaEvent::AgentResponse { latency }));
-                }
-                let ahead = self.playout.queued_bytes();
-                let starts_response = ahead == 0 && !self.playout.is_playing();
-                let accepted = if self.passthrough_out {
-                    // The output meter: one decode per agent message (not per packet).
-                    self.pcm.clear();
-                    decode_agent(self.agent_out.encoding, audio, &mut self.pcm);
-                    self.stats.agent_level_dbfs = crate::media::tone::rms_dbfs(&self.pcm);
-                    self.playout.push_payload(*event_id, audio)
-                } else {
-                    self.pcm.clear();
-                    decode_agent(self.agent_out.encoding, audio, &mut self.pcm);
-                    self.stats.agent_level_dbfs = crate::media::tone::rms_dbfs(&self.pcm);
-                    let pcm: &[i16] = match &mut self.down {
-                        Some(r) => {
-                            self.pcm_resampled.clear();
-                            r.process(&self.pcm, &mut self.pcm_resampled);
-                            &self.pcm_resampled
-                        }
-                        None => &self.pcm,
-                    };
-                    self.playout.push_pcm(*event_id, pcm)
-                };
-                if accepted && self.playout.starts_playing() {
-                    // Start the talkspurt (or resume after an underflow) now rather than at
-                    // the next slot of the grid the silence was sent on: that slot's phase is
-                    // random, so it would add 0-20 ms to every frame that follows, different
-                    // per call. The frame keeps the stream's next timestamp (a new talkspurt
-                    // carries the marker bit, which tells the receiver to re-time it).
-                    if self.pacer.rebase(now) {
-                        // The grid starts again on this audio: no slip on it yet.
-                        self.slip = Duration::ZERO;
-                    }
-                }
-                if accepted {
-                    self.pending_audio.push_back(Pending {
-                        arrived: now,
-                        ahead,
-                        origin: echo.filter(|m| m.offset == 0).map(|m| m.arrived),
-                        starts_response,
-                    });
-                } else {
-                    self.stats.agent_audio_dropped_stale += 1;
-                }
-            }
-            ServerMessage::Interruption { event_id } => {
-                self.playout.interrupt(*event_id);
-                self.pending_audio.clear();
-                self.stats.interruptions += 1;
-                self.out.push_back(Output::Event(MediaEvent::Interrupted {
-                    event_id: *event_id,
-                }));
-            }
-            ServerMessage::Ping { ping_ms, .. } => {
-                self.stats.pings += 1;
-                if ping_ms.is_some() {
-                    self.stats.last_ping_ms = *ping_ms;
-                }
-                if let Some(pong) = ClientMessage::pong_for(msg) {
-                    self.out.push_back(Output::Agent(pong.to_json()));
-                }
-            }
-            ServerMessage::ClientToolCall { .. } => {
-                if let Some(reply) = ClientMessage::tool_not_configured(msg) {
-                    self.out.push_back(Output::Agent(reply.to_json()));
-                }
-            }
-            ServerMessage::Error { .. } => {
-                self.out.push_back(Output::Event(MediaEvent::AgentError {
-                    message: msg.to_json(),
-                }));
-            }
-            _ => {}
+            });
         }
     }
 
-    /// Time passed: send due RTP frames and keepalive chunks.
+    /// Time passed: keep the agent fed with silence while Asterisk sends nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let lead = self.settings.pacing_lead;
-        // A held slot goes out as soon as its audio is there, or as silence after the grace.
-        if let Some(slot) = self.held {
-            if !self.playout.is_dry() || now + lead >= slot + self.settings.underflow_grace {
-                self.send_held(now, slot, true);
-            }
+        if now < self.next_keepalive {
+            return;
         }
-        if now + lead >= self.pacer.next_deadline() {
-            let tick = self.pacer.on_tick(now + lead);
-            if tick.skipped > 0 {
-                self.sender.skip_frames(tick.skipped);
-                // Time passed for the playout too (its standing-delay window).
-                self.playout.skip_slots(tick.skipped);
-            }
-            if tick.frames_due > 0 {
-                // The send time's distance from the grid, early or late.
-                self.pacing.record_duration(tick.late_by.abs_diff(lead));
-            }
-            let first_slot = (now + lead).checked_sub(tick.late_by).unwrap_or(now);
-            for i in 0..tick.frames_due {
-                if let Some(slot) = self.held {
-                    // The driver woke after the next slot: the held one cannot wait longer.
-                    self.send_held(now, slot, false);
-                }
-                self.end_response_if_quiet(now);
-                if self.playout.is_dry() && !self.settings.underflow_grace.is_zero() {
-                    self.held = Some(first_slot + self.settings.ptime * i);
-                    continue;
-                }
-                self.send_frame(now);
-            }
-        }
-        if now >= self.next_keepalive {
-            let quiet = self
-                .last_rx
-                .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
-            if quiet {
-                // Encoded when taken (poll_output), unless RTP retracts it first.
-                self.keepalive_pending += 1;
-                self.stats.agent_keepalive_chunks += 1;
-                self.next_keepalive = now + self.settings.chunk;
-            } else if let Some(t) = self.last_rx {
-                self.next_keepalive = t + self.settings.keepalive_after;
-            }
-        }
-    }
-
-    /// Send the held slot's frame now: its audio (late) or, the grace over, silence.
-    ///
-    /// Audio late for its slot (and not the driver: `follow`) moves the grid with it, up to
-    /// `MAX_GRID_SLIP` per talkspurt. A talkspurt that started the moment its first audio
-    /// came has its grid on the arrivals, so with audio that comes at real time (the bench's
-    /// echo, an agent streaming) about every other frame's audio comes a little after its
-    /// slot: without the slip each of those frames is late (send jitter) and one later than
-    /// the grace is an underflow. Following the lateness gives the frames after it that
-    /// much margin, as a prebuffer would, but only as much as the audio called for, and
-    /// still starts every response at once. The timestamps stay contiguous: the receiver
-    /// sees the stream arrive that much later, once.
-    fn send_held(&mut self, now: Instant, slot: Instant, follow: bool) {
-        self.held = None;
-        if self.send_frame(now) {
-            let late = now.saturating_duration_since(slot);
-            self.stats.playout_late_frames += 1;
-            self.late.record_duration(late);
-            if follow {
-                let d = late.min(MAX_GRID_SLIP.saturating_sub(self.slip));
-                self.pacer.delay(d);
-                self.slip += d;
-            }
-        }
-    }
-
-    /// Pop the next playout frame and send it; true if it carried agent audio.
-    fn send_frame(&mut self, now: Instant) -> bool {
-        let frame = self.playout.pop_frame();
-        let audio = !frame.is_silence;
-        if audio {
-            let n = frame.payload.len();
-            while self.pending_audio.front().is_some_and(|p| p.ahead < n) {
-                if let Some(p) = self.pending_audio.pop_front() {
-                    let waited = now.saturating_duration_since(p.arrived);
-                    self.agent_to_rtp.record_duration(waited);
-                    if p.starts_response {
-                        self.agent_to_rtp_first.record_duration(waited);
-                    }
-                    self.playout_wait.push(ms_f64(waited));
-                    if let Some(o) = p.origin {
-                        self.echo_round_trip
-                            .push(ms_f64(now.saturating_duration_since(o)));
-                    }
-                }
-            }
-            for p in self.pending_audio.iter_mut() {
-                p.ahead = p.ahead.saturating_sub(n);
-            }
-        }
-        let pkt = self.sender.frame(&frame).to_vec();
-        if self.peer.is_some() {
-            self.stats.rtp_out_packets += 1;
-            self.out.push_back(Output::Rtp(pkt));
-        }
-        // A standing backlog dropped from the front of the queue (after this frame was
-        // taken): the messages behind it are that much nearer the front.
-        let dropped = self.playout.stats().standing_dropped_bytes;
-        if dropped > self.standing_dropped_seen {
-            let d = (dropped - self.standing_dropped_seen) as usize;
-            self.standing_dropped_seen = dropped;
-            for p in self.pending_audio.iter_mut() {
-                p.ahead = p.ahead.saturating_sub(d);
-            }
-        }
-        self.note_depth(now);
-        audio
-    }
-
-    /// Keep the least and most audio queued in each second of the call.
-    fn note_depth(&mut self, now: Instant) {
-        let second = now.saturating_duration_since(self.started).as_secs();
-        let q = self.playout.queued().as_millis().min(u32::MAX as u128) as u32;
-        match &mut self.depth_now {
-            Some((s, lo, hi)) if *s == second => {
-                *lo = (*lo).min(q);
-                *hi = (*hi).max(q);
-            }
-            cur => {
-                if let Some((_, lo, hi)) = cur.take() {
-                    self.depth.push([lo, hi]);
-                }
-                *cur = Some((second, q, q));
-            }
-        }
-    }
-
-    /// No agent audio for `response_gap` and the queue is nearly empty: the response is over.
-    fn end_response_if_quiet(&mut self, now: Instant) {
-        if let Some(t) = self.last_agent_audio {
-            if now.duration_since(t) >= self.settings.response_gap
-                && self.playout.queued() < self.settings.ptime
-            {
-                self.playout.end_of_response();
-                self.last_agent_audio = None;
-            }
+        let quiet = self
+            .last_rx
+            .is_none_or(|t| now.duration_since(t) >= self.settings.keepalive_after);
+        if quiet {
+            // Encoded when taken (poll_output), unless RTP retracts it first.
+            self.keepalive_pending += 1;
+            self.counters.keepalive_chunks += 1;
+            self.next_keepalive = now + self.settings.chunk;
+        } else if let Some(t) = self.last_rx {
+            self.next_keepalive = t + self.settings.keepalive_after;
         }
     }
 
     /// When to call [`Self::handle_timeout`] next.
     pub fn next_timeout(&self) -> Instant {
-        let mut pace = self.pacer.next_deadline();
-        if let Some(slot) = self.held {
-            // Audio for the held slot is in: now (the slot is past); else the grace's end.
-            let due = if self.playout.is_dry() {
-                slot + self.settings.underflow_grace
-            } else {
-                slot
-            };
-            pace = pace.min(due);
-        }
-        let pace = pace.checked_sub(self.settings.pacing_lead).unwrap_or(pace);
-        pace.min(self.next_keepalive)
+        self.next_keepalive
     }
 
     /// The next output: queued ones in order, then the keepalive chunks still due.
@@ -768,131 +417,196 @@ impl CallMedia {
             return None;
         }
         self.keepalive_pending -= 1;
-        let silence = silence_for(self.agent_in, self.chunk_bytes);
-        Some(Output::Agent(encode_user_audio_chunk(&silence)))
-    }
-
-    /// Move the RTP packets out of the output queue (in order) into `into`, leaving every
-    /// other output queued; true if any other output is waiting. For a driver that sends RTP
-    /// from a pacing thread and hands the rest to the call's own task.
-    pub fn drain_rtp(&mut self, into: &mut Vec<Vec<u8>>) -> bool {
-        let mut other = false;
-        self.out.retain_mut(|o| match o {
-            Output::Rtp(p) => {
-                into.push(std::mem::take(p));
-                false
-            }
-            _ => {
-                other = true;
-                true
-            }
-        });
-        other || self.keepalive_pending > 0
+        Some(Output::Agent(self.agent.silence_chunk()))
     }
 
     pub fn transcript(&self) -> &Transcript {
-        &self.transcript
+        self.agent.transcript()
     }
 
     pub fn caller_speaking(&self) -> bool {
-        self.caller_speaking
+        self.agent.caller_speaking()
+    }
+
+    /// The agent side's counters, as a WebSocket call's engine has them
+    /// ([`crate::media::ws_call_media::WsCallMedia::stats`]): what serve's call records
+    /// take from either transport.
+    pub fn agent_stats(&self) -> &AgentSideStats {
+        self.agent.stats()
     }
 
     pub fn stats(&self) -> MediaStats {
-        let mut s = self.stats.clone();
-        s.playout = PlayoutSummary::new(self.playout.stats(), self.settings.rtp_codec);
-        s.playout_queued_ms = self.playout.queued().as_secs_f64() * 1000.0;
-        if let Some(r) = &self.in_stats {
-            s.rtp_in_lost = r.lost();
-            s.rtp_in_jitter_ms = r.jitter_ms(self.rtp_rate);
+        let a = self.agent.stats();
+        let p = &self.playout_report;
+        let c = &self.counters;
+        let (rtp_in_lost, rtp_in_jitter_ms) = match &self.in_stats {
+            Some(r) => (r.lost(), r.jitter_ms(self.rtp_rate)),
+            None => (0, 0.0),
+        };
+        MediaStats {
+            rtp_in_packets: c.packets,
+            rtp_in_bytes: c.bytes,
+            rtp_in_stale_dropped: c.stale_dropped,
+            rtp_dropped_foreign: c.foreign,
+            rtp_dropped_malformed: c.malformed,
+            rtp_in_lost,
+            rtp_in_jitter_ms,
+            rtp_out_packets: p.rtp_out_packets,
+            playout_late_frames: p.playout_late_frames,
+            agent_chunks_out: a.agent_chunks_out,
+            agent_keepalive_chunks: c.keepalive_chunks,
+            agent_audio_events: a.agent_audio_events,
+            agent_audio_dropped_stale: p.agent_audio_dropped_stale,
+            pings: a.pings,
+            last_ping_ms: a.last_ping_ms,
+            interruptions: a.interruptions,
+            playout: p.playout.clone(),
+            playout_queued_ms: p.playout_queued_ms,
+            response_latency_ms: a.response_latency_ms.clone(),
+            pacing_p50_ms: p.pacing_p50_ms,
+            pacing_p99_ms: p.pacing_p99_ms,
+            pacing_max_ms: p.pacing_max_ms,
+            caller_level_dbfs: self.agent.caller_level_dbfs(),
+            agent_level_dbfs: a.agent_level_dbfs,
+            caller_speaking: self.agent.caller_speaking(),
+            agent_speaking: p.playout_queued_ms > 0.0,
         }
-        s.pacing_p50_ms = self.pacing.p50().as_secs_f64() * 1000.0;
-        s.pacing_p99_ms = self.pacing.p99().as_secs_f64() * 1000.0;
-        s.pacing_max_ms = self.pacing.max().as_secs_f64() * 1000.0;
-        s.caller_level_dbfs = self.vad.level_dbfs();
-        s.caller_speaking = self.caller_speaking;
-        s.agent_speaking = s.playout_queued_ms > 0.0;
-        s
     }
 
-    /// The call's playout and echo timing (percentiles are computed here: call it once, at
-    /// the end of the call).
+    /// The call's playout and echo timing (the playout's share once it is back, see
+    /// [`Self::finish_playout`]).
     pub fn timing(&self) -> MediaTiming {
-        let mut depth = self.depth.clone();
-        if let Some((_, lo, hi)) = self.depth_now {
-            depth.push([lo, hi]);
-        }
+        let t = self.playout_timing.clone();
         MediaTiming {
-            playout_wait: self.playout_wait.spread(),
-            playout_depth_ms: depth,
-            echo_loop: self.echo_loop.spread(),
-            echo_round_trip: self.echo_round_trip.spread(),
+            playout_wait: t.playout_wait,
+            playout_depth_ms: t.playout_depth_ms,
+            echo_loop: self.agent.echo_loop(),
+            echo_round_trip: t.echo_round_trip,
         }
     }
-
-    pub fn pacing(&self) -> &PacingStats {
-        &self.pacing
-    }
-
-    /// The playout queue's counters.
-    pub fn playout_stats(&self) -> PlayoutStats {
-        self.playout.stats()
-    }
-
-    /// Frames sent late within the grace: their slot -> sent.
-    pub fn late_frames(&self) -> &PacingStats {
-        &self.late
-    }
-
-    /// Agent audio message received -> the RTP packet carrying its first sample sent.
-    pub fn agent_to_rtp(&self) -> &PacingStats {
-        &self.agent_to_rtp
-    }
-
-    /// [`CallMedia::agent_to_rtp`] for the messages that started a response only (no
-    /// talkspurt playing when they arrived): the wait before the caller hears anything.
-    pub fn agent_to_rtp_first(&self) -> &PacingStats {
-        &self.agent_to_rtp_first
-    }
-}
-
-fn ms_f64(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn encode_agent(enc: Encoding, pcm: &[i16], out: &mut Vec<u8>) {
-    match enc {
-        Encoding::Pcm16 => g711::pcm16le_to_bytes(pcm, out),
-        Encoding::Ulaw => g711::pcm_to_ulaw(pcm, out),
-        Encoding::Alaw => g711::pcm_to_alaw(pcm, out),
-    }
-}
-
-fn decode_agent(enc: Encoding, bytes: &[u8], out: &mut Vec<i16>) {
-    match enc {
-        Encoding::Pcm16 => {
-            g711::pcm16le_from_bytes(bytes, out);
-        }
-        Encoding::Ulaw => g711::ulaw_to_pcm(bytes, out),
-        Encoding::Alaw => g711::alaw_to_pcm(bytes, out),
-    }
-}
-
-fn silence_for(fmt: AudioFormat, bytes: usize) -> Vec<u8> {
-    let b = match fmt.encoding {
-        Encoding::Pcm16 => 0,
-        Encoding::Ulaw => g711::ULAW_SILENCE,
-        Encoding::Alaw => g711::ALAW_SILENCE,
-    };
-    vec![b; bytes]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::media::rtp::RtpHeader;
+    use crate::media::g711;
+    use crate::media::pacer::PacingStats;
+    use crate::media::rtp::{Pt, RtpHeader, SeqNo, Ssrc};
     use crate::media::tone::{goertzel_power, SineGen};
     use base64::Engine;
+
+    /// Both halves driven in one place, as serve's call task and pacing thread do between
+    /// them: the task half's playout messages go straight to the playout half.
+    struct Joined {
+        call: CallMedia,
+        playout: RtpPlayout,
+        rtp: VecDeque<Vec<u8>>,
+    }
+
+    enum Out {
+        Rtp(Vec<u8>),
+        Agent(String),
+        Event(MediaEvent),
+    }
+
+    impl Joined {
+        fn new(
+            settings: MediaSettings,
+            agent_in: AudioFormat,
+            agent_out: AudioFormat,
+            seed: StreamSeed,
+            now: Instant,
+        ) -> Result<Self, MediaError> {
+            let mut call = CallMedia::new(settings, agent_in, agent_out, seed, now)?;
+            let playout = call.take_playout().expect("the playout half");
+            Ok(Joined {
+                call,
+                playout,
+                rtp: VecDeque::new(),
+            })
+        }
+        fn set_peer(&mut self, p: SocketAddr) {
+            self.call.set_peer(p)
+        }
+        fn handle_rtp(&mut self, now: Instant, from: SocketAddr, data: &[u8]) {
+            self.call.handle_rtp(now, from, data);
+            self.forward(now);
+        }
+        fn handle_agent(&mut self, now: Instant, msg: &ServerMessage) {
+            self.call.handle_agent(now, msg);
+            self.forward(now);
+        }
+        fn handle_timeout(&mut self, now: Instant) {
+            if self.call.next_timeout() <= now {
+                self.call.handle_timeout(now);
+            }
+            self.playout.handle_timeout(now);
+            self.collect();
+        }
+        fn next_timeout(&self) -> Instant {
+            self.call.next_timeout().min(self.playout.next_timeout())
+        }
+        fn note_stale_rtp(&mut self, n: u64) {
+            self.call.note_stale_rtp(n)
+        }
+        /// Playout messages to the playout; everything else stays queued for `poll_output`.
+        fn forward(&mut self, now: Instant) {
+            let mut keep = VecDeque::new();
+            // The queued outputs only: keepalive chunks still due stay retractable.
+            for o in std::mem::take(&mut self.call.out) {
+                match o {
+                    Output::Playout(p) => self.playout.handle_input(now, p),
+                    o => keep.push_back(o),
+                }
+            }
+            self.call.out = keep;
+            self.collect();
+        }
+        fn collect(&mut self) {
+            while let Some(p) = self.playout.poll_rtp() {
+                self.rtp.push_back(p);
+            }
+        }
+        fn poll_output(&mut self) -> Option<Out> {
+            if let Some(p) = self.rtp.pop_front() {
+                return Some(Out::Rtp(p));
+            }
+            loop {
+                match self.call.poll_output()? {
+                    Output::Agent(a) => return Some(Out::Agent(a)),
+                    Output::Event(e) => return Some(Out::Event(e)),
+                    Output::Playout(p) => self.playout.handle_input(Instant::now(), p),
+                }
+            }
+        }
+        fn stats(&self) -> MediaStats {
+            let mut c = CallMedia::stats(&self.call);
+            let r = self.playout.report();
+            c.rtp_out_packets = r.rtp_out_packets;
+            c.playout_late_frames = r.playout_late_frames;
+            c.agent_audio_dropped_stale = r.agent_audio_dropped_stale;
+            c.playout = r.playout;
+            c.playout_queued_ms = r.playout_queued_ms;
+            c.pacing_p50_ms = r.pacing_p50_ms;
+            c.pacing_p99_ms = r.pacing_p99_ms;
+            c.pacing_max_ms = r.pacing_max_ms;
+            c.agent_speaking = r.playout_queued_ms > 0.0;
+            c
+        }
+        fn timing(&mut self) -> MediaTiming {
+            self.call.finish_playout(&self.playout);
+            self.call.timing()
+        }
+        fn agent_to_rtp(&self) -> &PacingStats {
+            self.playout.agent_to_rtp()
+        }
+        fn agent_to_rtp_first(&self) -> &PacingStats {
+            self.playout.agent_to_rtp_first()
+        }
+        fn late_frames(&self) -> &PacingStats {
+            self.playout.late_frames()
+        }
+    }
 
     const SEED: StreamSeed = StreamSeed {
         ssrc: 0xabcd,
@@ -914,8 +628,8 @@ mod tests {
         }
     }
 
-    fn engine(agent: AudioFormat, t0: Instant) -> CallMedia {
-        let mut m = CallMedia::new(settings(), agent, agent, SEED, t0).unwrap();
+    fn engine(agent: AudioFormat, t0: Instant) -> Joined {
+        let mut m = Joined::new(settings(), agent, agent, SEED, t0).unwrap();
         m.set_peer(peer());
         m
     }
@@ -933,13 +647,13 @@ mod tests {
         out
     }
 
-    fn drain(m: &mut CallMedia) -> (Vec<Vec<u8>>, Vec<serde_json::Value>, Vec<MediaEvent>) {
+    fn drain(m: &mut Joined) -> (Vec<Vec<u8>>, Vec<serde_json::Value>, Vec<MediaEvent>) {
         let (mut r, mut a, mut e) = (vec![], vec![], vec![]);
         while let Some(o) = m.poll_output() {
             match o {
-                Output::Rtp(p) => r.push(p),
-                Output::Agent(j) => a.push(serde_json::from_str(&j).unwrap()),
-                Output::Event(ev) => e.push(ev),
+                Out::Rtp(p) => r.push(p),
+                Out::Agent(j) => a.push(serde_json::from_str(&j).unwrap()),
+                Out::Event(ev) => e.push(ev),
             }
         }
         (r, a, e)
@@ -961,25 +675,71 @@ mod tests {
     }
 
     #[test]
-    fn drain_rtp_takes_the_packets_in_order_and_leaves_the_rest() {
+    fn the_task_half_hands_agent_audio_and_barge_in_to_the_playout_by_message() {
         let t0 = Instant::now();
-        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let mut m = CallMedia::new(
+            settings(),
+            AudioFormat::ULAW_8000,
+            AudioFormat::ULAW_8000,
+            SEED,
+            t0,
+        )
+        .unwrap();
+        m.set_peer(peer());
+        assert!(m.take_playout().is_some());
+        assert!(
+            m.take_playout().is_none(),
+            "the playout half is handed over once"
+        );
         m.handle_rtp(t0, peer(), &rtp(1, &[0x55; 160]));
-        m.handle_timeout(t0 + Duration::from_millis(60));
-        let mut rtp_out = Vec::new();
-        assert!(m.drain_rtp(&mut rtp_out), "the agent chunk is still queued");
-        assert!(rtp_out.len() >= 2, "{}", rtp_out.len());
-        let seqs: Vec<u16> = rtp_out
-            .iter()
-            .map(|p| RtpPacket::parse(p).unwrap().seq.0)
-            .collect();
-        for w in seqs.windows(2) {
-            assert_eq!(w[1], w[0].wrapping_add(1));
-        }
-        let (rtp_left, agent, _) = drain(&mut m);
-        assert!(rtp_left.is_empty());
-        assert_eq!(agent.len(), 1);
-        assert!(!m.drain_rtp(&mut rtp_out));
+        m.handle_rtp(t0, peer(), &rtp(2, &[0x55; 160]));
+        let outs: Vec<Output> = std::iter::from_fn(|| m.poll_output()).collect();
+        assert_eq!(
+            outs[0],
+            Output::Playout(PlayoutInput::PayloadType(Pt::PCMU))
+        );
+        assert_eq!(
+            outs.iter()
+                .filter(|o| matches!(o, Output::Playout(_)))
+                .count(),
+            1,
+            "the payload type is learned once: {outs:?}"
+        );
+        assert_eq!(
+            outs.iter()
+                .filter(|o| matches!(o, Output::Agent(_)))
+                .count(),
+            2
+        );
+        let at = t0 + Duration::from_millis(5);
+        m.handle_agent(
+            at,
+            &ServerMessage::Audio {
+                event_id: 2,
+                audio: vec![0x12; 320],
+            },
+        );
+        m.handle_agent(at, &ServerMessage::Interruption { event_id: 2 });
+        let outs: Vec<Output> = std::iter::from_fn(|| m.poll_output()).collect();
+        assert_eq!(
+            outs,
+            vec![
+                Output::Playout(PlayoutInput::Audio {
+                    event_id: 2,
+                    payload: vec![0x12; 320],
+                    arrived: at,
+                    origin: None,
+                }),
+                Output::Playout(PlayoutInput::Interrupt { event_id: 2 }),
+                Output::Event(MediaEvent::Interrupted { event_id: 2 }),
+            ]
+        );
+        // What the playout reports shows in the call's counters.
+        m.note_playout(PlayoutReport {
+            rtp_out_packets: 7,
+            ..PlayoutReport::default()
+        });
+        assert_eq!(m.stats().rtp_out_packets, 7);
     }
 
     #[test]
@@ -1183,7 +943,7 @@ mod tests {
 
     /// Agent audio 20 ms at a time in real time (an echo agent), each message `late` after the
     /// slot it is due at; the RTP packets sent, with when.
-    fn stream_late_audio(late: Duration, messages: u32) -> (CallMedia, Vec<(Instant, Sent)>) {
+    fn stream_late_audio(late: Duration, messages: u32) -> (Joined, Vec<(Instant, Sent)>) {
         stream_audio(|i| if i == 0 { Duration::ZERO } else { late }, messages)
     }
 
@@ -1192,7 +952,7 @@ mod tests {
     fn stream_audio(
         late: impl Fn(u32) -> Duration,
         messages: u32,
-    ) -> (CallMedia, Vec<(Instant, Sent)>) {
+    ) -> (Joined, Vec<(Instant, Sent)>) {
         let t0 = Instant::now();
         let mut m = engine(AudioFormat::ULAW_8000, t0);
         let ms20 = Duration::from_millis(20);
@@ -1312,11 +1072,11 @@ mod tests {
             keepalive_after: Duration::from_secs(3600),
             ..settings()
         };
-        let mut m = CallMedia::new(settings, f, f, SEED, t0).unwrap();
+        let mut m = Joined::new(settings, f, f, SEED, t0).unwrap();
         m.set_peer(peer());
         let lead = MediaSettings::default().pacing_lead;
         let ms = Duration::from_millis;
-        let audio = |m: &mut CallMedia, at: Instant| {
+        let audio = |m: &mut Joined, at: Instant| {
             m.handle_agent(
                 at,
                 &ServerMessage::Audio {
@@ -1325,7 +1085,7 @@ mod tests {
                 },
             );
         };
-        let late_frame = |m: &mut CallMedia| -> Instant {
+        let late_frame = |m: &mut Joined| -> Instant {
             let slot = m.next_timeout() + lead;
             m.handle_timeout(slot - lead);
             audio(m, slot + ms(9));
@@ -1400,7 +1160,7 @@ mod tests {
             ..settings()
         };
         let f = AudioFormat::ULAW_8000;
-        let mut m = CallMedia::new(settings, f, f, SEED, t0).unwrap();
+        let mut m = Joined::new(settings, f, f, SEED, t0).unwrap();
         m.set_peer(peer());
         m.handle_agent(
             t0,
@@ -1467,10 +1227,12 @@ mod tests {
     }
 
     /// The mechanism behind calls of a 40-call burst that got their audio back but none of
-    /// their round-trip markers: the pacing thread kept calling handle_timeout while the
-    /// call's task, starved, left Asterisk's RTP in the socket; keepalive silence went to the
-    /// agent for every 20 ms of that, then the late RTP too, so an echo agent returned more
-    /// than real time and the playout queue stood seconds behind (1-4 s measured).
+    /// their round-trip markers (when the pacing thread still drove this half's timeouts):
+    /// handle_timeout ran while Asterisk's RTP waited unread in the socket; keepalive silence
+    /// went to the agent for every 20 ms of that, then the late RTP too, so an echo agent
+    /// returned more than real time and the playout queue stood seconds behind (1-4 s
+    /// measured). The call's task now drives both, but any driver that runs the timeout
+    /// before reading the socket must not add silence on top of audio that was there.
     #[test]
     fn rtp_read_late_retracts_the_keepalive_silence_queued_meanwhile() {
         let t0 = Instant::now();
@@ -1479,7 +1241,7 @@ mod tests {
         let ms = |n: u64| Duration::from_millis(n);
         let mut seq = 0u16;
         let mut agent_chunks = 0;
-        let mut feed = |m: &mut CallMedia, at: Instant| {
+        let mut feed = |m: &mut Joined, at: Instant| {
             let from = seq as usize * 160 % 8000;
             m.handle_rtp(at, peer(), &rtp(seq, &tone[from..from + 160]));
             seq += 1;
@@ -1491,14 +1253,14 @@ mod tests {
             agent_chunks += drain(&mut m).1.len();
         }
         assert_eq!(agent_chunks, 50);
-        // The task stalls for 400 ms: the pacing thread goes on (keepalive due from 100 ms
-        // without RTP), Asterisk's 20 packets wait in the socket; then the task reads them.
+        // For 400 ms the timeouts run (keepalive due from 100 ms without RTP) while
+        // Asterisk's 20 packets wait in the socket; then the driver reads them.
         let mut now = t0 + ms(990);
         while now < t0 + ms(1400) {
             now = m.next_timeout().max(now + ms(1));
             m.handle_timeout(now);
-            let mut rtp = Vec::new();
-            m.drain_rtp(&mut rtp);
+            m.collect();
+            m.rtp.clear();
         }
         assert!(m.stats().agent_keepalive_chunks >= 15, "{:?}", m.stats());
         for _ in 0..20 {

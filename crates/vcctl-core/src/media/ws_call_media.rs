@@ -1,8 +1,9 @@
 //! The agent side of one call whose Asterisk leg is chan_websocket (`serve --transport
 //! websocket`), sans-IO: caller frames (in the channel's format) in, `user_audio_chunk`s out;
-//! agent messages in, channel audio, barge-in and replies out. The WebSocket side (whole
-//! frames, flow control, marks, flushes) is [`crate::chan_websocket::MediaLink`]; this
-//! engine only converts audio and speaks the agent protocol.
+//! agent messages in, channel audio, barge-in and replies out. The agent protocol and audio
+//! conversion are [`AgentSide`], shared with the RTP engine; the WebSocket side (whole frames,
+//! flow control, marks, flushes) is [`crate::chan_websocket::MediaLink`]; this engine adds
+//! the channel's counters.
 //!
 //! Formats: with the channel in `ulaw` and an agent speaking `ulaw_8000`, or the channel in
 //! `slin16` (little-endian on chan_websocket) and an agent speaking `pcm_16000`, bytes pass
@@ -12,19 +13,14 @@
 //!
 //! No keepalive silence: a bridged chan_websocket channel sends a frame every 20 ms.
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::agent::proto::{
-    encode_user_audio_chunk, AudioFormat, ClientMessage, Encoding, ServerMessage, Transcript,
-};
+use crate::agent::proto::{AudioFormat, ServerMessage, Transcript};
 use crate::chan_websocket::{LinkEvent, MediaFormat};
+use crate::media::agent_side::{AgentOutput, AgentSide, AgentSideStats, ChannelCodec};
 use crate::media::call_media::{MediaError, MediaEvent};
-use crate::media::g711;
-use crate::media::resample::Resampler;
-use crate::media::tone::{rms_dbfs, Vad, VadConfig, VadEvent, DBFS_FLOOR};
 
 /// What the engine wants done.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,29 +41,13 @@ pub struct WsMediaStats {
     /// Caller frames from Asterisk and their bytes (channel format).
     pub caller_frames: u64,
     pub caller_bytes: u64,
-    /// Caller audio sent to the agent, in the agent's input format.
-    pub agent_chunks_out: u64,
-    pub agent_bytes_out: u64,
-    pub agent_audio_events: u64,
-    /// Decoded agent audio bytes (the agent's output format).
-    pub agent_audio_bytes: u64,
-    /// Agent audio handed to the channel, in the channel's format.
-    pub channel_bytes_out: u64,
-    /// Samples that went through the resampler, caller -> agent and agent -> caller.
-    pub resampled_samples_in: u64,
-    pub resampled_samples_out: u64,
-    /// Bytes passed through untouched (no decode, no resampling), each way.
-    pub passthrough_bytes_in: u64,
-    pub passthrough_bytes_out: u64,
-    pub pings: u64,
-    pub last_ping_ms: Option<u64>,
-    pub interruptions: u64,
-    /// Agent response latencies (caller's end of speech to first agent audio), ms.
-    pub response_latency_ms: Vec<f64>,
-    /// Level of the last caller frame and of the last agent `audio` event (dBFS, as on the
-    /// RTP path: [`crate::media::call_media::MediaStats`]).
+    /// The agent side's counters (the same fields as an RTP call's, flattened; the agent's
+    /// output level among them).
+    #[serde(flatten)]
+    pub agent: AgentSideStats,
+    /// Level of the last caller frame (dBFS, as on the RTP path:
+    /// [`crate::media::call_media::MediaStats`]).
     pub caller_level_dbfs: f64,
-    pub agent_level_dbfs: f64,
     /// The caller is speaking now (VAD, with its debounce and hangover).
     pub caller_speaking: bool,
     /// Agent audio is playing to the caller now: from Asterisk dequeuing a response's first
@@ -76,33 +56,10 @@ pub struct WsMediaStats {
 }
 
 pub struct WsCallMedia {
-    channel: MediaFormat,
-    agent_in: AudioFormat,
-    agent_out: AudioFormat,
-    started: Instant,
-    passthrough_in: bool,
-    passthrough_out: bool,
-    up: Option<Resampler>,
-    down: Option<Resampler>,
-    chunk_bytes: usize,
-    chunk: Vec<u8>,
-    pcm: Vec<i16>,
-    pcm_resampled: Vec<i16>,
-    vad: Vad,
-    vad_events: Vec<VadEvent>,
-    caller_speaking: bool,
-    speech_end_at: Option<Instant>,
-    transcript: Transcript,
-    stats: WsMediaStats,
-    out: VecDeque<WsOutput>,
-}
-
-fn channel_is(channel: MediaFormat, agent: AudioFormat) -> bool {
-    match channel {
-        MediaFormat::Ulaw => agent == AudioFormat::ULAW_8000,
-        MediaFormat::Slin16 => agent == AudioFormat::PCM_16000,
-        _ => false,
-    }
+    agent: AgentSide,
+    caller_frames: u64,
+    caller_bytes: u64,
+    agent_speaking: bool,
 }
 
 impl WsCallMedia {
@@ -114,251 +71,105 @@ impl WsCallMedia {
         chunk: Duration,
         now: Instant,
     ) -> Result<Self, MediaError> {
-        let rate = channel.sample_rate();
-        let unservable = |fmt: AudioFormat, reason: String| MediaError::Unservable {
-            agent: fmt.name(),
-            rtp: channel.name().to_string(),
-            reason,
-        };
-        if !matches!(channel, MediaFormat::Ulaw | MediaFormat::Slin16) {
-            return Err(unservable(agent_in, "serve speaks ulaw or slin16".into()));
-        }
-        let resampler = |from: u32, to: u32, fmt: AudioFormat| {
-            if from == to {
-                return Ok(None);
-            }
-            Resampler::new(from, to)
-                .map(Some)
-                .map_err(|e| unservable(fmt, e.to_string()))
-        };
-        let chunk_bytes = agent_in
-            .bytes_for_ms(chunk.as_millis().max(1) as u32)
-            .max(1);
-        Ok(WsCallMedia {
-            channel,
-            agent_in,
-            agent_out,
-            started: now,
-            passthrough_in: channel_is(channel, agent_in),
-            passthrough_out: channel_is(channel, agent_out),
-            up: resampler(rate, agent_in.sample_rate, agent_in)?,
-            down: resampler(agent_out.sample_rate, rate, agent_out)?,
-            chunk_bytes,
-            chunk: Vec::with_capacity(chunk_bytes * 2),
-            pcm: Vec::with_capacity(1024),
-            pcm_resampled: Vec::with_capacity(2048),
-            vad: Vad::new(VadConfig::for_rate(rate)),
-            vad_events: Vec::new(),
-            caller_speaking: false,
-            speech_end_at: None,
-            transcript: Transcript::new(),
-            stats: WsMediaStats {
-                caller_level_dbfs: DBFS_FLOOR,
-                agent_level_dbfs: DBFS_FLOOR,
-                ..WsMediaStats::default()
+        let codec = match channel {
+            MediaFormat::Ulaw => ChannelCodec::Ulaw,
+            MediaFormat::Slin16 => ChannelCodec::Linear {
+                rate: 16_000,
+                big_endian: false,
             },
-            out: VecDeque::new(),
+            _ => {
+                return Err(MediaError::Unservable {
+                    agent: agent_in.name(),
+                    rtp: channel.name().to_string(),
+                    reason: "serve speaks ulaw or slin16".into(),
+                })
+            }
+        };
+        let agent =
+            AgentSide::new(codec, agent_in, agent_out, chunk, false, now).map_err(|e| match e {
+                MediaError::Unservable { agent, reason, .. } => MediaError::Unservable {
+                    agent,
+                    rtp: channel.name().to_string(),
+                    reason,
+                },
+            })?;
+        Ok(WsCallMedia {
+            agent,
+            caller_frames: 0,
+            caller_bytes: 0,
+            agent_speaking: false,
         })
     }
 
     /// Whether caller audio reaches the agent byte for byte.
     pub fn passthrough_in(&self) -> bool {
-        self.passthrough_in
+        self.agent.passthrough_in()
     }
 
     /// Whether agent audio reaches the channel byte for byte.
     pub fn passthrough_out(&self) -> bool {
-        self.passthrough_out
+        self.agent.passthrough_out()
     }
 
     /// One caller frame from Asterisk (channel format).
     pub fn handle_caller(&mut self, now: Instant, frame: &[u8]) {
-        self.stats.caller_frames += 1;
-        self.stats.caller_bytes += frame.len() as u64;
-        self.pcm.clear();
-        match self.channel {
-            MediaFormat::Ulaw => g711::ulaw_to_pcm(frame, &mut self.pcm),
-            _ => {
-                g711::pcm16le_from_bytes(frame, &mut self.pcm);
-            }
-        }
-        self.run_vad(now);
-        self.stats.caller_level_dbfs = self.vad.level_dbfs();
-        if self.passthrough_in {
-            self.chunk.extend_from_slice(frame);
-            self.stats.passthrough_bytes_in += frame.len() as u64;
-        } else {
-            let pcm: &[i16] = match &mut self.up {
-                Some(r) => {
-                    self.stats.resampled_samples_in += self.pcm.len() as u64;
-                    self.pcm_resampled.clear();
-                    r.process(&self.pcm, &mut self.pcm_resampled);
-                    &self.pcm_resampled
-                }
-                None => &self.pcm,
-            };
-            encode(self.agent_in.encoding, pcm, &mut self.chunk);
-        }
-        while self.chunk.len() >= self.chunk_bytes {
-            let msg = encode_user_audio_chunk(&self.chunk[..self.chunk_bytes]);
-            self.chunk.drain(..self.chunk_bytes);
-            self.stats.agent_chunks_out += 1;
-            self.stats.agent_bytes_out += self.chunk_bytes as u64;
-            self.out.push_back(WsOutput::Agent(msg));
-        }
-    }
-
-    fn run_vad(&mut self, now: Instant) {
-        self.vad_events.clear();
-        self.vad.push(&self.pcm, &mut self.vad_events);
-        for ev in self.vad_events.drain(..) {
-            match ev {
-                VadEvent::SpeechStart { .. } => {
-                    self.caller_speaking = true;
-                    self.stats.caller_speaking = true;
-                    self.speech_end_at = None;
-                    self.out
-                        .push_back(WsOutput::Event(MediaEvent::CallerSpeech { speaking: true }));
-                }
-                VadEvent::SpeechEnd { at } => {
-                    self.caller_speaking = false;
-                    self.stats.caller_speaking = false;
-                    // Reported a hangover late: date it back to the last voiced sample.
-                    let rate = self.channel.sample_rate() as u64;
-                    let behind = self.vad.samples_seen().saturating_sub(at);
-                    let ago = Duration::from_nanos(behind * 1_000_000_000 / rate.max(1));
-                    self.speech_end_at = Some(now.checked_sub(ago).unwrap_or(now));
-                    self.out
-                        .push_back(WsOutput::Event(MediaEvent::CallerSpeech {
-                            speaking: false,
-                        }));
-                }
-            }
-        }
+        self.caller_frames += 1;
+        self.caller_bytes += frame.len() as u64;
+        self.agent.caller_audio(now, frame);
     }
 
     /// A message from the agent arrived.
     pub fn handle_agent(&mut self, now: Instant, msg: &ServerMessage) {
-        let at_ms = now.duration_since(self.started).as_millis() as u64;
-        self.transcript.observe(msg, at_ms);
-        match msg {
-            ServerMessage::Audio { audio, .. } => {
-                self.stats.agent_audio_events += 1;
-                self.stats.agent_audio_bytes += audio.len() as u64;
-                if let Some(end) = self.speech_end_at.take() {
-                    let latency = now.saturating_duration_since(end);
-                    self.stats
-                        .response_latency_ms
-                        .push(latency.as_secs_f64() * 1000.0);
-                    self.out
-                        .push_back(WsOutput::Event(MediaEvent::AgentResponse { latency }));
-                }
-                // The output meter: one decode per agent message (not per frame).
-                self.pcm.clear();
-                decode(self.agent_out.encoding, audio, &mut self.pcm);
-                self.stats.agent_level_dbfs = rms_dbfs(&self.pcm);
-                let bytes = if self.passthrough_out {
-                    self.stats.passthrough_bytes_out += audio.len() as u64;
-                    audio.clone()
-                } else {
-                    let pcm: &[i16] = match &mut self.down {
-                        Some(r) => {
-                            self.stats.resampled_samples_out += self.pcm.len() as u64;
-                            self.pcm_resampled.clear();
-                            r.process(&self.pcm, &mut self.pcm_resampled);
-                            &self.pcm_resampled
-                        }
-                        None => &self.pcm,
-                    };
-                    let mut b = Vec::with_capacity(pcm.len() * 2);
-                    match self.channel {
-                        MediaFormat::Ulaw => g711::pcm_to_ulaw(pcm, &mut b),
-                        _ => g711::pcm16le_to_bytes(pcm, &mut b),
-                    }
-                    b
-                };
-                if !bytes.is_empty() {
-                    self.stats.channel_bytes_out += bytes.len() as u64;
-                    self.out.push_back(WsOutput::Channel(bytes));
-                }
-            }
-            ServerMessage::Interruption { event_id } => {
-                self.stats.interruptions += 1;
-                self.out.push_back(WsOutput::Interrupt);
-                self.out.push_back(WsOutput::Event(MediaEvent::Interrupted {
-                    event_id: *event_id,
-                }));
-            }
-            ServerMessage::Ping { ping_ms, .. } => {
-                self.stats.pings += 1;
-                if ping_ms.is_some() {
-                    self.stats.last_ping_ms = *ping_ms;
-                }
-                if let Some(pong) = ClientMessage::pong_for(msg) {
-                    self.out.push_back(WsOutput::Agent(pong.to_json()));
-                }
-            }
-            ServerMessage::ClientToolCall { .. } => {
-                if let Some(reply) = ClientMessage::tool_not_configured(msg) {
-                    self.out.push_back(WsOutput::Agent(reply.to_json()));
-                }
-            }
-            ServerMessage::Error { .. } => {
-                self.out.push_back(WsOutput::Event(MediaEvent::AgentError {
-                    message: msg.to_json(),
-                }));
-            }
-            _ => {}
-        }
+        self.agent.handle_agent(now, msg);
     }
 
     /// What the call's media link reported (the adapter passes every event on): whether agent
     /// audio is playing to the caller follows Asterisk's playout, not the agent's sending.
     pub fn note_link_event(&mut self, ev: &LinkEvent) {
         match ev {
-            LinkEvent::ResponsePlaying { .. } => self.stats.agent_speaking = true,
+            LinkEvent::ResponsePlaying { .. } => self.agent_speaking = true,
             LinkEvent::ResponsePlayed { .. } | LinkEvent::ResponseInterrupted { .. } => {
-                self.stats.agent_speaking = false
+                self.agent_speaking = false
             }
             _ => {}
         }
     }
 
     pub fn poll_output(&mut self) -> Option<WsOutput> {
-        self.out.pop_front()
+        loop {
+            return Some(match self.agent.poll_output()? {
+                AgentOutput::Agent(text) => WsOutput::Agent(text),
+                AgentOutput::Event(ev) => WsOutput::Event(ev),
+                AgentOutput::Play { audio, .. } if audio.is_empty() => continue,
+                AgentOutput::Play { audio, .. } => WsOutput::Channel(audio),
+                // The link refuses nothing by event id: Asterisk's flush drops what it holds
+                // and the agent sends no more of an interrupted response.
+                AgentOutput::Interrupt { .. } => WsOutput::Interrupt,
+            });
+        }
     }
 
     pub fn transcript(&self) -> &Transcript {
-        &self.transcript
+        self.agent.transcript()
     }
 
-    pub fn stats(&self) -> &WsMediaStats {
-        &self.stats
-    }
-}
-
-fn encode(enc: Encoding, pcm: &[i16], out: &mut Vec<u8>) {
-    match enc {
-        Encoding::Pcm16 => g711::pcm16le_to_bytes(pcm, out),
-        Encoding::Ulaw => g711::pcm_to_ulaw(pcm, out),
-        Encoding::Alaw => g711::pcm_to_alaw(pcm, out),
-    }
-}
-
-fn decode(enc: Encoding, bytes: &[u8], out: &mut Vec<i16>) {
-    match enc {
-        Encoding::Pcm16 => {
-            g711::pcm16le_from_bytes(bytes, out);
+    pub fn stats(&self) -> WsMediaStats {
+        WsMediaStats {
+            caller_frames: self.caller_frames,
+            caller_bytes: self.caller_bytes,
+            agent: self.agent.stats().clone(),
+            caller_level_dbfs: self.agent.caller_level_dbfs(),
+            caller_speaking: self.agent.caller_speaking(),
+            agent_speaking: self.agent_speaking,
         }
-        Encoding::Ulaw => g711::ulaw_to_pcm(bytes, out),
-        Encoding::Alaw => g711::alaw_to_pcm(bytes, out),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::media::tone::{goertzel_power, SineGen};
+    use crate::media::g711;
+    use crate::media::tone::{goertzel_power, SineGen, DBFS_FLOOR};
     use base64::Engine;
 
     fn drain(m: &mut WsCallMedia) -> (Vec<Vec<u8>>, Vec<Vec<u8>>, usize) {
@@ -414,9 +225,12 @@ mod tests {
         assert_eq!(chunks, vec![frame.clone()]);
         assert_eq!(channel, vec![reply]);
         let s = m.stats();
-        assert_eq!((s.resampled_samples_in, s.resampled_samples_out), (0, 0));
-        assert_eq!(s.passthrough_bytes_in, 640);
-        assert_eq!(s.passthrough_bytes_out, 1000);
+        assert_eq!(
+            (s.agent.resampled_samples_in, s.agent.resampled_samples_out),
+            (0, 0)
+        );
+        assert_eq!(s.agent.passthrough_bytes_in, 640);
+        assert_eq!(s.agent.passthrough_bytes_out, 1000);
     }
 
     #[test]
@@ -434,7 +248,7 @@ mod tests {
         m.handle_agent(t0, &audio(vec![0x12; 333]));
         assert_eq!(drain(&mut m).1, vec![vec![0x12; 333]]);
         assert_eq!(
-            m.stats().resampled_samples_in + m.stats().resampled_samples_out,
+            m.stats().agent.resampled_samples_in + m.stats().agent.resampled_samples_out,
             0
         );
     }
@@ -461,11 +275,11 @@ mod tests {
         let mut pcm = Vec::new();
         g711::ulaw_to_pcm(&ulaw[400..], &mut pcm);
         assert!(goertzel_power(&pcm, 1000.0, 8000) > 100.0 * goertzel_power(&pcm, 2500.0, 8000));
-        assert_eq!(m.stats().resampled_samples_out, 3200);
+        assert_eq!(m.stats().agent.resampled_samples_out, 3200);
         let mut frame = Vec::new();
         g711::pcm_to_ulaw(&tone(8000, 160), &mut frame);
         m.handle_caller(t0, &frame);
-        assert_eq!(m.stats().resampled_samples_in, 160);
+        assert_eq!(m.stats().agent.resampled_samples_in, 160);
     }
 
     #[test]
@@ -490,8 +304,8 @@ mod tests {
             }
         }
         assert!(pong);
-        assert_eq!(m.stats().last_ping_ms, Some(12));
-        assert_eq!(m.stats().interruptions, 1);
+        assert_eq!(m.stats().agent.last_ping_ms, Some(12));
+        assert_eq!(m.stats().agent.interruptions, 1);
     }
 
     #[test]
@@ -502,7 +316,7 @@ mod tests {
             WsCallMedia::new(MediaFormat::Ulaw, f, f, Duration::from_millis(20), t0).unwrap();
         let s = m.stats();
         assert_eq!(
-            (s.caller_level_dbfs, s.agent_level_dbfs),
+            (s.caller_level_dbfs, s.agent.agent_level_dbfs),
             (DBFS_FLOOR, DBFS_FLOOR)
         );
         assert!(!s.caller_speaking && !s.agent_speaking);
@@ -532,9 +346,9 @@ mod tests {
         m.handle_agent(t0, &audio(loud[..800].to_vec()));
         let s = m.stats().clone();
         assert!(
-            (s.agent_level_dbfs + 3.1).abs() < 0.5,
+            (s.agent.agent_level_dbfs + 3.1).abs() < 0.5,
             "{}",
-            s.agent_level_dbfs
+            s.agent.agent_level_dbfs
         );
         assert_eq!(drain(&mut m).1, vec![loud[..800].to_vec()]);
         // ... but the agent speaks only while Asterisk plays it, as the link's marks say.

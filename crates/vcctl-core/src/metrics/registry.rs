@@ -503,17 +503,8 @@ mod tests {
     use super::*;
 
     fn value(samples: &[text_format::Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
-        samples
-            .iter()
-            .find(|s| {
-                s.name == name
-                    && s.labels.len() == labels.len()
-                    && labels
-                        .iter()
-                        .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
-            })
+        text_format::value(samples, name, labels)
             .unwrap_or_else(|| panic!("no sample {name} {labels:?}"))
-            .value
     }
 
     #[test]

@@ -1,0 +1,503 @@
+//! The agent -> caller half of an RTP call, sans-IO: agent audio (already in the RTP codec)
+//! in, paced RTP packets out. It holds the playout queue, the pacer and the packetizer, and
+//! has one owner: serve's pacing thread. The call's task owns the other half
+//! ([`crate::media::call_media::CallMedia`]) and talks to this one only by
+//! [`PlayoutInput`] messages; this half answers with [`PlayoutReport`]s.
+//!
+//! The driver feeds [`RtpPlayout::handle_input`] and [`RtpPlayout::handle_timeout`] with the
+//! time, drains [`RtpPlayout::poll_rtp`] and sleeps until [`RtpPlayout::next_timeout`].
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use crate::media::agent_side::{ms_f64, SAMPLE_CAP};
+use crate::media::call_media::{MediaSettings, PlayoutSummary, StreamSeed};
+use crate::media::echo::{SampleLog, Spread};
+use crate::media::pacer::{Pacer, PacingStats};
+use crate::media::playout::{Playout, PlayoutConfig, PlayoutStats, RtpSender};
+use crate::media::rtp::{Pt, SeqNo, Ssrc};
+
+/// How far a talkspurt's grid may slip behind where it started to follow audio that comes
+/// late (see `RtpPlayout::send_held`): the old 40 ms prebuffer's worth, taken only when needed.
+const MAX_GRID_SLIP: Duration = Duration::from_millis(40);
+
+/// A message from the call's task to its playout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlayoutInput {
+    /// Agent audio in the RTP codec (L16 big-endian), with when its message arrived and,
+    /// for echo agents, when the caller audio it echoes arrived.
+    Audio {
+        event_id: u64,
+        payload: Vec<u8>,
+        arrived: Instant,
+        origin: Option<Instant>,
+    },
+    /// Barge-in: drop what is queued and the interrupted response's audio still in flight.
+    Interrupt { event_id: u64 },
+    /// Answer with the payload type Asterisk uses (matters for dynamic L16 types).
+    PayloadType(Pt),
+}
+
+impl PlayoutInput {
+    /// Whether the playout must see this message at once rather than at its next frame:
+    /// audio for a playout that is not fed (one that is idle starts a talkspurt on arrival,
+    /// one that ran dry resumes; see [`RtpPlayout::is_fed`]) and barge-in.
+    pub fn is_urgent(&self, fed: bool) -> bool {
+        match self {
+            PlayoutInput::Audio { .. } => !fed,
+            PlayoutInput::Interrupt { .. } => true,
+            PlayoutInput::PayloadType(_) => false,
+        }
+    }
+}
+
+/// The playout's counters, as the call's live view and records show them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlayoutReport {
+    pub rtp_out_packets: u64,
+    pub playout_late_frames: u64,
+    pub agent_audio_dropped_stale: u64,
+    pub playout: PlayoutSummary,
+    pub playout_queued_ms: f64,
+    pub pacing_p50_ms: f64,
+    pub pacing_p99_ms: f64,
+    pub pacing_max_ms: f64,
+}
+
+/// The playout's share of a call's timing (computed once, at the end of the call).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlayoutTiming {
+    pub playout_wait: Option<Spread>,
+    pub playout_depth_ms: Vec<[u32; 2]>,
+    pub echo_round_trip: Option<Spread>,
+}
+
+/// Agent audio in the playout queue, waiting for its first sample to be sent.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    arrived: Instant,
+    /// Queued bytes ahead of it.
+    ahead: usize,
+    /// When the caller audio it echoes arrived from Asterisk (echo agents).
+    origin: Option<Instant>,
+    /// It arrived with no talkspurt playing: it starts an agent response.
+    starts_response: bool,
+}
+
+pub struct RtpPlayout {
+    settings: MediaSettings,
+    started: Instant,
+    playout: Playout,
+    /// Standing-backlog bytes the playout had dropped at the last frame.
+    standing_dropped_seen: u64,
+    sender: RtpSender,
+    pacer: Pacer,
+    pacing: PacingStats,
+    /// The grid time of a slot held for late audio (see `MediaSettings::underflow_grace`).
+    held: Option<Instant>,
+    /// Slot time -> sent, for frames sent late within the grace.
+    late: PacingStats,
+    /// How far the grid slipped since it last started on an arrival (at most
+    /// `MAX_GRID_SLIP`; see `send_held`).
+    slip: Duration,
+    last_agent_audio: Option<Instant>,
+    /// Agent audio messages waiting to be played.
+    pending_audio: VecDeque<Pending>,
+    agent_to_rtp: PacingStats,
+    /// The same, only for the messages that start a response (the talkspurt's first frame).
+    agent_to_rtp_first: PacingStats,
+    playout_wait: SampleLog,
+    echo_round_trip: SampleLog,
+    /// Playout queue depth: finished seconds ([least, most] ms), and the current second.
+    depth: Vec<[u32; 2]>,
+    depth_now: Option<(u64, u32, u32)>,
+    rtp_out_packets: u64,
+    late_frames: u64,
+    dropped_stale: u64,
+    out: VecDeque<Vec<u8>>,
+}
+
+impl std::fmt::Debug for RtpPlayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RtpPlayout")
+            .field("report", &self.report())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RtpPlayout {
+    pub fn new(settings: MediaSettings, seed: StreamSeed, now: Instant) -> Self {
+        let codec = settings.rtp_codec;
+        let pt = codec.static_pt().unwrap_or(Pt(118));
+        let spf = codec.samples_per_frame(settings.ptime) as u32;
+        let mut pcfg = PlayoutConfig::new(codec);
+        pcfg.ptime = settings.ptime;
+        pcfg.prebuffer = settings.prebuffer;
+        RtpPlayout {
+            settings,
+            started: now,
+            playout: Playout::new(pcfg),
+            standing_dropped_seen: 0,
+            sender: RtpSender::new(Ssrc(seed.ssrc), pt, SeqNo(seed.seq), seed.timestamp, spf),
+            pacer: Pacer::new(now + settings.ptime, settings.ptime),
+            pacing: PacingStats::new(),
+            held: None,
+            late: PacingStats::new(),
+            slip: Duration::ZERO,
+            last_agent_audio: None,
+            pending_audio: VecDeque::new(),
+            agent_to_rtp: PacingStats::new(),
+            agent_to_rtp_first: PacingStats::new(),
+            playout_wait: SampleLog::new(SAMPLE_CAP),
+            echo_round_trip: SampleLog::new(SAMPLE_CAP),
+            depth: Vec::new(),
+            depth_now: None,
+            rtp_out_packets: 0,
+            late_frames: 0,
+            dropped_stale: 0,
+            out: VecDeque::new(),
+        }
+    }
+
+    /// A message from the call's task, seen at `now`.
+    pub fn handle_input(&mut self, now: Instant, input: PlayoutInput) {
+        match input {
+            PlayoutInput::Audio {
+                event_id,
+                payload,
+                arrived,
+                origin,
+            } => {
+                self.last_agent_audio = Some(arrived);
+                let ahead = self.playout.queued_bytes();
+                let starts_response = ahead == 0 && !self.playout.is_playing();
+                if !self.playout.push_payload(event_id, &payload) {
+                    self.dropped_stale += 1;
+                    return;
+                }
+                if self.playout.starts_playing() {
+                    // Start the talkspurt (or resume after an underflow) now rather than at
+                    // the next slot of the grid the silence was sent on: that slot's phase is
+                    // random, so it would add 0-20 ms to every frame that follows, different
+                    // per call. The frame keeps the stream's next timestamp (a new talkspurt
+                    // carries the marker bit, which tells the receiver to re-time it).
+                    if self.pacer.rebase(now) {
+                        // The grid starts again on this audio: no slip on it yet. (Only if it
+                        // moved: a resume that found its slot already due leaves the grid, and
+                        // its slip, where they were; resetting the count there let the grid
+                        // slip without bound, 55-135 ms in e2e_latency's echo call.)
+                        self.slip = Duration::ZERO;
+                    }
+                }
+                self.pending_audio.push_back(Pending {
+                    arrived,
+                    ahead,
+                    origin,
+                    starts_response,
+                });
+            }
+            PlayoutInput::Interrupt { event_id } => {
+                self.playout.interrupt(event_id);
+                self.pending_audio.clear();
+            }
+            PlayoutInput::PayloadType(pt) => self.sender.set_payload_type(pt),
+        }
+    }
+
+    /// Time passed: make the RTP frames that are due.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let lead = self.settings.pacing_lead;
+        // A held slot goes out as soon as its audio is there, or as silence after the grace.
+        if let Some(slot) = self.held {
+            if !self.playout.is_dry() || now + lead >= slot + self.settings.underflow_grace {
+                self.send_held(now, slot, true);
+            }
+        }
+        if now + lead >= self.pacer.next_deadline() {
+            let tick = self.pacer.on_tick(now + lead);
+            if tick.skipped > 0 {
+                self.sender.skip_frames(tick.skipped);
+                // Time passed for the playout too (its standing-delay window).
+                self.playout.skip_slots(tick.skipped);
+            }
+            if tick.frames_due > 0 {
+                // The send time's distance from the grid, early or late.
+                self.pacing.record_duration(tick.late_by.abs_diff(lead));
+            }
+            let first_slot = (now + lead).checked_sub(tick.late_by).unwrap_or(now);
+            for i in 0..tick.frames_due {
+                if let Some(slot) = self.held {
+                    // The driver woke after the next slot: the held one cannot wait longer.
+                    self.send_held(now, slot, false);
+                }
+                self.end_response_if_quiet(now);
+                if self.playout.is_dry() && !self.settings.underflow_grace.is_zero() {
+                    self.held = Some(first_slot + self.settings.ptime * i);
+                    continue;
+                }
+                self.send_frame(now);
+            }
+        }
+    }
+
+    /// Send the held slot's frame now: its audio (late) or, the grace over, silence.
+    ///
+    /// Audio late for its slot (and not the driver: `follow`) moves the grid with it, up to
+    /// `MAX_GRID_SLIP` from where the grid last started on an arrival. A talkspurt that
+    /// started the moment its first audio came has its grid on the arrivals, so with audio
+    /// that comes at real time (the bench's echo, an agent streaming) about every other
+    /// frame's audio comes a little after its slot: without the slip each of those frames is
+    /// late (send jitter) and one later than the grace is an underflow. Following the
+    /// lateness gives the frames after it that much margin, as a prebuffer would, but only as
+    /// much as the audio called for, and still starts every response at once. The timestamps
+    /// stay contiguous: the receiver sees the stream arrive that much later, once.
+    fn send_held(&mut self, now: Instant, slot: Instant, follow: bool) {
+        self.held = None;
+        if self.send_frame(now) {
+            let late = now.saturating_duration_since(slot);
+            self.late_frames += 1;
+            self.late.record_duration(late);
+            if follow {
+                let d = late.min(MAX_GRID_SLIP.saturating_sub(self.slip));
+                self.pacer.delay(d);
+                self.slip += d;
+            }
+        }
+    }
+
+    /// Pop the next playout frame and send it; true if it carried agent audio.
+    fn send_frame(&mut self, now: Instant) -> bool {
+        let frame = self.playout.pop_frame();
+        let audio = !frame.is_silence;
+        if audio {
+            let n = frame.payload.len();
+            while self.pending_audio.front().is_some_and(|p| p.ahead < n) {
+                if let Some(p) = self.pending_audio.pop_front() {
+                    let waited = now.saturating_duration_since(p.arrived);
+                    self.agent_to_rtp.record_duration(waited);
+                    if p.starts_response {
+                        self.agent_to_rtp_first.record_duration(waited);
+                    }
+                    self.playout_wait.push(ms_f64(waited));
+                    if let Some(o) = p.origin {
+                        self.echo_round_trip
+                            .push(ms_f64(now.saturating_duration_since(o)));
+                    }
+                }
+            }
+            for p in self.pending_audio.iter_mut() {
+                p.ahead = p.ahead.saturating_sub(n);
+            }
+        }
+        let pkt = self.sender.frame(&frame).to_vec();
+        self.rtp_out_packets += 1;
+        self.out.push_back(pkt);
+        // A standing backlog dropped from the front of the queue (after this frame was
+        // taken): the messages behind it are that much nearer the front.
+        let dropped = self.playout.stats().standing_dropped_bytes;
+        if dropped > self.standing_dropped_seen {
+            let d = (dropped - self.standing_dropped_seen) as usize;
+            self.standing_dropped_seen = dropped;
+            for p in self.pending_audio.iter_mut() {
+                p.ahead = p.ahead.saturating_sub(d);
+            }
+        }
+        self.note_depth(now);
+        audio
+    }
+
+    /// Keep the least and most audio queued in each second of the call.
+    fn note_depth(&mut self, now: Instant) {
+        let second = now.saturating_duration_since(self.started).as_secs();
+        let q = self.playout.queued().as_millis().min(u32::MAX as u128) as u32;
+        match &mut self.depth_now {
+            Some((s, lo, hi)) if *s == second => {
+                *lo = (*lo).min(q);
+                *hi = (*hi).max(q);
+            }
+            cur => {
+                if let Some((_, lo, hi)) = cur.take() {
+                    self.depth.push([lo, hi]);
+                }
+                *cur = Some((second, q, q));
+            }
+        }
+    }
+
+    /// No agent audio for `response_gap` and the queue is nearly empty: the response is over.
+    fn end_response_if_quiet(&mut self, now: Instant) {
+        if let Some(t) = self.last_agent_audio {
+            if now.saturating_duration_since(t) >= self.settings.response_gap
+                && self.playout.queued() < self.settings.ptime
+            {
+                self.playout.end_of_response();
+                self.last_agent_audio = None;
+            }
+        }
+    }
+
+    /// When to call [`Self::handle_timeout`] next.
+    pub fn next_timeout(&self) -> Instant {
+        let mut pace = self.pacer.next_deadline();
+        if let Some(slot) = self.held {
+            // Audio for the held slot is in: now (the slot is past); else the grace's end.
+            let due = if self.playout.is_dry() {
+                slot + self.settings.underflow_grace
+            } else {
+                slot
+            };
+            pace = pace.min(due);
+        }
+        pace.checked_sub(self.settings.pacing_lead).unwrap_or(pace)
+    }
+
+    /// The next RTP packet to send to Asterisk.
+    pub fn poll_rtp(&mut self) -> Option<Vec<u8>> {
+        self.out.pop_front()
+    }
+
+    /// Whether a talkspurt is playing with at least its next frame queued: audio that
+    /// arrives now only joins the queue, and can wait for the next frame's timeout (see
+    /// [`PlayoutInput::is_urgent`]).
+    pub fn is_fed(&self) -> bool {
+        self.playout.is_playing()
+            && self.held.is_none()
+            && self.playout.queued_bytes() >= self.playout.frame_bytes()
+    }
+
+    /// The counters, for the call's live view and record.
+    pub fn report(&self) -> PlayoutReport {
+        PlayoutReport {
+            rtp_out_packets: self.rtp_out_packets,
+            playout_late_frames: self.late_frames,
+            agent_audio_dropped_stale: self.dropped_stale,
+            playout: PlayoutSummary::new(self.playout.stats(), self.settings.rtp_codec),
+            playout_queued_ms: self.playout.queued().as_secs_f64() * 1000.0,
+            pacing_p50_ms: ms_f64(self.pacing.p50()),
+            pacing_p99_ms: ms_f64(self.pacing.p99()),
+            pacing_max_ms: ms_f64(self.pacing.max()),
+        }
+    }
+
+    /// The playout's timing figures (percentiles are computed here: call it once, at the end
+    /// of the call).
+    pub fn timing(&self) -> PlayoutTiming {
+        let mut depth = self.depth.clone();
+        if let Some((_, lo, hi)) = self.depth_now {
+            depth.push([lo, hi]);
+        }
+        PlayoutTiming {
+            playout_wait: self.playout_wait.spread(),
+            playout_depth_ms: depth,
+            echo_round_trip: self.echo_round_trip.spread(),
+        }
+    }
+
+    /// Send-time errors against the 20 ms grid.
+    pub fn pacing(&self) -> &PacingStats {
+        &self.pacing
+    }
+
+    /// The playout queue's counters.
+    pub fn playout_stats(&self) -> PlayoutStats {
+        self.playout.stats()
+    }
+
+    /// Frames sent late within the grace: their slot -> sent.
+    pub fn late_frames(&self) -> &PacingStats {
+        &self.late
+    }
+
+    /// Agent audio message received -> the RTP packet carrying its first sample sent.
+    pub fn agent_to_rtp(&self) -> &PacingStats {
+        &self.agent_to_rtp
+    }
+
+    /// [`RtpPlayout::agent_to_rtp`] for the messages that started a response only (no
+    /// talkspurt playing when they arrived): the wait before the caller hears anything.
+    pub fn agent_to_rtp_first(&self) -> &PacingStats {
+        &self.agent_to_rtp_first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::rtp::RtpPacket;
+    use std::time::Duration;
+
+    const SEED: StreamSeed = StreamSeed {
+        ssrc: 5,
+        seq: 10,
+        timestamp: 0,
+    };
+
+    fn audio(event_id: u64, bytes: usize, at: Instant) -> PlayoutInput {
+        PlayoutInput::Audio {
+            event_id,
+            payload: vec![0x11; bytes],
+            arrived: at,
+            origin: None,
+        }
+    }
+
+    fn drain(p: &mut RtpPlayout) -> Vec<Vec<u8>> {
+        std::iter::from_fn(|| p.poll_rtp()).collect()
+    }
+
+    #[test]
+    fn first_audio_is_urgent_and_starts_the_talkspurt_on_arrival() {
+        let t0 = Instant::now();
+        let mut p = RtpPlayout::new(MediaSettings::default(), SEED, t0);
+        let input = audio(1, 800, t0 + Duration::from_millis(7));
+        assert!(input.is_urgent(p.is_fed()), "nothing is playing yet");
+        p.handle_input(t0 + Duration::from_millis(7), input);
+        // The grid moved to the arrival (less the pacing lead), not the next 20 ms slot.
+        let at = t0 + Duration::from_millis(7);
+        assert_eq!(p.next_timeout(), at - MediaSettings::default().pacing_lead);
+        p.handle_timeout(at);
+        let sent = drain(&mut p);
+        assert_eq!(sent.len(), 1);
+        let pkt = RtpPacket::parse(&sent[0]).unwrap();
+        assert!(pkt.marker, "a talkspurt starts with the marker bit");
+        assert_eq!(pkt.payload, &[0x11; 160][..]);
+        // More audio while playing joins the talkspurt at its next frame.
+        assert!(p.is_fed());
+        assert!(!audio(1, 160, at).is_urgent(p.is_fed()));
+        assert_eq!(p.report().rtp_out_packets, 1);
+        assert_eq!(p.agent_to_rtp().max(), Duration::ZERO);
+    }
+
+    #[test]
+    fn an_interruption_flushes_and_later_audio_of_that_response_is_dropped() {
+        let t0 = Instant::now();
+        let mut p = RtpPlayout::new(MediaSettings::default(), SEED, t0);
+        p.handle_input(t0, audio(4, 1600, t0));
+        let i = PlayoutInput::Interrupt { event_id: 4 };
+        assert!(i.is_urgent(true));
+        p.handle_input(t0, i);
+        p.handle_input(t0, audio(4, 160, t0));
+        assert!(!p.is_fed());
+        assert_eq!(p.report().agent_audio_dropped_stale, 1);
+        p.handle_timeout(t0 + Duration::from_millis(20));
+        let sent = drain(&mut p);
+        assert!(!sent.is_empty());
+        for s in &sent {
+            let pkt = RtpPacket::parse(s).unwrap();
+            assert!(
+                pkt.payload.iter().all(|&b| b == 0xFF),
+                "silence, not flushed audio"
+            );
+        }
+    }
+
+    #[test]
+    fn the_learned_payload_type_is_used_from_the_next_packet() {
+        let t0 = Instant::now();
+        let mut p = RtpPlayout::new(MediaSettings::default(), SEED, t0);
+        p.handle_input(t0, PlayoutInput::PayloadType(Pt(8)));
+        p.handle_timeout(t0 + Duration::from_millis(20));
+        let sent = drain(&mut p);
+        assert_eq!(RtpPacket::parse(&sent[0]).unwrap().payload_type, Pt(8));
+    }
+}
