@@ -20,6 +20,8 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use crate::config::{AriSettings, Secret};
 use crate::error::{Error, Result};
@@ -27,14 +29,17 @@ use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
-use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, NoHooks};
+use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, MediaHooks};
 use crate::io::serve::ws_media_loop::{self, WsHooks};
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::chan_websocket::{
     ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
 };
-use vcctl_core::media::call_media::{CallMedia, MediaSettings, StreamSeed};
+use vcctl_core::media::call_media::{
+    CallMedia, MediaSettings, MediaStats, PlayoutSummary, StreamSeed,
+};
 use vcctl_core::media::pacer::PacingStats;
+use vcctl_core::media::playout::PlayoutStats;
 use vcctl_core::media::ws_call_media::WsCallMedia;
 
 /// Settings of one benchmark run.
@@ -109,6 +114,9 @@ pub struct BenchRow {
     /// underflows (frames); WebSocket, 20 ms ticks that found Asterisk's queue empty after
     /// the call's first agent frame.
     pub underflows: u64,
+    /// RTP only: where those underflows fell (absent in rows of older builds).
+    #[serde(default)]
+    pub underflow_split: Option<UnderflowSplit>,
     /// RTP only: frames sent up to 10 ms after their slot because their audio came just
     /// after it (each would have been an underflow without the grace).
     pub late_frames: u64,
@@ -122,6 +130,47 @@ pub struct BenchRow {
     pub rss_kib_per_call: f64,
     /// Zero loss both ways and (RTP) pacing p99 under 2 ms.
     pub sustained: bool,
+}
+
+/// RTP underflows by where they fell (`vcctl_core::media::playout::PlayoutStats`): a gap is
+/// silence between two pieces of agent audio (the caller hears it); the other underflow
+/// frames came after the agent's last audio (the talkspurt ended starving, or the call
+/// ended, as every bench call does, while it starved): no audio was missing there.
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize)]
+pub struct UnderflowSplit {
+    pub gaps: u64,
+    pub gap_frames: u64,
+    /// Gaps within the first 100 ms of their talkspurt.
+    pub early_gaps: u64,
+    /// Underflows that ended their talkspurt, or were still open when the call ended.
+    pub not_resumed: u64,
+    pub not_resumed_frames: u64,
+    /// The same counters up to the end of the measured window (the last quarter-second
+    /// report before it), without the teardown: the synthetic Asterisk stops sending 100 ms
+    /// before the calls end, so the echo agent falls silent and every call's playout starves
+    /// until its end, or (with a prebuffer of one frame) until serve's keepalive silence
+    /// comes back from the echo and resumes it.
+    pub window_frames: u64,
+    pub window_gaps: u64,
+    pub window_gap_frames: u64,
+}
+
+/// The bench's hooks on an RTP call: the playout counters as they stood at the last
+/// quarter-second report before the measured window ended.
+struct WindowHooks {
+    over: Arc<AtomicBool>,
+    playout: PlayoutSummary,
+}
+
+impl MediaHooks for WindowHooks {
+    fn observes_rtp_out(&self) -> bool {
+        false
+    }
+    fn live(&mut self, stats: &MediaStats) {
+        if !self.over.load(Ordering::Relaxed) {
+            self.playout = stats.playout.clone();
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +215,8 @@ struct CallResult {
     agent_to_rtp_first: PacingStats,
     rtp_in: u64,
     rtp_out: u64,
-    underflow_frames: u64,
+    playout: PlayoutStats,
+    window_playout: PlayoutSummary,
     late_frames: u64,
 }
 
@@ -308,6 +358,7 @@ async fn run_rtp(
     let peer_addr = peer.addr();
     let mut calls = Vec::with_capacity(n);
     let mut signals = Vec::with_capacity(n);
+    let window_over = Arc::new(AtomicBool::new(false));
     let ramp_gap = Duration::from_secs_f64(1.0 / opts.ramp_per_second.max(1) as f64);
     for i in 0..n {
         let serve_sock = UdpSocket::bind("127.0.0.1:0")
@@ -337,6 +388,10 @@ async fn run_rtp(
         let (tx, mut rx) = mpsc::unbounded_channel();
         signals.push(tx);
         let (sender, mut receiver) = (conn.sender, conn.receiver);
+        let mut hooks = WindowHooks {
+            over: window_over.clone(),
+            playout: PlayoutSummary::default(),
+        };
         calls.push(tokio::spawn(async move {
             let mut probe = LoopProbe::default();
             let id = format!("bench-{i}");
@@ -349,24 +404,24 @@ async fn run_rtp(
                 media,
                 &id,
                 &mut rx,
-                &mut NoHooks,
+                &mut hooks,
                 Some(&mut probe),
             )
             .await;
             let _ = sender.close().await;
             let s = media.stats();
-            let (pacing, agent_to_rtp, agent_to_rtp_first, underflow_frames) = match &playout {
+            let (pacing, agent_to_rtp, agent_to_rtp_first, playout_stats) = match &playout {
                 Some(p) => (
                     p.pacing().clone(),
                     p.agent_to_rtp().clone(),
                     p.agent_to_rtp_first().clone(),
-                    p.playout_stats().underflow_frames,
+                    p.playout_stats(),
                 ),
                 None => (
                     PacingStats::new(),
                     PacingStats::new(),
                     PacingStats::new(),
-                    0,
+                    PlayoutStats::default(),
                 ),
             };
             CallResult {
@@ -376,7 +431,8 @@ async fn run_rtp(
                 agent_to_rtp_first,
                 rtp_in: s.rtp_in_packets,
                 rtp_out: s.rtp_out_packets,
-                underflow_frames,
+                playout: playout_stats,
+                window_playout: hooks.playout,
                 late_frames: s.playout_late_frames,
             }
         }));
@@ -399,6 +455,7 @@ async fn run_rtp(
     .await;
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
+    window_over.store(true, Ordering::Relaxed);
     let totals = tokio::task::spawn_blocking(move || peer.stop())
         .await
         .unwrap_or_default();
@@ -418,14 +475,25 @@ async fn run_rtp(
     let mut agent_to_rtp_first = PacingStats::new();
     let mut pacing = PacingStats::new();
     let (mut serve_in, mut serve_out, mut underflows, mut late_frames) = (0, 0, 0, 0);
+    let mut split = UnderflowSplit::default();
     for r in &results {
+        let p = &r.playout;
+        split.gaps += p.gaps;
+        split.gap_frames += p.gap_frames;
+        split.early_gaps += p.early_gaps;
+        split.not_resumed += p.underflows - p.gaps;
+        split.not_resumed_frames += p.underflow_frames - p.gap_frames;
+        let w = &r.window_playout;
+        split.window_frames += w.underflow_frames;
+        split.window_gaps += w.gaps;
+        split.window_gap_frames += w.gap_frames;
         rtp_to_agent.merge(&r.probe.rtp_to_agent);
         agent_to_rtp.merge(&r.agent_to_rtp);
         agent_to_rtp_first.merge(&r.agent_to_rtp_first);
         pacing.merge(&r.pacing);
         serve_in += r.rtp_in;
         serve_out += r.rtp_out;
-        underflows += r.underflow_frames;
+        underflows += p.underflow_frames;
         late_frames += r.late_frames;
     }
     let sent = totals.sent;
@@ -440,6 +508,7 @@ async fn run_rtp(
         // Gaps in what the peer received; packets serve sent after it stopped are not losses.
         lost_outbound: totals.lost,
         underflows,
+        underflow_split: Some(split),
         late_frames,
         calls_reported: results.len(),
     }
@@ -459,6 +528,8 @@ struct Figures {
     frames_sent_by_serve: u64,
     lost_outbound: u64,
     underflows: u64,
+    /// RTP only (see [`BenchRow`]).
+    underflow_split: Option<UnderflowSplit>,
     late_frames: u64,
     /// Calls whose results came back (a call task that failed gives none).
     calls_reported: usize,
@@ -491,6 +562,7 @@ impl Figures {
             frames_sent_by_serve: self.frames_sent_by_serve,
             lost_outbound: self.lost_outbound,
             underflows: self.underflows,
+            underflow_split: self.underflow_split,
             late_frames: self.late_frames,
             cpu_percent_per_call: per_call(w.cpu),
             asterisk_cpu_percent_per_call: per_call(w.peer_cpu),
@@ -721,6 +793,7 @@ async fn run_ws(
         frames_sent_by_serve: frames_out,
         lost_outbound: lost_out,
         underflows,
+        underflow_split: None,
         late_frames: 0,
         calls_reported: results.len(),
     }
@@ -806,6 +879,7 @@ mod tests {
             frames_sent_by_serve: 900,
             lost_outbound: 0,
             underflows: 4,
+            underflow_split: None,
             late_frames: 2,
             calls_reported: 10,
         }

@@ -61,10 +61,12 @@ impl Default for MediaSettings {
             rtp_codec: Codec::Pcmu,
             ptime: Duration::from_millis(20),
             chunk: Duration::from_millis(20),
-            // Measured against starting at one frame with a 10 ms grace (docs/benchmarks.md,
-            // "RTP playout"): that did not lower the bench's agent->RTP p50 and added
-            // underflows on a loaded machine, so the default stays until a quiet run says
-            // otherwise.
+            // Starting a talkspurt on its first frame with a 10 ms grace (whose lateness the
+            // grid follows, `RtpPlayout::send_held`) met issue 15's target in the bench with
+            // no more underflows and passed the end-to-end tests before the engine split
+            // (docs/benchmarks.md, "Where the extra underflows were"); after it,
+            // e2e_latency's echo call stood 200-280 ms in the queue. Until that is
+            // understood the default stays 40 ms without a grace.
             prebuffer: Duration::from_millis(40),
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
@@ -180,6 +182,11 @@ pub struct PlayoutSummary {
     pub silence_frames: u64,
     pub talkspurts: u64,
     pub underflows: u64,
+    /// Silence frames of those underflows, and the underflows the audio resumed from (gaps
+    /// heard between two pieces of agent audio; [`PlayoutStats::gaps`]) with their frames.
+    pub underflow_frames: u64,
+    pub gaps: u64,
+    pub gap_frames: u64,
     /// Times a standing delay was dropped from the playout queue, and how much (ms).
     pub standing_drops: u64,
     pub standing_dropped_ms: u64,
@@ -194,6 +201,9 @@ impl PlayoutSummary {
             silence_frames: s.silence_frames,
             talkspurts: s.talkspurts,
             underflows: s.underflows,
+            underflow_frames: s.underflow_frames,
+            gaps: s.gaps,
+            gap_frames: s.gap_frames,
             standing_drops: s.standing_drops,
             standing_dropped_ms: s.standing_dropped_bytes / per_ms.max(1),
         }
@@ -935,13 +945,20 @@ mod tests {
     /// Agent audio 20 ms at a time in real time (an echo agent), each message `late` after the
     /// slot it is due at; the RTP packets sent, with when.
     fn stream_late_audio(late: Duration, messages: u32) -> (Joined, Vec<(Instant, Sent)>) {
+        stream_audio(|i| if i == 0 { Duration::ZERO } else { late }, messages)
+    }
+
+    /// Agent audio 20 ms at a time, message `i` arriving `late(i)` after `i` × 20 ms past the
+    /// first; the RTP packets sent, with when.
+    fn stream_audio(
+        late: impl Fn(u32) -> Duration,
+        messages: u32,
+    ) -> (Joined, Vec<(Instant, Sent)>) {
         let t0 = Instant::now();
         let mut m = engine(AudioFormat::ULAW_8000, t0);
         let ms20 = Duration::from_millis(20);
         let first = t0 + Duration::from_millis(3);
-        let arrivals: Vec<Instant> = (0..messages)
-            .map(|i| first + ms20 * i + if i == 0 { Duration::ZERO } else { late })
-            .collect();
+        let arrivals: Vec<Instant> = (0..messages).map(|i| first + ms20 * i + late(i)).collect();
         let mut sent = Vec::new();
         let mut next_audio = 0;
         let mut now = t0;
@@ -994,7 +1011,7 @@ mod tests {
                 let (prev_at, prev) = audio[i - 1];
                 assert_eq!(p.seq, prev.seq.wrapping_add(1));
                 assert_eq!(p.timestamp, prev.timestamp.wrapping_add(160));
-                // The grid stays where the talkspurt started: 24 ms after the first, then 20.
+                // 24 ms after the first, then 20.
                 let gap = if i == 1 { 24 } else { 20 };
                 assert_eq!(
                     at.duration_since(*prev_at),
@@ -1008,14 +1025,109 @@ mod tests {
             s.playout.underflows, 1,
             "only the end of the stream runs dry"
         );
-        assert_eq!(s.playout_late_frames, 9);
         assert_eq!(m.agent_to_rtp().max(), Duration::ZERO);
+        // Only the second frame was late (4 ms): the grid followed it, and the audio after
+        // it came exactly at its slot (held until it arrived, 0 ms late).
+        assert_eq!(s.playout_late_frames, 9);
         let late = m.late_frames();
-        assert!(
-            (late.p50().as_secs_f64() * 1000.0 - 4.0).abs() < 0.2,
-            "{:?}",
-            late.p50()
-        );
+        assert!(late.max() >= Duration::from_millis(4), "{:?}", late.max());
+        assert!(late.p50() < Duration::from_micros(100), "{:?}", late.p50());
+    }
+
+    #[test]
+    fn the_grid_follows_audio_that_comes_later_and_later_instead_of_running_dry() {
+        // The second message 8 ms after its slot, the rest 15 ms: more than the 10 ms grace
+        // on the talkspurt's first grid. Following the 8 ms, the third is 7 ms late (within
+        // the grace) and the grid follows again; from the fourth on the audio is on time.
+        let lates = |i: u32| Duration::from_millis([0, 8, 15][i.min(2) as usize]);
+        let (m, sent) = stream_audio(lates, 8);
+        let audio: Vec<_> = sent.iter().filter(|(_, p)| p.first != 0xFF).collect();
+        assert_eq!(audio.len(), 8, "{sent:?}");
+        for (i, (_, p)) in audio.iter().enumerate() {
+            assert_eq!((p.first, p.marker), (0x10 + i as u8, i == 0));
+        }
+        // No gap: the only underflow is the end of the stream (without the grid following,
+        // every message from the third on was an underflow).
+        let s = m.stats();
+        assert_eq!(s.playout.underflows, 1, "{:?}", s.playout);
+        assert_eq!(s.playout.gaps, 0);
+        // Each frame left when its audio came, and the numbering is contiguous.
+        let t_first = audio[0].0;
+        for (i, (at, p)) in audio.iter().enumerate().skip(1) {
+            let expect = 20 * i as u64 + [0, 8, 15][i.min(2)];
+            assert_eq!(*at - t_first, Duration::from_millis(expect), "{i}");
+            assert_eq!(p.seq, audio[i - 1].1.seq.wrapping_add(1));
+        }
+    }
+
+    #[test]
+    fn a_resume_that_leaves_the_grid_where_it_was_keeps_the_slip_bounded() {
+        // The grid slips its 40 ms (audio 9 ms late, five times), then an underflow, and the
+        // audio comes back 1 ms after the next slot, before the driver took that slot (a busy
+        // machine): the resume cannot move the grid earlier, so it must not make room for
+        // another 40 ms of slip either (it did: in e2e_latency's echo call the queue then
+        // stood at 55-135 ms instead of 2-6). (No keepalive: every timeout is the grid's.)
+        let t0 = Instant::now();
+        let f = AudioFormat::ULAW_8000;
+        let settings = MediaSettings {
+            keepalive_after: Duration::from_secs(3600),
+            ..settings()
+        };
+        let mut m = Joined::new(settings, f, f, SEED, t0).unwrap();
+        m.set_peer(peer());
+        let lead = MediaSettings::default().pacing_lead;
+        let ms = Duration::from_millis;
+        let audio = |m: &mut Joined, at: Instant| {
+            m.handle_agent(
+                at,
+                &ServerMessage::Audio {
+                    event_id: 1,
+                    audio: vec![0x11; 160],
+                },
+            );
+        };
+        let late_frame = |m: &mut Joined| -> Instant {
+            let slot = m.next_timeout() + lead;
+            m.handle_timeout(slot - lead);
+            audio(m, slot + ms(9));
+            m.handle_timeout(slot + ms(9));
+            slot
+        };
+        audio(&mut m, t0);
+        m.handle_timeout(t0);
+        for _ in 0..5 {
+            late_frame(&mut m);
+        }
+        // 9 + 9 + 9 + 9 + 4: the last frame's slot is t0 + 100 + 36 ms, and the grid is
+        // now 40 ms behind t0's.
+        assert_eq!(m.next_timeout() + lead, t0 + ms(120 + 40));
+        // Underflow: held, then silence at the grace's end.
+        let slot = m.next_timeout() + lead;
+        m.handle_timeout(slot - lead);
+        m.handle_timeout(slot + ms(10) - lead);
+        assert_eq!(m.stats().playout.underflows, 1);
+        // The audio comes 1 ms after the next slot, before the driver woke for it.
+        let next = m.next_timeout() + lead;
+        assert_eq!(next, slot + ms(20));
+        audio(&mut m, next + ms(1));
+        m.handle_timeout(next + ms(1));
+        // Late again by 9 ms: sent when it comes, but the grid stays (its 40 ms are used).
+        let s = late_frame(&mut m);
+        assert_eq!(s, next + ms(20));
+        assert_eq!(m.next_timeout() + lead, s + ms(20));
+        assert_eq!(m.stats().playout_late_frames, 6);
+    }
+
+    #[test]
+    fn the_grid_slips_at_most_40_ms_per_talkspurt() {
+        // Every message 9 ms later than the one before: the grid follows for 40 ms, then the
+        // lateness outgrows the grace again and the talkspurt underflows.
+        // (9, 18, 27, 36 ms slipped, then the last 4 of the 40; the seventh message is 14 ms
+        // after its slot.)
+        let (m, sent) = stream_audio(|i| Duration::from_millis(9 * u64::from(i)), 10);
+        let firsts: Vec<u8> = sent.iter().take(7).map(|(_, p)| p.first).collect();
+        assert_eq!(firsts, [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0xFF]);
+        assert!(m.stats().playout.gaps >= 1, "{:?}", m.stats().playout);
     }
 
     #[test]

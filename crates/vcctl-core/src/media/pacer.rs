@@ -153,12 +153,22 @@ impl Pacer {
 
     /// Move the grid so that the next frame is due at `at`, if that is sooner than its
     /// deadline on the current grid (a talkspurt that should start at once); otherwise keep it.
-    pub fn rebase(&mut self, at: Instant) {
+    /// True if the grid moved.
+    pub fn rebase(&mut self, at: Instant) -> bool {
         if at < self.next_deadline() {
             self.anchor = at;
             self.slot = 0;
             self.last_tick = None;
+            return true;
         }
+        false
+    }
+
+    /// Move the grid `d` later: every deadline from the next one on comes that much later
+    /// (a frame went out late because its audio did, and the frames after it, whose audio
+    /// comes at the same pace, should have their slot after it, not before).
+    pub fn delay(&mut self, d: Duration) {
+        self.anchor = self.anchor.checked_add(d).unwrap_or(self.anchor);
     }
 
     /// Frames handed out so far.
@@ -360,19 +370,35 @@ mod tests {
     }
 
     #[test]
+    fn delay_moves_every_later_deadline_by_as_much() {
+        let t0 = Instant::now();
+        let ms = |n: u64| Duration::from_millis(n);
+        let mut p = Pacer::new(t0, ms(20));
+        assert_eq!(p.on_tick(t0).frames_due, 1);
+        // The frame of the slot at 20 ms went out 6 ms late: the grid follows it.
+        assert_eq!(p.on_tick(t0 + ms(26)).frames_due, 1);
+        p.delay(ms(6));
+        assert_eq!(p.next_deadline(), t0 + ms(46));
+        assert_eq!(p.on_tick(t0 + ms(40)).frames_due, 0);
+        let t = p.on_tick(t0 + ms(46));
+        assert_eq!((t.frames_due, t.late_by, t.skipped), (1, Duration::ZERO, 0));
+        assert_eq!(p.next_deadline(), t0 + ms(66));
+    }
+
+    #[test]
     fn rebase_moves_the_grid_only_to_an_earlier_deadline() {
         let t0 = Instant::now();
         let ms = |n: u64| Duration::from_millis(n);
         let mut p = Pacer::new(t0, ms(20));
         assert_eq!(p.on_tick(t0).frames_due, 1);
         assert_eq!(p.next_deadline(), t0 + ms(20));
-        p.rebase(t0 + ms(7));
+        assert!(p.rebase(t0 + ms(7)));
         assert_eq!(p.next_deadline(), t0 + ms(7));
         let t = p.on_tick(t0 + ms(7));
         assert_eq!((t.frames_due, t.skipped), (1, 0));
         assert_eq!(p.next_deadline(), t0 + ms(27));
         // Later than the next deadline: nothing changes.
-        p.rebase(t0 + ms(30));
+        assert!(!p.rebase(t0 + ms(30)));
         assert_eq!(p.next_deadline(), t0 + ms(27));
         assert_eq!(p.frames_sent(), 2);
     }

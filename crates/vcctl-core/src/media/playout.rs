@@ -145,6 +145,17 @@ pub struct PlayoutStats {
     pub underflows: u64,
     /// Filler frames sent while starved mid-talkspurt.
     pub underflow_frames: u64,
+    /// Underflows the talkspurt resumed from: silence the caller heard between two pieces of
+    /// agent audio. The other underflows ended the talkspurt (no audio came back before the
+    /// starve timeout, the end of the response or a barge-in: the agent had stopped
+    /// talking) or are still open.
+    pub gaps: u64,
+    /// Filler frames inside those gaps.
+    pub gap_frames: u64,
+    /// Gaps that began within the first [`EARLY_GAP_FRAMES`] frames of their talkspurt.
+    pub early_gaps: u64,
+    /// Underflows that ended their talkspurt without audio coming back.
+    pub trailing_underflows: u64,
     /// Calls to `interrupt`.
     pub interruptions: u64,
     /// Queued bytes discarded by interruptions.
@@ -160,6 +171,10 @@ pub struct PlayoutStats {
     /// Payload bytes those drops discarded.
     pub standing_dropped_bytes: u64,
 }
+
+/// A gap that begins within this many audio frames of its talkspurt's start counts as early
+/// ([`PlayoutStats::early_gaps`]): 100 ms at 20 ms frames.
+pub const EARLY_GAP_FRAMES: u32 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -198,6 +213,10 @@ pub struct Playout {
     frame: Vec<u8>,
     silence: Vec<u8>,
     state: State,
+    /// Audio frames played in the current talkspurt, and their number when the current
+    /// underflow began (where in a response it happened).
+    spurt_frames: u32,
+    starved_after: u32,
     /// Bytes left in the response marked complete by `end_of_response`.
     end_at: Option<usize>,
     interrupted: Option<u64>,
@@ -243,6 +262,8 @@ impl Playout {
             frame: Vec::with_capacity(frame_bytes),
             silence: vec![c.silence_byte(); frame_bytes],
             state: State::Idle,
+            spurt_frames: 0,
+            starved_after: 0,
             end_at: None,
             interrupted: None,
             stats: PlayoutStats::default(),
@@ -332,7 +353,7 @@ impl Playout {
         self.stats.flushed_bytes += self.queue.len() as u64;
         self.queue.clear();
         self.end_at = None;
-        self.state = State::Idle;
+        self.end_talkspurt();
         self.window = StandingWindow::default();
         self.interrupted = Some(self.interrupted.map_or(event_id, |c| c.max(event_id)));
     }
@@ -418,7 +439,7 @@ impl Playout {
     fn next_frame(&mut self) -> Next {
         if self.end_at == Some(0) {
             self.end_at = None;
-            self.state = State::Idle;
+            self.end_talkspurt();
         }
         match self.state {
             State::Playing => {
@@ -428,28 +449,40 @@ impl Playout {
                 }
                 self.stats.underflows += 1;
                 self.stats.underflow_frames += 1;
+                self.starved_after = self.spurt_frames;
                 self.state = State::Starved { frames: 1 };
                 if self.starve_frames <= 1 {
-                    self.state = State::Idle;
+                    self.end_talkspurt();
                 }
                 self.silence_frame()
             }
             State::Idle | State::Starved { .. } if self.ready() => {
-                let new_spurt = self.state == State::Idle;
-                if new_spurt {
-                    self.stats.talkspurts += 1;
-                }
+                let new_spurt = match self.state {
+                    State::Starved { frames } => {
+                        self.stats.gaps += 1;
+                        self.stats.gap_frames += u64::from(frames);
+                        if self.starved_after <= EARLY_GAP_FRAMES {
+                            self.stats.early_gaps += 1;
+                        }
+                        false
+                    }
+                    _ => {
+                        self.stats.talkspurts += 1;
+                        self.spurt_frames = 0;
+                        true
+                    }
+                };
                 self.state = State::Playing;
                 self.take_frame(new_spurt)
             }
             State::Idle => self.silence_frame(),
             State::Starved { frames } => {
                 self.stats.underflow_frames += 1;
-                self.state = if frames + 1 >= self.starve_frames {
-                    State::Idle
+                if frames + 1 >= self.starve_frames {
+                    self.end_talkspurt();
                 } else {
-                    State::Starved { frames: frames + 1 }
-                };
+                    self.state = State::Starved { frames: frames + 1 };
+                }
                 self.silence_frame()
             }
         }
@@ -472,10 +505,19 @@ impl Playout {
             }
         }
         self.stats.audio_frames += 1;
+        self.spurt_frames = self.spurt_frames.saturating_add(1);
         Next {
             marker,
             silence: false,
         }
+    }
+
+    /// The talkspurt is over; an underflow in progress was its end, not a gap.
+    fn end_talkspurt(&mut self) {
+        if matches!(self.state, State::Starved { .. }) {
+            self.stats.trailing_underflows += 1;
+        }
+        self.state = State::Idle;
     }
 
     fn silence_frame(&mut self) -> Next {
@@ -509,6 +551,15 @@ impl Playout {
     /// only a little late, instead of sending silence.
     pub fn is_dry(&self) -> bool {
         self.state == State::Playing && self.end_at.is_none() && self.queue.len() < self.frame_bytes
+    }
+
+    /// Filler frames of the underflow in progress (0 when none is): neither a gap nor a
+    /// trailing underflow yet.
+    pub fn starved_frames(&self) -> u32 {
+        match self.state {
+            State::Starved { frames } => frames,
+            _ => 0,
+        }
     }
 
     /// Whether a talkspurt is in progress (playing or starved).
@@ -756,6 +807,71 @@ mod tests {
         assert_eq!((st.underflows, st.underflow_frames), (2, 6));
         p.push_pcm(2, &ramp(320, 0));
         assert!(pop(&mut p).0, "new talkspurt gets a marker");
+    }
+
+    #[test]
+    fn an_underflow_the_audio_resumes_from_is_a_gap_one_that_ends_the_talkspurt_is_not() {
+        let mut cfg = PlayoutConfig::new(Codec::Pcmu);
+        cfg.prebuffer = Duration::ZERO;
+        cfg.starve_timeout = ms(100);
+        let mut p = Playout::new(cfg);
+        // A talkspurt that starts on one frame, whose next audio is a frame late: a gap right
+        // after its first frame (early), one silence frame long.
+        p.push_payload(1, &[0x11; 160]);
+        assert!(pop(&mut p).0);
+        assert!(pop(&mut p).1);
+        assert_eq!(p.starved_frames(), 1);
+        p.push_payload(1, &[0x11; 160 * 8]);
+        assert!(!pop(&mut p).1);
+        let s = p.stats();
+        assert_eq!((s.gaps, s.gap_frames, s.early_gaps), (1, 1, 1));
+        // Seven more frames play (8 in the talkspurt so far, 9 with the resumed one), then
+        // two frames of silence and audio again: a gap, not early.
+        for _ in 0..7 {
+            assert!(!pop(&mut p).1);
+        }
+        assert!(pop(&mut p).1);
+        assert!(pop(&mut p).1);
+        p.push_payload(1, &[0x11; 160]);
+        assert!(!pop(&mut p).1);
+        let s = p.stats();
+        assert_eq!((s.gaps, s.gap_frames, s.early_gaps), (2, 3, 1));
+        assert_eq!(s.trailing_underflows, 0);
+        // The agent stops: five frames of silence end the talkspurt (starve timeout). That
+        // underflow is the end of the response, not a gap.
+        for _ in 0..5 {
+            assert!(pop(&mut p).1);
+        }
+        assert!(!p.is_playing());
+        let s = p.stats();
+        assert_eq!((s.underflows, s.underflow_frames), (3, 8));
+        assert_eq!((s.gaps, s.gap_frames, s.trailing_underflows), (2, 3, 1));
+        assert_eq!(p.starved_frames(), 0);
+    }
+
+    #[test]
+    fn an_underflow_ended_by_the_end_of_the_response_or_a_barge_in_is_not_a_gap() {
+        let mut p = ulaw(0);
+        p.push_payload(1, &[0x11; 320]);
+        pop(&mut p);
+        pop(&mut p);
+        assert!(pop(&mut p).1, "dry: underflow");
+        p.end_of_response(); // nothing left: the talkspurt ends
+        assert!(pop(&mut p).1);
+        assert!(!p.is_playing());
+        p.push_payload(2, &[0x22; 160]);
+        assert!(pop(&mut p).0);
+        assert!(pop(&mut p).1, "dry again");
+        p.interrupt(2);
+        let s = p.stats();
+        assert_eq!((s.underflows, s.gaps, s.trailing_underflows), (2, 0, 2));
+        // An underflow still open counts as neither until it ends.
+        p.push_payload(3, &[0x33; 160]);
+        pop(&mut p);
+        pop(&mut p);
+        assert_eq!(p.starved_frames(), 1);
+        let s = p.stats();
+        assert_eq!((s.underflows, s.gaps, s.trailing_underflows), (3, 0, 2));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! time, drains [`RtpPlayout::poll_rtp`] and sleeps until [`RtpPlayout::next_timeout`].
 
 use std::collections::VecDeque;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::media::agent_side::{ms_f64, SAMPLE_CAP};
 use crate::media::call_media::{MediaSettings, PlayoutSummary, StreamSeed};
@@ -16,6 +16,10 @@ use crate::media::echo::{SampleLog, Spread};
 use crate::media::pacer::{Pacer, PacingStats};
 use crate::media::playout::{Playout, PlayoutConfig, PlayoutStats, RtpSender};
 use crate::media::rtp::{Pt, SeqNo, Ssrc};
+
+/// How far a talkspurt's grid may slip behind where it started to follow audio that comes
+/// late (see `RtpPlayout::send_held`): the old 40 ms prebuffer's worth, taken only when needed.
+const MAX_GRID_SLIP: Duration = Duration::from_millis(40);
 
 /// A message from the call's task to its playout.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +97,9 @@ pub struct RtpPlayout {
     held: Option<Instant>,
     /// Slot time -> sent, for frames sent late within the grace.
     late: PacingStats,
+    /// How far the grid slipped since it last started on an arrival (at most
+    /// `MAX_GRID_SLIP`; see `send_held`).
+    slip: Duration,
     last_agent_audio: Option<Instant>,
     /// Agent audio messages waiting to be played.
     pending_audio: VecDeque<Pending>,
@@ -136,6 +143,7 @@ impl RtpPlayout {
             pacing: PacingStats::new(),
             held: None,
             late: PacingStats::new(),
+            slip: Duration::ZERO,
             last_agent_audio: None,
             pending_audio: VecDeque::new(),
             agent_to_rtp: PacingStats::new(),
@@ -173,7 +181,13 @@ impl RtpPlayout {
                     // random, so it would add 0-20 ms to every frame that follows, different
                     // per call. The frame keeps the stream's next timestamp (a new talkspurt
                     // carries the marker bit, which tells the receiver to re-time it).
-                    self.pacer.rebase(now);
+                    if self.pacer.rebase(now) {
+                        // The grid starts again on this audio: no slip on it yet. (Only if it
+                        // moved: a resume that found its slot already due leaves the grid, and
+                        // its slip, where they were; resetting the count there let the grid
+                        // slip without bound, 55-135 ms in e2e_latency's echo call.)
+                        self.slip = Duration::ZERO;
+                    }
                 }
                 self.pending_audio.push_back(Pending {
                     arrived,
@@ -196,7 +210,7 @@ impl RtpPlayout {
         // A held slot goes out as soon as its audio is there, or as silence after the grace.
         if let Some(slot) = self.held {
             if !self.playout.is_dry() || now + lead >= slot + self.settings.underflow_grace {
-                self.send_held(now, slot);
+                self.send_held(now, slot, true);
             }
         }
         if now + lead >= self.pacer.next_deadline() {
@@ -214,7 +228,7 @@ impl RtpPlayout {
             for i in 0..tick.frames_due {
                 if let Some(slot) = self.held {
                     // The driver woke after the next slot: the held one cannot wait longer.
-                    self.send_held(now, slot);
+                    self.send_held(now, slot, false);
                 }
                 self.end_response_if_quiet(now);
                 if self.playout.is_dry() && !self.settings.underflow_grace.is_zero() {
@@ -227,12 +241,27 @@ impl RtpPlayout {
     }
 
     /// Send the held slot's frame now: its audio (late) or, the grace over, silence.
-    fn send_held(&mut self, now: Instant, slot: Instant) {
+    ///
+    /// Audio late for its slot (and not the driver: `follow`) moves the grid with it, up to
+    /// `MAX_GRID_SLIP` from where the grid last started on an arrival. A talkspurt that
+    /// started the moment its first audio came has its grid on the arrivals, so with audio
+    /// that comes at real time (the bench's echo, an agent streaming) about every other
+    /// frame's audio comes a little after its slot: without the slip each of those frames is
+    /// late (send jitter) and one later than the grace is an underflow. Following the
+    /// lateness gives the frames after it that much margin, as a prebuffer would, but only as
+    /// much as the audio called for, and still starts every response at once. The timestamps
+    /// stay contiguous: the receiver sees the stream arrive that much later, once.
+    fn send_held(&mut self, now: Instant, slot: Instant, follow: bool) {
         self.held = None;
         if self.send_frame(now) {
+            let late = now.saturating_duration_since(slot);
             self.late_frames += 1;
-            self.late
-                .record_duration(now.saturating_duration_since(slot));
+            self.late.record_duration(late);
+            if follow {
+                let d = late.min(MAX_GRID_SLIP.saturating_sub(self.slip));
+                self.pacer.delay(d);
+                self.slip += d;
+            }
         }
     }
 
