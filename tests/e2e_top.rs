@@ -10,6 +10,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -28,7 +29,21 @@ impl Tmux {
         let t = Tmux {
             socket: format!("vcctl-top-{}", std::process::id()),
         };
-        let ok = Command::new("tmux")
+        let mut new_session = Command::new("tmux");
+        // The server starts with no signal blocked: it inherits the mask of whatever ran
+        // the tests, and a shell that blocks SIGCHLD (some agents and CI runners do) leaves
+        // the server unable to reap its panes, so a finished `vcctl top` never got an exit
+        // status ("not reaped after 5 s").
+        // SAFETY: sigemptyset and sigprocmask are async-signal-safe, as pre_exec requires.
+        unsafe {
+            new_session.pre_exec(|| {
+                let mut none: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut none);
+                libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+                Ok(())
+            });
+        }
+        let ok = new_session
             .args([
                 "-L",
                 &t.socket,
