@@ -35,9 +35,7 @@ use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::chan_websocket::{
     ControlFormat, LinkConfig, LinkEvent, LinkStats, MediaFormat, MediaLink,
 };
-use vcctl_core::media::call_media::{
-    CallMedia, MediaSettings, MediaStats, PlayoutSummary, StreamSeed,
-};
+use vcctl_core::media::call_media::{CallMedia, MediaSettings, MediaStats, PlayoutSummary};
 use vcctl_core::media::pacer::PacingStats;
 use vcctl_core::media::playout::PlayoutStats;
 use vcctl_core::media::ws_call_media::WsCallMedia;
@@ -376,11 +374,7 @@ async fn run_rtp(
             },
             conn.input_format,
             conn.output_format,
-            StreamSeed {
-                ssrc: rand::random(),
-                seq: rand::random(),
-                timestamp: rand::random(),
-            },
+            media_loop::random_seed(),
             Instant::now(),
         )
         .map_err(|e| Error::Other(e.to_string()))?;

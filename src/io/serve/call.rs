@@ -30,7 +30,7 @@ use crate::io::store::{CallEnd, CallMark, CallOutcome, CallStart, CallUpdate, En
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::agent::routing::{AgentProfile, RoutingTable, DEFAULT_AGENT_ID_ENV};
 use vcctl_core::ari::model::Channel;
-use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats, StreamSeed};
+use vcctl_core::media::call_media::{CallMedia, MediaEvent, MediaSettings, MediaStats};
 use vcctl_core::media::echo::Spread;
 use vcctl_core::media::playout::Codec;
 use vcctl_core::util::port_range::PortRange;

@@ -370,11 +370,7 @@ async fn run_rtp(
         shared.opts.media,
         conn.input_format,
         conn.output_format,
-        StreamSeed {
-            ssrc: rand::random(),
-            seq: rand::random(),
-            timestamp: rand::random(),
-        },
+        media_loop::random_seed(),
         Instant::now(),
     )
     .map_err(|e| e.to_string())?;

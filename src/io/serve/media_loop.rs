@@ -59,6 +59,16 @@ pub enum LoopEnd {
     Error(String),
 }
 
+/// Random starting values for a call's outbound RTP stream (RFC 3550 wants them random;
+/// the core takes them as a parameter).
+pub fn random_seed() -> vcctl_core::media::call_media::StreamSeed {
+    vcctl_core::media::call_media::StreamSeed {
+        ssrc: rand::random(),
+        seq: rand::random(),
+        timestamp: rand::random(),
+    }
+}
+
 /// Observers of a call's media. All methods have empty defaults.
 pub trait MediaHooks {
     /// A datagram arrived (before the engine looked at it).
