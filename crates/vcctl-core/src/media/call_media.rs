@@ -328,6 +328,13 @@ impl CallMedia {
         self.counters.packets += 1;
         self.counters.bytes += data.len() as u64;
         self.last_rx = Some(now);
+        // No keepalive is due before the caller has been quiet this long: the deadline moves
+        // with the caller's audio, so a driver that sleeps until `next_timeout` is not woken
+        // while it flows (it was, about ten times a second, only to find the caller not quiet
+        // and push the deadline itself).
+        self.next_keepalive = self
+            .next_keepalive
+            .max(now + self.settings.keepalive_after);
         // Silence queued for a quiet that this packet ends, never sent: Asterisk was not
         // quiet, its audio was waiting in the socket while the driver was busy (a stalled
         // task, with the pacing thread still calling handle_timeout). Sent on top of that
@@ -404,7 +411,8 @@ impl CallMedia {
         }
     }
 
-    /// When to call [`Self::handle_timeout`] next.
+    /// When to call [`Self::handle_timeout`] next: the keepalive interval after the caller's
+    /// last packet, then every chunk while the caller stays quiet. Each packet moves it later.
     pub fn next_timeout(&self) -> Instant {
         self.next_keepalive
     }
@@ -1299,6 +1307,59 @@ mod tests {
         // From 100 ms on, one 20 ms chunk per 20 ms.
         assert!((19..=21).contains(&chunks), "{chunks}");
         assert!(m.stats().agent_keepalive_chunks >= 19);
+    }
+
+    /// The task's keepalive timer must not fire while the caller's audio flows: each packet
+    /// moves the deadline to the keepalive interval after it, so a driver that sleeps until
+    /// `next_timeout` sleeps through the whole stream (it woke about ten times a second when
+    /// only `handle_timeout` moved the deadline).
+    #[test]
+    fn while_rtp_arrives_every_20_ms_the_keepalive_is_never_due() {
+        let t0 = Instant::now();
+        let mut m = engine(AudioFormat::ULAW_8000, t0);
+        let tone = ulaw_tone(440.0, 8000);
+        let ms = |n: u64| Duration::from_millis(n);
+        // 2 s of RTP, a little jittered (every 20 ms +- 5 ms), and a driver that only calls
+        // handle_timeout when its sleep until next_timeout ends before the next packet.
+        let mut wakes = 0;
+        let mut last = t0;
+        for k in 0..100u64 {
+            let at = t0 + ms(20 * k + [0, 5, 2, 4, 1][k as usize % 5]);
+            while m.call.next_timeout() <= at {
+                wakes += 1;
+                let due = m.call.next_timeout();
+                m.call.handle_timeout(due);
+            }
+            let from = (k as usize * 160) % 8000;
+            m.handle_rtp(at, peer(), &rtp(k as u16, &tone[from..from + 160]));
+            assert!(
+                m.call.next_timeout() >= at + ms(100),
+                "packet {k}: next_timeout {:?} after it",
+                m.call.next_timeout().duration_since(at)
+            );
+            drain(&mut m);
+            last = at;
+        }
+        assert_eq!(wakes, 0, "the timer fired while the caller's audio flowed");
+        assert_eq!(m.stats().agent_keepalive_chunks, 0);
+        // The caller stops: the first silence is due 100 ms after the last packet, then one
+        // chunk every 20 ms.
+        assert_eq!(m.call.next_timeout(), last + ms(100));
+        let mut dues = Vec::new();
+        for _ in 0..5 {
+            let due = m.call.next_timeout();
+            m.call.handle_timeout(due);
+            assert_eq!(drain(&mut m).1.len(), 1, "one silence chunk at {due:?}");
+            dues.push(due.duration_since(last).as_millis());
+        }
+        assert_eq!(dues, [100, 120, 140, 160, 180]);
+        // The caller resumes: the silence stops and the deadline follows the audio again.
+        let back = last + ms(190);
+        m.handle_rtp(back, peer(), &rtp(100, &tone[..160]));
+        assert_eq!(m.call.next_timeout(), back + ms(100));
+        let (_, agent, _) = drain(&mut m);
+        assert_eq!(agent.len(), 1);
+        assert_ne!(chunk_bytes(&agent[0]), vec![g711::ULAW_SILENCE; 160]);
     }
 
     #[test]
