@@ -6,8 +6,11 @@
 //! itself. Nothing is shared between them but messages: the task sends [`PlayoutInput`]s to the
 //! call's inbox (and wakes the thread when one cannot wait for the call's next frame), the
 //! thread sends [`ClockNews`] back on a channel the task selects on: the packets it sent (for
-//! observers), the playout's counters four times a second, and, when the task takes the call
-//! off the clock, the playout itself with its final figures.
+//! observers) and, when the task takes the call off the clock, the playout itself with its
+//! final figures. The playout's counters go on a watch channel of their own, four times a
+//! second: the latest value, read when the task needs it ([`Paced::report`]), so they never
+//! wake the task (a wake per report per call cost serve CPU: docs/benchmarks.md, "The task's
+//! wake-ups after the engine split").
 //!
 //! Why a thread and not a timer per call: outbound pacing is the one deadline the media path
 //! must meet, and under load tokio's timers fire only when a worker is free from WebSocket and
@@ -23,22 +26,20 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use tokio::sync::watch;
 use vcctl_core::media::call_media::{PlayoutInput, PlayoutReport, RtpPlayout};
 
-/// How often the thread reports a call's playout counters to its task (the live view's rate).
+/// How often the thread publishes a call's playout counters (the live view's rate).
 const REPORT_EVERY: Duration = Duration::from_millis(250);
 /// Sent packets are handed to observers in batches of this many (100 ms of frames), or at
 /// once when one starts a talkspurt (serve times the caller's first agent audio by it).
 const SENT_BATCH: usize = 5;
 
-/// What the pacing thread tells a call's task.
+/// What the pacing thread tells a call's task (each wakes the task).
 #[derive(Debug)]
 pub enum ClockNews {
     /// Packets sent to Asterisk, with their send times (only when observed).
     Sent(Vec<(Instant, Vec<u8>)>),
-    /// The playout's counters (boxed: the channel allocates its slots in blocks of 32 at the
-    /// size of its largest message, and the report is several times the others).
-    Report(Box<PlayoutReport>),
     /// The call's playout failed on the thread (a bug): the task should end the call.
     Failed,
     /// The call is off the clock: its playout, and the datagrams that could not be sent.
@@ -66,6 +67,8 @@ struct PacedCall {
     observe_sent: bool,
     sent: Vec<(Instant, Vec<u8>)>,
     news: tokio::sync::mpsc::UnboundedSender<ClockNews>,
+    /// The playout's counters, published every [`REPORT_EVERY`] (wakes nobody).
+    report: watch::Sender<PlayoutReport>,
     /// A hint for the task: [`RtpPlayout::is_fed`] after the last run.
     fed: Arc<AtomicBool>,
     /// The deadline the heap holds for this call.
@@ -100,9 +103,7 @@ impl PacedCall {
         self.fed.store(self.playout.is_fed(), Ordering::Relaxed);
         if now >= self.next_report {
             self.next_report = now + REPORT_EVERY;
-            let _ = self
-                .news
-                .send(ClockNews::Report(Box::new(self.playout.report())));
+            self.report.send_replace(self.playout.report());
         }
         self.playout.next_timeout()
     }
@@ -123,6 +124,7 @@ pub struct Paced {
     inbox: Sender<PlayoutInput>,
     fed: Arc<AtomicBool>,
     news: tokio::sync::mpsc::UnboundedReceiver<ClockNews>,
+    report: watch::Receiver<PlayoutReport>,
 }
 
 impl Paced {
@@ -138,6 +140,15 @@ impl Paced {
     /// The next news from the thread; `None` if the thread dropped the call.
     pub async fn news(&mut self) -> Option<ClockNews> {
         self.news.recv().await
+    }
+
+    /// The playout's counters as the thread last published them (at most [`REPORT_EVERY`]
+    /// old), if they are new since the last call.
+    pub fn report(&mut self) -> Option<PlayoutReport> {
+        match self.report.has_changed() {
+            Ok(true) => Some(self.report.borrow_and_update().clone()),
+            _ => None,
+        }
     }
 
     /// Take the call off the clock: its playout once the thread has let go of it (`None` if
@@ -206,6 +217,7 @@ impl MediaClock {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (inbox_tx, inbox) = mpsc::channel();
         let (news_tx, news) = tokio::sync::mpsc::unbounded_channel();
+        let (report_tx, report) = watch::channel(PlayoutReport::default());
         let fed = Arc::new(AtomicBool::new(false));
         let now = Instant::now();
         let call = PacedCall {
@@ -217,6 +229,7 @@ impl MediaClock {
             observe_sent,
             sent: Vec::new(),
             news: news_tx,
+            report: report_tx,
             fed: fed.clone(),
             next_report: now + REPORT_EVERY,
             send_errors: 0,
@@ -228,6 +241,7 @@ impl MediaClock {
             inbox: inbox_tx,
             fed,
             news,
+            report,
         }
     }
 }
@@ -386,31 +400,28 @@ mod tests {
         for (k, at) in arrivals.iter().enumerate() {
             assert!(*at >= slot(k), "packet {k} arrived before its slot");
         }
-        // The thread reports what it sent (in batches) and the playout's counters.
+        // The thread reports what it sent (in batches).
         let mut sent = Vec::new();
-        let mut reports = 0;
         while sent.len() < 20 {
             match call.news().await.expect("the call is on the clock") {
                 ClockNews::Sent(batch) => sent.extend(batch),
-                ClockNews::Report(_) => reports += 1,
                 n => panic!("unexpected news {n:?}"),
             }
         }
         for (k, (at, _)) in sent.iter().enumerate() {
             assert!(*at >= slot(k), "packet {k} was sent before its slot");
         }
+        // The playout's counters: published (not sent as news) every 250 ms, so at least
+        // once before packet 24 (due at 480 ms) left, with the packets sent by then.
+        let report = call.report().expect("a report within 480 ms");
+        assert!(report.rtp_out_packets >= 1, "{report:?}");
         // Barge-in is a message too: the playout gets it and the packets go on.
         call.send(PlayoutInput::Interrupt { event_id: 1 });
         let (playout, send_errors) = call
-            .remove(|n| {
-                if let ClockNews::Report(_) = n {
-                    reports += 1;
-                }
-            })
+            .remove(|_| {})
             .await
             .expect("the playout comes back");
         assert_eq!(send_errors, 0);
-        assert!(reports >= 1, "the counters were reported at least once");
         let sent_out = playout.report().rtp_out_packets;
         assert!(sent_out >= 25);
         assert_eq!(

@@ -6,7 +6,12 @@
 //! inbound RTP, the agent's messages and the keepalive timer. The agent -> caller half
 //! ([`RtpPlayout`]) is owned by the process's pacing thread, [`MediaClock`], which sends the
 //! RTP itself; this task hands it [`Output::Playout`] messages and hears back from it on its
-//! news channel ([`ClockNews`]).
+//! news channel ([`ClockNews`]), and reads the playout's counters when its live view is due
+//! ([`Paced::report`]).
+//!
+//! What wakes the task is its CPU cost per call (docs/benchmarks.md, "The task's wake-ups
+//! after the engine split"): a caller's packet or an agent message, news that observers want,
+//! and the keepalive timer only when the caller's audio has really stopped.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,7 +29,8 @@ use vcctl_core::media::pacer::PacingStats;
 
 /// How often [`MediaHooks::live`] sees the counters: several times a second for `vcctl top`'s
 /// level meters and speaking state, checked only when the loop wakes anyway (a packet, an
-/// agent message, the pacing thread's news): no timer of its own.
+/// agent message, the pacing thread's news): no timer of its own. The playout's share is the
+/// pacing thread's latest report, published at the same rate.
 const LIVE_EVERY: Duration = Duration::from_millis(250);
 
 /// A message to a running call.
@@ -329,8 +335,13 @@ async fn run_loop(
     let mut buf = vec![0u8; 2048];
     let mut next_second = Instant::now() + Duration::from_secs(1);
     let mut next_live = Instant::now() + LIVE_EVERY;
-    // The engine's own timer (keepalive silence for the agent): one sleep, reset only when
-    // the engine's deadline moves.
+    // The engine's own timer (keepalive silence for the agent): one sleep, reset whenever the
+    // engine's deadline moves. While the caller's RTP flows every packet moves it 20 ms later
+    // (`CallMedia::next_timeout`), and that reset costs no wake-up: tokio moves a deadline
+    // later with one compare-and-swap on the timer entry and, when the old deadline comes
+    // round in its timer wheel, files the entry again without waking the task (tokio 1.54,
+    // src/runtime/time/entry.rs `extend_expiration`, wheel/mod.rs `mark_pending`). The sleep
+    // fires only when the caller has been quiet for the keepalive interval.
     let mut due = media.next_timeout();
     let keepalive = tokio::time::sleep_until(due.into());
     tokio::pin!(keepalive);
@@ -345,7 +356,6 @@ async fn run_loop(
                         hooks.rtp_out(at, local, peer, &p);
                     }
                 }
-                Some(ClockNews::Report(r)) => media.note_playout(*r),
                 Some(ClockNews::Failed) | Some(ClockNews::Removed { .. }) | None => {
                     return LoopEnd::Error("the call's media pacing failed".into());
                 }
@@ -415,6 +425,9 @@ async fn run_loop(
         let now = Instant::now();
         if now >= next_live {
             next_live = now + LIVE_EVERY;
+            if let Some(r) = paced.report() {
+                media.note_playout(r);
+            }
             let stats = media.stats();
             if now >= next_second {
                 next_second += Duration::from_secs(1);
