@@ -29,7 +29,7 @@ use crate::io::agent_ws::{self, AgentSettings};
 use crate::io::asterisk_media_ws::{self, FromAsterisk, MediaWs, ToAsterisk};
 use crate::io::bench_peer::BenchPeer;
 use crate::io::bench_ws_peer::BenchWsPeer;
-use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, MediaHooks};
+use crate::io::serve::media_loop::{self, CallSignal, LoopProbe, MediaHooks, ObserveSent};
 use crate::io::serve::ws_media_loop::{self, WsHooks};
 use vcctl_core::agent::proto::InitiationClientData;
 use vcctl_core::chan_websocket::{
@@ -161,8 +161,8 @@ struct WindowHooks {
 }
 
 impl MediaHooks for WindowHooks {
-    fn observes_rtp_out(&self) -> bool {
-        false
+    fn observes_rtp_out(&self) -> ObserveSent {
+        ObserveSent::Nothing
     }
     fn live(&mut self, stats: &MediaStats) {
         if !self.over.load(Ordering::Relaxed) {

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 
 use super::*;
 use crate::io::serve::journal::Journal;
+use crate::io::serve::media_loop::ObserveSent;
 use crate::io::serve::ws_media_loop::WsHooks;
 use vcctl_core::agent::proto::ServerMessage;
 use vcctl_core::chan_websocket::{LinkEvent, LinkStats};
@@ -252,6 +253,15 @@ impl<'a> RtpHooks<'a> {
 }
 
 impl MediaHooks for RtpHooks<'_> {
+    /// The first-audio mark needs the packet that starts the first talkspurt; every packet
+    /// only when a plugin (capture, recording) wants them.
+    fn observes_rtp_out(&self) -> ObserveSent {
+        self.plugins
+            .iter()
+            .map(|p| p.observes_rtp_out())
+            .fold(ObserveSent::FirstTalkspurt, ObserveSent::max)
+    }
+
     fn rtp_in(&mut self, at: Instant, from: SocketAddr, to: SocketAddr, data: &[u8]) {
         self.observer.caller_media(at);
         for p in &mut self.plugins {

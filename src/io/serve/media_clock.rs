@@ -27,6 +27,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
+
+use crate::io::serve::media_loop::ObserveSent;
 use vcctl_core::media::call_media::{PlayoutInput, PlayoutReport, RtpPlayout};
 
 /// How often the thread publishes a call's playout counters (the live view's rate).
@@ -64,7 +66,7 @@ struct PacedCall {
     /// The call's RTP socket (a duplicate descriptor of the task's socket, non-blocking).
     socket: UdpSocket,
     peer: SocketAddr,
-    observe_sent: bool,
+    observe_sent: ObserveSent,
     sent: Vec<(Instant, Vec<u8>)>,
     news: tokio::sync::mpsc::UnboundedSender<ClockNews>,
     /// The playout's counters, published every [`REPORT_EVERY`] (wakes nobody).
@@ -92,9 +94,18 @@ impl PacedCall {
             if self.socket.send_to(&p, self.peer).is_err() {
                 self.send_errors += 1;
             }
-            if self.observe_sent {
-                flush |= p.len() >= 12 && p[1] & 0x80 != 0;
-                self.sent.push((now, p));
+            let marker = p.len() >= 12 && p[1] & 0x80 != 0;
+            match self.observe_sent {
+                ObserveSent::Every => {
+                    flush |= marker;
+                    self.sent.push((now, p));
+                }
+                ObserveSent::FirstTalkspurt if marker => {
+                    flush = true;
+                    self.sent.push((now, p));
+                    self.observe_sent = ObserveSent::Nothing;
+                }
+                _ => {}
             }
         }
         if flush || self.sent.len() >= SENT_BATCH {
@@ -212,7 +223,7 @@ impl MediaClock {
         playout: RtpPlayout,
         socket: UdpSocket,
         peer: SocketAddr,
-        observe_sent: bool,
+        observe_sent: ObserveSent,
     ) -> Paced {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (inbox_tx, inbox) = mpsc::channel();
@@ -370,7 +381,7 @@ mod tests {
             playout(),
             dup_socket(&serve).unwrap(),
             asterisk.local_addr().unwrap(),
-            true,
+            ObserveSent::Every,
         );
         // 25 packets: consecutive sequence numbers from the seed, whole-frame timestamps, none
         // sent before its slot on the grid. How late they leave depends on how busy the

@@ -75,6 +75,18 @@ pub fn random_seed() -> vcctl_core::media::call_media::StreamSeed {
     }
 }
 
+/// Which packets sent to Asterisk [`MediaHooks::rtp_out`] wants. Each batch the pacing thread
+/// hands back wakes the call's task (ten a second per call while the agent speaks), so a hook
+/// asks for no more than it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ObserveSent {
+    Nothing,
+    /// Only the packet that starts the call's first agent talkspurt (its marker bit): when
+    /// the caller first hears the agent.
+    FirstTalkspurt,
+    Every,
+}
+
 /// Observers of a call's media. All methods have empty defaults.
 pub trait MediaHooks {
     /// A datagram arrived (before the engine looked at it).
@@ -82,9 +94,10 @@ pub trait MediaHooks {
     /// A packet was sent to Asterisk (reported in batches, within about 100 ms, with the time
     /// it was sent; a packet that starts a talkspurt at once).
     fn rtp_out(&mut self, _at: Instant, _from: SocketAddr, _to: SocketAddr, _data: &[u8]) {}
-    /// Whether [`Self::rtp_out`] is wanted (saves a copy of every packet when not).
-    fn observes_rtp_out(&self) -> bool {
-        true
+    /// Which packets [`Self::rtp_out`] wants (saves a copy of every packet, and a wake-up per
+    /// batch, when not all).
+    fn observes_rtp_out(&self) -> ObserveSent {
+        ObserveSent::Every
     }
     /// The engine reported something.
     fn event(&mut self, _ev: &MediaEvent) {}
@@ -101,8 +114,8 @@ pub trait MediaHooks {
 /// Hooks that observe nothing.
 pub struct NoHooks;
 impl MediaHooks for NoHooks {
-    fn observes_rtp_out(&self) -> bool {
-        false
+    fn observes_rtp_out(&self) -> ObserveSent {
+        ObserveSent::Nothing
     }
 }
 
