@@ -20,7 +20,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::config::{AriSettings, Secret};
@@ -126,6 +126,11 @@ pub struct BenchRow {
     /// CPU of the agent-sim process, % of one core per call.
     pub agent_sim_cpu_percent_per_call: f64,
     pub rss_kib_per_call: f64,
+    /// RTP only: how often a call's media task woke up (a packet, an agent message, news
+    /// from the pacing thread, its keepalive timer), per call per second of the window: the
+    /// figure behind most of the media path's CPU (absent in rows of older builds).
+    #[serde(default)]
+    pub task_wakes_per_call_second: Option<f64>,
     /// Zero loss both ways and (RTP) pacing p99 under 2 ms.
     pub sustained: bool,
 }
@@ -357,6 +362,7 @@ async fn run_rtp(
     let mut calls = Vec::with_capacity(n);
     let mut signals = Vec::with_capacity(n);
     let window_over = Arc::new(AtomicBool::new(false));
+    let wakes = Arc::new(AtomicU64::new(0));
     let ramp_gap = Duration::from_secs_f64(1.0 / opts.ramp_per_second.max(1) as f64);
     for i in 0..n {
         let serve_sock = UdpSocket::bind("127.0.0.1:0")
@@ -386,8 +392,12 @@ async fn run_rtp(
             over: window_over.clone(),
             playout: PlayoutSummary::default(),
         };
+        let wakes = wakes.clone();
         calls.push(tokio::spawn(async move {
-            let mut probe = LoopProbe::default();
+            let mut probe = LoopProbe {
+                wakes: Some(wakes),
+                ..LoopProbe::default()
+            };
             let id = format!("bench-{i}");
             let (_, media, playout) = media_loop::run(
                 media_loop::MediaIo {
@@ -438,7 +448,8 @@ async fn run_rtp(
     }
 
     // Measure only the steady state: every call running.
-    let w = steady_state(
+    let wakes0 = wakes.load(Ordering::Relaxed);
+    let mut w = steady_state(
         n,
         opts.duration,
         progress,
@@ -447,6 +458,7 @@ async fn run_rtp(
         rss_before,
     )
     .await;
+    w.task_wakes = Some(wakes.load(Ordering::Relaxed) - wakes0);
 
     // Stop the synthetic Asterisks first (so in-flight RTP is not counted as lost), then the calls.
     window_over.store(true, Ordering::Relaxed);
@@ -562,6 +574,7 @@ impl Figures {
             asterisk_cpu_percent_per_call: per_call(w.peer_cpu),
             agent_sim_cpu_percent_per_call: per_call(w.sim_cpu),
             rss_kib_per_call: w.rss as f64 / n as f64,
+            task_wakes_per_call_second: w.task_wakes.map(|k| k as f64 / w.seconds / n as f64),
             sustained: self.lost_inbound == 0
                 && self.lost_outbound == 0
                 && self.calls_reported == n
@@ -579,6 +592,8 @@ struct Window {
     peer_cpu: f64,
     sim_cpu: f64,
     rss: u64,
+    /// RTP: the media tasks' wake-ups in the window, all calls together.
+    task_wakes: Option<u64>,
 }
 
 /// Sleep through `duration` with all `n` calls running, and measure it.
@@ -607,6 +622,7 @@ async fn steady_state(
         peer_cpu,
         sim_cpu: cpu_seconds_pid(sim_pid) - sim0,
         rss: rss_kib().saturating_sub(rss_before),
+        task_wakes: None,
     }
 }
 

@@ -14,7 +14,7 @@
 //! and the keepalive timer only when the caller's audio has really stopped.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -124,6 +124,8 @@ impl MediaHooks for NoHooks {
 pub struct LoopProbe {
     /// RTP datagram received -> the agent chunk it completed was written to the WebSocket.
     pub rtp_to_agent: PacingStats,
+    /// Counts the task's wake-ups (each turn of its loop; may be shared by many calls).
+    pub wakes: Option<Arc<AtomicU64>>,
 }
 
 /// The transports of one call: the UDP socket to Asterisk and both halves of the agent link.
@@ -176,6 +178,7 @@ pub async fn run(
     let writer_sender = sender.clone();
     let writer_queued = queued.clone();
     let measure = probe.is_some();
+    let wakes = probe.as_ref().and_then(|p| p.wakes.clone());
     let writer = tokio::spawn(async move {
         // RTP received -> its chunk written to the WebSocket, when measuring.
         let mut written = PacingStats::new();
@@ -218,6 +221,7 @@ pub async fn run(
         hooks,
         &mut agent,
         &mut agent_failed,
+        wakes.as_deref(),
     )
     .await;
     let AgentWriter {
@@ -340,6 +344,7 @@ async fn run_loop(
     hooks: &mut (dyn MediaHooks + Send),
     agent: &mut AgentWriter<'_>,
     agent_failed: &mut tokio::sync::oneshot::Receiver<String>,
+    wakes: Option<&AtomicU64>,
 ) -> LoopEnd {
     let local = socket
         .local_addr()
@@ -413,6 +418,9 @@ async fn run_loop(
                 Some(CallSignal::MediaTimeout(after)) => return LoopEnd::MediaTimeout(after),
                 Some(CallSignal::Shutdown) | None => return LoopEnd::Shutdown,
             },
+        }
+        if let Some(w) = wakes {
+            w.fetch_add(1, Ordering::Relaxed);
         }
         while let Some(out) = media.poll_output() {
             match out {
