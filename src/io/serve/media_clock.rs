@@ -23,7 +23,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -33,6 +33,13 @@ use vcctl_core::media::call_media::{PlayoutInput, PlayoutReport, RtpPlayout};
 
 /// How often the thread publishes a call's playout counters (the live view's rate).
 const REPORT_EVERY: Duration = Duration::from_millis(250);
+/// Input that cannot wait for its call's next frame does not wake the thread when the thread
+/// wakes this soon anyway (for another call's frame: with hundreds of calls, every few tens of
+/// microseconds): it is noted where the thread looks each time it wakes. Waking it costs the
+/// sender a futex system call and the thread a context switch, and agent audio that arrives
+/// just in time (a dry playout resumes on arrival) did that about 50 times a second per call
+/// in `vcctl bench` (docs/benchmarks.md, "The task's wake-ups after the engine split").
+const WAKE_SLACK: Duration = Duration::from_micros(500);
 /// Sent packets are handed to observers in batches of this many (100 ms of frames), or at
 /// once when one starts a talkspurt (serve times the caller's first agent audio by it).
 const SENT_BATCH: usize = 5;
@@ -139,12 +146,12 @@ pub struct Paced {
 }
 
 impl Paced {
-    /// Hand input to the call's playout; the thread sees it at the call's next frame, or at
-    /// once when it cannot wait (see [`PlayoutInput::is_urgent`]).
+    /// Hand input to the call's playout; the thread sees it at the call's next frame, or
+    /// within [`WAKE_SLACK`] when it cannot wait (see [`PlayoutInput::is_urgent`]).
     pub fn send(&self, input: PlayoutInput) {
         let urgent = input.is_urgent(self.fed.load(Ordering::Relaxed));
         if self.inbox.send(input).is_ok() && urgent {
-            self.clock.send(ClockMsg::Wake(self.id));
+            self.clock.hurry(self.id);
         }
     }
 
@@ -187,6 +194,32 @@ impl Paced {
 pub struct MediaClock {
     tx: Sender<ClockMsg>,
     next_id: AtomicU64,
+    hurried: Arc<Hurried>,
+}
+
+/// Calls with input that cannot wait for their next frame, which the thread takes each time
+/// it wakes, and when it will next wake by itself: hurrying a call wakes the thread only when
+/// that is more than [`WAKE_SLACK`] away.
+struct Hurried {
+    calls: Mutex<Vec<u64>>,
+    /// The thread's next wake-up of its own, in ns since `base` (u64::MAX: none planned).
+    /// Stored before the thread looks at `calls` and sleeps, so a task that finds it near has
+    /// put its call where the thread will look when it wakes.
+    wakes_at: AtomicU64,
+    base: Instant,
+}
+
+impl Hurried {
+    fn ns(&self, t: Instant) -> u64 {
+        t.saturating_duration_since(self.base).as_nanos() as u64
+    }
+
+    /// Take the calls hurried since the last look into `into` (emptied first).
+    fn take(&self, into: &mut Vec<u64>) {
+        into.clear();
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        std::mem::swap(&mut *calls, into);
+    }
 }
 
 impl MediaClock {
@@ -195,9 +228,15 @@ impl MediaClock {
         static CLOCK: OnceLock<MediaClock> = OnceLock::new();
         CLOCK.get_or_init(|| {
             let (tx, rx) = mpsc::channel();
+            let hurried = Arc::new(Hurried {
+                calls: Mutex::new(Vec::new()),
+                wakes_at: AtomicU64::new(u64::MAX),
+                base: Instant::now(),
+            });
+            let thread_hurried = hurried.clone();
             if let Err(e) = std::thread::Builder::new()
                 .name("vcctl-pacer".into())
-                .spawn(move || run(rx))
+                .spawn(move || run(rx, &thread_hurried))
             {
                 // Without the thread no call could send audio; nothing sensible to fall back
                 // to (each call's task learns it: its news channel closes).
@@ -206,8 +245,23 @@ impl MediaClock {
             MediaClock {
                 tx,
                 next_id: AtomicU64::new(0),
+                hurried,
             }
         })
+    }
+
+    /// The call's playout has input that cannot wait for its next frame: note it for the
+    /// thread's next wake-up, and wake the thread only if that is more than [`WAKE_SLACK`]
+    /// away.
+    fn hurry(&self, id: u64) {
+        let h = &self.hurried;
+        h.calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(id);
+        if h.wakes_at.load(Ordering::SeqCst) > h.ns(Instant::now() + WAKE_SLACK) {
+            self.send(ClockMsg::Wake(id));
+        }
     }
 
     fn send(&self, m: ClockMsg) {
@@ -258,28 +312,35 @@ impl MediaClock {
 }
 
 /// The thread: sleep until the earliest deadline or a message, run what is due.
-fn run(rx: Receiver<ClockMsg>) {
+fn run(rx: Receiver<ClockMsg>, hurried: &Hurried) {
     let mut calls: HashMap<u64, Box<PacedCall>> = HashMap::new();
     // (deadline, call id); an entry whose deadline is no longer the call's is stale.
     let mut heap: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
+    let mut hurry_ids = Vec::new();
     loop {
-        let first = match heap.peek() {
+        // Announce the next wake-up of its own, then take the calls hurried so far: a call
+        // hurried after this look finds the announcement, and wakes the thread if it is far.
+        let mut due = heap.peek().map(|&Reverse((d, _))| d);
+        let wakes_at = due.map_or(u64::MAX, |d| hurried.ns(d));
+        hurried.wakes_at.store(wakes_at, Ordering::SeqCst);
+        hurried.take(&mut hurry_ids);
+        let now = Instant::now();
+        for &id in &hurry_ids {
+            if hurry(&mut calls, &mut heap, id, now) {
+                due = Some(now);
+            }
+        }
+        let first = match due {
             None => match rx.recv() {
                 Ok(m) => Some(m),
                 Err(_) => return,
             },
-            Some(&Reverse((due, _))) => {
-                let now = Instant::now();
-                if due > now {
-                    match rx.recv_timeout(due - now) {
-                        Ok(m) => Some(m),
-                        Err(RecvTimeoutError::Timeout) => None,
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
-                } else {
-                    None
-                }
-            }
+            Some(due) if due > now => match rx.recv_timeout(due - now) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            },
+            Some(_) => None,
         };
         let mut msg = first;
         while let Some(m) = msg.take().or_else(|| rx.try_recv().ok()) {
@@ -289,13 +350,7 @@ fn run(rx: Receiver<ClockMsg>) {
                     calls.insert(id, call);
                 }
                 ClockMsg::Wake(id) => {
-                    if let Some(c) = calls.get_mut(&id) {
-                        let now = Instant::now();
-                        if c.deadline > now {
-                            c.deadline = now;
-                            heap.push(Reverse((now, id)));
-                        }
-                    }
+                    hurry(&mut calls, &mut heap, id, Instant::now());
                 }
                 ClockMsg::Remove(id) => {
                     if let Some(mut c) = calls.remove(&id) {
@@ -313,7 +368,13 @@ fn run(rx: Receiver<ClockMsg>) {
                 }
             }
         }
+        // Calls hurried while the thread slept (their input did not wake it: it was about to
+        // wake anyway) run now.
+        hurried.take(&mut hurry_ids);
         let now = Instant::now();
+        for &id in &hurry_ids {
+            hurry(&mut calls, &mut heap, id, now);
+        }
         while let Some(&Reverse((due, id))) = heap.peek() {
             if due > now {
                 break;
@@ -340,6 +401,23 @@ fn run(rx: Receiver<ClockMsg>) {
                 }
             }
         }
+    }
+}
+
+/// Move a call's deadline up to `now` (its input cannot wait); whether it moved.
+fn hurry(
+    calls: &mut HashMap<u64, Box<PacedCall>>,
+    heap: &mut BinaryHeap<Reverse<(Instant, u64)>>,
+    id: u64,
+    now: Instant,
+) -> bool {
+    match calls.get_mut(&id) {
+        Some(c) if c.deadline > now => {
+            c.deadline = now;
+            heap.push(Reverse((now, id)));
+            true
+        }
+        _ => false,
     }
 }
 
