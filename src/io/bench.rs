@@ -217,6 +217,8 @@ struct CallResult {
     agent_to_rtp: PacingStats,
     agent_to_rtp_first: PacingStats,
     rtp_in: u64,
+    /// Caller frames the loop dropped unread at its start (see `CallMedia::note_stale_rtp`).
+    rtp_in_stale: u64,
     rtp_out: u64,
     playout: PlayoutStats,
     window_playout: PlayoutSummary,
@@ -434,6 +436,7 @@ async fn run_rtp(
                 agent_to_rtp,
                 agent_to_rtp_first,
                 rtp_in: s.rtp_in_packets,
+                rtp_in_stale: s.rtp_in_stale_dropped,
                 rtp_out: s.rtp_out_packets,
                 playout: playout_stats,
                 window_playout: hooks.playout,
@@ -481,6 +484,7 @@ async fn run_rtp(
     let mut agent_to_rtp_first = PacingStats::new();
     let mut pacing = PacingStats::new();
     let (mut serve_in, mut serve_out, mut underflows, mut late_frames) = (0, 0, 0, 0);
+    let mut stale = 0;
     let mut split = UnderflowSplit::default();
     for r in &results {
         let p = &r.playout;
@@ -498,11 +502,19 @@ async fn run_rtp(
         agent_to_rtp_first.merge(&r.agent_to_rtp_first);
         pacing.merge(&r.pacing);
         serve_in += r.rtp_in;
+        stale += r.rtp_in_stale;
         serve_out += r.rtp_out;
         underflows += p.underflow_frames;
         late_frames += r.late_frames;
     }
     let sent = totals.sent;
+    if stale > 0 {
+        // Counted as lost below: the synthetic Asterisk starts sending as the call's task
+        // starts, and a frame that beat the task's first read is dropped as stale.
+        progress(&format!(
+            "{n} calls: {stale} caller frames dropped unread as the calls started"
+        ));
+    }
     Ok(Figures {
         caller_to_agent: rtp_to_agent,
         agent_to_caller: agent_to_rtp,
