@@ -913,6 +913,7 @@ mod tests {
         peer_cpu: 1.0,
         sim_cpu: 0.5,
         rss: 5000,
+        task_wakes: Some(6000),
     };
 
     #[test]
@@ -923,6 +924,8 @@ mod tests {
         assert_eq!(rtp.asterisk_cpu_percent_per_call, 1.0);
         assert_eq!(rtp.agent_sim_cpu_percent_per_call, 0.5);
         assert_eq!(rtp.rss_kib_per_call, 500.0);
+        // 6,000 wake-ups over 10 s for 10 calls.
+        assert_eq!(rtp.task_wakes_per_call_second, Some(60.0));
         assert_eq!(
             (rtp.transport, rtp.calls, rtp.seconds),
             (BenchTransport::Rtp, 10, 10.0)
