@@ -3,14 +3,14 @@
 //! Each call's media has two owners. The call's task (see `media_loop`) owns the caller ->
 //! agent half, [`CallMedia`](vcctl_core::media::call_media::CallMedia); this thread owns the
 //! agent -> caller half, [`RtpPlayout`] (playout queue, pacer, packetizer), and sends its RTP
-//! itself. Nothing is shared between them but messages: the task sends [`PlayoutInput`]s to the
-//! call's inbox (and wakes the thread when one cannot wait for the call's next frame), the
-//! thread sends [`ClockNews`] back on a channel the task selects on: the packets it sent (for
-//! observers) and, when the task takes the call off the clock, the playout itself with its
-//! final figures. The playout's counters go on a watch channel of their own, four times a
-//! second: the latest value, read when the task needs it ([`Paced::report`]), so they never
-//! wake the task (a wake per report per call cost serve CPU: docs/benchmarks.md, "The task's
-//! wake-ups after the engine split").
+//! itself. Neither touches the other's engine: the task sends [`PlayoutInput`]s to the call's
+//! inbox (and hurries the call when one cannot wait for its next frame, which wakes the thread
+//! only if it would not wake within [`WAKE_SLACK`] anyway); the thread sends [`ClockNews`] back
+//! on a channel the task selects on (the packets it sent, for observers, and, when the task
+//! takes the call off the clock, the playout itself with its final figures) and publishes the
+//! playout's counters four times a second on a watch channel, the latest value, which the task
+//! reads when it needs it ([`Paced::report`]) instead of being woken for each. What each
+//! wake-up costs: docs/benchmarks.md, "The task's wake-ups after the engine split".
 //!
 //! Why a thread and not a timer per call: outbound pacing is the one deadline the media path
 //! must meet, and under load tokio's timers fire only when a worker is free from WebSocket and
@@ -37,8 +37,9 @@ const REPORT_EVERY: Duration = Duration::from_millis(250);
 /// wakes this soon anyway (for another call's frame: with hundreds of calls, every few tens of
 /// microseconds): it is noted where the thread looks each time it wakes. Waking it costs the
 /// sender a futex system call and the thread a context switch, and agent audio that arrives
-/// just in time (a dry playout resumes on arrival) did that about 50 times a second per call
-/// in `vcctl bench` (docs/benchmarks.md, "The task's wake-ups after the engine split").
+/// just in time (a dry playout resumes on arrival) did that about ten times a second per call
+/// in `vcctl bench`: half as many futex calls again as before the engine split
+/// (docs/benchmarks.md, "The task's wake-ups after the engine split").
 const WAKE_SLACK: Duration = Duration::from_micros(500);
 /// Sent packets are handed to observers in batches of this many (100 ms of frames), or at
 /// once when one starts a talkspurt (serve times the caller's first agent audio by it).
