@@ -215,6 +215,23 @@ impl Hurried {
         t.saturating_duration_since(self.base).as_nanos() as u64
     }
 
+    /// The thread's next wake-up of its own (`None`: only a message wakes it), announced
+    /// before it takes the hurried calls and sleeps.
+    fn announce(&self, due: Option<Instant>) {
+        let at = due.map_or(u64::MAX, |d| self.ns(d));
+        self.wakes_at.store(at, Ordering::SeqCst);
+    }
+
+    /// Note the call for the thread's next look; whether the thread must be woken for it (its
+    /// own next wake-up is more than [`WAKE_SLACK`] after `now`).
+    fn hurry(&self, id: u64, now: Instant) -> bool {
+        self.calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(id);
+        self.wakes_at.load(Ordering::SeqCst) > self.ns(now + WAKE_SLACK)
+    }
+
     /// Take the calls hurried since the last look into `into` (emptied first).
     fn take(&self, into: &mut Vec<u64>) {
         into.clear();
@@ -255,12 +272,7 @@ impl MediaClock {
     /// thread's next wake-up, and wake the thread only if that is more than [`WAKE_SLACK`]
     /// away.
     fn hurry(&self, id: u64) {
-        let h = &self.hurried;
-        h.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(id);
-        if h.wakes_at.load(Ordering::SeqCst) > h.ns(Instant::now() + WAKE_SLACK) {
+        if self.hurried.hurry(id, Instant::now()) {
             self.send(ClockMsg::Wake(id));
         }
     }
@@ -322,8 +334,7 @@ fn run(rx: Receiver<ClockMsg>, hurried: &Hurried) {
         // Announce the next wake-up of its own, then take the calls hurried so far: a call
         // hurried after this look finds the announcement, and wakes the thread if it is far.
         let mut due = heap.peek().map(|&Reverse((d, _))| d);
-        let wakes_at = due.map_or(u64::MAX, |d| hurried.ns(d));
-        hurried.wakes_at.store(wakes_at, Ordering::SeqCst);
+        hurried.announce(due);
         hurried.take(&mut hurry_ids);
         let now = Instant::now();
         for &id in &hurry_ids {
@@ -443,6 +454,49 @@ mod tests {
             timestamp: 0,
         };
         RtpPlayout::new(MediaSettings::default(), seed, Instant::now())
+    }
+
+    fn hurried(base: Instant) -> Hurried {
+        Hurried {
+            calls: Mutex::new(Vec::new()),
+            wakes_at: AtomicU64::new(u64::MAX),
+            base,
+        }
+    }
+
+    /// Urgent input wakes the thread only when the thread would not wake within the slack by
+    /// itself; either way the call is on the list the thread takes when it wakes.
+    #[test]
+    fn hurried_calls_wake_the_thread_only_when_its_own_wake_up_is_far() {
+        let t0 = Instant::now();
+        let us = Duration::from_micros;
+        let h = hurried(t0);
+        let mut taken = vec![99];
+        // Nothing planned (no call due): every hurry wakes it.
+        assert!(h.hurry(1, t0));
+        // The thread wakes in 10 ms: wake it. In 0.3 ms: the list is enough.
+        h.announce(Some(t0 + us(10_000)));
+        assert!(h.hurry(2, t0));
+        h.announce(Some(t0 + us(300)));
+        assert!(!h.hurry(3, t0));
+        // Exactly the slack away is near enough; a little more is not.
+        assert!(!h.hurry(4, t0 + us(300) - WAKE_SLACK));
+        assert!(h.hurry(5, t0 + us(299) - WAKE_SLACK));
+        // A wake-up already past (the thread is running late) is near.
+        assert!(!h.hurry(6, t0 + us(5_000)));
+        h.take(&mut taken);
+        assert_eq!(taken, [1, 2, 3, 4, 5, 6], "every call, in order, nothing else");
+        h.take(&mut taken);
+        assert!(taken.is_empty(), "taken once");
+        // The thread announces before it takes: a call hurried after the take sees the new
+        // announcement (here far: it wakes the thread), one hurried before is in the take.
+        assert!(!h.hurry(7, t0));
+        h.announce(Some(t0 + us(20_000)));
+        h.take(&mut taken);
+        assert_eq!(taken, [7]);
+        assert!(h.hurry(8, t0));
+        h.announce(None);
+        assert!(h.hurry(9, t0 + us(20_000)));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
