@@ -295,19 +295,7 @@ impl MediaHooks for RtpHooks<'_> {
 
 /// Add the RTP counters accumulated since the last flush to the global metrics.
 fn flush_counters(shared: &Shared, s: &MediaStats, last: &mut MediaStats) {
-    let m = &shared.metrics;
-    m.rtp_in.inc_by(s.rtp_in_packets - last.rtp_in_packets);
-    m.rtp_out.inc_by(s.rtp_out_packets - last.rtp_out_packets);
-    m.rtp_dropped
-        .with(&["foreign_source"])
-        .inc_by(s.rtp_dropped_foreign - last.rtp_dropped_foreign);
-    m.rtp_dropped
-        .with(&["malformed"])
-        .inc_by(s.rtp_dropped_malformed - last.rtp_dropped_malformed);
-    m.underflows
-        .inc_by(s.playout.underflows - last.playout.underflows);
-    m.standing_drops
-        .inc_by(s.playout.standing_drops - last.playout.standing_drops);
+    shared.metrics.add_rtp_counters(s, last);
     *last = s.clone();
 }
 
