@@ -885,7 +885,7 @@ set edit:completion:arg-completer[vcctl] = {|@words|
             cand --ramp 'Calls set up per second'
             cand --transport 'The media path to measure, as serve''s --transport: rtp (serve paces RTP to a synthetic Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)'
             cand --prebuffer-ms 'RTP: agent audio queued before a talkspurt starts (serve''s --prebuffer-ms)'
-            cand --underflow-grace-ms 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)'
+            cand --underflow-grace-ms 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve''s --underflow-grace-ms)'
             cand --ari-url 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]'
             cand --nodes 'A file naming a cluster''s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]'
             cand --user 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]'

@@ -638,7 +638,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ramp -d 'Calls set
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l transport -d 'The media path to measure, as serve\'s --transport: rtp (serve paces RTP to a synthetic Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
 websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l prebuffer-ms -d 'RTP: agent audio queued before a talkspurt starts (serve\'s --prebuffer-ms)' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve\'s --underflow-grace-ms)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r

@@ -971,7 +971,7 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(10..=500))]
     pub chunk_ms: u64,
     /// Agent audio queued before playout starts (0: as soon as one frame is queued)
-    #[arg(long, value_name = "MS", default_value_t = 40,
+    #[arg(long, value_name = "MS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub prebuffer_ms: u64,
     /// When the agent cannot be reached or fails: hang up, or play --fallback-media first
@@ -1083,12 +1083,12 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
     pub transport: TransportArg,
     /// RTP: agent audio queued before a talkspurt starts (serve's --prebuffer-ms)
-    #[arg(long, value_name = "MS", default_value_t = 40,
+    #[arg(long, value_name = "MS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub prebuffer_ms: u64,
     /// RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late
-    /// audio before it sends silence (serve: 0, silence at once)
-    #[arg(long, value_name = "MS", default_value_t = 0,
+    /// audio before it sends silence (serve's --underflow-grace-ms)
+    #[arg(long, value_name = "MS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(0..=19))]
     pub underflow_grace_ms: u64,
 }
