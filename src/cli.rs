@@ -930,21 +930,21 @@ mod tests {
             (b.prebuffer_ms, b.underflow_grace_ms),
             (ms(d.prebuffer), ms(d.underflow_grace))
         );
-        // Given, they win; the grace stays below one 20 ms frame.
+        // Given (values other than the defaults), they win; the grace stays below one frame.
         let Command::Serve(s) = Cli::try_parse_from([
             "vcctl",
             "serve",
             "--prebuffer-ms",
-            "0",
+            "60",
             "--underflow-grace-ms",
-            "10",
+            "5",
         ])
         .unwrap()
         .command
         else {
             panic!("wrong command")
         };
-        assert_eq!((s.prebuffer_ms, s.underflow_grace_ms), (0, 10));
+        assert_eq!((s.prebuffer_ms, s.underflow_grace_ms), (60, 5));
         assert!(Cli::try_parse_from(["vcctl", "serve", "--underflow-grace-ms", "20"]).is_err());
     }
 

@@ -64,8 +64,9 @@ fn tone_comes_back_through_serve_and_the_agent() {
 }
 
 /// serve's playout flags reach its settings, and the playout's underflows and gaps reach
-/// `/metrics` as the call's record counts them. A zero prebuffer with a small grace lets
-/// real-time echo audio run dry now and then, so the counters have something to count.
+/// `/metrics` as the call's record counts them. A one-frame prebuffer with a 1 ms grace (not
+/// the defaults, so the settings show the flags took) lets real-time echo audio run dry now
+/// and then, so the counters have something to count.
 #[test]
 fn playout_flags_show_in_settings_and_gaps_in_metrics_as_in_the_record() {
     let sb = sandbox();
@@ -73,14 +74,14 @@ fn playout_flags_show_in_settings_and_gaps_in_metrics_as_in_the_record() {
     let stack = Stack::start(
         &sb,
         StackOptions {
-            serve_args: &["--prebuffer-ms", "0", "--underflow-grace-ms", "1"],
+            serve_args: &["--prebuffer-ms", "20", "--underflow-grace-ms", "1"],
             ..Default::default()
         },
     );
     let (status, body) = common::stack::http_get(stack.http, "/settings").expect("GET /settings");
     assert_eq!(status, 200, "{body}");
     let settings: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(settings["rtp"]["prebuffer_ms"], 0, "{settings}");
+    assert_eq!(settings["rtp"]["prebuffer_ms"], 20, "{settings}");
     assert_eq!(settings["rtp"]["underflow_grace_ms"], 1, "{settings}");
 
     let caller = call(&sb);

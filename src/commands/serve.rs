@@ -265,7 +265,7 @@ mod tests {
             "--prebuffer-ms",
             "20",
             "--underflow-grace-ms",
-            "10",
+            "5",
         ])
         .unwrap();
         let Command::Serve(a) = cli.command else {
@@ -277,11 +277,11 @@ mod tests {
         };
         let opts = options(&ctx, &a).unwrap();
         assert_eq!(opts.media.prebuffer, Duration::from_millis(20));
-        assert_eq!(opts.media.underflow_grace, Duration::from_millis(10));
+        assert_eq!(opts.media.underflow_grace, Duration::from_millis(5));
         let db = resolve_db(None, &ctx.layers);
         let s = settings_json(&opts, &ctx.ari_settings().unwrap(), &ctx.layers, &db);
         assert_eq!(s["rtp"]["prebuffer_ms"], 20);
-        assert_eq!(s["rtp"]["underflow_grace_ms"], 10);
+        assert_eq!(s["rtp"]["underflow_grace_ms"], 5);
     }
 
     #[test]
