@@ -24,7 +24,7 @@ const MAX_GRID_SLIP: Duration = Duration::from_millis(40);
 /// A grid that sits late on audio arriving in real time comes back once the audio has been
 /// early for its slots this long: every agent audio message that started in the last
 /// `SLIP_WINDOW_FRAMES` frames (1 s) arrived at least `SLIP_KEEP`, and less than a frame,
-/// before its slot. The grid gets late on its audio two ways: it follows late audio
+/// before its slot (beyond the margin a prebuffer gives by design). The grid gets late on its audio two ways: it follows late audio
 /// (`send_held`), or a talkspurt resumes on a message that came after the grace (the grid
 /// restarts on it) and the messages after it come on time again. Without this, one hiccup
 /// (the agent link, this machine) kept its lateness in every frame of the talkspurt after
@@ -310,8 +310,14 @@ impl RtpPlayout {
             return;
         }
         if let Some(least) = *least {
-            if least < self.settings.ptime {
-                let d = least.saturating_sub(SLIP_KEEP).min(SLIP_STEP);
+            // A prebuffer's margin is by design: a talkspurt that starts with P queued has
+            // its messages arrive P - ptime before their slots. Only lateness beyond it is
+            // given back (without this, a 40 ms prebuffer's 20 ms were eaten in a few
+            // windows, and its talkspurts ran dry like ones without: 422-2283 window
+            // underflow frames in the bench where it had 0).
+            let cushion = self.settings.prebuffer.saturating_sub(self.settings.ptime);
+            if least < cushion + self.settings.ptime {
+                let d = least.saturating_sub(cushion + SLIP_KEEP).min(SLIP_STEP);
                 if !d.is_zero() {
                     self.pacer.advance(d);
                     self.slip = self.slip.saturating_sub(d);
@@ -573,10 +579,15 @@ mod slip_tests {
     /// entry (ms after t0), stepping time by 0.5 ms: for each message, how long it waited
     /// from arrival to the packet carrying it (ms).
     fn waits(arrivals: &[u64]) -> Vec<f64> {
+        waits_with(arrivals, 0, 10)
+    }
+
+    /// [`waits`] with a prebuffer and a grace of the given ms.
+    fn waits_with(arrivals: &[u64], prebuffer_ms: u64, grace_ms: u64) -> Vec<f64> {
         let t0 = Instant::now();
         let settings = MediaSettings {
-            prebuffer: Duration::ZERO,
-            underflow_grace: Duration::from_millis(10),
+            prebuffer: Duration::from_millis(prebuffer_ms),
+            underflow_grace: Duration::from_millis(grace_ms),
             ..MediaSettings::default()
         };
         let seed = StreamSeed {
@@ -657,6 +668,23 @@ mod slip_tests {
         assert!((13.0..16.5).contains(&w[12]), "{}", w[12]);
         let most = w[160..].iter().cloned().fold(0.0, f64::max);
         assert!(most <= 2.5, "still {most} ms late two windows on");
+    }
+
+    #[test]
+    fn a_prebuffer_keeps_its_margin() {
+        // 40 ms prebuffer, no grace, real-time audio with up to 3 ms of jitter: every
+        // message waits about the prebuffer less a frame (20 ms) for its slot, all call long;
+        // the grid is not pulled into that margin.
+        // (The talkspurt starts on messages that came on time; the jitter comes after.)
+        let arrivals: Vec<u64> = (0..300)
+            .map(|k| 100 + 20 * k + if k < 10 { 0 } else { (k * 7) % 4 })
+            .collect();
+        let w = waits_with(&arrivals, 40, 0);
+        let least = w[50..].iter().cloned().fold(f64::MAX, f64::min);
+        assert!(
+            least >= 16.0,
+            "the prebuffer's margin was eaten: {least} ms"
+        );
     }
 
     #[test]
