@@ -4038,7 +4038,7 @@ _vcctl() {
             return 0
             ;;
         vcctl__subcmd__serve)
-            opts="-v -h -V --db --instance --http --api-token-file --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
+            opts="-v -h -V --db --instance --http --api-token-file --rtp-bind --rtp-advertise --rtp-ports --format --transport --ws-window-ms --ws-idle-silence --agent-url --chunk-ms --prebuffer-ms --underflow-grace-ms --on-agent-failure --failure-reason --fallback-media --fallback-secs --drain-timeout --max-calls --media-timeout --reconcile-secs --ari-max-requests --record --record-ari --capture --call-logs --call-logs-keep --call-logs-max-mb --call-logs-audio --json --verbose --ari-url --nodes --user --password --app --ca-cert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4097,6 +4097,10 @@ _vcctl() {
                     return 0
                     ;;
                 --prebuffer-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --underflow-grace-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -477,7 +477,8 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l ws-idle-silence -d
 false\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l agent-url -d 'Agent base URL: https://api.elevenlabs.io, a residency host, or a local agent-sim (ws://127.0.0.1:9000) [env: ELEVENLABS_BASE_URL]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l chunk-ms -d 'Duration of each audio chunk sent to the agent' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'Agent audio queued before playout starts (0: as soon as one frame is queued)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l prebuffer-ms -d 'RTP: agent audio queued before a talkspurt starts (0: as soon as one frame is queued)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late agent audio before it sends silence (0: silence at once)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l on-agent-failure -d 'When the agent cannot be reached or fails: hang up, or play --fallback-media first' -r -f -a "hangup\t''
 fallback\t''"
 complete -c vcctl -n "__fish_vcctl_using_subcommand serve" -l failure-reason -d 'ARI hangup reason used when the agent fails (normal, busy, congestion, ...)' -r
@@ -638,7 +639,7 @@ complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ramp -d 'Calls set
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l transport -d 'The media path to measure, as serve\'s --transport: rtp (serve paces RTP to a synthetic Asterisk) or websocket (a synthetic Asterisk speaking chan_websocket)' -r -f -a "rtp\t'externalMedia RTP: serve paces the audio, a UDP port per call'
 websocket\t'chan_websocket: media over the ARI HTTP(S) port, Asterisk paces and can flush'"
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l prebuffer-ms -d 'RTP: agent audio queued before a talkspurt starts (serve\'s --prebuffer-ms)' -r
-complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve: 0, silence at once)' -r
+complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l underflow-grace-ms -d 'RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late audio before it sends silence (serve\'s --underflow-grace-ms)' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l ari-url -d 'ARI base URL, or several separated by commas for a cluster (channels, bridge list, endpoints, info, events and doctor cover every node) [env: VCCTL_ARI_URL, or ASTERISK_ARI_HOST + ASTERISK_ARI_PORT] [default: http://127.0.0.1:8088]' -r
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l nodes -d 'A file naming a cluster\'s nodes, one `NAME URL` a line (instead of --ari-url) [env: VCCTL_ARI_NODES]' -r -F
 complete -c vcctl -n "__fish_vcctl_using_subcommand bench" -l user -d 'ARI user [env: ASTERISK_ARI_USERNAME] [default: voiceclone]' -r

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::AriFlags;
+use vcctl_core::media::call_media::MediaSettings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -912,11 +913,58 @@ mod tests {
     }
 
     #[test]
+    fn playout_flags_default_to_the_media_settings_for_serve_and_bench() {
+        let d = MediaSettings::default();
+        let ms = |t: std::time::Duration| t.as_millis() as u64;
+        let Command::Serve(s) = Cli::try_parse_from(["vcctl", "serve"]).unwrap().command else {
+            panic!("wrong command")
+        };
+        assert_eq!(
+            (s.prebuffer_ms, s.underflow_grace_ms),
+            (ms(d.prebuffer), ms(d.underflow_grace))
+        );
+        let Command::Bench(b) = Cli::try_parse_from(["vcctl", "bench"]).unwrap().command else {
+            panic!("wrong command")
+        };
+        assert_eq!(
+            (b.prebuffer_ms, b.underflow_grace_ms),
+            (ms(d.prebuffer), ms(d.underflow_grace))
+        );
+        // Given (values other than the defaults), they win; the grace stays below one frame.
+        let Command::Serve(s) = Cli::try_parse_from([
+            "vcctl",
+            "serve",
+            "--prebuffer-ms",
+            "60",
+            "--underflow-grace-ms",
+            "5",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("wrong command")
+        };
+        assert_eq!((s.prebuffer_ms, s.underflow_grace_ms), (60, 5));
+        assert!(Cli::try_parse_from(["vcctl", "serve", "--underflow-grace-ms", "20"]).is_err());
+    }
+
+    #[test]
     fn help_never_shows_a_password_value() {
         std::env::set_var("ASTERISK_ARI_PASSWORD", "should-not-leak");
         let help = Cli::command().render_long_help().to_string();
         assert!(!help.contains("should-not-leak"));
     }
+}
+
+/// `--prebuffer-ms`'s default for serve and bench: the media path's own
+/// (`MediaSettings::default()`), so the flag cannot drift from what the library uses.
+fn default_prebuffer_ms() -> u64 {
+    MediaSettings::default().prebuffer.as_millis() as u64
+}
+
+/// `--underflow-grace-ms`'s default for serve and bench, likewise.
+fn default_underflow_grace_ms() -> u64 {
+    MediaSettings::default().underflow_grace.as_millis() as u64
 }
 
 #[derive(Debug, Args)]
@@ -970,10 +1018,15 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(10..=500))]
     pub chunk_ms: u64,
-    /// Agent audio queued before playout starts (0: as soon as one frame is queued)
-    #[arg(long, value_name = "MS", default_value_t = 40,
+    /// RTP: agent audio queued before a talkspurt starts (0: as soon as one frame is queued)
+    #[arg(long, value_name = "MS", default_value_t = default_prebuffer_ms(),
           value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub prebuffer_ms: u64,
+    /// RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late
+    /// agent audio before it sends silence (0: silence at once)
+    #[arg(long, value_name = "MS", default_value_t = default_underflow_grace_ms(),
+          value_parser = clap::value_parser!(u64).range(0..=19))]
+    pub underflow_grace_ms: u64,
     /// When the agent cannot be reached or fails: hang up, or play --fallback-media first
     #[arg(long, value_enum, default_value_t = AgentFailureArg::Hangup)]
     pub on_agent_failure: AgentFailureArg,
@@ -1083,12 +1136,12 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = TransportArg::Rtp)]
     pub transport: TransportArg,
     /// RTP: agent audio queued before a talkspurt starts (serve's --prebuffer-ms)
-    #[arg(long, value_name = "MS", default_value_t = 40,
+    #[arg(long, value_name = "MS", default_value_t = default_prebuffer_ms(),
           value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub prebuffer_ms: u64,
     /// RTP: how long a slot that finds the playout queue dry mid-talkspurt waits for late
-    /// audio before it sends silence (serve: 0, silence at once)
-    #[arg(long, value_name = "MS", default_value_t = 0,
+    /// audio before it sends silence (serve's --underflow-grace-ms)
+    #[arg(long, value_name = "MS", default_value_t = default_underflow_grace_ms(),
           value_parser = clap::value_parser!(u64).range(0..=19))]
     pub underflow_grace_ms: u64,
 }

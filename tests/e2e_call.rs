@@ -312,9 +312,12 @@ fn round_trip_through_serve_and_the_echo_agent_grows_by_its_response_delay() {
     };
     let (b, d) = (median(&base), median(&delayed));
     eprintln!("round trip through serve: {b:.1} ms; with {delayed_by} ms agent delay: {d:.1} ms");
-    // Plausible: Asterisk both ways, serve's 20 ms chunking and 40 ms playout prebuffer.
+    // Plausible: Asterisk both ways and serve, which sends each 20 ms packet to the agent as
+    // it comes (one chunk) and starts playing the echo on its first frame (no prebuffer):
+    // a few ms on loopback (3.9 measured; 40 ms more with the old 40 ms prebuffer). Not
+    // zero: the audio went through Asterisk and serve, not around them.
     assert!(
-        b > 20.0 && b < 400.0,
+        b > 1.0 && b < 400.0,
         "round trip {b} ms: {}",
         base["roundtrip"]
     );

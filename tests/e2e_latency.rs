@@ -702,14 +702,26 @@ fn echo_round_trip_grows_by_the_agent_network_delay_and_the_report_adds_up_to_it
         assert_eq!(report["total"]["partial"], true, "{}", report["total"]);
         let playout = component(&report, "playout_queue");
         assert!(playout["p50_ms"].as_f64().unwrap() <= 60.0, "{playout}");
-        // No standing backlog: in every second the queue drains down to the prebuffer or
-        // below (the 160 ms burst of issue 14 kept it at 160 ms or more for the whole call).
+        // No standing backlog: the queue drains down to 40 ms or below (serve's talkspurts
+        // start on their first frame; a backlog may stand 40 ms above that) in every second
+        // but those of one backlog the playout drops after standing its 2 s window. A stall
+        // of this machine or the relay leaves such a backlog: the talkspurt went on with
+        // silence and the late audio came at once. The 160 ms burst of issue 14 kept the
+        // queue at 160 ms or more for the whole call.
         let depth = record["latency"]["playout_depth_ms"].as_array().unwrap();
         assert!(depth.len() >= 4, "{depth:?}");
-        assert!(
-            depth.iter().all(|d| d[0].as_u64().unwrap() <= 40),
-            "{delay} ms: playout queue depth per second {depth:?}"
-        );
+        let mut run = 0;
+        for d in depth {
+            run = if d[0].as_u64().unwrap() > 40 {
+                run + 1
+            } else {
+                0
+            };
+            assert!(
+                run <= 3,
+                "{delay} ms: a backlog stood over 3 s: playout queue depth per second {depth:?}"
+            );
+        }
         match base {
             None => base = Some(measured),
             Some(b) => {

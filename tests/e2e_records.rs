@@ -444,11 +444,15 @@ fn metrics_parse_strictly_and_count_the_calls_made() {
     };
     assert_eq!(v("vcctl_rtp_packets_received_total", &[]), total("in"));
     assert_eq!(v("vcctl_rtp_packets_sent_total", &[]), total("out"));
-    let underflows: f64 = rows
-        .iter()
-        .map(|r| num(&r.rtp_outbound, "underflows"))
-        .sum();
-    assert_eq!(v("vcctl_playout_underflows_total", &[]), underflows);
+    for (key, name) in [
+        ("underflows", "vcctl_playout_underflows_total"),
+        ("underflow_frames", "vcctl_playout_underflow_frames_total"),
+        ("gaps", "vcctl_playout_gaps_total"),
+        ("gap_frames", "vcctl_playout_gap_frames_total"),
+    ] {
+        let recorded: f64 = rows.iter().map(|r| num(&r.rtp_outbound, key)).sum();
+        assert_eq!(v(name, &[]), recorded, "{name} vs the records' {key}");
+    }
 }
 
 /// The schema test: a database written by the previous schema (v2, before recordings)

@@ -63,6 +63,71 @@ fn tone_comes_back_through_serve_and_the_agent() {
     assert!(m.contains("vcctl_calls_active 0"));
 }
 
+/// serve's playout flags reach its settings, and the playout's underflows and gaps reach
+/// `/metrics` as the call's record counts them. A one-frame prebuffer with a 1 ms grace (not
+/// the defaults, so the settings show the flags took) lets real-time echo audio run dry now
+/// and then, so the counters have something to count.
+#[test]
+fn playout_flags_show_in_settings_and_gaps_in_metrics_as_in_the_record() {
+    let sb = sandbox();
+    sb.force_clean();
+    let stack = Stack::start(
+        &sb,
+        StackOptions {
+            serve_args: &["--prebuffer-ms", "20", "--underflow-grace-ms", "1"],
+            ..Default::default()
+        },
+    );
+    let (status, body) = common::stack::http_get(stack.http, "/settings").expect("GET /settings");
+    assert_eq!(status, 200, "{body}");
+    let settings: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(settings["rtp"]["prebuffer_ms"], 20, "{settings}");
+    assert_eq!(settings["rtp"]["underflow_grace_ms"], 1, "{settings}");
+
+    let caller = call(&sb);
+    stack.wait_bridged(1, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(4));
+    let live = stack.calls();
+    let playout = &live[0]["media"]["playout"];
+    for k in ["underflows", "underflow_frames", "gaps", "gap_frames"] {
+        assert!(
+            playout[k].is_u64(),
+            "no {k} in the live snapshot: {playout}"
+        );
+    }
+    sb.ok(&["channels", "hangup", &caller]);
+    finish(&sb, &stack);
+
+    let db = stack.db.display().to_string();
+    let rows = sb.json(&["calls", "list", "--db", &db]);
+    let out = &rows[0]["rtp_outbound"];
+    let text = stack.metrics();
+    let samples = vcctl_core::metrics::prom_text::parse(&text).unwrap();
+    let metric = |name: &str| {
+        vcctl_core::metrics::prom_text::value(&samples, name, &[])
+            .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+    };
+    eprintln!("record rtp_outbound: {out}");
+    assert!(out["audio_frames"].as_u64().unwrap() > 50, "{out}");
+    for (key, name) in [
+        ("underflows", "vcctl_playout_underflows_total"),
+        ("underflow_frames", "vcctl_playout_underflow_frames_total"),
+        ("gaps", "vcctl_playout_gaps_total"),
+        ("gap_frames", "vcctl_playout_gap_frames_total"),
+    ] {
+        let recorded = out[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no {key} in {out}"));
+        assert_eq!(metric(name), recorded, "{name} vs the record's {key}");
+    }
+    // Gaps are underflows the audio resumed from: never more of them than underflows.
+    assert!(out["gaps"].as_u64() <= out["underflows"].as_u64(), "{out}");
+    assert!(
+        out["gap_frames"].as_u64() <= out["underflow_frames"].as_u64(),
+        "{out}"
+    );
+}
+
 #[test]
 fn the_agent_ending_the_conversation_hangs_the_caller_up() {
     let sb = sandbox();

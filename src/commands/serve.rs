@@ -34,6 +34,7 @@ pub fn options(ctx: &Ctx, a: &ServeArgs) -> Result<ServeOptions> {
         rtp_codec: rtp_format.codec(),
         chunk: Duration::from_millis(a.chunk_ms),
         prebuffer: Duration::from_millis(a.prebuffer_ms),
+        underflow_grace: Duration::from_millis(a.underflow_grace_ms),
         ..MediaSettings::default()
     };
     let ari = ctx.ari_settings()?;
@@ -116,6 +117,7 @@ pub fn settings_json(
             "format": opts.rtp_format.asterisk_name(),
             "chunk_ms": opts.media.chunk.as_millis() as u64,
             "prebuffer_ms": opts.media.prebuffer.as_millis() as u64,
+            "underflow_grace_ms": opts.media.underflow_grace.as_millis() as u64,
         },
         "max_calls": opts.max_calls,
         "drain_timeout_seconds": opts.drain_timeout.as_secs_f64(),
@@ -252,6 +254,35 @@ fn host_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn the_playout_flags_reach_the_media_settings_and_settings_shows_them() {
+        let cli = Cli::try_parse_from([
+            "vcctl",
+            "serve",
+            "--prebuffer-ms",
+            "20",
+            "--underflow-grace-ms",
+            "5",
+        ])
+        .unwrap();
+        let Command::Serve(a) = cli.command else {
+            panic!("wrong command")
+        };
+        let ctx = Ctx {
+            global: cli.global,
+            layers: Layers::default(),
+        };
+        let opts = options(&ctx, &a).unwrap();
+        assert_eq!(opts.media.prebuffer, Duration::from_millis(20));
+        assert_eq!(opts.media.underflow_grace, Duration::from_millis(5));
+        let db = resolve_db(None, &ctx.layers);
+        let s = settings_json(&opts, &ctx.ari_settings().unwrap(), &ctx.layers, &db);
+        assert_eq!(s["rtp"]["prebuffer_ms"], 20);
+        assert_eq!(s["rtp"]["underflow_grace_ms"], 5);
+    }
 
     #[test]
     fn a_network_listener_without_a_token_is_refused_in_one_sentence() {

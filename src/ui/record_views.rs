@@ -213,6 +213,21 @@ const LABELS: &[(&str, &str, Unit)] = &[
         Unit::Count("times"),
     ),
     (
+        "underflow_frames",
+        "silence those underflows sent",
+        Unit::Count("frames"),
+    ),
+    (
+        "gaps",
+        "of them gaps heard mid-response (agent audio resumed)",
+        Unit::Count("times"),
+    ),
+    (
+        "gap_frames",
+        "silence inside those gaps",
+        Unit::Count("frames"),
+    ),
+    (
         "standing_drops",
         "playout backlogs dropped (stood above the prebuffer)",
         Unit::Count("times"),
@@ -642,6 +657,13 @@ const CSV: &[CsvColumn] = &[
     ("playout_underflows", |c| {
         json_num(&c.rtp_outbound, "underflows")
     }),
+    ("playout_underflow_frames", |c| {
+        json_num(&c.rtp_outbound, "underflow_frames")
+    }),
+    ("playout_gaps", |c| json_num(&c.rtp_outbound, "gaps")),
+    ("playout_gap_frames", |c| {
+        json_num(&c.rtp_outbound, "gap_frames")
+    }),
     ("setup_ms", |c| json_num(&c.latency, "handler_ms")),
     ("agent_connect_ms", |c| {
         json_num(&c.latency, "agent_connect_ms")
@@ -704,7 +726,10 @@ mod tests {
             ended_by: Some(EndedBy::Caller),
             outcome: Some(CallOutcome::Completed),
             rtp_inbound: Some(json!({"packets": 1490, "lost": 2, "jitter_ms": 0.5})),
-            rtp_outbound: Some(json!({"packets": 1500, "underflows": 0})),
+            rtp_outbound: Some(
+                json!({"packets": 1500, "underflows": 3, "underflow_frames": 9,
+                "gaps": 2, "gap_frames": 4}),
+            ),
             latency: Some(json!({"handler_ms": 210.5, "agent_response_ms": [400.0, 600.0]})),
             transcript: Some(json!({"turns": [
                 {"speaker": "agent", "text": "Hello, how can I help?", "at_ms": 800},
@@ -780,6 +805,16 @@ mod tests {
         assert_eq!(get("started_at"), "2023-11-14T22:13:20.000Z");
         assert_eq!(get("duration_seconds"), "30.000");
         assert_eq!(get("rtp_in_packets"), "1490");
+        assert_eq!(
+            [
+                "playout_underflows",
+                "playout_underflow_frames",
+                "playout_gaps",
+                "playout_gap_frames"
+            ]
+            .map(get),
+            ["3", "9", "2", "4"]
+        );
         // Nearest rank: the lower of the two middle responses (400 and 600).
         assert_eq!(get("agent_response_p50_ms"), "400.0");
         assert_eq!(get("setup_ms"), "210.5");
@@ -790,6 +825,41 @@ mod tests {
         let lat: Value = serde_json::from_str(&get("latency_json")).unwrap();
         assert_eq!(lat["handler_ms"], 210.5);
         assert!(text.ends_with("\r\n"));
+    }
+
+    #[test]
+    fn show_tells_gaps_heard_from_the_other_underflows_in_words() {
+        let text = CallView(record()).render_text();
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                ["underflow", "gaps", "silence"]
+                    .iter()
+                    .any(|w| l.contains(w))
+            })
+            .collect();
+        // In this order, right under the underflows they break down, each with its unit.
+        let want = [
+            ("playout underflows (queue ran dry mid-speech)", "3 times"),
+            ("silence those underflows sent", "9 frames"),
+            (
+                "of them gaps heard mid-response (agent audio resumed)",
+                "2 times",
+            ),
+            ("silence inside those gaps", "4 frames"),
+        ];
+        assert_eq!(rows.len(), want.len(), "{text}");
+        for (row, (label, value)) in rows.iter().zip(want) {
+            assert!(
+                row.contains(label) && row.contains(value),
+                "{row:?}\n{text}"
+            );
+        }
+        // A record of an older build, without them, shows no such rows.
+        let mut old = record();
+        old.rtp_outbound = Some(json!({"packets": 1500, "underflows": 0}));
+        let text = CallView(old).render_text();
+        assert!(!text.contains("gaps heard"), "{text}");
     }
 
     #[test]

@@ -347,21 +347,6 @@ struct Resources {
     files: Vec<(String, String)>,
 }
 
-/// Why the media loop stopped.
-#[derive(Debug)]
-enum End {
-    Caller(Option<String>),
-    MediaLeg,
-    Agent {
-        normal: bool,
-        detail: String,
-    },
-    Shutdown,
-    /// The caller sent no media for this long (`--media-timeout`).
-    CallerSilent(Duration),
-    Error(String),
-}
-
 pub use crate::io::clock::now_unix;
 
 /// Run one call to its end. Never panics on ARI or agent errors; always cleans up.

@@ -138,12 +138,20 @@ impl Live {
     }
 
     /// `media` has no rtp_in_* figures: no RTP reaches serve (docs/websocket-media.md).
+    /// `media_ws` is the leg's figures without the two the record adds at the end: the agent
+    /// side's counters (live, they are `media`) and the link's final counters (there are
+    /// none before the connection closes).
     fn websocket(s: &WsMediaStats, figs: &WsFigures) -> Live {
+        let mut media_ws = serde_json::to_value(figs).ok();
+        if let Some(Value::Object(m)) = &mut media_ws {
+            m.remove("agent");
+            m.remove("link");
+        }
         Live {
             speaking: speaking(s.caller_speaking, s.agent_speaking),
             last_response_ms: s.agent.response_latency_ms.last().copied(),
             media: serde_json::to_value(s).unwrap_or(Value::Null),
-            media_ws: serde_json::to_value(figs).ok(),
+            media_ws,
         }
     }
 }
@@ -305,19 +313,7 @@ impl MediaHooks for RtpHooks<'_> {
 
 /// Add the RTP counters accumulated since the last flush to the global metrics.
 fn flush_counters(shared: &Shared, s: &MediaStats, last: &mut MediaStats) {
-    let m = &shared.metrics;
-    m.rtp_in.inc_by(s.rtp_in_packets - last.rtp_in_packets);
-    m.rtp_out.inc_by(s.rtp_out_packets - last.rtp_out_packets);
-    m.rtp_dropped
-        .with(&["foreign_source"])
-        .inc_by(s.rtp_dropped_foreign - last.rtp_dropped_foreign);
-    m.rtp_dropped
-        .with(&["malformed"])
-        .inc_by(s.rtp_dropped_malformed - last.rtp_dropped_malformed);
-    m.underflows
-        .inc_by(s.playout.underflows - last.playout.underflows);
-    m.standing_drops
-        .inc_by(s.playout.standing_drops - last.playout.standing_drops);
+    shared.metrics.add_rtp_counters(s, last);
     *last = s.clone();
 }
 
@@ -467,5 +463,40 @@ impl WsHooks for WsServeHooks<'_, '_> {
     fn live(&mut self, engine: &WsCallMedia) {
         self.observer
             .live(Live::websocket(&engine.stats(), self.figs));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_websocket_call_s_live_figures_show_its_counters_once_and_no_empty_final_ones() {
+        let mut stats = WsMediaStats {
+            caller_frames: 150,
+            ..Default::default()
+        };
+        stats.agent.response_latency_ms = vec![420.0];
+        let mut figs = WsFigures::new("slin16");
+        figs.xoff = 1;
+        let live = Live::websocket(&stats, &figs);
+        assert_eq!(live.media["caller_frames"], 150);
+        assert_eq!(live.last_response_ms, Some(420.0));
+        let ws = live.media_ws.unwrap();
+        assert_eq!(
+            (ws["format"].as_str(), ws["xoff"].as_u64()),
+            (Some("slin16"), Some(1))
+        );
+        // The agent side's counters are `media`; the link's exist only in the record.
+        assert!(
+            ws.get("agent").is_none() && ws.get("link").is_none(),
+            "{ws}"
+        );
+        // The record keeps both (the same struct serialized whole).
+        let whole = serde_json::to_value(&figs).unwrap();
+        assert!(
+            whole.get("agent").is_some() && whole.get("link").is_some(),
+            "{whole}"
+        );
     }
 }

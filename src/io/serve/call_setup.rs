@@ -20,7 +20,7 @@ pub(super) async fn run_inner(
     media_stats: &mut Option<MediaStats>,
     transcript: &mut Value,
     agent_heard: &mut bool,
-) -> End {
+) -> LoopEnd {
     let id = &call.channel.id;
     // 1. The media leg and the agent at the same time. The media leg needs nothing from the
     // call record or the routing, so StasisStart -> bridged waits for neither. Its channel
@@ -47,21 +47,21 @@ pub(super) async fn run_inner(
             if let Ok(conn) = agent {
                 let _ = conn.sender.close().await;
             }
-            return End::Error(e);
+            return LoopEnd::Error(e);
         }
     };
-    if let Some(End::Caller(c)) = pending_end(rx, id, res) {
+    if let Some(LoopEnd::Caller(c)) = pending_end(rx, id, res) {
         if let Ok(conn) = agent {
             let _ = conn.sender.close().await;
         }
         leg.close().await;
-        return End::Caller(c);
+        return LoopEnd::Caller(c);
     }
     let conn = match agent {
         Ok(c) => c,
         Err(AgentProblem::Store(e)) => {
             leg.close().await;
-            return End::Error(e);
+            return LoopEnd::Error(e);
         }
         Err(AgentProblem::Unavailable(why)) => {
             // Release the media leg first so the fallback plays to a plain channel.
@@ -73,19 +73,19 @@ pub(super) async fn run_inner(
     let Some(profile) = profile else {
         let _ = conn.sender.close().await;
         leg.close().await;
-        return End::Error("the agent connected without a profile".into());
+        return LoopEnd::Error("the agent connected without a profile".into());
     };
     // 2. Answer (only now) and record the setup.
     if let Err(e) = go_live(shared, call, &conn, &media_id, &bridge_id, res, latency).await {
         let _ = conn.sender.close().await;
         leg.close().await;
-        return End::Error(e);
+        return LoopEnd::Error(e);
     }
 
     // 3. Media until someone hangs up, over whichever transport.
     let run = match leg.run(shared, call, &profile.name, conn, rx, res).await {
         Ok(r) => r,
-        Err(e) => return End::Error(e),
+        Err(e) => return LoopEnd::Error(e),
     };
 
     // 4. What the call leaves: the agent's figures (the same for both transports), then
@@ -369,16 +369,16 @@ pub(super) fn pending_end(
     rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     caller: &str,
     res: &mut Resources,
-) -> Option<End> {
+) -> Option<LoopEnd> {
     let mut end = None;
     while let Ok(sig) = rx.try_recv() {
         match sig {
             CallSignal::ChannelGone { channel, cause } if channel == caller => {
                 res.caller_gone = true;
-                end = Some(End::Caller(cause));
+                end = Some(LoopEnd::Caller(cause));
             }
             CallSignal::ChannelGone { .. } => res.media_gone = true,
-            CallSignal::Shutdown => end = end.or(Some(End::Shutdown)),
+            CallSignal::Shutdown => end = end.or(Some(LoopEnd::Shutdown)),
             CallSignal::MediaTimeout(_) => {}
         }
     }

@@ -10,7 +10,7 @@ pub(super) async fn agent_failure(
     res: &mut Resources,
     rx: &mut mpsc::UnboundedReceiver<CallSignal>,
     why: String,
-) -> End {
+) -> LoopEnd {
     tracing::warn!(call = %caller, "agent unavailable: {why}");
     if let Some(end) = pending_end(rx, caller, res) {
         return end;
@@ -36,7 +36,7 @@ pub(super) async fn agent_failure(
                         sig = rx.recv() => match sig {
                             Some(CallSignal::ChannelGone { channel, cause }) if channel == caller => {
                                 res.caller_gone = true;
-                                return End::Caller(cause);
+                                return LoopEnd::Caller(cause);
                             }
                             Some(CallSignal::Shutdown) | Some(CallSignal::MediaTimeout(_)) | None => break,
                             Some(_) => {}
@@ -47,7 +47,7 @@ pub(super) async fn agent_failure(
             Err(e) => tracing::warn!(call = %caller, "fallback prompt {media} failed: {e}"),
         }
     }
-    End::Agent {
+    LoopEnd::Agent {
         normal: false,
         detail: why,
     }
@@ -57,9 +57,9 @@ pub(super) async fn agent_failure(
 /// under it (a dead node of a cluster, issue 18), not a caller who went quiet: record it as
 /// an error that says so. (When Asterisk is back before `--media-timeout`, the recheck after
 /// reconnecting ends the call as gone instead.)
-pub(super) fn asterisk_lost(end: End, ari_ready: bool, ari_reason: &str) -> End {
+pub(super) fn asterisk_lost(end: LoopEnd, ari_ready: bool, ari_reason: &str) -> LoopEnd {
     match end {
-        End::CallerSilent(after) if !ari_ready => End::Error(format!(
+        LoopEnd::MediaTimeout(after) if !ari_ready => LoopEnd::Error(format!(
             "Asterisk was lost under the call: no media from the caller for {} s while serve \
              had no ARI connection ({ari_reason})",
             after.as_secs_f64()
@@ -70,12 +70,12 @@ pub(super) fn asterisk_lost(end: End, ari_ready: bool, ari_reason: &str) -> End 
 
 /// `operator`: serve hung the caller up because `POST /calls/{id}/hangup` asked it to.
 pub(super) fn classify(
-    end: &End,
+    end: &LoopEnd,
     agent_heard: bool,
     operator: bool,
 ) -> (CallOutcome, EndedBy, Option<String>) {
     match end {
-        End::Caller(cause) if operator => (
+        LoopEnd::Caller(cause) if operator => (
             CallOutcome::Completed,
             EndedBy::Operator,
             Some(format!(
@@ -83,20 +83,20 @@ pub(super) fn classify(
                 cause.as_deref().unwrap_or("no cause")
             )),
         ),
-        End::Caller(cause) if !agent_heard => {
+        LoopEnd::Caller(cause) if !agent_heard => {
             (CallOutcome::CallerAbandoned, EndedBy::Caller, cause.clone())
         }
-        End::Caller(cause) => (CallOutcome::Completed, EndedBy::Caller, cause.clone()),
-        End::MediaLeg => (
+        LoopEnd::Caller(cause) => (CallOutcome::Completed, EndedBy::Caller, cause.clone()),
+        LoopEnd::MediaLeg => (
             CallOutcome::Completed,
             EndedBy::Operator,
             Some("media channel hung up".into()),
         ),
-        End::Agent {
+        LoopEnd::Agent {
             normal: true,
             detail,
         } => (CallOutcome::Completed, EndedBy::Agent, Some(detail.clone())),
-        End::Agent {
+        LoopEnd::Agent {
             normal: false,
             detail,
         } => (
@@ -104,12 +104,12 @@ pub(super) fn classify(
             EndedBy::Agent,
             Some(detail.clone()),
         ),
-        End::Shutdown => (
+        LoopEnd::Shutdown => (
             CallOutcome::Completed,
             EndedBy::System,
             Some("vcctl serve stopped".into()),
         ),
-        End::CallerSilent(after) => (
+        LoopEnd::MediaTimeout(after) => (
             if agent_heard {
                 CallOutcome::Completed
             } else {
@@ -121,7 +121,7 @@ pub(super) fn classify(
                 after.as_secs_f64()
             )),
         ),
-        End::Error(e) => (CallOutcome::Error, EndedBy::System, Some(e.clone())),
+        LoopEnd::Error(e) => (CallOutcome::Error, EndedBy::System, Some(e.clone())),
     }
 }
 
@@ -148,14 +148,14 @@ pub(super) async fn release_media(shared: &Shared, res: &mut Resources) {
 }
 
 /// Release everything the call created; hang the caller up if it is still there.
-pub(super) async fn teardown(shared: &Shared, caller: &str, res: &mut Resources, end: &End) {
+pub(super) async fn teardown(shared: &Shared, caller: &str, res: &mut Resources, end: &LoopEnd) {
     if let Some(a) = res.agent.take() {
         let _ = tokio::time::timeout(Duration::from_secs(2), a.close()).await;
     }
     release_media(shared, res).await;
     if !res.caller_gone {
         let reason = match (end, &shared.opts.on_agent_failure) {
-            (End::Agent { normal: false, .. }, AgentFailurePolicy::Hangup { reason }) => {
+            (LoopEnd::Agent { normal: false, .. }, AgentFailurePolicy::Hangup { reason }) => {
                 Some(reason.as_str())
             }
             // Not answered yet (setup failed, shutting down): a final 503 for the caller.
@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn silence_while_ari_is_lost_is_recorded_as_asterisk_lost() {
-        let silent = || End::CallerSilent(Duration::from_secs(10));
+        let silent = || LoopEnd::MediaTimeout(Duration::from_secs(10));
         let lost = asterisk_lost(silent(), false, "ARI events connection closed");
         let (outcome, by, cause) = classify(&lost, true, false);
         assert_eq!(outcome, CallOutcome::Error);
@@ -191,27 +191,31 @@ mod tests {
         assert_eq!(outcome, CallOutcome::Completed);
         assert!(cause.unwrap().contains("--media-timeout"));
         // Other ends are never rewritten.
-        let (outcome, by, _) = classify(&asterisk_lost(End::Caller(None), false, "x"), true, false);
+        let (outcome, by, _) = classify(
+            &asterisk_lost(LoopEnd::Caller(None), false, "x"),
+            true,
+            false,
+        );
         assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Caller));
     }
 
     #[test]
     fn a_hangup_asked_over_the_http_api_is_the_operators_not_the_callers() {
         let cause = Some("Normal Clearing".to_string());
-        let (outcome, by, why) = classify(&End::Caller(cause.clone()), false, true);
+        let (outcome, by, why) = classify(&LoopEnd::Caller(cause.clone()), false, true);
         assert_eq!((outcome, by), (CallOutcome::Completed, EndedBy::Operator));
         assert_eq!(
             why.as_deref(),
             Some("hung up by an operator over serve's HTTP API (Normal Clearing)")
         );
         // Without the request, the same end is the caller's.
-        let (outcome, by, _) = classify(&End::Caller(cause), false, false);
+        let (outcome, by, _) = classify(&LoopEnd::Caller(cause), false, false);
         assert_eq!(
             (outcome, by),
             (CallOutcome::CallerAbandoned, EndedBy::Caller)
         );
         // Only a caller-side end is attributed: an agent that failed first stays the agent's.
-        let agent = End::Agent {
+        let agent = LoopEnd::Agent {
             normal: false,
             detail: "closed".into(),
         };

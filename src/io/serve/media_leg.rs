@@ -33,7 +33,7 @@ pub(super) enum MediaLeg {
 
 /// What running a call's media left: why it ended and the figures of both sides.
 pub(super) struct LegRun {
-    pub end: End,
+    pub end: LoopEnd,
     pub agent: AgentFigures,
     pub figures: LegFigures,
 }
@@ -455,7 +455,7 @@ async fn run_websocket(
     let end = call_end(end, res);
     // The link's final counters come with the end of its connection.
     match end {
-        End::MediaLeg if figs.link.is_some() => {}
+        LoopEnd::MediaLeg if figs.link.is_some() => {}
         _ => figs.link = Some(close_link(link).await),
     }
     if let Some(l) = &figs.link {
@@ -478,23 +478,18 @@ async fn run_websocket(
     })
 }
 
-/// Why a media loop (either transport) stopped, as the call's end; notes which channel is
-/// already gone.
-fn call_end(end: LoopEnd, res: &mut Resources) -> End {
+/// Why a media loop (either transport) stopped is why the call ended; notes which channel
+/// is already gone (teardown does not hang it up again).
+fn call_end(end: LoopEnd, res: &mut Resources) -> LoopEnd {
     match end {
-        LoopEnd::Caller(c) => {
-            res.caller_gone = true;
-            End::Caller(c)
-        }
-        LoopEnd::MediaLeg => {
-            res.media_gone = true;
-            End::MediaLeg
-        }
-        LoopEnd::Agent { normal, detail } => End::Agent { normal, detail },
-        LoopEnd::Shutdown => End::Shutdown,
-        LoopEnd::MediaTimeout(after) => End::CallerSilent(after),
-        LoopEnd::Error(e) => End::Error(e),
+        LoopEnd::Caller(_) => res.caller_gone = true,
+        LoopEnd::MediaLeg => res.media_gone = true,
+        LoopEnd::Agent { .. }
+        | LoopEnd::Shutdown
+        | LoopEnd::MediaTimeout(_)
+        | LoopEnd::Error(_) => {}
     }
+    end
 }
 
 #[cfg(test)]
@@ -525,19 +520,19 @@ mod tests {
     fn a_loop_end_notes_which_channel_is_already_gone() {
         let mut res = Resources::default();
         let end = call_end(LoopEnd::Caller(Some("16".into())), &mut res);
-        assert!(matches!(end, End::Caller(Some(ref c)) if c == "16"));
+        assert!(matches!(end, LoopEnd::Caller(Some(ref c)) if c == "16"));
         assert!(res.caller_gone && !res.media_gone);
         let mut res = Resources::default();
         assert!(matches!(
             call_end(LoopEnd::MediaLeg, &mut res),
-            End::MediaLeg
+            LoopEnd::MediaLeg
         ));
         assert!(res.media_gone && !res.caller_gone);
         let mut res = Resources::default();
         let after = Duration::from_secs(10);
         assert!(matches!(
             call_end(LoopEnd::MediaTimeout(after), &mut res),
-            End::CallerSilent(d) if d == after
+            LoopEnd::MediaTimeout(d) if d == after
         ));
         assert!(!res.media_gone && !res.caller_gone);
     }

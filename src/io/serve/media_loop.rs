@@ -47,7 +47,10 @@ pub enum CallSignal {
     MediaTimeout(Duration),
 }
 
-/// Why the loop stopped.
+/// Why a call's media loop stopped, and so why serve's call ended: the setup stages before
+/// the loop end a call for the same reasons (the caller hangs up, shutdown, an error), and
+/// teardown classifies it (`call_teardown::classify`). One type for both transports' loops,
+/// serve's calls and the benchmark.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoopEnd {
     /// The caller's channel went away.
@@ -60,7 +63,7 @@ pub enum LoopEnd {
         detail: String,
     },
     Shutdown,
-    /// No media from the caller for this long.
+    /// No media from the caller for this long (serve's `--media-timeout`).
     MediaTimeout(Duration),
     Error(String),
 }

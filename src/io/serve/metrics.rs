@@ -5,6 +5,7 @@
 //! `caller` (phone <-> Asterisk, as Asterisk reports it for the caller's channel, when that
 //! channel has RTP), and `direction` is `inbound` (from the caller) or `outbound` (to it).
 
+use vcctl_core::media::call_media::MediaStats;
 use vcctl_core::media::call_rtp::{RtpInbound, RtpOutbound};
 use vcctl_core::metrics::registry::{
     Counter, CounterVec, Gauge, Histogram, HistogramVec, Registry, LATENCY_BUCKETS,
@@ -31,6 +32,11 @@ pub struct ServeMetrics {
     pub rtp_lost: CounterVec,
     pub rtp_mos: HistogramVec,
     pub underflows: Counter,
+    /// Silence frames of those underflows; the underflows agent audio resumed from (gaps the
+    /// caller heard) and their frames (`PlayoutStats::gaps`).
+    pub underflow_frames: Counter,
+    pub gaps: Counter,
+    pub gap_frames: Counter,
     pub standing_drops: Counter,
     pub agent_connect: Histogram,
     pub agent_response: HistogramVec,
@@ -105,6 +111,18 @@ impl ServeMetrics {
                 "vcctl_playout_underflows_total",
                 "Times the playout queue ran dry in the middle of agent speech.",
             ),
+            underflow_frames: r.counter(
+                "vcctl_playout_underflow_frames_total",
+                "Silence frames sent because the playout queue was dry in the middle of agent speech.",
+            ),
+            gaps: r.counter(
+                "vcctl_playout_gaps_total",
+                "Underflows the agent's audio resumed from: silence the caller heard between two pieces of agent audio.",
+            ),
+            gap_frames: r.counter(
+                "vcctl_playout_gap_frames_total",
+                "Silence frames inside those gaps.",
+            ),
             standing_drops: r.counter(
                 "vcctl_playout_standing_drops_total",
                 "Times a backlog that stood in a playout queue while agent audio arrived in real time was dropped.",
@@ -170,6 +188,34 @@ impl ServeMetrics {
 }
 
 impl ServeMetrics {
+    /// Add what a call's RTP counters gained since `last` (the same call's counters as last
+    /// added): called every second while the call runs and once at its end, so the totals
+    /// cover ended and live calls.
+    pub fn add_rtp_counters(&self, s: &MediaStats, last: &MediaStats) {
+        let (p, l) = (&s.playout, &last.playout);
+        self.rtp_in
+            .inc_by(s.rtp_in_packets.saturating_sub(last.rtp_in_packets));
+        self.rtp_out
+            .inc_by(s.rtp_out_packets.saturating_sub(last.rtp_out_packets));
+        self.rtp_dropped.with(&["foreign_source"]).inc_by(
+            s.rtp_dropped_foreign
+                .saturating_sub(last.rtp_dropped_foreign),
+        );
+        self.rtp_dropped.with(&["malformed"]).inc_by(
+            s.rtp_dropped_malformed
+                .saturating_sub(last.rtp_dropped_malformed),
+        );
+        self.underflows
+            .inc_by(p.underflows.saturating_sub(l.underflows));
+        self.underflow_frames
+            .inc_by(p.underflow_frames.saturating_sub(l.underflow_frames));
+        self.gaps.inc_by(p.gaps.saturating_sub(l.gaps));
+        self.gap_frames
+            .inc_by(p.gap_frames.saturating_sub(l.gap_frames));
+        self.standing_drops
+            .inc_by(p.standing_drops.saturating_sub(l.standing_drops));
+    }
+
     /// Count the RTP figures of one ended call (loss, jitter, lost packets per leg and
     /// direction; the caller's leg only when Asterisk reported it).
     pub fn observe_call_rtp(&self, i: &RtpInbound, o: &RtpOutbound) {
@@ -254,6 +300,34 @@ mod tests {
             prom_text::value(&samples, "vcctl_ari_reconnects_total", &[]),
             Some(0.0)
         );
+    }
+
+    #[test]
+    fn playout_underflows_and_gaps_are_summed_over_live_and_ended_calls() {
+        use vcctl_core::media::call_media::PlayoutSummary;
+        let m = ServeMetrics::new();
+        let stats = |underflows, underflow_frames, gaps, gap_frames| MediaStats {
+            playout: PlayoutSummary {
+                underflows,
+                underflow_frames,
+                gaps,
+                gap_frames,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        // An ended call: flushed once mid-call, then its final counters.
+        let mid = stats(1, 2, 1, 2);
+        m.add_rtp_counters(&mid, &MediaStats::default());
+        m.add_rtp_counters(&stats(3, 9, 2, 3), &mid);
+        // A live call, flushed once so far: one underflow that has not resumed (not a gap).
+        m.add_rtp_counters(&stats(1, 4, 0, 0), &MediaStats::default());
+        let samples = prom_text::parse(&m.registry.render()).unwrap();
+        let get = |name| prom_text::value(&samples, name, &[]);
+        assert_eq!(get("vcctl_playout_underflows_total"), Some(4.0));
+        assert_eq!(get("vcctl_playout_underflow_frames_total"), Some(13.0));
+        assert_eq!(get("vcctl_playout_gaps_total"), Some(2.0));
+        assert_eq!(get("vcctl_playout_gap_frames_total"), Some(3.0));
     }
 
     #[test]

@@ -61,17 +61,16 @@ impl Default for MediaSettings {
             rtp_codec: Codec::Pcmu,
             ptime: Duration::from_millis(20),
             chunk: Duration::from_millis(20),
-            // Starting a talkspurt on its first frame with a 10 ms grace (whose lateness the
-            // grid follows, `RtpPlayout::send_held`) met issue 15's target in the bench with
-            // no more underflows and passed the end-to-end tests before the engine split
-            // (docs/benchmarks.md, "Where the extra underflows were"); after it,
-            // e2e_latency's echo call stood 200-280 ms in the queue. Until that is
-            // understood the default stays 40 ms without a grace.
-            prebuffer: Duration::from_millis(40),
+            // A talkspurt starts on its first frame, with a 10 ms grace for late audio whose
+            // lateness the grid follows and gives back once the audio is early again
+            // (`RtpPlayout::send_held`, `recover_slip`): issue 15's target in the bench with
+            // no more underflows than the 40 ms prebuffer it replaced (docs/benchmarks.md,
+            // "Starting talkspurts on their first frame").
+            prebuffer: Duration::ZERO,
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
             pacing_lead: Duration::from_micros(60),
-            underflow_grace: Duration::ZERO,
+            underflow_grace: Duration::from_millis(10),
         }
     }
 }

@@ -70,6 +70,15 @@ pub struct RtpOutbound {
     pub talkspurts: u64,
     /// Times the playout queue ran dry in the middle of agent speech.
     pub underflows: u64,
+    /// Silence frames those underflows sent; the underflows agent audio resumed from (gaps
+    /// the caller heard between two pieces of agent audio, `PlayoutStats::gaps`) and the
+    /// silence frames inside them. Absent (0) in records of older builds.
+    #[serde(default)]
+    pub underflow_frames: u64,
+    #[serde(default)]
+    pub gaps: u64,
+    #[serde(default)]
+    pub gap_frames: u64,
     /// Times a standing delay (a backlog a stall left, that audio arriving in real time
     /// would otherwise keep) was dropped from the playout queue, and how much in all (ms).
     #[serde(default)]
@@ -234,6 +243,9 @@ pub fn split(
         silence_frames: s.playout.silence_frames,
         talkspurts: s.playout.talkspurts,
         underflows: s.playout.underflows,
+        underflow_frames: s.playout.underflow_frames,
+        gaps: s.playout.gaps,
+        gap_frames: s.playout.gap_frames,
         standing_drops: s.playout.standing_drops,
         standing_dropped_ms: s.playout.standing_dropped_ms,
         pacing_p50_ms: s.pacing_p50_ms,
@@ -263,6 +275,9 @@ mod tests {
             ..Default::default()
         };
         s.playout.underflows = 2;
+        s.playout.underflow_frames = 5;
+        s.playout.gaps = 1;
+        s.playout.gap_frames = 2;
         s.playout.audio_frames = 300;
         let (i, o) = split(&s, None, Some(Codec::Pcmu), None);
         assert_eq!(i.packets, 990);
@@ -270,6 +285,14 @@ mod tests {
         assert_eq!(i.jitter_ms, 1.5);
         assert_eq!(o.packets, 1000);
         assert_eq!(o.underflows, 2);
+        assert_eq!((o.underflow_frames, o.gaps, o.gap_frames), (5, 1, 2));
+        // A record of a build before the gap figures still reads, with 0 for them.
+        let mut old = serde_json::to_value(&o).unwrap();
+        for k in ["underflow_frames", "gaps", "gap_frames"] {
+            old.as_object_mut().unwrap().remove(k).unwrap();
+        }
+        let old: RtpOutbound = serde_json::from_value(old).unwrap();
+        assert_eq!((old.underflows, old.underflow_frames, old.gaps), (2, 0, 0));
         assert_eq!(o.audio_frames, 300);
         assert_eq!(o.caller_leg, None);
         let json = serde_json::to_value(&o).unwrap();

@@ -171,6 +171,14 @@ impl Pacer {
         self.anchor = self.anchor.checked_add(d).unwrap_or(self.anchor);
     }
 
+    /// Move the grid `d` earlier, at most half a frame at a time (a grid that `delay` moved
+    /// for late audio, coming back once the audio is early again): the next frame stays due
+    /// after the last one sent.
+    pub fn advance(&mut self, d: Duration) {
+        let d = d.min(self.cfg.ptime / 2);
+        self.anchor = self.anchor.checked_sub(d).unwrap_or(self.anchor);
+    }
+
     /// Frames handed out so far.
     pub fn frames_sent(&self) -> u64 {
         self.sent
@@ -383,6 +391,24 @@ mod tests {
         let t = p.on_tick(t0 + ms(46));
         assert_eq!((t.frames_due, t.late_by, t.skipped), (1, Duration::ZERO, 0));
         assert_eq!(p.next_deadline(), t0 + ms(66));
+    }
+
+    #[test]
+    fn advance_brings_a_delayed_grid_back_half_a_frame_at_most_and_sends_one_frame_per_slot() {
+        let t0 = Instant::now();
+        let ms = |n: u64| Duration::from_millis(n);
+        let mut p = Pacer::new(t0, ms(20));
+        assert_eq!(p.on_tick(t0).frames_due, 1);
+        p.delay(ms(30));
+        assert_eq!(p.next_deadline(), t0 + ms(50));
+        assert_eq!(p.on_tick(t0 + ms(50)).frames_due, 1);
+        // 25 ms asked: 10 ms (half a frame) taken, so the next frame stays after the last.
+        p.advance(ms(25));
+        assert_eq!(p.next_deadline(), t0 + ms(60));
+        assert_eq!(p.on_tick(t0 + ms(55)).frames_due, 0);
+        let t = p.on_tick(t0 + ms(60));
+        assert_eq!((t.frames_due, t.late_by, t.skipped), (1, Duration::ZERO, 0));
+        assert_eq!(p.next_deadline(), t0 + ms(80));
     }
 
     #[test]

@@ -21,6 +21,24 @@ use crate::media::rtp::{Pt, SeqNo, Ssrc};
 /// late (see `RtpPlayout::send_held`): the old 40 ms prebuffer's worth, taken only when needed.
 const MAX_GRID_SLIP: Duration = Duration::from_millis(40);
 
+/// A grid that sits late on audio arriving in real time comes back once the audio has been
+/// early for its slots this long: every agent audio message that started in the last
+/// `SLIP_WINDOW_FRAMES` frames (1 s) arrived at least `SLIP_KEEP`, and less than a frame,
+/// before its slot (beyond the margin a prebuffer gives by design). The grid gets late on its audio two ways: it follows late audio
+/// (`send_held`), or a talkspurt resumes on a message that came after the grace (the grid
+/// restarts on it) and the messages after it come on time again. Without this, one hiccup
+/// (the agent link, this machine) kept its lateness in every frame of the talkspurt after
+/// it: with an echo agent, whose talkspurt is the whole call, for the rest of the call
+/// (e2e_latency's echo call waited 26-29 ms per frame instead of 3-7 after one such hiccup
+/// under load). Audio queued a frame or more ahead of its slot (a reply sent faster than
+/// real time) is not late audio: the grid stays.
+const SLIP_WINDOW_FRAMES: u32 = 50;
+/// The margin a recovering grid keeps ahead of the audio (the grace catches what is later).
+const SLIP_KEEP: Duration = Duration::from_millis(2);
+/// At most this much of the slip comes back per window, so the grid moves in steps small
+/// against a frame.
+const SLIP_STEP: Duration = Duration::from_millis(10);
+
 /// A message from the call's task to its playout.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlayoutInput {
@@ -100,6 +118,9 @@ pub struct RtpPlayout {
     /// How far the grid slipped since it last started on an arrival (at most
     /// `MAX_GRID_SLIP`; see `send_held`).
     slip: Duration,
+    /// Since the grid last moved: audio frames sent, and the least time a message starting in
+    /// one of them arrived before its slot (see `SLIP_WINDOW_FRAMES`).
+    slip_window: (u32, Option<Duration>),
     last_agent_audio: Option<Instant>,
     /// Agent audio messages waiting to be played.
     pending_audio: VecDeque<Pending>,
@@ -133,6 +154,12 @@ impl RtpPlayout {
         let mut pcfg = PlayoutConfig::new(codec);
         pcfg.ptime = settings.ptime;
         pcfg.prebuffer = settings.prebuffer;
+        // A backlog that a stall leaves (the talkspurt went on with silence, then the late
+        // audio came at once) may stand the old prebuffer's worth above the prebuffer; more is
+        // dropped once it has stood for the playout's window with audio arriving in real time.
+        // So a talkspurt that starts on its first frame never waits longer than the 40 ms
+        // prebuffer made every frame wait, for longer than that window.
+        pcfg.max_standing = MAX_GRID_SLIP;
         RtpPlayout {
             settings,
             started: now,
@@ -144,6 +171,7 @@ impl RtpPlayout {
             held: None,
             late: PacingStats::new(),
             slip: Duration::ZERO,
+            slip_window: (0, None),
             last_agent_audio: None,
             pending_audio: VecDeque::new(),
             agent_to_rtp: PacingStats::new(),
@@ -188,6 +216,7 @@ impl RtpPlayout {
                         // slip without bound, 55-135 ms in e2e_latency's echo call.)
                         self.slip = Duration::ZERO;
                     }
+                    self.slip_window = (0, None);
                 }
                 self.pending_audio.push_back(Pending {
                     arrived,
@@ -235,7 +264,7 @@ impl RtpPlayout {
                     self.held = Some(first_slot + self.settings.ptime * i);
                     continue;
                 }
-                self.send_frame(now);
+                self.send_frame(now, first_slot + self.settings.ptime * i);
             }
         }
     }
@@ -253,7 +282,7 @@ impl RtpPlayout {
     /// stay contiguous: the receiver sees the stream arrive that much later, once.
     fn send_held(&mut self, now: Instant, slot: Instant, follow: bool) {
         self.held = None;
-        if self.send_frame(now) {
+        if self.send_frame(now, slot) {
             let late = now.saturating_duration_since(slot);
             self.late_frames += 1;
             self.late.record_duration(late);
@@ -261,18 +290,55 @@ impl RtpPlayout {
                 let d = late.min(MAX_GRID_SLIP.saturating_sub(self.slip));
                 self.pacer.delay(d);
                 self.slip += d;
+                // The grid moved: what the window saw was on the old one.
+                self.slip_window = (0, None);
             }
         }
     }
 
-    /// Pop the next playout frame and send it; true if it carried agent audio.
-    fn send_frame(&mut self, now: Instant) -> bool {
+    /// One more frame of audio sent on the grid; `margin` is the least time a message that
+    /// starts in it arrived before its slot. A window whose audio was early enough, but by
+    /// less than a frame, brings the grid back toward its arrivals, a step at a time (see
+    /// `SLIP_WINDOW_FRAMES`).
+    fn recover_slip(&mut self, margin: Option<Duration>) {
+        let (frames, least) = &mut self.slip_window;
+        *frames += 1;
+        if let Some(m) = margin {
+            *least = Some(least.map_or(m, |l| l.min(m)));
+        }
+        if *frames < SLIP_WINDOW_FRAMES {
+            return;
+        }
+        if let Some(least) = *least {
+            // A prebuffer's margin is by design: a talkspurt that starts with P queued has
+            // its messages arrive P - ptime before their slots. Only lateness beyond it is
+            // given back (without this, a 40 ms prebuffer's 20 ms were eaten in a few
+            // windows, and its talkspurts ran dry like ones without: 422-2283 window
+            // underflow frames in the bench where it had 0).
+            let cushion = self.settings.prebuffer.saturating_sub(self.settings.ptime);
+            if least < cushion + self.settings.ptime {
+                let d = least.saturating_sub(cushion + SLIP_KEEP).min(SLIP_STEP);
+                if !d.is_zero() {
+                    self.pacer.advance(d);
+                    self.slip = self.slip.saturating_sub(d);
+                }
+            }
+        }
+        self.slip_window = (0, None);
+    }
+
+    /// Pop the next playout frame (due at `slot` on the grid) and send it; true if it
+    /// carried agent audio.
+    fn send_frame(&mut self, now: Instant, slot: Instant) -> bool {
         let frame = self.playout.pop_frame();
         let audio = !frame.is_silence;
+        let mut margin: Option<Duration> = None;
         if audio {
             let n = frame.payload.len();
             while self.pending_audio.front().is_some_and(|p| p.ahead < n) {
                 if let Some(p) = self.pending_audio.pop_front() {
+                    let m = slot.saturating_duration_since(p.arrived);
+                    margin = Some(margin.map_or(m, |x| x.min(m)));
                     let waited = now.saturating_duration_since(p.arrived);
                     self.agent_to_rtp.record_duration(waited);
                     if p.starts_response {
@@ -290,6 +356,9 @@ impl RtpPlayout {
             }
         }
         let pkt = self.sender.frame(&frame).to_vec();
+        if audio {
+            self.recover_slip(margin);
+        }
         self.rtp_out_packets += 1;
         self.out.push_back(pkt);
         // A standing backlog dropped from the front of the queue (after this frame was
@@ -499,5 +568,156 @@ mod tests {
         p.handle_timeout(t0 + Duration::from_millis(20));
         let sent = drain(&mut p);
         assert_eq!(RtpPacket::parse(&sent[0]).unwrap().payload_type, Pt(8));
+    }
+}
+
+#[cfg(test)]
+mod slip_tests {
+    use super::*;
+
+    /// Drive a 0 ms prebuffer, 10 ms grace playout with one 20 ms message per `arrivals`
+    /// entry (ms after t0), stepping time by 0.5 ms: for each message, how long it waited
+    /// from arrival to the packet carrying it (ms).
+    fn waits(arrivals: &[u64]) -> Vec<f64> {
+        waits_with(arrivals, 0, 10)
+    }
+
+    /// [`waits`] with a prebuffer and a grace of the given ms.
+    fn waits_with(arrivals: &[u64], prebuffer_ms: u64, grace_ms: u64) -> Vec<f64> {
+        let t0 = Instant::now();
+        let settings = MediaSettings {
+            prebuffer: Duration::from_millis(prebuffer_ms),
+            underflow_grace: Duration::from_millis(grace_ms),
+            ..MediaSettings::default()
+        };
+        let seed = StreamSeed {
+            ssrc: 1,
+            seq: 1,
+            timestamp: 0,
+        };
+        let mut p = RtpPlayout::new(settings, seed, t0);
+        let mut next = 0;
+        let mut sent_audio = 0u64;
+        let mut waits = Vec::new();
+        // Half-milliseconds: past the last arrival, by as long as playing every message takes.
+        let end = (arrivals.last().copied().unwrap_or(0) + 20 * arrivals.len() as u64 + 100) * 2;
+        for half_ms in 0..end {
+            let now = t0 + Duration::from_micros(half_ms * 500);
+            while next < arrivals.len() && t0 + Duration::from_millis(arrivals[next]) <= now {
+                p.handle_input(
+                    now,
+                    PlayoutInput::Audio {
+                        event_id: 1,
+                        payload: vec![0x22; 160],
+                        arrived: now,
+                        origin: None,
+                    },
+                );
+                next += 1;
+            }
+            if p.next_timeout() <= now {
+                p.handle_timeout(now);
+            }
+            while p.poll_rtp().is_some() {}
+            // One message per audio frame: the k-th audio frame carries message k.
+            let audio = p.playout_stats().audio_frames;
+            while sent_audio < audio {
+                let k = sent_audio as usize;
+                waits.push(ms_f64(now - (t0 + Duration::from_millis(arrivals[k]))));
+                sent_audio += 1;
+            }
+        }
+        assert_eq!(waits.len(), arrivals.len(), "every message was played");
+        waits
+    }
+
+    #[test]
+    fn a_grid_that_slipped_for_one_late_message_comes_back_once_the_audio_is_early_again() {
+        // Real-time audio, one message every 20 ms from 100 ms on; message 10 comes 8 ms late
+        // (within the grace): the grid follows it, so message 10 and the ones after it wait
+        // about 8 ms for their slots instead of about none.
+        let mut arrivals: Vec<u64> = (0..300).map(|k| 100 + 20 * k).collect();
+        arrivals[10] += 8;
+        let w = waits(&arrivals);
+        assert!(w[5] < 1.0, "on time before the hiccup: {}", w[5]);
+        assert!(
+            (7.0..9.5).contains(&w[12]),
+            "the grid followed the late message: {}",
+            w[12]
+        );
+        // A window (50 frames) of early audio later the grid steps back, keeping a 2 ms
+        // margin: the 8 ms are not kept for the rest of the talkspurt.
+        let late_in_call = &w[120..];
+        let most = late_in_call.iter().cloned().fold(0.0, f64::max);
+        assert!(
+            most <= 2.5,
+            "the slip stayed: waits up to {most} ms a second after the hiccup"
+        );
+        // And nothing was an underflow: every message went out in its own frame.
+        assert!(w.iter().all(|&x| x < 10.0), "{w:?}");
+    }
+
+    #[test]
+    fn a_talkspurt_that_resumed_on_a_late_message_comes_back_to_the_arrivals() {
+        // Message 10 comes 15 ms late, after the grace: its slot went out as silence and the
+        // talkspurt resumed on it, the grid restarted there. The messages after it come on
+        // time again, 15 ms before their slots on that grid, until the grid steps back.
+        let mut arrivals: Vec<u64> = (0..300).map(|k| 100 + 20 * k).collect();
+        arrivals[10] += 15;
+        let w = waits(&arrivals);
+        assert!((13.0..16.5).contains(&w[12]), "{}", w[12]);
+        let most = w[160..].iter().cloned().fold(0.0, f64::max);
+        assert!(most <= 2.5, "still {most} ms late two windows on");
+    }
+
+    #[test]
+    fn a_prebuffer_keeps_its_margin() {
+        // 40 ms prebuffer, no grace, real-time audio with up to 3 ms of jitter: every
+        // message waits about the prebuffer less a frame (20 ms) for its slot, all call long;
+        // the grid is not pulled into that margin.
+        // (The talkspurt starts on messages that came on time; the jitter comes after.)
+        let arrivals: Vec<u64> = (0..300)
+            .map(|k| 100 + 20 * k + if k < 10 { 0 } else { (k * 7) % 4 })
+            .collect();
+        let w = waits_with(&arrivals, 40, 0);
+        let least = w[50..].iter().cloned().fold(f64::MAX, f64::min);
+        assert!(
+            least >= 16.0,
+            "the prebuffer's margin was eaten: {least} ms"
+        );
+    }
+
+    #[test]
+    fn a_reply_sent_ahead_keeps_its_grid() {
+        // 2 s of audio at once (an agent's reply, faster than real time), then more a second
+        // later: every frame goes out on the grid it started on, 20 ms apart, none earlier.
+        let arrivals: Vec<u64> = (0..200).map(|k| if k < 100 { 100 } else { 1100 }).collect();
+        let w = waits(&arrivals);
+        for (k, x) in w.iter().enumerate().take(100) {
+            let want = 20.0 * k as f64;
+            assert!(
+                (x - want).abs() < 1.0,
+                "frame {k} waited {x} ms, not {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_grid_keeps_its_slip_while_the_audio_stays_late() {
+        // Every other message comes 6 ms late (jitter that stays): the grid slips once and
+        // keeps that margin, so no frame is held late again after the first.
+        let arrivals: Vec<u64> = (0..300)
+            .map(|k| 100 + 20 * k + if k % 2 == 1 { 6 } else { 0 })
+            .collect();
+        let w = waits(&arrivals);
+        let tail = &w[100..];
+        // Early messages wait the 6 ms the late ones need; the late ones wait about none.
+        let least = tail.iter().cloned().fold(f64::MAX, f64::min);
+        let most = tail.iter().cloned().fold(0.0, f64::max);
+        assert!(least >= 0.0 && most <= 7.0, "{least}..{most}");
+        assert!(
+            tail.iter().any(|&x| x >= 5.0),
+            "the early messages wait for the late ones' margin: {tail:?}"
+        );
     }
 }

@@ -42,7 +42,9 @@ pub struct CallEnded<'a> {
 
 /// `call 1.2 ended: completed after 5.0 s, by caller (Normal Clearing); 1001 -> test,
 /// profile default; from the caller 249 packets, 0 lost (0.0 %), jitter 0.4 ms; to the
-/// caller 250 packets (120 of agent audio), 0 underflows; 2 agent responses, median 300 ms`.
+/// caller 250 packets (120 of agent audio), 0 underflows; 2 agent responses, median 300 ms`;
+/// with underflows, how many of them were gaps the caller heard mid-response: `3 underflows
+/// (2 heard mid-response)`.
 pub fn call_ended(c: &CallEnded<'_>) -> String {
     let mut s = format!(
         "call {} ended: {} after {:.1} s, by {}",
@@ -75,6 +77,9 @@ pub fn call_ended(c: &CallEnded<'_>) -> String {
             o.underflows,
             if o.underflows == 1 { "" } else { "s" }
         ));
+        if o.underflows > 0 {
+            s.push_str(&format!(" ({} heard mid-response)", o.gaps));
+        }
     }
     if c.inbound.is_some() {
         match percentile(c.agent_response_ms, 50.0) {
@@ -170,31 +175,40 @@ mod tests {
             jitter_ms: 0.42,
             ..Default::default()
         };
-        let outbound = RtpOutbound {
+        let mut outbound = RtpOutbound {
             packets: 250,
             audio_frames: 120,
-            underflows: 1,
+            underflows: 3,
+            gaps: 2,
             ..Default::default()
         };
-        let line = call_ended(&CallEnded {
-            id: "1.2",
-            caller: "1001",
-            extension: "test",
-            profile: "default",
-            outcome: "completed",
-            ended_by: "caller",
-            cause: Some("Normal Clearing"),
-            duration_seconds: 5.04,
-            inbound: Some(&inbound),
-            outbound: Some(&outbound),
-            agent_response_ms: &[300.0, 320.0],
-        });
+        let ended = |outbound: &RtpOutbound| {
+            call_ended(&CallEnded {
+                id: "1.2",
+                caller: "1001",
+                extension: "test",
+                profile: "default",
+                outcome: "completed",
+                ended_by: "caller",
+                cause: Some("Normal Clearing"),
+                duration_seconds: 5.04,
+                inbound: Some(&inbound),
+                outbound: Some(outbound),
+                agent_response_ms: &[300.0, 320.0],
+            })
+        };
         assert_eq!(
-            line,
+            ended(&outbound),
             "call 1.2 ended: completed after 5.0 s, by caller (Normal Clearing); 1001 -> test, \
              profile default; from the caller 249 packets, 1 lost (0.4 %), jitter 0.4 ms; \
-             to the caller 250 packets (120 of agent audio), 1 underflow; 2 agent responses, median 300 ms"
+             to the caller 250 packets (120 of agent audio), 3 underflows (2 heard mid-response); \
+             2 agent responses, median 300 ms"
         );
+        // One underflow that ended its talkspurt: no gap heard; none at all: nothing to split.
+        (outbound.underflows, outbound.gaps) = (1, 0);
+        assert!(ended(&outbound).contains(", 1 underflow (0 heard mid-response); 2 agent"));
+        (outbound.underflows, outbound.gaps) = (0, 0);
+        assert!(ended(&outbound).contains(", 0 underflows; 2 agent"));
         let failed = call_ended(&CallEnded {
             id: "1.3",
             outcome: "agent_failed",
