@@ -485,7 +485,11 @@ mod tests {
         // A wake-up already past (the thread is running late) is near.
         assert!(!h.hurry(6, t0 + us(5_000)));
         h.take(&mut taken);
-        assert_eq!(taken, [1, 2, 3, 4, 5, 6], "every call, in order, nothing else");
+        assert_eq!(
+            taken,
+            [1, 2, 3, 4, 5, 6],
+            "every call, in order, nothing else"
+        );
         h.take(&mut taken);
         assert!(taken.is_empty(), "taken once");
         // The thread announces before it takes: a call hurried after the take sees the new
@@ -561,10 +565,7 @@ mod tests {
         assert!(report.rtp_out_packets >= 1, "{report:?}");
         // Barge-in is a message too: the playout gets it and the packets go on.
         call.send(PlayoutInput::Interrupt { event_id: 1 });
-        let (playout, send_errors) = call
-            .remove(|_| {})
-            .await
-            .expect("the playout comes back");
+        let (playout, send_errors) = call.remove(|_| {}).await.expect("the playout comes back");
         assert_eq!(send_errors, 0);
         let sent_out = playout.report().rtp_out_packets;
         assert!(sent_out >= 25);

@@ -331,9 +331,7 @@ impl CallMedia {
         // with the caller's audio, so a driver that sleeps until `next_timeout` is not woken
         // while it flows (it was, about ten times a second, only to find the caller not quiet
         // and push the deadline itself).
-        self.next_keepalive = self
-            .next_keepalive
-            .max(now + self.settings.keepalive_after);
+        self.next_keepalive = self.next_keepalive.max(now + self.settings.keepalive_after);
         // Silence queued for a quiet that this packet ends, never sent: Asterisk was not
         // quiet, its audio was waiting in the socket while the driver was busy (a stalled
         // task, with the pacing thread still calling handle_timeout). Sent on top of that
