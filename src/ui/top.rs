@@ -37,7 +37,12 @@ pub struct CallRow {
     pub loss_out: Option<i64>,
     pub jitter_in_ms: Option<f64>,
     pub jitter_out_ms: Option<f64>,
+    /// RTP playout: times the queue ran dry mid-speech (the agent's audio late, or its
+    /// response over without being marked), and of them the gaps the caller heard: silence
+    /// between two pieces of agent audio, with their 20 ms frames.
     pub underflows: Option<u64>,
+    pub gaps: Option<u64>,
+    pub gap_frames: Option<u64>,
     pub last_response_ms: Option<f64>,
     pub barge_ins: Option<u64>,
     /// E-model MOS of the caller's leg each way (phone -> Asterisk, Asterisk -> phone), from
@@ -79,6 +84,8 @@ impl CallRow {
             },
             jitter_out_ms: leg["tx_jitter_ms"].as_f64(),
             underflows: m["playout"]["underflows"].as_u64(),
+            gaps: m["playout"]["gaps"].as_u64(),
+            gap_frames: m["playout"]["gap_frames"].as_u64(),
             last_response_ms: v["last_response_ms"].as_f64(),
             barge_ins: m["interruptions"].as_u64(),
             mos_in: leg_mos(leg, "rx"),
@@ -110,7 +117,10 @@ pub enum Column {
     Out,
     Loss,
     Jitter,
-    Underflows,
+    /// Gaps heard / underflows: the holes the caller heard beside every time the playout ran
+    /// dry, so "the agent ran dry at the end" (underflows, no gaps) reads apart from "the
+    /// caller heard holes".
+    Gaps,
     Response,
     BargeIns,
     Mos,
@@ -127,7 +137,7 @@ pub const COLUMNS: [Column; 14] = [
     Column::Out,
     Column::Loss,
     Column::Jitter,
-    Column::Underflows,
+    Column::Gaps,
     Column::Response,
     Column::BargeIns,
     Column::Mos,
@@ -146,7 +156,7 @@ impl Column {
             Column::Out => "OUT dBFS",
             Column::Loss => "LOSS in/out",
             Column::Jitter => "JIT ms in/out",
-            Column::Underflows => "UNDERFL",
+            Column::Gaps => "GAP/UFL",
             Column::Response => "RESP ms",
             Column::BargeIns => "BARGE",
             Column::Mos => "MOS in/out",
@@ -160,7 +170,6 @@ impl Column {
             Column::Out => "OUT dB",
             Column::Loss => "LOSS i/o",
             Column::Jitter => "JIT i/o",
-            Column::Underflows => "UFL",
             Column::Response => "RESP",
             Column::Mos => "MOS i/o",
             other => other.title(),
@@ -191,7 +200,7 @@ impl Column {
             Column::In | Column::Out => 11,
             Column::Loss => 11,
             Column::Jitter => 13,
-            Column::Underflows => 7,
+            Column::Gaps => 7,
             Column::Response => 7,
             Column::BargeIns => 5,
             Column::Mos => 10,
@@ -222,7 +231,11 @@ impl Column {
                 opt(r.jitter_in_ms.map(|x| format!("{x:.1}"))),
                 opt(r.jitter_out_ms.map(|x| format!("{x:.1}")))
             ),
-            Column::Underflows => opt(r.underflows.map(|x| x.to_string())),
+            Column::Gaps => format!(
+                "{}/{}",
+                opt(r.gaps.map(|x| x.to_string())),
+                opt(r.underflows.map(|x| x.to_string()))
+            ),
             Column::Response => opt(r.last_response_ms.map(|x| format!("{x:.0}"))),
             Column::BargeIns => opt(r.barge_ins.map(|x| x.to_string())),
             Column::Mos => format!(
@@ -254,7 +267,8 @@ impl Column {
                 f(a.jitter_in_ms).max(f(a.jitter_out_ms)),
                 f(b.jitter_in_ms).max(f(b.jitter_out_ms)),
             ),
-            Column::Underflows => a.underflows.cmp(&b.underflows),
+            // Holes heard first; among equals, the playout that ran dry more often.
+            Column::Gaps => (a.gaps, a.underflows).cmp(&(b.gaps, b.underflows)),
             Column::Response => cmp(f(a.last_response_ms), f(b.last_response_ms)),
             Column::BargeIns => a.barge_ins.cmp(&b.barge_ins),
             // The worse direction decides.
@@ -575,9 +589,9 @@ impl TopState {
                     Column::Loss if r.loss_in.unwrap_or(0) + r.loss_out.unwrap_or(0) > 0 => {
                         self.style(Color::Yellow)
                     }
-                    Column::Underflows if r.underflows.unwrap_or(0) > 0 => {
-                        self.style(Color::Yellow)
-                    }
+                    // An underflow the agent's audio did not resume from ended its response
+                    // (or is still open): only gaps were heard as holes.
+                    Column::Gaps if r.gaps.unwrap_or(0) > 0 => self.style(Color::Yellow),
                     _ => Style::default(),
                 };
                 Cell::from(text).style(style)
@@ -672,8 +686,12 @@ impl TopState {
                 row.mos_out.map(|x| format!("{x:.2}")).unwrap_or("-".into())
             )),
             Line::from(format!(
-                "  playout underflows {}",
-                row.underflows.map(|x| x.to_string()).unwrap_or("-".into())
+                "  playout underflows {}, gaps heard {}",
+                row.underflows.map(|x| x.to_string()).unwrap_or("-".into()),
+                match (row.gaps, row.gap_frames) {
+                    (Some(g), Some(f)) if g > 0 => format!("{g} ({} ms of silence)", f * 20),
+                    (g, _) => g.map(|x| x.to_string()).unwrap_or("-".into()),
+                }
             )),
         ];
         text.push(Line::from(format!(
@@ -742,7 +760,8 @@ mod tests {
             "age_seconds": age, "started": 1000.0 - age, "state": "bridged", "speaking": "agent",
             "last_response_ms": resp,
             "media": {"caller_level_dbfs": -30.0, "agent_level_dbfs": -12.0, "rtp_in_lost": 2,
-                      "rtp_in_jitter_ms": 1.25, "playout": {"underflows": 1}, "interruptions": 3},
+                      "rtp_in_jitter_ms": 1.25, "playout": {"underflows": 3, "gaps": 1, "gap_frames": 2},
+                      "interruptions": 3},
             "caller_leg": {"rx_packets": 500, "rx_lost": 1, "rx_jitter_ms": 0.5,
                            "tx_packets": 450, "tx_lost": 50, "tx_jitter_ms": 4.0, "rtt_ms": 20.0}
         })
@@ -866,9 +885,76 @@ mod tests {
         assert!(text.contains("1.50s turn caller: hello there"), "{text}");
         assert!(text.contains("media barge-in"), "{text}");
         assert!(text.contains("last response  512.0 ms"), "{text}");
-        assert!(text.contains("playout underflows 1"), "{text}");
+        assert!(
+            text.contains("playout underflows 3, gaps heard 1 (40 ms of silence)"),
+            "{text}"
+        );
         s.key(Key::Esc);
         assert_eq!(s.wants_timeline(), None);
+    }
+
+    #[test]
+    fn gaps_heard_show_beside_underflows_sort_first_and_alone_are_highlighted() {
+        let with = |id: &str, underflows: u64, gaps: u64| {
+            let mut v = call(id, id, 10.0, None);
+            v["media"]["playout"] =
+                json!({"underflows": underflows, "gaps": gaps, "gap_frames": gaps * 3});
+            v
+        };
+        // "Ran dry at the end" (5 underflows, no gap) and "heard holes" (2 gaps of 2).
+        let mut s = TopState::new("x", true);
+        s.update(&[with("dry", 5, 0), with("holes", 2, 2)], json!({}));
+        let mut t = Terminal::new(TestBackend::new(200, 8)).unwrap();
+        t.draw(|f| s.render(f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let lines: Vec<Vec<String>> = (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect();
+        let text: String = lines.iter().map(|l| l.concat() + "\n").collect();
+        assert!(text.contains("GAP/UFL"), "{text}");
+        // The column of `needle` on the row of call `id`, and that cell's colour.
+        let cell = |id: &str, needle: &str| {
+            let y = lines.iter().position(|l| l.concat().contains(id)).unwrap();
+            let x = (0..lines[y].len())
+                .find(|&x| lines[y][x..].concat().starts_with(needle))
+                .unwrap_or_else(|| panic!("{needle} not on {id}'s row: {text}"));
+            buf[(x as u16, y as u16)].fg
+        };
+        // Only the call whose caller heard holes is highlighted in that column.
+        assert_eq!(cell("holes", "2/2"), Color::Yellow);
+        assert_eq!(cell("dry", "0/5"), Color::Reset);
+        // Sorted by the column, most holes first: the call with gaps leads although the
+        // other's playout ran dry more often.
+        while s.sort_column() != Column::Gaps {
+            s.key(Key::Char('s'));
+        }
+        assert_eq!(s.rows()[0].id, "holes");
+        // The piped table and its JSON carry both figures.
+        let snap = TopSnapshot {
+            serve: "http://s".into(),
+            totals: json!({}),
+            calls: s.rows().to_vec(),
+        };
+        let piped = snap.render_text();
+        let row = |id: &str| piped.lines().find(|l| l.contains(id)).unwrap().to_string();
+        assert!(
+            row("holes").contains(" 2/2 ") && row("dry").contains(" 0/5 "),
+            "{piped}"
+        );
+        let v = serde_json::to_value(&snap).unwrap();
+        let first = &v["calls"][0];
+        assert_eq!(
+            (&first["gaps"], &first["gap_frames"], &first["underflows"]),
+            (&json!(2), &json!(6), &json!(2))
+        );
+        // A WebSocket call has no playout of serve's: dashes, not zeros.
+        let mut ws = call("ws", "ws", 1.0, None);
+        ws["media"].as_object_mut().unwrap().remove("playout");
+        assert_eq!(Column::Gaps.cell(&CallRow::from_snapshot(&ws)), "-/-");
     }
 
     #[test]
