@@ -13,8 +13,10 @@ use crate::io::serve::call::{AgentFailurePolicy, MediaTransport, RtpFormat, Serv
 use crate::io::serve::http_api::{Access, ApiState, DEFAULT_EVENT_BUFFER};
 use crate::io::serve::metrics::ServeMetrics;
 use crate::io::serve::rtp_socket::PortPool;
+use crate::ui::output::Render;
 use vcctl_core::agent::routing::{DEFAULT_AGENT_ID_ENV, DEFAULT_API_KEY_ENV};
 use vcctl_core::media::call_media::MediaSettings;
+use vcctl_core::serve::call_log::{shutdown_summary, ServeTotals};
 
 use super::Ctx;
 
@@ -239,7 +241,32 @@ pub async fn run(ctx: &Ctx, a: ServeArgs) -> Result<()> {
         plugins,
         opts,
     });
-    crate::io::serve::run(shared, ari_settings, crate::io::signals::stop_requested()).await
+    let json = ctx.json();
+    crate::io::serve::run(
+        shared,
+        ari_settings,
+        crate::io::signals::stop_requested(),
+        |t| stopped(t, json),
+    )
+    .await
+}
+
+/// The summary when serve stops: one line on stderr (after the log's), or with `--json` the
+/// figures as JSON on stdout.
+fn stopped(t: &ServeTotals, json: bool) {
+    if json {
+        if let Err(e) = crate::ui::output::emit(t, true) {
+            tracing::warn!("the stop summary could not be written: {e}");
+        }
+    } else {
+        eprintln!("vcctl serve: {}", t.render_text());
+    }
+}
+
+impl Render for ServeTotals {
+    fn render_text(&self) -> String {
+        shutdown_summary(self)
+    }
 }
 
 /// This machine's host name (`--instance`'s default), or `localhost` when it cannot be read.

@@ -41,13 +41,16 @@ use crate::io::serve::call::{
     OWN_CHANNEL_PREFIX,
 };
 use vcctl_core::ari::model::{parse_ari_time, EventHeader};
+use vcctl_core::serve::call_log::ServeTotals;
 use vcctl_core::util::backoff::Backoff;
 
-/// Run until `shutdown` resolves (then drain) or the app is taken over.
+/// Run until `shutdown` resolves (then drain) or the app is taken over; `stopped` gets what
+/// serve did while it ran, for its summary.
 pub async fn run(
     shared: Arc<Shared>,
     ari: AriSettings,
     shutdown: impl Future<Output = ()>,
+    stopped: impl FnOnce(&ServeTotals),
 ) -> Result<()> {
     let app = shared.opts.app.clone();
     let started = Instant::now();
@@ -238,12 +241,12 @@ pub async fn run(
     shared.api.readiness.set_not_ready("shutting down");
     let _ = stop_http_tx.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(2), http).await;
-    eprintln!("vcctl serve: {}", shutdown_summary(&shared, started));
+    stopped(&totals(&shared, started));
     result
 }
 
 /// What serve did while it ran, from its metrics.
-fn shutdown_summary(shared: &Shared, started: Instant) -> String {
+fn totals(shared: &Shared, started: Instant) -> ServeTotals {
     let m = &shared.metrics;
     let mut by_outcome: HashMap<String, u64> = HashMap::new();
     for (labels, c) in m.calls.series() {
@@ -251,15 +254,17 @@ fn shutdown_summary(shared: &Shared, started: Instant) -> String {
             .entry(labels.first().cloned().unwrap_or_default())
             .or_default() += c.get();
     }
-    vcctl_core::serve::call_log::shutdown_summary(&vcctl_core::serve::call_log::ServeTotals {
+    ServeTotals {
         uptime_seconds: started.elapsed().as_secs_f64(),
         by_outcome: by_outcome.into_iter().collect(),
         duration_sum_seconds: m.call_duration.series().iter().map(|(_, h)| h.sum()).sum(),
         rtp_in: m.rtp_in.get(),
         rtp_out: m.rtp_out.get(),
         underflows: m.underflows.get(),
+        gaps: m.gaps.get(),
+        gap_frames: m.gap_frames.get(),
         ari_reconnects: m.ari_reconnects.get(),
-    })
+    }
 }
 
 /// Handle one event. Returns an error when serve must stop (app taken over).

@@ -3,6 +3,8 @@
 //! stops. Pure formatting; serve decides when to log them.
 
 use crate::analysis::stats::percentile;
+use serde::Serialize;
+
 use crate::media::call_rtp::{RtpInbound, RtpOutbound};
 
 /// `call 1.2 started: 1001 -> test on PJSIP/anonymous-00000004 (2 other calls active)`.
@@ -98,21 +100,33 @@ pub fn call_ended(c: &CallEnded<'_>) -> String {
     s
 }
 
-/// Figures for the summary serve prints when it stops.
-#[derive(Debug, Clone, Default)]
+/// Figures for the summary serve prints when it stops (its JSON form with `--json`).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ServeTotals {
     pub uptime_seconds: f64,
-    /// Ended calls per outcome.
+    /// Ended calls per outcome (an object in JSON: `{"completed": 2}`).
+    #[serde(serialize_with = "as_map")]
     pub by_outcome: Vec<(String, u64)>,
     pub duration_sum_seconds: f64,
     pub rtp_in: u64,
     pub rtp_out: u64,
+    /// Times an RTP call's playout ran dry mid-speech; of them the gaps the caller heard
+    /// (agent audio resumed after the silence) and those gaps' 20 ms silence frames. The
+    /// other underflows ended a response.
     pub underflows: u64,
+    pub gaps: u64,
+    pub gap_frames: u64,
     pub ari_reconnects: u64,
 }
 
+fn as_map<S: serde::Serializer>(v: &[(String, u64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(v.iter().map(|(k, n)| (k, n)))
+}
+
 /// `stopped after 12.3 s: 3 calls (2 completed, 1 agent_failed), 15.2 s of calls (mean
-/// 5.1 s); RTP 740 packets in, 752 out; 0 playout underflows; 0 ARI reconnects`.
+/// 5.1 s); RTP 740 packets in, 752 out; 0 playout underflows; 0 ARI reconnects`; with
+/// underflows, the gaps heard among them: `3 playout underflows (2 heard mid-response, 7
+/// silence frames)`.
 pub fn shutdown_summary(t: &ServeTotals) -> String {
     let calls: u64 = t.by_outcome.iter().map(|(_, n)| n).sum();
     let mut s = format!("stopped after {:.1} s: ", t.uptime_seconds);
@@ -139,11 +153,23 @@ pub fn shutdown_summary(t: &ServeTotals) -> String {
         ));
     }
     s.push_str(&format!(
-        "; RTP {} packets in, {} out; {} playout underflow{}; {} ARI reconnect{}",
+        "; RTP {} packets in, {} out; {} playout underflow{}",
         t.rtp_in,
         t.rtp_out,
         t.underflows,
         if t.underflows == 1 { "" } else { "s" },
+    ));
+    match (t.underflows, t.gaps) {
+        (0, _) => {}
+        (_, 0) => s.push_str(" (0 heard mid-response)"),
+        (_, g) => s.push_str(&format!(
+            " ({g} heard mid-response, {} silence frame{})",
+            t.gap_frames,
+            if t.gap_frames == 1 { "" } else { "s" }
+        )),
+    }
+    s.push_str(&format!(
+        "; {} ARI reconnect{}",
         t.ari_reconnects,
         if t.ari_reconnects == 1 { "" } else { "s" }
     ));
@@ -223,6 +249,38 @@ mod tests {
     }
 
     #[test]
+    fn the_shutdown_summary_tells_gaps_heard_from_the_other_underflows_both_forms() {
+        let t = ServeTotals {
+            by_outcome: vec![("completed".into(), 2)],
+            underflows: 3,
+            gaps: 2,
+            gap_frames: 7,
+            ..Default::default()
+        };
+        let text = shutdown_summary(&t);
+        assert!(
+            text.contains("; 3 playout underflows (2 heard mid-response, 7 silence frames); 0 ARI"),
+            "{text}"
+        );
+        // Underflows that all ended their response: none heard as a hole.
+        let ends = ServeTotals {
+            underflows: 1,
+            ..Default::default()
+        };
+        assert!(
+            shutdown_summary(&ends).contains("; 1 playout underflow (0 heard mid-response); 0 ARI"),
+            "{}",
+            shutdown_summary(&ends)
+        );
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(
+            (&v["underflows"], &v["gaps"], &v["gap_frames"]),
+            (&3.into(), &2.into(), &7.into())
+        );
+        assert_eq!(v["by_outcome"], serde_json::json!({"completed": 2}));
+    }
+
+    #[test]
     fn the_shutdown_summary_adds_up_the_calls() {
         let t = ServeTotals {
             uptime_seconds: 12.34,
@@ -235,6 +293,8 @@ mod tests {
             rtp_in: 740,
             rtp_out: 752,
             underflows: 0,
+            gaps: 0,
+            gap_frames: 0,
             ari_reconnects: 1,
         };
         assert_eq!(
