@@ -88,7 +88,13 @@ impl Render for BenchReport {
                     _ => "-".to_string(),
                 },
                 pacing,
-                format!("{} / {}", r.lost_inbound, r.lost_outbound),
+                format!(
+                    "{} / {}",
+                    r.inbound_loss
+                        .map(|l| l.describe())
+                        .unwrap_or_else(|| r.lost_inbound.to_string()),
+                    r.lost_outbound
+                ),
                 format!("{} ({})", r.underflows, r.late_frames),
                 format!("{:.3}", r.cpu_percent_per_call),
                 format!("{:.3}", r.asterisk_cpu_percent_per_call),

@@ -129,6 +129,11 @@ pub struct LoopProbe {
     pub rtp_to_agent: PacingStats,
     /// Counts the task's wake-ups (each turn of its loop; may be shared by many calls).
     pub wakes: Option<Arc<AtomicU64>>,
+    /// Notified once the loop has dropped what queued on the socket before it started
+    /// ([`drop_queued`]): every datagram from then on is read and counted. The benchmark's
+    /// synthetic Asterisk starts a call's RTP only then, so that none of it is dropped as
+    /// stale (that drop is serve's answer to audio older than the agent, not a loss).
+    pub reading: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// The transports of one call: the UDP socket to Asterisk and both halves of the agent link.
@@ -155,6 +160,9 @@ pub async fn run(
     } = io;
     let mut media = media;
     media.note_stale_rtp(drop_queued(socket));
+    if let Some(reading) = probe.as_ref().and_then(|p| p.reading.as_ref()) {
+        reading.notify_one();
+    }
     let Some(peer) = media.peer() else {
         let end = LoopEnd::Error("the media peer address is not known".into());
         return (end, media, None);
@@ -268,7 +276,8 @@ pub async fn run(
 /// caller's audio from the moment the call is bridged, while the agent conversation may still
 /// be opening (a round trip each for TCP, TLS, the upgrade and the initiation data: hundreds of
 /// milliseconds to a distant agent). That audio is stale: see [`CallMedia::note_stale_rtp`].
-fn drop_queued(socket: &UdpSocket) -> u64 {
+/// (`vcctl bench` also counts with it what a call's socket still held when its loop stopped.)
+pub fn drop_queued(socket: &UdpSocket) -> u64 {
     let mut buf = [0u8; 2048];
     let mut n = 0;
     while socket.try_recv_from(&mut buf).is_ok() {
@@ -459,5 +468,32 @@ async fn run_loop(
             }
             hooks.live(&stats);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn drop_queued_counts_what_waits_and_leaves_the_socket_empty() {
+        let serve = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let asterisk = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = serve.local_addr().unwrap();
+        for _ in 0..3 {
+            asterisk.send_to(&[0x80; 172], to).unwrap();
+        }
+        // Loopback delivers at once; give the socket a moment all the same.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(drop_queued(&serve), 3);
+        assert_eq!(drop_queued(&serve), 0, "nothing is left to drop");
+        // A datagram after the drop is read as usual.
+        asterisk.send_to(&[0x80; 172], to).unwrap();
+        let mut buf = [0u8; 256];
+        let (n, _) = tokio::time::timeout(Duration::from_secs(2), serve.recv_from(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 172);
     }
 }

@@ -105,6 +105,23 @@ fn parse_line(line: &str, proto: Proto) -> Option<ListenSocket> {
     })
 }
 
+/// The receive drops of every UDP socket in `/proc/net/udp` or `udp6` (its last column,
+/// `drops`: datagrams the kernel threw away because the socket's receive buffer was full, or
+/// its filter refused them), by local address. Lines without the column are skipped.
+pub fn udp_drops(text: &str) -> Vec<(SocketAddr, u64)> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+            if f.len() < 13 {
+                return None;
+            }
+            Some((parse_hex_addr(f[1])?, f[12].parse().ok()?))
+        })
+        .collect()
+}
+
 /// `0100007F:1F90` (IPv4) or 32 hex digits + port (IPv6). The kernel prints each 32-bit word
 /// of the address as a native-endian integer.
 pub fn parse_hex_addr(s: &str) -> Option<SocketAddr> {
@@ -206,6 +223,22 @@ mod tests {
         let s = parse_proc_net(text, Proto::Udp);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].local, "127.0.0.1:5060".parse().unwrap());
+    }
+
+    #[test]
+    fn udp_drops_are_read_per_local_address() {
+        let text = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+  100: 0100007F:13C4 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 777 2 0000000000000000 0
+  101: 0100007F:A000 0200C80A:4001 01 00000000:00000AC0 00:00000000 00000000     0        0 778 2 0000000000000000 17
+  102: 0100007F:A001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 779 2
+";
+        assert_eq!(
+            udp_drops(text),
+            vec![
+                ("127.0.0.1:5060".parse().unwrap(), 0),
+                ("127.0.0.1:40960".parse().unwrap(), 17)
+            ]
+        );
     }
 
     #[test]
