@@ -257,7 +257,12 @@ fn totals(shared: &Shared, started: Instant) -> ServeTotals {
     ServeTotals {
         uptime_seconds: started.elapsed().as_secs_f64(),
         by_outcome: by_outcome.into_iter().collect(),
-        duration_sum_seconds: m.call_duration.series().iter().map(|(_, h)| h.sum()).sum(),
+        // A fold from 0.0: `sum()` of no f64 is -0.0, which JSON would show.
+        duration_sum_seconds: m
+            .call_duration
+            .series()
+            .iter()
+            .fold(0.0, |a, (_, h)| a + h.sum()),
         rtp_in: m.rtp_in.get(),
         rtp_out: m.rtp_out.get(),
         underflows: m.underflows.get(),
