@@ -461,6 +461,20 @@ fn top_without_a_terminal_prints_one_snapshot() {
     assert_eq!(v["calls"][0]["caller"], "carol", "{v}");
     assert_eq!(v["calls"][0]["state"], "bridged", "{v}");
     assert_eq!(v["totals"]["calls_up"], 1, "{v}");
+    // serve's live playout figures reach top: gaps heard beside underflows (`media.playout`
+    // of `/calls`, published four times a second once the media runs).
+    let mut v = v;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !v["calls"][0]["gaps"].is_u64() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        v = sb.json(&["top", "--serve", &url]);
+    }
+    let call = &v["calls"][0];
+    assert!(
+        call["gaps"].is_u64() && call["gap_frames"].is_u64() && call["underflows"].is_u64(),
+        "{v}"
+    );
+    assert!(text.contains("GAP/U"), "{text}");
     c.finish(Duration::from_secs(20));
     stack.wait_no_calls(Duration::from_secs(10));
     // serve gone: one sentence, exit 3.
