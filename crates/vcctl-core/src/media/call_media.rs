@@ -62,10 +62,10 @@ impl Default for MediaSettings {
             ptime: Duration::from_millis(20),
             chunk: Duration::from_millis(20),
             // A talkspurt starts on its first frame, with a 10 ms grace for late audio whose
-            // lateness the grid follows and gives back once the audio is early again
-            // (`RtpPlayout::send_held`, `recover_slip`): issue 15's target in the bench with
-            // no more underflows than the 40 ms prebuffer it replaced (docs/benchmarks.md,
-            // "Starting talkspurts on their first frame").
+            // lateness the grid follows, keeps while the playout remembers it (5 s) and then
+            // gives back (`RtpPlayout::send_held`, `LatenessMemory`, `recover_slip`): issue
+            // 15's target in the bench with no more underflows than the 40 ms prebuffer it
+            // replaced (docs/benchmarks.md, "Starting talkspurts on their first frame").
             prebuffer: Duration::ZERO,
             keepalive_after: Duration::from_millis(100),
             response_gap: Duration::from_millis(250),
