@@ -79,8 +79,8 @@ struct PacedCall {
     news: tokio::sync::mpsc::UnboundedSender<ClockNews>,
     /// The playout's counters, published every [`REPORT_EVERY`] (wakes nobody).
     report: watch::Sender<PlayoutReport>,
-    /// A hint for the task: [`RtpPlayout::is_fed`] after the last run.
-    fed: Arc<AtomicBool>,
+    /// A hint for the task: [`RtpPlayout::is_on_grid`] after the last run.
+    on_grid: Arc<AtomicBool>,
     /// The deadline the heap holds for this call.
     deadline: Instant,
     next_report: Instant,
@@ -119,7 +119,8 @@ impl PacedCall {
         if flush || self.sent.len() >= SENT_BATCH {
             self.flush_sent();
         }
-        self.fed.store(self.playout.is_fed(), Ordering::Relaxed);
+        self.on_grid
+            .store(self.playout.is_on_grid(), Ordering::Relaxed);
         if now >= self.next_report {
             self.next_report = now + REPORT_EVERY;
             self.report.send_replace(self.playout.report());
@@ -141,7 +142,7 @@ pub struct Paced {
     id: u64,
     clock: &'static MediaClock,
     inbox: Sender<PlayoutInput>,
-    fed: Arc<AtomicBool>,
+    on_grid: Arc<AtomicBool>,
     news: tokio::sync::mpsc::UnboundedReceiver<ClockNews>,
     report: watch::Receiver<PlayoutReport>,
 }
@@ -150,7 +151,7 @@ impl Paced {
     /// Hand input to the call's playout; the thread sees it at the call's next frame, or
     /// within [`WAKE_SLACK`] when it cannot wait (see [`PlayoutInput::is_urgent`]).
     pub fn send(&self, input: PlayoutInput) {
-        let urgent = input.is_urgent(self.fed.load(Ordering::Relaxed));
+        let urgent = input.is_urgent(self.on_grid.load(Ordering::Relaxed));
         if self.inbox.send(input).is_ok() && urgent {
             self.clock.hurry(self.id);
         }
@@ -296,7 +297,7 @@ impl MediaClock {
         let (inbox_tx, inbox) = mpsc::channel();
         let (news_tx, news) = tokio::sync::mpsc::unbounded_channel();
         let (report_tx, report) = watch::channel(PlayoutReport::default());
-        let fed = Arc::new(AtomicBool::new(false));
+        let on_grid = Arc::new(AtomicBool::new(false));
         let now = Instant::now();
         let call = PacedCall {
             deadline: playout.next_timeout(),
@@ -308,7 +309,7 @@ impl MediaClock {
             sent: Vec::new(),
             news: news_tx,
             report: report_tx,
-            fed: fed.clone(),
+            on_grid: on_grid.clone(),
             next_report: now + REPORT_EVERY,
             send_errors: 0,
         };
@@ -317,7 +318,7 @@ impl MediaClock {
             id,
             clock: self,
             inbox: inbox_tx,
-            fed,
+            on_grid,
             news,
             report,
         }

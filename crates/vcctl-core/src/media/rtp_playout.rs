@@ -99,11 +99,12 @@ pub enum PlayoutInput {
 
 impl PlayoutInput {
     /// Whether the playout must see this message at once rather than at its next frame:
-    /// audio for a playout that is not fed (one that is idle starts a talkspurt on arrival,
-    /// one that ran dry resumes; see [`RtpPlayout::is_fed`]) and barge-in.
-    pub fn is_urgent(&self, fed: bool) -> bool {
+    /// audio for a playout that is not on its grid (one that is idle starts a talkspurt on
+    /// arrival, one that holds a slot for late audio sends it, one in a gap resumes; see
+    /// [`RtpPlayout::is_on_grid`]) and barge-in.
+    pub fn is_urgent(&self, on_grid: bool) -> bool {
         match self {
-            PlayoutInput::Audio { .. } => !fed,
+            PlayoutInput::Audio { .. } => !on_grid,
             PlayoutInput::Interrupt { .. } => true,
             PlayoutInput::PayloadType(_) => false,
         }
@@ -520,13 +521,17 @@ impl RtpPlayout {
         self.out.pop_front()
     }
 
-    /// Whether a talkspurt is playing with at least its next frame queued: audio that
-    /// arrives now only joins the queue, and can wait for the next frame's timeout (see
-    /// [`PlayoutInput::is_urgent`]).
-    pub fn is_fed(&self) -> bool {
-        self.playout.is_playing()
-            && self.held.is_none()
-            && self.playout.queued_bytes() >= self.playout.frame_bytes()
+    /// Whether a talkspurt is playing on its grid, with no slot held for late audio and no
+    /// gap in progress: audio that arrives now only joins the queue and can wait for the
+    /// next frame's timeout, which takes the input before it pops the frame (see
+    /// [`PlayoutInput::is_urgent`]), even when less than a frame is queued: the audio cannot
+    /// leave before its slot anyway. (A playout that starts on arrival is nearly dry most of
+    /// the time with audio that comes in real time; counting that as urgent woke the pacing
+    /// thread for every agent message of every call: 12 % more CPU per call in `vcctl
+    /// bench` at 300 calls than with a 40 ms prebuffer, docs/benchmarks.md.) A slot that
+    /// finds no audio is held (grace) or starts a gap, and input is urgent again from then.
+    pub fn is_on_grid(&self) -> bool {
+        self.playout.is_playing() && self.playout.starved_frames() == 0 && self.held.is_none()
     }
 
     /// The counters, for the call's live view and record.
@@ -614,7 +619,7 @@ mod tests {
         let t0 = Instant::now();
         let mut p = RtpPlayout::new(MediaSettings::default(), SEED, t0);
         let input = audio(1, 800, t0 + Duration::from_millis(7));
-        assert!(input.is_urgent(p.is_fed()), "nothing is playing yet");
+        assert!(input.is_urgent(p.is_on_grid()), "nothing is playing yet");
         p.handle_input(t0 + Duration::from_millis(7), input);
         // The grid moved to the arrival (less the pacing lead), not the next 20 ms slot.
         let at = t0 + Duration::from_millis(7);
@@ -626,10 +631,42 @@ mod tests {
         assert!(pkt.marker, "a talkspurt starts with the marker bit");
         assert_eq!(pkt.payload, &[0x11; 160][..]);
         // More audio while playing joins the talkspurt at its next frame.
-        assert!(p.is_fed());
-        assert!(!audio(1, 160, at).is_urgent(p.is_fed()));
+        assert!(p.is_on_grid());
+        assert!(!audio(1, 160, at).is_urgent(p.is_on_grid()));
         assert_eq!(p.report().rtp_out_packets, 1);
         assert_eq!(p.agent_to_rtp().max(), Duration::ZERO);
+    }
+
+    #[test]
+    fn audio_is_urgent_only_when_a_slot_waits_for_it_or_nothing_plays() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut p = RtpPlayout::new(MediaSettings::default(), SEED, t0);
+        assert!(!p.is_on_grid(), "idle: audio starts a talkspurt at once");
+        // One frame arrives and goes at once: the queue is empty, but the next slot (20 ms)
+        // is ahead, and the thread takes the inbox before it pops that slot's frame.
+        p.handle_input(t0, audio(1, 160, t0));
+        p.handle_timeout(t0);
+        assert_eq!(drain(&mut p).len(), 1);
+        assert_eq!(p.playout_stats().audio_frames, 1);
+        assert!(p.is_on_grid(), "playing, nothing held: audio can wait for its slot");
+        assert!(!audio(1, 160, t0 + ms(5)).is_urgent(p.is_on_grid()));
+        // Its next slot comes with no audio: held for the grace, and audio is urgent now.
+        p.handle_timeout(t0 + ms(20));
+        assert!(drain(&mut p).is_empty(), "the slot is held, not filled with silence");
+        assert!(!p.is_on_grid());
+        assert!(audio(1, 160, t0 + ms(21)).is_urgent(p.is_on_grid()));
+        // The grace ends without audio: silence, a gap begins; audio is still urgent (it
+        // resumes the talkspurt on arrival).
+        p.handle_timeout(t0 + ms(30));
+        assert_eq!(drain(&mut p).len(), 1);
+        assert_eq!(p.playout_stats().underflow_frames, 1);
+        assert!(!p.is_on_grid());
+        // It resumes: on its grid again.
+        p.handle_input(t0 + ms(33), audio(1, 160, t0 + ms(33)));
+        p.handle_timeout(t0 + ms(33));
+        assert_eq!(drain(&mut p).len(), 1);
+        assert!(p.is_on_grid());
     }
 
     #[test]
@@ -641,7 +678,7 @@ mod tests {
         assert!(i.is_urgent(true));
         p.handle_input(t0, i);
         p.handle_input(t0, audio(4, 160, t0));
-        assert!(!p.is_fed());
+        assert!(!p.is_on_grid());
         assert_eq!(p.report().agent_audio_dropped_stale, 1);
         p.handle_timeout(t0 + Duration::from_millis(20));
         let sent = drain(&mut p);
