@@ -649,11 +649,17 @@ mod tests {
         p.handle_timeout(t0);
         assert_eq!(drain(&mut p).len(), 1);
         assert_eq!(p.playout_stats().audio_frames, 1);
-        assert!(p.is_on_grid(), "playing, nothing held: audio can wait for its slot");
+        assert!(
+            p.is_on_grid(),
+            "playing, nothing held: audio can wait for its slot"
+        );
         assert!(!audio(1, 160, t0 + ms(5)).is_urgent(p.is_on_grid()));
         // Its next slot comes with no audio: held for the grace, and audio is urgent now.
         p.handle_timeout(t0 + ms(20));
-        assert!(drain(&mut p).is_empty(), "the slot is held, not filled with silence");
+        assert!(
+            drain(&mut p).is_empty(),
+            "the slot is held, not filled with silence"
+        );
         assert!(!p.is_on_grid());
         assert!(audio(1, 160, t0 + ms(21)).is_urgent(p.is_on_grid()));
         // The grace ends without audio: silence, a gap begins; audio is still urgent (it
