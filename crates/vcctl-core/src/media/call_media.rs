@@ -475,7 +475,7 @@ impl CallMedia {
             caller_level_dbfs: self.agent.caller_level_dbfs(),
             agent_level_dbfs: a.agent_level_dbfs,
             caller_speaking: self.agent.caller_speaking(),
-            agent_speaking: p.playout_queued_ms > 0.0,
+            agent_speaking: p.agent_speaking,
         }
     }
 
@@ -596,7 +596,7 @@ mod tests {
             c.pacing_p50_ms = r.pacing_p50_ms;
             c.pacing_p99_ms = r.pacing_p99_ms;
             c.pacing_max_ms = r.pacing_max_ms;
-            c.agent_speaking = r.playout_queued_ms > 0.0;
+            c.agent_speaking = r.agent_speaking;
             c
         }
         fn timing(&mut self) -> MediaTiming {

@@ -119,6 +119,10 @@ pub struct PlayoutReport {
     pub agent_audio_dropped_stale: u64,
     pub playout: PlayoutSummary,
     pub playout_queued_ms: f64,
+    /// Agent audio is playing: a talkspurt is in progress (from its first audio queued to
+    /// the end of the response, gaps included). Not "the queue holds some": a talkspurt that
+    /// starts on arrival and is fed in real time has its queue empty most of the time.
+    pub agent_speaking: bool,
     pub pacing_p50_ms: f64,
     pub pacing_p99_ms: f64,
     pub pacing_max_ms: f64,
@@ -542,6 +546,7 @@ impl RtpPlayout {
             agent_audio_dropped_stale: self.dropped_stale,
             playout: PlayoutSummary::new(self.playout.stats(), self.settings.rtp_codec),
             playout_queued_ms: self.playout.queued().as_secs_f64() * 1000.0,
+            agent_speaking: self.playout.is_playing() || self.playout.queued_bytes() > 0,
             pacing_p50_ms: ms_f64(self.pacing.p50()),
             pacing_p99_ms: ms_f64(self.pacing.p99()),
             pacing_max_ms: ms_f64(self.pacing.max()),
@@ -673,6 +678,34 @@ mod tests {
         p.handle_timeout(t0 + ms(33));
         assert_eq!(drain(&mut p).len(), 1);
         assert!(p.is_on_grid());
+    }
+
+    #[test]
+    fn the_agent_speaks_from_its_first_audio_to_the_end_of_the_response_though_the_queue_is_empty()
+    {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut p = RtpPlayout::new(MediaSettings::default(), SEED, t0);
+        assert!(!p.report().agent_speaking);
+        // A frame of audio every 20 ms for 200 ms, each sent as it comes: right after each
+        // frame the queue is empty, and the agent is speaking all along.
+        for k in 0..10u64 {
+            let at = t0 + ms(20 * k);
+            p.handle_input(at, audio(1, 160, at));
+            assert!(p.report().agent_speaking, "audio queued at {k}");
+            p.handle_timeout(at);
+            drain(&mut p);
+            assert_eq!(p.report().playout_queued_ms, 0.0);
+            assert!(p.report().agent_speaking, "after frame {k}");
+        }
+        // No more audio: the response ends after the response gap (250 ms) and its grace.
+        let mut t = t0 + ms(200);
+        while t < t0 + ms(800) {
+            p.handle_timeout(t);
+            drain(&mut p);
+            t += ms(5);
+        }
+        assert!(!p.report().agent_speaking);
     }
 
     #[test]
