@@ -425,9 +425,15 @@ impl MarkerTracker {
 /// Received audio placed on the outgoing clock.
 ///
 /// Packets of one stream (same SSRC, continuous timestamps) are laid out by RTP timestamp,
-/// shifted so that the earliest-arriving packet (the smallest transit) sits at its arrival
-/// position: network jitter does not smear the signal, and the delay measured is the
-/// fastest path. A new SSRC or a timestamp jump of more than a second starts a new stream,
+/// shifted so that the earliest-arriving packet (the smallest transit) within half a second
+/// of each one sits at its arrival position: network jitter does not smear the signal, and
+/// the delay measured is the fastest path. Half a second, not the whole stream: a sender
+/// whose delay grows mid-stream with its timestamps running on (a playout that starts a
+/// talkspurt on its first frame and then holds its grid for late audio; a jitter buffer on
+/// the way that grows) would otherwise have every later packet placed that much before it
+/// arrived, and an echo that comes back faster than that growth would seem to come back
+/// before it was sent: a 40-call burst through serve had a call with none of its markers
+/// found that way. A new SSRC or a timestamp jump of more than a second starts a new stream,
 /// aligned on its own.
 #[derive(Debug, Clone)]
 pub struct Timeline {
@@ -439,9 +445,42 @@ pub struct Timeline {
 struct Segment {
     ssrc: u32,
     first_ts: u32,
-    /// min over packets of (arrival sample - timestamp offset).
+    /// min over packets of (arrival sample - timestamp offset): where the stream's
+    /// alignment would put a packet, to tell a timestamp jump.
     offset: i64,
-    packets: Vec<(i64, Vec<i16>)>,
+    /// (timestamp offset, transit = arrival sample - timestamp offset, audio).
+    packets: Vec<(i64, i64, Vec<i16>)>,
+}
+
+impl Segment {
+    /// Each packet's position on the outgoing clock and its audio: by timestamp, shifted by
+    /// the smallest transit of the packets within `window` samples of it (see [`Timeline`]).
+    fn placed(&self, window: i64) -> impl Iterator<Item = (i64, &[i16])> + '_ {
+        let p = &self.packets;
+        (0..p.len()).map(move |i| {
+            let rel = p[i].0;
+            // Packets come nearly in timestamp order: scan out from i until well past the
+            // window (twice it, for packets that came out of order).
+            let mut least = p[i].1;
+            for q in p[..i].iter().rev() {
+                if q.0 < rel - 2 * window {
+                    break;
+                }
+                if (q.0 - rel).abs() <= window {
+                    least = least.min(q.1);
+                }
+            }
+            for q in &p[i + 1..] {
+                if q.0 > rel + 2 * window {
+                    break;
+                }
+                if (q.0 - rel).abs() <= window {
+                    least = least.min(q.1);
+                }
+            }
+            (least + rel, p[i].2.as_slice())
+        })
+    }
 }
 
 impl Timeline {
@@ -477,7 +516,12 @@ impl Timeline {
         };
         let rel = ts.wrapping_sub(s.first_ts) as i32 as i64;
         s.offset = s.offset.min(arrival - rel);
-        s.packets.push((rel, pcm.to_vec()));
+        s.packets.push((rel, arrival - rel, pcm.to_vec()));
+    }
+
+    /// How far around a packet the fastest transit is looked for: half a second.
+    fn window(&self) -> i64 {
+        i64::from(self.rate / 2)
     }
 
     /// Streams seen (1 for a plain call; more after SSRC changes or timestamp jumps).
@@ -489,8 +533,7 @@ impl Timeline {
     pub fn render(&self) -> Vec<i16> {
         let mut out: Vec<i16> = Vec::new();
         for s in &self.segments {
-            for (rel, pcm) in &s.packets {
-                let at = s.offset + rel;
+            for (at, pcm) in s.placed(self.window()) {
                 let end = at + pcm.len() as i64;
                 if end <= 0 {
                     continue;
@@ -512,8 +555,7 @@ impl Timeline {
         out.resize(len, 0);
         let to = from + len as i64;
         for s in &self.segments {
-            for (rel, pcm) in &s.packets {
-                let at = s.offset + rel;
+            for (at, pcm) in s.placed(self.window()) {
                 let end = at + pcm.len() as i64;
                 // Audio before sample 0 is cut, as in `render`.
                 let (a, b) = (at.max(from).max(0), end.min(to));
@@ -527,13 +569,18 @@ impl Timeline {
         }
     }
 
-    /// Drop the packets that end at or before outgoing-clock sample `sample`, and streams
-    /// left empty but the last.
+    /// Drop the packets that end at or before outgoing-clock sample `sample` (less the half
+    /// second around a packet whose fastest transit places it, so audio after `sample` stays
+    /// where the whole stream would put it), and streams left empty but the last.
     pub fn forget_before(&mut self, sample: i64) {
+        let window = self.window();
         for s in &mut self.segments {
-            let off = s.offset;
-            s.packets
-                .retain(|(rel, pcm)| off + rel + pcm.len() as i64 > sample);
+            let keep: Vec<bool> = s
+                .placed(window)
+                .map(|(at, pcm)| at + pcm.len() as i64 > sample - window)
+                .collect();
+            let mut k = keep.into_iter();
+            s.packets.retain(|_| k.next().unwrap_or(true));
         }
         let last = self.segments.len().saturating_sub(1);
         let mut i = 0;
@@ -767,8 +814,9 @@ mod tests {
             most_packets = most_packets.max(held);
         }
         assert!(found_while_running >= 9, "{found_while_running}");
-        // Marker window 1.55 s + slack 0.1 s + interval 1 s: under 3 s of 20 ms packets.
-        assert!(most_packets < 150, "{most_packets} packets held");
+        // Marker window 1.55 s + slack 0.1 s + interval 1 s + the half second that places
+        // the audio after what is forgotten: under 3.5 s of 20 ms packets.
+        assert!(most_packets < 175, "{most_packets} packets held");
         let whole = plan.detect(&tl.render());
         let streamed = tr.finish(total as u64);
         assert_eq!(streamed.markers_sent, whole.markers_sent);
@@ -781,6 +829,33 @@ mod tests {
         // A call cut short: only the markers that fit are counted.
         let mut short = MarkerTracker::new(plan, 800);
         assert_eq!(short.finish(3 * 8000).markers_sent, 3);
+    }
+
+    #[test]
+    fn an_echo_whose_sender_clock_drifts_mid_stream_is_still_found() {
+        // The echo comes back 15 ms after each frame was sent, all call long; but 3 s in, the
+        // far end's timestamps jump 40 ms ahead of its audio (a playout that sent two frames
+        // of silence in a gap and then restarted its grid on the late audio: the timestamps
+        // ran on through the silence, the audio did not). Aligned on the whole stream's
+        // fastest packet, every packet before the jump would be placed 40 ms before it
+        // arrived, so the first three markers would seem to come back 25 ms before they were
+        // sent and were not found; aligned on the fastest packet within half a second, all
+        // are found, at 15 ms.
+        let cfg = RoundTripConfig::default();
+        let total = 6 * 8000;
+        let plan = MarkerPlan::new(cfg, total as u64);
+        let tx = outgoing(&plan, total);
+        let mut tl = Timeline::new(8000);
+        for (k, frame) in tx.chunks(160).enumerate() {
+            let ts = 1234 + k as u32 * 160 + if k >= 150 { 320 } else { 0 };
+            let pcm: Vec<i16> = frame.iter().map(|&s| ulaw_decode(ulaw_encode(s))).collect();
+            tl.push(k as i64 * 160 + 120, 9, ts, &pcm);
+        }
+        let r = plan.detect(&tl.render());
+        assert_eq!(r.found, r.markers_sent, "{r:?}");
+        for e in &r.estimates {
+            assert!((e.delay_ms - 15.0).abs() < 0.5, "{e:?}");
+        }
     }
 
     #[test]
@@ -810,7 +885,11 @@ mod tests {
                 assert_eq!(*v, want, "sample {at}");
             }
         }
-        tl.forget_before(500);
+        // Half a second (4000 samples) before the sample is kept: the first stream, which
+        // ends at 220, goes when the sample is past 4220.
+        tl.forget_before(4200);
+        assert_eq!(tl.streams(), 2);
+        tl.forget_before(4500);
         assert_eq!(tl.streams(), 1);
         tl.render_range(1000, 10, &mut out);
         assert_eq!(out, [9; 10]);
