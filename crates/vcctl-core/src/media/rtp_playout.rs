@@ -755,6 +755,15 @@ mod slip_tests {
 
     /// [`waits`] with a prebuffer and a grace of the given ms.
     fn waits_with(arrivals: &[u64], prebuffer_ms: u64, grace_ms: u64) -> Vec<f64> {
+        let (_, waits) = drive(arrivals, prebuffer_ms, grace_ms);
+        assert_eq!(waits.len(), arrivals.len(), "every message was played");
+        waits
+    }
+
+    /// Drive a playout with one 20 ms message per `arrivals` entry (ms after t0), stepping
+    /// time by 0.5 ms until well after the last one: the playout at the end, and for each
+    /// message played, how long it waited from arrival to the packet carrying it (ms).
+    fn drive(arrivals: &[u64], prebuffer_ms: u64, grace_ms: u64) -> (RtpPlayout, Vec<f64>) {
         let t0 = Instant::now();
         let settings = MediaSettings {
             prebuffer: Duration::from_millis(prebuffer_ms),
@@ -798,8 +807,7 @@ mod slip_tests {
                 sent_audio += 1;
             }
         }
-        assert_eq!(waits.len(), arrivals.len(), "every message was played");
-        waits
+        (p, waits)
     }
 
     #[test]
@@ -846,39 +854,6 @@ mod slip_tests {
         assert!(most <= 2.5, "still {most} ms late long after");
     }
 
-    /// [`waits_with`]'s playout, driven the same way, returned at the end.
-    fn played(arrivals: &[u64]) -> RtpPlayout {
-        let t0 = Instant::now();
-        let seed = StreamSeed {
-            ssrc: 1,
-            seq: 1,
-            timestamp: 0,
-        };
-        let mut p = RtpPlayout::new(MediaSettings::default(), seed, t0);
-        let mut next = 0;
-        let end = (arrivals.last().copied().unwrap_or(0) + 200) * 2;
-        for half_ms in 0..end {
-            let now = t0 + Duration::from_micros(half_ms * 500);
-            while next < arrivals.len() && t0 + Duration::from_millis(arrivals[next]) <= now {
-                p.handle_input(
-                    now,
-                    PlayoutInput::Audio {
-                        event_id: 1,
-                        payload: vec![0x22; 160],
-                        arrived: now,
-                        origin: None,
-                    },
-                );
-                next += 1;
-            }
-            if p.next_timeout() <= now {
-                p.handle_timeout(now);
-            }
-            while p.poll_rtp().is_some() {}
-        }
-        p
-    }
-
     #[test]
     fn a_machine_that_stalls_every_few_seconds_costs_one_gap_not_one_per_stall() {
         // Real-time audio for 20 s; every 3 s one message comes 15 ms late (after the grace),
@@ -889,7 +864,7 @@ mod slip_tests {
         let arrivals: Vec<u64> = (0..1000)
             .map(|k| 100 + 20 * k + if k % 150 == 10 { 15 } else { 0 })
             .collect();
-        let p = played(&arrivals);
+        let (p, _) = drive(&arrivals, 0, 10);
         let s = p.playout_stats();
         assert_eq!(s.audio_frames, 1000);
         assert_eq!((s.gaps, s.gap_frames), (1, 1), "{s:?}");
